@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AuthApiModule, AuthCoreModule } from '@lib/auth';
+import { DatabaseModule } from '@lib/database';
+import { EventsModule } from '@lib/events';
+
+/** The auth service: auth-collection endpoints (password login and refresh so far). */
+@Module({})
+export class AuthAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AuthAppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, AuthApiModule],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AuthCoreModule } from '@lib/auth';
+import { DatabaseModule } from '@lib/database';
+import { EventsModule } from '@lib/events';
+import { RecordsApiModule } from '@lib/records';
+
+/** The records service: collections, records CRUD, batch and settings, on the shared data directory. */
+@Module({})
+export class RecordsAppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: RecordsAppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, RecordsApiModule],
+      controllers: [HealthController],
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { NestFactory } from '@nestjs/core';
+import { ApiError, ConfigError, ensureDataDir, loadConfig, serve, UnusableDirError, type ConfigOverrides } from '@lib/core';
+import { SuperusersService } from '@lib/auth';
+import { CliModule, StandaloneModule } from './standalone.module';
+
+const HELP: Record<string, string> = {
+  main: `nestbase: a PocketBase-compatible backend
+
+Usage: nestbase <command> [flags]
+
+Commands:
+  serve                          start the server (API, dashboard, public files)
+  superuser upsert EMAIL PASS    create or update a superuser
+  superuser delete EMAIL         delete a superuser
+
+Run "nestbase <command> --help" for the flags of a command.
+`,
+  serve: `Usage: nestbase serve [flags]
+
+Flags:
+  --http ADDR        host:port to listen on (default 127.0.0.1:8090, env NB_HTTP)
+  --dir DIR          data directory (default ./pb_data, env NB_DIR)
+  --publicDir DIR    static files served at / (default ./pb_public, env NB_PUBLIC_DIR)
+  --hooksDir DIR     server-side hooks (default ./pb_hooks, env NB_HOOKS_DIR)
+  -h, --help         show this help
+
+Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
+`,
+  superuser: `Usage:
+  nestbase superuser upsert EMAIL PASSWORD [--dir DIR]   create or update a superuser
+  nestbase superuser delete EMAIL [--dir DIR]            delete a superuser
+`,
+};
+
+const FLAGS = {
+  http: { type: 'string' },
+  dir: { type: 'string' },
+  publicDir: { type: 'string' },
+  hooksDir: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A usage error: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+async function superuser(args: string[], overrides: ConfigOverrides): Promise<void> {
+  const [action, email, password] = args;
+  if (!((action === 'upsert' && email && password && args.length === 3) || (action === 'delete' && email && args.length === 2))) {
+    throw new UsageError('usage: nestbase superuser upsert EMAIL PASSWORD | superuser delete EMAIL');
+  }
+  const config = loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
+  ensureDataDir(config.dataDir);
+  const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
+  try {
+    const service = app.get(SuperusersService);
+    if (action === 'upsert') {
+      process.stdout.write(`Successfully ${await service.upsert(email, password)} superuser "${email}".\n`);
+    } else {
+      await service.delete(email);
+      process.stdout.write(`Successfully deleted superuser "${email}".\n`);
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split('\n')[0]);
+  }
+  const [command, ...rest] = parsed.positionals;
+  const { help, ...overrides } = parsed.values;
+  if (!command || (help && !HELP[command])) {
+    process.stdout.write(HELP.main);
+    if (!command && !help) {
+      process.exitCode = 2;
+    }
+    return;
+  }
+  if (help) {
+    process.stdout.write(HELP[command]);
+    return;
+  }
+  if (command === 'serve') {
+    if (rest.length > 0) {
+      throw new UsageError(`unexpected argument "${rest[0]}" for serve`);
+    }
+    const config = loadConfig(process.env, overrides);
+    await serve(StandaloneModule.forRoot(config), config, 'nestbase', { servePublicDir: true });
+    return;
+  }
+  if (command === 'superuser') {
+    await superuser(rest, overrides);
+    return;
+  }
+  throw new UsageError(`unknown command "${command}" (see nestbase --help)`);
+}
+
+/** Runs the CLI; expected failures print one line and exit 2, never a stack trace. */
+export function run(argv: string[]): void {
+  main(argv).catch((error: unknown) => {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof UnusableDirError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof ApiError) {
+      const details = Object.keys(error.data).length ? ` ${JSON.stringify(error.data)}` : '';
+      process.stderr.write(`Error: ${error.message}${details}\n`);
+      process.exit(2);
+    }
+    if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' || (error as NodeJS.ErrnoException)?.code === 'EACCES') {
+      process.stderr.write(`Error: cannot listen: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`Error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { run } from './cli';
+
+run(process.argv.slice(2));

@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AuthApiModule, AuthCoreModule } from '@lib/auth';
+import { DatabaseModule } from '@lib/database';
+import { EventsModule } from '@lib/events';
+import { RecordsApiModule } from '@lib/records';
+
+/** Every capability in one process on the in-process bus: the default `nestbase serve`. */
+@Module({})
+export class StandaloneModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: StandaloneModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, RecordsApiModule, AuthApiModule],
+      controllers: [HealthController],
+    };
+  }
+}
+
+/** What the CLI's superuser commands need: data and auth services, no HTTP API. */
+@Module({})
+export class CliModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule] };
+  }
+}

@@ -1,0 +1,22 @@
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { queryValues, readBody } from '@lib/core';
+import { recordRequest, withFields } from '@lib/records';
+import { AuthService } from './auth.service';
+
+@Controller('api/collections/:collection')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('auth-with-password')
+  @HttpCode(200)
+  async authWithPassword(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    return withFields(req, await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)));
+  }
+
+  @Post('auth-refresh')
+  @HttpCode(200)
+  async authRefresh(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    return withFields(req, await this.auth.authRefresh(c, queryValues(req).expand ?? '', recordRequest(req)));
+  }
+}

@@ -1,0 +1,48 @@
+import { Global, Inject, Logger, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AppConfig } from '@lib/core';
+import { PasswordHasher, RecordsCoreModule } from '@lib/records';
+import { AuthController } from './auth.controller';
+import { AuthHelpers } from './auth-helpers';
+import { AuthService } from './auth.service';
+import { BcryptPasswordHasher } from './bcrypt-password-hasher';
+import { RequestAuthGuard } from './request-auth.guard';
+import { SuperusersService } from './superusers.service';
+import { TokenService } from './token.service';
+
+/** Token verification, password hashing and the request-auth guard: mounted by every app. */
+@Global()
+@Module({
+  imports: [RecordsCoreModule],
+  providers: [
+    { provide: PasswordHasher, useClass: BcryptPasswordHasher },
+    TokenService,
+    RequestAuthGuard,
+    { provide: APP_GUARD, useExisting: RequestAuthGuard },
+    SuperusersService,
+  ],
+  exports: [PasswordHasher, TokenService, RequestAuthGuard, SuperusersService],
+})
+export class AuthCoreModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly superusers: SuperusersService,
+  ) {}
+
+  /** `PB_ADMIN_EMAIL` + `PB_ADMIN_PASSWORD` upsert a superuser at start. */
+  async onApplicationBootstrap(): Promise<void> {
+    const { email, password } = this.config.admin;
+    if (email && password) {
+      await this.superusers.upsert(email, password);
+      new Logger('Superusers').log(`superuser ${email} upserted from PB_ADMIN_EMAIL`);
+    }
+  }
+}
+
+/** The auth endpoints (password login, refresh). */
+@Module({
+  imports: [RecordsCoreModule],
+  providers: [AuthService, AuthHelpers],
+  controllers: [AuthController],
+})
+export class AuthApiModule {}

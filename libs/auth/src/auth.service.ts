@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, type RequestAuth } from '@lib/core';
+import { Database } from '@lib/database';
+import { CollectionsRegistry, fromRow, RecordPresenter, RecordRepository, type RecordData, type RecordRequest } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { AuthHelpers } from './auth-helpers';
+import { TokenService } from './token.service';
+
+/** Password login and token refresh for auth collections (reference §2.2). */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly database: Database,
+    private readonly registry: CollectionsRegistry,
+    private readonly records: RecordRepository,
+    private readonly presenter: RecordPresenter,
+    private readonly tokens: TokenService,
+    private readonly helpers: AuthHelpers,
+  ) {}
+
+  authCollection(idOrName: string): CollectionModel {
+    const c = this.registry.findCollection(idOrName);
+    if (!c || c.type !== 'auth') {
+      throw new NotFoundError('Missing or invalid auth collection context.');
+    }
+    return c;
+  }
+
+  async authWithPassword(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.authCollection(idOrName);
+    const passwordAuth = c.passwordAuth as { enabled: boolean; identityFields: string[] };
+    if (!passwordAuth?.enabled) {
+      throw new ForbiddenError('The collection is not configured to allow password authentication.');
+    }
+    const { identity, password, identityField } = body;
+    if (typeof identity !== 'string' || typeof password !== 'string' || identity === '' || password === '' || identity.length > 255 || password.length > 255) {
+      throw new BadRequestError('An error occurred while validating the submitted data.', {
+        ...(typeof identity !== 'string' || identity === '' ? { identity: { code: 'validation_required', message: 'Cannot be blank.' } } : {}),
+        ...(typeof password !== 'string' || password === '' ? { password: { code: 'validation_required', message: 'Cannot be blank.' } } : {}),
+      });
+    }
+    const fields = typeof identityField === 'string' ? [identityField].filter((f) => passwordAuth.identityFields.includes(f)) : passwordAuth.identityFields;
+    const record = await this.findByIdentity(c, fields, identity);
+    if (!record || !(await this.helpers.hasher.verify(password, String(record.password)))) {
+      throw new BadRequestError('Failed to authenticate.');
+    }
+    return this.authResponse(c, record, expand, { ...req, context: 'password' });
+  }
+
+  async authRefresh(idOrName: string, expand: string, req: RecordRequest) {
+    const c = this.authCollection(idOrName);
+    if (!req.auth) {
+      throw new UnauthorizedError();
+    }
+    if (req.auth.collectionId !== c.id) {
+      throw new ForbiddenError('The request requires valid record authorization token to be set.');
+    }
+    return this.authResponse(c, req.auth.record, expand, req);
+  }
+
+  /** The auth response `{ token, record }` after the collection's authRule passed. */
+  async authResponse(c: CollectionModel, record: RecordData, expand: string, req: RecordRequest) {
+    const self: RequestAuth = { collectionId: c.id, collectionName: c.name, record, isSuperuser: c.name === '_superusers' };
+    const asSelf: RecordRequest = { ...req, auth: self };
+    const authRule = c.authRule as string | null | undefined;
+    if (authRule === null) {
+      throw new ForbiddenError('The request doesn\'t satisfy the collection requirements to authenticate.');
+    }
+    if (authRule && !(await this.records.findById(c, String(record.id), [this.helpers.rules.compile(c, authRule, 'rule', asSelf)]))) {
+      throw new ForbiddenError('The request doesn\'t satisfy the collection requirements to authenticate.');
+    }
+    const token = this.tokens.sign(c, record, 'auth', { refreshable: true });
+    const [exported] = await this.presenter.present(c, [record], asSelf, expand);
+    exported.email = record.email;
+    return { token, record: exported };
+  }
+
+  private async findByIdentity(c: CollectionModel, fields: string[], identity: string): Promise<RecordData | null> {
+    const ordered = [...fields].sort((a, b) => Number(b === 'email') - Number(a === 'email'));
+    for (const name of ordered) {
+      if (name === 'email' && !identity.includes('@')) {
+        continue;
+      }
+      const field = c.fields.find((f) => f.name === name);
+      if (!field) {
+        continue;
+      }
+      const rows = await this.database.query(`SELECT * FROM "${c.name}" WHERE "${field.name}" = ? COLLATE NOCASE LIMIT 2`, [identity]);
+      if (rows.length === 1) {
+        return fromRow(c, rows[0]);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,90 @@
+import * as path from 'node:path';
+
+/** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
+export abstract class AppConfig {
+  abstract readonly http: { readonly host: string; readonly port: number };
+  abstract readonly dataDir: string;
+  abstract readonly publicDir: string;
+  abstract readonly hooksDir: string;
+  abstract readonly db: { readonly busyTimeoutMs: number };
+  abstract readonly admin: { readonly email: string; readonly password: string };
+  /** Request body limit in bytes (PocketBase: 32 MiB). */
+  abstract readonly bodyLimit: number;
+  abstract readonly bcryptCost: number;
+  abstract readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {}
+
+/** Values given on the command line; they win over the environment. */
+export interface ConfigOverrides {
+  http?: string;
+  dir?: string;
+  publicDir?: string;
+  hooksDir?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseHostPort(value: string, key: string, problems: string[]): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(value);
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) {
+    problems.push(`${key} must be host:port, got "${value}"`);
+    return { host: '127.0.0.1', port: 8090 };
+  }
+  return { host: match[1] || '127.0.0.1', port };
+}
+
+function parseInt(env: Env, key: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    problems.push(`${key} must be an integer in ${min}..${max}, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/**
+ * Validates the configuration once at boot: CLI overrides > environment (`NB_*`, `PB_ADMIN_*`) >
+ * defaults. Throws one `ConfigError` naming every bad key.
+ */
+export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig {
+  const problems: string[] = [];
+  const http = parseHostPort(overrides.http ?? env.NB_HTTP ?? '127.0.0.1:8090', '--http/NB_HTTP', problems);
+  const dataDir = path.resolve(overrides.dir ?? env.NB_DIR ?? './pb_data');
+  const logLevel = env.NB_LOG_LEVEL ?? 'warn';
+  if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
+    problems.push(`NB_LOG_LEVEL must be silent|error|warn|info|debug, got "${logLevel}"`);
+  }
+  const config = {
+    http,
+    dataDir,
+    publicDir: path.resolve(overrides.publicDir ?? env.NB_PUBLIC_DIR ?? './pb_public'),
+    hooksDir: path.resolve(overrides.hooksDir ?? env.NB_HOOKS_DIR ?? './pb_hooks'),
+    db: {
+      busyTimeoutMs: parseInt(env, 'DB_BUSY_TIMEOUT_MS', 10000, 0, 600000, problems),
+    },
+    admin: { email: env.PB_ADMIN_EMAIL ?? '', password: env.PB_ADMIN_PASSWORD ?? '' },
+    bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
+    bcryptCost: parseInt(env, 'NB_BCRYPT_COST', 10, 4, 31, problems),
+    logLevel: logLevel as AppConfig['logLevel'],
+  };
+  if (problems.length > 0) {
+    throw new ConfigError(problems.join('; '));
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child && typeof child === 'object') {
+      deepFreeze(child as object);
+    }
+  }
+  return Object.freeze(value);
+}

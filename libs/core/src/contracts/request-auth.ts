@@ -1,0 +1,23 @@
+/**
+ * Who sent a request, resolved once per request by the auth lib's guard from the `Authorization`
+ * header and attached to the request. Null for guests.
+ */
+export interface RequestAuth {
+  collectionId: string;
+  collectionName: string;
+  /** The auth record with every field (hidden ones too) as stored values. */
+  record: Record<string, unknown>;
+  isSuperuser: boolean;
+}
+
+export const REQUEST_AUTH = Symbol('nestbase.requestAuth');
+
+export type AuthCarrier = { [REQUEST_AUTH]?: RequestAuth | null };
+
+export function getRequestAuth(request: unknown): RequestAuth | null {
+  return (request as AuthCarrier)[REQUEST_AUTH] ?? null;
+}
+
+export function setRequestAuth(request: unknown, auth: RequestAuth | null): void {
+  (request as AuthCarrier)[REQUEST_AUTH] = auth;
+}

@@ -1,0 +1,62 @@
+/** A field error as PocketBase sends it under `data`: `{ code, message, params? }`, nested for structured input. */
+export interface FieldError {
+  code: string;
+  message: string;
+  params?: Record<string, unknown>;
+}
+export type FieldErrors = { [field: string]: FieldError | FieldErrors | unknown };
+
+/**
+ * Every error a service throws that a client may see. The platform filter turns it into
+ * PocketBase's envelope `{ status, message, data }`; anything else becomes a generic 500.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly data: FieldErrors = {},
+  ) {
+    super(message);
+  }
+}
+
+export class BadRequestError extends ApiError {
+  constructor(message = 'Something went wrong while processing your request.', data: FieldErrors = {}) {
+    super(400, message, data);
+  }
+}
+
+export class ValidationFailed extends ApiError {
+  constructor(fields: FieldErrors, message = 'Failed to process the request.') {
+    super(400, message, fields);
+  }
+}
+
+export class UnauthorizedError extends ApiError {
+  constructor(message = 'Missing or invalid authentication.') {
+    super(401, message);
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  constructor(message = 'You are not allowed to perform this request.') {
+    super(403, message);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message = "The requested resource wasn't found.") {
+    super(404, message);
+  }
+}
+
+export class PayloadTooLargeError extends ApiError {
+  constructor(message = 'Request entity too large.') {
+    super(413, message);
+  }
+}
+
+/** Shorthand for a `{ code, message }` field error. */
+export function fieldError(code: string, message: string, params?: Record<string, unknown>): FieldError {
+  return params ? { code, message, params } : { code, message };
+}

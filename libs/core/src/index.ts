@@ -1,0 +1,30 @@
+export {
+  ApiError,
+  BadRequestError,
+  ValidationFailed,
+  UnauthorizedError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  fieldError,
+} from './errors/api-error';
+export type { FieldError, FieldErrors } from './errors/api-error';
+export { randomString, newRecordId, crc32 } from './ids';
+export { formatDate, nowString, normalizeDate } from './time';
+export { AppConfig, ConfigError, loadConfig } from './config/app-config';
+export type { ConfigOverrides } from './config/app-config';
+export { createApp } from './platform/bootstrap';
+export type { AppOptions } from './platform/bootstrap';
+export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';
+export type { ErrorEnvelope } from './platform/api-error.filter';
+export { HealthController } from './platform/health.controller';
+export { readBody } from './platform/request-body';
+export type { ParsedBody, UploadedFile } from './platform/request-body';
+export { REQUEST_AUTH, getRequestAuth, setRequestAuth } from './contracts/request-auth';
+export type { RequestAuth } from './contracts/request-auth';
+export type { EventMap, RecordPayload } from './contracts/events';
+export { SuperuserGuard } from './platform/superuser.guard';
+export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';
+export { ConfigModule } from './platform/config.module';
+export { serve, ensureDataDir, UnusableDirError } from './platform/serve';
+export { runService } from './platform/run-service';

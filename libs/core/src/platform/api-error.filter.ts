@@ -1,0 +1,54 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ApiError } from '../errors/api-error';
+
+const DEFAULT_MESSAGES: Record<number, string> = {
+  400: 'Something went wrong while processing your request.',
+  401: 'Missing or invalid authentication.',
+  403: 'You are not allowed to perform this request.',
+  404: "The requested resource wasn't found.",
+  413: 'Request entity too large.',
+  429: 'Too Many Requests.',
+  500: 'Something went wrong while processing your request.',
+};
+
+export interface ErrorEnvelope {
+  status: number;
+  message: string;
+  data: Record<string, unknown>;
+}
+
+const logger = new Logger('ApiError');
+
+/** Maps anything thrown while handling a request to PocketBase's `{ status, message, data }`. */
+export function toEnvelope(error: unknown): ErrorEnvelope {
+  if (error instanceof ApiError) {
+    return { status: error.status, message: error.message, data: error.data as Record<string, unknown> };
+  }
+  let status = 500;
+  if (error instanceof HttpException) {
+    status = error.getStatus();
+  } else if (error && typeof error === 'object' && 'statusCode' in error) {
+    const code = (error as { code?: string }).code;
+    status = Number((error as { statusCode: number }).statusCode) || 500;
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
+      status = 400;
+    }
+  } else if (error instanceof SyntaxError) {
+    status = 400;
+  }
+  if (status >= 500) {
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    status = 500;
+  }
+  return { status, message: DEFAULT_MESSAGES[status] ?? DEFAULT_MESSAGES[400], data: {} };
+}
+
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const envelope = toEnvelope(error);
+    void reply.status(envelope.status).header('content-type', 'application/json; charset=utf-8').send(envelope);
+  }
+}

@@ -1,0 +1,44 @@
+import type { FastifyRequest } from 'fastify';
+import { BadRequestError } from '../errors/api-error';
+
+/** Query params with the first value of each key, as PocketBase's `@request.query` sees them. */
+export function queryValues(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    out[key] = String(Array.isArray(value) ? value[0] : value);
+  }
+  return out;
+}
+
+/** Header names lower-cased and snake_cased (`X-Token` → `x_token`), as `@request.headers` wants them. */
+export function headerValues(request: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(request.headers)) {
+    out[key.toLowerCase().replace(/-/g, '_')] = String(Array.isArray(value) ? value[0] : (value ?? ''));
+  }
+  return out;
+}
+
+export function intParam(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  if (!/^-?\d+$/.test(value)) {
+    throw new BadRequestError(`Invalid ${name} value: must be an integer.`);
+  }
+  return Number(value);
+}
+
+export function boolParam(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '') {
+    return false;
+  }
+  const v = value.toLowerCase();
+  if (['1', 't', 'true'].includes(v)) {
+    return true;
+  }
+  if (['0', 'f', 'false'].includes(v)) {
+    return false;
+  }
+  throw new BadRequestError(`Invalid ${name} value: must be a boolean.`);
+}

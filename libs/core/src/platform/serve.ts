@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DynamicModule, Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { AppConfig } from '../config/app-config';
+import { createApp, type AppOptions } from './bootstrap';
+
+/** Thrown for a data directory that can't be created or written. */
+export class UnusableDirError extends Error {}
+
+/** Creates the data directory if needed and checks that it is writable. */
+export function ensureDataDir(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    const probe = path.join(dir, `.write-check-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (error) {
+    throw new UnusableDirError(`cannot use data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+/**
+ * Starts an app on `config.http`, prints where it serves, and closes it cleanly on SIGINT/SIGTERM
+ * (in-flight requests finish, then the database closes).
+ */
+export async function serve(module: DynamicModule, config: AppConfig, name: string, options: AppOptions = {}): Promise<NestFastifyApplication> {
+  ensureDataDir(config.dataDir);
+  const app = await createApp(module as never, config, options);
+  await app.listen(config.http.port, config.http.host);
+  const address = `http://${config.http.host}:${config.http.port}`;
+  process.stdout.write(`${name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`);
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    new Logger(name).log(`${signal}: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        new Logger(name).error(String(error));
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  return app;
+}

@@ -1,0 +1,37 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DataSource } from 'typeorm';
+import { CollectionEntity } from './collection.entity';
+import { ParamEntity } from './param.entity';
+import { Init1732500000000 } from '../migrations/1732500000000-init';
+
+export interface DataSourceSettings {
+  dataDir: string;
+  busyTimeoutMs: number;
+}
+
+/** Opens `<dataDir>/data.db` (WAL, busy timeout, foreign keys) and runs pending migrations. */
+export async function openDataSource(settings: DataSourceSettings): Promise<DataSource> {
+  fs.mkdirSync(settings.dataDir, { recursive: true });
+  const dataSource = new DataSource({
+    type: 'better-sqlite3',
+    database: path.join(settings.dataDir, 'data.db'),
+    entities: [CollectionEntity, ParamEntity],
+    migrations: [Init1732500000000],
+    migrationsTableName: '_migrations',
+    synchronize: false,
+    enableWAL: true,
+    timeout: settings.busyTimeoutMs,
+    statementCacheSize: 500,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma(`busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`);
+      db.pragma('synchronous = NORMAL');
+      db.pragma('journal_size_limit = 200000000');
+      db.pragma('cache_size = -32000');
+      db.pragma('temp_store = MEMORY');
+    },
+  });
+  await dataSource.initialize();
+  await dataSource.runMigrations({ transaction: 'all' });
+  return dataSource;
+}

@@ -1,0 +1,78 @@
+import { QueryRunner, Table, TableColumn, TableIndex, View } from 'typeorm';
+import { ColumnChanges, ColumnSpec, IndexSpec, TableDdl } from '../sql-executor';
+
+function toTableColumn(spec: ColumnSpec): TableColumn {
+  return new TableColumn({
+    name: spec.name,
+    type: spec.type,
+    isNullable: !spec.notNull,
+    isPrimary: spec.primary ?? false,
+    default: spec.default ?? undefined,
+  });
+}
+
+/** Collection DDL through TypeORM's QueryRunner table API, so the same calls serve SQLite and PostgreSQL. */
+export class TypeormTableDdl extends TableDdl {
+  constructor(private readonly runner: QueryRunner) {
+    super();
+  }
+
+  override async createTable(name: string, columns: ColumnSpec[]): Promise<void> {
+    await this.runner.createTable(new Table({ name, columns: columns.map(toTableColumn) }));
+  }
+
+  override async renameTable(from: string, to: string): Promise<void> {
+    await this.runner.renameTable(from, to);
+  }
+
+  override async changeColumns(table: string, changes: ColumnChanges): Promise<void> {
+    for (const { from, to } of changes.rename) {
+      await this.runner.renameColumn(table, from, to);
+    }
+    if (changes.drop.length > 0) {
+      await this.runner.dropColumns(table, changes.drop);
+    }
+    if (changes.add.length > 0) {
+      await this.runner.addColumns(table, changes.add.map(toTableColumn));
+    }
+  }
+
+  override async dropTable(name: string): Promise<void> {
+    await this.runner.dropTable(name, true);
+  }
+
+  override async createView(name: string, selectSql: string): Promise<void> {
+    await this.runner.createView(new View({ name, expression: selectSql }), false);
+  }
+
+  override async dropView(name: string): Promise<void> {
+    const view = await this.runner.getView(name);
+    if (view) {
+      await this.runner.dropView(view);
+    }
+  }
+
+  override async setIndexes(table: string, indexes: IndexSpec[]): Promise<void> {
+    const current = await this.runner.getTable(table);
+    if (!current) {
+      return;
+    }
+    for (const index of current.indices) {
+      await this.runner.dropIndex(current, index);
+    }
+    for (const index of indexes) {
+      await this.runner.createIndex(
+        table,
+        new TableIndex({ name: index.name, columnNames: index.columns, isUnique: index.unique, where: index.where }),
+      );
+    }
+  }
+
+  override async describe(name: string): Promise<{ name: string; type: string }[]> {
+    const rows = (await this.runner.query('SELECT name, type FROM pragma_table_info(?)', [name])) as {
+      name: string;
+      type: string;
+    }[];
+    return rows;
+  }
+}

@@ -1,0 +1,4 @@
+export { EventBus } from './event-bus';
+export type { EventHandler } from './event-bus';
+export { InProcessEventBus } from './in-process-event-bus';
+export { EventsModule } from './events.module';

@@ -1,0 +1,26 @@
+export type { SchemaLookup, RequestInfo, CompileOptions, CompiledExpression } from './query.types';
+export { QueryCompiler } from './query-compiler';
+export { parseFilter, FILTER_LIMITS } from './parser';
+export type {
+  FilterNode,
+  ComparisonNode,
+  LogicalNode,
+  OperandNode,
+  IdentifierNode,
+  TextNode,
+  NumberNode,
+  BoolNode,
+  NullNode,
+  FunctionNode,
+  ComparisonOperator,
+  BaseOperator,
+  AnyOperator,
+} from './ast';
+export { sqliteDialect } from './dialect';
+export type { SqlDialect } from './dialect';
+export { MAX_SORT_FIELDS } from './sort-compiler';
+export { MAX_RELATION_DEPTH } from './resolve-context';
+export { parseExpand, MAX_EXPAND_DEPTH } from './expand-param';
+export type { ExpandTree } from './expand-param';
+export { parseFields, applyFields } from './fields-param';
+export type { FieldsTree } from './fields-param';

@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError, BadRequestError, ForbiddenError, toEnvelope, ValidationFailed } from '@lib/core';
+import { applyFields, parseFields } from '@lib/query';
+import { RecordsService, type UnitOfWork } from '../records/records.service';
+import type { RecordRequest } from '../records/record-request';
+import { SettingsService } from '../settings/settings.service';
+
+interface BatchItem {
+  method?: unknown;
+  url?: unknown;
+  headers?: unknown;
+  body?: unknown;
+}
+
+const RECORDS_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?(?:\?(.*))?$/;
+
+/** `POST /api/batch`: record create/update/upsert/delete requests in one transaction (reference §2.7). */
+@Injectable()
+export class BatchService {
+  constructor(
+    private readonly records: RecordsService,
+    private readonly settings: SettingsService,
+  ) {}
+
+  async run(body: unknown, outer: RecordRequest): Promise<{ status: number; body: unknown }[]> {
+    const batch = (await this.settings.get()).batch as { enabled: boolean; maxRequests: number; timeout: number };
+    if (!batch.enabled || batch.maxRequests <= 0) {
+      throw new ForbiddenError('Batch requests are not allowed.');
+    }
+    const requests = (body as { requests?: unknown } | null)?.requests;
+    if (!Array.isArray(requests) || requests.length === 0) {
+      throw new ValidationFailed({ requests: { code: 'validation_required', message: 'Cannot be blank.' } }, 'Batch transaction failed.');
+    }
+    if (requests.length > batch.maxRequests) {
+      throw new ValidationFailed({ requests: { code: 'validation_length_too_long', message: `The allowed max number of batch requests is ${batch.maxRequests}.` } }, 'Batch transaction failed.');
+    }
+    const deadline = Date.now() + Math.max(1, batch.timeout) * 1000;
+    let current = 0;
+    try {
+      return await this.records.inTransaction(async (uow) => {
+        const results: { status: number; body: unknown }[] = [];
+        for (const [i, item] of (requests as BatchItem[]).entries()) {
+          current = i;
+          if (Date.now() > deadline) {
+            throw new BadRequestError('Batch transaction timed out.');
+          }
+          results.push(await this.runOne(uow, item, outer));
+        }
+        return results;
+      });
+    } catch (error) {
+      const response = toEnvelope(error);
+      if (!(error instanceof ApiError)) {
+        throw error;
+      }
+      throw new BadRequestError('Batch transaction failed.', {
+        requests: { [String(current)]: { code: 'batch_request_failed', message: 'Batch request failed.', response } },
+      });
+    }
+  }
+
+  private async runOne(uow: UnitOfWork, item: BatchItem, outer: RecordRequest): Promise<{ status: number; body: unknown }> {
+    const method = typeof item?.method === 'string' ? item.method.toUpperCase() : '';
+    const url = typeof item?.url === 'string' && item.url.length <= 2000 ? item.url : '';
+    const match = RECORDS_URL.exec(url);
+    if (!match) {
+      throw new BadRequestError('Invalid batch request url.');
+    }
+    const [, collection, id] = match.map((m) => (m === undefined ? m : decodeURIComponent(m)));
+    const query = Object.fromEntries(new URLSearchParams(match[3] ?? ''));
+    const headers = { ...outer.headers };
+    if (item.headers && typeof item.headers === 'object') {
+      for (const [k, v] of Object.entries(item.headers as Record<string, unknown>)) {
+        if (k.toLowerCase() !== 'authorization') {
+          headers[k.toLowerCase().replace(/-/g, '_')] = String(v);
+        }
+      }
+    }
+    const req: RecordRequest = { ...outer, query, headers, method, context: 'batch' };
+    const data = item.body && typeof item.body === 'object' && !Array.isArray(item.body) ? (item.body as Record<string, unknown>) : {};
+    const expand = query.expand ?? '';
+    const project = (value: unknown) => (query.fields ? applyFields(value, parseFields(query.fields)) : value);
+    if (method === 'POST' && !id) {
+      return { status: 200, body: project(await this.records.createIn(uow, collection, data, expand, req)) };
+    }
+    if (method === 'PUT' && !id) {
+      const exists = typeof data.id === 'string' && data.id !== '' && (await this.records.exists(collection, data.id, uow));
+      const saved = exists
+        ? await this.records.updateIn(uow, collection, String(data.id), data, expand, { ...req, method: 'PATCH' })
+        : await this.records.createIn(uow, collection, data, expand, { ...req, method: 'POST' });
+      return { status: 200, body: project(saved) };
+    }
+    if (method === 'PATCH' && id) {
+      return { status: 200, body: project(await this.records.updateIn(uow, collection, id, data, expand, req)) };
+    }
+    if (method === 'DELETE' && id) {
+      await this.records.deleteIn(uow, collection, id, req);
+      return { status: 204, body: null };
+    }
+    throw new BadRequestError('Unsupported batch request action.');
+  }
+}

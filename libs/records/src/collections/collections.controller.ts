@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { queryValues, SuperuserGuard } from '@lib/core';
+import { listParams } from '../records/http-request';
+import { withFields } from '../records/fields-response';
+import { RecordsService } from '../records/records.service';
+import { CollectionsQuery } from './collections-query';
+import { CollectionsService } from './collections.service';
+
+@Controller('api/collections')
+@UseGuards(SuperuserGuard)
+export class CollectionsController {
+  constructor(
+    private readonly collections: CollectionsService,
+    private readonly query: CollectionsQuery,
+    private readonly records: RecordsService,
+  ) {}
+
+  @Get()
+  async list(@Req() req: FastifyRequest) {
+    return withFields(req, await this.query.list(listParams(queryValues(req))));
+  }
+
+  @Get('meta/scaffolds')
+  scaffolds(@Req() req: FastifyRequest) {
+    return withFields(req, this.collections.scaffolds());
+  }
+
+  @Put('import')
+  @HttpCode(204)
+  async import(@Body() body: unknown): Promise<void> {
+    await this.collections.import(body);
+  }
+
+  @Get(':collection')
+  view(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    return withFields(req, this.collections.view(c));
+  }
+
+  @Post()
+  @HttpCode(200)
+  async create(@Body() body: unknown, @Req() req: FastifyRequest) {
+    return withFields(req, await this.collections.create(body));
+  }
+
+  @Patch(':collection')
+  async update(@Param('collection') c: string, @Body() body: unknown, @Req() req: FastifyRequest) {
+    return withFields(req, await this.collections.update(c, body));
+  }
+
+  @Delete(':collection')
+  @HttpCode(204)
+  async delete(@Param('collection') c: string): Promise<void> {
+    await this.collections.delete(c);
+  }
+
+  @Delete(':collection/truncate')
+  @HttpCode(204)
+  async truncate(@Param('collection') c: string): Promise<void> {
+    await this.records.truncate(c);
+  }
+}

@@ -1,0 +1,14 @@
+export { RecordsCoreModule, RecordsApiModule } from './records.module';
+export { CollectionsRegistry } from './collections/collections.registry';
+export { CollectionsService } from './collections/collections.service';
+export { RecordsService } from './records/records.service';
+export type { ListParams, UnitOfWork } from './records/records.service';
+export { RecordRepository } from './records/record.repository';
+export { RecordPresenter } from './records/record-presenter';
+export { RuleGuard } from './records/rule-guard';
+export { PasswordHasher, requestInfo, isSuperuser } from './records/record-request';
+export type { RecordRequest } from './records/record-request';
+export { fromRow, exportRecord, type RecordData } from './records/record-codec';
+export { recordRequest } from './records/http-request';
+export { withFields } from './records/fields-response';
+export { SettingsService } from './settings/settings.service';

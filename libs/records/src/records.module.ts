@@ -1,0 +1,50 @@
+import { Module } from '@nestjs/common';
+import { QueryCompiler } from '@lib/query';
+import { BatchController } from './batch/batch.controller';
+import { BatchService } from './batch/batch.service';
+import { CollectionRepository } from './collections/collection.repository';
+import { CollectionsController } from './collections/collections.controller';
+import { CollectionsQuery } from './collections/collections-query';
+import { CollectionsRegistry } from './collections/collections.registry';
+import { CollectionsService } from './collections/collections.service';
+import { RecordPresenter } from './records/record-presenter';
+import { RecordRepository } from './records/record.repository';
+import { RecordsController } from './records/records.controller';
+import { RecordsService } from './records/records.service';
+import { RecordDeps } from './records/record-deps';
+import { RelationWriter } from './records/relation-writer';
+import { RuleGuard } from './records/rule-guard';
+import { SettingsController } from './settings/settings.controller';
+import { SettingsService } from './settings/settings.service';
+import { TypeormCollectionRepository } from './typeorm/typeorm-collection.repository';
+import { TypeormRecordRepository } from './typeorm/typeorm-record.repository';
+
+const services = [
+  { provide: QueryCompiler, useValue: new QueryCompiler() },
+  { provide: CollectionRepository, useClass: TypeormCollectionRepository },
+  { provide: RecordRepository, useClass: TypeormRecordRepository },
+  CollectionsRegistry,
+  CollectionsService,
+  CollectionsQuery,
+  RecordPresenter,
+  RecordsService,
+  RecordDeps,
+  RelationWriter,
+  RuleGuard,
+  SettingsService,
+  BatchService,
+];
+
+/** Collections, records, batch and settings: the data services every app builds on. */
+@Module({
+  providers: services,
+  exports: services,
+})
+export class RecordsCoreModule {}
+
+/** The HTTP API of the records service: collections, records CRUD, batch, settings. */
+@Module({
+  imports: [RecordsCoreModule],
+  controllers: [CollectionsController, RecordsController, BatchController, SettingsController],
+})
+export class RecordsApiModule {}

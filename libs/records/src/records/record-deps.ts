@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import type { EventMap } from '@lib/core';
+import type { TxExecutor } from '@lib/database';
+import { EventBus } from '@lib/events';
+import { PasswordHasher } from './record-request';
+import { RelationWriter } from './relation-writer';
+
+/** Work inside one transaction; events go out only after it commits. */
+export interface UnitOfWork {
+  tx: TxExecutor;
+  events: { name: keyof EventMap; payload: EventMap[keyof EventMap] }[];
+}
+
+/** The collaborators of RecordsService that are not about reading records. */
+@Injectable()
+export class RecordDeps {
+  constructor(
+    readonly bus: EventBus,
+    readonly hasher: PasswordHasher,
+    readonly relations: RelationWriter,
+  ) {}
+}

@@ -1,0 +1,96 @@
+import { nowString, type FieldErrors } from '@lib/core';
+import { FIELD_KINDS, InvalidValue, isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
+import { generateFromPattern } from './autogenerate';
+import type { RecordData } from './record-codec';
+
+const AUTH_RESERVED = ['passwordConfirm', 'oldPassword'];
+
+export interface InputResult {
+  data: RecordData;
+  /** The field names the body set (after modifiers), for `@request.body` and relation checks. */
+  changed: Set<string>;
+  /** Resolved body values by field name (`@request.body.*`). */
+  body: Record<string, unknown>;
+  errors: FieldErrors;
+}
+
+function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'prepend', input: unknown): unknown {
+  const kind = FIELD_KINDS[field.type];
+  if (field.type === 'number') {
+    const n = kind.normalize(input, field) as number;
+    return (current as number) + (op === '-' ? -n : n);
+  }
+  const list = (Array.isArray(current) ? current : current ? [current] : []) as string[];
+  const given = (Array.isArray(input) ? input : [input]).map(String).filter((v) => v !== '');
+  if (op === '-') {
+    return kind.normalize(list.filter((v) => !given.includes(v)), field);
+  }
+  const merged = op === '+' ? [...list, ...given] : [...given, ...list];
+  return kind.normalize(merged, field);
+}
+
+/**
+ * Applies a create/update body to a record: plain keys, the `name+` / `+name` / `name-` modifiers
+ * (shortest key first), autodate and autogenerate values, then validates every field.
+ */
+export function applyInput(collection: CollectionModel, base: RecordData, body: Record<string, unknown>, isNew: boolean, allowHidden: boolean): InputResult {
+  const data: RecordData = { ...base };
+  const changed = new Set<string>();
+  const errors: FieldErrors = {};
+  for (const field of collection.fields) {
+    const kind = FIELD_KINDS[field.type];
+    if (field.type === 'autodate') {
+      if ((isNew && field.onCreate) || (!isNew && field.onUpdate)) {
+        data[field.name] = nowString();
+      }
+      continue;
+    }
+    const acceptsInput = !field.hidden || allowHidden || field.type === 'password';
+    const keys: [string, 'set' | '+' | '-' | 'prepend'][] = [
+      [field.name, 'set'],
+      [`+${field.name}`, 'prepend'],
+      [`${field.name}+`, '+'],
+      [`${field.name}-`, '-'],
+    ];
+    for (const [key, op] of keys) {
+      if (!acceptsInput || !(key in body)) {
+        continue;
+      }
+      const modifiable = field.type === 'number' ? op !== 'prepend' : field.type === 'select' || field.type === 'relation' || field.type === 'file';
+      if (op !== 'set' && !modifiable) {
+        continue;
+      }
+      try {
+        data[field.name] = op === 'set' ? kind.normalize(body[key], field) : applyModifier(field, data[field.name], op, body[key]);
+        changed.add(field.name);
+      } catch (error) {
+        if (error instanceof InvalidValue) {
+          errors[field.name] = error.fieldError;
+        } else {
+          throw error;
+        }
+      }
+    }
+    if (isNew && field.type === 'text' && data[field.name] === '' && field.autogeneratePattern) {
+      data[field.name] = generateFromPattern(field.autogeneratePattern);
+    }
+  }
+  const resolved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    const name = key.replace(/^\+|[+-]$/g, '');
+    resolved[name] = changed.has(name) ? data[name] : value;
+  }
+  for (const field of collection.fields) {
+    if (errors[field.name] || field.type === 'password' || (collection.type === 'auth' && AUTH_RESERVED.includes(field.name))) {
+      continue;
+    }
+    if (!isNew && !changed.has(field.name)) {
+      continue;
+    }
+    const problem = FIELD_KINDS[field.type].validate(data[field.name], field, { isNew });
+    if (problem) {
+      errors[field.name] = problem;
+    }
+  }
+  return { data, changed, body: resolved, errors };
+}

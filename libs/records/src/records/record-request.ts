@@ -1,0 +1,28 @@
+import type { RequestAuth } from '@lib/core';
+import type { RequestInfo } from '@lib/query';
+
+/** The transport-free view of a request that record operations need. */
+export interface RecordRequest {
+  auth: RequestAuth | null;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  method: string;
+  /** `@request.context`: default, batch, expand, … */
+  context: string;
+}
+
+export function isSuperuser(req: RecordRequest): boolean {
+  return req.auth?.isSuperuser === true;
+}
+
+/** The `@request` values of a rule evaluation. */
+export function requestInfo(req: RecordRequest, body: Record<string, unknown> = {}): RequestInfo {
+  const auth = req.auth ? { ...req.auth.record, collectionId: req.auth.collectionId, collectionName: req.auth.collectionName } : null;
+  return { auth, body, query: req.query, headers: req.headers, method: req.method, context: req.context };
+}
+
+/** Hashes and checks passwords of auth records; provided by the auth lib. */
+export abstract class PasswordHasher {
+  abstract hash(plain: string, cost?: number): Promise<string>;
+  abstract verify(plain: string, hash: string): Promise<boolean>;
+}

@@ -1,0 +1,29 @@
+import type { SqlExecutor } from '@lib/database';
+import type { CollectionModel, FieldModel } from '@lib/schema';
+
+/** A SQL fragment with its bound values, from the query compiler. */
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+export interface ListQuery {
+  where: SqlPart[];
+  orderBy: SqlPart | null;
+  limit: number;
+  offset: number;
+}
+
+/** Rows of collection tables; `where` fragments reference the table as alias `r`. */
+export abstract class RecordRepository {
+  abstract list(c: CollectionModel, q: ListQuery, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
+  abstract count(c: CollectionModel, where: SqlPart[], db?: SqlExecutor): Promise<number>;
+  abstract findById(c: CollectionModel, id: string, where?: SqlPart[], db?: SqlExecutor): Promise<Record<string, unknown> | null>;
+  abstract findByIds(c: CollectionModel, ids: string[], where?: SqlPart[], db?: SqlExecutor): Promise<Record<string, unknown>[]>;
+  /** Records whose relation `field` holds `id`. */
+  abstract findReferencing(c: CollectionModel, field: FieldModel, id: string, limit: number, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
+  abstract insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
+  abstract update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
+  abstract delete(c: CollectionModel, id: string, db: SqlExecutor): Promise<void>;
+  abstract deleteAll(c: CollectionModel, db: SqlExecutor): Promise<void>;
+}

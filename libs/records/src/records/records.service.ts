@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, NotFoundError, type FieldErrors, ValidationFailed, fieldError } from '@lib/core';
+import { Database, type SqlExecutor } from '@lib/database';
+import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
+import { CollectionsRegistry } from '../collections/collections.registry';
+import { applyAuthInput } from './auth-fields';
+import { fromRow, toColumns, type RecordData } from './record-codec';
+import { uniqueViolation } from './record-errors';
+import { applyInput } from './record-input';
+import { RecordPresenter } from './record-presenter';
+import { RecordRepository } from './record.repository';
+import { isSuperuser, PasswordHasher, type RecordRequest } from './record-request';
+import { RecordDeps, type UnitOfWork } from './record-deps';
+import { RuleGuard } from './rule-guard';
+
+export type { UnitOfWork } from './record-deps';
+
+export interface ListParams {
+  page: number;
+  perPage: number;
+  sort: string;
+  filter: string;
+  expand: string;
+  skipTotal: boolean;
+}
+
+
+@Injectable()
+export class RecordsService {
+  constructor(
+    private readonly database: Database,
+    private readonly registry: CollectionsRegistry,
+    private readonly repository: RecordRepository,
+    private readonly rules: RuleGuard,
+    private readonly presenter: RecordPresenter,
+    private readonly deps: RecordDeps,
+  ) {}
+
+  collection(idOrName: string): CollectionModel {
+    const c = this.registry.findCollection(idOrName);
+    if (!c) {
+      throw new NotFoundError('Missing collection context.');
+    }
+    return c;
+  }
+
+  async list(idOrName: string, p: ListParams, req: RecordRequest) {
+    const c = this.collection(idOrName);
+    const where = this.rules.condition(c, 'listRule', req);
+    if (p.filter) {
+      where.push(this.rules.compile(c, p.filter, 'filter', req));
+    }
+    const orderBy = this.rules.sort(c, p.sort, req);
+    const rows = await this.repository.list(c, { where, orderBy, limit: p.perPage, offset: (p.page - 1) * p.perPage });
+    const items = await this.presenter.present(c, rows.map((r) => fromRow(c, r)), req, p.expand);
+    const totalItems = p.skipTotal ? -1 : await this.repository.count(c, where);
+    const totalPages = p.skipTotal ? -1 : Math.ceil(totalItems / p.perPage);
+    return { page: p.page, perPage: p.perPage, totalItems, totalPages, items };
+  }
+
+  async view(idOrName: string, id: string, expand: string, req: RecordRequest) {
+    const c = this.collection(idOrName);
+    const where = this.rules.condition(c, 'viewRule', req);
+    const row = await this.repository.findById(c, id, where);
+    if (!row) {
+      throw new NotFoundError();
+    }
+    return (await this.presenter.present(c, [fromRow(c, row)], req, expand))[0];
+  }
+
+  create(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    return this.inTransaction((uow) => this.createIn(uow, idOrName, body, expand, req));
+  }
+
+  update(idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    return this.inTransaction((uow) => this.updateIn(uow, idOrName, id, body, expand, req));
+  }
+
+  delete(idOrName: string, id: string, req: RecordRequest) {
+    return this.inTransaction((uow) => this.deleteIn(uow, idOrName, id, req));
+  }
+
+  /** Runs record operations in one transaction and publishes their events after commit. */
+  async inTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    const events: UnitOfWork['events'] = [];
+    const result = await this.database.transaction((tx) => fn({ tx, events }));
+    for (const e of events) {
+      this.deps.bus.publish(e.name, e.payload as never);
+    }
+    return result;
+  }
+
+  async createIn(uow: UnitOfWork, idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.writable(idOrName);
+    const rule = this.rules.condition(c, 'createRule', req);
+    const empty: RecordData = {};
+    for (const f of c.fields) {
+      empty[f.name] = FIELD_KINDS[f.type].empty(f);
+    }
+    const input = applyInput(c, empty, body, true, isSuperuser(req));
+    const errors: FieldErrors = input.errors;
+    const customId = body.id;
+    if (customId !== undefined && customId !== '' && !errors.id && (await this.repository.findById(c, String(customId), [], uow.tx))) {
+      errors.id = fieldError('validation_not_unique', 'Value must be unique.');
+    }
+    if (c.type === 'auth') {
+      await applyAuthInput(c, input.data, body, { isNew: true, canManage: isSuperuser(req) }, this.deps.hasher, errors);
+    }
+    await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
+    this.throwIfErrors(errors, 'Failed to create record.');
+    await this.write(uow.tx, c, input.data, undefined, 'Failed to create record.');
+    const id = String(input.data.id);
+    if (rule.length > 0) {
+      const ruleWithBody = this.rules.condition(c, 'createRule', req, input.body);
+      if (!(await this.repository.findById(c, id, ruleWithBody, uow.tx))) {
+        throw new BadRequestError('Failed to create record.');
+      }
+    }
+    const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
+    uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
+    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+  }
+
+  async updateIn(uow: UnitOfWork, idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.writable(idOrName);
+    const rule = this.rules.condition(c, 'updateRule', req);
+    const row = await this.repository.findById(c, id, [], uow.tx);
+    if (!row) {
+      throw new NotFoundError();
+    }
+    const stored = fromRow(c, row);
+    const input = applyInput(c, stored, body, false, isSuperuser(req));
+    const errors: FieldErrors = input.errors;
+    if (input.changed.has('id') && input.data.id !== id) {
+      errors.id = fieldError('validation_pk_change', 'The record primary key cannot be changed.');
+    }
+    if (rule.length > 0) {
+      const ruleWithBody = this.rules.condition(c, 'updateRule', req, input.body);
+      if (!(await this.repository.findById(c, id, ruleWithBody, uow.tx))) {
+        throw new NotFoundError();
+      }
+    }
+    if (c.type === 'auth') {
+      await applyAuthInput(c, input.data, body, { isNew: false, canManage: isSuperuser(req), stored }, this.deps.hasher, errors);
+    }
+    await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
+    this.throwIfErrors(errors, 'Failed to update record.');
+    await this.write(uow.tx, c, input.data, id, 'Failed to update record.');
+    const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
+    uow.events.push({ name: 'record.updated', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
+    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+  }
+
+  async deleteIn(uow: UnitOfWork, idOrName: string, id: string, req: RecordRequest): Promise<void> {
+    const c = this.writable(idOrName);
+    const rule = this.rules.condition(c, 'deleteRule', req);
+    const row = await this.repository.findById(c, id, rule, uow.tx);
+    if (!row) {
+      throw new NotFoundError();
+    }
+    if (c.name === '_superusers' && (await this.repository.count(c, [], uow.tx)) <= 1) {
+      throw new BadRequestError('You can\'t delete the only existing superuser.');
+    }
+    await this.deps.relations.deleteWithReferences(uow, c, fromRow(c, row));
+  }
+
+  /** Deletes every record of a collection with cascades (`DELETE /api/collections/{c}/truncate`). */
+  async truncate(idOrName: string): Promise<void> {
+    const c = this.registry.findCollection(idOrName);
+    if (!c) {
+      throw new NotFoundError();
+    }
+    if (c.type === 'view') {
+      throw new BadRequestError('View collections cannot be truncated.');
+    }
+    await this.inTransaction(async (uow) => {
+      for (;;) {
+        const rows = await this.repository.list(c, { where: [], orderBy: null, limit: 500, offset: 0 }, uow.tx);
+        if (rows.length === 0) {
+          return;
+        }
+        for (const row of rows) {
+          await this.deps.relations.deleteWithReferences(uow, c, fromRow(c, row));
+        }
+      }
+    });
+  }
+
+  /** Whether a record exists (no rule check), for batch upserts. */
+  async exists(idOrName: string, id: string, uow: UnitOfWork): Promise<boolean> {
+    return (await this.repository.findById(this.collection(idOrName), id, [], uow.tx)) !== null;
+  }
+
+  private writable(idOrName: string): CollectionModel {
+    const c = this.collection(idOrName);
+    if (c.type === 'view') {
+      throw new BadRequestError('Unsupported collection type.');
+    }
+    return c;
+  }
+
+  private throwIfErrors(errors: FieldErrors, message: string): void {
+    if (Object.keys(errors).length > 0) {
+      throw new ValidationFailed(errors, message);
+    }
+  }
+
+  private async write(tx: SqlExecutor, c: CollectionModel, data: RecordData, id: string | undefined, message: string): Promise<void> {
+    const { names, values } = toColumns(c, data);
+    try {
+      if (id === undefined) {
+        await this.repository.insert(c, names, values, tx);
+      } else {
+        await this.repository.update(c, id, names, values, tx);
+      }
+    } catch (error) {
+      throw uniqueViolation(error, message) ?? error;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
+import { SuperuserGuard } from '@lib/core';
+import { SettingsService } from './settings.service';
+
+@Controller('api/settings')
+@UseGuards(SuperuserGuard)
+export class SettingsController {
+  constructor(private readonly settings: SettingsService) {}
+
+  @Get()
+  view() {
+    return this.settings.view();
+  }
+
+  @Patch()
+  update(@Body() body: unknown) {
+    return this.settings.update(body);
+  }
+}

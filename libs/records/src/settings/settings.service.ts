@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { fieldError, nowString, ValidationFailed } from '@lib/core';
+import { Database } from '@lib/database';
+import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Application settings, stored as JSON in `_params` (id `settings`), cached in memory. */
+@Injectable()
+export class SettingsService {
+  private cache: Settings | null = null;
+
+  constructor(private readonly database: Database) {}
+
+  async get(): Promise<Settings> {
+    if (!this.cache) {
+      const rows = await this.database.query<{ value: string }>('SELECT "value" FROM "_params" WHERE "id" = ?', ['settings']);
+      const stored = rows[0] ? (JSON.parse(rows[0].value) as Settings) : {};
+      this.cache = merge(defaultSettings(), stored);
+    }
+    return this.cache;
+  }
+
+  /** Settings as the API shows them: secrets blanked. */
+  async view(): Promise<Settings> {
+    return redact(await this.get());
+  }
+
+  async update(patch: unknown): Promise<Settings> {
+    if (!isObj(patch)) {
+      throw new ValidationFailed({}, 'Failed to update settings.');
+    }
+    const errors: Obj = {};
+    for (const [group, keys] of Object.entries(SETTING_TYPES)) {
+      const given = patch[group];
+      if (given === undefined) {
+        continue;
+      }
+      if (!isObj(given)) {
+        errors[group] = fieldError('validation_invalid_value', 'Must be an object.');
+        continue;
+      }
+      for (const [key, type] of Object.entries(keys)) {
+        if (given[key] !== undefined && typeof given[key] !== type) {
+          errors[group] = { ...(errors[group] as Obj), [key]: fieldError('validation_invalid_value', `Must be a ${type}.`) };
+        }
+      }
+    }
+    const batch = patch.batch as Obj | undefined;
+    if (isObj(batch) && typeof batch.maxRequests === 'number' && (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))) {
+      errors.batch = { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
+    }
+    if (Object.keys(errors).length > 0) {
+      throw new ValidationFailed(errors, 'An error occurred while submitting the form.');
+    }
+    const next = merge(await this.get(), patch as Settings);
+    const now = nowString();
+    await this.database.transaction((tx) =>
+      tx.run(
+        'INSERT INTO "_params" ("id", "value", "created", "updated") VALUES (?, ?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value", "updated" = excluded."updated"',
+        ['settings', JSON.stringify(next), now, now],
+      ),
+    );
+    this.cache = next;
+    return redact(next);
+  }
+}
+
+function merge(base: Settings, patch: Settings): Settings {
+  const out: Settings = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    if (!(key in base)) {
+      continue;
+    }
+    out[key] = isObj(value) && isObj(base[key]) ? { ...(base[key] as Obj), ...value } : value;
+  }
+  return out;
+}
+
+function redact(settings: Settings): Settings {
+  const out: Settings = { ...settings };
+  out.smtp = { ...(settings.smtp as Obj), password: '' };
+  out.s3 = { ...(settings.s3 as Obj), secret: '' };
+  const backups = settings.backups as Obj;
+  out.backups = { ...backups, s3: { ...(backups.s3 as Obj), secret: '' } };
+  return out;
+}

@@ -1,0 +1,10 @@
+export { isMultiple } from './collection.model';
+export type { CollectionModel, CollectionType, FieldModel, FieldType } from './collection.model';
+export { FIELD_KINDS, isFieldType } from './fields';
+export type { FieldKind, FieldContext } from './fields/field-kind';
+export { InvalidValue } from './fields/field-kind';
+export { buildCollection } from './collection-builder';
+export { withoutSecrets } from './auth-options';
+export { parseIndex, formatIndex } from './index-definition';
+export type { ParsedIndex } from './index-definition';
+export { scaffold, initialCollections, SUPERUSERS_ID, USERS_ID, idField, autodateFields } from './system-collections';

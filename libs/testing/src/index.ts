@@ -1,0 +1,50 @@
+export { runScenarios } from './run-scenarios';
+export type { Expected, JsonBody, RequestBody, Resolvable, Scenario } from './run-scenarios';
+export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
+export type { TestUser } from './scenario-context';
+export { ApiError, HttpClient, query } from './http-client';
+export type { ApiResponse, HttpMethod, RequestOptions } from './http-client';
+export { externalTarget, freePort, repoRoot, spawnServer, startTestServer, waitForHealth } from './test-server';
+export type { RunningServer, TestTarget } from './test-server';
+export {
+  absent,
+  any,
+  anything,
+  arrayContaining,
+  arrayOfLength,
+  between,
+  isMatcher,
+  matchPartial,
+  matching,
+  not,
+  oneOf,
+  onlyKeys,
+  show,
+} from './matchers';
+export type { Matcher } from './matchers';
+export {
+  DEFAULT_PASSWORD,
+  LOCKED_RULES,
+  OPEN_RULES,
+  OWNER_RULES,
+  autodate,
+  bool,
+  date,
+  editor,
+  email,
+  file,
+  geoPoint,
+  json,
+  makeCollection,
+  makeUserInput,
+  num,
+  recordId,
+  relation,
+  select,
+  text,
+  tokenFor,
+  uniqueEmail,
+  uniqueSuffix,
+  url,
+} from './factories';
+export type { CollectionDef, CollectionJson, FieldDef, FieldJson, FieldType, ListJson, RecordJson, Rule } from './factories';

@@ -1,0 +1,150 @@
+// Scenario runner for node's built-in test runner (node:test).
+//
+// Target selection (environment):
+//   NB_TEST_BASE_URL            run against an already-running server, e.g. http://127.0.0.1:8090
+//                               (nothing is started; the data there is left behind)
+//   NB_TEST_SUPERUSER_EMAIL     superuser used for setup and state checks (required with the URL)
+//   NB_TEST_SUPERUSER_PASSWORD
+// Without NB_TEST_BASE_URL each test file starts its own `node bin/nestbase.js serve` on a free
+// port with a fresh temporary data dir (PB_ADMIN_EMAIL/PB_ADMIN_PASSWORD create the superuser)
+// and stops it with SIGTERM when the file's suites are done.
+//
+// Run: npm run build && node -r ./scripts/paths.js --test dist/test/e2e/<file>.e2e-spec.js
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { tokenFor } from './factories';
+import { ApiResponse, HttpClient, HttpMethod } from './http-client';
+import { Matcher, matchPartial } from './matchers';
+import { assertNot5xx, ScenarioContext } from './scenario-context';
+import { RunningServer, startTestServer } from './test-server';
+
+export type Resolvable<T> = T | ((t: ScenarioContext) => T);
+
+/** What `expectBody` accepts: JSON-like values with matchers anywhere. */
+export type Expected = string | number | boolean | null | Matcher | Expected[] | { [key: string]: Expected | undefined };
+
+/** A JSON-like request body (`undefined` members are dropped by JSON.stringify). */
+export type JsonBody = string | number | boolean | null | unknown[] | { [key: string]: unknown };
+
+/** What `body` accepts: JSON-like data, a raw string, or FormData/bytes. */
+export type RequestBody = JsonBody | FormData | URLSearchParams | Uint8Array;
+
+export interface Scenario {
+  name: string;
+  method: HttpMethod;
+  url: Resolvable<string>;
+  headers?: Resolvable<Record<string, string>>;
+  /** object → JSON; string → raw (content-type from headers, default application/json); FormData as is. */
+  body?: Resolvable<RequestBody>;
+  /** 'superuser', 'guest' (no token), or a function giving a token. Default: `t.token` if set, else guest. */
+  auth?: 'superuser' | 'guest' | ((t: ScenarioContext) => Promise<string>);
+  before?: (t: ScenarioContext) => Promise<void>;
+  expectStatus: number;
+  /** Partial structural match (see matchers.ts); may be a function of `t`. */
+  expectBody?: Resolvable<Expected>;
+  expectContains?: Resolvable<string[]>;
+  expectNotContains?: Resolvable<string[]>;
+  /** State checks through the HTTP API (use `t.su`, `t.listRecords`, ...). */
+  after?: (t: ScenarioContext, res: ApiResponse) => Promise<void>;
+}
+
+interface SharedServer {
+  server: RunningServer;
+  http: HttpClient;
+  superuserToken: string;
+}
+
+let shared: Promise<SharedServer> | undefined;
+let registeredSuites = 0;
+
+async function acquire(): Promise<SharedServer> {
+  shared ??= (async () => {
+    // eslint-disable-next-line no-restricted-properties -- the test target is chosen by the environment
+    const server = await startTestServer(process.env);
+    const http = new HttpClient(server.baseUrl);
+    const superuserToken = await tokenFor(http, '_superusers', server.superuserEmail, server.superuserPassword);
+    return { server, http, superuserToken };
+  })();
+  return shared;
+}
+
+async function release(): Promise<void> {
+  registeredSuites -= 1;
+  if (registeredSuites > 0 || !shared) {
+    return;
+  }
+  const current = shared;
+  shared = undefined;
+  const { server } = await current.catch(() => ({ server: undefined }));
+  await server?.stop();
+}
+
+function resolve<T>(value: Resolvable<T> | undefined, t: ScenarioContext): T | undefined {
+  return typeof value === 'function' ? (value as (t: ScenarioContext) => T)(t) : value;
+}
+
+async function tokenOf(scenario: Scenario, t: ScenarioContext): Promise<string | undefined> {
+  if (scenario.auth === 'superuser') {
+    return t.su.token;
+  }
+  if (scenario.auth === 'guest') {
+    return undefined;
+  }
+  if (typeof scenario.auth === 'function') {
+    return scenario.auth(t);
+  }
+  return t.token;
+}
+
+async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
+  const t = new ScenarioContext(env.http, env.superuserToken);
+  if (scenario.before) {
+    await scenario.before(t);
+  }
+  const url = resolve(scenario.url, t) ?? '';
+  const token = await tokenOf(scenario, t);
+  const res = await env.http.request(scenario.method, url, {
+    body: resolve(scenario.body, t),
+    headers: resolve(scenario.headers, t),
+    token,
+  });
+  const where = `${scenario.method} ${url}`;
+  assertNot5xx(scenario.method, url, res);
+  assert.equal(res.status, scenario.expectStatus, `${where}: expected status ${scenario.expectStatus}, got ${res.status}: ${res.text.slice(0, 1500)}`);
+
+  const expectedBody = resolve(scenario.expectBody, t);
+  if (expectedBody !== undefined) {
+    const mismatches = matchPartial(res.body, expectedBody);
+    assert.ok(mismatches.length === 0, `${where}: body mismatch\n  ${mismatches.join('\n  ')}\nbody: ${res.text.slice(0, 1500)}`);
+  }
+  for (const fragment of resolve(scenario.expectContains, t) ?? []) {
+    assert.ok(res.text.includes(fragment), `${where}: body should contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`);
+  }
+  for (const fragment of resolve(scenario.expectNotContains, t) ?? []) {
+    assert.ok(!res.text.includes(fragment), `${where}: body must not contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`);
+  }
+  if (scenario.after) {
+    await scenario.after(t, res);
+  }
+}
+
+/** Registers one `describe` with an `it` per scenario; the server is shared by the whole file. */
+export function runScenarios(title: string, scenarios: Scenario[]): void {
+  registeredSuites += 1;
+  describe(title, () => {
+    let env: SharedServer | undefined;
+    before(async () => {
+      env = await acquire();
+    });
+    after(async () => {
+      await release();
+    });
+    for (const scenario of scenarios) {
+      it(scenario.name, { timeout: 60_000 }, async () => {
+        assert.ok(env, 'server not started');
+        await runOne(scenario, env);
+      });
+    }
+  });
+}

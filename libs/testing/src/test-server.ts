@@ -1,0 +1,158 @@
+// Starts one nestbase server per test file (fresh data dir, free port), or targets an
+// already-running deployment when the NB_TEST_* variables are set. See run-scenarios.ts.
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { HttpClient } from './http-client';
+
+export interface TestTarget {
+  baseUrl: string;
+  superuserEmail: string;
+  superuserPassword: string;
+}
+
+export interface RunningServer extends TestTarget {
+  /** Stops the process this runner started (a no-op for an external target). */
+  stop(): Promise<void>;
+}
+
+const STARTUP_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const DEFAULT_SU_EMAIL = 'e2e-superuser@example.com';
+const DEFAULT_SU_PASSWORD = 'e2e-Superuser-Passw0rd';
+
+/** The external target named by the environment, if any. */
+export function externalTarget(env: NodeJS.ProcessEnv): TestTarget | undefined {
+  const baseUrl = env.NB_TEST_BASE_URL;
+  if (!baseUrl) {
+    return undefined;
+  }
+  const email = env.NB_TEST_SUPERUSER_EMAIL;
+  const password = env.NB_TEST_SUPERUSER_PASSWORD;
+  if (!email || !password) {
+    throw new Error('NB_TEST_BASE_URL needs NB_TEST_SUPERUSER_EMAIL and NB_TEST_SUPERUSER_PASSWORD as well');
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), superuserEmail: email, superuserPassword: password };
+}
+
+/** A port that was free a moment ago (listen on port 0, read it, close). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The repository root: the nearest ancestor holding bin/nestbase.js. */
+export function repoRoot(from: string = __dirname): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'bin', 'nestbase.js'))) {
+      return dir;
+    }
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error(`bin/nestbase.js not found above ${from}; build the server first (npm run build)`);
+    }
+    dir = parent;
+  }
+}
+
+export async function waitForHealth(baseUrl: string, timeoutMs: number, child?: ChildProcess, log?: () => string): Promise<void> {
+  const client = new HttpClient(baseUrl);
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) {
+      throw new Error(`nestbase exited with code ${child.exitCode} before it was healthy:\n${log?.() ?? ''}`);
+    }
+    try {
+      const res = await client.request('GET', '/api/health');
+      if (res.status === 200) {
+        return;
+      }
+      last = `status ${res.status}: ${res.text.slice(0, 200)}`;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`nestbase at ${baseUrl} not healthy after ${timeoutMs} ms (${last}):\n${log?.() ?? ''}`);
+}
+
+/** Spawns `node bin/nestbase.js serve` on a free port with a fresh data dir. */
+export async function spawnServer(): Promise<RunningServer> {
+  const root = repoRoot();
+  const dataDir = await mkdtemp(join(tmpdir(), 'nestbase-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const output: string[] = [];
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir],
+    {
+      cwd: root,
+      env: { ...process.env, PB_ADMIN_EMAIL: DEFAULT_SU_EMAIL, PB_ADMIN_PASSWORD: DEFAULT_SU_PASSWORD },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const keep = (chunk: Buffer): void => {
+    output.push(chunk.toString());
+    if (output.length > 200) {
+      output.shift();
+    }
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const killOnExit = (): void => {
+    child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  const log = (): string => output.join('').slice(-4000);
+
+  try {
+    await waitForHealth(baseUrl, STARTUP_TIMEOUT_MS, child, log);
+  } catch (err) {
+    child.kill('SIGKILL');
+    process.off('exit', killOnExit);
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+
+  return {
+    baseUrl,
+    superuserEmail: DEFAULT_SU_EMAIL,
+    superuserPassword: DEFAULT_SU_PASSWORD,
+    stop: async () => {
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The external target if configured, else a freshly spawned server. */
+export async function startTestServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
+  const target = externalTarget(env);
+  if (target) {
+    await waitForHealth(target.baseUrl, STARTUP_TIMEOUT_MS);
+    return { ...target, stop: async () => undefined };
+  }
+  return spawnServer();
+}
