@@ -155,12 +155,13 @@ runScenarios('SQL-injection-looking input', [
     expectStatus: 400,
   },
   {
-    name: 'expand with SQL is ignored',
+    name: 'expand with SQL → 400 (invalid path), no rows leaked',
     method: 'GET',
-    url: (t) => t.records('posts', undefined, `?expand=${encodeURIComponent("owner'); DROP TABLE users;--")}`),
+    url: (t) => t.records('secrets', undefined, `?expand=${encodeURIComponent("owner'); DROP TABLE users;--")}`),
     before: targets,
-    expectStatus: 200,
-    expectBody: { totalItems: 2 },
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+    expectNotContains: ['classified'],
     after: intact,
   },
   {

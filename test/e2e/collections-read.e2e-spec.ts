@@ -39,6 +39,10 @@ runScenarios('GET /api/collections', [
     method: 'GET',
     url: '/api/collections?page=2&perPage=2&sort=-created,name',
     auth: 'superuser',
+    before: async (t) => {
+      await t.createCollection({ name: 'pa' });
+      await t.createCollection({ name: 'pb' });
+    },
     expectStatus: 200,
     expectBody: { page: 2, perPage: 2, items: arrayOfLength(2) },
   },

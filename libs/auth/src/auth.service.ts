@@ -62,7 +62,7 @@ export class AuthService {
   async authResponse(c: CollectionModel, record: RecordData, expand: string, req: RecordRequest) {
     const self: RequestAuth = { collectionId: c.id, collectionName: c.name, record, isSuperuser: c.name === '_superusers' };
     const asSelf: RecordRequest = { ...req, auth: self };
-    const authRule = c.authRule as string | null | undefined;
+    const authRule = c.authRule;
     if (authRule === null) {
       throw new ForbiddenError('The request doesn\'t satisfy the collection requirements to authenticate.');
     }

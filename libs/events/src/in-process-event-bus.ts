@@ -27,7 +27,7 @@ export class InProcessEventBus extends EventBus {
       set = new Set();
       this.handlers.set(name, set);
     }
-    set.add(handler as EventHandler<never>);
-    return () => set.delete(handler as EventHandler<never>);
+    set.add(handler);
+    return () => set.delete(handler);
   }
 }

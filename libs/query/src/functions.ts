@@ -47,7 +47,7 @@ export function resolveFunction(
         if (i > 0 && arg.type !== 'text') {
           throw invalidFilter('strftime() modifiers must be texts', arg.position);
         }
-        if (i === 0 && arg.type !== 'text' && arg.type !== 'identifier' && arg.type !== 'number') {
+        if (i === 0 && (arg.type === 'bool' || arg.type === 'null')) {
           throw invalidFilter('the strftime() time value must be a text, number or identifier', arg.position);
         }
       });

@@ -33,7 +33,7 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
   }
   for (const key of TOKEN_KEYS) {
     const current = base[key] as Obj;
-    const given = isObj(input[key]) ? (input[key] as Obj) : {};
+    const given = isObj(input[key]) ? (input[key]) : {};
     const merged: Obj = { ...current };
     if (given.duration !== undefined) {
       const d = given.duration;
@@ -65,12 +65,12 @@ export function withoutSecrets(collection: CollectionModel): CollectionModel {
   const out: Obj = { ...collection };
   for (const key of TOKEN_KEYS) {
     if (isObj(out[key])) {
-      const { secret: _secret, ...rest } = out[key] as Obj;
+      const { secret: _secret, ...rest } = out[key];
       out[key] = rest;
     }
   }
-  if (isObj(out.oauth2) && Array.isArray((out.oauth2 as Obj).providers)) {
-    const oauth2 = out.oauth2 as Obj;
+  if (isObj(out.oauth2) && Array.isArray((out.oauth2).providers)) {
+    const oauth2 = out.oauth2;
     out.oauth2 = {
       ...oauth2,
       providers: (oauth2.providers as Obj[]).map(({ clientSecret: _c, ...rest }) => rest),

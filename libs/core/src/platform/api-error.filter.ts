@@ -23,7 +23,7 @@ const logger = new Logger('ApiError');
 /** Maps anything thrown while handling a request to PocketBase's `{ status, message, data }`. */
 export function toEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof ApiError) {
-    return { status: error.status, message: error.message, data: error.data as Record<string, unknown> };
+    return { status: error.status, message: error.message, data: error.data };
   }
   let status = 500;
   if (error instanceof HttpException) {

@@ -31,7 +31,7 @@ export async function createApp(module: Type<unknown>, config: AppConfig, option
     abortOnError: false,
     bodyParser: false,
   });
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
   await installBodyParsers(fastify, config.bodyLimit);
   fastify.setErrorHandler((error, _request, reply) => {
     const envelope = toEnvelope(error);

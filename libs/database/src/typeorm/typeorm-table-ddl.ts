@@ -26,6 +26,22 @@ export class TypeormTableDdl extends TableDdl {
   }
 
   override async changeColumns(table: string, changes: ColumnChanges): Promise<void> {
+    // TypeORM rebuilds SQLite tables (copy, drop, rename); legacy ALTER semantics keep SQL views that
+    // read the table from failing validation while it is briefly missing.
+    const sqlite = this.runner.connection.driver.options.type === 'better-sqlite3';
+    if (sqlite) {
+      await this.runner.query('PRAGMA legacy_alter_table = ON');
+    }
+    try {
+      await this.applyColumnChanges(table, changes);
+    } finally {
+      if (sqlite) {
+        await this.runner.query('PRAGMA legacy_alter_table = OFF');
+      }
+    }
+  }
+
+  private async applyColumnChanges(table: string, changes: ColumnChanges): Promise<void> {
     for (const { from, to } of changes.rename) {
       await this.runner.renameColumn(table, from, to);
     }

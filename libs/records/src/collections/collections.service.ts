@@ -137,6 +137,9 @@ export class CollectionsService implements OnModuleInit {
       const key = collection.type === 'view' ? 'viewQuery' : 'indexes';
       throw new ValidationFailed({ [key]: { code: 'validation_invalid_schema', message: `Invalid schema: ${message.slice(0, 200)}` } }, existing ? 'Failed to update collection.' : 'Failed to create collection.');
     }
+    if (existing && collection.type !== 'view') {
+      await this.checkViews(tx, all, existing.id, existing ? 'Failed to update collection.' : 'Failed to create collection.');
+    }
     if (existing) {
       await this.repository.update(collection, tx);
     } else {
@@ -172,6 +175,22 @@ export class CollectionsService implements OnModuleInit {
     }
     await dropStorage(tx, collection);
     await this.repository.delete(collection.id, tx);
+    await this.checkViews(tx, all, collection.id, 'Failed to delete collection.');
+  }
+
+  /** View collections must still compile after a change of the tables they read. */
+  private async checkViews(tx: TxExecutor, all: CollectionModel[], changedId: string, message: string): Promise<void> {
+    for (const view of all) {
+      if (view.type !== 'view' || view.id === changedId) {
+        continue;
+      }
+      try {
+        await tx.query(`SELECT * FROM "${view.name}" LIMIT 0`);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.replace(/^.*?: /, '').slice(0, 200) : 'invalid';
+        throw new BadRequestError(message, { view: { code: 'validation_view_dependency', message: `View collection "${view.name}" depends on this change: ${reason}` } });
+      }
+    }
   }
 
   private async changed(collectionId: string): Promise<void> {

@@ -85,7 +85,7 @@ export class RecordsService {
     const events: UnitOfWork['events'] = [];
     const result = await this.database.transaction((tx) => fn({ tx, events }));
     for (const e of events) {
-      this.deps.bus.publish(e.name, e.payload as never);
+      this.deps.bus.publish(e.name, e.payload);
     }
     return result;
   }

@@ -24,7 +24,7 @@ export class RuleGuard {
     if (isSuperuser(req)) {
       return [];
     }
-    const rule = collection[key] as string | null | undefined;
+    const rule = collection[key];
     if (rule === null || rule === undefined) {
       throw new ForbiddenError('Only superusers can perform this action.');
     }

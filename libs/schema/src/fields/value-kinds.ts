@@ -236,6 +236,6 @@ export const geoPointKind: FieldKind = {
     return field.required && lon === 0 && lat === 0 ? blank : null;
   },
   toDb: (v) => JSON.stringify(v),
-  fromDb: (raw) => (parseJsonText(raw) as { lon: number; lat: number } | null) ?? { lon: 0, lat: 0 },
+  fromDb: (raw) => (parseJsonText(raw)) ?? { lon: 0, lat: 0 },
   checkOptions: () => ({}),
 };

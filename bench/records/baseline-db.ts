@@ -1,0 +1,76 @@
+import BetterSqlite3 from 'better-sqlite3';
+import * as sqlite3 from 'sqlite3';
+
+export type DriverName = 'better-sqlite3' | 'sqlite3';
+
+export type Row = Record<string, unknown>;
+type Params = unknown[];
+
+/** The three calls the baseline needs, async for both drivers so the handlers are the same code. */
+export interface BaselineDb {
+  get(sql: string, params: Params): Promise<Row | undefined>;
+  all(sql: string, params: Params): Promise<Row[]>;
+  run(sql: string, params: Params): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The pragmas nestbase sets on its connection (libs/database create-data-source.ts). */
+const PRAGMAS = [
+  'journal_mode = WAL',
+  'busy_timeout = 10000',
+  'synchronous = NORMAL',
+  'journal_size_limit = 200000000',
+  'cache_size = -32000',
+  'temp_store = MEMORY',
+  'foreign_keys = ON',
+];
+
+/** better-sqlite3: synchronous calls on one connection, statements prepared once and cached. */
+function openBetter(file: string): BaselineDb {
+  const db = new BetterSqlite3(file);
+  for (const p of PRAGMAS) {
+    db.pragma(p);
+  }
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const stmt = (sql: string): BetterSqlite3.Statement => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  return {
+    get: async (sql, params) => stmt(sql).get(...params) as Row | undefined,
+    all: async (sql, params) => stmt(sql).all(...params) as Row[],
+    run: async (sql, params) => {
+      stmt(sql).run(...params);
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+/** node-sqlite3: the async, callback API on one connection (statements run on libuv's pool). */
+async function openSqlite3(file: string): Promise<BaselineDb> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const d: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
+  });
+  const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  for (const p of PRAGMAS) {
+    await exec(`PRAGMA ${p}`);
+  }
+  return {
+    get: (sql, params) =>
+      new Promise((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as Row | undefined)))),
+    all: (sql, params) =>
+      new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[])))),
+    run: (sql, params) => new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve()))),
+    close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
+  };
+}
+
+export async function openBaselineDb(driver: DriverName, file: string): Promise<BaselineDb> {
+  return driver === 'better-sqlite3' ? openBetter(file) : openSqlite3(file);
+}
