@@ -57,16 +57,22 @@ async function openSqlite3(file: string): Promise<BaselineDb> {
   const db = await new Promise<sqlite3.Database>((resolve, reject) => {
     const d: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
   });
-  const exec = (sql: string) => new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  const exec = (sql: string) =>
+    new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
   for (const p of PRAGMAS) {
     await exec(`PRAGMA ${p}`);
   }
   return {
     get: (sql, params) =>
-      new Promise((resolve, reject) => db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as Row | undefined)))),
+      new Promise((resolve, reject) =>
+        db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as Row | undefined))),
+      ),
     all: (sql, params) =>
-      new Promise((resolve, reject) => db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[])))),
-    run: (sql, params) => new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve()))),
+      new Promise((resolve, reject) =>
+        db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as Row[]))),
+      ),
+    run: (sql, params) =>
+      new Promise((resolve, reject) => db.run(sql, params, (err) => (err ? reject(err) : resolve()))),
     close: () => new Promise((resolve, reject) => db.close((err) => (err ? reject(err) : resolve()))),
   };
 }

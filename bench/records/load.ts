@@ -27,6 +27,8 @@ export interface LoadResult {
   rps: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU the load generator itself used, in % of one core: near 100 means it, not the server, is the limit. */
+  clientCpuPct: number;
 }
 
 interface Reply {
@@ -81,13 +83,18 @@ function percentile(sorted: Float64Array, p: number): number {
  * the previous answer arrives, until `durationMs` passes or `maxRequests` are sent.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency, maxFreeSockets: options.concurrency });
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: options.concurrency,
+    maxFreeSockets: options.concurrency,
+  });
   const latencies = new Float64Array(options.maxRequests);
   let issued = 0;
   let done = 0;
   let errors = 0;
   let firstError: string | null = null;
   const started = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const deadline = started + BigInt(Math.round(options.durationMs * 1e6));
 
   const worker = async (): Promise<void> => {
@@ -110,6 +117,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 
   await Promise.all(Array.from({ length: options.concurrency }, () => worker()));
   const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   const sorted = latencies.slice(0, done).sort();
   return {
@@ -120,5 +128,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     rps: done / (elapsedMs / 1000),
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
+    clientCpuPct: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
   };
 }

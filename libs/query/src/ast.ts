@@ -78,5 +78,7 @@ export type FilterNode = ComparisonNode | LogicalNode;
 
 /** Splits `?=` into its base operator and whether it is the "any" variant. */
 export function splitOperator(op: ComparisonOperator): { base: BaseOperator; any: boolean } {
-  return op.startsWith('?') ? { base: op.slice(1) as BaseOperator, any: true } : { base: op as BaseOperator, any: false };
+  return op.startsWith('?')
+    ? { base: op.slice(1) as BaseOperator, any: true }
+    : { base: op as BaseOperator, any: false };
 }

@@ -20,7 +20,16 @@ export function likePattern(value: unknown): string | null {
   if (value === null || value === undefined) {
     return null;
   }
-  const text = typeof value === 'string' ? value : typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+  const text =
+    typeof value === 'string'
+      ? value
+      : typeof value === 'number' || typeof value === 'bigint'
+        ? value.toString()
+        : typeof value === 'boolean'
+          ? value
+            ? '1'
+            : '0'
+          : JSON.stringify(value);
   if (hasUnescapedPercent(text)) {
     return text;
   }

@@ -14,12 +14,10 @@ export function parseExpand(expand: string): ExpandTree {
     if (path === '') {
       continue;
     }
-    const parts = path.split('.').map((p) => p.trim());
+    // Levels past the 6th are ignored, as PocketBase does (no error).
+    const parts = path.split('.').map((p) => p.trim()).slice(0, MAX_EXPAND_DEPTH);
     if (parts.some((p) => !/^\w+$/.test(p))) {
       throw new BadRequestError(`Invalid expand parameter: invalid path "${path}".`);
-    }
-    if (parts.length > MAX_EXPAND_DEPTH) {
-      throw new BadRequestError(`Invalid expand parameter: "${path}" is deeper than ${MAX_EXPAND_DEPTH} levels.`);
     }
     let level = tree;
     for (const part of parts) {

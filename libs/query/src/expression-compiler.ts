@@ -60,7 +60,12 @@ function joinRule(
  * row, as in PocketBase); the whole fragment is then wrapped in one EXISTS over those joins, which keeps the
  * main query's row count. Plain operators on multi-valued operands are "every value" NOT EXISTS subqueries.
  */
-export function compileFilterAst(ast: FilterNode, opts: CompileOptions, dialect: SqlDialect, counter: AliasCounter): Frag {
+export function compileFilterAst(
+  ast: FilterNode,
+  opts: CompileOptions,
+  dialect: SqlDialect,
+  counter: AliasCounter,
+): Frag {
   const ctx = makeResolveContext(opts, dialect, counter);
   const shared = new Map<string, JoinItem>();
   const sharedAliases = new Map<string, string>();
@@ -118,4 +123,3 @@ export function compileFilterAst(ast: FilterNode, opts: CompileOptions, dialect:
   const chain = joinChain(dialect, counter.next('b'), [...shared.values()]);
   return sql`EXISTS (SELECT 1 FROM ${chain} WHERE ${body})`;
 }
-

@@ -65,7 +65,7 @@ const cases: Case[] = [
   ["comments_via_post.id != ''", ['p1', 'p2', 'p4']],
   ["comments_via_post.id = ''", ['p3', 'p5']],
   ["comments_via_post.author.name ?= 'carol'", ['p1']],
-  ["comments_via_post.author ?= author", ['p3']],
+  ['comments_via_post.author ?= author', ['p3']],
   ["comments_via_post.author ?= 'u1' && author = 'u3'", ['p4']],
   ["comments_via_post.author.team.name ?= 'blue'", ['p1']],
   // json paths (compared with IS)
@@ -77,7 +77,7 @@ const cases: Case[] = [
   ['meta.n = null', ['p2', 'p3', 'p4']],
   ['meta.n != 5', ['p2', 'p3', 'p4', 'p5']],
   ['meta = null', ['p2']],
-  ["meta = '\"str\"'", ['p4']],
+  ['meta = \'"str"\'', ['p4']],
   // geoPoint and geoDistance
   ['location.lon > 20', ['p1']],
   ['location.lat = 0', ['p2', 'p4', 'p5']],
@@ -91,7 +91,7 @@ const cases: Case[] = [
   ["@collection.memberships.team ?= 'tm1' && @collection.memberships.team ?= 'tm2'", []],
   ["@collection.memberships:m1.team ?= 'tm1' && @collection.memberships:m2.team ?= 'tm2'", ALL_POSTS],
   [
-    "@collection.memberships.user ?= @request.auth.id && @collection.memberships.team ?= author.team",
+    '@collection.memberships.user ?= @request.auth.id && @collection.memberships.team ?= author.team',
     ['p1', 'p2', 'p5'],
     {},
     u2,
@@ -103,7 +103,7 @@ const cases: Case[] = [
     u2,
   ],
   [
-    "@collection.memberships.user ?= @request.auth.id && @collection.memberships.team ?= author.team",
+    '@collection.memberships.user ?= @request.auth.id && @collection.memberships.team ?= author.team',
     ['p1', 'p5'],
     {},
     u1,
@@ -113,9 +113,9 @@ const cases: Case[] = [
   ["@collection.comments.post ?= id && @collection.comments.text ?= 'wow'", ['p4']],
 ];
 
-describe('filter: relations, multi-values, back-relations, json, @collection', () => {
+void describe('filter: relations, multi-values, back-relations, json, @collection', () => {
   for (const [expr, expected, opts, req] of cases) {
-    it(expr, () => {
+    void it(expr, () => {
       assert.deepEqual(run.ids(expr, opts, req), expected);
     });
   }

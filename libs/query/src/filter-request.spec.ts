@@ -78,18 +78,24 @@ const cases: Case[] = [
   ["@request.body.tags.name ?= 'fun'", [], {}, request({ body: { tags: ['g1'] } })],
   ['@request.body.tags.id ?= tags.id', ['p1', 'p4'], {}, request({ body: { tags: ['g1'] } })],
   ["@request.body.extra = 'x'", ALL_POSTS, {}, request({ body: { extra: 'x' } })],
-  ["@request.body.obj = '{\"a\":1}'", ALL_POSTS, {}, request({ body: { obj: { a: 1 } } })],
+  ['@request.body.obj = \'{"a":1}\'', ALL_POSTS, {}, request({ body: { obj: { a: 1 } } })],
 ];
 
-describe('filter: @request values', () => {
+void describe('filter: @request values', () => {
   for (const [expr, expected, opts, req] of cases) {
-    it(`${expr} ${JSON.stringify(req ?? {})}`, () => {
+    void it(`${expr} ${JSON.stringify(req ?? {})}`, () => {
       assert.deepEqual(run.ids(expr, opts, req), expected);
     });
   }
 
-  it('binds macros at bind time, not compile time', async () => {
-    const compiled = run.compiler.compile('created < @now', { collection: posts, schema, mode: 'rule', isSuperuser: false, alias: 'r' });
+  void it('binds macros at bind time, not compile time', async () => {
+    const compiled = run.compiler.compile('created < @now', {
+      collection: posts,
+      schema,
+      mode: 'rule',
+      isSuperuser: false,
+      alias: 'r',
+    });
     const first = compiled.bind(request())[0] as string;
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = compiled.bind(request())[0] as string;

@@ -106,71 +106,114 @@ const badFields = [
   'title = "x" && id:lower.x = 1',
 ];
 
-describe('filter: syntax errors are 400', () => {
+void describe('filter: syntax errors are 400', () => {
   for (const expr of badSyntax) {
-    it(JSON.stringify(expr), () => assert.equal(status(() => run.ids(expr)), 400));
+    void it(JSON.stringify(expr), () =>
+      assert.equal(
+        status(() => run.ids(expr)),
+        400,
+      ),
+    );
   }
 });
 
-describe('filter: unresolvable identifiers are 400', () => {
+void describe('filter: unresolvable identifiers are 400', () => {
   for (const expr of badFields) {
-    it(expr, () => assert.equal(status(() => run.ids(expr)), 400));
+    void it(expr, () =>
+      assert.equal(
+        status(() => run.ids(expr)),
+        400,
+      ),
+    );
   }
 });
 
-describe('filter: limits', () => {
-  it('accepts 200 comparisons and rejects 201', () => {
+void describe('filter: limits', () => {
+  void it('accepts 200 comparisons and rejects 201', () => {
     const make = (n: number): string => Array.from({ length: n }, () => 'views>1').join('||');
     assert.deepEqual(run.ids(make(200)), ['p1', 'p3', 'p5']);
-    assert.equal(status(() => run.ids(make(201))), 400);
+    assert.equal(
+      status(() => run.ids(make(201))),
+      400,
+    );
   });
-  it('accepts 30 nested groups and rejects 31', () => {
+  void it('accepts 30 nested groups and rejects 31', () => {
     const make = (n: number): string => '('.repeat(n) + 'views>1' + ')'.repeat(n);
     assert.deepEqual(run.ids(make(30)), ['p1', 'p3', 'p5']);
-    assert.equal(status(() => run.ids(make(31))), 400);
+    assert.equal(
+      status(() => run.ids(make(31))),
+      400,
+    );
   });
-  it('rejects expressions longer than 3500 characters', () => {
-    assert.equal(status(() => run.ids(`title = '${'x'.repeat(3500)}'`)), 400);
+  void it('rejects expressions longer than 3500 characters', () => {
+    assert.equal(
+      status(() => run.ids(`title = '${'x'.repeat(3500)}'`)),
+      400,
+    );
   });
-  it('rejects functions nested more than 2 levels', () => {
-    assert.equal(status(() => run.ids("strftime('%Y', strftime('%Y', strftime('%Y', created))) = 1")), 400);
+  void it('rejects functions nested more than 2 levels', () => {
+    assert.equal(
+      status(() => run.ids("strftime('%Y', strftime('%Y', strftime('%Y', created))) = 1")),
+      400,
+    );
     assert.deepEqual(run.ids("strftime('%Y', strftime('%Y-%m-%d', created)) = '2025'"), ['p4']);
   });
-  it('rejects more than 6 relation levels', () => {
-    assert.equal(status(() => run.ids("author.team.name = 'x'")), 200);
+  void it('rejects more than 6 relation levels', () => {
+    assert.equal(
+      status(() => run.ids("author.team.name = 'x'")),
+      200,
+    );
     const deep = 'comments_via_post.post.comments_via_post.post.comments_via_post.post.comments_via_post.id = 1';
-    assert.equal(status(() => run.ids(deep)), 400);
+    assert.equal(
+      status(() => run.ids(deep)),
+      400,
+    );
   });
 });
 
-describe('filter mode: hidden fields, @request/@collection, joined listRules', () => {
-  it('hidden fields are 400 for non-superuser filters, allowed in rules and for superusers', () => {
-    assert.equal(status(() => run.ids("secret = 's1'", filter)), 400);
-    assert.equal(status(() => run.ids("author.password = 'h1'", filter)), 400);
+void describe('filter mode: hidden fields, @request/@collection, joined listRules', () => {
+  void it('hidden fields are 400 for non-superuser filters, allowed in rules and for superusers', () => {
+    assert.equal(
+      status(() => run.ids("secret = 's1'", filter)),
+      400,
+    );
+    assert.equal(
+      status(() => run.ids("author.password = 'h1'", filter)),
+      400,
+    );
     assert.deepEqual(run.ids("secret = 's1'"), ['p1']);
     assert.deepEqual(run.ids("secret = 's1'", superFilter), ['p1']);
     assert.deepEqual(run.ids("author.password = 'h1'", superFilter), ['p1', 'p5']);
   });
-  it('@request and @collection are 403 for non-superuser filters', () => {
+  void it('@request and @collection are 403 for non-superuser filters', () => {
     const u1 = request({ auth: authOf(run.db, 'u1') });
-    assert.equal(status(() => run.ids('@request.auth.id = author', filter, u1)), 403);
-    assert.equal(status(() => run.ids("@collection.tags.name ?= 'x'", filter)), 403);
+    assert.equal(
+      status(() => run.ids('@request.auth.id = author', filter, u1)),
+      403,
+    );
+    assert.equal(
+      status(() => run.ids("@collection.tags.name ?= 'x'", filter)),
+      403,
+    );
     assert.deepEqual(run.ids('@request.auth.id = author', superFilter, u1), ['p1', 'p5']);
     assert.deepEqual(run.ids("@collection.tags.name ?= 'fun'", superFilter), ALL_POSTS);
     assert.throws(() => run.ids('@request.auth.id = author', filter, u1), /Only superusers can filter by @request\./);
     assert.throws(() => run.ids("@collection.tags.id ?= ''", filter), /Only superusers can filter by @collection\./);
   });
-  it('macros stay allowed in non-superuser filters', () => {
+  void it('macros stay allowed in non-superuser filters', () => {
     assert.deepEqual(run.ids('created < @now', filter), ALL_POSTS);
   });
-  it('a joined collection with a locked listRule makes a non-superuser filter fail', () => {
+  void it('a joined collection with a locked listRule makes a non-superuser filter fail', () => {
     const locked = withSchema({ tags: { listRule: null } });
-    assert.equal(status(() => run.ids("tags.name ?= 'fun'", { ...filter, schema: locked })), 400);
+    assert.equal(
+      status(() => run.ids("tags.name ?= 'fun'", { ...filter, schema: locked })),
+      400,
+    );
     assert.deepEqual(run.ids("tags.name ?= 'fun'", { schema: locked }), ['p4', 'p5']);
     assert.deepEqual(run.ids("tags.name ?= 'fun'", { ...superFilter, schema: locked }), ['p4', 'p5']);
     assert.deepEqual(run.ids("tags ?= 'g3'", { ...filter, schema: locked }), ['p4', 'p5']);
   });
-  it('joined rows of a non-superuser filter are restricted by their listRule', () => {
+  void it('joined rows of a non-superuser filter are restricted by their listRule', () => {
     const ruled = withSchema({ tags: { listRule: "color != ''" } });
     assert.deepEqual(run.ids("tags.name ?= 'fun'", { ...filter, schema: ruled }), []);
     assert.deepEqual(run.ids("tags.name ?= 'news'", { ...filter, schema: ruled }), ['p1', 'p4']);
@@ -178,8 +221,9 @@ describe('filter mode: hidden fields, @request/@collection, joined listRules', (
     const ownComments = withSchema({ comments: { listRule: "text = 'great'" } });
     assert.deepEqual(run.ids("comments_via_post.text ?= 'meh'", { ...filter, schema: ownComments }), []);
   });
-  it("non-superuser filters only see emails with emailVisibility", () => {
-    const byEmail = (expr: string, opts: Partial<CompileOptions>): string[] => run.ids(expr, { ...opts, collection: users });
+  void it('non-superuser filters only see emails with emailVisibility', () => {
+    const byEmail = (expr: string, opts: Partial<CompileOptions>): string[] =>
+      run.ids(expr, { ...opts, collection: users });
     assert.deepEqual(byEmail("email = 'bob@x.com'", filter), []);
     assert.deepEqual(byEmail("email = 'alice@x.com'", filter), ['u1']);
     assert.deepEqual(byEmail("email = 'bob@x.com'", superFilter), ['u2']);
@@ -188,7 +232,7 @@ describe('filter mode: hidden fields, @request/@collection, joined listRules', (
   });
 });
 
-describe('injection attempts never reach the SQL text', () => {
+void describe('injection attempts never reach the SQL text', () => {
   const hostile = [
     `title = "'; DROP TABLE posts; --"`,
     `title = '"; DROP TABLE posts; --'`,
@@ -198,27 +242,58 @@ describe('injection attempts never reach the SQL text', () => {
     `meta.a_b = "x"`,
   ];
   for (const expr of hostile) {
-    it(expr, () => {
-      const compiled = run.compiler.compile(expr, { collection: posts, schema, mode: 'filter', isSuperuser: false, alias: 'r' });
+    void it(expr, () => {
+      const compiled = run.compiler.compile(expr, {
+        collection: posts,
+        schema,
+        mode: 'filter',
+        isSuperuser: false,
+        alias: 'r',
+      });
       assert.doesNotMatch(compiled.sql, /DROP|DELETE|OR 1=1|a_b/);
       assert.deepEqual(run.ids(expr), []);
       assert.equal((run.db.prepare('SELECT COUNT(*) AS n FROM "posts"').get() as { n: number }).n, 5);
     });
   }
-  it('odd identifiers are rejected before any SQL is built', () => {
-    for (const expr of ['ti"tle = 1', 'title"; DROP TABLE posts; -- = 1', "@collection.posts'.id = 1", 'a\u0000 = 1', '[title] = 1']) {
-      assert.equal(status(() => run.ids(expr)), 400, expr);
+  void it('odd identifiers are rejected before any SQL is built', () => {
+    for (const expr of [
+      'ti"tle = 1',
+      'title"; DROP TABLE posts; -- = 1',
+      "@collection.posts'.id = 1",
+      'a\u0000 = 1',
+      '[title] = 1',
+    ]) {
+      assert.equal(
+        status(() => run.ids(expr)),
+        400,
+        expr,
+      );
     }
   });
-  it('identifiers are quoted, values are placeholders', () => {
-    const compiled = run.compiler.compile("title = 'abc' && views > 3", { collection: posts, schema, mode: 'rule', isSuperuser: false, alias: 'r' });
+  void it('identifiers are quoted, values are placeholders', () => {
+    const compiled = run.compiler.compile("title = 'abc' && views > 3", {
+      collection: posts,
+      schema,
+      mode: 'rule',
+      isSuperuser: false,
+      alias: 'r',
+    });
     assert.equal(compiled.sql, `("r"."title" = ? AND "r"."views" > ?)`);
     assert.deepEqual(compiled.bind(request()), ['abc', 3]);
   });
-  it('a collection with a quote in its name is quoted safely', () => {
+  void it('a collection with a quote in its name is quoted safely', () => {
     const odd: CollectionModel = { ...tags, id: 'odd', name: 'we"ird' };
-    const oddSchema: SchemaLookup = { findCollection: (n) => (n === 'odd' || n === 'we"ird' ? odd : schema.findCollection(n)), allCollections: () => [...allCollections, odd] };
-    const compiled = run.compiler.compile("@collection.odd.name ?= 'x'", { collection: posts, schema: oddSchema, mode: 'rule', isSuperuser: false, alias: 'r' });
+    const oddSchema: SchemaLookup = {
+      findCollection: (n) => (n === 'odd' || n === 'we"ird' ? odd : schema.findCollection(n)),
+      allCollections: () => [...allCollections, odd],
+    };
+    const compiled = run.compiler.compile("@collection.odd.name ?= 'x'", {
+      collection: posts,
+      schema: oddSchema,
+      mode: 'rule',
+      isSuperuser: false,
+      alias: 'r',
+    });
     assert.match(compiled.sql, /"we""ird"/);
   });
 });

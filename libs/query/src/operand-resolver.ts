@@ -119,7 +119,7 @@ function resolveRequest(ctx: ResolveContext, name: string, position: number, all
     case 'length':
     case 'lower':
     case null:
-      if ((modifier === 'each' || modifier === 'length') || (sec === 'auth' && field && isMultiple(field))) {
+      if (modifier === 'each' || modifier === 'length' || (sec === 'auth' && field && isMultiple(field))) {
         const value = requestValue(sec, key);
         const json = param((c) => asJsonArray(value(c)));
         const walker = new PathWalker(ctx, alloc, `@request.${sec}.${key}`, position);
@@ -150,11 +150,19 @@ function requestField(ctx: ResolveContext, section: RequestSection, key: string)
 
 function authCollectionWith(ctx: ResolveContext, key: string): CollectionModel | undefined {
   const auths = ctx.opts.schema.allCollections().filter((c) => c.type === 'auth');
-  return auths.find((c) => c.name === 'users' && c.fields.some((f) => f.name === key)) ??
-    auths.find((c) => c.fields.some((f) => f.name === key));
+  return (
+    auths.find((c) => c.name === 'users' && c.fields.some((f) => f.name === key)) ??
+    auths.find((c) => c.fields.some((f) => f.name === key))
+  );
 }
 
-function withModifier(ctx: ResolveContext, value: Operand, modifier: string | null, position: number, allowed: string[]): Operand {
+function withModifier(
+  ctx: ResolveContext,
+  value: Operand,
+  modifier: string | null,
+  position: number,
+  allowed: string[],
+): Operand {
   if (modifier === null) {
     return value;
   }
@@ -173,7 +181,10 @@ function changed(ctx: ResolveContext, section: RequestSection, key: string, posi
   const isSet = param(requestIsSet('body', key));
   const value = param(requestValue('body', key));
   const column = ctx.dialect.column(ctx.opts.alias, field.name);
-  return scalar(sql`(CASE WHEN ${isSet} THEN (${value} IS NOT ${column}) ELSE 0 END)`, { noCoalesce: true, origin: 'request' });
+  return scalar(sql`(CASE WHEN ${isSet} THEN (${value} IS NOT ${column}) ELSE 0 END)`, {
+    noCoalesce: true,
+    origin: 'request',
+  });
 }
 
 /** `@request.auth.rel.x` / `@request.body.rel.x`: follows the relation ids held by the request. */
@@ -186,14 +197,16 @@ function requestRelation(
   position: number,
   alloc: AliasAllocator,
 ): Operand {
-  const owner = section === 'auth' ? authCollectionWith(ctx, key) : section === 'body' ? ctx.opts.collection : undefined;
+  const owner =
+    section === 'auth' ? authCollectionWith(ctx, key) : section === 'body' ? ctx.opts.collection : undefined;
   const field = owner?.fields.find((f) => f.name === key);
   if (!owner || !field || field.type !== 'relation') {
     throw invalidFilter(`"@request.${section}.${key}" is not a relation`, position);
   }
   const read = requestValue(section, key);
   const ownerId = owner.id;
-  const guarded: Binder = section === 'auth' ? (c) => (c.request.auth?.['collectionId'] === ownerId ? read(c) : null) : read;
+  const guarded: Binder =
+    section === 'auth' ? (c) => (c.request.auth?.['collectionId'] === ownerId ? read(c) : null) : read;
   const value = isMultiple(field) ? param((c) => asJsonArray(guarded(c))) : param(guarded);
   const walker = new PathWalker(ctx, alloc, `@request.${section}.${key}`, position);
   return { ...walker.relation(field, value, true, rest, modifier), origin: 'request' };

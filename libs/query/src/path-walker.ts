@@ -45,23 +45,29 @@ export class PathWalker {
       return this.finish(column, field, modifier, false);
     }
     this.key += '.' + part;
-    switch (field.type) {
-      case 'relation':
-        return this.relation(field, column, false, rest, modifier);
-      case 'json':
-        return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
-      case 'geoPoint':
-        if (rest.length !== 1 || (rest[0] !== 'lon' && rest[0] !== 'lat')) {
-          throw invalidFilter(`geoPoint field "${part}" has only .lon and .lat`, this.position);
-        }
-        return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
-      default:
-        throw invalidFilter(`field "${part}" is not a relation`, this.position);
+    if (field.type === 'relation') {
+      return this.relation(field, column, false, rest, modifier);
     }
+    if (field.type === 'json') {
+      return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
+    }
+    if (field.type === 'geoPoint') {
+      if (rest.length !== 1 || (rest[0] !== 'lon' && rest[0] !== 'lat')) {
+        throw invalidFilter(`geoPoint field "${part}" has only .lon and .lat`, this.position);
+      }
+      return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
+    }
+    throw invalidFilter(`field "${part}" is not a relation`, this.position);
   }
 
   /** Follows relation `field` whose stored value is `value` (a column, or a bound JSON array when `trusted`). */
-  relation(field: FieldModel, value: Frag, trusted: boolean, rest: readonly string[], modifier: string | null): Operand {
+  relation(
+    field: FieldModel,
+    value: Frag,
+    trusted: boolean,
+    rest: readonly string[],
+    modifier: string | null,
+  ): Operand {
     const { dialect } = this.ctx;
     if (++this.hops > MAX_RELATION_DEPTH) {
       throw invalidFilter(`more than ${MAX_RELATION_DEPTH} relation levels`, this.position);
@@ -88,7 +94,13 @@ export class PathWalker {
   }
 
   /** Applies the modifier of the last part and builds the operand. */
-  finish(value: Frag, field: FieldModel | null, modifier: string | null, trusted: boolean, noCoalesce = false): Operand {
+  finish(
+    value: Frag,
+    field: FieldModel | null,
+    modifier: string | null,
+    trusted: boolean,
+    noCoalesce = false,
+  ): Operand {
     const { dialect } = this.ctx;
     let result = value;
     const eachOf = (): Frag => {

@@ -38,7 +38,15 @@ export class QueryCompiler {
 
   private cached(kind: string, expr: string, opts: CompileOptions, build: () => Frag): CompiledExpression {
     const superuser = opts.mode === 'filter' && opts.isSuperuser;
-    const key = JSON.stringify([kind, expr, opts.mode, superuser, opts.collection.id, opts.collection.updated, opts.alias]);
+    const key = JSON.stringify([
+      kind,
+      expr,
+      opts.mode,
+      superuser,
+      opts.collection.id,
+      opts.collection.updated,
+      opts.alias,
+    ]);
     const hit = this.cache.get(key);
     if (hit) {
       return hit;

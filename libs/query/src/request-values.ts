@@ -36,7 +36,7 @@ export function requestValue(section: RequestSection, key: string): Binder {
     case 'query':
       return (ctx) => {
         const value = own(ctx.request.query, key);
-        return Array.isArray(value) ? value[0] : value;
+        return Array.isArray(value) ? (value as unknown[])[0] : value;
       };
     case 'headers':
       return (ctx) => findHeader(ctx.request.headers ?? {}, key);

@@ -36,7 +36,12 @@ const ID_FIELD: FieldModel = {
 };
 
 /** The field called `name` of a collection (exact name), checking hidden fields for restricted filters. */
-export function findField(ctx: ResolveContext, collection: CollectionModel, name: string, position: number): FieldModel {
+export function findField(
+  ctx: ResolveContext,
+  collection: CollectionModel,
+  name: string,
+  position: number,
+): FieldModel {
   const field = collection.fields.find((f) => f.name === name) ?? (name === 'id' ? ID_FIELD : undefined);
   if (!field) {
     throw invalidFilter(`unknown field "${name}" of collection "${collection.name}"`, position);
@@ -54,7 +59,13 @@ export function hasUniqueIndex(collection: CollectionModel, fieldName: string): 
     if (!match || match[2]) {
       return false;
     }
-    const columns = match[1].split(',').map((c) => c.trim().replace(/^[`"[]|[`"\]]$/g, '').split(/\s+/)[0]);
+    const columns = match[1].split(',').map(
+      (c) =>
+        c
+          .trim()
+          .replace(/^[`"[]|[`"\]]$/g, '')
+          .split(/\s+/)[0],
+    );
     return columns.length === 1 && columns[0].replace(/^[`"[]|[`"\]]$/g, '') === fieldName;
   });
 }

@@ -42,31 +42,76 @@ const cases: [string, string[]][] = [
   ['comments_via_post.text,id', ['p3', 'p5', 'p1', 'p2', 'p4']],
 ];
 
-describe('sort', () => {
+void describe('sort', () => {
   for (const [sort, expected] of cases) {
-    it(sort, () => assert.deepEqual(sorted(sort), expected));
+    void it(sort, () => assert.deepEqual(sorted(sort), expected));
   }
-  it('empty sort gives an empty ORDER BY body', () => {
-    const compiled = run.compiler.compileSort('', { collection: posts, schema, mode: 'filter', isSuperuser: false, alias: 'r' });
+  void it('empty sort gives an empty ORDER BY body', () => {
+    const compiled = run.compiler.compileSort('', {
+      collection: posts,
+      schema,
+      mode: 'filter',
+      isSuperuser: false,
+      alias: 'r',
+    });
     assert.equal(compiled.sql, '');
     assert.deepEqual(compiled.bind(request()), []);
   });
-  it('@random uses RANDOM()', () => {
-    const compiled = run.compiler.compileSort('@random', { collection: posts, schema, mode: 'filter', isSuperuser: false, alias: 'r' });
+  void it('@random uses RANDOM()', () => {
+    const compiled = run.compiler.compileSort('@random', {
+      collection: posts,
+      schema,
+      mode: 'filter',
+      isSuperuser: false,
+      alias: 'r',
+    });
     assert.equal(compiled.sql, 'RANDOM() ASC');
     assert.equal(sorted('@random').length, 5);
   });
-  it('rejects unknown fields, bad syntax, hidden fields and more than 8 terms', () => {
-    for (const bad of ['nope', 'author.nope', 'title;', 'title DESC', '"title"', '--title', 'title.', 'secret', 'author.password', '@nope']) {
-      assert.equal(status(() => sorted(bad)), 400, bad);
+  void it('rejects unknown fields, bad syntax, hidden fields and more than 8 terms', () => {
+    for (const bad of [
+      'nope',
+      'author.nope',
+      'title;',
+      'title DESC',
+      '"title"',
+      '--title',
+      'title.',
+      'secret',
+      'author.password',
+      '@nope',
+    ]) {
+      assert.equal(
+        status(() => sorted(bad)),
+        400,
+        bad,
+      );
     }
-    assert.equal(status(() => sorted('id,id,id,id,id,id,id,id')), 200);
-    assert.equal(status(() => sorted('id,id,id,id,id,id,id,id,id')), 400);
+    assert.equal(
+      status(() => sorted('id,id,id,id,id,id,id,id')),
+      200,
+    );
+    assert.equal(
+      status(() => sorted('id,id,id,id,id,id,id,id,id')),
+      400,
+    );
   });
-  it('refuses @request values (400) and @collection/@request for non-superusers (403)', () => {
-    assert.equal(status(() => sorted('@request.auth.id', { mode: 'rule' })), 400);
-    assert.equal(status(() => sorted('@request.auth.id')), 403);
-    assert.equal(status(() => sorted('@collection.tags.name')), 403);
-    assert.equal(status(() => sorted('@collection.tags.name', { isSuperuser: true })), 200);
+  void it('refuses @request values (400) and @collection/@request for non-superusers (403)', () => {
+    assert.equal(
+      status(() => sorted('@request.auth.id', { mode: 'rule' })),
+      400,
+    );
+    assert.equal(
+      status(() => sorted('@request.auth.id')),
+      403,
+    );
+    assert.equal(
+      status(() => sorted('@collection.tags.name')),
+      403,
+    );
+    assert.equal(
+      status(() => sorted('@collection.tags.name', { isSuperuser: true })),
+      200,
+    );
   });
 });

@@ -18,25 +18,27 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * collection (or the defaults), and validates it. `others` are every other collection. Throws
  * `ValidationFailed` with PocketBase's nested `data` on any problem.
  */
-export function buildCollection(input: unknown, existing: CollectionModel | undefined, others: readonly CollectionModel[]): CollectionModel {
+export function buildCollection(rawInput: unknown, existing: CollectionModel | undefined, others: readonly CollectionModel[]): CollectionModel {
   const failMessage = existing ? 'Failed to update collection.' : 'Failed to create collection.';
-  if (!isObj(input)) {
-    throw new ValidationFailed({}, failMessage);
-  }
+  const input: Obj = isObj(rawInput) ? rawInput : {};
   const errors: Obj = {};
   const type = (existing?.type ?? input.type ?? 'base') as CollectionType;
   if (!['base', 'auth', 'view'].includes(type)) {
-    errors.type = err('validation_invalid_type', 'Must be base, auth or view.');
+    errors.type = err('validation_in_invalid', 'Must be base, auth or view.');
   } else if (existing && input.type !== undefined && input.type !== existing.type) {
     errors.type = err('validation_collection_type_change', 'The collection type cannot be changed.');
   }
   const name = input.name ?? existing?.name;
   if (typeof name !== 'string' || name === '') {
     errors.name = err('validation_required', 'Cannot be blank.');
-  } else if (!NAME.test(name) || name.length > 255 || name.includes('_via_')) {
-    errors.name = err('validation_invalid_name', 'Invalid collection name.');
-  } else if (others.some((c) => c.name.toLowerCase() === name.toLowerCase() || c.id === name)) {
+  } else if (!NAME.test(name) || name.length > 255) {
+    errors.name = err('validation_match_invalid', 'Must be 1-255 word characters.');
+  } else if (name.includes('_via_')) {
+    errors.name = err('validation_found_via', 'The name must not contain "_via_".');
+  } else if (others.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
     errors.name = err('validation_collection_name_exists', 'Collection name must be unique (case insensitive).');
+  } else if (others.some((c) => c.id === name)) {
+    errors.name = err('validation_collection_name_id_duplicate', 'The name must not match an existing collection id.');
   } else if (existing?.system && name !== existing.name) {
     errors.name = err('validation_collection_system_name_change', 'System collection name cannot be changed.');
   } else if (!existing && name.startsWith('_') && !input.system) {
@@ -80,7 +82,10 @@ export function buildCollection(input: unknown, existing: CollectionModel | unde
     }
     collection.viewQuery = String(query ?? '');
   }
-  collection.indexes = buildIndexes(input.indexes ?? existing?.indexes ?? [], collection, errors);
+  collection.indexes = buildIndexes(input.indexes ?? existing?.indexes ?? [], collection, others, errors);
+  if (type === 'auth') {
+    checkIdentityFields(collection, errors);
+  }
   if (Object.keys(errors).length > 0) {
     throw new ValidationFailed(errors, failMessage);
   }
@@ -111,28 +116,67 @@ function resolveId(input: Obj, existing: CollectionModel | undefined, type: stri
   return candidate;
 }
 
+function nameProblem(name: unknown, type: CollectionType): FieldError | null {
+  if (typeof name !== 'string' || name === '') {
+    return err('validation_required', 'Cannot be blank.');
+  }
+  if (!NAME.test(name) || name.length > 100) {
+    return err('validation_match_invalid', 'Must be 1-100 word characters.');
+  }
+  if (name.includes('_via_')) {
+    return err('validation_found_via', 'The name must not contain "_via_".');
+  }
+  if (RESERVED_FIELD_NAMES.includes(name.toLowerCase())) {
+    return err('validation_not_in_invalid', 'The name is reserved.');
+  }
+  if (type === 'auth' && ['passwordconfirm', 'oldpassword'].includes(name.toLowerCase())) {
+    return err('validation_reserved_field_name', 'The name is reserved for auth collections.');
+  }
+  return null;
+}
+
+/** The given field list with the system fields put back in front (by name) when missing. */
+function withSystemFields(list: unknown[], existing: CollectionModel | undefined, type: CollectionType): unknown[] {
+  const required = [idField(), ...(type === 'auth' ? authSystemFields() : [])];
+  for (const f of existing?.fields ?? []) {
+    if (f.system && !required.some((r) => r.name === f.name)) {
+      required.push(f);
+    }
+  }
+  const out = [...list];
+  for (const sys of required.reverse()) {
+    const i = out.findIndex((f) => isObj(f) && (f.name === sys.name || (f.id !== undefined && f.id === sys.id)));
+    if (i < 0) {
+      out.unshift(sys);
+    } else if (isObj(out[i]) && (out[i] as Obj).name === sys.name) {
+      // A given field with a system name keeps the system definition under the client's options.
+      out[i] = { ...sys, ...(out[i] as Obj), id: sys.id, type: sys.type, system: true, primaryKey: sys.primaryKey };
+    }
+  }
+  return out;
+}
+
 function buildFields(given: unknown, existing: CollectionModel | undefined, type: CollectionType, errors: Obj): FieldModel[] {
   if (given !== undefined && !Array.isArray(given)) {
     errors.fields = err('validation_invalid_value', 'Must be a list of fields.');
     return existing?.fields ?? [idField()];
   }
-  const list = (given as unknown[] | undefined) ?? existing?.fields ?? [];
+  const list = withSystemFields((given as unknown[] | undefined) ?? existing?.fields ?? [], existing, type);
   const fieldErrors: Obj = {};
   const out: FieldModel[] = [];
   list.forEach((raw, i) => {
-    const problems: Obj = {};
     if (!isObj(raw)) {
       fieldErrors[String(i)] = err('validation_invalid_value', 'Must be an object.');
       return;
     }
+    const problems: Obj = {};
     const name = raw.name;
     const fieldType = raw.type;
-    if (typeof name !== 'string' || name === '') {
-      problems.name = err('validation_required', 'Cannot be blank.');
-    } else if (!NAME.test(name) || name.length > 100 || name.includes('_via_') || RESERVED_FIELD_NAMES.includes(name.toLowerCase()) || (type === 'auth' && ['passwordconfirm', 'oldpassword'].includes(name.toLowerCase()))) {
-      problems.name = err('validation_field_invalid_name', 'Invalid or reserved field name.');
-    } else if (out.some((f) => f.name.toLowerCase() === name.toLowerCase())) {
-      problems.name = err('validation_field_name_duplicate', 'Duplicated or invalid field name.');
+    const nameError = nameProblem(name, type);
+    if (nameError) {
+      problems.name = nameError;
+    } else if (out.some((f) => f.name.toLowerCase() === String(name).toLowerCase())) {
+      problems.name = err('validation_duplicated_field_name', 'Duplicated or invalid field name.');
     }
     if (!isFieldType(fieldType)) {
       problems.type = err('validation_invalid_field_type', 'Unknown field type.');
@@ -140,15 +184,17 @@ function buildFields(given: unknown, existing: CollectionModel | undefined, type
     const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : `${String(fieldType)}${crc32(String(name))}`;
     const previous = existing?.fields.find((f) => f.id === id);
     if (previous && previous.type !== fieldType) {
-      problems.type = err('validation_field_type_change', 'The type of an existing field cannot be changed.');
+      fieldErrors[String(i)] = err('validation_field_type_change', 'The type of an existing field cannot be changed.');
+      return;
     }
     if (previous?.system && previous.name !== name) {
-      problems.name = err('validation_system_field_change', 'System fields cannot be renamed.');
+      errors.fields = err('validation_system_field_change', `System field "${previous.name}" cannot be renamed.`);
+      return;
     }
     if (out.some((f) => f.id === id)) {
-      problems.id = err('validation_field_id_duplicate', 'Duplicated field id.');
+      problems.id = err('validation_duplicated_field_id', 'Duplicated field id.');
     }
-    const field: FieldModel = { ...(previous ?? {}), ...raw, id, name: String(name), type: fieldType as FieldModel['type'], system: previous?.system ?? false, hidden: raw.hidden === true, presentable: raw.presentable === true };
+    const field: FieldModel = { ...(previous ?? {}), ...raw, id, name: String(name), type: fieldType as FieldModel['type'], system: previous?.system ?? raw.system === true, hidden: raw.hidden === true, presentable: raw.presentable === true };
     if (field.type === 'relation' && previous && previous.collectionId !== field.collectionId) {
       problems.collectionId = err('validation_field_relation_change', 'The relation collection cannot be changed.');
     }
@@ -163,24 +209,28 @@ function buildFields(given: unknown, existing: CollectionModel | undefined, type
     }
     out.push(field);
   });
-  // System fields can't be removed: put back the missing ones.
-  const required = [idField(), ...(type === 'auth' ? authSystemFields() : []), ...(existing?.fields.filter((f) => f.system) ?? [])];
-  for (const sys of required.reverse()) {
-    if (!out.some((f) => f.name === sys.name)) {
-      out.unshift(sys);
-    }
-  }
-  const idf = out.find((f) => f.name === 'id');
-  if (idf && (idf.type !== 'text' || !idf.primaryKey)) {
-    fieldErrors.id = err('validation_invalid_id_field', 'The id field must be the text primary key.');
-  }
-  if (Object.keys(fieldErrors).length > 0) {
+  if (Object.keys(fieldErrors).length > 0 && !errors.fields) {
     errors.fields = fieldErrors;
   }
   return out;
 }
 
-function buildIndexes(given: unknown, collection: CollectionModel, errors: Obj): string[] {
+/** Every password identity field needs a single-column UNIQUE index (reference §4). */
+function checkIdentityFields(collection: CollectionModel, errors: Obj): void {
+  const identityFields = (collection.passwordAuth as { identityFields?: unknown } | undefined)?.identityFields;
+  if (!Array.isArray(identityFields) || errors.passwordAuth) {
+    return;
+  }
+  const unique = collection.indexes.map((sql) => parseIndex(sql)).filter((i): i is ParsedIndex => !('code' in i) && i.unique && i.columns.length === 1);
+  for (const name of identityFields) {
+    if (!collection.fields.some((f) => f.name === name) || !unique.some((i) => i.columns[0] === name)) {
+      errors.passwordAuth = { identityFields: err('validation_missing_field', `Identity field "${String(name)}" must exist and have a unique index.`) };
+      return;
+    }
+  }
+}
+
+function buildIndexes(given: unknown, collection: CollectionModel, others: readonly CollectionModel[], errors: Obj): string[] {
   if (!Array.isArray(given)) {
     errors.indexes = err('validation_invalid_value', 'Must be a list of CREATE INDEX statements.');
     return [];
@@ -188,13 +238,14 @@ function buildIndexes(given: unknown, collection: CollectionModel, errors: Obj):
   const parsed: ParsedIndex[] = [];
   const indexErrors: Obj = {};
   const names = new Set(collection.fields.map((f) => f.name));
+  const usedElsewhere = new Set(others.flatMap((c) => c.indexes.map((sql) => parseIndex(sql))).filter((i): i is ParsedIndex => !('code' in i)).map((i) => i.name.toLowerCase()));
   given.forEach((sql, i) => {
     const index = parseIndex(String(sql));
     if ('code' in index) {
       indexErrors[String(i)] = index;
     } else if (index.columns.some((c) => !names.has(c)) || (index.where && !SAFE_WHERE.test(index.where))) {
       indexErrors[String(i)] = err('validation_invalid_index_expression', 'Unknown column or unsupported WHERE clause.');
-    } else if (parsed.some((p) => p.name.toLowerCase() === index.name.toLowerCase())) {
+    } else if (parsed.some((p) => p.name.toLowerCase() === index.name.toLowerCase()) || usedElsewhere.has(index.name.toLowerCase())) {
       indexErrors[String(i)] = err('validation_duplicated_index_name', 'Duplicated index name.');
     } else {
       parsed.push(index);

@@ -54,7 +54,7 @@ export function defaultAuthOptions(name: string): Partial<CollectionModel> {
     authToken: token(name === '_superusers' ? 86400 : 432000),
     passwordResetToken: token(1800),
     emailChangeToken: token(1800),
-    verificationToken: token(259200),
+    verificationToken: token(86400),
     fileToken: token(180),
     verificationTemplate: template('Verify your {APP_NAME} email', '<p>Click to verify: {APP_URL}/_/#/auth/confirm-verification/{TOKEN}</p>'),
     resetPasswordTemplate: template('Reset your {APP_NAME} password', '<p>Click to reset: {APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}</p>'),
@@ -112,6 +112,7 @@ export function initialCollections(): Partial<CollectionModel>[] {
       system: true,
       fields: [idField(), ...authSystemFields(), ...autodateFields()],
     },
+    ...authSupportCollections(),
     {
       id: USERS_ID,
       name: 'users',
@@ -128,6 +129,69 @@ export function initialCollections(): Partial<CollectionModel>[] {
         field('avatar', 'file', { maxSelect: 1, mimeTypes: ['image/jpeg', 'image/png', 'image/svg+xml', 'image/gif', 'image/webp'] }),
         ...autodateFields(),
       ],
+    },
+  ];
+}
+
+const OWNER_RULE = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+
+function refFields(...extra: FieldModel[]): FieldModel[] {
+  const sys = (f: FieldModel): FieldModel => ({ ...f, system: true });
+  return [
+    idField(),
+    sys(field('collectionRef', 'text', { required: true })),
+    sys(field('recordRef', 'text', { required: true })),
+    ...extra.map(sys),
+    ...autodateFields().map(sys),
+  ];
+}
+
+/** The system collections the auth flows keep their state in (external auths, MFA, OTP, login origins). */
+function authSupportCollections(): Partial<CollectionModel>[] {
+  const base = { type: 'base' as const, system: true, createRule: null, updateRule: null };
+  return [
+    {
+      ...base,
+      id: 'pbc_2281828961',
+      name: '_externalAuths',
+      listRule: OWNER_RULE,
+      viewRule: OWNER_RULE,
+      deleteRule: OWNER_RULE,
+      fields: refFields(field('provider', 'text', { required: true }), field('providerId', 'text', { required: true })),
+      indexes: [
+        'CREATE UNIQUE INDEX `idx_externalAuths_record_provider` ON `_externalAuths` (`collectionRef`, `recordRef`, `provider`)',
+        'CREATE UNIQUE INDEX `idx_externalAuths_collection_provider` ON `_externalAuths` (`collectionRef`, `provider`, `providerId`)',
+      ],
+    },
+    {
+      ...base,
+      id: 'pbc_2279338944',
+      name: '_mfas',
+      listRule: OWNER_RULE,
+      viewRule: OWNER_RULE,
+      deleteRule: null,
+      fields: refFields(field('method', 'text', { required: true })),
+      indexes: ['CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (`collectionRef`, `recordRef`)'],
+    },
+    {
+      ...base,
+      id: 'pbc_1638494021',
+      name: '_otps',
+      listRule: OWNER_RULE,
+      viewRule: OWNER_RULE,
+      deleteRule: null,
+      fields: refFields(field('password', 'password', { hidden: true, required: true, cost: 8 }), field('sentTo', 'text', { hidden: true })),
+      indexes: ['CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (`collectionRef`, `recordRef`)'],
+    },
+    {
+      ...base,
+      id: 'pbc_4275539003',
+      name: '_authOrigins',
+      listRule: OWNER_RULE,
+      viewRule: OWNER_RULE,
+      deleteRule: OWNER_RULE,
+      fields: refFields(field('fingerprint', 'text', { required: true })),
+      indexes: ['CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (`collectionRef`, `recordRef`, `fingerprint`)'],
     },
   ];
 }

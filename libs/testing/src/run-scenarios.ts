@@ -143,7 +143,14 @@ export function runScenarios(title: string, scenarios: Scenario[]): void {
     for (const scenario of scenarios) {
       it(scenario.name, { timeout: 60_000 }, async () => {
         assert.ok(env, 'server not started');
-        await runOne(scenario, env);
+        const current = env;
+        await runOne(scenario, current).catch((err: unknown) => {
+          const crash = current.server.crashReport();
+          if (crash && err instanceof Error) {
+            err.message = `${err.message}\n${crash}`;
+          }
+          throw err;
+        });
       });
     }
   });

@@ -18,6 +18,8 @@ export interface TestTarget {
 export interface RunningServer extends TestTarget {
   /** Stops the process this runner started (a no-op for an external target). */
   stop(): Promise<void>;
+  /** When the spawned server died unexpectedly: its exit status and output tail. */
+  crashReport(): string | undefined;
 }
 
 const STARTUP_TIMEOUT_MS = 60_000;
@@ -129,11 +131,17 @@ export async function spawnServer(): Promise<RunningServer> {
     throw err;
   }
 
+  let stopping = false;
   return {
     baseUrl,
+    crashReport: () =>
+      !stopping && (child.exitCode !== null || child.signalCode !== null)
+        ? `nestbase exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}):\n${log()}`
+        : undefined,
     superuserEmail: DEFAULT_SU_EMAIL,
     superuserPassword: DEFAULT_SU_PASSWORD,
     stop: async () => {
+      stopping = true;
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -152,7 +160,7 @@ export async function startTestServer(env: NodeJS.ProcessEnv): Promise<RunningSe
   const target = externalTarget(env);
   if (target) {
     await waitForHealth(target.baseUrl, STARTUP_TIMEOUT_MS);
-    return { ...target, stop: async () => undefined };
+    return { ...target, stop: async () => undefined, crashReport: () => undefined };
   }
   return spawnServer();
 }

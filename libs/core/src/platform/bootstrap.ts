@@ -6,6 +6,28 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { installBodyParsers } from './request-body';
+import { PayloadTooLargeError } from '../errors/api-error';
+
+/** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
+function drain(stream: NodeJS.ReadableStream, maxBytes: number, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      stream.removeAllListeners('data');
+      resolve();
+    };
+    const timer = setTimeout(finish, maxMs);
+    stream.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        finish();
+      }
+    });
+    stream.once('end', finish);
+    stream.once('error', finish);
+  });
+}
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   silent: [],
@@ -36,6 +58,13 @@ export async function createApp(module: Type<unknown>, config: AppConfig, option
   fastify.setErrorHandler((error, _request, reply) => {
     const envelope = toEnvelope(error);
     void reply.status(envelope.status).send(envelope);
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit) {
+      // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.
+      await drain(request.raw, config.bodyLimit * 2, 5000);
+      return reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError()));
+    }
   });
   fastify.addHook('onSend', async (_request, reply) => {
     reply.header('X-XSS-Protection', '1; mode=block');

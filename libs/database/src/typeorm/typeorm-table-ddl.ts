@@ -62,10 +62,7 @@ export class TypeormTableDdl extends TableDdl {
   }
 
   override async dropView(name: string): Promise<void> {
-    const view = await this.runner.getView(name);
-    if (view) {
-      await this.runner.dropView(view);
-    }
+    await this.runner.query(`DROP VIEW IF EXISTS "${name.replace(/"/g, '""')}"`);
   }
 
   override async setIndexes(table: string, indexes: IndexSpec[]): Promise<void> {

@@ -8,7 +8,12 @@ export function field(name: string, type: FieldType, extra: Partial<FieldModel> 
   return { id: `${type}_${name}`, name, type, system: false, hidden: false, presentable: false, ...extra };
 }
 
-function collection(id: string, name: string, fields: FieldModel[], extra: Partial<CollectionModel> = {}): CollectionModel {
+function collection(
+  id: string,
+  name: string,
+  fields: FieldModel[],
+  extra: Partial<CollectionModel> = {},
+): CollectionModel {
   return {
     id,
     name,
@@ -88,18 +93,13 @@ function columnType(f: FieldModel): string {
   if (isMultiple(f)) {
     return `TEXT NOT NULL DEFAULT '[]'`;
   }
-  switch (f.type) {
-    case 'number':
-      return 'NUMERIC NOT NULL DEFAULT 0';
-    case 'bool':
-      return 'INTEGER NOT NULL DEFAULT 0';
-    case 'json':
-      return 'TEXT DEFAULT NULL';
-    case 'geoPoint':
-      return `TEXT NOT NULL DEFAULT '{"lon":0,"lat":0}'`;
-    default:
-      return `TEXT NOT NULL DEFAULT ''`;
-  }
+  const byType: Partial<Record<FieldType, string>> = {
+    number: 'NUMERIC NOT NULL DEFAULT 0',
+    bool: 'INTEGER NOT NULL DEFAULT 0',
+    json: 'TEXT DEFAULT NULL',
+    geoPoint: `TEXT NOT NULL DEFAULT '{"lon":0,"lat":0}'`,
+  };
+  return byType[f.type] ?? `TEXT NOT NULL DEFAULT ''`;
 }
 
 type Row = Record<string, unknown>;
@@ -110,9 +110,36 @@ const DATA: Record<string, Row[]> = {
     { id: 'tm2', name: 'blue' },
   ],
   users: [
-    { id: 'u1', name: 'alice', email: 'alice@x.com', emailVisibility: 1, verified: 1, team: 'tm1', roles: '["admin","editor"]', password: 'h1' },
-    { id: 'u2', name: 'bob', email: 'bob@x.com', emailVisibility: 0, verified: 0, team: 'tm2', roles: '["viewer"]', password: 'h2' },
-    { id: 'u3', name: 'carol', email: 'carol@x.com', emailVisibility: 1, verified: 1, team: '', roles: '[]', password: 'h3' },
+    {
+      id: 'u1',
+      name: 'alice',
+      email: 'alice@x.com',
+      emailVisibility: 1,
+      verified: 1,
+      team: 'tm1',
+      roles: '["admin","editor"]',
+      password: 'h1',
+    },
+    {
+      id: 'u2',
+      name: 'bob',
+      email: 'bob@x.com',
+      emailVisibility: 0,
+      verified: 0,
+      team: 'tm2',
+      roles: '["viewer"]',
+      password: 'h2',
+    },
+    {
+      id: 'u3',
+      name: 'carol',
+      email: 'carol@x.com',
+      emailVisibility: 1,
+      verified: 1,
+      team: '',
+      roles: '[]',
+      password: 'h3',
+    },
   ],
   tags: [
     { id: 'g1', name: 'news', color: 'red' },
@@ -120,11 +147,69 @@ const DATA: Record<string, Row[]> = {
     { id: 'g3', name: 'fun', color: '' },
   ],
   posts: [
-    { id: 'p1', title: 'Hello World', views: 10, published: 1, status: 'draft', labels: '["a","b"]', author: 'u1', tags: '["g1","g2"]', meta: '{"a":{"b":[1,2]},"n":5}', location: '{"lon":23.32,"lat":42.69}', secret: 's1', created: '2024-01-10 10:00:00.000Z' },
-    { id: 'p2', title: 'Second_post 100%', views: 0, published: 0, status: 'published', labels: '["b"]', author: 'u2', tags: '["g2"]', meta: null, created: '2024-02-10 08:30:00.000Z' },
-    { id: 'p3', title: '', views: 5.5, published: 1, status: '', labels: '[]', author: '', tags: '[]', meta: '{"a":{"b":[3]}}', location: '{"lon":-0.12,"lat":51.5}', created: '2024-03-01 00:00:00.000Z' },
-    { id: 'p4', title: `O'Reilly "quotes" \\ back`, views: -3, published: 0, status: 'draft', labels: '["a"]', author: 'u3', tags: '["g1","g3"]', meta: '"str"', created: '2025-01-01 12:00:00.000Z' },
-    { id: 'p5', title: 'hello again', views: 100, published: 1, status: 'archived', labels: '["a","b","c"]', author: 'u1', tags: '["g3","missing"]', meta: '{"n":7}', created: '2023-12-31 23:59:59.999Z' },
+    {
+      id: 'p1',
+      title: 'Hello World',
+      views: 10,
+      published: 1,
+      status: 'draft',
+      labels: '["a","b"]',
+      author: 'u1',
+      tags: '["g1","g2"]',
+      meta: '{"a":{"b":[1,2]},"n":5}',
+      location: '{"lon":23.32,"lat":42.69}',
+      secret: 's1',
+      created: '2024-01-10 10:00:00.000Z',
+    },
+    {
+      id: 'p2',
+      title: 'Second_post 100%',
+      views: 0,
+      published: 0,
+      status: 'published',
+      labels: '["b"]',
+      author: 'u2',
+      tags: '["g2"]',
+      meta: null,
+      created: '2024-02-10 08:30:00.000Z',
+    },
+    {
+      id: 'p3',
+      title: '',
+      views: 5.5,
+      published: 1,
+      status: '',
+      labels: '[]',
+      author: '',
+      tags: '[]',
+      meta: '{"a":{"b":[3]}}',
+      location: '{"lon":-0.12,"lat":51.5}',
+      created: '2024-03-01 00:00:00.000Z',
+    },
+    {
+      id: 'p4',
+      title: `O'Reilly "quotes" \\ back`,
+      views: -3,
+      published: 0,
+      status: 'draft',
+      labels: '["a"]',
+      author: 'u3',
+      tags: '["g1","g3"]',
+      meta: '"str"',
+      created: '2025-01-01 12:00:00.000Z',
+    },
+    {
+      id: 'p5',
+      title: 'hello again',
+      views: 100,
+      published: 1,
+      status: 'archived',
+      labels: '["a","b","c"]',
+      author: 'u1',
+      tags: '["g3","missing"]',
+      meta: '{"n":7}',
+      created: '2023-12-31 23:59:59.999Z',
+    },
   ],
   comments: [
     { id: 'c1', post: 'p1', text: 'great', author: 'u2' },
@@ -160,7 +245,14 @@ export function request(overrides: Partial<RequestInfo> = {}): RequestInfo {
 /** The auth record of user `u1`/`u2`/`u3` as a RequestInfo.auth value. */
 export function authOf(db: Database.Database, id: string): Record<string, unknown> {
   const row = db.prepare('SELECT * FROM "users" WHERE id = ?').get(id) as Record<string, unknown>;
-  return { ...row, roles: JSON.parse(String(row['roles'])), emailVisibility: !!row['emailVisibility'], verified: !!row['verified'], collectionId: users.id, collectionName: 'users' };
+  return {
+    ...row,
+    roles: JSON.parse(String(row['roles'])),
+    emailVisibility: !!row['emailVisibility'],
+    verified: !!row['verified'],
+    collectionId: users.id,
+    collectionName: 'users',
+  };
 }
 
 export interface Runner {

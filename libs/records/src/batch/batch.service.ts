@@ -34,6 +34,7 @@ export class BatchService {
     if (requests.length > batch.maxRequests) {
       throw new ValidationFailed({ requests: { code: 'validation_length_too_long', message: `The allowed max number of batch requests is ${batch.maxRequests}.` } }, 'Batch transaction failed.');
     }
+    this.validateItems(requests as BatchItem[]);
     const deadline = Date.now() + Math.max(1, batch.timeout) * 1000;
     let current = 0;
     try {
@@ -56,6 +57,31 @@ export class BatchService {
       throw new BadRequestError('Batch transaction failed.', {
         requests: { [String(current)]: { code: 'batch_request_failed', message: 'Batch request failed.', response } },
       });
+    }
+  }
+
+  /** Shape checks of every item before anything runs: method required and known, url required and short. */
+  private validateItems(items: BatchItem[]): void {
+    const errors: Record<string, unknown> = {};
+    items.forEach((item, i) => {
+      const problems: Record<string, unknown> = {};
+      const method = typeof item?.method === 'string' ? item.method.toUpperCase() : '';
+      if (method === '') {
+        problems.method = { code: 'validation_required', message: 'Cannot be blank.' };
+      } else if (!['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {
+        problems.method = { code: 'validation_in_invalid', message: 'Must be a valid value.' };
+      }
+      if (typeof item?.url !== 'string' || item.url === '') {
+        problems.url = { code: 'validation_required', message: 'Cannot be blank.' };
+      } else if (item.url.length > 2000) {
+        problems.url = { code: 'validation_length_too_long', message: 'The length must be no more than 2000.' };
+      }
+      if (Object.keys(problems).length > 0) {
+        errors[String(i)] = problems;
+      }
+    });
+    if (Object.keys(errors).length > 0) {
+      throw new ValidationFailed({ requests: errors }, 'Batch transaction failed.');
     }
   }
 

@@ -134,8 +134,8 @@ export class CollectionsService implements OnModuleInit {
         throw error;
       }
       const message = error instanceof Error ? error.message.replace(/^.*?: /, '') : 'unknown error';
-      const key = collection.type === 'view' ? 'viewQuery' : 'indexes';
-      throw new ValidationFailed({ [key]: { code: 'validation_invalid_schema', message: `Invalid schema: ${message.slice(0, 200)}` } }, existing ? 'Failed to update collection.' : 'Failed to create collection.');
+      const [key, code] = collection.type === 'view' ? ['viewQuery', 'validation_invalid_view_query'] : ['indexes', 'validation_invalid_schema'];
+      throw new ValidationFailed({ [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } }, existing ? 'Failed to update collection.' : 'Failed to create collection.');
     }
     if (existing && collection.type !== 'view') {
       await this.checkViews(tx, all, existing.id, existing ? 'Failed to update collection.' : 'Failed to create collection.');

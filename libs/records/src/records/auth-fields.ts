@@ -28,6 +28,9 @@ export async function applyAuthInput(
   const wantsPassword = password !== undefined && password !== null && password !== '';
   if (ctx.isNew && !wantsPassword) {
     errors.password = fieldError('validation_required', 'Cannot be blank.');
+    if (body.passwordConfirm === undefined || body.passwordConfirm === '') {
+      errors.passwordConfirm = fieldError('validation_required', 'Cannot be blank.');
+    }
   }
   if (ctx.isNew && !ctx.canManage && data.verified === true) {
     errors.verified = fieldError('validation_values_mismatch', 'Only managers can set verified.');

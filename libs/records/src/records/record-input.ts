@@ -46,14 +46,22 @@ export function applyInput(collection: CollectionModel, base: RecordData, body: 
       continue;
     }
     const acceptsInput = !field.hidden || allowHidden || field.type === 'password';
-    const keys: [string, 'set' | '+' | '-' | 'prepend'][] = [
+    const keys: [string, 'set' | '+' | '-' | 'prepend' | 'autogenerate'][] = [
       [field.name, 'set'],
+      [`${field.name}:autogenerate`, 'autogenerate'],
       [`+${field.name}`, 'prepend'],
       [`${field.name}+`, '+'],
       [`${field.name}-`, '-'],
     ];
     for (const [key, op] of keys) {
       if (!acceptsInput || !(key in body)) {
+        continue;
+      }
+      if (op === 'autogenerate') {
+        if (field.type === 'text' && field.autogeneratePattern) {
+          data[field.name] = String(kind.normalize(body[key], field)) + generateFromPattern(field.autogeneratePattern);
+          changed.add(field.name);
+        }
         continue;
       }
       const modifiable = field.type === 'number' ? op !== 'prepend' : field.type === 'select' || field.type === 'relation' || field.type === 'file';
@@ -77,7 +85,7 @@ export function applyInput(collection: CollectionModel, base: RecordData, body: 
   }
   const resolved: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    const name = key.replace(/^\+|[+-]$/g, '');
+    const name = key.replace(/^\+|[+-]$|:autogenerate$/g, '');
     resolved[name] = changed.has(name) ? data[name] : value;
   }
   for (const field of collection.fields) {

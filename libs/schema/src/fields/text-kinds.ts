@@ -113,7 +113,7 @@ export const urlKind: FieldKind = {
       ok = false;
     }
     if (!ok) {
-      return { code: 'validation_is_url', message: 'Must be a valid url.' };
+      return { code: 'validation_invalid_url', message: 'Must be a valid url.' };
     }
     return checkDomains(s, field, true);
   },

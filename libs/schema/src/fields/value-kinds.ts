@@ -52,7 +52,7 @@ export const numberKind: FieldKind = {
       }
     }
     if (typeof field.min === 'number' && typeof field.max === 'number' && field.min > field.max) {
-      out.max = { code: 'validation_min_greater_equal_than_required', message: 'Must be greater or equal than min.' };
+      out.max = { code: 'validation_min_number_constraint', message: 'Must be greater or equal than min.' };
     }
     return out;
   },
@@ -159,8 +159,10 @@ export const relationKind: FieldKind = {
     if (!field.collectionId || typeof field.collectionId !== 'string') {
       out.collectionId = { code: 'validation_required', message: 'Cannot be blank.' };
     }
-    if ((field.minSelect ?? 0) > 0 && (field.maxSelect ?? 0) < (field.minSelect ?? 0)) {
-      out.maxSelect = { code: 'validation_min_greater_equal_than_required', message: 'Must be greater or equal than minSelect.' };
+    if ((field.minSelect ?? 0) > 0 && !field.maxSelect) {
+      out.maxSelect = { code: 'validation_required', message: 'Cannot be blank when minSelect is set.' };
+    } else if ((field.minSelect ?? 0) > 0 && (field.maxSelect ?? 0) < (field.minSelect ?? 0)) {
+      out.maxSelect = { code: 'validation_min_number_constraint', message: 'Must be greater or equal than minSelect.' };
     }
     return out;
   },

@@ -1,0 +1,147 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runLoad, type LoadResult } from './load';
+import { ROOT, rssMb, startBaseline, startNestbase, stop, type Server } from './processes';
+import { formatReport, writeResults, type Results, type Scenario, type Target } from './report';
+import { compareAnswers, requestsFor } from './scenarios';
+import { copyDatabase, seed } from './seed';
+
+/**
+ * `npm run bench:records`: nestbase against a raw Fastify + SQLite baseline (better-sqlite3 and
+ * node-sqlite3) on create / list / view of a ruled collection, plus idle RSS and start time.
+ * Env: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16), BENCH_ROWS (10000),
+ * BENCH_ROUNDS (1; >1 alternates targets and keeps the median run), BENCH_INDEX (0; 1 adds an
+ * (owner, created) index to the collection), BENCH_KEEP (keep the temp dir).
+ */
+
+function envNumber(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(n) || n < min) {
+    throw new Error(`${name} must be a number >= ${min}, got "${raw}"`);
+  }
+  return n;
+}
+
+const settings = {
+  seconds: envNumber('BENCH_SECONDS', 5, 0.5),
+  warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 1, 0),
+  concurrency: Math.trunc(envNumber('BENCH_CONCURRENCY', 16, 1)),
+  rows: Math.trunc(envNumber('BENCH_ROWS', 10_000, 100)),
+  rounds: Math.trunc(envNumber('BENCH_ROUNDS', 1, 1)),
+  index: process.env.BENCH_INDEX === '1',
+};
+const MAX_REQUESTS = 500_000;
+const STARTS = 3;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function measureStartup(dir: string): Promise<{ server: Server; runsMs: number[] }> {
+  const runsMs: number[] = [];
+  for (let i = 0; i < STARTS; i++) {
+    const { server, startMs } = await startNestbase(dir);
+    runsMs.push(startMs);
+    log(`  start ${i + 1}/${STARTS}: healthy after ${startMs.toFixed(0)} ms`);
+    if (i === STARTS - 1) {
+      return { server, runsMs };
+    }
+    await stop(server);
+  }
+  throw new Error('unreachable');
+}
+
+async function measure(server: Server, scenario: Scenario, next: ReturnType<typeof requestsFor>): Promise<LoadResult> {
+  const base = { port: server.port, concurrency: settings.concurrency, maxRequests: MAX_REQUESTS, next };
+  if (settings.warmupSeconds > 0) {
+    await runLoad({ ...base, durationMs: settings.warmupSeconds * 1000 });
+  }
+  const r = await runLoad({ ...base, durationMs: settings.seconds * 1000 });
+  if (server.child.exitCode !== null) {
+    throw new Error(`${server.name} crashed during ${scenario}:\n${server.log.join('')}`);
+  }
+  log(
+    `  ${scenario.padEnd(7)}${server.name.padEnd(27)}${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  ` +
+      `p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `  ${r.errors} errors, first: ${r.firstError}` : ''}`,
+  );
+  return r;
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-bench-'));
+  const servers: Server[] = [];
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    settings,
+    machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
+    startup: { runsMs: [], medianMs: 0 },
+    rss: { idleAfterStartMb: null, afterLoadMb: null },
+    scenarios: { list: {}, view: {}, create: {} },
+    notes: [],
+  };
+  try {
+    log(`seeding ${settings.rows} posts in ${tmp} ...`);
+    const nbDir = path.join(tmp, 'nestbase');
+    const data = await seed(nbDir, settings.rows, settings.index);
+    const files = {
+      'better-sqlite3': copyDatabase(nbDir, path.join(tmp, 'baseline-better-sqlite3')),
+      sqlite3: copyDatabase(nbDir, path.join(tmp, 'baseline-sqlite3')),
+    };
+
+    log('starting nestbase (start -> healthy, median of 3) ...');
+    const { server: nestbase, runsMs } = await measureStartup(nbDir);
+    servers.push(nestbase);
+    results.startup = { runsMs, medianMs: median(runsMs) };
+    await sleep(1000);
+    results.rss.idleAfterStartMb = rssMb(nestbase);
+
+    const targets: [Target, Server][] = [['nestbase', nestbase]];
+    for (const driver of ['better-sqlite3', 'sqlite3'] as const) {
+      const server = await startBaseline(files[driver], driver);
+      servers.push(server);
+      targets.push([`baseline(${driver})`, server]);
+    }
+    const problems = await compareAnswers(nestbase.port, targets[1][1].port, data);
+    results.notes.push(...problems.map((p) => `answers differ: ${p}`));
+    problems.forEach((p) => log(`  WARNING: ${p}`));
+
+    log('load ...');
+    for (const scenario of ['list', 'view', 'create'] as Scenario[]) {
+      const runs = new Map<Target, LoadResult[]>();
+      for (let round = 0; round < settings.rounds; round++) {
+        const order = round % 2 === 0 ? targets : [...targets].reverse();
+        for (const [target, server] of order) {
+          const r = await measure(server, scenario, requestsFor(scenario, data));
+          runs.set(target, [...(runs.get(target) ?? []), r]);
+        }
+      }
+      for (const [target, rs] of runs) {
+        results.scenarios[scenario][target] = [...rs].sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)];
+        const errors = rs.reduce((n, r) => n + r.errors, 0);
+        if (errors > 0) {
+          results.notes.push(
+            `${scenario} on ${target}: ${errors} errors, first: ${rs.find((r) => r.firstError)?.firstError}`,
+          );
+        }
+      }
+    }
+    await sleep(1000);
+    results.rss.afterLoadMb = rssMb(nestbase);
+  } finally {
+    await Promise.all(servers.map((s) => stop(s)));
+    if (process.env.BENCH_KEEP !== '1') {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write(formatReport(results));
+  log(`results written to ${path.relative(ROOT, writeResults(ROOT, results))}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench:records failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

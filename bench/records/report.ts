@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LoadResult } from './load';
+
+export type Scenario = 'create' | 'list' | 'view';
+export type Target = 'nestbase' | 'baseline(better-sqlite3)' | 'baseline(sqlite3)';
+
+/** Targets the issue sets for nestbase / baseline(better-sqlite3) rps. */
+export const RPS_TARGETS: Record<Scenario, number> = { create: 0.4, list: 0.5, view: 0.5 };
+export const RSS_TARGET_MB = 120;
+export const START_TARGET_MS = 1500;
+
+export interface Results {
+  startedAt: string;
+  settings: {
+    seconds: number;
+    warmupSeconds: number;
+    concurrency: number;
+    rows: number;
+    rounds: number;
+    index: boolean;
+  };
+  machine: { cpus: number; node: string; platform: string };
+  startup: { runsMs: number[]; medianMs: number };
+  rss: { idleAfterStartMb: number | null; afterLoadMb: number | null };
+  scenarios: Record<Scenario, Partial<Record<Target, LoadResult>>>;
+  notes: string[];
+}
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (v: number, digits = 0) => v.toFixed(digits).padStart(8);
+
+function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
+}
+
+export function ratio(results: Results, scenario: Scenario): number | null {
+  const nb = results.scenarios[scenario].nestbase;
+  const base = results.scenarios[scenario]['baseline(better-sqlite3)'];
+  return nb && base && base.rps > 0 ? nb.rps / base.rps : null;
+}
+
+/** The human-readable summary printed at the end of a run. */
+export function formatReport(results: Results): string {
+  const s = results.settings;
+  const lines: string[] = [
+    '',
+    `records benchmark — ${s.rows} rows, concurrency ${s.concurrency}, ${s.seconds}s per run after ${s.warmupSeconds}s warm-up, ` +
+      `${s.rounds} round(s), owner/created index: ${s.index ? 'yes' : 'no'}`,
+    `machine: ${results.machine.cpus} cpus, node ${results.machine.node}`,
+    '',
+    `${pad('scenario', 9)}${pad('target', 27)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}`,
+  ];
+  for (const scenario of Object.keys(results.scenarios) as Scenario[]) {
+    for (const [target, r] of Object.entries(results.scenarios[scenario])) {
+      lines.push(
+        `${pad(scenario, 9)}${pad(target, 27)}${num(r.rps)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${String(r.errors).padStart(8)}`,
+      );
+    }
+    const rt = ratio(results, scenario);
+    const goal = RPS_TARGETS[scenario];
+    const nb = results.scenarios[scenario].nestbase;
+    const base = results.scenarios[scenario]['baseline(better-sqlite3)'];
+    const p99 = nb && base && base.p99Ms > 0 ? ` (p99 ${(nb.p99Ms / base.p99Ms).toFixed(2)}x)` : '';
+    lines.push(
+      rt === null
+        ? `${pad('', 9)}ratio: n/a`
+        : `${pad('', 9)}ratio nestbase / baseline(better-sqlite3): ${(rt * 100).toFixed(1)}% of req/s${p99}` +
+            ` — target >= ${goal * 100}%: ${verdict(rt >= goal)}`,
+    );
+    const b3 = base?.rps;
+    const s3 = results.scenarios[scenario]['baseline(sqlite3)']?.rps;
+    if (b3 && s3) {
+      lines.push(`${pad('', 9)}raw drivers: sqlite3 / better-sqlite3 = ${(s3 / b3).toFixed(2)}x req/s`);
+    }
+    lines.push('');
+  }
+  const rss = results.rss;
+  const mb = (v: number | null) => (v === null ? 'n/a' : `${v.toFixed(1)} MB`);
+  lines.push(
+    `nestbase RSS idle after start: ${mb(rss.idleAfterStartMb)} — target <= ${RSS_TARGET_MB} MB: ` +
+      `${rss.idleAfterStartMb === null ? 'n/a' : verdict(rss.idleAfterStartMb <= RSS_TARGET_MB)}`,
+    `nestbase RSS after the load:   ${mb(rss.afterLoadMb)}`,
+    `nestbase start -> healthy /api/health: median ${results.startup.medianMs.toFixed(0)} ms of ` +
+      `[${results.startup.runsMs.map((v) => v.toFixed(0)).join(', ')}] — target < ${START_TARGET_MS} ms: ` +
+      verdict(results.startup.medianMs < START_TARGET_MS),
+  );
+  for (const note of results.notes) {
+    lines.push(`note: ${note}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the results to `bench/results/records-<timestamp>.json` and returns the path. */
+export function writeResults(root: string, results: Results): string {
+  const dir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `records-${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
