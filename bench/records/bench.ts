@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runLoad, type LoadResult } from './load';
-import { ROOT, rssMb, startBaseline, startNestbase, stop, type Server } from './processes';
-import { formatReport, writeResults, type Results, type Scenario, type Target } from './report';
+import { runLoad } from './load';
+import { cpuMs, ROOT, rssMb, startBaseline, startNestbase, stop, type Server } from './processes';
+import { formatReport, writeResults, type Results, type RunResult, type Scenario, type Target } from './report';
 import { compareAnswers, requestsFor } from './scenarios';
 import { copyDatabase, seed } from './seed';
 
@@ -53,18 +53,27 @@ async function measureStartup(dir: string): Promise<{ server: Server; runsMs: nu
   throw new Error('unreachable');
 }
 
-async function measure(server: Server, scenario: Scenario, next: ReturnType<typeof requestsFor>): Promise<LoadResult> {
+async function measure(server: Server, scenario: Scenario, next: ReturnType<typeof requestsFor>): Promise<RunResult> {
   const base = { port: server.port, concurrency: settings.concurrency, maxRequests: MAX_REQUESTS, next };
   if (settings.warmupSeconds > 0) {
     await runLoad({ ...base, durationMs: settings.warmupSeconds * 1000 });
   }
-  const r = await runLoad({ ...base, durationMs: settings.seconds * 1000 });
+  const cpu0 = cpuMs(server);
+  const load = await runLoad({ ...base, durationMs: settings.seconds * 1000 });
+  const cpu1 = cpuMs(server);
+  const cpu = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+  const r: RunResult = {
+    ...load,
+    serverCpuPct: cpu === null ? null : (cpu / load.elapsedMs) * 100,
+    serverCpuUsPerReq: cpu === null || load.requests === 0 ? null : (cpu * 1000) / load.requests,
+  };
   if (server.child.exitCode !== null) {
     throw new Error(`${server.name} crashed during ${scenario}:\n${server.log.join('')}`);
   }
   log(
     `  ${scenario.padEnd(7)}${server.name.padEnd(27)}${r.rps.toFixed(0).padStart(7)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  ` +
-      `p99 ${r.p99Ms.toFixed(2)} ms${r.errors ? `  ${r.errors} errors, first: ${r.firstError}` : ''}`,
+      `p99 ${r.p99Ms.toFixed(2)} ms  server cpu ${r.serverCpuPct?.toFixed(0) ?? 'n/a'}%  load cpu ${r.clientCpuPct.toFixed(0)}%` +
+      `${r.errors ? `  ${r.errors} errors, first: ${r.firstError}` : ''}`,
   );
   return r;
 }
@@ -109,7 +118,7 @@ async function main(): Promise<void> {
 
     log('load ...');
     for (const scenario of ['list', 'view', 'create'] as Scenario[]) {
-      const runs = new Map<Target, LoadResult[]>();
+      const runs = new Map<Target, RunResult[]>();
       for (let round = 0; round < settings.rounds; round++) {
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const [target, server] of order) {

@@ -10,6 +10,12 @@ export const RPS_TARGETS: Record<Scenario, number> = { create: 0.4, list: 0.5, v
 export const RSS_TARGET_MB = 120;
 export const START_TARGET_MS = 1500;
 
+/** A load run plus the server's CPU time over it (from /proc/<pid>/stat, all threads). */
+export interface RunResult extends LoadResult {
+  serverCpuPct: number | null;
+  serverCpuUsPerReq: number | null;
+}
+
 export interface Results {
   startedAt: string;
   settings: {
@@ -23,12 +29,13 @@ export interface Results {
   machine: { cpus: number; node: string; platform: string };
   startup: { runsMs: number[]; medianMs: number };
   rss: { idleAfterStartMb: number | null; afterLoadMb: number | null };
-  scenarios: Record<Scenario, Partial<Record<Target, LoadResult>>>;
+  scenarios: Record<Scenario, Partial<Record<Target, RunResult>>>;
   notes: string[];
 }
 
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (v: number, digits = 0) => v.toFixed(digits).padStart(8);
+const opt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(0));
 
 function verdict(ok: boolean): string {
   return ok ? 'ok' : 'MISSED';
@@ -49,12 +56,14 @@ export function formatReport(results: Results): string {
       `${s.rounds} round(s), owner/created index: ${s.index ? 'yes' : 'no'}`,
     `machine: ${results.machine.cpus} cpus, node ${results.machine.node}`,
     '',
-    `${pad('scenario', 9)}${pad('target', 27)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'errors'.padStart(8)}`,
+    `${pad('scenario', 9)}${pad('target', 27)}${'req/s'.padStart(8)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}` +
+      `${'errors'.padStart(8)}${'srv cpu%'.padStart(10)}${'srv us/req'.padStart(11)}${'load cpu%'.padStart(10)}`,
   ];
   for (const scenario of Object.keys(results.scenarios) as Scenario[]) {
     for (const [target, r] of Object.entries(results.scenarios[scenario])) {
       lines.push(
-        `${pad(scenario, 9)}${pad(target, 27)}${num(r.rps)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${String(r.errors).padStart(8)}`,
+        `${pad(scenario, 9)}${pad(target, 27)}${num(r.rps)}${num(r.p50Ms, 2)}${num(r.p99Ms, 2)}${String(r.errors).padStart(8)}` +
+          `${opt(r.serverCpuPct).padStart(10)}${opt(r.serverCpuUsPerReq).padStart(11)}${r.clientCpuPct.toFixed(0).padStart(10)}`,
       );
     }
     const rt = ratio(results, scenario);
@@ -62,12 +71,20 @@ export function formatReport(results: Results): string {
     const nb = results.scenarios[scenario].nestbase;
     const base = results.scenarios[scenario]['baseline(better-sqlite3)'];
     const p99 = nb && base && base.p99Ms > 0 ? ` (p99 ${(nb.p99Ms / base.p99Ms).toFixed(2)}x)` : '';
+    const cpu =
+      nb?.serverCpuUsPerReq && base?.serverCpuUsPerReq
+        ? `${pad('', 9)}server CPU per request: nestbase ${(nb.serverCpuUsPerReq / base.serverCpuUsPerReq).toFixed(1)}x ` +
+          `baseline(better-sqlite3) (= ${((base.serverCpuUsPerReq / nb.serverCpuUsPerReq) * 100).toFixed(1)}% efficiency)`
+        : null;
     lines.push(
       rt === null
         ? `${pad('', 9)}ratio: n/a`
         : `${pad('', 9)}ratio nestbase / baseline(better-sqlite3): ${(rt * 100).toFixed(1)}% of req/s${p99}` +
             ` — target >= ${goal * 100}%: ${verdict(rt >= goal)}`,
     );
+    if (cpu) {
+      lines.push(cpu);
+    }
     const b3 = base?.rps;
     const s3 = results.scenarios[scenario]['baseline(sqlite3)']?.rps;
     if (b3 && s3) {

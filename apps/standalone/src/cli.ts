@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { ApiError, ConfigError, ensureDataDir, loadConfig, serve, UnusableDirError, type ConfigOverrides } from '@lib/core';
+import {
+  ApiError,
+  ConfigError,
+  ensureDataDir,
+  loadConfig,
+  serve,
+  UnusableDirError,
+  type ConfigOverrides,
+} from '@lib/core';
 import { SuperusersService } from '@lib/auth';
 import { CliModule, StandaloneModule } from './standalone.module';
 
@@ -46,7 +54,10 @@ class UsageError extends Error {}
 
 async function superuser(args: string[], overrides: ConfigOverrides): Promise<void> {
   const [action, email, password] = args;
-  if (!((action === 'upsert' && email && password && args.length === 3) || (action === 'delete' && email && args.length === 2))) {
+  if (!(
+    (action === 'upsert' && email && password && args.length === 3) ||
+    (action === 'delete' && email && args.length === 2)
+  )) {
     throw new UsageError('usage: nestbase superuser upsert EMAIL PASSWORD | superuser delete EMAIL');
   }
   const config = loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
@@ -112,7 +123,10 @@ export function run(argv: string[]): void {
       process.stderr.write(`Error: ${error.message}${details}\n`);
       process.exit(2);
     }
-    if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' || (error as NodeJS.ErrnoException)?.code === 'EACCES') {
+    if (
+      (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ||
+      (error as NodeJS.ErrnoException)?.code === 'EACCES'
+    ) {
       process.stderr.write(`Error: cannot listen: ${(error as Error).message}\n`);
       process.exit(2);
     }

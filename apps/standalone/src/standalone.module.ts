@@ -11,7 +11,14 @@ export class StandaloneModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: StandaloneModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, RecordsApiModule, AuthApiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventsModule,
+        AuthCoreModule,
+        RecordsApiModule,
+        AuthApiModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -11,7 +11,10 @@ export class AuthController {
   @Post('auth-with-password')
   @HttpCode(200)
   async authWithPassword(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)));
+    return withFields(
+      req,
+      await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)),
+    );
   }
 
   @Post('auth-refresh')

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, type RequestAuth } from '@lib/core';
 import { Database } from '@lib/database';
-import { CollectionsRegistry, fromRow, RecordPresenter, RecordRepository, type RecordData, type RecordRequest } from '@lib/records';
+import {
+  CollectionsRegistry,
+  fromRow,
+  RecordPresenter,
+  RecordRepository,
+  type RecordData,
+  type RecordRequest,
+} from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthHelpers } from './auth-helpers';
 import { TokenService } from './token.service';
@@ -33,13 +40,27 @@ export class AuthService {
       throw new ForbiddenError('The collection is not configured to allow password authentication.');
     }
     const { identity, password, identityField } = body;
-    if (typeof identity !== 'string' || typeof password !== 'string' || identity === '' || password === '' || identity.length > 255 || password.length > 255) {
+    if (
+      typeof identity !== 'string' ||
+      typeof password !== 'string' ||
+      identity === '' ||
+      password === '' ||
+      identity.length > 255 ||
+      password.length > 255
+    ) {
       throw new BadRequestError('An error occurred while validating the submitted data.', {
-        ...(typeof identity !== 'string' || identity === '' ? { identity: { code: 'validation_required', message: 'Cannot be blank.' } } : {}),
-        ...(typeof password !== 'string' || password === '' ? { password: { code: 'validation_required', message: 'Cannot be blank.' } } : {}),
+        ...(typeof identity !== 'string' || identity === ''
+          ? { identity: { code: 'validation_required', message: 'Cannot be blank.' } }
+          : {}),
+        ...(typeof password !== 'string' || password === ''
+          ? { password: { code: 'validation_required', message: 'Cannot be blank.' } }
+          : {}),
       });
     }
-    const fields = typeof identityField === 'string' ? [identityField].filter((f) => passwordAuth.identityFields.includes(f)) : passwordAuth.identityFields;
+    const fields =
+      typeof identityField === 'string'
+        ? [identityField].filter((f) => passwordAuth.identityFields.includes(f))
+        : passwordAuth.identityFields;
     const record = await this.findByIdentity(c, fields, identity);
     if (!record || !(await this.helpers.hasher.verify(password, String(record.password)))) {
       throw new BadRequestError('Failed to authenticate.');
@@ -60,14 +81,22 @@ export class AuthService {
 
   /** The auth response `{ token, record }` after the collection's authRule passed. */
   async authResponse(c: CollectionModel, record: RecordData, expand: string, req: RecordRequest) {
-    const self: RequestAuth = { collectionId: c.id, collectionName: c.name, record, isSuperuser: c.name === '_superusers' };
+    const self: RequestAuth = {
+      collectionId: c.id,
+      collectionName: c.name,
+      record,
+      isSuperuser: c.name === '_superusers',
+    };
     const asSelf: RecordRequest = { ...req, auth: self };
     const authRule = c.authRule;
     if (authRule === null) {
-      throw new ForbiddenError('The request doesn\'t satisfy the collection requirements to authenticate.');
+      throw new ForbiddenError("The request doesn't satisfy the collection requirements to authenticate.");
     }
-    if (authRule && !(await this.records.findById(c, String(record.id), [this.helpers.rules.compile(c, authRule, 'rule', asSelf)]))) {
-      throw new ForbiddenError('The request doesn\'t satisfy the collection requirements to authenticate.');
+    if (
+      authRule &&
+      !(await this.records.findById(c, String(record.id), [this.helpers.rules.compile(c, authRule, 'rule', asSelf)]))
+    ) {
+      throw new ForbiddenError("The request doesn't satisfy the collection requirements to authenticate.");
     }
     const token = this.tokens.sign(c, record, 'auth', { refreshable: true });
     const [exported] = await this.presenter.present(c, [record], asSelf, expand);
@@ -85,7 +114,10 @@ export class AuthService {
       if (!field) {
         continue;
       }
-      const rows = await this.database.query(`SELECT * FROM "${c.name}" WHERE "${field.name}" = ? COLLATE NOCASE LIMIT 2`, [identity]);
+      const rows = await this.database.query(
+        `SELECT * FROM "${c.name}" WHERE "${field.name}" = ? COLLATE NOCASE LIMIT 2`,
+        [identity],
+      );
       if (rows.length === 1) {
         return fromRow(c, rows[0]);
       }

@@ -43,6 +43,11 @@ export class RequestAuthGuard implements CanActivate {
     if (!this.tokens.verify(token, collection, record, 'auth')) {
       return null;
     }
-    return { collectionId: collection.id, collectionName: collection.name, record, isSuperuser: collection.name === '_superusers' };
+    return {
+      collectionId: collection.id,
+      collectionName: collection.name,
+      record,
+      isSuperuser: collection.name === '_superusers',
+    };
   }
 }

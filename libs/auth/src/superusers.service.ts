@@ -42,7 +42,10 @@ export class SuperusersService {
     if (!email.includes('@')) {
       throw new BadRequestError('Invalid email address.');
     }
-    const rows = await this.database.query<{ id: string }>('SELECT "id" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE', [email]);
+    const rows = await this.database.query<{ id: string }>(
+      'SELECT "id" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE',
+      [email],
+    );
     return rows[0]?.id ?? null;
   }
 }

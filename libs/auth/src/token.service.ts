@@ -27,7 +27,13 @@ export interface TokenClaims {
 export class TokenService {
   private readonly jwt = new JwtService({});
 
-  sign(collection: CollectionModel, record: RecordData, type: TokenType, extra: Record<string, unknown> = {}, durationSeconds?: number): string {
+  sign(
+    collection: CollectionModel,
+    record: RecordData,
+    type: TokenType,
+    extra: Record<string, unknown> = {},
+    durationSeconds?: number,
+  ): string {
     const options = collection[SECRET_KEY[type]] as { duration: number; secret: string };
     const payload = { id: record.id, type, collectionId: collection.id, ...extra };
     return this.jwt.sign(payload, {
@@ -41,7 +47,12 @@ export class TokenService {
   /** Reads the claims without verifying: only to find the record whose key verifies them. */
   peek(token: string): TokenClaims | null {
     const claims = this.jwt.decode<TokenClaims | null>(token);
-    return claims && typeof claims === 'object' && typeof claims.id === 'string' && typeof claims.collectionId === 'string' ? claims : null;
+    return claims &&
+      typeof claims === 'object' &&
+      typeof claims.id === 'string' &&
+      typeof claims.collectionId === 'string'
+      ? claims
+      : null;
   }
 
   verify(token: string, collection: CollectionModel, record: RecordData, type: TokenType): TokenClaims | null {
@@ -50,7 +61,10 @@ export class TokenService {
       return null;
     }
     try {
-      const claims = this.jwt.verify<TokenClaims>(token, { secret: String(record.tokenKey) + options.secret, algorithms: ['HS256'] });
+      const claims = this.jwt.verify<TokenClaims>(token, {
+        secret: String(record.tokenKey) + options.secret,
+        algorithms: ['HS256'],
+      });
       return claims.type === type && claims.id === record.id && claims.collectionId === collection.id ? claims : null;
     } catch {
       return null;

@@ -15,7 +15,10 @@ export function parseExpand(expand: string): ExpandTree {
       continue;
     }
     // Levels past the 6th are ignored, as PocketBase does (no error).
-    const parts = path.split('.').map((p) => p.trim()).slice(0, MAX_EXPAND_DEPTH);
+    const parts = path
+      .split('.')
+      .map((p) => p.trim())
+      .slice(0, MAX_EXPAND_DEPTH);
     if (parts.some((p) => !/^\w+$/.test(p))) {
       throw new BadRequestError(`Invalid expand parameter: invalid path "${path}".`);
     }

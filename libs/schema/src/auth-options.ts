@@ -3,7 +3,16 @@ import type { CollectionModel } from './collection.model';
 import { defaultAuthOptions } from './system-collections';
 
 const TOKEN_KEYS = ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const;
-const OBJECT_KEYS = ['authAlert', 'oauth2', 'passwordAuth', 'mfa', 'otp', 'verificationTemplate', 'resetPasswordTemplate', 'confirmEmailChangeTemplate'] as const;
+const OBJECT_KEYS = [
+  'authAlert',
+  'oauth2',
+  'passwordAuth',
+  'mfa',
+  'otp',
+  'verificationTemplate',
+  'resetPasswordTemplate',
+  'confirmEmailChangeTemplate',
+] as const;
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -20,7 +29,10 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
     if (value !== null && typeof value !== 'string') {
       errors[key] = { code: 'validation_invalid_rule', message: 'Must be a string or null.' } satisfies FieldError;
     } else if (key === 'manageRule' && value === '') {
-      errors[key] = { code: 'validation_required', message: 'Cannot be blank: use null to disable it.' } satisfies FieldError;
+      errors[key] = {
+        code: 'validation_required',
+        message: 'Cannot be blank: use null to disable it.',
+      } satisfies FieldError;
     }
     out[key] = value;
   }
@@ -33,12 +45,14 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
   }
   for (const key of TOKEN_KEYS) {
     const current = base[key] as Obj;
-    const given = isObj(input[key]) ? (input[key]) : {};
+    const given = isObj(input[key]) ? input[key] : {};
     const merged: Obj = { ...current };
     if (given.duration !== undefined) {
       const d = given.duration;
       if (typeof d !== 'number' || !Number.isInteger(d) || d < 10 || d > 94670856) {
-        errors[key] = { duration: { code: 'validation_invalid_duration', message: 'Must be between 10 and 94670856 seconds.' } };
+        errors[key] = {
+          duration: { code: 'validation_invalid_duration', message: 'Must be between 10 and 94670856 seconds.' },
+        };
       }
       merged.duration = d;
     }
@@ -52,7 +66,9 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
   }
   const identityFields = (out.passwordAuth as Obj).identityFields;
   if (!Array.isArray(identityFields) || identityFields.some((f) => typeof f !== 'string')) {
-    errors.passwordAuth = { identityFields: { code: 'validation_invalid_value', message: 'Must be a list of field names.' } };
+    errors.passwordAuth = {
+      identityFields: { code: 'validation_invalid_value', message: 'Must be a list of field names.' },
+    };
   }
   return out;
 }
@@ -69,7 +85,7 @@ export function withoutSecrets(collection: CollectionModel): CollectionModel {
       out[key] = rest;
     }
   }
-  if (isObj(out.oauth2) && Array.isArray((out.oauth2).providers)) {
+  if (isObj(out.oauth2) && Array.isArray(out.oauth2.providers)) {
     const oauth2 = out.oauth2;
     out.oauth2 = {
       ...oauth2,

@@ -9,7 +9,8 @@ type Obj = Record<string, unknown>;
 const NAME = /^\w+$/;
 const RESERVED_FIELD_NAMES = ['null', 'true', 'false', '_rowid_', 'collectionid', 'collectionname', 'expand'];
 const RULES = ['listRule', 'viewRule', 'createRule', 'updateRule', 'deleteRule'] as const;
-const SAFE_WHERE = /^(\s*[`"]?\w+[`"]?\s*(=|!=|<>|>=|<=|>|<|IS\s+NOT|IS)\s*('(?:[^']|'')*'|-?\d+(\.\d+)?|NULL|TRUE|FALSE)\s*(AND|OR)?)+\s*$/i;
+const SAFE_WHERE =
+  /^(\s*[`"]?\w+[`"]?\s*(=|!=|<>|>=|<=|>|<|IS\s+NOT|IS)\s*('(?:[^']|'')*'|-?\d+(\.\d+)?|NULL|TRUE|FALSE)\s*(AND|OR)?)+\s*$/i;
 const err = (code: string, message: string): FieldError => ({ code, message });
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -18,7 +19,11 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * collection (or the defaults), and validates it. `others` are every other collection. Throws
  * `ValidationFailed` with PocketBase's nested `data` on any problem.
  */
-export function buildCollection(rawInput: unknown, existing: CollectionModel | undefined, others: readonly CollectionModel[]): CollectionModel {
+export function buildCollection(
+  rawInput: unknown,
+  existing: CollectionModel | undefined,
+  others: readonly CollectionModel[],
+): CollectionModel {
   const failMessage = existing ? 'Failed to update collection.' : 'Failed to create collection.';
   const input: Obj = isObj(rawInput) ? rawInput : {};
   const errors: Obj = {};
@@ -29,6 +34,7 @@ export function buildCollection(rawInput: unknown, existing: CollectionModel | u
     errors.type = err('validation_collection_type_change', 'The collection type cannot be changed.');
   }
   const name = input.name ?? existing?.name;
+  const nameText = typeof name === 'string' ? name : '';
   if (typeof name !== 'string' || name === '') {
     errors.name = err('validation_required', 'Cannot be blank.');
   } else if (!NAME.test(name) || name.length > 255) {
@@ -44,7 +50,7 @@ export function buildCollection(rawInput: unknown, existing: CollectionModel | u
   } else if (!existing && name.startsWith('_') && !input.system) {
     errors.name = err('validation_invalid_name', 'Collection names starting with _ are reserved.');
   }
-  const id = resolveId(input, existing, type, String(name ?? ''), others, errors);
+  const id = resolveId(input, existing, type, nameText, others, errors);
   const rules: Obj = {};
   for (const rule of RULES) {
     const value = rule in input ? input[rule] : (existing?.[rule] ?? null);
@@ -60,9 +66,9 @@ export function buildCollection(rawInput: unknown, existing: CollectionModel | u
   const fields = buildFields(input.fields, existing, type, errors);
   const now = nowString();
   const collection: CollectionModel = {
-    ...(type === 'auth' ? mergeAuthOptions(input, existing, String(name), errors) : {}),
+    ...(type === 'auth' ? mergeAuthOptions(input, existing, nameText, errors) : {}),
     id,
-    name: String(name ?? ''),
+    name: nameText,
     type,
     system: existing?.system ?? input.system === true,
     listRule: rules.listRule as string | null,
@@ -77,10 +83,15 @@ export function buildCollection(rawInput: unknown, existing: CollectionModel | u
   };
   if (type === 'view') {
     const query = input.viewQuery ?? existing?.viewQuery;
-    if (typeof query !== 'string' || !/^\s*(SELECT|WITH)\s/i.test(query) || query.length > 5000 || query.includes(';')) {
+    if (
+      typeof query !== 'string' ||
+      !/^\s*(SELECT|WITH)\s/i.test(query) ||
+      query.length > 5000 ||
+      query.includes(';')
+    ) {
       errors.viewQuery = err('validation_invalid_view_query', 'Must be a single SELECT statement.');
     }
-    collection.viewQuery = String(query ?? '');
+    collection.viewQuery = typeof query === 'string' ? query : '';
   }
   collection.indexes = buildIndexes(input.indexes ?? existing?.indexes ?? [], collection, others, errors);
   if (type === 'auth') {
@@ -92,7 +103,14 @@ export function buildCollection(rawInput: unknown, existing: CollectionModel | u
   return collection;
 }
 
-function resolveId(input: Obj, existing: CollectionModel | undefined, type: string, name: string, others: readonly CollectionModel[], errors: Obj): string {
+function resolveId(
+  input: Obj,
+  existing: CollectionModel | undefined,
+  type: string,
+  name: string,
+  others: readonly CollectionModel[],
+  errors: Obj,
+): string {
   if (existing) {
     if (input.id !== undefined && input.id !== existing.id) {
       errors.id = err('validation_pk_change', 'The collection id cannot be changed.');
@@ -106,7 +124,7 @@ function resolveId(input: Obj, existing: CollectionModel | undefined, type: stri
     } else if (others.some((c) => c.id === id || c.name.toLowerCase() === id.toLowerCase())) {
       errors.id = err('validation_not_unique', 'Value must be unique.');
     }
-    return String(id);
+    return typeof id === 'string' ? id : '';
   }
   const baseId = `pbc_${crc32(type + name)}`;
   let candidate = baseId;
@@ -148,15 +166,20 @@ function withSystemFields(list: unknown[], existing: CollectionModel | undefined
     const i = out.findIndex((f) => isObj(f) && (f.name === sys.name || (f.id !== undefined && f.id === sys.id)));
     if (i < 0) {
       out.unshift(sys);
-    } else if (isObj(out[i]) && (out[i] as Obj).name === sys.name) {
+    } else if (isObj(out[i]) && out[i].name === sys.name) {
       // A given field with a system name keeps the system definition under the client's options.
-      out[i] = { ...sys, ...(out[i] as Obj), id: sys.id, type: sys.type, system: true, primaryKey: sys.primaryKey };
+      out[i] = { ...sys, ...out[i], id: sys.id, type: sys.type, system: true, primaryKey: sys.primaryKey };
     }
   }
   return out;
 }
 
-function buildFields(given: unknown, existing: CollectionModel | undefined, type: CollectionType, errors: Obj): FieldModel[] {
+function buildFields(
+  given: unknown,
+  existing: CollectionModel | undefined,
+  type: CollectionType,
+  errors: Obj,
+): FieldModel[] {
   if (given !== undefined && !Array.isArray(given)) {
     errors.fields = err('validation_invalid_value', 'Must be a list of fields.');
     return existing?.fields ?? [idField()];
@@ -194,7 +217,16 @@ function buildFields(given: unknown, existing: CollectionModel | undefined, type
     if (out.some((f) => f.id === id)) {
       problems.id = err('validation_duplicated_field_id', 'Duplicated field id.');
     }
-    const field: FieldModel = { ...(previous ?? {}), ...raw, id, name: String(name), type: fieldType as FieldModel['type'], system: previous?.system ?? raw.system === true, hidden: raw.hidden === true, presentable: raw.presentable === true };
+    const field: FieldModel = {
+      ...(previous ?? {}),
+      ...raw,
+      id,
+      name: String(name),
+      type: fieldType as FieldModel['type'],
+      system: previous?.system ?? raw.system === true,
+      hidden: raw.hidden === true,
+      presentable: raw.presentable === true,
+    };
     if (field.type === 'relation' && previous && previous.collectionId !== field.collectionId) {
       problems.collectionId = err('validation_field_relation_change', 'The relation collection cannot be changed.');
     }
@@ -221,16 +253,28 @@ function checkIdentityFields(collection: CollectionModel, errors: Obj): void {
   if (!Array.isArray(identityFields) || errors.passwordAuth) {
     return;
   }
-  const unique = collection.indexes.map((sql) => parseIndex(sql)).filter((i): i is ParsedIndex => !('code' in i) && i.unique && i.columns.length === 1);
+  const unique = collection.indexes
+    .map((sql) => parseIndex(sql))
+    .filter((i): i is ParsedIndex => !('code' in i) && i.unique && i.columns.length === 1);
   for (const name of identityFields) {
     if (!collection.fields.some((f) => f.name === name) || !unique.some((i) => i.columns[0] === name)) {
-      errors.passwordAuth = { identityFields: err('validation_missing_field', `Identity field "${String(name)}" must exist and have a unique index.`) };
+      errors.passwordAuth = {
+        identityFields: err(
+          'validation_missing_field',
+          `Identity field "${String(name)}" must exist and have a unique index.`,
+        ),
+      };
       return;
     }
   }
 }
 
-function buildIndexes(given: unknown, collection: CollectionModel, others: readonly CollectionModel[], errors: Obj): string[] {
+function buildIndexes(
+  given: unknown,
+  collection: CollectionModel,
+  others: readonly CollectionModel[],
+  errors: Obj,
+): string[] {
   if (!Array.isArray(given)) {
     errors.indexes = err('validation_invalid_value', 'Must be a list of CREATE INDEX statements.');
     return [];
@@ -238,14 +282,25 @@ function buildIndexes(given: unknown, collection: CollectionModel, others: reado
   const parsed: ParsedIndex[] = [];
   const indexErrors: Obj = {};
   const names = new Set(collection.fields.map((f) => f.name));
-  const usedElsewhere = new Set(others.flatMap((c) => c.indexes.map((sql) => parseIndex(sql))).filter((i): i is ParsedIndex => !('code' in i)).map((i) => i.name.toLowerCase()));
+  const usedElsewhere = new Set(
+    others
+      .flatMap((c) => c.indexes.map((sql) => parseIndex(sql)))
+      .filter((i): i is ParsedIndex => !('code' in i))
+      .map((i) => i.name.toLowerCase()),
+  );
   given.forEach((sql, i) => {
     const index = parseIndex(String(sql));
     if ('code' in index) {
       indexErrors[String(i)] = index;
     } else if (index.columns.some((c) => !names.has(c)) || (index.where && !SAFE_WHERE.test(index.where))) {
-      indexErrors[String(i)] = err('validation_invalid_index_expression', 'Unknown column or unsupported WHERE clause.');
-    } else if (parsed.some((p) => p.name.toLowerCase() === index.name.toLowerCase()) || usedElsewhere.has(index.name.toLowerCase())) {
+      indexErrors[String(i)] = err(
+        'validation_invalid_index_expression',
+        'Unknown column or unsupported WHERE clause.',
+      );
+    } else if (
+      parsed.some((p) => p.name.toLowerCase() === index.name.toLowerCase()) ||
+      usedElsewhere.has(index.name.toLowerCase())
+    ) {
       indexErrors[String(i)] = err('validation_duplicated_index_name', 'Duplicated index name.');
     } else {
       parsed.push(index);

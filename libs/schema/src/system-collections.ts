@@ -21,7 +21,15 @@ export function idField(): FieldModel {
 export function authSystemFields(): FieldModel[] {
   return [
     field('password', 'password', { system: true, hidden: true, required: true, min: 8, max: 0, cost: 0, pattern: '' }),
-    field('tokenKey', 'text', { system: true, hidden: true, required: true, min: 30, max: 60, autogeneratePattern: '[a-zA-Z0-9]{50}', pattern: '' }),
+    field('tokenKey', 'text', {
+      system: true,
+      hidden: true,
+      required: true,
+      min: 30,
+      max: 60,
+      autogeneratePattern: '[a-zA-Z0-9]{50}',
+      pattern: '',
+    }),
     field('email', 'email', { system: true, required: true, exceptDomains: null, onlyDomains: null }),
     field('emailVisibility', 'bool', { system: true }),
     field('verified', 'bool', { system: true }),
@@ -45,20 +53,37 @@ export function defaultAuthOptions(name: string): Partial<CollectionModel> {
     manageRule: null,
     authAlert: {
       enabled: true,
-      emailTemplate: template('Login from a new location', '<p>We noticed a login to your {APP_NAME} account from a new location.</p>'),
+      emailTemplate: template(
+        'Login from a new location',
+        '<p>We noticed a login to your {APP_NAME} account from a new location.</p>',
+      ),
     },
     oauth2: { enabled: false, mappedFields: { id: '', name: '', username: '', avatarURL: '' }, providers: [] },
     passwordAuth: { enabled: true, identityFields: ['email'] },
     mfa: { enabled: false, duration: 600, rule: '' },
-    otp: { enabled: false, duration: 180, length: 8, emailTemplate: template('OTP for {APP_NAME}', '<p>Your one-time password is: <strong>{OTP}</strong></p>') },
+    otp: {
+      enabled: false,
+      duration: 180,
+      length: 8,
+      emailTemplate: template('OTP for {APP_NAME}', '<p>Your one-time password is: <strong>{OTP}</strong></p>'),
+    },
     authToken: token(name === '_superusers' ? 86400 : 432000),
     passwordResetToken: token(1800),
     emailChangeToken: token(1800),
     verificationToken: token(86400),
     fileToken: token(180),
-    verificationTemplate: template('Verify your {APP_NAME} email', '<p>Click to verify: {APP_URL}/_/#/auth/confirm-verification/{TOKEN}</p>'),
-    resetPasswordTemplate: template('Reset your {APP_NAME} password', '<p>Click to reset: {APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}</p>'),
-    confirmEmailChangeTemplate: template('Confirm your {APP_NAME} new email address', '<p>Click to confirm: {APP_URL}/_/#/auth/confirm-email-change/{TOKEN}</p>'),
+    verificationTemplate: template(
+      'Verify your {APP_NAME} email',
+      '<p>Click to verify: {APP_URL}/_/#/auth/confirm-verification/{TOKEN}</p>',
+    ),
+    resetPasswordTemplate: template(
+      'Reset your {APP_NAME} password',
+      '<p>Click to reset: {APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}</p>',
+    ),
+    confirmEmailChangeTemplate: template(
+      'Confirm your {APP_NAME} new email address',
+      '<p>Click to confirm: {APP_URL}/_/#/auth/confirm-email-change/{TOKEN}</p>',
+    ),
   };
 }
 
@@ -126,14 +151,18 @@ export function initialCollections(): Partial<CollectionModel>[] {
         idField(),
         ...authSystemFields(),
         field('name', 'text', { max: 255 }),
-        field('avatar', 'file', { maxSelect: 1, mimeTypes: ['image/jpeg', 'image/png', 'image/svg+xml', 'image/gif', 'image/webp'] }),
+        field('avatar', 'file', {
+          maxSelect: 1,
+          mimeTypes: ['image/jpeg', 'image/png', 'image/svg+xml', 'image/gif', 'image/webp'],
+        }),
         ...autodateFields(),
       ],
     },
   ];
 }
 
-const OWNER_RULE = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+const OWNER_RULE =
+  "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
 
 function refFields(...extra: FieldModel[]): FieldModel[] {
   const sys = (f: FieldModel): FieldModel => ({ ...f, system: true });
@@ -180,7 +209,10 @@ function authSupportCollections(): Partial<CollectionModel>[] {
       listRule: OWNER_RULE,
       viewRule: OWNER_RULE,
       deleteRule: null,
-      fields: refFields(field('password', 'password', { hidden: true, required: true, cost: 8 }), field('sentTo', 'text', { hidden: true })),
+      fields: refFields(
+        field('password', 'password', { hidden: true, required: true, cost: 8 }),
+        field('sentTo', 'text', { hidden: true }),
+      ),
       indexes: ['CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (`collectionRef`, `recordRef`)'],
     },
     {
@@ -191,7 +223,9 @@ function authSupportCollections(): Partial<CollectionModel>[] {
       viewRule: OWNER_RULE,
       deleteRule: OWNER_RULE,
       fields: refFields(field('fingerprint', 'text', { required: true })),
-      indexes: ['CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (`collectionRef`, `recordRef`, `fingerprint`)'],
+      indexes: [
+        'CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (`collectionRef`, `recordRef`, `fingerprint`)',
+      ],
     },
   ];
 }

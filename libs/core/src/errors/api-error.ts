@@ -4,7 +4,8 @@ export interface FieldError {
   message: string;
   params?: Record<string, unknown>;
 }
-export type FieldErrors = { [field: string]: FieldError | FieldErrors | unknown };
+/** Field errors keyed by field name; values are FieldError objects or nested FieldErrors. */
+export type FieldErrors = Record<string, unknown>;
 
 /**
  * Every error a service throws that a client may see. The platform filter turns it into

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import { LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { installBodyParsers } from './request-body';
@@ -46,8 +45,16 @@ export interface AppOptions {
  * Creates a Nest application on Fastify with what every nestbase app shares: body parsers,
  * PocketBase's error envelope, security headers, CORS and shutdown hooks.
  */
-export async function createApp(module: Type<unknown>, config: AppConfig, options: AppOptions = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimit, logger: false, routerOptions: { maxParamLength: 1000 } });
+export async function createApp(
+  module: Type<unknown>,
+  config: AppConfig,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimit,
+    logger: false,
+    routerOptions: { maxParamLength: 1000 },
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: LEVELS[config.logLevel],
     abortOnError: false,

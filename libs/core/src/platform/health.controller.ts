@@ -8,7 +8,11 @@ export class HealthController {
   @Get()
   check(@Req() request: FastifyRequest) {
     if (getRequestAuth(request)?.isSuperuser) {
-      return { code: 200, message: 'API is healthy.', data: { canBackup: false, realIP: request.ip, possibleProxyHeader: '' } };
+      return {
+        code: 200,
+        message: 'API is healthy.',
+        data: { canBackup: false, realIP: request.ip, possibleProxyHeader: '' },
+      };
     }
     return { code: 200, message: 'API is healthy.', data: {} };
   }

@@ -79,17 +79,21 @@ export async function installBodyParsers(fastify: FastifyInstance, bodyLimit: nu
       done(new BadRequestError('Failed to read the JSON body: malformed JSON.'), undefined);
     }
   });
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
-    const data: Record<string, unknown> = {};
-    for (const [key, value] of new URLSearchParams(body as string)) {
-      addValue(data, key, inferFormValue(value));
-    }
-    try {
-      done(null, mergeJsonPayload(data));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit },
+    (_req, body, done) => {
+      const data: Record<string, unknown> = {};
+      for (const [key, value] of new URLSearchParams(body as string)) {
+        addValue(data, key, inferFormValue(value));
+      }
+      try {
+        done(null, mergeJsonPayload(data));
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
   const multipart = (await import('@fastify/multipart')).default;
   await fastify.register(multipart, { limits: { fileSize: bodyLimit, fieldSize: bodyLimit, parts: 10000 } });
   fastify.addHook('preValidation', async (request: WithFiles) => {
@@ -100,7 +104,12 @@ export async function installBodyParsers(fastify: FastifyInstance, bodyLimit: nu
     const files: Record<string, UploadedFile[]> = {};
     for await (const part of request.parts()) {
       if (part.type === 'file') {
-        const file = { field: part.fieldname, filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() };
+        const file = {
+          field: part.fieldname,
+          filename: part.filename,
+          mimetype: part.mimetype,
+          data: await part.toBuffer(),
+        };
         (files[part.fieldname] ??= []).push(file);
       } else {
         addValue(data, part.fieldname, inferFormValue(String(part.value)));

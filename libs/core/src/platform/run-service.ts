@@ -18,8 +18,13 @@ export function runService(name: string, module: (config: AppConfig) => DynamicM
     await serve(module(config), config, `nestbase ${name}`);
   };
   start().catch((error: unknown) => {
-    const expected = error instanceof ConfigError || error instanceof UnusableDirError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`Error: ${expected ? (error as Error).message.split('\n')[0] : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const expected =
+      error instanceof ConfigError ||
+      error instanceof UnusableDirError ||
+      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(
+      `Error: ${expected ? (error as Error).message.split('\n')[0] : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(expected ? 2 : 1);
   });
 }

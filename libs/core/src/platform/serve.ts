@@ -17,7 +17,9 @@ export function ensureDataDir(dir: string): void {
     fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (error) {
-    throw new UnusableDirError(`cannot use data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new UnusableDirError(
+      `cannot use data directory ${dir}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
   }
 }
 
@@ -25,7 +27,12 @@ export function ensureDataDir(dir: string): void {
  * Starts an app on `config.http`, prints where it serves, and closes it cleanly on SIGINT/SIGTERM
  * (in-flight requests finish, then the database closes).
  */
-export async function serve(module: DynamicModule, config: AppConfig, name: string, options: AppOptions = {}): Promise<NestFastifyApplication> {
+export async function serve(
+  module: DynamicModule,
+  config: AppConfig,
+  name: string,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
   ensureDataDir(config.dataDir);
   const app = await createApp(module as never, config, options);
   await app.listen(config.http.port, config.http.host);

@@ -29,10 +29,21 @@ export class BatchService {
     }
     const requests = (body as { requests?: unknown } | null)?.requests;
     if (!Array.isArray(requests) || requests.length === 0) {
-      throw new ValidationFailed({ requests: { code: 'validation_required', message: 'Cannot be blank.' } }, 'Batch transaction failed.');
+      throw new ValidationFailed(
+        { requests: { code: 'validation_required', message: 'Cannot be blank.' } },
+        'Batch transaction failed.',
+      );
     }
     if (requests.length > batch.maxRequests) {
-      throw new ValidationFailed({ requests: { code: 'validation_length_too_long', message: `The allowed max number of batch requests is ${batch.maxRequests}.` } }, 'Batch transaction failed.');
+      throw new ValidationFailed(
+        {
+          requests: {
+            code: 'validation_length_too_long',
+            message: `The allowed max number of batch requests is ${batch.maxRequests}.`,
+          },
+        },
+        'Batch transaction failed.',
+      );
     }
     this.validateItems(requests as BatchItem[]);
     const deadline = Date.now() + Math.max(1, batch.timeout) * 1000;
@@ -85,7 +96,11 @@ export class BatchService {
     }
   }
 
-  private async runOne(uow: UnitOfWork, item: BatchItem, outer: RecordRequest): Promise<{ status: number; body: unknown }> {
+  private async runOne(
+    uow: UnitOfWork,
+    item: BatchItem,
+    outer: RecordRequest,
+  ): Promise<{ status: number; body: unknown }> {
     const method = typeof item?.method === 'string' ? item.method.toUpperCase() : '';
     const url = typeof item?.url === 'string' && item.url.length <= 2000 ? item.url : '';
     const match = RECORDS_URL.exec(url);
@@ -103,14 +118,18 @@ export class BatchService {
       }
     }
     const req: RecordRequest = { ...outer, query, headers, method, context: 'batch' };
-    const data = item.body && typeof item.body === 'object' && !Array.isArray(item.body) ? (item.body as Record<string, unknown>) : {};
+    const data =
+      item.body && typeof item.body === 'object' && !Array.isArray(item.body)
+        ? (item.body as Record<string, unknown>)
+        : {};
     const expand = query.expand ?? '';
     const project = (value: unknown) => (query.fields ? applyFields(value, parseFields(query.fields)) : value);
     if (method === 'POST' && !id) {
       return { status: 200, body: project(await this.records.createIn(uow, collection, data, expand, req)) };
     }
     if (method === 'PUT' && !id) {
-      const exists = typeof data.id === 'string' && data.id !== '' && (await this.records.exists(collection, data.id, uow));
+      const exists =
+        typeof data.id === 'string' && data.id !== '' && (await this.records.exists(collection, data.id, uow));
       const saved = exists
         ? await this.records.updateIn(uow, collection, String(data.id), data, expand, { ...req, method: 'PATCH' })
         : await this.records.createIn(uow, collection, data, expand, { ...req, method: 'POST' });

@@ -5,7 +5,14 @@ import { withoutSecrets, type CollectionModel, type FieldModel } from '@lib/sche
 import { CollectionsRegistry } from './collections.registry';
 import type { ListParams } from '../records/records.service';
 
-const plain = (name: string, type: FieldModel['type']): FieldModel => ({ id: name, name, type, system: true, hidden: false, presentable: false });
+const plain = (name: string, type: FieldModel['type']): FieldModel => ({
+  id: name,
+  name,
+  type,
+  system: true,
+  hidden: false,
+  presentable: false,
+});
 
 /** `_collections` seen as a collection, so its list takes the same filter/sort language (id, created, updated, name, system, type). */
 const COLLECTIONS_TABLE: CollectionModel = {
@@ -18,7 +25,14 @@ const COLLECTIONS_TABLE: CollectionModel = {
   createRule: null,
   updateRule: null,
   deleteRule: null,
-  fields: [plain('id', 'text'), plain('name', 'text'), plain('type', 'text'), plain('system', 'bool'), plain('created', 'text'), plain('updated', 'text')],
+  fields: [
+    plain('id', 'text'),
+    plain('name', 'text'),
+    plain('type', 'text'),
+    plain('system', 'bool'),
+    plain('created', 'text'),
+    plain('updated', 'text'),
+  ],
   indexes: [],
   created: '',
   updated: '',
@@ -33,7 +47,13 @@ export class CollectionsQuery {
   ) {}
 
   async list(p: ListParams) {
-    const opts = { collection: COLLECTIONS_TABLE, schema: this.registry, mode: 'filter' as const, isSuperuser: true, alias: 'r' };
+    const opts = {
+      collection: COLLECTIONS_TABLE,
+      schema: this.registry,
+      mode: 'filter' as const,
+      isSuperuser: true,
+      alias: 'r',
+    };
     const filter = p.filter ? this.compiler.compile(p.filter, opts) : null;
     const sort = p.sort ? this.compiler.compileSort(p.sort, opts) : null;
     const request = { auth: null, body: {}, query: {}, headers: {}, method: 'GET', context: 'default' };
@@ -44,12 +64,24 @@ export class CollectionsQuery {
       `SELECT "r"."id" FROM "_collections" "r"${where}${order} LIMIT ? OFFSET ?`,
       [...whereParams, ...(sort ? sort.bind(request) : []), p.perPage, (p.page - 1) * p.perPage],
     );
-    const items = rows.map((r) => this.registry.findCollection(r.id)).filter((c) => c !== undefined).map(withoutSecrets);
+    const items = rows
+      .map((r) => this.registry.findCollection(r.id))
+      .filter((c) => c !== undefined)
+      .map(withoutSecrets);
     let totalItems = -1;
     if (!p.skipTotal) {
-      const count = await this.database.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "_collections" "r"${where}`, whereParams);
+      const count = await this.database.query<{ n: number }>(
+        `SELECT COUNT(*) AS "n" FROM "_collections" "r"${where}`,
+        whereParams,
+      );
       totalItems = count[0]?.n ?? 0;
     }
-    return { page: p.page, perPage: p.perPage, totalItems, totalPages: totalItems < 0 ? -1 : Math.ceil(totalItems / p.perPage), items };
+    return {
+      page: p.page,
+      perPage: p.perPage,
+      totalItems,
+      totalPages: totalItems < 0 ? -1 : Math.ceil(totalItems / p.perPage),
+      items,
+    };
   }
 }

@@ -77,23 +77,45 @@ export class CollectionsService implements OnModuleInit {
   async import(input: unknown): Promise<void> {
     const body = input as { collections?: unknown; deleteMissing?: unknown } | null;
     if (!body || !Array.isArray(body.collections) || body.collections.length === 0) {
-      throw new ValidationFailed({ collections: { code: 'validation_required', message: 'Cannot be blank.' } }, 'Failed to import collections.');
+      throw new ValidationFailed(
+        { collections: { code: 'validation_required', message: 'Cannot be blank.' } },
+        'Failed to import collections.',
+      );
     }
     const items = body.collections as Record<string, unknown>[];
     await this.database.transaction(async (tx) => {
       const ordered = [...items].sort((a, b) => Number(a?.type === 'view') - Number(b?.type === 'view'));
       const kept = new Set<string>();
       for (const [i, item] of ordered.entries()) {
-        const current = (await this.repository.findAll(tx));
-        const existing = current.find((c) => (item?.id && c.id === item.id) || (typeof item?.name === 'string' && c.name.toLowerCase() === item.name.toLowerCase()));
-        const merged = existing && item && typeof item === 'object' && Array.isArray(item.fields) && body.deleteMissing !== true
-          ? { ...item, fields: [...existing.fields.filter((f) => !(item.fields as { id?: string; name?: string }[]).some((g) => g.id === f.id || g.name === f.name)), ...(item.fields as unknown[])] }
-          : item;
+        const current = await this.repository.findAll(tx);
+        const existing = current.find(
+          (c) =>
+            (item?.id && c.id === item.id) ||
+            (typeof item?.name === 'string' && c.name.toLowerCase() === item.name.toLowerCase()),
+        );
+        const merged =
+          existing && item && typeof item === 'object' && Array.isArray(item.fields) && body.deleteMissing !== true
+            ? {
+                ...item,
+                fields: [
+                  ...existing.fields.filter(
+                    (f) =>
+                      !(item.fields as { id?: string; name?: string }[]).some(
+                        (g) => g.id === f.id || g.name === f.name,
+                      ),
+                  ),
+                  ...(item.fields as unknown[]),
+                ],
+              }
+            : item;
         try {
           kept.add((await this.save(tx, merged, existing, current)).id);
         } catch (error) {
           if (error instanceof ValidationFailed) {
-            throw new ValidationFailed({ collections: { [String(items.indexOf(item) >= 0 ? items.indexOf(item) : i)]: error.data } }, 'Failed to import collections.');
+            throw new ValidationFailed(
+              { collections: { [String(items.indexOf(item) >= 0 ? items.indexOf(item) : i)]: error.data } },
+              'Failed to import collections.',
+            );
           }
           throw error;
         }
@@ -109,15 +131,26 @@ export class CollectionsService implements OnModuleInit {
     await this.changed('*');
   }
 
-  private async save(tx: TxExecutor, input: unknown, existing: CollectionModel | undefined, current?: CollectionModel[]): Promise<CollectionModel> {
+  private async save(
+    tx: TxExecutor,
+    input: unknown,
+    existing: CollectionModel | undefined,
+    current?: CollectionModel[],
+  ): Promise<CollectionModel> {
     const all = current ?? (await this.repository.findAll(tx));
     const others = all.filter((c) => c.id !== existing?.id);
     const collection = buildCollection(input, existing, others);
-    const lookup = lookupWith(collection, { findCollection: (n) => all.find((c) => c.id === n || c.name.toLowerCase() === n.toLowerCase()), allCollections: () => all });
-    const relationErrors = this.checkRelations(collection, lookup.findCollection);
+    const lookup = lookupWith(collection, {
+      findCollection: (n) => all.find((c) => c.id === n || c.name.toLowerCase() === n.toLowerCase()),
+      allCollections: () => all,
+    });
+    const relationErrors = this.checkRelations(collection, (n) => lookup.findCollection(n));
     const ruleErrors = collection.type === 'view' ? {} : checkRules(this.compiler, collection, lookup);
     if (Object.keys(relationErrors).length + Object.keys(ruleErrors).length > 0) {
-      throw new ValidationFailed({ ...ruleErrors, ...(Object.keys(relationErrors).length ? { fields: relationErrors } : {}) }, existing ? 'Failed to update collection.' : 'Failed to create collection.');
+      throw new ValidationFailed(
+        { ...ruleErrors, ...(Object.keys(relationErrors).length ? { fields: relationErrors } : {}) },
+        existing ? 'Failed to update collection.' : 'Failed to create collection.',
+      );
     }
     try {
       if (existing) {
@@ -134,11 +167,22 @@ export class CollectionsService implements OnModuleInit {
         throw error;
       }
       const message = error instanceof Error ? error.message.replace(/^.*?: /, '') : 'unknown error';
-      const [key, code] = collection.type === 'view' ? ['viewQuery', 'validation_invalid_view_query'] : ['indexes', 'validation_invalid_schema'];
-      throw new ValidationFailed({ [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } }, existing ? 'Failed to update collection.' : 'Failed to create collection.');
+      const [key, code] =
+        collection.type === 'view'
+          ? ['viewQuery', 'validation_invalid_view_query']
+          : ['indexes', 'validation_invalid_schema'];
+      throw new ValidationFailed(
+        { [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } },
+        existing ? 'Failed to update collection.' : 'Failed to create collection.',
+      );
     }
     if (existing && collection.type !== 'view') {
-      await this.checkViews(tx, all, existing.id, existing ? 'Failed to update collection.' : 'Failed to create collection.');
+      await this.checkViews(
+        tx,
+        all,
+        existing.id,
+        existing ? 'Failed to update collection.' : 'Failed to create collection.',
+      );
     }
     if (existing) {
       await this.repository.update(collection, tx);
@@ -156,9 +200,16 @@ export class CollectionsService implements OnModuleInit {
       }
       const target = find(String(field.collectionId ?? ''));
       if (!target) {
-        errors[String(i)] = { collectionId: { code: 'validation_missing_collection', message: 'The relation collection doesn\'t exist.' } };
+        errors[String(i)] = {
+          collectionId: { code: 'validation_missing_collection', message: "The relation collection doesn't exist." },
+        };
       } else if (target.type === 'view' && collection.type !== 'view') {
-        errors[String(i)] = { collectionId: { code: 'validation_relation_to_view', message: 'Non view collections cannot reference view collections.' } };
+        errors[String(i)] = {
+          collectionId: {
+            code: 'validation_relation_to_view',
+            message: 'Non view collections cannot reference view collections.',
+          },
+        };
       }
     });
     return errors;
@@ -169,7 +220,9 @@ export class CollectionsService implements OnModuleInit {
       throw new BadRequestError('System collections cannot be deleted.');
     }
     const all = current ?? (await this.repository.findAll(tx));
-    const referenced = all.some((c) => c.id !== collection.id && c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id));
+    const referenced = all.some(
+      (c) => c.id !== collection.id && c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id),
+    );
     if (referenced) {
       throw new BadRequestError('The collection is referenced by a relation field of another collection.');
     }
@@ -188,7 +241,12 @@ export class CollectionsService implements OnModuleInit {
         await tx.query(`SELECT * FROM "${view.name}" LIMIT 0`);
       } catch (error) {
         const reason = error instanceof Error ? error.message.replace(/^.*?: /, '').slice(0, 200) : 'invalid';
-        throw new BadRequestError(message, { view: { code: 'validation_view_dependency', message: `View collection "${view.name}" depends on this change: ${reason}` } });
+        throw new BadRequestError(message, {
+          view: {
+            code: 'validation_view_dependency',
+            message: `View collection "${view.name}" depends on this change: ${reason}`,
+          },
+        });
       }
     }
   }

@@ -17,7 +17,11 @@ export function lookupWith(collection: CollectionModel, base: SchemaLookup): Sch
 }
 
 /** Compiles every rule of a collection once, so a broken rule is a 400 on save, not on use. */
-export function checkRules(compiler: QueryCompiler, collection: CollectionModel, schema: SchemaLookup): Record<string, FieldError> {
+export function checkRules(
+  compiler: QueryCompiler,
+  collection: CollectionModel,
+  schema: SchemaLookup,
+): Record<string, FieldError> {
   const errors: Record<string, FieldError> = {};
   for (const key of RULE_KEYS) {
     const rule = collection[key];

@@ -24,8 +24,25 @@ export async function viewFields(tx: TxExecutor, name: string, previous: FieldMo
       return known;
     }
     const t = col.type.toUpperCase();
-    const type: FieldModel['type'] = col.name === 'id' ? 'text' : /INT|REAL|NUM|FLOA|DOUB/.test(t) ? 'number' : /BOOL/.test(t) ? 'bool' : /TEXT|CHAR|CLOB/.test(t) ? 'text' : 'json';
-    return { id: `_clone_${col.name}`, name: col.name, type, system: false, hidden: false, presentable: false, ...(col.name === 'id' ? { primaryKey: true } : {}) };
+    const type: FieldModel['type'] =
+      col.name === 'id'
+        ? 'text'
+        : /INT|REAL|NUM|FLOA|DOUB/.test(t)
+          ? 'number'
+          : /BOOL/.test(t)
+            ? 'bool'
+            : /TEXT|CHAR|CLOB/.test(t)
+              ? 'text'
+              : 'json';
+    return {
+      id: `_clone_${col.name}`,
+      name: col.name,
+      type,
+      system: false,
+      hidden: false,
+      presentable: false,
+      ...(col.name === 'id' ? { primaryKey: true } : {}),
+    };
   });
 }
 
@@ -57,7 +74,11 @@ export async function updateStorage(tx: TxExecutor, before: CollectionModel, aft
   const drop = before.fields.filter((f) => !newIds.has(f.id)).map((f) => f.name);
   const changedShape = after.fields.filter((f) => {
     const old = oldById.get(f.id);
-    return old && JSON.stringify(FIELD_KINDS[old.type].column({ ...old, name: f.name })) !== JSON.stringify(FIELD_KINDS[f.type].column(f));
+    return (
+      old &&
+      JSON.stringify(FIELD_KINDS[old.type].column({ ...old, name: f.name })) !==
+        JSON.stringify(FIELD_KINDS[f.type].column(f))
+    );
   });
   const add = columnsOf(after.fields.filter((f) => !oldById.has(f.id)));
   const indexesChanged = JSON.stringify(before.indexes) !== JSON.stringify(after.indexes) || before.name !== after.name;

@@ -37,14 +37,17 @@ export async function applyAuthInput(
   }
   if (!ctx.isNew && ctx.stored) {
     if (!ctx.canManage && data.email !== ctx.stored.email) {
-      errors.email = fieldError('validation_values_mismatch', 'The email can be changed only with request-email-change.');
+      errors.email = fieldError(
+        'validation_values_mismatch',
+        'The email can be changed only with request-email-change.',
+      );
     }
     if (!ctx.canManage && data.verified !== ctx.stored.verified) {
       errors.verified = fieldError('validation_values_mismatch', 'Only managers can change verified.');
     }
   }
   if (wantsPassword) {
-    const plain = typeof password === 'string' ? password : String(password);
+    const plain = typeof password === 'string' ? password : JSON.stringify(password);
     const problem = FIELD_KINDS.password.validate(plain, passwordField, { isNew: ctx.isNew });
     if (problem) {
       errors.password = problem;

@@ -26,5 +26,7 @@ export function generateFromPattern(pattern: string): string {
   if (simple) {
     return randomString(Number(simple[2]), expandClass(simple[1]));
   }
-  return pattern.replace(/\[([^\]]+)\]\{(\d+)\}/g, (_m, cls: string, n: string) => randomString(Number(n), expandClass(cls)));
+  return pattern.replace(/\[([^\]]+)\]\{(\d+)\}/g, (_m, cls: string, n: string) =>
+    randomString(Number(n), expandClass(cls)),
+  );
 }

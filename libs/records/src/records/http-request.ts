@@ -5,7 +5,13 @@ import type { RecordRequest } from './record-request';
 
 /** The transport-free request of a record operation. */
 export function recordRequest(request: FastifyRequest, context = 'default'): RecordRequest {
-  return { auth: getRequestAuth(request), query: queryValues(request), headers: headerValues(request), method: request.method, context };
+  return {
+    auth: getRequestAuth(request),
+    query: queryValues(request),
+    headers: headerValues(request),
+    method: request.method,
+    context,
+  };
 }
 
 /** PocketBase's list params: page ≥ 1, perPage default 30 clamped to 1000, integers or a 400. */

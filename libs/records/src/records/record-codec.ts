@@ -33,7 +33,11 @@ export interface ExportOptions {
 }
 
 /** The record JSON PocketBase sends: collection info, visible fields in schema order. */
-export function exportRecord(collection: CollectionModel, data: RecordData, options: ExportOptions): Record<string, unknown> {
+export function exportRecord(
+  collection: CollectionModel,
+  data: RecordData,
+  options: ExportOptions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { collectionId: collection.id, collectionName: collection.name };
   const isAuth = collection.type === 'auth';
   for (const field of collection.fields) {
@@ -43,7 +47,13 @@ export function exportRecord(collection: CollectionModel, data: RecordData, opti
     if (field.hidden && !options.isSuperuser) {
       continue;
     }
-    if (isAuth && field.name === 'email' && !options.showEmail && !options.isSuperuser && data.emailVisibility !== true) {
+    if (
+      isAuth &&
+      field.name === 'email' &&
+      !options.showEmail &&
+      !options.isSuperuser &&
+      data.emailVisibility !== true
+    ) {
       continue;
     }
     out[field.name] = data[field.name];

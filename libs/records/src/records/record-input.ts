@@ -1,5 +1,5 @@
 import { nowString, type FieldErrors } from '@lib/core';
-import { FIELD_KINDS, InvalidValue, isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
+import { FIELD_KINDS, InvalidValue, type CollectionModel, type FieldModel } from '@lib/schema';
 import { generateFromPattern } from './autogenerate';
 import type { RecordData } from './record-codec';
 
@@ -23,7 +23,10 @@ function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'pre
   const list = (Array.isArray(current) ? current : current ? [current] : []) as string[];
   const given = (Array.isArray(input) ? input : [input]).map(String).filter((v) => v !== '');
   if (op === '-') {
-    return kind.normalize(list.filter((v) => !given.includes(v)), field);
+    return kind.normalize(
+      list.filter((v) => !given.includes(v)),
+      field,
+    );
   }
   const merged = op === '+' ? [...list, ...given] : [...given, ...list];
   return kind.normalize(merged, field);
@@ -33,7 +36,13 @@ function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'pre
  * Applies a create/update body to a record: plain keys, the `name+` / `+name` / `name-` modifiers
  * (shortest key first), autodate and autogenerate values, then validates every field.
  */
-export function applyInput(collection: CollectionModel, base: RecordData, body: Record<string, unknown>, isNew: boolean, allowHidden: boolean): InputResult {
+export function applyInput(
+  collection: CollectionModel,
+  base: RecordData,
+  body: Record<string, unknown>,
+  isNew: boolean,
+  allowHidden: boolean,
+): InputResult {
   const data: RecordData = { ...base };
   const changed = new Set<string>();
   const errors: FieldErrors = {};
@@ -64,12 +73,16 @@ export function applyInput(collection: CollectionModel, base: RecordData, body: 
         }
         continue;
       }
-      const modifiable = field.type === 'number' ? op !== 'prepend' : field.type === 'select' || field.type === 'relation' || field.type === 'file';
+      const modifiable =
+        field.type === 'number'
+          ? op !== 'prepend'
+          : field.type === 'select' || field.type === 'relation' || field.type === 'file';
       if (op !== 'set' && !modifiable) {
         continue;
       }
       try {
-        data[field.name] = op === 'set' ? kind.normalize(body[key], field) : applyModifier(field, data[field.name], op, body[key]);
+        data[field.name] =
+          op === 'set' ? kind.normalize(body[key], field) : applyModifier(field, data[field.name], op, body[key]);
         changed.add(field.name);
       } catch (error) {
         if (error instanceof InvalidValue) {
@@ -89,7 +102,11 @@ export function applyInput(collection: CollectionModel, base: RecordData, body: 
     resolved[name] = changed.has(name) ? data[name] : value;
   }
   for (const field of collection.fields) {
-    if (errors[field.name] || field.type === 'password' || (collection.type === 'auth' && AUTH_RESERVED.includes(field.name))) {
+    if (
+      errors[field.name] ||
+      field.type === 'password' ||
+      (collection.type === 'auth' && AUTH_RESERVED.includes(field.name))
+    ) {
       continue;
     }
     if (!isNew && !changed.has(field.name)) {

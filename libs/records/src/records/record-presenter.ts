@@ -19,7 +19,13 @@ export class RecordPresenter {
     private readonly rules: RuleGuard,
   ) {}
 
-  async present(collection: CollectionModel, records: RecordData[], req: RecordRequest, expand?: string, db?: SqlExecutor): Promise<Record<string, unknown>[]> {
+  async present(
+    collection: CollectionModel,
+    records: RecordData[],
+    req: RecordRequest,
+    expand?: string,
+    db?: SqlExecutor,
+  ): Promise<Record<string, unknown>[]> {
     const out = records.map((r) => this.exportOne(collection, r, req));
     if (expand) {
       await this.expandInto(collection, records, out, parseExpand(expand), req, db);
@@ -32,7 +38,14 @@ export class RecordPresenter {
     return exportRecord(collection, record, { isSuperuser: isSuperuser(req), showEmail: own });
   }
 
-  private async expandInto(collection: CollectionModel, records: RecordData[], out: Record<string, unknown>[], tree: ExpandTree, req: RecordRequest, db?: SqlExecutor): Promise<void> {
+  private async expandInto(
+    collection: CollectionModel,
+    records: RecordData[],
+    out: Record<string, unknown>[],
+    tree: ExpandTree,
+    req: RecordRequest,
+    db?: SqlExecutor,
+  ): Promise<void> {
     out.forEach((o) => (o.expand ??= {}));
     const expandReq: RecordRequest = { ...req, context: 'expand' };
     for (const [key, children] of tree) {
@@ -43,14 +56,21 @@ export class RecordPresenter {
       }
       const via = /^(\w+)_via_(\w+)$/.exec(key);
       const source = via ? this.registry.findCollection(via[1]) : undefined;
-      const field = source?.fields.find((f) => f.name === via?.[2] && f.type === 'relation' && f.collectionId === collection.id);
+      const field = source?.fields.find(
+        (f) => f.name === via?.[2] && f.type === 'relation' && f.collectionId === collection.id,
+      );
       if (source && field) {
         await this.expandBackRelation(source, field, records, out, key, children, expandReq, db);
       }
     }
   }
 
-  private async viewable(target: CollectionModel, ids: string[], req: RecordRequest, db?: SqlExecutor): Promise<Map<string, RecordData>> {
+  private async viewable(
+    target: CollectionModel,
+    ids: string[],
+    req: RecordRequest,
+    db?: SqlExecutor,
+  ): Promise<Map<string, RecordData>> {
     const condition = this.rules.conditionOrNull(target, 'viewRule', req);
     if (condition === null || ids.length === 0) {
       return new Map();
@@ -59,12 +79,21 @@ export class RecordPresenter {
     return new Map(rows.map((row) => [String(row.id), fromRow(target, row)]));
   }
 
-  private async expandRelation(field: FieldModel, records: RecordData[], out: Record<string, unknown>[], key: string, children: ExpandTree, req: RecordRequest, db?: SqlExecutor) {
+  private async expandRelation(
+    field: FieldModel,
+    records: RecordData[],
+    out: Record<string, unknown>[],
+    key: string,
+    children: ExpandTree,
+    req: RecordRequest,
+    db?: SqlExecutor,
+  ) {
     const target = this.registry.findCollection(String(field.collectionId));
     if (!target) {
       return;
     }
-    const idsOf = (r: RecordData) => (Array.isArray(r[field.name]) ? (r[field.name] as string[]) : r[field.name] ? [String(r[field.name])] : []);
+    const idsOf = (r: RecordData) =>
+      Array.isArray(r[field.name]) ? (r[field.name] as string[]) : r[field.name] ? [String(r[field.name])] : [];
     const found = await this.viewable(target, [...new Set(records.flatMap(idsOf))], req, db);
     const related = [...found.values()];
     const exported = new Map(related.map((r) => [String(r.id), this.exportOne(target, r, req)]));
@@ -72,7 +101,9 @@ export class RecordPresenter {
       await this.expandInto(target, related, [...exported.values()], children, req, db);
     }
     records.forEach((r, i) => {
-      const items = idsOf(r).map((id) => exported.get(id)).filter((x) => x !== undefined);
+      const items = idsOf(r)
+        .map((id) => exported.get(id))
+        .filter((x) => x !== undefined);
       if (items.length === 0) {
         return;
       }
@@ -80,15 +111,34 @@ export class RecordPresenter {
     });
   }
 
-  private async expandBackRelation(source: CollectionModel, field: FieldModel, records: RecordData[], out: Record<string, unknown>[], key: string, children: ExpandTree, req: RecordRequest, db?: SqlExecutor) {
+  private async expandBackRelation(
+    source: CollectionModel,
+    field: FieldModel,
+    records: RecordData[],
+    out: Record<string, unknown>[],
+    key: string,
+    children: ExpandTree,
+    req: RecordRequest,
+    db?: SqlExecutor,
+  ) {
     const condition = this.rules.conditionOrNull(source, 'viewRule', req);
     if (condition === null) {
       return;
     }
-    const single = source.indexes.some((sql) => /^CREATE UNIQUE/i.test(sql) && new RegExp(`\\(\`${field.name}\`\\)`).test(sql));
+    const single = source.indexes.some(
+      (sql) => /^CREATE UNIQUE/i.test(sql) && new RegExp(`\\(\`${field.name}\`\\)`).test(sql),
+    );
     for (const [i, record] of records.entries()) {
       const rows = await this.repository.findReferencing(source, field, String(record.id), BACK_RELATION_LIMIT, db);
-      const allowed = condition.length === 0 ? rows : await this.repository.findByIds(source, rows.map((r) => String(r.id)), condition, db);
+      const allowed =
+        condition.length === 0
+          ? rows
+          : await this.repository.findByIds(
+              source,
+              rows.map((r) => String(r.id)),
+              condition,
+              db,
+            );
       const allowedIds = new Set(allowed.map((r) => String(r.id)));
       const related = rows.filter((r) => allowedIds.has(String(r.id))).map((r) => fromRow(source, r));
       if (related.length === 0) {

@@ -17,7 +17,9 @@ export function isSuperuser(req: RecordRequest): boolean {
 
 /** The `@request` values of a rule evaluation. */
 export function requestInfo(req: RecordRequest, body: Record<string, unknown> = {}): RequestInfo {
-  const auth = req.auth ? { ...req.auth.record, collectionId: req.auth.collectionId, collectionName: req.auth.collectionName } : null;
+  const auth = req.auth
+    ? { ...req.auth.record, collectionId: req.auth.collectionId, collectionName: req.auth.collectionName }
+    : null;
   return { auth, body, query: req.query, headers: req.headers, method: req.method, context: req.context };
 }
 

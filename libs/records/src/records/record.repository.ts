@@ -18,10 +18,26 @@ export interface ListQuery {
 export abstract class RecordRepository {
   abstract list(c: CollectionModel, q: ListQuery, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
   abstract count(c: CollectionModel, where: SqlPart[], db?: SqlExecutor): Promise<number>;
-  abstract findById(c: CollectionModel, id: string, where?: SqlPart[], db?: SqlExecutor): Promise<Record<string, unknown> | null>;
-  abstract findByIds(c: CollectionModel, ids: string[], where?: SqlPart[], db?: SqlExecutor): Promise<Record<string, unknown>[]>;
+  abstract findById(
+    c: CollectionModel,
+    id: string,
+    where?: SqlPart[],
+    db?: SqlExecutor,
+  ): Promise<Record<string, unknown> | null>;
+  abstract findByIds(
+    c: CollectionModel,
+    ids: string[],
+    where?: SqlPart[],
+    db?: SqlExecutor,
+  ): Promise<Record<string, unknown>[]>;
   /** Records whose relation `field` holds `id`. */
-  abstract findReferencing(c: CollectionModel, field: FieldModel, id: string, limit: number, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
+  abstract findReferencing(
+    c: CollectionModel,
+    field: FieldModel,
+    id: string,
+    limit: number,
+    db?: SqlExecutor,
+  ): Promise<Record<string, unknown>[]>;
   abstract insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
   abstract update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
   abstract delete(c: CollectionModel, id: string, db: SqlExecutor): Promise<void>;

@@ -22,12 +22,18 @@ export class RecordsController {
   @Post()
   @HttpCode(200)
   async create(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.records.create(c, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)));
+    return withFields(
+      req,
+      await this.records.create(c, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
+    );
   }
 
   @Patch(':id')
   async update(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.records.update(c, id, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)));
+    return withFields(
+      req,
+      await this.records.update(c, id, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
+    );
   }
 
   @Delete(':id')

@@ -9,7 +9,7 @@ import { uniqueViolation } from './record-errors';
 import { applyInput } from './record-input';
 import { RecordPresenter } from './record-presenter';
 import { RecordRepository } from './record.repository';
-import { isSuperuser, PasswordHasher, type RecordRequest } from './record-request';
+import { isSuperuser, type RecordRequest } from './record-request';
 import { RecordDeps, type UnitOfWork } from './record-deps';
 import { RuleGuard } from './rule-guard';
 
@@ -23,7 +23,6 @@ export interface ListParams {
   expand: string;
   skipTotal: boolean;
 }
-
 
 @Injectable()
 export class RecordsService {
@@ -52,7 +51,12 @@ export class RecordsService {
     }
     const orderBy = this.rules.sort(c, p.sort, req);
     const rows = await this.repository.list(c, { where, orderBy, limit: p.perPage, offset: (p.page - 1) * p.perPage });
-    const items = await this.presenter.present(c, rows.map((r) => fromRow(c, r)), req, p.expand);
+    const items = await this.presenter.present(
+      c,
+      rows.map((r) => fromRow(c, r)),
+      req,
+      p.expand,
+    );
     const totalItems = p.skipTotal ? -1 : await this.repository.count(c, where);
     const totalPages = p.skipTotal ? -1 : Math.ceil(totalItems / p.perPage);
     return { page: p.page, perPage: p.perPage, totalItems, totalPages, items };
@@ -99,8 +103,13 @@ export class RecordsService {
     }
     const input = applyInput(c, empty, body, true, isSuperuser(req));
     const errors: FieldErrors = input.errors;
-    const customId = body.id;
-    if (customId !== undefined && customId !== '' && !errors.id && (await this.repository.findById(c, String(customId), [], uow.tx))) {
+    const customId = typeof body.id === 'string' ? body.id : '';
+    if (
+      customId !== undefined &&
+      customId !== '' &&
+      !errors.id &&
+      (await this.repository.findById(c, String(customId), [], uow.tx))
+    ) {
       errors.id = fieldError('validation_not_unique', 'Value must be unique.');
     }
     if (c.type === 'auth') {
@@ -121,7 +130,14 @@ export class RecordsService {
     return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
   }
 
-  async updateIn(uow: UnitOfWork, idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+  async updateIn(
+    uow: UnitOfWork,
+    idOrName: string,
+    id: string,
+    body: Record<string, unknown>,
+    expand: string,
+    req: RecordRequest,
+  ) {
     const c = this.writable(idOrName);
     const rule = this.rules.condition(c, 'updateRule', req);
     const row = await this.repository.findById(c, id, [], uow.tx);
@@ -141,7 +157,14 @@ export class RecordsService {
       }
     }
     if (c.type === 'auth') {
-      await applyAuthInput(c, input.data, body, { isNew: false, canManage: isSuperuser(req), stored }, this.deps.hasher, errors);
+      await applyAuthInput(
+        c,
+        input.data,
+        body,
+        { isNew: false, canManage: isSuperuser(req), stored },
+        this.deps.hasher,
+        errors,
+      );
     }
     await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
     this.throwIfErrors(errors, 'Failed to update record.');
@@ -159,7 +182,7 @@ export class RecordsService {
       throw new NotFoundError();
     }
     if (c.name === '_superusers' && (await this.repository.count(c, [], uow.tx)) <= 1) {
-      throw new BadRequestError('You can\'t delete the only existing superuser.');
+      throw new BadRequestError("You can't delete the only existing superuser.");
     }
     await this.deps.relations.deleteWithReferences(uow, c, fromRow(c, row));
   }
@@ -205,7 +228,13 @@ export class RecordsService {
     }
   }
 
-  private async write(tx: SqlExecutor, c: CollectionModel, data: RecordData, id: string | undefined, message: string): Promise<void> {
+  private async write(
+    tx: SqlExecutor,
+    c: CollectionModel,
+    data: RecordData,
+    id: string | undefined,
+    message: string,
+  ): Promise<void> {
     const { names, values } = toColumns(c, data);
     try {
       if (id === undefined) {

@@ -15,25 +15,43 @@ export class RelationWriter {
     private readonly repository: RecordRepository,
   ) {}
 
-  async checkExisting(c: CollectionModel, data: RecordData, changed: Set<string>, errors: FieldErrors, db: SqlExecutor): Promise<void> {
+  async checkExisting(
+    c: CollectionModel,
+    data: RecordData,
+    changed: Set<string>,
+    errors: FieldErrors,
+    db: SqlExecutor,
+  ): Promise<void> {
     for (const field of c.fields) {
       if (field.type !== 'relation' || !changed.has(field.name) || errors[field.name]) {
         continue;
       }
-      const ids = Array.isArray(data[field.name]) ? (data[field.name] as string[]) : data[field.name] ? [String(data[field.name])] : [];
+      const ids = Array.isArray(data[field.name])
+        ? (data[field.name] as string[])
+        : data[field.name]
+          ? [String(data[field.name])]
+          : [];
       const target = this.registry.findCollection(String(field.collectionId));
       if (ids.length === 0 || !target) {
         continue;
       }
       const found = await this.repository.findByIds(target, ids, [], db);
       if (found.length !== ids.length) {
-        errors[field.name] = fieldError('validation_missing_rel_records', 'Failed to find all relation records with the provided ids.');
+        errors[field.name] = fieldError(
+          'validation_missing_rel_records',
+          'Failed to find all relation records with the provided ids.',
+        );
       }
     }
   }
 
   /** Deletes a record after removing its id from every relation that points at it. */
-  async deleteWithReferences(uow: UnitOfWork, c: CollectionModel, record: RecordData, seen = new Set<string>()): Promise<void> {
+  async deleteWithReferences(
+    uow: UnitOfWork,
+    c: CollectionModel,
+    record: RecordData,
+    seen = new Set<string>(),
+  ): Promise<void> {
     const key = `${c.id}/${String(record.id)}`;
     if (seen.has(key)) {
       return;
@@ -53,7 +71,13 @@ export class RelationWriter {
     uow.events.push({ name: 'record.deleted', payload: { collectionId: c.id, collectionName: c.name, record } });
   }
 
-  private async detach(uow: UnitOfWork, source: CollectionModel, field: FieldModel, target: RecordData, seen: Set<string>) {
+  private async detach(
+    uow: UnitOfWork,
+    source: CollectionModel,
+    field: FieldModel,
+    target: RecordData,
+    seen: Set<string>,
+  ) {
     const rows = await this.repository.findReferencing(source, field, String(target.id), 100000, uow.tx);
     for (const row of rows) {
       const data = fromRow(source, row);
@@ -66,12 +90,17 @@ export class RelationWriter {
         continue;
       }
       if (remaining.length === 0 && field.required) {
-        throw new BadRequestError('Failed to delete record. Make sure that the record is not part of a required relation reference.');
+        throw new BadRequestError(
+          'Failed to delete record. Make sure that the record is not part of a required relation reference.',
+        );
       }
       const value = isMultiple(field) ? remaining : FIELD_KINDS.relation.empty(field);
       const { names, values } = toColumns(source, { [field.name]: value });
       await this.repository.update(source, String(data.id), names, values, uow.tx);
-      uow.events.push({ name: 'record.updated', payload: { collectionId: source.id, collectionName: source.name, record: { ...data, [field.name]: value } } });
+      uow.events.push({
+        name: 'record.updated',
+        payload: { collectionId: source.id, collectionName: source.name, record: { ...data, [field.name]: value } },
+      });
     }
   }
 }

@@ -43,8 +43,20 @@ export class RuleGuard {
   }
 
   /** A client `filter` (or rule text) compiled against the collection. */
-  compile(collection: CollectionModel, expr: string, mode: 'rule' | 'filter', req: RecordRequest, body?: Record<string, unknown>): SqlPart {
-    const compiled = this.compiler.compile(expr, { collection, schema: this.registry, mode, isSuperuser: isSuperuser(req), alias: 'r' });
+  compile(
+    collection: CollectionModel,
+    expr: string,
+    mode: 'rule' | 'filter',
+    req: RecordRequest,
+    body?: Record<string, unknown>,
+  ): SqlPart {
+    const compiled = this.compiler.compile(expr, {
+      collection,
+      schema: this.registry,
+      mode,
+      isSuperuser: isSuperuser(req),
+      alias: 'r',
+    });
     return { sql: compiled.sql, params: compiled.bind(requestInfo(req, body)) };
   }
 
@@ -52,7 +64,13 @@ export class RuleGuard {
     if (!sort) {
       return null;
     }
-    const compiled = this.compiler.compileSort(sort, { collection, schema: this.registry, mode: 'filter', isSuperuser: isSuperuser(req), alias: 'r' });
+    const compiled = this.compiler.compileSort(sort, {
+      collection,
+      schema: this.registry,
+      mode: 'filter',
+      isSuperuser: isSuperuser(req),
+      alias: 'r',
+    });
     return compiled.sql ? { sql: compiled.sql, params: compiled.bind(requestInfo(req)) } : null;
   }
 }

@@ -3,11 +3,31 @@ export type Settings = Record<string, Record<string, unknown> | unknown[]>;
 /** PocketBase's default settings (reference §2.9). */
 export function defaultSettings(): Settings {
   return {
-    meta: { appName: 'Acme', appURL: 'http://localhost:8090', senderName: 'Support', senderAddress: 'support@example.com', hideControls: false, accentColor: '' },
+    meta: {
+      appName: 'Acme',
+      appURL: 'http://localhost:8090',
+      senderName: 'Support',
+      senderAddress: 'support@example.com',
+      hideControls: false,
+      accentColor: '',
+    },
     logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false },
-    smtp: { enabled: false, host: 'smtp.example.com', port: 587, username: '', password: '', authMethod: '', tls: false, localName: '' },
+    smtp: {
+      enabled: false,
+      host: 'smtp.example.com',
+      port: 587,
+      username: '',
+      password: '',
+      authMethod: '',
+      tls: false,
+      localName: '',
+    },
     s3: { enabled: false, bucket: '', region: '', endpoint: '', accessKey: '', secret: '', forcePathStyle: false },
-    backups: { cron: '', cronMaxKeep: 3, s3: { enabled: false, bucket: '', region: '', endpoint: '', accessKey: '', secret: '', forcePathStyle: false } },
+    backups: {
+      cron: '',
+      cronMaxKeep: 3,
+      s3: { enabled: false, bucket: '', region: '', endpoint: '', accessKey: '', secret: '', forcePathStyle: false },
+    },
     batch: { enabled: false, maxRequests: 50, timeout: 3, maxBodySize: 0 },
     rateLimits: {
       enabled: false,
@@ -26,9 +46,33 @@ export function defaultSettings(): Settings {
 
 /** Expected primitive type of each known settings key, for validation. */
 export const SETTING_TYPES: Record<string, Record<string, 'string' | 'number' | 'boolean'>> = {
-  meta: { appName: 'string', appURL: 'string', senderName: 'string', senderAddress: 'string', hideControls: 'boolean', accentColor: 'string' },
+  meta: {
+    appName: 'string',
+    appURL: 'string',
+    senderName: 'string',
+    senderAddress: 'string',
+    hideControls: 'boolean',
+    accentColor: 'string',
+  },
   logs: { maxDays: 'number', minLevel: 'number', logIP: 'boolean', logAuthId: 'boolean' },
-  smtp: { enabled: 'boolean', host: 'string', port: 'number', username: 'string', password: 'string', authMethod: 'string', tls: 'boolean', localName: 'string' },
-  s3: { enabled: 'boolean', bucket: 'string', region: 'string', endpoint: 'string', accessKey: 'string', secret: 'string', forcePathStyle: 'boolean' },
+  smtp: {
+    enabled: 'boolean',
+    host: 'string',
+    port: 'number',
+    username: 'string',
+    password: 'string',
+    authMethod: 'string',
+    tls: 'boolean',
+    localName: 'string',
+  },
+  s3: {
+    enabled: 'boolean',
+    bucket: 'string',
+    region: 'string',
+    endpoint: 'string',
+    accessKey: 'string',
+    secret: 'string',
+    forcePathStyle: 'boolean',
+  },
   batch: { enabled: 'boolean', maxRequests: 'number', timeout: 'number', maxBodySize: 'number' },
 };

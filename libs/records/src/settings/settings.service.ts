@@ -15,7 +15,9 @@ export class SettingsService {
 
   async get(): Promise<Settings> {
     if (!this.cache) {
-      const rows = await this.database.query<{ value: string }>('SELECT "value" FROM "_params" WHERE "id" = ?', ['settings']);
+      const rows = await this.database.query<{ value: string }>('SELECT "value" FROM "_params" WHERE "id" = ?', [
+        'settings',
+      ]);
       const stored = rows[0] ? (JSON.parse(rows[0].value) as Settings) : {};
       this.cache = merge(defaultSettings(), stored);
     }
@@ -43,12 +45,19 @@ export class SettingsService {
       }
       for (const [key, type] of Object.entries(keys)) {
         if (given[key] !== undefined && typeof given[key] !== type) {
-          errors[group] = { ...(errors[group] as Obj), [key]: fieldError('validation_invalid_value', `Must be a ${type}.`) };
+          errors[group] = {
+            ...(errors[group] as Obj),
+            [key]: fieldError('validation_invalid_value', `Must be a ${type}.`),
+          };
         }
       }
     }
     const batch = patch.batch as Obj | undefined;
-    if (isObj(batch) && typeof batch.maxRequests === 'number' && (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))) {
+    if (
+      isObj(batch) &&
+      typeof batch.maxRequests === 'number' &&
+      (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
+    ) {
       errors.batch = { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
     }
     if (Object.keys(errors).length > 0) {

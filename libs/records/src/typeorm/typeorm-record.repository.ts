@@ -20,14 +20,21 @@ export class TypeormRecordRepository extends RecordRepository {
 
   override list(c: CollectionModel, query: ListQuery, db: SqlExecutor = this.database) {
     const where = whereClause(query.where);
-    const order = query.orderBy?.sql ? ` ORDER BY ${query.orderBy.sql}` : c.type === 'view' ? '' : ' ORDER BY "r"."rowid"';
+    const order = query.orderBy?.sql
+      ? ` ORDER BY ${query.orderBy.sql}`
+      : c.type === 'view'
+        ? ''
+        : ' ORDER BY "r"."rowid"';
     const sql = `SELECT "r".* FROM ${q(c.name)} "r"${where.sql}${order} LIMIT ? OFFSET ?`;
     return db.query(sql, [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset]);
   }
 
   override async count(c: CollectionModel, parts: SqlPart[], db: SqlExecutor = this.database) {
     const where = whereClause(parts);
-    const rows = await db.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`, where.params);
+    const rows = await db.query<{ n: number }>(
+      `SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`,
+      where.params,
+    );
     return rows[0]?.n ?? 0;
   }
 
@@ -41,11 +48,20 @@ export class TypeormRecordRepository extends RecordRepository {
     if (ids.length === 0) {
       return [];
     }
-    const where = whereClause([{ sql: `"r"."id" IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] }, ...parts]);
+    const where = whereClause([
+      { sql: `"r"."id" IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] },
+      ...parts,
+    ]);
     return db.query(`SELECT "r".* FROM ${q(c.name)} "r"${where.sql}`, where.params);
   }
 
-  override findReferencing(c: CollectionModel, field: FieldModel, id: string, limit: number, db: SqlExecutor = this.database) {
+  override findReferencing(
+    c: CollectionModel,
+    field: FieldModel,
+    id: string,
+    limit: number,
+    db: SqlExecutor = this.database,
+  ) {
     const col = `"r".${q(field.name)}`;
     const cond = isMultiple(field) ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?)` : `${col} = ?`;
     const order = c.type === 'view' ? '' : ' ORDER BY "r"."rowid"';

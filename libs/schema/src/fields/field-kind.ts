@@ -72,3 +72,19 @@ export function parseJsonText(raw: unknown): unknown {
 export function textColumn(field: FieldModel): ColumnSpec {
   return { name: field.name, type: 'text', notNull: true, default: "''", primary: field.primaryKey === true };
 }
+
+/** A stored scalar as text (null/undefined → ''). */
+export function scalarText(raw: unknown): string {
+  switch (typeof raw) {
+    case 'string':
+      return raw;
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return String(raw);
+    case 'object':
+      return raw === null ? '' : JSON.stringify(raw);
+    default:
+      return '';
+  }
+}

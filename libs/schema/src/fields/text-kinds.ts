@@ -3,7 +3,7 @@ import type { FieldError } from '@lib/core';
 import type { FieldModel } from '../collection.model';
 
 type OptionErrors = Record<string, FieldError>;
-import { asString, blank, FieldKind, textColumn } from './field-kind';
+import { asString, blank, FieldKind, scalarText, textColumn } from './field-kind';
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const runes = (s: string) => [...s].length;
@@ -44,7 +44,12 @@ function checkDomains(value: string, field: FieldModel, isUrl: boolean) {
 
 function checkDomainOptions(field: FieldModel): OptionErrors {
   if (field.exceptDomains?.length && field.onlyDomains?.length) {
-    return { onlyDomains: { code: 'validation_conflicting_options', message: 'exceptDomains and onlyDomains are mutually exclusive.' } };
+    return {
+      onlyDomains: {
+        code: 'validation_conflicting_options',
+        message: 'exceptDomains and onlyDomains are mutually exclusive.',
+      },
+    };
   }
   return {};
 }
@@ -54,7 +59,7 @@ const stringBase = {
   empty: () => '',
   normalize: (input: unknown) => asString(input),
   toDb: (value: unknown) => value,
-  fromDb: (raw: unknown) => (raw === null || raw === undefined ? '' : String(raw)),
+  fromDb: (raw: unknown) => scalarText(raw),
 };
 
 export const textKind: FieldKind = {
@@ -68,10 +73,18 @@ export const textKind: FieldKind = {
     const min = Number(field.min ?? 0);
     const max = Number(field.max ?? 0) || 5000;
     if (min > 0 && n < min) {
-      return { code: 'validation_min_text_constraint', message: `Must be at least ${min} character(s).`, params: { min } };
+      return {
+        code: 'validation_min_text_constraint',
+        message: `Must be at least ${min} character(s).`,
+        params: { min },
+      };
     }
     if (n > max) {
-      return { code: 'validation_max_text_constraint', message: `Must be less than ${max} character(s).`, params: { max } };
+      return {
+        code: 'validation_max_text_constraint',
+        message: `Must be less than ${max} character(s).`,
+        params: { max },
+      };
     }
     if (field.pattern && !new RegExp(field.pattern).test(s)) {
       return { code: 'validation_invalid_format', message: 'Invalid value format.' };
@@ -105,7 +118,7 @@ export const urlKind: FieldKind = {
     if (s === '') {
       return field.required ? blank : null;
     }
-    let ok = false;
+    let ok: boolean;
     try {
       const u = new URL(s);
       ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
@@ -129,7 +142,11 @@ export const editorKind: FieldKind = {
     }
     const max = Number(field.maxSize ?? 0) || 5 * 1024 * 1024;
     if (Buffer.byteLength(s) > max) {
-      return { code: 'validation_content_size_limit', message: `The maximum allowed content size is ${max} bytes.`, params: { maxSize: max } };
+      return {
+        code: 'validation_content_size_limit',
+        message: `The maximum allowed content size is ${max} bytes.`,
+        params: { maxSize: max },
+      };
     }
     return null;
   },
@@ -186,10 +203,18 @@ export const passwordKind: FieldKind = {
     const min = Number(field.min ?? 0);
     const max = Number(field.max ?? 0) || 71;
     if (min > 0 && n < min) {
-      return { code: 'validation_min_text_constraint', message: `Must be at least ${min} character(s).`, params: { min } };
+      return {
+        code: 'validation_min_text_constraint',
+        message: `Must be at least ${min} character(s).`,
+        params: { min },
+      };
     }
     if (n > max) {
-      return { code: 'validation_max_text_constraint', message: `Must be less than ${max} character(s).`, params: { max } };
+      return {
+        code: 'validation_max_text_constraint',
+        message: `Must be less than ${max} character(s).`,
+        params: { max },
+      };
     }
     if (field.pattern && !new RegExp(field.pattern).test(s)) {
       return { code: 'validation_invalid_format', message: 'Invalid value format.' };

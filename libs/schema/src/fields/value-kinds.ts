@@ -1,6 +1,6 @@
 import type { FieldError } from '@lib/core';
 import { isMultiple, type FieldModel } from '../collection.model';
-import { asString, blank, FieldKind, InvalidValue, parseJsonText } from './field-kind';
+import { asString, blank, FieldKind, InvalidValue, parseJsonText, scalarText } from './field-kind';
 
 const NUMBER_TEXT = /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
 
@@ -34,10 +34,18 @@ export const numberKind: FieldKind = {
       return { code: 'validation_only_int_constraint', message: 'Decimal numbers are not allowed.' };
     }
     if (typeof field.min === 'number' && n < field.min) {
-      return { code: 'validation_min_number_constraint', message: `Must be greater or equal than ${field.min}.`, params: { min: field.min } };
+      return {
+        code: 'validation_min_number_constraint',
+        message: `Must be greater or equal than ${field.min}.`,
+        params: { min: field.min },
+      };
     }
     if (typeof field.max === 'number' && n > field.max) {
-      return { code: 'validation_max_number_constraint', message: `Must be less or equal than ${field.max}.`, params: { max: field.max } };
+      return {
+        code: 'validation_max_number_constraint',
+        message: `Must be less or equal than ${field.max}.`,
+        params: { max: field.max },
+      };
     }
     return null;
   },
@@ -96,7 +104,9 @@ function toList(input: unknown): string[] {
 }
 
 /** select, relation and file values: a string (single) or a list of strings (multiple). */
-export function multiKind(validateItems: (items: string[], field: FieldModel) => FieldError | null): Omit<FieldKind, 'checkOptions'> {
+export function multiKind(
+  validateItems: (items: string[], field: FieldModel) => FieldError | null,
+): Omit<FieldKind, 'checkOptions'> {
   return {
     column: (f) =>
       isMultiple(f)
@@ -117,10 +127,18 @@ export function multiKind(validateItems: (items: string[], field: FieldModel) =>
       }
       const max = field.maxSelect ?? 1;
       if (isMultiple(field) && items.length > max) {
-        return { code: 'validation_too_many_values', message: `Select no more than ${max}.`, params: { maxSelect: max } };
+        return {
+          code: 'validation_too_many_values',
+          message: `Select no more than ${max}.`,
+          params: { maxSelect: max },
+        };
       }
       if (field.minSelect && items.length < field.minSelect) {
-        return { code: 'validation_not_enough_values', message: `Select at least ${field.minSelect}.`, params: { minSelect: field.minSelect } };
+        return {
+          code: 'validation_not_enough_values',
+          message: `Select at least ${field.minSelect}.`,
+          params: { minSelect: field.minSelect },
+        };
       }
       return validateItems(items, field);
     },
@@ -128,9 +146,9 @@ export function multiKind(validateItems: (items: string[], field: FieldModel) =>
     fromDb(raw, f) {
       if (isMultiple(f)) {
         const parsed = parseJsonText(raw);
-        return Array.isArray(parsed) ? parsed : [];
+        return Array.isArray(parsed) ? (parsed as unknown[]) : [];
       }
-      return raw === null || raw === undefined ? '' : String(raw);
+      return scalarText(raw);
     },
   };
 }
@@ -138,14 +156,23 @@ export function multiKind(validateItems: (items: string[], field: FieldModel) =>
 export const selectKind: FieldKind = {
   ...multiKind((items, field) => {
     const bad = items.find((v) => !(field.values ?? []).includes(v));
-    return bad === undefined ? null : { code: 'validation_invalid_value', message: `Invalid value ${bad}.`, params: { value: bad } };
+    return bad === undefined
+      ? null
+      : { code: 'validation_invalid_value', message: `Invalid value ${bad}.`, params: { value: bad } };
   }),
   checkOptions(field) {
     const out: Record<string, FieldError> = {};
-    if (!Array.isArray(field.values) || field.values.length === 0 || field.values.some((v) => typeof v !== 'string' || v === '')) {
+    if (
+      !Array.isArray(field.values) ||
+      field.values.length === 0 ||
+      field.values.some((v) => typeof v !== 'string' || v === '')
+    ) {
       out.values = { code: 'validation_required', message: 'Cannot be blank.' };
     } else if ((field.maxSelect ?? 0) > field.values.length) {
-      out.maxSelect = { code: 'validation_max_less_equal_than_required', message: `Must be no greater than ${field.values.length}.` };
+      out.maxSelect = {
+        code: 'validation_max_less_equal_than_required',
+        message: `Must be no greater than ${field.values.length}.`,
+      };
     }
     return out;
   },
@@ -203,7 +230,11 @@ export const jsonKind: FieldKind = {
     const text = JSON.stringify(value ?? null);
     const max = Number(field.maxSize ?? 0) || 1024 * 1024;
     if (Buffer.byteLength(text) > max) {
-      return { code: 'validation_json_size_limit', message: `The maximum allowed JSON size is ${max} bytes.`, params: { maxSize: max } };
+      return {
+        code: 'validation_json_size_limit',
+        message: `The maximum allowed JSON size is ${max} bytes.`,
+        params: { maxSize: max },
+      };
     }
     const empty = value === null || value === '' || text === '[]' || text === '{}';
     return field.required && empty ? blank : null;
@@ -223,7 +254,10 @@ export const geoPointKind: FieldKind = {
     }
     const point = value as { lon?: unknown; lat?: unknown };
     if (typeof value !== 'object' || typeof point.lon !== 'number' || typeof point.lat !== 'number') {
-      throw new InvalidValue({ code: 'validation_invalid_geo_point', message: 'Must be an object with numeric lon and lat.' });
+      throw new InvalidValue({
+        code: 'validation_invalid_geo_point',
+        message: 'Must be an object with numeric lon and lat.',
+      });
     }
     return { lon: point.lon, lat: point.lat };
   },
@@ -238,6 +272,6 @@ export const geoPointKind: FieldKind = {
     return field.required && lon === 0 && lat === 0 ? blank : null;
   },
   toDb: (v) => JSON.stringify(v),
-  fromDb: (raw) => (parseJsonText(raw)) ?? { lon: 0, lat: 0 },
+  fromDb: (raw) => parseJsonText(raw) ?? { lon: 0, lat: 0 },
   checkOptions: () => ({}),
 };
