@@ -138,6 +138,12 @@ async function main(): Promise<void> {
     }
     await sleep(1000);
     results.rss.afterLoadMb = rssMb(nestbase);
+    for (const [target, server] of targets) {
+      if (server.child.exitCode !== null || server.child.signalCode !== null) {
+        const how = server.child.exitCode ?? server.child.signalCode;
+        results.notes.push(`${target} exited (${how}) after the load: ${server.log.join('').slice(-1500)}`);
+      }
+    }
   } finally {
     await Promise.all(servers.map((s) => stop(s)));
     if (process.env.BENCH_KEEP !== '1') {

@@ -62,10 +62,6 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   await installBodyParsers(fastify, config.bodyLimit);
-  fastify.setErrorHandler((error, _request, reply) => {
-    const envelope = toEnvelope(error);
-    void reply.status(envelope.status).send(envelope);
-  });
   fastify.addHook('onRequest', async (request, reply) => {
     if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit) {
       // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.

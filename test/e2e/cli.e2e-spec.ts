@@ -1,0 +1,287 @@
+// The `nestbase` command line: help, superuser management, flag errors, serve lifecycle.
+// Every process is spawned here with its own data dir and killed in `finally`/`after`.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import {
+  HttpClient,
+  ManagedProcess,
+  OPEN_RULES,
+  ProcessResult,
+  num,
+  runCli,
+  startNestbase,
+  text,
+  tokenFor,
+  uniqueEmail,
+} from '@lib/testing';
+
+const PASSWORD = 'Cli-Passw0rd-1';
+const PASSWORD2 = 'Cli-Passw0rd-2';
+const TIMEOUT = { timeout: 90_000 };
+
+const procs: ManagedProcess[] = [];
+const dirs: string[] = [];
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'nestbase-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+async function serve(dir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<ManagedProcess> {
+  const proc = await startNestbase(dir, extra, { env });
+  procs.push(proc);
+  return proc;
+}
+
+async function loginStatus(baseUrl: string, email: string, password: string): Promise<number> {
+  const res = await new HttpClient(baseUrl).request('POST', '/api/collections/_superusers/auth-with-password', {
+    body: { identity: email, password },
+  });
+  return res.status;
+}
+
+function assertOk(res: ProcessResult, what: string): void {
+  assert.equal(res.code, 0, `${what}: exit ${String(res.code)}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+}
+
+function assertCliError(res: ProcessResult, what: string): void {
+  assert.equal(res.code, 2, `${what}: exit ${String(res.code)}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+  const lines = res.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 1, `${what}: stderr must be one line:\n${res.stderr}`);
+  assert.match(lines[0]!, /^Error: \S/, `${what}: stderr`);
+  assert.doesNotMatch(res.stderr + res.stdout, /^\s+at /m, `${what}: no stack trace`);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+after(async () => {
+  await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('nestbase --help', () => {
+  const cases: { args: string[]; contains: string[] }[] = [
+    { args: ['--help'], contains: ['Usage: nestbase <command>', 'serve', 'superuser upsert EMAIL', 'superuser delete EMAIL'] },
+    { args: ['serve', '--help'], contains: ['Usage: nestbase serve', '--http', '--dir', '--publicDir', '--hooksDir', 'PB_ADMIN_EMAIL'] },
+    { args: ['superuser', '--help'], contains: ['superuser upsert EMAIL PASSWORD', 'superuser delete EMAIL', '--dir'] },
+    { args: ['superuser', 'upsert', '--help'], contains: ['superuser upsert EMAIL PASSWORD'] },
+    { args: ['superuser', 'delete', '--help'], contains: ['superuser delete EMAIL'] },
+  ];
+  for (const c of cases) {
+    it(`nestbase ${c.args.join(' ')} prints usage and exits 0`, TIMEOUT, async () => {
+      const res = await runCli(c.args);
+      assertOk(res, c.args.join(' '));
+      assert.equal(res.stderr, '');
+      for (const fragment of c.contains) {
+        assert.ok(res.stdout.includes(fragment), `missing ${JSON.stringify(fragment)} in:\n${res.stdout}`);
+      }
+    });
+  }
+});
+
+describe('usage errors exit 2 with one Error: line', () => {
+  const cases: { name: string; args: (dir: string) => string[] }[] = [
+    { name: 'unknown top-level flag', args: () => ['--bogus'] },
+    { name: 'unknown serve flag', args: () => ['serve', '--bogus'] },
+    { name: 'unknown superuser flag', args: (d) => ['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', d, '--nope'] },
+    { name: 'unknown command', args: () => ['frobnicate'] },
+    { name: 'superuser without a subcommand', args: () => ['superuser'] },
+    { name: 'serve with a --dir under a regular file', args: (d) => ['serve', '--http', '127.0.0.1:0', '--dir', join(d, 'file', 'data')] },
+    { name: 'upsert with a --dir under a regular file', args: (d) => ['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', join(d, 'file', 'x')] },
+    { name: 'delete with a --dir under a regular file', args: (d) => ['superuser', 'delete', 'a@example.com', '--dir', join(d, 'file', 'x')] },
+  ];
+  for (const c of cases) {
+    it(c.name, TIMEOUT, async () => {
+      const dir = await tempDir();
+      await writeFile(join(dir, 'file'), 'not a directory');
+      const args = c.args(dir);
+      assertCliError(await runCli(args, { timeoutMs: 30_000 }), args.join(' '));
+    });
+  }
+});
+
+describe('nestbase superuser', () => {
+  it('upsert creates a superuser that can log in over HTTP', TIMEOUT, async () => {
+    const dir = await tempDir();
+    const email = uniqueEmail('cli');
+    const res = await runCli(['superuser', 'upsert', email, PASSWORD, '--dir', dir]);
+    assertOk(res, 'upsert');
+    assert.ok(res.stdout.includes(email), res.stdout);
+    const proc = await serve(dir);
+    try {
+      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 200);
+      assert.equal(await loginStatus(proc.baseUrl, email, 'Wrong-Passw0rd'), 400);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('upsert again changes the password (old one → 400)', TIMEOUT, async () => {
+    const dir = await tempDir();
+    const email = uniqueEmail('cli');
+    assertOk(await runCli(['superuser', 'upsert', email, PASSWORD, '--dir', dir]), 'first upsert');
+    assertOk(await runCli(['superuser', 'upsert', email, PASSWORD2, '--dir', dir]), 'second upsert');
+    const proc = await serve(dir);
+    try {
+      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 400);
+      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD2), 200);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('delete removes a superuser; an unknown email fails', TIMEOUT, async () => {
+    const dir = await tempDir();
+    const gone = uniqueEmail('gone');
+    const kept = uniqueEmail('kept');
+    assertOk(await runCli(['superuser', 'upsert', gone, PASSWORD, '--dir', dir]), 'upsert gone');
+    assertOk(await runCli(['superuser', 'upsert', kept, PASSWORD, '--dir', dir]), 'upsert kept');
+    assertOk(await runCli(['superuser', 'delete', gone, '--dir', dir]), 'delete');
+    const missing = await runCli(['superuser', 'delete', uniqueEmail('nobody'), '--dir', dir]);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /^Error: /);
+    const proc = await serve(dir);
+    try {
+      assert.equal(await loginStatus(proc.baseUrl, gone, PASSWORD), 400);
+      assert.equal(await loginStatus(proc.baseUrl, kept, PASSWORD), 200);
+    } finally {
+      await proc.stop();
+    }
+  });
+});
+
+describe('nestbase serve', () => {
+  it('prints the API address and exits 0 on SIGTERM and SIGINT', TIMEOUT, async () => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const proc = await serve(await tempDir());
+      try {
+        const out = await proc.waitForOutput(/nestbase started at http:\/\/\S+/, 10_000);
+        assert.ok(out.includes(`nestbase started at ${proc.baseUrl}`), out);
+        const res = await proc.stop(signal);
+        assert.equal(res.code, 0, `${signal}: exit ${String(res.code)} (signal ${String(res.signal)})\n${res.stderr}`);
+        assert.doesNotMatch(res.stderr, /^\s+at /m);
+        await assert.rejects(new HttpClient(proc.baseUrl).request('GET', '/api/health'));
+      } finally {
+        proc.kill();
+      }
+    }
+  });
+
+  it('PB_ADMIN_EMAIL/PB_ADMIN_PASSWORD create a superuser', TIMEOUT, async () => {
+    const email = uniqueEmail('env');
+    const proc = await serve(await tempDir(), [], { PB_ADMIN_EMAIL: email, PB_ADMIN_PASSWORD: PASSWORD });
+    try {
+      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 200);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('a request in flight when SIGTERM arrives still completes', TIMEOUT, async () => {
+    const email = uniqueEmail('env');
+    const proc = await serve(await tempDir(), [], { PB_ADMIN_EMAIL: email, PB_ADMIN_PASSWORD: PASSWORD });
+    try {
+      const http = new HttpClient(proc.baseUrl);
+      const token = await tokenFor(http, '_superusers', email, PASSWORD);
+      const col = await http.request('POST', '/api/collections', { token, body: { name: 'notes', ...OPEN_RULES, fields: [text('title')] } });
+      assert.equal(col.status, 200, col.text);
+
+      // Send half of the body, then SIGTERM, then the rest: the server is mid-request throughout.
+      const body = JSON.stringify({ title: 'written during shutdown' });
+      const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), authorization: token };
+      const req = httpRequest(`${proc.baseUrl}/api/collections/notes/records`, { method: 'POST', headers, timeout: 15_000 });
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          let data = '';
+          res.on('data', (chunk: Buffer) => (data += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: data }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.on('timeout', () => req.destroy(new Error('request timed out')));
+      });
+      req.write(body.slice(0, 10));
+      await sleep(300);
+      const stopped = proc.stop('SIGTERM', 15_000);
+      await sleep(300);
+      req.end(body.slice(10));
+      const res = await response;
+      assert.equal(res.status, 200, res.text);
+      assert.equal((JSON.parse(res.text) as { title?: string }).title, 'written during shutdown');
+      const exit = await stopped;
+      assert.equal(exit.code, 0, `exit ${String(exit.code)} (signal ${String(exit.signal)})\n${exit.stderr}`);
+    } finally {
+      proc.kill();
+    }
+  });
+
+  it('--publicDir serves index.html at / and other files by path', TIMEOUT, async () => {
+    const pub = await tempDir();
+    await writeFile(join(pub, 'index.html'), '<!doctype html><h1>nestbase public index</h1>');
+    await writeFile(join(pub, 'x.txt'), 'plain text file\n');
+    const proc = await serve(await tempDir(), ['--publicDir', pub]);
+    try {
+      const http = new HttpClient(proc.baseUrl);
+      const index = await http.request('GET', '/');
+      assert.equal(index.status, 200);
+      assert.ok(index.text.includes('nestbase public index'), index.text.slice(0, 300));
+      assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+      const txt = await http.request('GET', '/x.txt');
+      assert.equal(txt.status, 200);
+      assert.equal(txt.text, 'plain text file\n');
+      assert.match(txt.headers.get('content-type') ?? '', /^text\/plain/);
+      assert.equal((await http.request('GET', '/api/health')).status, 200);
+    } finally {
+      await proc.stop();
+    }
+  });
+
+  it('a restart on the same dir keeps collections, records and superusers', TIMEOUT, async () => {
+    const dir = await tempDir();
+    const email = uniqueEmail('env');
+    const first = await serve(dir, [], { PB_ADMIN_EMAIL: email, PB_ADMIN_PASSWORD: PASSWORD });
+    let collectionId = '';
+    let recordId = '';
+    try {
+      const http = new HttpClient(first.baseUrl);
+      const token = await tokenFor(http, '_superusers', email, PASSWORD);
+      const col = await http.request('POST', '/api/collections', {
+        token,
+        body: { name: 'keep', ...OPEN_RULES, fields: [text('title'), num('n')] },
+      });
+      assert.equal(col.status, 200, col.text);
+      collectionId = col.json<{ id: string }>().id;
+      const rec = await http.request('POST', '/api/collections/keep/records', { token, body: { title: 'survivor', n: 42 } });
+      assert.equal(rec.status, 200, rec.text);
+      recordId = rec.json<{ id: string }>().id;
+      assert.equal((await first.stop()).code, 0);
+    } finally {
+      first.kill();
+    }
+
+    const second = await serve(dir);
+    try {
+      const http = new HttpClient(second.baseUrl);
+      const token = await tokenFor(http, '_superusers', email, PASSWORD);
+      const col = await http.request('GET', '/api/collections/keep', { token });
+      assert.equal(col.status, 200, col.text);
+      assert.equal(col.json<{ id: string }>().id, collectionId);
+      const rec = await http.request('GET', `/api/collections/keep/records/${recordId}`, { token });
+      assert.equal(rec.status, 200, rec.text);
+      assert.deepEqual(
+        (({ id, title, n }) => ({ id, title, n }))(rec.json<{ id: string; title: string; n: number }>()),
+        { id: recordId, title: 'survivor', n: 42 },
+      );
+      const list = await http.request('GET', '/api/collections/keep/records');
+      assert.equal(list.json<{ totalItems: number }>().totalItems, 1);
+    } finally {
+      await second.stop();
+    }
+  });
+});
