@@ -3,6 +3,7 @@ import { AppConfig, ConfigModule, HealthController } from '@lib/core';
 import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
+import { JobsModule } from '@lib/jobs';
 
 /** The auth service: auth-collection endpoints (password login and refresh so far). */
 @Module({})
@@ -10,7 +11,7 @@ export class AuthAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, AuthApiModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, AuthApiModule],
       controllers: [HealthController],
     };
   }

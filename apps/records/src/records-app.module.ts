@@ -3,6 +3,7 @@ import { AppConfig, ConfigModule, HealthController } from '@lib/core';
 import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
+import { JobsModule } from '@lib/jobs';
 import { RecordsApiModule } from '@lib/records';
 
 /** The records service: collections, records CRUD, batch and settings, on the shared data directory. */
@@ -11,7 +12,7 @@ export class RecordsAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RecordsAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule, RecordsApiModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, RecordsApiModule],
       controllers: [HealthController],
     };
   }

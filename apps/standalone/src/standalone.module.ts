@@ -3,6 +3,7 @@ import { AppConfig, ConfigModule, HealthController } from '@lib/core';
 import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
+import { JobsModule } from '@lib/jobs';
 import { RecordsApiModule } from '@lib/records';
 
 /** Every capability in one process on the in-process bus: the default `nestbase serve`. */
@@ -28,6 +29,6 @@ export class StandaloneModule {
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, AuthCoreModule] };
+    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule] };
   }
 }

@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { AppConfig } from '@lib/core';
 import { PasswordHasher, RecordsCoreModule } from '@lib/records';
 import { AuthController } from './auth.controller';
+import { MailerService } from './mail/mailer.service';
 import { AuthHelpers } from './auth-helpers';
 import { AuthService } from './auth.service';
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
@@ -39,10 +40,11 @@ export class AuthCoreModule implements OnApplicationBootstrap {
   }
 }
 
-/** The auth endpoints (password login, refresh). */
+/** The auth endpoints. Each endpoint family has its own controller; add yours to the lists. */
 @Module({
   imports: [RecordsCoreModule],
-  providers: [AuthService, AuthHelpers],
+  providers: [AuthService, AuthHelpers, MailerService],
   controllers: [AuthController],
+  exports: [AuthService, MailerService],
 })
 export class AuthApiModule {}

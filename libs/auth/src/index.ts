@@ -3,3 +3,8 @@ export { TokenService } from './token.service';
 export type { TokenType, TokenClaims } from './token.service';
 export { SuperusersService } from './superusers.service';
 export { RequestAuthGuard } from './request-auth.guard';
+export { AuthService } from './auth.service';
+export { MailerService } from './mail/mailer.service';
+export type { MailMessage, MailAddress } from './mail/mail-message';
+export { renderTemplate } from './mail/mail-template';
+export type { MailTemplate, TemplateValues } from './mail/mail-template';

@@ -1,0 +1,77 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { JobQueue } from '@lib/jobs';
+import { SettingsService } from '@lib/records';
+import type { Transporter } from 'nodemailer';
+import type { MailMessage } from './mail-message';
+
+const JOB = 'mail.send';
+
+interface SmtpSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  authMethod: string;
+  tls: boolean;
+  localName: string;
+}
+
+/**
+ * Sends mail through the job queue (retried on failure) with nodemailer and the SMTP settings of
+ * `/api/settings`. With SMTP disabled, messages are logged and dropped.
+ */
+@Injectable()
+export class MailerService implements OnModuleInit {
+  private readonly logger = new Logger('Mailer');
+  private transport: { key: string; transporter: Transporter } | null = null;
+
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly settings: SettingsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.jobs.process<MailMessage>(JOB, (message) => this.deliver(message));
+  }
+
+  /** Queues a message; resolves once queued, not once sent. */
+  async send(message: MailMessage): Promise<void> {
+    await this.jobs.add(JOB, message, { attempts: 4, backoffMs: 1000 });
+  }
+
+  private async deliver(message: MailMessage): Promise<void> {
+    const settings = await this.settings.get();
+    const smtp = settings.smtp as unknown as SmtpSettings;
+    const meta = settings.meta as { senderName: string; senderAddress: string };
+    if (!smtp.enabled) {
+      this.logger.warn(`SMTP is disabled: dropped mail "${message.subject}" to ${message.to.map((t) => t.address).join(', ')}`);
+      return;
+    }
+    await (await this.transporter(smtp)).sendMail({
+      from: { name: meta.senderName, address: meta.senderAddress },
+      to: message.to,
+      subject: message.subject,
+      html: message.html,
+      text: message.text,
+    });
+  }
+
+  private async transporter(smtp: SmtpSettings): Promise<Transporter> {
+    const key = JSON.stringify(smtp);
+    if (this.transport?.key !== key) {
+      const nodemailer = await import('nodemailer');
+      this.transport?.transporter.close();
+      const transporter = nodemailer.createTransport({
+        host: smtp.host,
+        port: smtp.port,
+        secure: smtp.tls,
+        name: smtp.localName || undefined,
+        auth: smtp.username ? { user: smtp.username, pass: smtp.password, method: smtp.authMethod || undefined } : undefined,
+        tls: { rejectUnauthorized: false },
+      });
+      this.transport = { key, transporter };
+    }
+    return this.transport.transporter;
+  }
+}

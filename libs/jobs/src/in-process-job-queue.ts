@@ -1,0 +1,94 @@
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { JobHandler, JobOptions, JobQueue } from './job-queue';
+
+interface PendingJob {
+  name: string;
+  payload: unknown;
+  attempt: number;
+  options: Required<JobOptions>;
+}
+
+/** Runs jobs in this process, one at a time per job, with exponential back-off retries. */
+@Injectable()
+export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown {
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly waiting = new Map<string, PendingJob[]>();
+  private running = 0;
+  private timers = new Set<NodeJS.Timeout>();
+  private idleWaiters: (() => void)[] = [];
+  private readonly logger = new Logger('JobQueue');
+
+  override async add<T>(name: string, payload: T, options: JobOptions = {}): Promise<void> {
+    const job: PendingJob = {
+      name,
+      payload: JSON.parse(JSON.stringify(payload)) as unknown,
+      attempt: 0,
+      options: { attempts: options.attempts ?? 3, backoffMs: options.backoffMs ?? 500, delayMs: options.delayMs ?? 0 },
+    };
+    this.schedule(job, job.options.delayMs);
+  }
+
+  override process<T>(name: string, handler: JobHandler<T>): void {
+    this.handlers.set(name, handler as JobHandler<unknown>);
+    for (const job of this.waiting.get(name) ?? []) {
+      this.schedule(job, 0);
+    }
+    this.waiting.delete(name);
+  }
+
+  override idle(): Promise<void> {
+    if (this.running === 0 && this.timers.size === 0) {
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) {
+      clearTimeout(timer);
+    }
+    this.timers.clear();
+    this.settle();
+  }
+
+  private schedule(job: PendingJob, delayMs: number): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.run(job);
+    }, delayMs);
+    this.timers.add(timer);
+  }
+
+  private async run(job: PendingJob): Promise<void> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) {
+      const list = this.waiting.get(job.name) ?? [];
+      list.push(job);
+      this.waiting.set(job.name, list);
+      this.settle();
+      return;
+    }
+    this.running++;
+    try {
+      await handler(job.payload);
+    } catch (error) {
+      job.attempt++;
+      if (job.attempt < job.options.attempts) {
+        this.schedule(job, job.options.backoffMs * 2 ** (job.attempt - 1));
+      } else {
+        this.logger.error(`job ${job.name} failed after ${job.attempt} attempts: ${String(error)}`);
+      }
+    } finally {
+      this.running--;
+      this.settle();
+    }
+  }
+
+  private settle(): void {
+    if (this.running === 0 && this.timers.size === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      waiters.forEach((resolve) => resolve());
+    }
+  }
+}

@@ -1,0 +1,23 @@
+export interface JobOptions {
+  /** Total tries before the job is given up (default 3). */
+  attempts?: number;
+  /** Delay before the first retry, doubled on each further one (default 500 ms). */
+  backoffMs?: number;
+  /** Delay before the first run (default 0). */
+  delayMs?: number;
+}
+
+export type JobHandler<T> = (payload: T) => Promise<void>;
+
+/**
+ * Work that must run outside the request and retry on failure (mail, file clean-up, thumbnails).
+ * Implementations: in-process now; BullMQ on Redis in the distributed set. Payloads are plain JSON:
+ * ids and values, never live objects.
+ */
+export abstract class JobQueue {
+  abstract add<T>(name: string, payload: T, options?: JobOptions): Promise<void>;
+  /** Registers the one handler of a job name in this process. */
+  abstract process<T>(name: string, handler: JobHandler<T>): void;
+  /** Resolves when no job is queued or running (tests, shutdown). */
+  abstract idle(): Promise<void>;
+}
