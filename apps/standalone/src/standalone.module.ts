@@ -16,6 +16,7 @@ export class StandaloneModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         EventsModule,
+        JobsModule,
         AuthCoreModule,
         RecordsApiModule,
         AuthApiModule,
