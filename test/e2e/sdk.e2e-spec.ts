@@ -31,7 +31,9 @@ async function rejectsWithStatus(promise: Promise<unknown>, status: number): Pro
 /** Registers a user through the public create endpoint and logs in with a fresh client. */
 async function register(): Promise<{ pb: PocketBase; id: string; email: string }> {
   const email = uniqueEmail('sdk');
-  const created = await client().collection('users').create({ email, password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD });
+  const created = await client()
+    .collection('users')
+    .create({ email, password: DEFAULT_PASSWORD, passwordConfirm: DEFAULT_PASSWORD });
   const pb = client();
   const auth = await pb.collection('users').authWithPassword(email, DEFAULT_PASSWORD);
   assert.equal(auth.record.id, created.id);
@@ -48,7 +50,7 @@ function todoFields(ownerCollectionId: string): Record<string, unknown>[] {
   ];
 }
 
-describe('official JS SDK', () => {
+void describe('official JS SDK', () => {
   before(async () => {
     server = await startTestServer(process.env);
     admin = client();
@@ -62,7 +64,7 @@ describe('official JS SDK', () => {
     await server?.stop();
   });
 
-  it('superuser authWithPassword fills the auth store', async () => {
+  void it('superuser authWithPassword fills the auth store', async () => {
     assert.ok(server);
     const pb = client();
     const auth = await pb.collection('_superusers').authWithPassword(server.superuserEmail, server.superuserPassword);
@@ -72,10 +74,13 @@ describe('official JS SDK', () => {
     assert.equal(pb.authStore.isValid, true);
     assert.equal(pb.authStore.isSuperuser, true);
     assert.equal(pb.authStore.token, auth.token);
-    await rejectsWithStatus(client().collection('_superusers').authWithPassword(server.superuserEmail, 'wrong-password'), 400);
+    await rejectsWithStatus(
+      client().collection('_superusers').authWithPassword(server.superuserEmail, 'wrong-password'),
+      400,
+    );
   });
 
-  it('collections: create, getOne, getList, update, delete', async () => {
+  void it('collections: create, getOne, getList, update, delete', async () => {
     const name = `todos_${uniqueSuffix()}`;
     const created = await admin.collections.create({ name, type: 'base', ...OWNER_RULES, fields: todoFields(usersId) });
     assert.equal(created.name, name);
@@ -100,7 +105,10 @@ describe('official JS SDK', () => {
       [created.id],
     );
 
-    const updated = await admin.collections.update(name, { listRule: '', fields: [...created.fields, { name: 'note', type: 'text' }] });
+    const updated = await admin.collections.update(name, {
+      listRule: '',
+      fields: [...created.fields, { name: 'note', type: 'text' }],
+    });
     assert.equal(updated.listRule, '');
     assert.ok(updated.fields.some((f) => f.name === 'note' && f.type === 'text'));
 
@@ -109,7 +117,7 @@ describe('official JS SDK', () => {
     await rejectsWithStatus(client().collections.getList(1, 1), 401);
   });
 
-  it('a user registers, logs in with a second client and refreshes the token', async () => {
+  void it('a user registers, logs in with a second client and refreshes the token', async () => {
     const { pb, id, email } = await register();
     assert.equal(pb.authStore.isValid, true);
     assert.equal(pb.authStore.isSuperuser, false);
@@ -123,7 +131,7 @@ describe('official JS SDK', () => {
     await rejectsWithStatus(client().collection('users').authWithPassword(email, 'not-the-password'), 400);
   });
 
-  it('records CRUD with filter, sort, expand, fields and skipTotal', async () => {
+  void it('records CRUD with filter, sort, expand, fields and skipTotal', async () => {
     const { pb, id: ownerId, email } = await register();
     const col = pb.collection(todos);
     const titles = ['bravo', 'alpha', 'charlie'];
@@ -131,7 +139,7 @@ describe('official JS SDK', () => {
     for (const title of titles) {
       made.push(await col.create({ title, completed: title === 'alpha', owner: ownerId }));
     }
-    const first = made[0]!;
+    const first = made[0];
     assert.equal(first.title, 'bravo');
     assert.equal(first.completed, false);
     assert.equal(first.owner, ownerId);
@@ -149,7 +157,10 @@ describe('official JS SDK', () => {
     assert.equal(sorted.page, 1);
     assert.equal(sorted.perPage, 10);
 
-    const open = await col.getList(1, 10, { filter: pb.filter('completed = {:done} && title ~ {:q}', { done: false, q: 'a' }), sort: 'title' });
+    const open = await col.getList(1, 10, {
+      filter: pb.filter('completed = {:done} && title ~ {:q}', { done: false, q: 'a' }),
+      sort: 'title',
+    });
     assert.deepEqual(
       open.items.map((r) => r.title),
       ['bravo', 'charlie'],
@@ -164,7 +175,7 @@ describe('official JS SDK', () => {
     assert.equal(slim.totalItems, -1);
     assert.equal(slim.totalPages, -1);
     assert.deepEqual(slim.items, [
-      { id: made[1]!.id, title: 'alpha' },
+      { id: made[1].id, title: 'alpha' },
       { id: first.id, title: 'bravo' },
     ]);
 
@@ -172,7 +183,7 @@ describe('official JS SDK', () => {
     assert.deepEqual(all.map((r) => r.id).sort(), made.map((r) => r.id).sort());
 
     const found = await col.getFirstListItem(pb.filter('title = {:t}', { t: 'charlie' }));
-    assert.equal(found.id, made[2]!.id);
+    assert.equal(found.id, made[2].id);
     await rejectsWithStatus(col.getFirstListItem(pb.filter('title = {:t}', { t: 'nope' })), 404);
 
     const changed = await col.update(first.id, { completed: true, title: 'bravo!' });
@@ -189,7 +200,7 @@ describe('official JS SDK', () => {
     await rejectsWithStatus(col.create({ completed: true, owner: ownerId }), 400);
   });
 
-  it('rules: another user gets 404, a guest gets an empty list', async () => {
+  void it('rules: another user gets 404, a guest gets an empty list', async () => {
     const alice = await register();
     const bob = await register();
     const rec = await alice.pb.collection(todos).create({ title: 'private', owner: alice.id });
@@ -216,7 +227,7 @@ describe('official JS SDK', () => {
     assert.equal(seenByAdmin.owner, alice.id);
   });
 
-  it('batch: enabled through settings, runs create/update/delete atomically', async () => {
+  void it('batch: enabled through settings, runs create/update/delete atomically', async () => {
     const settings = await admin.settings.update({ batch: { enabled: true, maxRequests: 50 } });
     assert.equal(settings.batch.enabled, true);
     assert.equal(settings.batch.maxRequests, 50);
@@ -236,9 +247,9 @@ describe('official JS SDK', () => {
       results.map((r) => r.status),
       [200, 200, 200, 204],
     );
-    assert.equal(results[0]!.body.title, 'batched-1');
-    assert.equal(results[1]!.body.completed, true);
-    assert.equal(results[2]!.body.title, 'updated-in-batch');
+    assert.equal(results[0].body.title, 'batched-1');
+    assert.equal(results[1].body.completed, true);
+    assert.equal(results[2].body.title, 'updated-in-batch');
 
     const titles = (await col.getFullList({ sort: 'title' })).map((r) => r.title);
     assert.deepEqual(titles, ['batched-1', 'batched-2', 'updated-in-batch']);
@@ -257,7 +268,7 @@ describe('official JS SDK', () => {
     assert.equal(afterFailure.length, 0);
   });
 
-  it('health.check answers healthy', async () => {
+  void it('health.check answers healthy', async () => {
     const health = await client().health.check();
     assert.equal(health.code, 200);
     assert.equal(health.message, 'API is healthy.');

@@ -1,12 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { setRequestAuth, type RequestAuth } from '@lib/core';
-import { CollectionsRegistry, fromRow, RecordRepository } from '@lib/records';
+import { CollectionsRegistry, fromRow, RecordRepository, StoreSync } from '@lib/records';
 import { TokenService } from './token.service';
 
 /**
  * Resolves `Authorization` (raw token or `Bearer <token>`) into the request's auth record. An invalid,
- * expired or foreign token is ignored: the request runs as a guest (reference §0).
+ * expired or foreign token is ignored: the request runs as a guest (reference §0). It first brings the
+ * collection and settings caches up to date with other processes sharing the database (StoreSync).
  */
 @Injectable()
 export class RequestAuthGuard implements CanActivate {
@@ -14,10 +15,12 @@ export class RequestAuthGuard implements CanActivate {
     private readonly tokens: TokenService,
     private readonly registry: CollectionsRegistry,
     private readonly records: RecordRepository,
+    private readonly sync: StoreSync,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.sync.ensureFresh();
     setRequestAuth(request, await this.resolve(request.headers.authorization));
     return true;
   }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { decodeClaims, signHs256, verifyHs256 } from './hs256';
 import type { CollectionModel } from '@lib/schema';
 import type { RecordData } from '@lib/records';
 
@@ -25,8 +25,6 @@ export interface TokenClaims {
 /** PocketBase's JWTs: HS256, key = record.tokenKey + the collection's per-type secret (reference §7). */
 @Injectable()
 export class TokenService {
-  private readonly jwt = new JwtService({});
-
   sign(
     collection: CollectionModel,
     record: RecordData,
@@ -35,23 +33,18 @@ export class TokenService {
     durationSeconds?: number,
   ): string {
     const options = collection[SECRET_KEY[type]] as { duration: number; secret: string };
-    const payload = { id: record.id, type, collectionId: collection.id, ...extra };
-    return this.jwt.sign(payload, {
-      secret: String(record.tokenKey) + options.secret,
-      algorithm: 'HS256',
-      expiresIn: durationSeconds ?? options.duration,
-      noTimestamp: true,
-    });
+    const exp = Math.floor(Date.now() / 1000) + (durationSeconds ?? options.duration);
+    return signHs256(
+      { id: record.id, type, collectionId: collection.id, ...extra, exp },
+      String(record.tokenKey) + options.secret,
+    );
   }
 
   /** Reads the claims without verifying: only to find the record whose key verifies them. */
   peek(token: string): TokenClaims | null {
-    const claims = this.jwt.decode<TokenClaims | null>(token);
-    return claims &&
-      typeof claims === 'object' &&
-      typeof claims.id === 'string' &&
-      typeof claims.collectionId === 'string'
-      ? claims
+    const claims = decodeClaims(token);
+    return claims && typeof claims.id === 'string' && typeof claims.collectionId === 'string'
+      ? (claims as TokenClaims)
       : null;
   }
 
@@ -60,14 +53,9 @@ export class TokenService {
     if (!options?.secret) {
       return null;
     }
-    try {
-      const claims = this.jwt.verify<TokenClaims>(token, {
-        secret: String(record.tokenKey) + options.secret,
-        algorithms: ['HS256'],
-      });
-      return claims.type === type && claims.id === record.id && claims.collectionId === collection.id ? claims : null;
-    } catch {
-      return null;
-    }
+    const claims = verifyHs256(token, String(record.tokenKey) + options.secret) as TokenClaims | null;
+    return claims && claims.type === type && claims.id === record.id && claims.collectionId === collection.id
+      ? claims
+      : null;
   }
 }

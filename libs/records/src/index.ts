@@ -12,3 +12,4 @@ export { fromRow, exportRecord, type RecordData } from './records/record-codec';
 export { recordRequest } from './records/http-request';
 export { withFields } from './records/fields-response';
 export { SettingsService } from './settings/settings.service';
+export { StoreSync } from './collections/store-sync';

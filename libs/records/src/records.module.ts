@@ -7,6 +7,7 @@ import { CollectionsController } from './collections/collections.controller';
 import { CollectionsQuery } from './collections/collections-query';
 import { CollectionsRegistry } from './collections/collections.registry';
 import { CollectionsService } from './collections/collections.service';
+import { StoreSync } from './collections/store-sync';
 import { RecordPresenter } from './records/record-presenter';
 import { RecordRepository } from './records/record.repository';
 import { RecordsController } from './records/records.controller';
@@ -33,6 +34,7 @@ const services = [
   RuleGuard,
   SettingsService,
   BatchService,
+  StoreSync,
 ];
 
 /** Collections, records, batch and settings: the data services every app builds on. */

@@ -9,6 +9,16 @@ export interface AuthInputContext {
   canManage: boolean;
   /** The stored record before the update (undefined on create). */
   stored?: RecordData;
+  /** An anonymous guest record (`auth-anonymously`): created without email and password. */
+  anonymous?: boolean;
+}
+
+/**
+ * An anonymous guest record: it has no password (nor email) yet. Its owner may set email + password
+ * once through a normal update (no oldPassword to give); it stays unverified.
+ */
+export function isAnonymousRecord(record: RecordData | undefined): boolean {
+  return record !== undefined && record.password === '' && record.email === '';
 }
 
 /**
@@ -26,6 +36,16 @@ export async function applyAuthInput(
   const passwordField = collection.fields.find((f) => f.name === 'password')!;
   const password = body.password;
   const wantsPassword = password !== undefined && password !== null && password !== '';
+  if (ctx.isNew && ctx.anonymous) {
+    delete errors.email;
+    data.email = '';
+    data.verified = false;
+    return;
+  }
+  const upgrading = !ctx.isNew && !ctx.canManage && isAnonymousRecord(ctx.stored);
+  if (upgrading) {
+    checkAnonymousUpgrade(collection, data, wantsPassword, errors);
+  }
   if (ctx.isNew && !wantsPassword) {
     errors.password = fieldError('validation_required', 'Cannot be blank.');
     if (body.passwordConfirm === undefined || body.passwordConfirm === '') {
@@ -36,7 +56,7 @@ export async function applyAuthInput(
     errors.verified = fieldError('validation_values_mismatch', 'Only managers can set verified.');
   }
   if (!ctx.isNew && ctx.stored) {
-    if (!ctx.canManage && data.email !== ctx.stored.email) {
+    if (!ctx.canManage && !upgrading && data.email !== ctx.stored.email) {
       errors.email = fieldError(
         'validation_values_mismatch',
         'The email can be changed only with request-email-change.',
@@ -55,7 +75,7 @@ export async function applyAuthInput(
     if (body.passwordConfirm !== password) {
       errors.passwordConfirm = fieldError('validation_values_mismatch', "Values don't match.");
     }
-    if (!ctx.isNew && !ctx.canManage && ctx.stored) {
+    if (!ctx.isNew && !ctx.canManage && !upgrading && ctx.stored) {
       const old = body.oldPassword;
       if (typeof old !== 'string' || !(await hasher.verify(old, String(ctx.stored.password)))) {
         errors.oldPassword = fieldError('validation_invalid_old_password', 'Missing or invalid old password.');
@@ -68,5 +88,21 @@ export async function applyAuthInput(
   }
   if (!ctx.isNew && ctx.stored && data.email !== ctx.stored.email) {
     data.tokenKey = randomString(50, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
+  }
+}
+
+/** Becoming a full user sets email and password together (the email only if the field requires one). */
+function checkAnonymousUpgrade(
+  collection: CollectionModel,
+  data: RecordData,
+  wantsPassword: boolean,
+  errors: FieldErrors,
+): void {
+  const emailRequired = collection.fields.find((f) => f.name === 'email')?.required === true;
+  if (data.email !== '' && !wantsPassword) {
+    errors.password = fieldError('validation_required', 'Cannot be blank.');
+  }
+  if (wantsPassword && data.email === '' && emailRequired && !errors.email) {
+    errors.email = fieldError('validation_required', 'Cannot be blank.');
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EventMap } from '@lib/core';
-import type { TxExecutor } from '@lib/database';
+import { Database, type TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { PasswordHasher } from './record-request';
 import { RelationWriter } from './relation-writer';
@@ -11,10 +11,11 @@ export interface UnitOfWork {
   events: { name: keyof EventMap; payload: EventMap[keyof EventMap] }[];
 }
 
-/** The collaborators of RecordsService that are not about reading records. */
+/** The collaborators of RecordsService that are about writing: transactions, events, passwords, relations. */
 @Injectable()
 export class RecordDeps {
   constructor(
+    readonly database: Database,
     readonly bus: EventBus,
     readonly hasher: PasswordHasher,
     readonly relations: RelationWriter,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NotFoundError, type FieldErrors, ValidationFailed, fieldError } from '@lib/core';
-import { Database, type SqlExecutor } from '@lib/database';
+import type { SqlExecutor } from '@lib/database';
 import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { applyAuthInput } from './auth-fields';
@@ -27,7 +27,6 @@ export interface ListParams {
 @Injectable()
 export class RecordsService {
   constructor(
-    private readonly database: Database,
     private readonly registry: CollectionsRegistry,
     private readonly repository: RecordRepository,
     private readonly rules: RuleGuard,
@@ -87,7 +86,7 @@ export class RecordsService {
   /** Runs record operations in one transaction and publishes their events after commit. */
   async inTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     const events: UnitOfWork['events'] = [];
-    const result = await this.database.transaction((tx) => fn({ tx, events }));
+    const result = await this.deps.database.transaction((tx) => fn({ tx, events }));
     for (const e of events) {
       this.deps.bus.publish(e.name, e.payload);
     }
@@ -113,7 +112,14 @@ export class RecordsService {
       errors.id = fieldError('validation_not_unique', 'Value must be unique.');
     }
     if (c.type === 'auth') {
-      await applyAuthInput(c, input.data, body, { isNew: true, canManage: isSuperuser(req) }, this.deps.hasher, errors);
+      await applyAuthInput(
+        c,
+        input.data,
+        body,
+        { isNew: true, canManage: isSuperuser(req), anonymous: req.context === 'anonymous' },
+        this.deps.hasher,
+        errors,
+      );
     }
     await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
     this.throwIfErrors(errors, 'Failed to create record.');

@@ -24,6 +24,11 @@ export class SettingsService {
     return this.cache;
   }
 
+  /** Drops the cached copy (another process changed the settings). */
+  invalidate(): void {
+    this.cache = null;
+  }
+
   /** Settings as the API shows them: secrets blanked. */
   async view(): Promise<Settings> {
     return redact(await this.get());
