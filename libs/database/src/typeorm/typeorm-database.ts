@@ -17,17 +17,77 @@ class RunnerExecutor extends TxExecutor {
   }
 }
 
+interface SqliteStatement {
+  reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+const STATEMENT_CACHE = 500;
+
+/**
+ * Runs statements straight on the better-sqlite3 connection TypeORM opened, with a prepared-statement
+ * cache: TypeORM's query path (broadcaster, logger, several awaits per query) cost more than the
+ * query itself on the hot read path. DDL, migrations and transaction control stay with TypeORM.
+ */
+class DirectSqliteExecutor extends TxExecutor {
+  private readonly statements = new Map<string, SqliteStatement>();
+
+  constructor(
+    private readonly connection: SqliteConnection,
+    readonly ddl: TableDdl,
+  ) {
+    super();
+  }
+
+  override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const statement = this.statement(sql);
+    const values = params.map(bindable);
+    return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as T[];
+  }
+
+  override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    const statement = this.statement(sql);
+    const values = params.map(bindable);
+    return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
+  }
+
+  private statement(sql: string): SqliteStatement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.connection.prepare(sql);
+      this.statements.set(sql, statement);
+      if (this.statements.size > STATEMENT_CACHE) {
+        this.statements.delete(this.statements.keys().next().value as string);
+      }
+    }
+    return statement;
+  }
+}
+
+/** better-sqlite3 binds no booleans. */
+function bindable(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
 /**
  * The data source seen by repositories: reads run directly; write transactions are serialized,
  * because SQLite has one writer and the better-sqlite3 driver shares one connection per process.
  */
 export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly direct: RunnerExecutor;
+  private readonly direct: TxExecutor;
 
   constructor(readonly dataSource: DataSource) {
     super();
-    this.direct = new RunnerExecutor(dataSource.createQueryRunner());
+    const runner = dataSource.createQueryRunner();
+    const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
+    this.direct = connection
+      ? new DirectSqliteExecutor(connection, new TypeormTableDdl(runner))
+      : new RunnerExecutor(runner);
   }
 
   override query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -49,7 +109,7 @@ export class Database extends SqlExecutor {
     const runner = this.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
-      const value = await fn(new RunnerExecutor(runner));
+      const value = await fn(this.direct instanceof DirectSqliteExecutor ? this.direct : new RunnerExecutor(runner));
       await runner.commitTransaction();
       return value;
     } catch (error) {
