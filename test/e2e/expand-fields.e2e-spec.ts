@@ -76,13 +76,13 @@ runScenarios('expand', [
     expectBody: { n: 'L7', expand: { r: { n: 'L6', expand: { r: { expand: { r: { expand: { r: { expand: { r: { n: 'L2', expand: { r: { n: 'L1' } } } } } } } } } } } } },
   },
   {
-    name: 'a 7th level is not expanded (no error)',
+    name: 'a 7th level is a 400 with the error envelope',
     method: 'GET',
     url: (t) => t.records('c7', t.vars.top, '?expand=r.r.r.r.r.r.r'),
     before: chain,
-    expectStatus: 200,
-    expectContains: ['"L1"'],
-    expectNotContains: ['"L0"'],
+    expectStatus: 400,
+    expectBody: { status: 400, message: any(String), data: {} },
+    expectNotContains: ['"L0"', '"L1"'],
   },
 ]);
 

@@ -36,6 +36,9 @@ export interface SqlDialect {
   toValue(value: unknown): unknown;
 }
 
+/** SQLITE_MAX_LIKE_PATTERN_LENGTH. */
+const MAX_LIKE_PATTERN_BYTES = 50000;
+
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -52,7 +55,9 @@ export const sqliteDialect: SqlDialect = {
   oneRow: (alias) => raw(`(SELECT 1) ${quoteIdent(alias)}`),
   rowid: (alias) => raw(`${quoteIdent(alias)}.rowid`),
   random: () => raw('RANDOM()'),
-  like: (left, right, negate) => sql`${left} ${raw(negate ? 'NOT LIKE' : 'LIKE')} ${right} ESCAPE '\\'`,
+  // A pattern over SQLite's LIKE length limit (50000 bytes) would be an SQL error: it matches nothing instead.
+  like: (left, right, negate) =>
+    sql`(CASE WHEN length(CAST(${right} AS BLOB)) > ${raw(String(MAX_LIKE_PATTERN_BYTES))} THEN NULL ELSE ${left} ${raw(negate ? 'NOT LIKE' : 'LIKE')} ${right} ESCAPE '\\' END)`,
   wrapLike: (x) => sql`('%' || ${x} || '%')`,
   jsonEach: (json, alias, trusted) => sql`json_each(${trusted ? json : guardedArray(json)}) ${raw(quoteIdent(alias))}`,
   jsonEachValue: (alias) => raw(`${quoteIdent(alias)}.value`),

@@ -3,7 +3,7 @@ import { BadRequestError } from '@lib/core';
 /** Relation paths to expand: each key a relation field (or `<collection>_via_<field>`), each value the nested expand. */
 export type ExpandTree = Map<string, ExpandTree>;
 
-/** Max nesting of one expand path (reference §3). */
+/** Max nesting of one expand path (reference §3); deeper paths are a 400 (issue 3, where PocketBase truncates). */
 export const MAX_EXPAND_DEPTH = 6;
 
 /** Parses the `expand` param ("author,author.team,comments_via_post"), merging duplicate and prefix paths. */
@@ -14,13 +14,12 @@ export function parseExpand(expand: string): ExpandTree {
     if (path === '') {
       continue;
     }
-    // Levels past the 6th are ignored, as PocketBase does (no error).
-    const parts = path
-      .split('.')
-      .map((p) => p.trim())
-      .slice(0, MAX_EXPAND_DEPTH);
+    const parts = path.split('.').map((p) => p.trim());
     if (parts.some((p) => !/^\w+$/.test(p))) {
       throw new BadRequestError(`Invalid expand parameter: invalid path "${path}".`);
+    }
+    if (parts.length > MAX_EXPAND_DEPTH) {
+      throw new BadRequestError(`Invalid expand parameter: "${path}" is nested more than ${MAX_EXPAND_DEPTH} levels.`);
     }
     let level = tree;
     for (const part of parts) {

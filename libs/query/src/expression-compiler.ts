@@ -5,7 +5,7 @@ import type { SqlDialect } from './dialect';
 import { invalidFilter } from './errors';
 import type { AliasAllocator, JoinItem, Operand, ScalarOperand } from './operand';
 import { resolveOperand } from './operand-resolver';
-import { parseFilter } from './parser';
+import { FILTER_LIMITS, parseFilter } from './parser';
 import type { CompileOptions } from './query.types';
 import { isRestricted, type ResolveContext } from './resolve-context';
 import { type Frag, joinFrags, sql } from './sql-fragment';
@@ -13,8 +13,16 @@ import { type Frag, joinFrags, sql } from './sql-fragment';
 /** Aliases unique within one top-level compile (nested rule compiles share the counter). */
 export class AliasCounter {
   private n = 0;
+  private joins = 0;
   next(prefix: string): string {
     return `__${prefix}${++this.n}`;
+  }
+  /** The alias of one more joined table source; past `FILTER_LIMITS.maxJoins` of them the expression is a 400. */
+  join(prefix: string): string {
+    if (++this.joins > FILTER_LIMITS.maxJoins) {
+      throw invalidFilter(`more than ${FILTER_LIMITS.maxJoins} joined tables`);
+    }
+    return this.next(prefix);
   }
 }
 
@@ -73,13 +81,13 @@ export function compileFilterAst(
     alias(key) {
       let alias = sharedAliases.get(key);
       if (!alias) {
-        alias = counter.next('s');
+        alias = counter.join('s');
         sharedAliases.set(key, alias);
       }
       return alias;
     },
   };
-  const freshAlloc: AliasAllocator = { alias: () => counter.next('a') };
+  const freshAlloc: AliasAllocator = { alias: () => counter.join('a') };
 
   const toScalar = (op: Operand, register: boolean): ScalarOperand => {
     if (op.kind === 'scalar') {

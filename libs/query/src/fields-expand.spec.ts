@@ -125,13 +125,21 @@ void describe('expand', () => {
     assert.deepEqual(plain(parseExpand(' a.b , a , a.b.c ,,a.d')), { a: { b: { c: {} }, d: {} } });
     assert.deepEqual(plain(parseExpand('')), {});
   });
-  void it('keeps 6 levels and ignores deeper ones, as PocketBase does', () => {
-    const tree = parseExpand('a.b.c.d.e.f.g');
+  void it('keeps 6 levels and rejects deeper paths with a 400', () => {
+    const tree = parseExpand('a.b.c.d.e.f');
     let depth = 0;
     for (let level = tree; level.size > 0; level = [...level.values()][0]) {
       depth++;
     }
     assert.equal(depth, 6);
+    assert.equal(
+      status(() => parseExpand('a.b.c.d.e.f.g')),
+      400,
+    );
+    assert.equal(
+      status(() => parseExpand('x,a.b.c.d.e.f.g.h')),
+      400,
+    );
   });
   void it('rejects malformed paths', () => {
     for (const bad of ['a..b', 'a.', '.a', 'a-b', 'a b', '__proto__.x"']) {

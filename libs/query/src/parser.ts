@@ -14,6 +14,11 @@ export const FILTER_LIMITS = {
   maxFunctionNesting: 2,
   /** Arguments of one function call. */
   maxFunctionArgs: 10,
+  /**
+   * Joined table sources (relation hops, json_each of multi-valued fields, back-relations, `@collection`) of one
+   * expression, the listRules of joined collections included. Keeps every SELECT under SQLite's 64-table limit.
+   */
+  maxJoins: 50,
 };
 
 /** Parses a filter/rule expression (reference §6.1) into its AST; any syntax error is a BadRequestError. */

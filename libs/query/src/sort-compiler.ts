@@ -22,7 +22,7 @@ export function compileSortExpression(sort: string, opts: CompileOptions, dialec
   }
   const counter = new AliasCounter();
   const ctx = makeResolveContext(opts, dialect, counter);
-  const alloc: AliasAllocator = { alias: () => counter.next('o') };
+  const alloc: AliasAllocator = { alias: () => counter.join('o') };
   const parts = terms.map((term) => {
     const desc = term.startsWith('-');
     const name = desc || term.startsWith('+') ? term.slice(1).trim() : term;
