@@ -268,6 +268,13 @@ void describe('official JS SDK', () => {
     assert.equal(afterFailure.length, 0);
   });
 
+  void it('the fields option trims settings and health responses too', async () => {
+    const settings = await admin.settings.getAll({ fields: 'batch.enabled,meta.appName' });
+    assert.deepEqual(Object.keys(settings).sort(), ['batch', 'meta']);
+    assert.deepEqual(Object.keys(settings.batch as object), ['enabled']);
+    assert.deepEqual(await client().health.check({ fields: 'code' }), { code: 200 });
+  });
+
   void it('health.check answers healthy', async () => {
     const health = await client().health.check();
     assert.equal(health.code, 200);

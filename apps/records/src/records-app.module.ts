@@ -5,14 +5,23 @@ import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { RecordsApiModule } from '@lib/records';
+import { StorageCoreModule } from '@lib/storage';
 
-/** The records service: collections, records CRUD, batch and settings, on the shared data directory. */
+/** The records service: collections, records CRUD (with uploads), batch and settings, on the shared data directory. */
 @Module({})
 export class RecordsAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RecordsAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, RecordsApiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventsModule,
+        JobsModule,
+        AuthCoreModule,
+        RecordsApiModule,
+        StorageCoreModule,
+      ],
       controllers: [HealthController],
     };
   }

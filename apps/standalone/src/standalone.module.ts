@@ -5,6 +5,7 @@ import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { RecordsApiModule } from '@lib/records';
+import { FilesApiModule, StorageCoreModule } from '@lib/storage';
 
 /** Every capability in one process on the in-process bus: the default `nestbase serve`. */
 @Module({})
@@ -20,6 +21,8 @@ export class StandaloneModule {
         AuthCoreModule,
         RecordsApiModule,
         AuthApiModule,
+        StorageCoreModule,
+        FilesApiModule,
       ],
       controllers: [HealthController],
     };

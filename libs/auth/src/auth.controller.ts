@@ -1,24 +1,30 @@
-import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
 import { recordRequest, withFields } from '@lib/records';
 import { AuthService } from './auth.service';
+import { clientRequest } from './client-request';
+import { MfaRequiredFilter } from './mfa/mfa-required.filter';
+import { RateLimited } from './rate-limit/rate-limited.decorator';
 
 @Controller('api/collections/:collection')
+@UseFilters(MfaRequiredFilter)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('auth-with-password')
   @HttpCode(200)
+  @RateLimited('authWithPassword', 'auth')
   async authWithPassword(@Param('collection') c: string, @Req() req: FastifyRequest) {
     return withFields(
       req,
-      await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)),
+      await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', clientRequest(req)),
     );
   }
 
   @Post('auth-refresh')
   @HttpCode(200)
+  @RateLimited('authRefresh')
   async authRefresh(@Param('collection') c: string, @Req() req: FastifyRequest) {
     return withFields(req, await this.auth.authRefresh(c, queryValues(req).expand ?? '', recordRequest(req)));
   }

@@ -10,6 +10,10 @@ import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import { RequestAuthGuard } from './request-auth.guard';
 import { SuperusersService } from './superusers.service';
 import { TokenService } from './token.service';
+import { OAUTH2_CONTROLLERS, OAUTH2_PROVIDERS } from './oauth2/oauth2-parts';
+import { AUTH_FLOW_CONTROLLERS, AUTH_FLOW_PROVIDERS } from './auth-flow-parts';
+import { OAuth2ProvidersService } from './oauth2/oauth2-providers.service';
+import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor-parts';
 
 /** Token verification, password hashing and the request-auth guard: mounted by every app. */
 @Global()
@@ -43,8 +47,15 @@ export class AuthCoreModule implements OnApplicationBootstrap {
 /** The auth endpoints. Each endpoint family has its own controller; add yours to the lists. */
 @Module({
   imports: [RecordsCoreModule],
-  providers: [AuthService, AuthHelpers, MailerService],
-  controllers: [AuthController],
-  exports: [AuthService, MailerService],
+  providers: [
+    AuthService,
+    AuthHelpers,
+    MailerService,
+    ...OAUTH2_PROVIDERS,
+    ...AUTH_FLOW_PROVIDERS,
+    ...LOGIN_FACTOR_PROVIDERS,
+  ],
+  controllers: [AuthController, ...OAUTH2_CONTROLLERS, ...AUTH_FLOW_CONTROLLERS, ...LOGIN_FACTOR_CONTROLLERS],
+  exports: [AuthService, MailerService, OAuth2ProvidersService],
 })
 export class AuthApiModule {}

@@ -11,6 +11,7 @@ import {
 } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthHelpers } from './auth-helpers';
+import { authFactor, contextFactor, type AuthFactor } from './mfa/mfa.service';
 import { TokenService } from './token.service';
 
 /** Password login and token refresh for auth collections (reference §2.2). */
@@ -65,7 +66,7 @@ export class AuthService {
     if (!record || !(await this.helpers.hasher.verify(password, String(record.password)))) {
       throw new BadRequestError('Failed to authenticate.');
     }
-    return this.authResponse(c, record, expand, { ...req, context: 'password' });
+    return this.authResponse(c, record, expand, { ...req, context: 'password' }, authFactor('password', body, req));
   }
 
   async authRefresh(idOrName: string, expand: string, req: RecordRequest) {
@@ -79,8 +80,11 @@ export class AuthService {
     return this.authResponse(c, req.auth.record, expand, req);
   }
 
-  /** The auth response `{ token, record }` after the collection's authRule passed. */
-  async authResponse(c: CollectionModel, record: RecordData, expand: string, req: RecordRequest) {
+  /**
+   * The auth response `{ token, record }` after the collection's authRule passed. `factor`: the auth
+   * method just passed (defaults from `req.context`), for MFA; refresh and impersonation pass none.
+   */
+  async authResponse(c: CollectionModel, record: RecordData, expand: string, req: RecordRequest, factor?: AuthFactor) {
     const self: RequestAuth = {
       collectionId: c.id,
       collectionName: c.name,
@@ -98,9 +102,11 @@ export class AuthService {
     ) {
       throw new ForbiddenError("The request doesn't satisfy the collection requirements to authenticate.");
     }
+    await this.helpers.mfa.check(c, record, factor ?? contextFactor(req), asSelf); // MFA: 401 {mfaId} on a first factor
     const token = this.tokens.sign(c, record, 'auth', { refreshable: true });
     const [exported] = await this.presenter.present(c, [record], asSelf, expand);
     exported.email = record.email;
+    await this.helpers.alerts.afterLogin(c, record, req); // login alerts: logins only, never throws
     return { token, record: exported };
   }
 

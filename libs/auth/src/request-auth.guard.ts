@@ -29,7 +29,8 @@ export class RequestAuthGuard implements CanActivate {
     if (!header) {
       return null;
     }
-    const token = header.replace(/^bearer\s+/i, '').trim();
+    // `Bearer <t>`, the raw token (the SDK), or the older tutorials' `User <t>` / `Admin <t>`.
+    const token = header.replace(/^(bearer|user|admin)\s+/i, '').trim();
     const claims = this.tokens.peek(token);
     if (!claims || claims.type !== 'auth') {
       return null;

@@ -1,4 +1,5 @@
 export { EventBus } from './event-bus';
 export type { EventHandler } from './event-bus';
 export { InProcessEventBus } from './in-process-event-bus';
+export { RedisEventBus } from './redis-event-bus';
 export { EventsModule } from './events.module';

@@ -84,6 +84,10 @@ function equality(equal: boolean, left: ScalarOperand, right: ScalarOperand): Fr
   if (left.dynamic !== right.dynamic) {
     // A request value against a row value: its emptiness is only known per request.
     const [value, other] = left.dynamic ? [left.expr, right.expr] : [right.expr, left.expr];
+    if ((left.dynamic ? right : left).notNull) {
+      // The column is never NULL: an empty value compares with '', so one plain (indexable) comparison does.
+      return sql`${other} ${raw(equal ? '=' : '!=')} COALESCE(${value}, '')`;
+    }
     return sql`(CASE WHEN COALESCE(${value}, '') = '' THEN (${other} ${eq} '' ${concat} ${other} ${nullTest}) ELSE ${other} ${eq} ${value} END)`;
   }
   return sql`COALESCE(${left.expr}, '') ${eq} COALESCE(${right.expr}, '')`;

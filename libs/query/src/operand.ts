@@ -16,6 +16,8 @@ interface OperandBase {
   dynamic: boolean;
   /** Set when the operand is exactly one bound value: `~` then wraps the value itself as `%value%`. */
   binder?: Binder;
+  /** A stored column that can't be NULL (storage default ''/0): `= ''` then needs no `IS NULL` twin, keeping indexes usable. */
+  notNull?: boolean;
   /** Set for `@request.*`/`@collection.*` operands (sort refuses them; filters need a superuser). */
   origin?: 'request' | 'collection';
 }

@@ -42,7 +42,12 @@ export class PathWalker {
     const field = findField(this.ctx, collection, part, this.position);
     const column = this.columnOf(collection, alias, field);
     if (rest.length === 0) {
-      return this.finish(column, field, modifier, false);
+      const operand = this.finish(column, field, modifier, false);
+      const maskedEmail = collection.type === 'auth' && field.name === 'email' && isRestricted(this.ctx.opts);
+      if (operand.kind === 'scalar' && modifier === null && this.items.length === 0 && !maskedEmail) {
+        operand.notNull = operand.expr === column && storedNotNull(collection, field);
+      }
+      return operand;
     }
     this.key += '.' + part;
     if (field.type === 'relation') {
@@ -199,4 +204,9 @@ export class PathWalker {
     }
     return { collection: source, alias: joined };
   }
+}
+
+/** Columns of base/auth tables stored NOT NULL (everything but json; views may yield NULLs). */
+function storedNotNull(collection: CollectionModel, field: FieldModel): boolean {
+  return collection.type !== 'view' && field.type !== 'json';
 }

@@ -13,3 +13,5 @@ export { recordRequest } from './records/http-request';
 export { withFields } from './records/fields-response';
 export { SettingsService } from './settings/settings.service';
 export { StoreSync } from './collections/store-sync';
+export { RecordFileStore, fileNames } from './records/record-files';
+export { DEFAULT_FILE_MAX_SIZE } from './records/file-input';

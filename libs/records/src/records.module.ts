@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { FieldsInterceptor } from './records/fields-response';
 import { QueryCompiler } from '@lib/query';
 import { BatchController } from './batch/batch.controller';
 import { BatchService } from './batch/batch.service';
@@ -14,6 +16,8 @@ import { RecordsController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 import { RecordDeps } from './records/record-deps';
 import { RelationWriter } from './records/relation-writer';
+import { RecordFileWriter } from './records/record-files';
+import { RecordBodyLimits } from './records/record-body-limits';
 import { RuleGuard } from './records/rule-guard';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
@@ -31,6 +35,8 @@ const services = [
   RecordsService,
   RecordDeps,
   RelationWriter,
+  RecordFileWriter,
+  RecordBodyLimits,
   RuleGuard,
   SettingsService,
   BatchService,
@@ -39,7 +45,7 @@ const services = [
 
 /** Collections, records, batch and settings: the data services every app builds on. */
 @Module({
-  providers: services,
+  providers: [...services, { provide: APP_INTERCEPTOR, useClass: FieldsInterceptor }],
   exports: services,
 })
 export class RecordsCoreModule {}

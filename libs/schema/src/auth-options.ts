@@ -61,8 +61,21 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
     }
     out[key] = merged;
   }
+  out.anonymousAuth = mergeAnonymousAuth(input.anonymousAuth, base.anonymousAuth, errors);
   if (existing && out.authRule !== existing.authRule) {
     (out.authToken as Obj).secret = (defaultAuthOptions(name).authToken as Obj).secret;
+  }
+  const mfa = out.mfa as Obj;
+  if (mfa.enabled === true) {
+    const methods = [out.passwordAuth, out.otp, out.oauth2].filter((o) => (o as Obj).enabled === true).length;
+    if (methods < 2) {
+      errors.mfa = {
+        enabled: {
+          code: 'validation_mfa_not_enough_auths',
+          message: 'MFA requires at least 2 auth methods to be enabled.',
+        } satisfies FieldError,
+      };
+    }
   }
   const identityFields = (out.passwordAuth as Obj).identityFields;
   if (!Array.isArray(identityFields) || identityFields.some((f) => typeof f !== 'string')) {
@@ -71,6 +84,21 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
     };
   }
   return out;
+}
+
+/**
+ * `anonymousAuth {enabled [false]}`: lets `POST /api/collections/{c}/auth-anonymously` create guest records
+ * (no email, no password) that can later set email + password through a normal update.
+ */
+function mergeAnonymousAuth(given: unknown, current: unknown, errors: Obj): Obj {
+  if (given !== undefined && !isObj(given)) {
+    errors.anonymousAuth = { code: 'validation_invalid_value', message: 'Must be an object.' } satisfies FieldError;
+  }
+  const merged: Obj = { enabled: false, ...(isObj(current) ? current : {}), ...(isObj(given) ? given : {}) };
+  if (typeof merged.enabled !== 'boolean') {
+    errors.anonymousAuth = { enabled: { code: 'validation_invalid_value', message: 'Must be a boolean.' } };
+  }
+  return merged;
 }
 
 /** Removes the secrets from an auth collection's JSON before it leaves the server. */

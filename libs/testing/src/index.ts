@@ -8,6 +8,8 @@ export { externalTarget, freePort, repoRoot, spawnServer, startTestServer, waitF
 export type { RunningServer, TestTarget } from './test-server';
 export { runCli, startNestbase, startProcess, startRecordsApp } from './process';
 export type { ManagedProcess, ProcessOptions, ProcessResult } from './process';
+export { startSlowRequest } from './slow-request';
+export type { SlowRequest } from './slow-request';
 export {
   absent,
   any,

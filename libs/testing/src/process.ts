@@ -47,7 +47,11 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** Spawns `node <args>` in the repository root and keeps its output. */
 export function startProcess(args: string[], options: ProcessOptions = {}, baseUrl = ''): ManagedProcess {
   const root = repoRoot();
-  const child = spawn(process.execPath, args, { cwd: root, env: childEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: childEnv(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -104,7 +108,7 @@ export function startProcess(args: string[], options: ProcessOptions = {}, baseU
 export async function runCli(args: string[], options: ProcessOptions = {}): Promise<ProcessResult> {
   const proc = startProcess([join(repoRoot(), 'bin', 'nestbase.js'), ...args], options);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timer = setTimeout(proc.kill, timeoutMs);
+  const timer = setTimeout(() => proc.kill(), timeoutMs);
   try {
     await new Promise<void>((resolve) => proc.child.once('close', () => resolve()));
   } finally {
@@ -131,9 +135,16 @@ async function startServerProcess(args: (port: number) => string[], options: Pro
 }
 
 /** `nestbase serve --http 127.0.0.1:<free port> --dir <dir> [extra flags]`, healthy on return. */
-export async function startNestbase(dir: string, extraArgs: string[] = [], options: ProcessOptions = {}): Promise<ManagedProcess> {
+export async function startNestbase(
+  dir: string,
+  extraArgs: string[] = [],
+  options: ProcessOptions = {},
+): Promise<ManagedProcess> {
   const bin = join(repoRoot(), 'bin', 'nestbase.js');
-  return startServerProcess((port) => [bin, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...extraArgs], options);
+  return startServerProcess(
+    (port) => [bin, 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir, ...extraArgs],
+    options,
+  );
 }
 
 /** The split records service (dist/apps/records) on a free port over `dir`, healthy on return. */

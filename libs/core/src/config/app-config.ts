@@ -12,6 +12,21 @@ export abstract class AppConfig {
   abstract readonly bodyLimit: number;
   abstract readonly bcryptCost: number;
   abstract readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** S3 file storage from the environment (`S3_*`); used when the settings' `s3.enabled` is off. */
+  abstract readonly s3: S3Config;
+  /** Redis for the event bus across processes (`REDIS_URL`); empty: the in-process bus. */
+  abstract readonly redis: { readonly url: string };
+}
+
+export interface S3Config {
+  /** True when `S3_BUCKET` is set. */
+  readonly enabled: boolean;
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly region: string;
+  readonly accessKey: string;
+  readonly secret: string;
+  readonly forcePathStyle: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -73,11 +88,29 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
     bcryptCost: parseInt(env, 'NB_BCRYPT_COST', 10, 4, 31, problems),
     logLevel: logLevel as AppConfig['logLevel'],
+    s3: {
+      enabled: (env.S3_BUCKET ?? '') !== '',
+      endpoint: env.S3_ENDPOINT ?? '',
+      bucket: env.S3_BUCKET ?? '',
+      region: env.S3_REGION ?? '',
+      accessKey: env.S3_ACCESS_KEY ?? '',
+      secret: env.S3_SECRET ?? '',
+      forcePathStyle: ['1', 'true'].includes((env.S3_FORCE_PATH_STYLE ?? '').toLowerCase()),
+    },
+    redis: { url: redisUrl(env.REDIS_URL ?? '', problems) },
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));
   }
   return deepFreeze(config);
+}
+
+function redisUrl(value: string, problems: string[]): string {
+  if (value !== '' && !/^rediss?:\/\/[^\s]+$/.test(value)) {
+    problems.push(`REDIS_URL must be redis://host:port[/db] or rediss://…, got "${value}"`);
+    return '';
+  }
+  return value;
 }
 
 function deepFreeze<T extends object>(value: T): T {

@@ -11,4 +11,17 @@ export interface EventMap {
   'record.updated': RecordPayload;
   'record.deleted': RecordPayload;
   'collection.changed': { collectionId: string };
+  /** A realtime subscription POST forwarded to the instance that holds the client's connection. */
+  'realtime.subscribe': RealtimeSubscribeRequest;
+  /** The holding instance's answer to `realtime.subscribe` (HTTP status and error message). */
+  'realtime.subscribed': { requestId: string; status: number; message: string };
+}
+
+export interface RealtimeSubscribeRequest {
+  requestId: string;
+  clientId: string;
+  subscriptions: string[];
+  /** The POST's `Authorization` header ('' for none); the holding instance resolves it. */
+  authorization: string;
+  ip: string;
 }

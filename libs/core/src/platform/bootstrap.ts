@@ -1,9 +1,12 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
+import { BodyLimits } from './body-limits';
 import { installBodyParsers } from './request-body';
 import { PayloadTooLargeError } from '../errors/api-error';
 
@@ -61,9 +64,11 @@ export async function createApp(
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  await installBodyParsers(fastify, config.bodyLimit);
+  const limits = app.get(BodyLimits, { strict: false });
+  const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
+  await installBodyParsers(fastify, { bodyLimit: config.bodyLimit, tmpDir: path.join(config.dataDir, '.tmp'), limitFor });
   fastify.addHook('onRequest', async (request, reply) => {
-    if (Number(request.headers['content-length'] ?? 0) > config.bodyLimit) {
+    if (Number(request.headers['content-length'] ?? 0) > limitFor(request)) {
       // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.
       await drain(request.raw, config.bodyLimit * 2, 5000);
       return reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError()));
@@ -72,7 +77,10 @@ export async function createApp(
   fastify.addHook('onSend', async (_request, reply) => {
     reply.header('X-XSS-Protection', '1; mode=block');
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('X-Frame-Options', 'SAMEORIGIN');
+    if (!reply.hasHeader('content-disposition')) {
+      // Dropped on file downloads, as PocketBase does (they carry their own CSP sandbox).
+      reply.header('X-Frame-Options', 'SAMEORIGIN');
+    }
   });
   await app.register((await import('@fastify/cors')).default, {
     origin: true,

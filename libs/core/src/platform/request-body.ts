@@ -1,12 +1,28 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { BadRequestError } from '../errors/api-error';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { SNIFF_BYTES, sniffMime } from '../mime';
 
-/** An uploaded file part, held in memory until the files issue streams it to storage. */
-export interface UploadedFile {
-  field: string;
-  filename: string;
-  mimetype: string;
-  data: Buffer;
+/**
+ * An uploaded file part, streamed to a temporary file while the request was read (never held in
+ * memory). `mimetype` is sniffed from the bytes; `clientType` is what the client claimed. The
+ * temporary file is removed when the response has been sent.
+ */
+export class UploadedFile {
+  constructor(
+    readonly field: string,
+    readonly filename: string,
+    readonly size: number,
+    readonly mimetype: string,
+    readonly clientType: string,
+    readonly path: string,
+  ) {}
 }
 
 /** A request body after content-type specific parsing: plain values plus uploaded files by field. */
@@ -15,8 +31,18 @@ export interface ParsedBody {
   files: Record<string, UploadedFile[]>;
 }
 
+export interface BodyParserOptions {
+  /** The limit of JSON/form bodies, and the base limit of multipart ones. */
+  bodyLimit: number;
+  /** Where uploads are streamed to (on the data volume, so storage can move them). */
+  tmpDir: string;
+  /** The whole-request limit of one multipart request (bodyLimit plus what its file fields allow). */
+  limitFor: (request: FastifyRequest) => number;
+}
+
 const FILES = Symbol('nestbase.files');
-type WithFiles = FastifyRequest & { [FILES]?: Record<string, UploadedFile[]> };
+const TEMP = Symbol('nestbase.tempFiles');
+type WithFiles = FastifyRequest & { [FILES]?: Record<string, UploadedFile[]>; [TEMP]?: string[] };
 
 /** Form strings: "true"/"false" become booleans, numbers that print back identically become numbers. */
 function inferFormValue(value: string): unknown {
@@ -63,9 +89,11 @@ function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown
 
 /**
  * Installs the body parsers PocketBase accepts: JSON (an empty body is `{}`), urlencoded forms and
- * multipart (`@jsonPayload` merged, values inferred). Any other content type is a 400.
+ * multipart (`@jsonPayload` merged, values inferred, files streamed to temporary files). Any other
+ * content type is a 400. A multipart request over its limit is a 413.
  */
-export async function installBodyParsers(fastify: FastifyInstance, bodyLimit: number): Promise<void> {
+export async function installBodyParsers(fastify: FastifyInstance, options: BodyParserOptions): Promise<void> {
+  const { bodyLimit } = options;
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_req, body, done) => {
     const text = (body as string).trim();
@@ -95,28 +123,29 @@ export async function installBodyParsers(fastify: FastifyInstance, bodyLimit: nu
     },
   );
   const multipart = (await import('@fastify/multipart')).default;
-  await fastify.register(multipart, { limits: { fileSize: bodyLimit, fieldSize: bodyLimit, parts: 10000 } });
-  fastify.addHook('preValidation', async (request: WithFiles) => {
+  await fastify.register(multipart, {
+    limits: { fileSize: Number.MAX_SAFE_INTEGER, fieldSize: options.bodyLimit, parts: 10000 },
+  });
+  fastify.addHook('preValidation', async (request: WithFiles, reply: FastifyReply) => {
     if (!request.isMultipart()) {
       return;
     }
-    const data: Record<string, unknown> = {};
-    const files: Record<string, UploadedFile[]> = {};
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const file = {
-          field: part.fieldname,
-          filename: part.filename,
-          mimetype: part.mimetype,
-          data: await part.toBuffer(),
-        };
-        (files[part.fieldname] ??= []).push(file);
-      } else {
-        addValue(data, part.fieldname, inferFormValue(String(part.value)));
+    const temp: string[] = (request[TEMP] = []);
+    try {
+      await readMultipart(request, options, temp);
+    } catch (error) {
+      await removeAll(temp);
+      if (error instanceof PayloadTooLargeError) {
+        reply.header('connection', 'close');
       }
+      throw error;
     }
-    request.body = mergeJsonPayload(data);
-    request[FILES] = files;
+  });
+  fastify.addHook('onResponse', async (request: WithFiles) => {
+    await removeAll(request[TEMP]);
+  });
+  fastify.addHook('onRequestAbort', async (request: WithFiles) => {
+    await removeAll(request[TEMP]);
   });
   fastify.addContentTypeParser('*', (_req, _payload, done) => {
     done(new BadRequestError('Unsupported Content-Type.'), undefined);
@@ -130,4 +159,64 @@ export function readBody(request: FastifyRequest): ParsedBody {
     throw new BadRequestError('The request body must be a JSON object.');
   }
   return { data: (body as Record<string, unknown> | undefined) ?? {}, files: (request as WithFiles)[FILES] ?? {} };
+}
+
+/** Counts the bytes of a request against its limit and keeps the first bytes of a file for sniffing. */
+class Meter extends Transform {
+  head = Buffer.alloc(0);
+  size = 0;
+
+  constructor(private readonly budget: { left: number }) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.size += chunk.length;
+    this.budget.left -= chunk.length;
+    if (this.budget.left < 0) {
+      done(new PayloadTooLargeError());
+      return;
+    }
+    if (this.head.length < SNIFF_BYTES) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, SNIFF_BYTES - this.head.length)]);
+    }
+    done(null, chunk);
+  }
+}
+
+async function saveFile(part: MultipartFile, dir: string, budget: { left: number }, temp: string[]) {
+  const file = path.join(dir, `upload-${randomBytes(12).toString('hex')}`);
+  temp.push(file);
+  const meter = new Meter(budget);
+  await pipeline(part.file, meter, createWriteStream(file, { flags: 'wx' }));
+  return new UploadedFile(part.fieldname, part.filename, meter.size, sniffMime(meter.head), part.mimetype, file);
+}
+
+async function readMultipart(request: WithFiles, options: BodyParserOptions, temp: string[]): Promise<void> {
+  const budget = { left: options.limitFor(request) };
+  const data: Record<string, unknown> = {};
+  const files: Record<string, UploadedFile[]> = {};
+  let dirReady = false;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (!dirReady) {
+        await mkdir(options.tmpDir, { recursive: true });
+        dirReady = true;
+      }
+      (files[part.fieldname] ??= []).push(await saveFile(part, options.tmpDir, budget, temp));
+    } else {
+      const value = String(part.value);
+      budget.left -= Buffer.byteLength(value) + part.fieldname.length;
+      if (budget.left < 0) {
+        throw new PayloadTooLargeError();
+      }
+      addValue(data, part.fieldname, inferFormValue(value));
+    }
+  }
+  request.body = mergeJsonPayload(data);
+  request[FILES] = files;
+}
+
+async function removeAll(files: string[] | undefined): Promise<void> {
+  await Promise.all((files ?? []).map((file) => rm(file, { force: true })));
 }

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { recordBody, recordRequest } from '../records/http-request';
+import { batchBody, recordRequest } from '../records/http-request';
 import { BatchService } from './batch.service';
 
 @Controller('api/batch')
@@ -10,6 +10,6 @@ export class BatchController {
   @Post()
   @HttpCode(200)
   run(@Req() req: FastifyRequest) {
-    return this.batch.run(recordBody(req), recordRequest(req, 'batch'));
+    return this.batch.run(batchBody(req), recordRequest(req, 'batch'));
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { BadRequestError, boolParam, getRequestAuth, headerValues, intParam, queryValues, readBody } from '@lib/core';
+import { boolParam, getRequestAuth, headerValues, intParam, queryValues, readBody } from '@lib/core';
 import type { ListParams } from './records.service';
 import type { RecordRequest } from './record-request';
 
@@ -28,11 +28,31 @@ export function listParams(query: Record<string, string>): ListParams {
   };
 }
 
-/** A record body; file uploads are refused until file storage exists (issue: files). */
+/** A record body with its uploads merged in under their part names (`avatar`, `docs+`, `+docs`). */
 export function recordBody(request: FastifyRequest): Record<string, unknown> {
   const { data, files } = readBody(request);
-  if (Object.keys(files).length > 0) {
-    throw new BadRequestError('File uploads are not supported by this server yet.');
+  for (const [key, uploads] of Object.entries(files)) {
+    data[key] = [...asList(data[key]), ...uploads];
   }
   return data;
+}
+
+/** A batch body: uploads named `requests.N.field` go into the body of request N. */
+export function batchBody(request: FastifyRequest): Record<string, unknown> {
+  const { data, files } = readBody(request);
+  const requests = Array.isArray(data.requests) ? (data.requests as unknown[]) : [];
+  for (const [key, uploads] of Object.entries(files)) {
+    const match = /^requests\.(\d+)\.(.+)$/.exec(key);
+    const item = match ? (requests[Number(match[1])] as { body?: Record<string, unknown> } | undefined) : undefined;
+    if (!match || !item || typeof item !== 'object') {
+      continue;
+    }
+    const body = (item.body ??= {});
+    body[match[2]] = [...asList(body[match[2]]), ...uploads];
+  }
+  return data;
+}
+
+function asList(value: unknown): unknown[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

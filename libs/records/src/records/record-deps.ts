@@ -3,15 +3,20 @@ import type { EventMap } from '@lib/core';
 import { Database, type TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { PasswordHasher } from './record-request';
+import { RecordFileWriter } from './record-files';
 import { RelationWriter } from './relation-writer';
 
-/** Work inside one transaction; events go out only after it commits. */
+/** Work inside one transaction; events and `afterCommit` tasks run only after it commits. */
 export interface UnitOfWork {
   tx: TxExecutor;
   events: { name: keyof EventMap; payload: EventMap[keyof EventMap] }[];
+  /** Side effects that must wait for the commit (queueing file deletions). */
+  afterCommit: (() => Promise<void>)[];
+  /** Compensations for side effects done inside the transaction (stored uploads) if it rolls back. */
+  onRollback: (() => Promise<void>)[];
 }
 
-/** The collaborators of RecordsService that are about writing: transactions, events, passwords, relations. */
+/** The collaborators of RecordsService that are about writing: transactions, events, passwords, relations, files. */
 @Injectable()
 export class RecordDeps {
   constructor(
@@ -19,5 +24,6 @@ export class RecordDeps {
     readonly bus: EventBus,
     readonly hasher: PasswordHasher,
     readonly relations: RelationWriter,
+    readonly files: RecordFileWriter,
   ) {}
 }

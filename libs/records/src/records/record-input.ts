@@ -1,6 +1,8 @@
 import { nowString, type FieldErrors } from '@lib/core';
 import { FIELD_KINDS, InvalidValue, type CollectionModel, type FieldModel } from '@lib/schema';
+import type { UploadedFile } from '@lib/core';
 import { generateFromPattern } from './autogenerate';
+import { checkFileNames, prepareUploads } from './file-input';
 import type { RecordData } from './record-codec';
 
 const AUTH_RESERVED = ['passwordConfirm', 'oldPassword'];
@@ -12,6 +14,8 @@ export interface InputResult {
   /** Resolved body values by field name (`@request.body.*`). */
   body: Record<string, unknown>;
   errors: FieldErrors;
+  /** New uploads by their stored name (only those still in `data` get stored). */
+  uploads: Map<string, UploadedFile>;
 }
 
 function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'prepend', input: unknown): unknown {
@@ -39,13 +43,14 @@ function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'pre
 export function applyInput(
   collection: CollectionModel,
   base: RecordData,
-  body: Record<string, unknown>,
+  rawBody: Record<string, unknown>,
   isNew: boolean,
   allowHidden: boolean,
 ): InputResult {
   const data: RecordData = { ...base };
   const changed = new Set<string>();
   const errors: FieldErrors = {};
+  const { body, uploads } = prepareUploads(collection, rawBody, errors);
   for (const field of collection.fields) {
     const kind = FIELD_KINDS[field.type];
     if (field.type === 'autodate') {
@@ -112,10 +117,12 @@ export function applyInput(
     if (!isNew && !changed.has(field.name)) {
       continue;
     }
-    const problem = FIELD_KINDS[field.type].validate(data[field.name], field, { isNew });
+    const problem =
+      FIELD_KINDS[field.type].validate(data[field.name], field, { isNew }) ??
+      (field.type === 'file' ? checkFileNames(field, base, data, uploads) : null);
     if (problem) {
       errors[field.name] = problem;
     }
   }
-  return { data, changed, body: resolved, errors };
+  return { data, changed, body: resolved, errors, uploads };
 }

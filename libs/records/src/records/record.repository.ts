@@ -42,4 +42,6 @@ export abstract class RecordRepository {
   abstract update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
   abstract delete(c: CollectionModel, id: string, db: SqlExecutor): Promise<void>;
   abstract deleteAll(c: CollectionModel, db: SqlExecutor): Promise<void>;
+  /** Deletes the rows whose columns equal all the given values. */
+  abstract deleteWhere(c: CollectionModel, equals: Record<string, string>, db: SqlExecutor): Promise<void>;
 }

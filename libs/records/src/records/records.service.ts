@@ -83,13 +83,20 @@ export class RecordsService {
     return this.inTransaction((uow) => this.deleteIn(uow, idOrName, id, req));
   }
 
-  /** Runs record operations in one transaction and publishes their events after commit. */
+  /** Runs record operations in one transaction; events and file clean-up follow the commit. */
   async inTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const events: UnitOfWork['events'] = [];
-    const result = await this.deps.database.transaction((tx) => fn({ tx, events }));
-    for (const e of events) {
+    const work: Omit<UnitOfWork, 'tx'> = { events: [], afterCommit: [], onRollback: [] };
+    let result: T;
+    try {
+      result = await this.deps.database.transaction((tx) => fn({ tx, ...work }));
+    } catch (error) {
+      await Promise.allSettled(work.onRollback.map((undo) => undo()));
+      throw error;
+    }
+    for (const e of work.events) {
       this.deps.bus.publish(e.name, e.payload);
     }
+    await Promise.allSettled(work.afterCommit.map((task) => task()));
     return result;
   }
 
@@ -131,6 +138,7 @@ export class RecordsService {
         throw new BadRequestError('Failed to create record.');
       }
     }
+    await this.deps.files.save(uow, c, id, null, input.data, input.uploads);
     const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
     uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
     return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
@@ -175,6 +183,7 @@ export class RecordsService {
     await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
     this.throwIfErrors(errors, 'Failed to update record.');
     await this.write(uow.tx, c, input.data, id, 'Failed to update record.');
+    await this.deps.files.save(uow, c, id, stored, input.data, input.uploads);
     const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
     uow.events.push({ name: 'record.updated', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
     return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];

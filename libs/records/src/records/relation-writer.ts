@@ -4,8 +4,11 @@ import type { SqlExecutor } from '@lib/database';
 import { FIELD_KINDS, isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { fromRow, toColumns, type RecordData } from './record-codec';
+import { RecordFileWriter } from './record-files';
 import { RecordRepository } from './record.repository';
 import type { UnitOfWork } from './record-deps';
+
+const AUTH_STATE_COLLECTIONS = ['_externalAuths', '_mfas', '_otps', '_authOrigins'];
 
 /** Relation integrity: referenced ids must exist; deletes clean up, cascade or refuse (reference §2.1). */
 @Injectable()
@@ -13,6 +16,7 @@ export class RelationWriter {
   constructor(
     private readonly registry: CollectionsRegistry,
     private readonly repository: RecordRepository,
+    private readonly files: RecordFileWriter,
   ) {}
 
   async checkExisting(
@@ -67,8 +71,22 @@ export class RelationWriter {
         }
       }
     }
+    if (c.type === 'auth') {
+      await this.deleteAuthState(uow, c, String(record.id));
+    }
     await this.repository.delete(c, String(record.id), uow.tx);
+    this.files.removeRecord(uow, c, String(record.id));
     uow.events.push({ name: 'record.deleted', payload: { collectionId: c.id, collectionName: c.name, record } });
+  }
+
+  /** The auth flows' rows of a deleted auth record (external auths, MFA, OTP, login origins). */
+  private async deleteAuthState(uow: UnitOfWork, c: CollectionModel, recordId: string): Promise<void> {
+    for (const name of AUTH_STATE_COLLECTIONS) {
+      const state = this.registry.findCollection(name);
+      if (state) {
+        await this.repository.deleteWhere(state, { collectionRef: c.id, recordRef: recordId }, uow.tx);
+      }
+    }
   }
 
   private async detach(

@@ -85,6 +85,15 @@ export class TypeormRecordRepository extends RecordRepository {
     await db.run(`DELETE FROM ${q(c.name)} WHERE "id" = ?`, [id]);
   }
 
+  override async deleteWhere(c: CollectionModel, equals: Record<string, string>, db: SqlExecutor) {
+    const names = Object.keys(equals).filter((n) => c.fields.some((f) => f.name === n));
+    if (names.length === 0) {
+      return;
+    }
+    const where = names.map((n) => `${q(n)} = ?`).join(' AND ');
+    await db.run(`DELETE FROM ${q(c.name)} WHERE ${where}`, names.map((n) => equals[n]));
+  }
+
   override async deleteAll(c: CollectionModel, db: SqlExecutor) {
     await db.run(`DELETE FROM ${q(c.name)}`);
   }

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { fieldError, ForbiddenError, ValidationFailed, type FieldErrors } from '@lib/core';
+import type { RecordRequest } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { AuthService } from '../auth.service';
+import { authFactor } from '../mfa/mfa.service';
+import { OAuth2AccountService } from './oauth2-account.service';
+import { OAuth2ClientService } from './oauth2-client.service';
+import { OAuth2ProvidersService } from './oauth2-providers.service';
+import type { OAuth2ProviderConfig } from './oauth2-user';
+
+interface OAuth2Form {
+  provider: OAuth2ProviderConfig;
+  code: string;
+  codeVerifier: string;
+  redirectURL: string;
+  createData: Record<string, unknown>;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `POST /api/collections/{c}/auth-with-oauth2` (reference §2.2, §2.4). */
+@Injectable()
+export class OAuth2AuthService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly providers: OAuth2ProvidersService,
+    private readonly client: OAuth2ClientService,
+    private readonly accounts: OAuth2AccountService,
+  ) {}
+
+  async authWithOAuth2(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.auth.authCollection(idOrName);
+    if (!this.providers.options(c).enabled) {
+      throw new ForbiddenError('The collection is not configured to allow OAuth2 authentication.');
+    }
+    const form = this.validate(c, body);
+    const tokens = await this.client.exchange(form.provider, form.code, form.codeVerifier, form.redirectURL);
+    const user = await this.client.fetchUser(form.provider, tokens);
+    const request: RecordRequest = { ...req, context: 'oauth2' };
+    const account = await this.accounts.resolve(c, form.provider.name, user, form.createData, request);
+    // MFA (reference §2.3): a first factor answers 401 {mfaId}; a second one (body or query mfaId) completes it.
+    const factor = authFactor('oauth2', body, req);
+    const response = await this.auth.authResponse(c, account.record, expand, request, factor);
+    return {
+      ...response,
+      meta: {
+        id: user.id,
+        name: user.name,
+        username: user.username,
+        email: user.email,
+        avatarURL: user.avatarURL,
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiry: tokens.expiry,
+        rawUser: user.rawUser,
+        isNew: account.isNew,
+      },
+    };
+  }
+
+  private validate(c: CollectionModel, body: Record<string, unknown>): OAuth2Form {
+    const errors: FieldErrors = {};
+    const { provider, code, codeVerifier, createData } = body;
+    const redirectURL = body.redirectURL ?? body.redirectUrl;
+    const text = (key: string, value: unknown, required: boolean): string => {
+      if (value !== undefined && value !== null && typeof value !== 'string') {
+        errors[key] = fieldError('validation_invalid_value', 'Must be a string.');
+      } else if (required && !value) {
+        errors[key] = fieldError('validation_required', 'Cannot be blank.');
+      }
+      return typeof value === 'string' ? value : '';
+    };
+    const name = text('provider', provider, true);
+    const form = {
+      code: text('code', code, true),
+      codeVerifier: text('codeVerifier', codeVerifier, false),
+      redirectURL: text('redirectURL', redirectURL, false),
+      createData: isObj(createData) ? createData : {},
+    };
+    if (createData !== undefined && createData !== null && !isObj(createData)) {
+      errors.createData = fieldError('validation_invalid_value', 'Must be an object.');
+    }
+    const resolved = name ? this.providers.resolve(c, name) : null;
+    if (name && !resolved) {
+      errors.provider = fieldError(
+        'validation_invalid_provider',
+        `Provider with name ${JSON.stringify(name)} is missing or is not enabled.`,
+      );
+    }
+    if (Object.keys(errors).length > 0 || !resolved) {
+      throw new ValidationFailed(errors, 'An error occurred while validating the submitted data.');
+    }
+    return { ...form, provider: resolved };
+  }
+}

@@ -1,0 +1,30 @@
+import { Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { queryValues, readBody, SuperuserGuard } from '@lib/core';
+import { recordRequest, withFields } from '@lib/records';
+import { MfaRequiredFilter } from '../mfa/mfa-required.filter';
+import { OAuth2AuthService } from './oauth2-auth.service';
+import { OAuth2ProvidersService } from './oauth2-providers.service';
+
+@Controller('api/collections')
+export class OAuth2Controller {
+  constructor(
+    private readonly oauth2: OAuth2AuthService,
+    private readonly providers: OAuth2ProvidersService,
+  ) {}
+
+  @Post(':collection/auth-with-oauth2')
+  @HttpCode(200)
+  @UseFilters(MfaRequiredFilter)
+  async authWithOAuth2(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    const expand = queryValues(req).expand ?? '';
+    return withFields(req, await this.oauth2.authWithOAuth2(c, readBody(req).data, expand, recordRequest(req)));
+  }
+
+  /** The built-in providers (superusers): what `oauth2.providers[].name` may be. */
+  @Get('meta/oauth2-providers')
+  @UseGuards(SuperuserGuard)
+  builtInProviders(@Req() req: FastifyRequest) {
+    return withFields(req, this.providers.builtIns());
+  }
+}

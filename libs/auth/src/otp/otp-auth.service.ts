@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, fieldError, ForbiddenError, randomString } from '@lib/core';
+import { fromRow, RecordRepository, RecordsService, type RecordData, type RecordRequest } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { AuthService } from '../auth.service';
+import { authFactor } from '../mfa/mfa.service';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { SYSTEM_REQUEST } from '../system-request';
+import type { OtpRow } from './otp.repository';
+import { otpOptions, OtpStoreService } from './otp-store.service';
+
+const INVALID = 'Invalid or expired OTP';
+/** PocketBase's extra limit on OTP guesses: 5 failures per record in 180 s, then 429. */
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW = 180;
+
+/** `POST /api/collections/{c}/auth-with-otp` (reference §2.2). */
+@Injectable()
+export class OtpAuthService {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly store: OtpStoreService,
+    private readonly records: RecordRepository,
+    private readonly recordsService: RecordsService,
+    private readonly limits: RateLimitService,
+  ) {}
+
+  async authWithOtp(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.auth.authCollection(idOrName);
+    const options = otpOptions(c);
+    if (!options.enabled) {
+      throw new ForbiddenError('The collection is not configured to allow OTP authentication.');
+    }
+    const { otpId, password } = body;
+    const bad = (v: unknown, max: number) => typeof v !== 'string' || v === '' || v.length > max;
+    if (bad(otpId, 255) || bad(password, 71)) {
+      throw new BadRequestError('An error occurred while validating the submitted data.', {
+        ...(bad(otpId, 255) ? { otpId: fieldError('validation_required', 'Must be 1-255 characters.') } : {}),
+        ...(bad(password, 71) ? { password: fieldError('validation_required', 'Must be 1-71 characters.') } : {}),
+      });
+    }
+    const otp = await this.store.find(String(otpId));
+    if (!otp || otp.collectionRef !== c.id) {
+      throw new BadRequestError(INVALID);
+    }
+    if (this.store.isExpired(otp, options)) {
+      await this.store.delete(otp.id);
+      throw new BadRequestError(INVALID);
+    }
+    const row = await this.records.findById(c, otp.recordRef);
+    if (!row) {
+      throw new BadRequestError(INVALID);
+    }
+    const attempts = `otp:${c.id}:${otp.recordRef}`;
+    await this.limits.assertUnder(attempts, MAX_FAILURES, 'Too many attempts, please try again later with a new OTP.');
+    if (!(await this.store.matches(otp, String(password)))) {
+      await this.limits.addHit(attempts, FAILURE_WINDOW);
+      throw new BadRequestError(INVALID);
+    }
+    const record = await this.markVerified(c, fromRow(c, row), otp);
+    await this.store.delete(otp.id);
+    return this.auth.authResponse(c, record, expand, { ...req, context: 'otp' }, authFactor('otp', body, req));
+  }
+
+  /**
+   * The OTP proves the record's current email: an unverified record becomes verified and, unless
+   * MFA is on, gets a random password (so whoever pre-registered the address can't log in).
+   */
+  private async markVerified(c: CollectionModel, record: RecordData, otp: OtpRow): Promise<RecordData> {
+    if (record.verified === true || !otp.sentTo || otp.sentTo !== record.email) {
+      return record;
+    }
+    const patch: Record<string, unknown> = { verified: true };
+    if ((c.mfa as { enabled?: boolean } | undefined)?.enabled !== true) {
+      const random = randomString(30, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
+      Object.assign(patch, { password: random, passwordConfirm: random });
+    }
+    await this.recordsService.update(c.id, String(record.id), patch, '', { ...SYSTEM_REQUEST, context: 'otp' });
+    const row = await this.records.findById(c, String(record.id));
+    return row ? fromRow(c, row) : record;
+  }
+}

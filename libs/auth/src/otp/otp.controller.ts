@@ -1,0 +1,33 @@
+import { Controller, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { queryValues, readBody } from '@lib/core';
+import { withFields } from '@lib/records';
+import { clientRequest } from '../client-request';
+import { MfaRequiredFilter } from '../mfa/mfa-required.filter';
+import { RateLimited } from '../rate-limit/rate-limited.decorator';
+import { OtpAuthService } from './otp-auth.service';
+import { OtpRequestService } from './otp-request.service';
+
+@Controller('api/collections/:collection')
+@UseFilters(MfaRequiredFilter)
+export class OtpController {
+  constructor(
+    private readonly requests: OtpRequestService,
+    private readonly otp: OtpAuthService,
+  ) {}
+
+  @Post('request-otp')
+  @HttpCode(200)
+  @RateLimited('requestOTP')
+  async requestOtp(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    return withFields(req, await this.requests.request(c, readBody(req).data));
+  }
+
+  @Post('auth-with-otp')
+  @HttpCode(200)
+  @RateLimited('authWithOTP', 'auth')
+  async authWithOtp(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    const expand = queryValues(req).expand ?? '';
+    return withFields(req, await this.otp.authWithOtp(c, readBody(req).data, expand, clientRequest(req)));
+  }
+}

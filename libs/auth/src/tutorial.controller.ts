@@ -1,0 +1,30 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { queryValues, readBody } from '@lib/core';
+import { recordRequest, withFields } from '@lib/records';
+import { clientRequest } from './client-request';
+import { TutorialService } from './tutorial.service';
+
+/** `POST /api/users` and `POST /api/users/auth-via-email` (the tutorial's endpoints). */
+@Controller('api/users')
+export class TutorialController {
+  constructor(private readonly tutorial: TutorialService) {}
+
+  @Post()
+  @HttpCode(200)
+  async register(@Req() req: FastifyRequest) {
+    return withFields(
+      req,
+      await this.tutorial.register(readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)),
+    );
+  }
+
+  @Post('auth-via-email')
+  @HttpCode(200)
+  async authViaEmail(@Req() req: FastifyRequest) {
+    return withFields(
+      req,
+      await this.tutorial.authViaEmail(readBody(req).data, queryValues(req).expand ?? '', clientRequest(req)),
+    );
+  }
+}

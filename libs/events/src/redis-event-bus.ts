@@ -1,0 +1,81 @@
+import { Logger, OnModuleDestroy } from '@nestjs/common';
+import type { EventMap } from '@lib/core';
+import type Redis from 'ioredis';
+import { EventBus, EventHandler } from './event-bus';
+
+const PREFIX = 'nestbase:';
+
+/**
+ * Redis pub/sub: every process subscribed to an event name receives every publication, its own included
+ * (so a publisher's local handlers run once, from Redis). Payloads travel as JSON. ioredis is loaded only
+ * when this bus is created (`REDIS_URL` set).
+ */
+export class RedisEventBus extends EventBus implements OnModuleDestroy {
+  private readonly handlers = new Map<string, Set<EventHandler<never>>>();
+  private readonly logger = new Logger('RedisEventBus');
+
+  private constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+  ) {
+    super();
+    sub.on('message', (channel: string, message: string) => this.dispatch(channel, message));
+    for (const conn of [pub, sub]) {
+      conn.on('error', (error: Error) => this.logger.error(`redis: ${error.message}`));
+    }
+  }
+
+  /** Connects the publishing and the subscribing connection; resolves once both are ready. */
+  static async connect(url: string): Promise<RedisEventBus> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
+    const options = { maxRetriesPerRequest: null, enableReadyCheck: true };
+    const pub = new RedisClient(url, options);
+    const sub = new RedisClient(url, options);
+    await Promise.all([pub, sub].map((c) => new Promise<void>((resolve) => c.once('ready', () => resolve()))));
+    return new RedisEventBus(pub, sub);
+  }
+
+  override publish<K extends keyof EventMap>(name: K, payload: EventMap[K]): void {
+    this.pub.publish(PREFIX + String(name), JSON.stringify(payload)).catch((error: unknown) => {
+      this.logger.error(`publish ${String(name)} failed: ${String(error)}`);
+    });
+  }
+
+  override subscribe<K extends keyof EventMap>(name: K, handler: EventHandler<K>): () => void {
+    const channel = PREFIX + String(name);
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      this.sub.subscribe(channel).catch((error: unknown) => {
+        this.logger.error(`subscribe ${channel} failed: ${String(error)}`);
+      });
+    }
+    set.add(handler as EventHandler<never>);
+    return () => set.delete(handler as EventHandler<never>);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
+  }
+
+  private dispatch(channel: string, message: string): void {
+    const handlers = this.handlers.get(channel);
+    if (!handlers || handlers.size === 0) {
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message);
+    } catch {
+      this.logger.warn(`dropped a malformed message on ${channel}`);
+      return;
+    }
+    for (const handler of handlers) {
+      Promise.resolve((handler as (p: unknown) => void | Promise<void>)(payload)).catch((error: unknown) => {
+        this.logger.error(`handler of ${channel} failed: ${String(error)}`);
+      });
+    }
+  }
+}

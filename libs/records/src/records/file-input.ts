@@ -1,0 +1,110 @@
+import { baseMime, fieldError, randomString, UploadedFile, type FieldErrors } from '@lib/core';
+import type { CollectionModel, FieldModel } from '@lib/schema';
+import { fileNames } from './record-files';
+import type { RecordData } from './record-codec';
+
+/** PocketBase's default file field maxSize (5 MiB). */
+export const DEFAULT_FILE_MAX_SIZE = 5 * 1024 * 1024;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `My Photo (1).PNG` → `my_photo_1_<10 random [a-z0-9]>.PNG` (reference §2.1 stored upload names). */
+export function storedFileName(original: string): string {
+  const base = original.split(/[/\\]/).pop() ?? '';
+  const dot = base.lastIndexOf('.');
+  const rawExt = dot > 0 ? base.slice(dot) : '';
+  let ext = rawExt.replace(/[^\w.-]+/g, '').replace(/^\.+/, '.');
+  ext = ext === '.' ? '' : ext.length > 20 ? `.${ext.slice(-20)}` : ext;
+  let name = snakeCase(dot > 0 ? base.slice(0, dot) : base);
+  if (name.length < 3) {
+    name += randomString(10, ALPHABET);
+  } else if (name.length > 100) {
+    name = name.slice(0, 100);
+  }
+  return `${name}_${randomString(10, ALPHABET)}${ext}`;
+}
+
+function snakeCase(text: string): string {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, '_');
+}
+
+function checkUpload(field: FieldModel, file: UploadedFile): FieldErrors[string] | null {
+  const max = Number(field.maxSize ?? 0) || DEFAULT_FILE_MAX_SIZE;
+  if (file.size > max) {
+    return fieldError(
+      'validation_file_size_limit',
+      `Failed to upload "${file.filename}" - the maximum allowed file size is ${max} bytes.`,
+      { file: file.filename, maxSize: max },
+    );
+  }
+  const allowed = (field.mimeTypes ?? []).map((t) => t.toLowerCase());
+  if (allowed.length > 0 && !allowed.includes(baseMime(file.mimetype))) {
+    return fieldError(
+      'validation_invalid_mime_type',
+      `"${file.filename}" mime type must be one of: ${allowed.join(', ')}.`,
+      { file: file.filename, mimeTypes: allowed.join(', ') },
+    );
+  }
+  return null;
+}
+
+/**
+ * Replaces the uploads of file fields (under `name`, `+name` or `name+`) with their new stored
+ * names, so the body modifiers work on names only. Size and type are checked per upload.
+ */
+export function prepareUploads(
+  collection: CollectionModel,
+  body: Record<string, unknown>,
+  errors: FieldErrors,
+): { body: Record<string, unknown>; uploads: Map<string, UploadedFile> } {
+  const uploads = new Map<string, UploadedFile>();
+  const out: Record<string, unknown> = { ...body };
+  for (const field of collection.fields) {
+    for (const key of [field.name, `+${field.name}`, `${field.name}+`]) {
+      const values = Array.isArray(body[key]) ? (body[key] as unknown[]) : [body[key]];
+      if (!values.some((v) => v instanceof UploadedFile)) {
+        continue;
+      }
+      if (field.type !== 'file') {
+        const rest = values.filter((v) => !(v instanceof UploadedFile));
+        if (rest.length === 0) {
+          delete out[key];
+        } else {
+          out[key] = rest.length === 1 ? rest[0] : rest;
+        }
+        continue;
+      }
+      out[key] = values.map((value) => {
+        if (!(value instanceof UploadedFile)) {
+          return value;
+        }
+        const problem = checkUpload(field, value);
+        if (problem) {
+          errors[field.name] ??= problem;
+        }
+        const name = storedFileName(value.filename);
+        uploads.set(name, value);
+        return name;
+      });
+    }
+  }
+  return { body: out, uploads };
+}
+
+/** A file field may hold only names it already had or new uploads: no injected strings. */
+export function checkFileNames(
+  field: FieldModel,
+  before: RecordData,
+  after: RecordData,
+  uploads: ReadonlyMap<string, UploadedFile>,
+): FieldErrors[string] | null {
+  const known = new Set(fileNames(before[field.name]));
+  const unknown = fileNames(after[field.name]).filter((name) => !known.has(name) && !uploads.has(name));
+  return unknown.length === 0
+    ? null
+    : fieldError('validation_invalid_file', `Invalid file value: ${unknown.join(', ')}.`, { files: unknown });
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { BadRequestError, type UploadedFile } from '@lib/core';
+import type { CollectionModel } from '@lib/schema';
+import type { RecordData } from './record-codec';
+import type { UnitOfWork } from './record-deps';
+
+/**
+ * Where record files live: a port of the records lib, provided by the storage lib. `save` runs
+ * inside the record's transaction (undone by `discard` on rollback); `remove*` only queue the
+ * deletion and are called after commit.
+ */
+export abstract class RecordFileStore {
+  abstract save(collectionId: string, recordId: string, name: string, upload: UploadedFile): Promise<void>;
+  abstract discard(collectionId: string, recordId: string, names: string[]): Promise<void>;
+  abstract remove(collectionId: string, recordId: string, names: string[]): Promise<void>;
+  abstract removeRecord(collectionId: string, recordId: string): Promise<void>;
+}
+
+/** The file names of a file field value (a string or a list). */
+export function fileNames(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.map(String).filter((v) => v !== '');
+  }
+  return typeof value === 'string' && value !== '' ? [value] : [];
+}
+
+/** Stores a record's new uploads with its write and removes replaced or orphaned files after commit. */
+@Injectable()
+export class RecordFileWriter {
+  constructor(@Optional() @Inject(RecordFileStore) private readonly store: RecordFileStore | null = null) {}
+
+  async save(
+    uow: UnitOfWork,
+    c: CollectionModel,
+    recordId: string,
+    before: RecordData | null,
+    after: RecordData,
+    uploads: ReadonlyMap<string, UploadedFile>,
+  ): Promise<void> {
+    const added: [string, UploadedFile][] = [];
+    const removed: string[] = [];
+    for (const field of c.fields) {
+      if (field.type !== 'file') {
+        continue;
+      }
+      const now = fileNames(after[field.name]);
+      for (const name of now) {
+        const upload = uploads.get(name);
+        if (upload) {
+          added.push([name, upload]);
+        }
+      }
+      removed.push(...fileNames(before?.[field.name]).filter((name) => !now.includes(name)));
+    }
+    const store = this.store;
+    if (!store) {
+      if (added.length > 0) {
+        throw new BadRequestError('File uploads are not supported by this service.');
+      }
+      return;
+    }
+    for (const [name, upload] of added) {
+      uow.onRollback.push(() => store.discard(c.id, recordId, [name]));
+      await store.save(c.id, recordId, name, upload);
+    }
+    if (removed.length > 0) {
+      uow.afterCommit.push(() => store.remove(c.id, recordId, removed));
+    }
+  }
+
+  /** Queues the removal of a deleted record's file directory once the delete has committed. */
+  removeRecord(uow: UnitOfWork, c: CollectionModel, recordId: string): void {
+    const store = this.store;
+    if (store && c.fields.some((f) => f.type === 'file')) {
+      uow.afterCommit.push(() => store.removeRecord(c.id, recordId));
+    }
+  }
+}

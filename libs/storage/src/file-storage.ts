@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+
+/** An inclusive byte range of a stored file. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** What is known about a stored file without reading it. */
+export interface StoredFile {
+  size: number;
+  modified: Date;
+  /** A strong validator for conditional requests (quoted). */
+  etag: string;
+  /** Sniffed from the bytes when the file was stored (or read). */
+  contentType: string;
+}
+
+export interface FileRead extends StoredFile {
+  stream: Readable;
+}
+
+export interface PutOptions {
+  contentType?: string;
+  size?: number;
+}
+
+/**
+ * Where files live: keys are `/`-separated paths (`<collectionId>/<recordId>/<filename>`) built with
+ * `storageKey`, never raw client input. Implementations: local directory, S3 (minio client).
+ */
+export abstract class FileStorage {
+  /** Stores a stream or buffer under `key` atomically (readers never see a partial file). */
+  abstract put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<void>;
+  /** The file (or the `range` of it) as a stream, or null when it doesn't exist. */
+  abstract get(key: string, range?: ByteRange): Promise<FileRead | null>;
+  abstract stat(key: string): Promise<StoredFile | null>;
+  /** Removes one file; a missing file is not an error. */
+  abstract delete(key: string): Promise<void>;
+  /** Removes every file whose key starts with `prefix` (which ends with `/`). */
+  abstract deletePrefix(prefix: string): Promise<void>;
+  /** Throws when the backend can't be used (missing bucket, bad credentials). */
+  abstract check(): Promise<void>;
+
+  async exists(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== null;
+  }
+
+  /** Stores a local file (an upload's temporary file); the local backend moves it instead of copying. */
+  async putFile(key: string, file: string, options: PutOptions = {}): Promise<void> {
+    const { size } = await stat(file);
+    await this.put(key, createReadStream(file), { ...options, size });
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { SNIFF_BYTES, sniffMime } from '@lib/core';
+import { FileStorage, type ByteRange, type FileRead, type PutOptions, type StoredFile } from '../file-storage';
+
+/** Files under `<dataDir>/storage/<key>`; writes go to a temporary name and are renamed into place. */
+export class LocalFileStorage extends FileStorage {
+  constructor(private readonly root: string) {
+    super();
+  }
+
+  override async put(key: string, body: Readable | Buffer, _options?: PutOptions): Promise<void> {
+    const target = this.path(key);
+    const temp = await this.tempBeside(target);
+    try {
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(temp, { flags: 'wx' }));
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
+    }
+  }
+
+  override async putFile(key: string, file: string): Promise<void> {
+    const target = this.path(key);
+    const temp = await this.tempBeside(target);
+    try {
+      await rename(file, temp);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') {
+        throw error;
+      }
+      await copyFile(file, temp);
+    }
+    await rename(temp, target);
+  }
+
+  override async stat(key: string): Promise<StoredFile | null> {
+    const file = this.path(key);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR', 'EISDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+        return null;
+      }
+      throw error;
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) {
+        return null;
+      }
+      const head = Buffer.alloc(Math.min(SNIFF_BYTES, info.size));
+      await handle.read(head, 0, head.length, 0);
+      return {
+        size: info.size,
+        modified: info.mtime,
+        etag: `"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`,
+        contentType: sniffMime(head),
+      };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  override async get(key: string, range?: ByteRange): Promise<FileRead | null> {
+    const info = await this.stat(key);
+    if (!info) {
+      return null;
+    }
+    const stream = createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
+    return { ...info, stream };
+  }
+
+  override async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  override async deletePrefix(prefix: string): Promise<void> {
+    const dir = this.path(prefix.replace(/\/+$/, ''));
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  override async check(): Promise<void> {
+    await mkdir(this.root, { recursive: true });
+    await stat(this.root);
+  }
+
+  /** The absolute path of a key, refusing anything that would leave the storage root. */
+  private path(key: string): string {
+    const full = path.resolve(this.root, key);
+    if (!full.startsWith(this.root + path.sep)) {
+      throw new Error(`storage key outside the root: ${key}`);
+    }
+    return full;
+  }
+
+  private async tempBeside(target: string): Promise<string> {
+    await mkdir(path.dirname(target), { recursive: true });
+    return `${target}.tmp-${randomBytes(6).toString('hex')}`;
+  }
+}

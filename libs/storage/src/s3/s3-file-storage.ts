@@ -1,0 +1,107 @@
+import type { Readable } from 'node:stream';
+import type { Client } from 'minio';
+import { FileStorage, type ByteRange, type FileRead, type PutOptions, type StoredFile } from '../file-storage';
+
+/** The S3 settings PocketBase keeps (`settings.s3`, or `S3_*` in the environment). */
+export interface S3Options {
+  endpoint: string;
+  bucket: string;
+  region: string;
+  accessKey: string;
+  secret: string;
+  forcePathStyle: boolean;
+}
+
+/** Multipart part size: bounds the memory one streamed upload holds (minio buffers a part). */
+const PART_SIZE = 8 * 1024 * 1024;
+
+function notFound(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchBucket';
+}
+
+/** Files in an S3-compatible bucket (MinIO in production) through the `minio` client, loaded lazily. */
+export class S3FileStorage extends FileStorage {
+  private client: Promise<Client> | null = null;
+
+  constructor(private readonly options: S3Options) {
+    super();
+  }
+
+  override async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
+    const meta = options.contentType ? { 'Content-Type': options.contentType } : {};
+    await (await this.connect()).putObject(this.options.bucket, key, body, options.size, meta);
+  }
+
+  override async stat(key: string): Promise<StoredFile | null> {
+    try {
+      const info = await (await this.connect()).statObject(this.options.bucket, key);
+      const meta = info.metaData as Record<string, string | undefined>;
+      return {
+        size: info.size,
+        modified: info.lastModified,
+        etag: `"${info.etag}"`,
+        contentType: meta['content-type'] ?? 'application/octet-stream',
+      };
+    } catch (error) {
+      if (notFound(error)) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  override async get(key: string, range?: ByteRange): Promise<FileRead | null> {
+    const info = await this.stat(key);
+    if (!info) {
+      return null;
+    }
+    const client = await this.connect();
+    const stream =
+      range && info.size > 0
+        ? await client.getPartialObject(this.options.bucket, key, range.start, range.end - range.start + 1)
+        : await client.getObject(this.options.bucket, key);
+    return { ...info, stream };
+  }
+
+  override async delete(key: string): Promise<void> {
+    await (await this.connect()).removeObject(this.options.bucket, key);
+  }
+
+  override async deletePrefix(prefix: string): Promise<void> {
+    const client = await this.connect();
+    const names: string[] = [];
+    for await (const item of client.listObjectsV2(this.options.bucket, prefix, true)) {
+      if ((item as { name?: string }).name) {
+        names.push((item as { name: string }).name);
+      }
+    }
+    for (let i = 0; i < names.length; i += 1000) {
+      await client.removeObjects(this.options.bucket, names.slice(i, i + 1000));
+    }
+  }
+
+  override async check(): Promise<void> {
+    if (!(await (await this.connect()).bucketExists(this.options.bucket))) {
+      throw new Error(`bucket "${this.options.bucket}" doesn't exist`);
+    }
+  }
+
+  private connect(): Promise<Client> {
+    this.client ??= (async () => {
+      const { Client: MinioClient } = await import('minio');
+      const url = new URL(/^https?:\/\//i.test(this.options.endpoint) ? this.options.endpoint : `https://${this.options.endpoint}`);
+      return new MinioClient({
+        endPoint: url.hostname,
+        port: url.port ? Number(url.port) : undefined,
+        useSSL: url.protocol === 'https:',
+        accessKey: this.options.accessKey,
+        secretKey: this.options.secret,
+        region: this.options.region || undefined,
+        pathStyle: this.options.forcePathStyle,
+        partSize: PART_SIZE,
+      });
+    })();
+    return this.client;
+  }
+}

@@ -1,0 +1,37 @@
+import { Global, Module } from '@nestjs/common';
+import { RecordFileStore, RecordsCoreModule } from '@lib/records';
+import { ConfiguredFileStorage } from './configured-file-storage';
+import { FileAccessService } from './file-access.service';
+import { FileStorage } from './file-storage';
+import { FilesService } from './files.service';
+import { FileTokenController } from './http/file-token.controller';
+import { FilesController } from './http/files.controller';
+import { StorageTestController } from './http/storage-test.controller';
+import { StorageCheckService } from './storage-check.service';
+import { StorageRecordFiles } from './storage-record-files';
+import { ThumbsService } from './thumbs/thumbs.service';
+
+/**
+ * File storage (local or S3, from settings/environment) and the records lib's file port. Mounted by
+ * every app that writes records, so uploads and clean-up jobs work wherever a record is saved.
+ */
+@Global()
+@Module({
+  imports: [RecordsCoreModule],
+  providers: [
+    ConfiguredFileStorage,
+    { provide: FileStorage, useExisting: ConfiguredFileStorage },
+    StorageRecordFiles,
+    { provide: RecordFileStore, useExisting: StorageRecordFiles },
+  ],
+  exports: [FileStorage, RecordFileStore],
+})
+export class StorageCoreModule {}
+
+/** The files API: serving, thumbnails, file tokens, and the S3 connection test. */
+@Module({
+  imports: [RecordsCoreModule, StorageCoreModule],
+  providers: [FilesService, FileAccessService, ThumbsService, StorageCheckService],
+  controllers: [FilesController, FileTokenController, StorageTestController],
+})
+export class FilesApiModule {}
