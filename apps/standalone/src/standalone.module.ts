@@ -4,6 +4,7 @@ import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { RealtimeModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
 import { FilesApiModule, StorageCoreModule } from '@lib/storage';
 
@@ -33,6 +34,9 @@ export class StandaloneModule {
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule] };
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule],
+    };
   }
 }

@@ -5,4 +5,6 @@ import type { CollectionModel } from '@lib/schema';
 export abstract class AuthRecordRepository {
   /** The record whose email is exactly `email`, or null. */
   abstract findByEmail(c: CollectionModel, email: string): Promise<RecordData | null>;
+  /** The one record whose `field` equals `value` exactly; null when none or several match. */
+  abstract findByIdentity(c: CollectionModel, field: string, value: string): Promise<RecordData | null>;
 }

@@ -1,14 +1,12 @@
-import { Controller, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
 import { recordRequest, withFields } from '@lib/records';
 import { AuthService } from './auth.service';
 import { clientRequest } from './client-request';
-import { MfaRequiredFilter } from './mfa/mfa-required.filter';
 import { RateLimited } from './rate-limit/rate-limited.decorator';
 
 @Controller('api/collections/:collection')
-@UseFilters(MfaRequiredFilter)
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, type RequestAuth } from '@lib/core';
-import { Database } from '@lib/database';
 import {
   CollectionsRegistry,
-  fromRow,
   RecordPresenter,
   RecordRepository,
   type RecordData,
@@ -11,6 +9,7 @@ import {
 } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthHelpers } from './auth-helpers';
+import { AuthRecordRepository } from './auth-record.repository';
 import { authFactor, contextFactor, type AuthFactor } from './mfa/mfa.service';
 import { TokenService } from './token.service';
 
@@ -18,7 +17,7 @@ import { TokenService } from './token.service';
 @Injectable()
 export class AuthService {
   constructor(
-    private readonly database: Database,
+    private readonly identities: AuthRecordRepository,
     private readonly registry: CollectionsRegistry,
     private readonly records: RecordRepository,
     private readonly presenter: RecordPresenter,
@@ -77,6 +76,11 @@ export class AuthService {
     if (req.auth.collectionId !== c.id) {
       throw new ForbiddenError('The request requires valid record authorization token to be set.');
     }
+    if (req.auth.refreshable === false && req.auth.token) {
+      // Impersonation tokens are not refreshable: the same token comes back (reference §2.2).
+      const [record] = await this.presenter.present(c, [req.auth.record], req, expand);
+      return { token: req.auth.token, record: { ...record, email: req.auth.record.email } };
+    }
     return this.authResponse(c, req.auth.record, expand, req);
   }
 
@@ -116,16 +120,9 @@ export class AuthService {
       if (name === 'email' && !identity.includes('@')) {
         continue;
       }
-      const field = c.fields.find((f) => f.name === name);
-      if (!field) {
-        continue;
-      }
-      const rows = await this.database.query(
-        `SELECT * FROM "${c.name}" WHERE "${field.name}" = ? COLLATE NOCASE LIMIT 2`,
-        [identity],
-      );
-      if (rows.length === 1) {
-        return fromRow(c, rows[0]);
+      const record = await this.identities.findByIdentity(c, name, identity);
+      if (record) {
+        return record;
       }
     }
     return null;

@@ -10,7 +10,10 @@ const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('bas
 void describe('HS256 tokens', () => {
   void it('round-trips claims and states HS256/JWT in the header', () => {
     const token = signHs256({ id: 'a', type: 'auth', exp: future() }, KEY);
-    assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()), { alg: 'HS256', typ: 'JWT' });
+    assert.deepEqual(JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()), {
+      alg: 'HS256',
+      typ: 'JWT',
+    });
     assert.equal(verifyHs256(token, KEY)?.id, 'a');
     assert.equal(decodeClaims(token)?.type, 'auth');
   });

@@ -14,5 +14,4 @@ export { OAuth2RedirectSink } from './oauth2/oauth2-redirect-sink';
 export type { OAuth2RedirectMessage } from './oauth2/oauth2-redirect-sink';
 export { RateLimitStore } from './rate-limit/rate-limit.store';
 export { RateLimited } from './rate-limit/rate-limited.decorator';
-export { MfaRequiredFilter } from './mfa/mfa-required.filter';
 export type { AuthFactor, AuthMethod } from './mfa/mfa.service';

@@ -44,10 +44,13 @@ export class RequestAuthGuard implements CanActivate {
       return null;
     }
     const record = fromRow(collection, row);
-    if (!this.tokens.verify(token, collection, record, 'auth')) {
+    const verified = this.tokens.verify(token, collection, record, 'auth');
+    if (!verified) {
       return null;
     }
     return {
+      token,
+      refreshable: verified.refreshable !== false,
       collectionId: collection.id,
       collectionName: collection.name,
       record,

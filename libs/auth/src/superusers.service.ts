@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NotFoundError } from '@lib/core';
-import { RecordsService, type RecordRequest } from '@lib/records';
+import { RecordsService } from '@lib/records';
+import { SYSTEM_REQUEST } from './system-request';
 import { Database } from '@lib/database';
-
-const SYSTEM: RecordRequest = {
-  auth: { collectionId: '', collectionName: '_superusers', record: {}, isSuperuser: true },
-  query: {},
-  headers: {},
-  method: 'POST',
-  context: 'default',
-};
 
 /** Creates, updates and deletes superusers outside HTTP (CLI, `PB_ADMIN_*` at start). */
 @Injectable()
@@ -23,10 +16,10 @@ export class SuperusersService {
     const id = await this.findId(email);
     const body = { email, password, passwordConfirm: password, verified: true };
     if (id) {
-      await this.records.update('_superusers', id, body, '', SYSTEM);
+      await this.records.update('_superusers', id, body, '', SYSTEM_REQUEST);
       return 'updated';
     }
-    await this.records.create('_superusers', body, '', SYSTEM);
+    await this.records.create('_superusers', body, '', SYSTEM_REQUEST);
     return 'created';
   }
 
@@ -35,7 +28,7 @@ export class SuperusersService {
     if (!id) {
       throw new NotFoundError(`No superuser with email ${email}.`);
     }
-    await this.records.delete('_superusers', id, SYSTEM);
+    await this.records.delete('_superusers', id, SYSTEM_REQUEST);
   }
 
   private async findId(email: string): Promise<string | null> {

@@ -1,6 +1,7 @@
 export {
   ApiError,
   BadRequestError,
+  RawBodyError,
   ValidationFailed,
   UnauthorizedError,
   ForbiddenError,

@@ -50,7 +50,11 @@ function isText(b: Buffer): boolean {
 }
 
 function sniffText(head: Buffer): string | null {
-  const text = head.toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const text = head
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (text.startsWith('<?xml')) {
     return text.includes('<svg') ? 'image/svg+xml' : 'text/xml; charset=utf-8';
   }

@@ -25,3 +25,5 @@ export type { FieldsTree, FieldsNode, ExcerptModifier } from './fields';
 export { parseExpand, MAX_EXPAND_DEPTH } from './expand';
 export type { ExpandTree } from './expand';
 export { excerpt } from './excerpt';
+export { compileEvaluator, sqliteLike } from './evaluator';
+export type { InMemoryRule } from './evaluator';

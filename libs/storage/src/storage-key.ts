@@ -1,5 +1,6 @@
 import { NotFoundError } from '@lib/core';
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const UNSAFE = /[/\\\x00-\x1f\x7f]/;
 
 /** True for a single path segment that can't escape its directory. */

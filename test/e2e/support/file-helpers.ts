@@ -33,7 +33,10 @@ export function form(parts: Part[]): FormData {
 export const THUMBS = ['60x40', '60x40t', '60x40b', '50x50f', '0x50', '30x0'];
 
 /** `docs`: one (single, 100 kB, thumbs), many (maxSelect 3), png_only, secret (protected). */
-export async function docsCollection(t: ScenarioContext, rules: Record<string, string | null> = OPEN_RULES): Promise<void> {
+export async function docsCollection(
+  t: ScenarioContext,
+  rules: Record<string, string | null> = OPEN_RULES,
+): Promise<void> {
   await t.createCollection({
     name: 'docs',
     ...rules,
@@ -52,7 +55,10 @@ export async function docWithImage(t: ScenarioContext, mode: FileMode): Promise<
   await mode.setup(t);
   await docsCollection(t);
   const png = await makeImage(300, 200);
-  const res = await t.request('POST', t.records('docs'), { body: form([['one', png, 'photo.png', 'image/png']]), token: t.su.token });
+  const res = await t.request('POST', t.records('docs'), {
+    body: form([['one', png, 'photo.png', 'image/png']]),
+    token: t.su.token,
+  });
   assert.equal(res.status, 200, res.text);
   const record = res.json<RecordJson>();
   t.vars.rec = String(record.id);
@@ -72,7 +78,11 @@ export interface RawResponse {
 }
 
 /** GET a URL and keep the body as bytes. */
-export async function fetchRaw(t: ScenarioContext, url: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export async function fetchRaw(
+  t: ScenarioContext,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   const res = await fetch(t.http.baseUrl + url, { headers });
   const bytes = Buffer.from(await res.arrayBuffer());
   assert.ok(res.status < 500, `${url}: ${res.status} ${bytes.toString().slice(0, 300)}`);
@@ -80,7 +90,11 @@ export async function fetchRaw(t: ScenarioContext, url: string, headers: Record<
 }
 
 /** Waits until `check` passes (file removal runs as a job after commit). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) {

@@ -17,7 +17,10 @@ async function docs(t: ScenarioContext, mode: FileMode): Promise<void> {
 async function withTwo(t: ScenarioContext, mode: FileMode): Promise<void> {
   await docs(t, mode);
   const res = await t.request('POST', t.records('docs'), {
-    body: form([['many', 'first', 'alpha.txt'], ['many', 'second', 'beta.txt']]),
+    body: form([
+      ['many', 'first', 'alpha.txt'],
+      ['many', 'second', 'beta.txt'],
+    ]),
   });
   assert.equal(res.status, 200, res.text);
   const rec = res.json<RecordJson & { many: string[] }>();
@@ -39,7 +42,13 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       method: 'POST',
       url: (t) => t.records('docs'),
       before: (t) => docs(t, mode),
-      body: () => form([['title', 'x'], ['one', 'hello', 'My Holiday Photo.TXT'], ['many', '1', 'a.txt'], ['many', '2', 'report-2024.final.pdf']]),
+      body: () =>
+        form([
+          ['title', 'x'],
+          ['one', 'hello', 'My Holiday Photo.TXT'],
+          ['many', '1', 'a.txt'],
+          ['many', '2', 'report-2024.final.pdf'],
+        ]),
       expectStatus: 200,
       expectBody: {
         title: 'x',
@@ -104,7 +113,11 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       method: 'PATCH',
       url: (t) => t.records('docs', t.vars.rec),
       before: (t) => withTwo(t, mode),
-      body: (t) => form([['many', t.vars.b], ['many', 'new', 'new.txt']]),
+      body: (t) =>
+        form([
+          ['many', t.vars.b],
+          ['many', 'new', 'new.txt'],
+        ]),
       expectStatus: 200,
       expectBody: (t) => ({ many: [t.vars.b, NAME('new', '.txt')] }),
       after: (t) => storedGone(mode, t, t.vars.a),
@@ -151,7 +164,7 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       after: (t) => storedGone(mode, t, t.vars.one),
     },
     {
-      name: 'names that are not the record\'s files are rejected (no injected strings)',
+      name: "names that are not the record's files are rejected (no injected strings)",
       method: 'PATCH',
       url: (t) => t.records('docs', t.vars.rec),
       before: (t) => withTwo(t, mode),
@@ -164,7 +177,13 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       method: 'POST',
       url: (t) => t.records('docs'),
       before: (t) => docs(t, mode),
-      body: () => form([['many', '1', '1.txt'], ['many', '2', '2.txt'], ['many', '3', '3.txt'], ['many', '4', '4.txt']]),
+      body: () =>
+        form([
+          ['many', '1', '1.txt'],
+          ['many', '2', '2.txt'],
+          ['many', '3', '3.txt'],
+          ['many', '4', '4.txt'],
+        ]),
       expectStatus: 400,
       expectBody: { data: { many: { code: 'validation_too_many_values' } } },
     },
@@ -256,7 +275,14 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       method: 'POST',
       url: (t) => t.records('docs'),
       before: (t) => docs(t, mode),
-      body: () => form([['one', 'ok', 'ok.txt'], ['many', '1', '1.txt'], ['many', '2', '2.txt'], ['many', '3', '3.txt'], ['many', '4', '4.txt']]),
+      body: () =>
+        form([
+          ['one', 'ok', 'ok.txt'],
+          ['many', '1', '1.txt'],
+          ['many', '2', '2.txt'],
+          ['many', '3', '3.txt'],
+          ['many', '4', '4.txt'],
+        ]),
       expectStatus: 400,
       after: async (t) => {
         assert.equal(await t.countRecords('docs'), 0);
@@ -268,7 +294,11 @@ export function uploadScenarios(mode: FileMode): Scenario[] {
       method: 'POST',
       url: (t) => t.records('docs'),
       before: (t) => docs(t, mode),
-      body: () => form([['title', 'kept'], ['title', 'x', 'x.txt']]),
+      body: () =>
+        form([
+          ['title', 'kept'],
+          ['title', 'x', 'x.txt'],
+        ]),
       expectStatus: 200,
       expectBody: { title: 'kept', one: '', many: arrayOfLength(0) },
     },

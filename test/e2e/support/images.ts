@@ -1,7 +1,11 @@
 // Test images made with sharp, and their dimensions read back from the file header bytes.
 import sharp from 'sharp';
 
-export async function makeImage(width: number, height: number, format: 'png' | 'jpeg' | 'gif' | 'webp' = 'png'): Promise<Buffer> {
+export async function makeImage(
+  width: number,
+  height: number,
+  format: 'png' | 'jpeg' | 'gif' | 'webp' = 'png',
+): Promise<Buffer> {
   const image = sharp({ create: { width, height, channels: 3, background: { r: 200, g: 40, b: 90 } } });
   return image.toFormat(format).toBuffer();
 }

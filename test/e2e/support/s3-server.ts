@@ -24,7 +24,13 @@ export async function startS3(): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'nestbase-s3-'));
   const port = await freePort();
   const bucket = 'nestbase-files';
-  const server = new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {

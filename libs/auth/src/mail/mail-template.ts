@@ -21,15 +21,22 @@ function escapeHtml(text: string): string {
  * Fills `{APP_NAME}`, `{APP_URL}`, `{TOKEN}`, `{OTP}`, `{OTP_ID}`, `{ALERT_INFO}` and `{RECORD:field}`.
  * Record values are HTML-escaped in the body; unknown placeholders stay as written.
  */
-export function renderTemplate(template: MailTemplate, values: TemplateValues, record: Record<string, unknown>): MailTemplate {
+export function renderTemplate(
+  template: MailTemplate,
+  values: TemplateValues,
+  record: Record<string, unknown>,
+): MailTemplate {
   const fill = (text: string, html: boolean) =>
-    text.replace(/\{(APP_NAME|APP_URL|TOKEN|OTP|OTP_ID|ALERT_INFO|RECORD:(\w+))\}/g, (match, key: string, field?: string) => {
-      const raw = field !== undefined ? record[field] : values[key as keyof TemplateValues];
-      if (raw === undefined || raw === null) {
-        return field !== undefined ? '' : match;
-      }
-      const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
-      return html && field !== undefined ? escapeHtml(value) : value;
-    });
+    text.replace(
+      /\{(APP_NAME|APP_URL|TOKEN|OTP|OTP_ID|ALERT_INFO|RECORD:(\w+))\}/g,
+      (match, key: string, field?: string) => {
+        const raw = field !== undefined ? record[field] : values[key as keyof TemplateValues];
+        if (raw === undefined || raw === null) {
+          return field !== undefined ? '' : match;
+        }
+        const value = typeof raw === 'string' ? raw : JSON.stringify(raw);
+        return html && field !== undefined ? escapeHtml(value) : value;
+      },
+    );
   return { subject: fill(template.subject, false), body: fill(template.body, true) };
 }

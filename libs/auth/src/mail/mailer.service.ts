@@ -45,10 +45,14 @@ export class MailerService implements OnModuleInit {
     const smtp = settings.smtp as unknown as SmtpSettings;
     const meta = settings.meta as { senderName: string; senderAddress: string };
     if (!smtp.enabled) {
-      this.logger.warn(`SMTP is disabled: dropped mail "${message.subject}" to ${message.to.map((t) => t.address).join(', ')}`);
+      this.logger.warn(
+        `SMTP is disabled: dropped mail "${message.subject}" to ${message.to.map((t) => t.address).join(', ')}`,
+      );
       return;
     }
-    await (await this.transporter(smtp)).sendMail({
+    await (
+      await this.transporter(smtp)
+    ).sendMail({
       from: { name: meta.senderName, address: meta.senderAddress },
       to: message.to,
       subject: message.subject,
@@ -67,7 +71,9 @@ export class MailerService implements OnModuleInit {
         port: smtp.port,
         secure: smtp.tls,
         name: smtp.localName || undefined,
-        auth: smtp.username ? { user: smtp.username, pass: smtp.password, method: smtp.authMethod || undefined } : undefined,
+        auth: smtp.username
+          ? { user: smtp.username, pass: smtp.password, method: smtp.authMethod || undefined }
+          : undefined,
         tls: { rejectUnauthorized: false },
       });
       this.transport = { key, transporter };

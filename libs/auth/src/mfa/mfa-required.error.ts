@@ -1,11 +1,8 @@
-import { ApiError } from '@lib/core';
+import { RawBodyError } from '@lib/core';
 
-/**
- * The first factor passed and a second one is needed. `MfaRequiredFilter` answers it with 401 and the
- * body `{"mfaId": "…"}` (not the error envelope); without that filter it degrades to a plain 401.
- */
-export class MfaRequiredError extends ApiError {
+/** The first factor passed and a second one is needed: 401 with the body `{"mfaId": "…"}` (not the envelope). */
+export class MfaRequiredError extends RawBodyError {
   constructor(readonly mfaId: string) {
-    super(401, 'A second authentication factor is required.');
+    super(401, 'A second authentication factor is required.', { mfaId });
   }
 }

@@ -1,8 +1,7 @@
-import { Controller, Get, HttpCode, Param, Post, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody, SuperuserGuard } from '@lib/core';
 import { recordRequest, withFields } from '@lib/records';
-import { MfaRequiredFilter } from '../mfa/mfa-required.filter';
 import { OAuth2AuthService } from './oauth2-auth.service';
 import { OAuth2ProvidersService } from './oauth2-providers.service';
 
@@ -15,7 +14,6 @@ export class OAuth2Controller {
 
   @Post(':collection/auth-with-oauth2')
   @HttpCode(200)
-  @UseFilters(MfaRequiredFilter)
   async authWithOAuth2(@Param('collection') c: string, @Req() req: FastifyRequest) {
     const expand = queryValues(req).expand ?? '';
     return withFields(req, await this.oauth2.authWithOAuth2(c, readBody(req).data, expand, recordRequest(req)));

@@ -1,15 +1,13 @@
-import { Controller, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
+import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
 import { withFields } from '@lib/records';
 import { clientRequest } from '../client-request';
-import { MfaRequiredFilter } from '../mfa/mfa-required.filter';
 import { RateLimited } from '../rate-limit/rate-limited.decorator';
 import { OtpAuthService } from './otp-auth.service';
 import { OtpRequestService } from './otp-request.service';
 
 @Controller('api/collections/:collection')
-@UseFilters(MfaRequiredFilter)
 export class OtpController {
   constructor(
     private readonly requests: OtpRequestService,

@@ -16,4 +16,12 @@ export class TypeormAuthRecordRepository extends AuthRecordRepository {
     const rows = await this.database.query(`SELECT * FROM ${quote(c.name)} WHERE "email" = ? LIMIT 1`, [email]);
     return rows[0] ? fromRow(c, rows[0]) : null;
   }
+
+  override async findByIdentity(c: CollectionModel, field: string, value: string): Promise<RecordData | null> {
+    if (!c.fields.some((f) => f.name === field)) {
+      return null;
+    }
+    const rows = await this.database.query(`SELECT * FROM ${quote(c.name)} WHERE ${quote(field)} = ? LIMIT 2`, [value]);
+    return rows.length === 1 ? fromRow(c, rows[0]) : null;
+  }
 }

@@ -8,6 +8,9 @@ export interface RequestAuth {
   /** The auth record with every field (hidden ones too) as stored values. */
   record: Record<string, unknown>;
   isSuperuser: boolean;
+  /** The presented token and its `refreshable` claim (false for impersonation tokens). */
+  token?: string;
+  refreshable?: boolean;
 }
 
 export const REQUEST_AUTH = Symbol('nestbase.requestAuth');

@@ -21,6 +21,17 @@ export class ApiError extends Error {
   }
 }
 
+/** An error answered with its own JSON body instead of the envelope (e.g. MFA's 401 `{mfaId}`). */
+export class RawBodyError extends ApiError {
+  constructor(
+    status: number,
+    message: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(status, message);
+  }
+}
+
 export class BadRequestError extends ApiError {
   constructor(message = 'Something went wrong while processing your request.', data: FieldErrors = {}) {
     super(400, message, data);

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ApiError } from '../errors/api-error';
+import { ApiError, RawBodyError } from '../errors/api-error';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: 'Something went wrong while processing your request.',
@@ -48,6 +48,10 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
 export class ApiErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (error instanceof RawBodyError) {
+      void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.body);
+      return;
+    }
     const envelope = toEnvelope(error);
     void reply.status(envelope.status).header('content-type', 'application/json; charset=utf-8').send(envelope);
   }

@@ -66,7 +66,11 @@ export async function createApp(
   const fastify = app.getHttpAdapter().getInstance();
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
-  await installBodyParsers(fastify, { bodyLimit: config.bodyLimit, tmpDir: path.join(config.dataDir, '.tmp'), limitFor });
+  await installBodyParsers(fastify, {
+    bodyLimit: config.bodyLimit,
+    tmpDir: path.join(config.dataDir, '.tmp'),
+    limitFor,
+  });
   fastify.addHook('onRequest', async (request, reply) => {
     if (Number(request.headers['content-length'] ?? 0) > limitFor(request)) {
       // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.

@@ -1,4 +1,4 @@
-import { baseMime, fieldError, randomString, UploadedFile, type FieldErrors } from '@lib/core';
+import { baseMime, fieldError, randomString, UploadedFile, type FieldError } from '@lib/core';
 import type { CollectionModel, FieldModel } from '@lib/schema';
 import { fileNames } from './record-files';
 import type { RecordData } from './record-codec';
@@ -32,7 +32,7 @@ function snakeCase(text: string): string {
     .replace(/\s+/g, '_');
 }
 
-function checkUpload(field: FieldModel, file: UploadedFile): FieldErrors[string] | null {
+function checkUpload(field: FieldModel, file: UploadedFile): FieldError | null {
   const max = Number(field.maxSize ?? 0) || DEFAULT_FILE_MAX_SIZE;
   if (file.size > max) {
     return fieldError(
@@ -59,7 +59,7 @@ function checkUpload(field: FieldModel, file: UploadedFile): FieldErrors[string]
 export function prepareUploads(
   collection: CollectionModel,
   body: Record<string, unknown>,
-  errors: FieldErrors,
+  errors: Record<string, unknown>,
 ): { body: Record<string, unknown>; uploads: Map<string, UploadedFile> } {
   const uploads = new Map<string, UploadedFile>();
   const out: Record<string, unknown> = { ...body };
@@ -101,7 +101,7 @@ export function checkFileNames(
   before: RecordData,
   after: RecordData,
   uploads: ReadonlyMap<string, UploadedFile>,
-): FieldErrors[string] | null {
+): FieldError | null {
   const known = new Set(fileNames(before[field.name]));
   const unknown = fileNames(after[field.name]).filter((name) => !known.has(name) && !uploads.has(name));
   return unknown.length === 0

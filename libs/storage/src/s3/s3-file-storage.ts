@@ -90,7 +90,9 @@ export class S3FileStorage extends FileStorage {
   private connect(): Promise<Client> {
     this.client ??= (async () => {
       const { Client: MinioClient } = await import('minio');
-      const url = new URL(/^https?:\/\//i.test(this.options.endpoint) ? this.options.endpoint : `https://${this.options.endpoint}`);
+      const url = new URL(
+        /^https?:\/\//i.test(this.options.endpoint) ? this.options.endpoint : `https://${this.options.endpoint}`,
+      );
       return new MinioClient({
         endPoint: url.hostname,
         port: url.port ? Number(url.port) : undefined,

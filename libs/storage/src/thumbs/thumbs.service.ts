@@ -37,7 +37,9 @@ export class ThumbsService {
       return false;
     }
     try {
-      const sharp = await (this.sharp ??= import('sharp').then((m) => (m as unknown as { default: SharpFactory }).default));
+      const sharp = await (this.sharp ??= import('sharp').then(
+        (m) => (m as unknown as { default: SharpFactory }).default,
+      ));
       const image = sharp({ failOn: 'none' }).rotate();
       const transform = this.resize(image, size);
       const output =

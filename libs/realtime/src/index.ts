@@ -1,0 +1,13 @@
+export { RealtimeModule } from './realtime.module';
+export { RealtimeClients } from './realtime-clients';
+export { RealtimeClient } from './realtime-client';
+export type { ClientTransport } from './realtime-client';
+export { RealtimeDelivery } from './realtime-delivery.service';
+export { RealtimeAccess } from './realtime-access.service';
+export type { AccessExpression } from './realtime-access.service';
+export { RealtimeConnections } from './realtime-connections.service';
+export { RealtimeOAuth2Sink } from './realtime-oauth2.sink';
+export { parseTopic } from './topic';
+export type { Topic, TopicOptions } from './topic';
+export { SSE_LIMITS } from './sse-transport';
+export type { SseLimits } from './sse-transport';

@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { randomString } from '@lib/core';
+import { RequestAuthGuard } from '@lib/auth';
+import { RealtimeClient } from './realtime-client';
+import { RealtimeClients } from './realtime-clients';
+import { SSE_LIMITS, SseTransport } from './sse-transport';
+import { parseTopic } from './topic';
+import { WsTransport } from './ws-transport';
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Opens realtime connections: PocketBase's SSE stream and the tutorial's WebSocket. */
+@Injectable()
+export class RealtimeConnections {
+  /** SSE timeouts and buffer bound; tests may shorten them. */
+  sseLimits = SSE_LIMITS;
+
+  constructor(
+    private readonly clients: RealtimeClients,
+    private readonly authGuard: RequestAuthGuard,
+  ) {}
+
+  /** `GET /api/realtime`: the stream, its `PB_CONNECT` message, and the client for later POSTs. */
+  openSse(request: FastifyRequest, reply: FastifyReply): void {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.socket?.setNoDelay(true);
+    const id = randomString(40, ID_ALPHABET);
+    let client: RealtimeClient | undefined = undefined;
+    const transport = new SseTransport(res, id, this.sseLimits, () => client && this.clients.remove(client));
+    client = new RealtimeClient(id, 'sse', request.ip, transport);
+    this.clients.add(client);
+    client.send('PB_CONNECT', { clientId: id });
+  }
+
+  /** `GET /api/realtime` with an upgrade: `?token=` or `Authorization`, then JSON messages both ways. */
+  async openWs(socket: WebSocket, request: FastifyRequest): Promise<void> {
+    const query = (request.query ?? {}) as Record<string, unknown>;
+    const header = typeof query.token === 'string' && query.token ? query.token : request.headers.authorization;
+    const transport = new WsTransport(socket);
+    const client = new RealtimeClient(randomString(40, ID_ALPHABET), 'ws', request.ip, transport);
+    socket.on('message', (data: Buffer) => this.onWsMessage(client, transport, data));
+    socket.once('close', () => this.clients.remove(client));
+    client.auth = await this.authGuard.resolve(header);
+    if (socket.readyState !== socket.OPEN) {
+      return;
+    }
+    this.clients.add(client);
+    transport.reply({ type: 'connected', clientId: client.id, auth: client.auth ? String(client.auth.record.id) : null });
+  }
+
+  private onWsMessage(client: RealtimeClient, transport: WsTransport, data: Buffer): void {
+    let message: { type?: unknown; topics?: unknown };
+    try {
+      message = JSON.parse(data.toString()) as typeof message;
+    } catch {
+      transport.reply({ type: 'error', message: 'Invalid JSON message.' });
+      return;
+    }
+    const topics = Array.isArray(message.topics) ? message.topics.filter((t): t is string => typeof t === 'string') : [];
+    switch (message.type) {
+      case 'ping':
+        transport.reply({ type: 'pong' });
+        return;
+      case 'subscribe':
+        if (client.allCollections) {
+          client.allCollections = false;
+        }
+        topics.forEach((t) => client.subscriptions.set(t, parseTopic(t)));
+        break;
+      case 'unsubscribe':
+        if (topics.length === 0) {
+          client.allCollections = false;
+          client.subscriptions.clear();
+        }
+        topics.forEach((t) => client.subscriptions.delete(t));
+        break;
+      default:
+        transport.reply({ type: 'error', message: 'Unknown message type.' });
+        return;
+    }
+    transport.reply({ type: 'subscribed', topics: client.allCollections ? ['*'] : [...client.subscriptions.keys()] });
+  }
+}

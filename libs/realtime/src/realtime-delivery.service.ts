@@ -1,0 +1,133 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { RecordPayload } from '@lib/core';
+import { EventBus } from '@lib/events';
+import type { RecordRequest } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { RealtimeAccess } from './realtime-access.service';
+import type { RealtimeClient } from './realtime-client';
+import { RealtimeClients } from './realtime-clients';
+import { RealtimeCollections } from './realtime-collections';
+import { RealtimeMessages } from './realtime-messages.service';
+import type { Topic } from './topic';
+
+type Action = 'create' | 'update' | 'delete';
+
+interface Entry {
+  client: RealtimeClient;
+  topic: Topic;
+  rule: 'listRule' | 'viewRule';
+  req: RecordRequest;
+}
+
+const EVENTS = [
+  ['record.created', 'create'],
+  ['record.updated', 'update'],
+  ['record.deleted', 'delete'],
+] as const;
+
+/**
+ * Delivers committed record events to the subscribers of this instance that may see them (reference §8), one
+ * event at a time so each client sees them in commit order.
+ */
+@Injectable()
+export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('RealtimeDelivery');
+  private readonly unsubscribe: (() => void)[] = [];
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly clients: RealtimeClients,
+    private readonly access: RealtimeAccess,
+    private readonly messages: RealtimeMessages,
+    private readonly collections: RealtimeCollections,
+  ) {}
+
+  onModuleInit(): void {
+    for (const [name, action] of EVENTS) {
+      this.unsubscribe.push(
+        this.bus.subscribe(name, (payload) => {
+          this.queue = this.queue
+            .then(() => this.deliver(action, payload))
+            .catch((error: unknown) => this.logger.error(`delivery of ${name} failed: ${String(error)}`));
+        }),
+      );
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe.forEach((off) => off());
+    this.clients.closeAll();
+  }
+
+  /** Resolves once every event received so far has been delivered (tests and the benchmark). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  async deliver(action: Action, payload: RecordPayload): Promise<void> {
+    const c = await this.collections.find(payload.collectionId);
+    if (!c) {
+      return;
+    }
+    this.clients.refreshAuth(action, c, payload.record);
+    if (this.clients.size === 0) {
+      return;
+    }
+    const entries = this.entries(c, String(payload.record.id));
+    const allowed = await this.checkRules(c, payload.record, entries);
+    const render = this.messages.forEvent(c, payload.record);
+    for (const entry of allowed) {
+      const record = await render(entry.req);
+      if (record) {
+        entry.client.send(entry.topic.key, { action, record }, entry.topic.key);
+      }
+    }
+  }
+
+  private entries(c: CollectionModel, recordId: string): Entry[] {
+    const out: Entry[] = [];
+    for (const client of this.clients.all()) {
+      if (client.allCollections) {
+        const topic: Topic = { key: `${c.name}/*`, collection: c.name, recordId: null, options: { query: {}, headers: {} } };
+        out.push({ client, topic, rule: 'viewRule', req: realtimeRequest(client, topic) });
+      }
+      for (const topic of client.matching(c.id, c.name, recordId)) {
+        const rule = topic.recordId === null ? 'listRule' : 'viewRule';
+        out.push({ client, topic, rule, req: realtimeRequest(client, topic) });
+      }
+    }
+    return out;
+  }
+
+  /** The entries whose rule and `filter` option pass, each rule and filter checked in one batch. */
+  private async checkRules(c: CollectionModel, record: Record<string, unknown>, entries: Entry[]): Promise<Entry[]> {
+    const passed: Entry[] = [];
+    for (const rule of ['listRule', 'viewRule'] as const) {
+      const group = entries.filter((e) => e.rule === rule);
+      if (group.length > 0) {
+        const ok = await this.access.check(c, { rule }, record, group.map((e) => e.req));
+        passed.push(...group.filter((_, i) => ok[i]));
+      }
+    }
+    const byFilter = new Map<string, Entry[]>();
+    const out: Entry[] = [];
+    for (const entry of passed) {
+      const filter = entry.req.query.filter;
+      if (!filter) {
+        out.push(entry);
+        continue;
+      }
+      byFilter.set(filter, [...(byFilter.get(filter) ?? []), entry]);
+    }
+    for (const [filter, group] of byFilter) {
+      const ok = await this.access.check(c, { filter }, record, group.map((e) => e.req));
+      out.push(...group.filter((_, i) => ok[i]));
+    }
+    return out;
+  }
+}
+
+function realtimeRequest(client: RealtimeClient, topic: Topic): RecordRequest {
+  return { auth: client.auth, query: topic.options.query, headers: topic.options.headers, method: 'GET', context: 'realtime' };
+}

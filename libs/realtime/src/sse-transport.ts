@@ -1,0 +1,72 @@
+import type { ServerResponse } from 'node:http';
+import type { ClientTransport } from './realtime-client';
+
+export interface SseLimits {
+  /** Close after this long without a sent message (PocketBase: 5 min). */
+  idleMs: number;
+  /** Close after this long in any case (PocketBase: 30 min). */
+  maxMs: number;
+  /** Close when this many bytes wait unsent (a stalled client). */
+  maxBufferedBytes: number;
+}
+
+export const SSE_LIMITS: SseLimits = { idleMs: 5 * 60_000, maxMs: 30 * 60_000, maxBufferedBytes: 4 * 1024 * 1024 };
+
+/**
+ * Writes PocketBase's SSE frames (`id:<clientId>`, `event:<name>`, `data:<json>`) to one response and closes it
+ * after the idle or maximum time, or when the client stops reading.
+ */
+export class SseTransport implements ClientTransport {
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly maxTimer: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly clientId: string,
+    private readonly limits: SseLimits,
+    onClose: () => void,
+  ) {
+    this.maxTimer = setTimeout(() => this.close(), limits.maxMs);
+    this.maxTimer.unref();
+    res.once('close', () => {
+      this.stopTimers();
+      this.closed = true;
+      onClose();
+    });
+  }
+
+  send(event: string, data: unknown): boolean {
+    if (this.closed) {
+      return false;
+    }
+    if (this.res.writableLength > this.limits.maxBufferedBytes) {
+      this.close();
+      return false;
+    }
+    this.res.write(`id:${this.clientId}\nevent:${event}\ndata:${JSON.stringify(data)}\n\n`);
+    this.touch();
+    return true;
+  }
+
+  close(): void {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    this.stopTimers();
+    this.res.end();
+    this.res.destroy();
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.close(), this.limits.idleMs);
+    this.idleTimer.unref();
+  }
+
+  private stopTimers(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.maxTimer);
+  }
+}
