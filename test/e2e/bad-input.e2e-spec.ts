@@ -5,7 +5,11 @@ import { OPEN_RULES, OWNER_RULES, relation, runScenarios, Scenario, ScenarioCont
 /** `secrets` (owner rules, one record owned by someone else) and an open `posts` with two rows. */
 async function targets(t: ScenarioContext): Promise<void> {
   const owner = await t.makeUser();
-  await t.createCollection({ name: 'secrets', ...OWNER_RULES, fields: [text('title'), relation('owner', '_pb_users_auth_', { maxSelect: 1 })] });
+  await t.createCollection({
+    name: 'secrets',
+    ...OWNER_RULES,
+    fields: [text('title'), relation('owner', '_pb_users_auth_', { maxSelect: 1 })],
+  });
   t.vars.secret = (await t.createRecord('secrets', { title: 'classified', owner: owner.record.id })).id;
   await t.createCollection({ name: 'posts', ...OPEN_RULES, fields: [text('title')] });
   await t.createRecord('posts', { title: 'one' });
@@ -33,11 +37,51 @@ function hostileFilter(name: string, filter: string): Scenario {
 }
 
 runScenarios('malformed and unsupported bodies', [
-  { name: 'malformed JSON on create → 400', method: 'POST', url: (t) => t.records('posts'), body: '{"title": ', before: targets, expectStatus: 400, expectBody: { status: 400, data: {} }, after: intact },
-  { name: 'malformed JSON on update → 400', method: 'PATCH', url: (t) => t.records('posts', 'abc'), body: '{"', before: targets, expectStatus: 400, expectBody: { status: 400, data: {} } },
-  { name: 'malformed JSON on collection create → 400', method: 'POST', url: '/api/collections', body: '{name:', auth: 'superuser', expectStatus: 400, expectBody: { status: 400, data: {} } },
-  { name: 'malformed JSON on auth-with-password → 400', method: 'POST', url: '/api/collections/users/auth-with-password', body: '{"identity":', expectStatus: 400, expectBody: { status: 400, data: {} } },
-  { name: 'a JSON array body → 400', method: 'POST', url: (t) => t.records('posts'), body: '[1,2]', before: targets, expectStatus: 400, after: intact },
+  {
+    name: 'malformed JSON on create → 400',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: '{"title": ',
+    before: targets,
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+    after: intact,
+  },
+  {
+    name: 'malformed JSON on update → 400',
+    method: 'PATCH',
+    url: (t) => t.records('posts', 'abc'),
+    body: '{"',
+    before: targets,
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+  },
+  {
+    name: 'malformed JSON on collection create → 400',
+    method: 'POST',
+    url: '/api/collections',
+    body: '{name:',
+    auth: 'superuser',
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+  },
+  {
+    name: 'malformed JSON on auth-with-password → 400',
+    method: 'POST',
+    url: '/api/collections/users/auth-with-password',
+    body: '{"identity":',
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+  },
+  {
+    name: 'a JSON array body → 400',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: '[1,2]',
+    before: targets,
+    expectStatus: 400,
+    after: intact,
+  },
   {
     name: 'text/plain content type → 400',
     method: 'POST',
@@ -81,14 +125,64 @@ runScenarios('malformed and unsupported bodies', [
 ]);
 
 runScenarios('unknown routes and collections', [
-  { name: 'unknown collection: list → 404', method: 'GET', url: '/api/collections/nope_nope/records', expectStatus: 404, expectBody: { status: 404, message: 'Missing collection context.', data: {} } },
-  { name: 'unknown collection: view → 404', method: 'GET', url: '/api/collections/nope_nope/records/abcdefghijklmno', expectStatus: 404, expectBody: { status: 404, data: {} } },
-  { name: 'unknown collection: create → 404', method: 'POST', url: '/api/collections/nope_nope/records', body: { a: 1 }, expectStatus: 404 },
-  { name: 'unknown collection: update → 404', method: 'PATCH', url: '/api/collections/nope_nope/records/abcdefghijklmno', body: { a: 1 }, expectStatus: 404 },
-  { name: 'unknown collection: delete → 404', method: 'DELETE', url: '/api/collections/nope_nope/records/abcdefghijklmno', expectStatus: 404 },
-  { name: 'auth route on an unknown collection → 404', method: 'POST', url: '/api/collections/nope_nope/auth-with-password', body: { identity: 'a@b.c', password: 'x' }, expectStatus: 404, expectBody: { status: 404, data: {} } },
-  { name: 'auth route on a base collection → 404', method: 'POST', url: (t) => `/api/collections/${t.col('posts')}/auth-with-password`, body: { identity: 'a@b.c', password: 'x' }, before: targets, expectStatus: 404 },
-  { name: 'wrong password → 400 (never 401)', method: 'POST', url: '/api/collections/users/auth-with-password', body: { identity: 'nobody@example.com', password: 'wrong-password' }, expectStatus: 400, expectBody: { status: 400, message: 'Failed to authenticate.', data: {} } },
+  {
+    name: 'unknown collection: list → 404',
+    method: 'GET',
+    url: '/api/collections/nope_nope/records',
+    expectStatus: 404,
+    expectBody: { status: 404, message: 'Missing collection context.', data: {} },
+  },
+  {
+    name: 'unknown collection: view → 404',
+    method: 'GET',
+    url: '/api/collections/nope_nope/records/abcdefghijklmno',
+    expectStatus: 404,
+    expectBody: { status: 404, data: {} },
+  },
+  {
+    name: 'unknown collection: create → 404',
+    method: 'POST',
+    url: '/api/collections/nope_nope/records',
+    body: { a: 1 },
+    expectStatus: 404,
+  },
+  {
+    name: 'unknown collection: update → 404',
+    method: 'PATCH',
+    url: '/api/collections/nope_nope/records/abcdefghijklmno',
+    body: { a: 1 },
+    expectStatus: 404,
+  },
+  {
+    name: 'unknown collection: delete → 404',
+    method: 'DELETE',
+    url: '/api/collections/nope_nope/records/abcdefghijklmno',
+    expectStatus: 404,
+  },
+  {
+    name: 'auth route on an unknown collection → 404',
+    method: 'POST',
+    url: '/api/collections/nope_nope/auth-with-password',
+    body: { identity: 'a@b.c', password: 'x' },
+    expectStatus: 404,
+    expectBody: { status: 404, data: {} },
+  },
+  {
+    name: 'auth route on a base collection → 404',
+    method: 'POST',
+    url: (t) => `/api/collections/${t.col('posts')}/auth-with-password`,
+    body: { identity: 'a@b.c', password: 'x' },
+    before: targets,
+    expectStatus: 404,
+  },
+  {
+    name: 'wrong password → 400 (never 401)',
+    method: 'POST',
+    url: '/api/collections/users/auth-with-password',
+    body: { identity: 'nobody@example.com', password: 'wrong-password' },
+    expectStatus: 400,
+    expectBody: { status: 400, message: 'Failed to authenticate.', data: {} },
+  },
 ]);
 
 runScenarios('SQL-injection-looking input', [

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 
-import { absent, any, arrayOfLength, LOCKED_RULES, OPEN_RULES, recordId, runScenarios, ScenarioContext, text } from '@lib/testing';
+import {
+  absent,
+  any,
+  arrayOfLength,
+  LOCKED_RULES,
+  OPEN_RULES,
+  recordId,
+  runScenarios,
+  ScenarioContext,
+  text,
+} from '@lib/testing';
 
 /** Batch on (settings are global: every scenario sets what it needs) + `todos` (title required). */
 async function todos(t: ScenarioContext, rules: Record<string, string | null> = OPEN_RULES): Promise<void> {
@@ -9,8 +19,13 @@ async function todos(t: ScenarioContext, rules: Record<string, string | null> = 
   t.vars.existing = (await t.createRecord('todos', { title: 'existing' })).id;
 }
 const seeded = (t: ScenarioContext): Promise<void> => todos(t);
-const create = (t: ScenarioContext, body: Record<string, unknown>, query = '') => ({ method: 'POST', url: `${t.records('todos')}${query}`, body });
-const titles = async (t: ScenarioContext): Promise<string[]> => (await t.listRecords('todos', '?sort=title&perPage=100')).items.map((r) => String(r.title));
+const create = (t: ScenarioContext, body: Record<string, unknown>, query = '') => ({
+  method: 'POST',
+  url: `${t.records('todos')}${query}`,
+  body,
+});
+const titles = async (t: ScenarioContext): Promise<string[]> =>
+  (await t.listRecords('todos', '?sort=title&perPage=100')).items.map((r) => String(r.title));
 
 runScenarios('POST /api/batch', [
   {
@@ -58,7 +73,14 @@ runScenarios('POST /api/batch', [
     name: 'item validation: method required / in list, url length',
     method: 'POST',
     url: '/api/batch',
-    body: { requests: [{}, { method: 'GET', url: '/valid' }, { method: 'invalid', url: '/valid' }, { method: 'POST', url: 'a'.repeat(2001) }] },
+    body: {
+      requests: [
+        {},
+        { method: 'GET', url: '/valid' },
+        { method: 'invalid', url: '/valid' },
+        { method: 'POST', url: 'a'.repeat(2001) },
+      ],
+    },
     before: seeded,
     expectStatus: 400,
     expectBody: {
@@ -80,7 +102,10 @@ runScenarios('POST /api/batch', [
     body: { requests: [{ method: 'GET', url: '/api/health' }] },
     before: seeded,
     expectStatus: 400,
-    expectBody: { status: 400, data: { requests: { '0': { code: 'batch_request_failed', message: any(String), response: any(Object) } } } },
+    expectBody: {
+      status: 400,
+      data: { requests: { '0': { code: 'batch_request_failed', message: any(String), response: any(Object) } } },
+    },
   },
   {
     name: '2 ok + 1 invalid → 400, everything rolled back',
@@ -137,7 +162,11 @@ runScenarios('POST /api/batch', [
       t.vars.doomed = (await t.createRecord('todos', { title: 'doomed' })).id;
     },
     expectStatus: 200,
-    expectBody: [{ status: 200, body: { title: 'made' } }, { status: 200, body: { title: 'changed' } }, { status: 204, body: null }],
+    expectBody: [
+      { status: 200, body: { title: 'made' } },
+      { status: 200, body: { title: 'changed' } },
+      { status: 204, body: null },
+    ],
     after: async (t) => assert.deepEqual(await titles(t), ['changed', 'made']),
   },
   {
@@ -162,7 +191,9 @@ runScenarios('POST /api/batch', [
     name: 'a failing delete (missing id) rolls back the earlier create',
     method: 'POST',
     url: '/api/batch',
-    body: (t) => ({ requests: [create(t, { title: 'ghost' }), { method: 'DELETE', url: t.records('todos', 'missingmissing1') }] }),
+    body: (t) => ({
+      requests: [create(t, { title: 'ghost' }), { method: 'DELETE', url: t.records('todos', 'missingmissing1') }],
+    }),
     before: seeded,
     expectStatus: 400,
     expectBody: { data: { requests: { '1': { code: 'batch_request_failed', response: { status: 404 } } } } },
@@ -213,7 +244,10 @@ runScenarios('POST /api/batch', [
     url: '/api/batch',
     body: (t) => {
       const form = new FormData();
-      form.append('@jsonPayload', JSON.stringify({ requests: [create(t, { title: 'mp1' }), create(t, { title: 'mp2' })] }));
+      form.append(
+        '@jsonPayload',
+        JSON.stringify({ requests: [create(t, { title: 'mp1' }), create(t, { title: 'mp2' })] }),
+      );
       return form;
     },
     before: seeded,

@@ -139,9 +139,16 @@ runScenarios('POST /api/collections (validation)', [
     url: '/api/collections',
     body: {
       name: `ba_${uniqueSuffix()}`,
-      fields: ['email', 'username', 'verified', 'emailVisibility', 'tokenKey', 'password', 'passwordConfirm', 'oldPassword'].map(
-        (n) => text(n),
-      ),
+      fields: [
+        'email',
+        'username',
+        'verified',
+        'emailVisibility',
+        'tokenKey',
+        'password',
+        'passwordConfirm',
+        'oldPassword',
+      ].map((n) => text(n)),
     },
     auth: 'superuser',
     expectStatus: 200,
@@ -222,11 +229,19 @@ runScenarios('POST /api/collections (validation)', [
     name: 'index name already used by another collection',
     method: 'POST',
     url: '/api/collections',
-    body: (t) => ({ name: `ox_${uniqueSuffix()}`, fields: [text('a')], indexes: [`create index ${t.vars.idx} on x (a)`] }),
+    body: (t) => ({
+      name: `ox_${uniqueSuffix()}`,
+      fields: [text('a')],
+      indexes: [`create index ${t.vars.idx} on x (a)`],
+    }),
     auth: 'superuser',
     before: async (t) => {
       t.vars.idx = `idx_taken_${t.suffix}`;
-      await t.createCollection({ name: 'first', fields: [text('a')], indexes: [`create index ${t.vars.idx} on x (a)`] });
+      await t.createCollection({
+        name: 'first',
+        fields: [text('a')],
+        indexes: [`create index ${t.vars.idx} on x (a)`],
+      });
     },
     expectStatus: 400,
     expectBody: { data: { indexes: { '0': { code: any(String) } } } },
@@ -238,7 +253,10 @@ runScenarios('POST /api/collections (validation)', [
     body: (t) => ({
       name: t.vars.name,
       fields: [text('a'), text('b')],
-      indexes: [`CREATE UNIQUE INDEX idx_u_${t.suffix} ON anything (a)`, `CREATE INDEX idx_i_${t.suffix} ON anything (a, b)`],
+      indexes: [
+        `CREATE UNIQUE INDEX idx_u_${t.suffix} ON anything (a)`,
+        `CREATE INDEX idx_i_${t.suffix} ON anything (a, b)`,
+      ],
     }),
     auth: 'superuser',
     before: async (t) => {

@@ -9,7 +9,14 @@ async function status(t: ScenarioContext, name: string): Promise<number> {
 }
 
 runScenarios('PUT /api/collections/import', [
-  { name: 'guest → 401', method: 'PUT', url: IMPORT, body: { collections: [] }, expectStatus: 401, expectBody: { status: 401, data: {} } },
+  {
+    name: 'guest → 401',
+    method: 'PUT',
+    url: IMPORT,
+    body: { collections: [] },
+    expectStatus: 401,
+    expectBody: { status: 401, data: {} },
+  },
   {
     name: 'regular user → 403',
     method: 'PUT',
@@ -92,7 +99,9 @@ runScenarios('PUT /api/collections/import', [
     name: 'existing collection matched by id: renamed',
     method: 'PUT',
     url: IMPORT,
-    body: (t) => ({ collections: [{ id: t.id('posts'), name: `imp_ren_${t.suffix}`, type: 'base', fields: [text('title')] }] }),
+    body: (t) => ({
+      collections: [{ id: t.id('posts'), name: `imp_ren_${t.suffix}`, type: 'base', fields: [text('title')] }],
+    }),
     auth: 'superuser',
     before: async (t) => {
       await t.createCollection({ name: 'posts', fields: [text('title')] });

@@ -154,7 +154,13 @@ runScenarios('GET /api/collections/:idOrName', [
 ]);
 
 runScenarios('GET /api/collections/meta/scaffolds', [
-  { name: 'guest → 401', method: 'GET', url: '/api/collections/meta/scaffolds', expectStatus: 401, expectBody: UNAUTHORIZED },
+  {
+    name: 'guest → 401',
+    method: 'GET',
+    url: '/api/collections/meta/scaffolds',
+    expectStatus: 401,
+    expectBody: UNAUTHORIZED,
+  },
   {
     name: 'regular user → 403',
     method: 'GET',

@@ -20,7 +20,14 @@ function field(c: CollectionJson, name: string): FieldJson {
 const url = (t: ScenarioContext): string => `/api/collections/${t.col('posts')}`;
 
 runScenarios('PATCH /api/collections/:idOrName', [
-  { name: 'guest → 401', method: 'PATCH', url: '/api/collections/users', body: {}, expectStatus: 401, expectBody: { status: 401, data: {} } },
+  {
+    name: 'guest → 401',
+    method: 'PATCH',
+    url: '/api/collections/users',
+    body: {},
+    expectStatus: 401,
+    expectBody: { status: 401, data: {} },
+  },
   {
     name: 'regular user → 403',
     method: 'PATCH',
@@ -47,7 +54,12 @@ runScenarios('PATCH /api/collections/:idOrName', [
     auth: 'superuser',
     before: (t) => posts(t).then(() => undefined),
     expectStatus: 200,
-    expectBody: (t) => ({ id: t.id('posts'), name: t.col('posts'), listRule: '', fields: [{ name: 'id' }, { name: 'title' }, { name: 'views' }] }),
+    expectBody: (t) => ({
+      id: t.id('posts'),
+      name: t.col('posts'),
+      listRule: '',
+      fields: [{ name: 'id' }, { name: 'title' }, { name: 'views' }],
+    }),
   },
   {
     name: 'rename the collection: records follow, old name 404',
@@ -60,7 +72,10 @@ runScenarios('PATCH /api/collections/:idOrName', [
     expectBody: (t) => ({ id: t.id('posts'), name: `renamed_${t.suffix}` }),
     after: async (t) => {
       assert.equal((await t.su.get(t.records('posts'))).status, 404);
-      const rec = await t.su.expectOk<{ title: string }>('GET', `/api/collections/renamed_${t.suffix}/records/${t.vars.rec}`);
+      const rec = await t.su.expectOk<{ title: string }>(
+        'GET',
+        `/api/collections/renamed_${t.suffix}/records/${t.vars.rec}`,
+      );
       assert.equal(rec.title, 'hello');
     },
   },
@@ -95,7 +110,9 @@ runScenarios('PATCH /api/collections/:idOrName', [
     name: 'add a field: existing records get its zero value',
     method: 'PATCH',
     url,
-    body: (t) => ({ fields: [...t.collections.posts.fields, { name: 'score', type: 'number' }, { name: 'note', type: 'text' }] }),
+    body: (t) => ({
+      fields: [...t.collections.posts.fields, { name: 'score', type: 'number' }, { name: 'note', type: 'text' }],
+    }),
     auth: 'superuser',
     before: (t) => posts(t).then(() => undefined),
     expectStatus: 200,
@@ -157,7 +174,9 @@ runScenarios('PATCH /api/collections/:idOrName', [
     name: 'renaming a system field of an auth collection → 400',
     method: 'PATCH',
     url: (t) => `/api/collections/${t.col('members')}`,
-    body: (t) => ({ fields: t.collections.members.fields.map((f) => (f.name === 'email' ? { ...f, name: 'mail' } : f)) }),
+    body: (t) => ({
+      fields: t.collections.members.fields.map((f) => (f.name === 'email' ? { ...f, name: 'mail' } : f)),
+    }),
     auth: 'superuser',
     before: async (t) => {
       await t.createCollection({ name: 'members', type: 'auth' });
@@ -173,7 +192,11 @@ runScenarios('PATCH /api/collections/:idOrName', [
     auth: 'superuser',
     before: (t) => posts(t).then(() => undefined),
     expectStatus: 400,
-    expectBody: { data: { fields: { '3': { name: code('validation_not_in_invalid') }, '4': { name: code('validation_not_in_invalid') } } } },
+    expectBody: {
+      data: {
+        fields: { '3': { name: code('validation_not_in_invalid') }, '4': { name: code('validation_not_in_invalid') } },
+      },
+    },
   },
   {
     name: 'rules update is reflected and applied',
@@ -197,7 +220,8 @@ runScenarios('PATCH /api/collections/:idOrName', [
     auth: 'superuser',
     expectStatus: 400,
     expectBody: { data: { listRule: code('validation_collection_system_rule_change') } },
-    after: async (t) => assert.equal((await t.su.expectOk<CollectionJson>('GET', '/api/collections/_superusers')).listRule, null),
+    after: async (t) =>
+      assert.equal((await t.su.expectOk<CollectionJson>('GET', '/api/collections/_superusers')).listRule, null),
   },
   {
     name: 'unique index over duplicated data → 400, index not added',

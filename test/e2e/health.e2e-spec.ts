@@ -61,7 +61,13 @@ runScenarios('GET /api/health', [
 ]);
 
 runScenarios('unknown routes and auth header forms', [
-  { name: 'unknown /api route → 404 envelope', method: 'GET', url: '/api/nope', expectStatus: 404, expectBody: NOT_FOUND },
+  {
+    name: 'unknown /api route → 404 envelope',
+    method: 'GET',
+    url: '/api/nope',
+    expectStatus: 404,
+    expectBody: NOT_FOUND,
+  },
   { name: 'bare /api → 404', method: 'GET', url: '/api', expectStatus: 404, expectBody: { status: 404, data: {} } },
   {
     name: 'unknown sub-route of a collection → 404',

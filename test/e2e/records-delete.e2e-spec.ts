@@ -3,19 +3,42 @@ import assert from 'node:assert/strict';
 import { LOCKED_RULES, OPEN_RULES, relation, runScenarios, ScenarioContext, text } from '@lib/testing';
 
 /** parents(p1, p2) ← children(child → p1 via `parent`, with the given relation options). */
-async function family(t: ScenarioContext, relOptions: Record<string, unknown>, parentRules: Record<string, string | null> = OPEN_RULES): Promise<void> {
+async function family(
+  t: ScenarioContext,
+  relOptions: Record<string, unknown>,
+  parentRules: Record<string, string | null> = OPEN_RULES,
+): Promise<void> {
   const parents = await t.createCollection({ name: 'parents', ...parentRules, fields: [text('title')] });
-  await t.createCollection({ name: 'children', ...OPEN_RULES, fields: [text('title'), relation('parent', parents.id, relOptions)] });
+  await t.createCollection({
+    name: 'children',
+    ...OPEN_RULES,
+    fields: [text('title'), relation('parent', parents.id, relOptions)],
+  });
   t.vars.p1 = (await t.createRecord('parents', { title: 'p1' })).id;
   t.vars.p2 = (await t.createRecord('parents', { title: 'p2' })).id;
   const multi = Number(relOptions.maxSelect ?? 1) > 1;
-  t.vars.child = (await t.createRecord('children', { title: 'c', parent: multi ? [t.vars.p1, t.vars.p2] : t.vars.p1 })).id;
+  t.vars.child = (
+    await t.createRecord('children', { title: 'c', parent: multi ? [t.vars.p1, t.vars.p2] : t.vars.p1 })
+  ).id;
 }
 const p1 = (t: ScenarioContext) => t.records('parents', t.vars.p1);
 
 runScenarios('DELETE /api/collections/:c/records/:id', [
-  { name: 'missing collection → 404', method: 'DELETE', url: '/api/collections/missing_x/records/abc', expectStatus: 404, expectBody: { status: 404, data: {} } },
-  { name: 'missing record → 404', method: 'DELETE', url: (t) => t.records('parents', 'missingmissing1'), before: (t) => family(t, {}), expectStatus: 404, expectBody: { status: 404, data: {} } },
+  {
+    name: 'missing collection → 404',
+    method: 'DELETE',
+    url: '/api/collections/missing_x/records/abc',
+    expectStatus: 404,
+    expectBody: { status: 404, data: {} },
+  },
+  {
+    name: 'missing record → 404',
+    method: 'DELETE',
+    url: (t) => t.records('parents', 'missingmissing1'),
+    before: (t) => family(t, {}),
+    expectStatus: 404,
+    expectBody: { status: 404, data: {} },
+  },
   {
     name: 'guest on a null deleteRule → 403, record kept',
     method: 'DELETE',
@@ -108,7 +131,13 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: (t) => t.records('v', t.vars.p1),
     before: async (t) => {
       await family(t, {});
-      await t.createCollection({ name: 'v', type: 'view', listRule: '', viewRule: '', viewQuery: `SELECT id, title FROM ${t.col('parents')}` });
+      await t.createCollection({
+        name: 'v',
+        type: 'view',
+        listRule: '',
+        viewRule: '',
+        viewQuery: `SELECT id, title FROM ${t.col('parents')}`,
+      });
     },
     expectStatus: 400,
     expectBody: { status: 400, data: {} },
@@ -123,7 +152,13 @@ runScenarios('view collection records', [
     url: (t) => t.records('v', undefined, '?sort=title'),
     before: async (t) => {
       await family(t, {});
-      await t.createCollection({ name: 'v', type: 'view', listRule: '', viewRule: '', viewQuery: `SELECT id, title FROM ${t.col('parents')}` });
+      await t.createCollection({
+        name: 'v',
+        type: 'view',
+        listRule: '',
+        viewRule: '',
+        viewQuery: `SELECT id, title FROM ${t.col('parents')}`,
+      });
     },
     expectStatus: 200,
     expectBody: (t) => ({ totalItems: 2, items: [{ collectionName: t.col('v'), title: 'p1' }, { title: 'p2' }] }),
@@ -135,7 +170,13 @@ runScenarios('view collection records', [
     body: { title: 'nope' },
     before: async (t) => {
       await family(t, {});
-      await t.createCollection({ name: 'v', type: 'view', listRule: '', viewRule: '', viewQuery: `SELECT id, title FROM ${t.col('parents')}` });
+      await t.createCollection({
+        name: 'v',
+        type: 'view',
+        listRule: '',
+        viewRule: '',
+        viewQuery: `SELECT id, title FROM ${t.col('parents')}`,
+      });
     },
     expectStatus: 400,
     expectBody: { status: 400, data: {} },
@@ -147,7 +188,13 @@ runScenarios('view collection records', [
     body: { title: 'nope' },
     before: async (t) => {
       await family(t, {});
-      await t.createCollection({ name: 'v', type: 'view', listRule: '', viewRule: '', viewQuery: `SELECT id, title FROM ${t.col('parents')}` });
+      await t.createCollection({
+        name: 'v',
+        type: 'view',
+        listRule: '',
+        viewRule: '',
+        viewQuery: `SELECT id, title FROM ${t.col('parents')}`,
+      });
     },
     expectStatus: 400,
     after: async (t) => assert.equal((await t.findRecord('parents', t.vars.p1))?.title, 'p1'),

@@ -45,7 +45,12 @@ async function things(t: ScenarioContext): Promise<void> {
 }
 
 /** One create that must fail with `code` on `field`. */
-function invalid(name: string, body: Record<string, unknown> | ((t: ScenarioContext) => Record<string, unknown>), field: string, code: unknown): Scenario {
+function invalid(
+  name: string,
+  body: Record<string, unknown> | ((t: ScenarioContext) => Record<string, unknown>),
+  field: string,
+  code: unknown,
+): Scenario {
   return {
     name,
     method: 'POST',
@@ -53,31 +58,51 @@ function invalid(name: string, body: Record<string, unknown> | ((t: ScenarioCont
     body,
     before: things,
     expectStatus: 400,
-    expectBody: { status: 400, message: 'Failed to create record.', data: { [field]: { code: code as string, message: any(String) } } },
+    expectBody: {
+      status: 400,
+      message: 'Failed to create record.',
+      data: { [field]: { code: code as string, message: any(String) } },
+    },
   };
 }
 
 /** One create that must succeed and echo `expected`. */
-function valid(name: string, body: Record<string, unknown> | ((t: ScenarioContext) => Record<string, unknown>), expected: Record<string, unknown>): Scenario {
-  return { name, method: 'POST', url: (t) => t.records('things'), body, before: things, expectStatus: 200, expectBody: expected as Record<string, string> };
+function valid(
+  name: string,
+  body: Record<string, unknown> | ((t: ScenarioContext) => Record<string, unknown>),
+  expected: Record<string, unknown>,
+): Scenario {
+  return {
+    name,
+    method: 'POST',
+    url: (t) => t.records('things'),
+    body,
+    before: things,
+    expectStatus: 200,
+    expectBody: expected as Record<string, string>,
+  };
 }
 
 runScenarios('record field validation (create)', [
-  valid('empty body → every zero value', {}, {
-    title: '',
-    count: 0,
-    flag: false,
-    mail: '',
-    link: '',
-    one: '',
-    many: [],
-    ref: '',
-    refs: [],
-    meta: null,
-    when: '',
-    loc: { lon: 0, lat: 0 },
-    body: '',
-  }),
+  valid(
+    'empty body → every zero value',
+    {},
+    {
+      title: '',
+      count: 0,
+      flag: false,
+      mail: '',
+      link: '',
+      one: '',
+      many: [],
+      ref: '',
+      refs: [],
+      meta: null,
+      when: '',
+      loc: { lon: 0, lat: 0 },
+      body: '',
+    },
+  ),
   invalid('text below min', { title: 'ab' }, 'title', 'validation_min_text_constraint'),
   invalid('text above max', { title: 'abcdefghijk' }, 'title', 'validation_max_text_constraint'),
   invalid('text not matching the pattern', { title: 'ABCD' }, 'title', 'validation_invalid_format'),
@@ -92,7 +117,12 @@ runScenarios('record field validation (create)', [
   invalid('multi select with an unknown value', { many: ['a', 'z'] }, 'many', 'validation_invalid_value'),
   invalid('multi select over maxSelect', { many: ['a', 'b', 'c'] }, 'many', 'validation_too_many_values'),
   invalid('relation to a missing record', { ref: 'missingmissing1' }, 'ref', 'validation_missing_rel_records'),
-  invalid('multi relation over maxSelect', (t) => ({ refs: [t.vars.r1, t.vars.r2, t.vars.r3] }), 'refs', 'validation_too_many_values'),
+  invalid(
+    'multi relation over maxSelect',
+    (t) => ({ refs: [t.vars.r1, t.vars.r2, t.vars.r3] }),
+    'refs',
+    'validation_too_many_values',
+  ),
   invalid('json over maxSize', { meta: { text: 'x'.repeat(100) } }, 'meta', 'validation_json_size_limit'),
   invalid('date before min', { when: '2019-06-01 00:00:00.000Z' }, 'when', any(String)),
   invalid('geoPoint latitude out of range', { loc: { lon: 10, lat: 95 } }, 'loc', 'validation_invalid_latitude'),
@@ -105,7 +135,11 @@ runScenarios('record field validation (create)', [
     before: things,
     expectStatus: 400,
     expectBody: {
-      data: { title: { code: 'validation_min_text_constraint' }, count: { code: 'validation_max_number_constraint' }, one: { code: 'validation_invalid_value' } },
+      data: {
+        title: { code: 'validation_min_text_constraint' },
+        count: { code: 'validation_max_number_constraint' },
+        one: { code: 'validation_invalid_value' },
+      },
     },
   },
   valid(
@@ -125,7 +159,17 @@ runScenarios('record field validation (create)', [
       loc: { lon: 23.32, lat: 42.69 },
       body: '<p>hi</p>',
     }),
-    { title: 'abc', count: 7, flag: true, one: 'b', many: ['a', 'c'], meta: { a: [1, 2, { b: null }] }, when: '2024-01-31 13:45:00.123Z', loc: { lon: 23.32, lat: 42.69 }, body: '<p>hi</p>' },
+    {
+      title: 'abc',
+      count: 7,
+      flag: true,
+      one: 'b',
+      many: ['a', 'c'],
+      meta: { a: [1, 2, { b: null }] },
+      when: '2024-01-31 13:45:00.123Z',
+      loc: { lon: 23.32, lat: 42.69 },
+      body: '<p>hi</p>',
+    },
   ),
   {
     name: 'relation values keep the submitted order',

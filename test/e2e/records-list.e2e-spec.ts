@@ -1,4 +1,14 @@
-import { any, arrayOfLength, bool, LOCKED_RULES, num, OPEN_RULES, runScenarios, ScenarioContext, text } from '@lib/testing';
+import {
+  any,
+  arrayOfLength,
+  bool,
+  LOCKED_RULES,
+  num,
+  OPEN_RULES,
+  runScenarios,
+  ScenarioContext,
+  text,
+} from '@lib/testing';
 
 /** items: 5 records n=1..5 inserted in order 3,1,5,2,4; title "item<n>"; `secret` hidden. */
 async function items(t: ScenarioContext, rules: Record<string, string | null> = OPEN_RULES): Promise<void> {
@@ -62,7 +72,14 @@ runScenarios('GET /api/collections/:c/records (paging and sorting)', [
       totalItems: 5,
       totalPages: 1,
       items: [
-        { collectionId: t.id('items'), collectionName: t.col('items'), id: any(String), title: 'item3', n: 3, even: false },
+        {
+          collectionId: t.id('items'),
+          collectionName: t.col('items'),
+          id: any(String),
+          title: 'item3',
+          n: 3,
+          even: false,
+        },
         ...ns(1, 5, 2, 4),
       ],
     }),

@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 
-import { matching, num, OPEN_RULES, relation, runScenarios, Scenario, ScenarioContext, select, text } from '@lib/testing';
+import {
+  matching,
+  num,
+  OPEN_RULES,
+  relation,
+  runScenarios,
+  Scenario,
+  ScenarioContext,
+  select,
+  text,
+} from '@lib/testing';
 
 /** tags(t1..t3) and `posts` with one record {views: 10, labels: [b], tagIds: [t1]}. */
 async function post(t: ScenarioContext): Promise<void> {
@@ -21,7 +31,11 @@ async function post(t: ScenarioContext): Promise<void> {
   t.vars.rec = (await t.createRecord('posts', { views: 10, labels: ['b'], tagIds: [t.vars.t1] })).id;
 }
 
-function update(name: string, body: (t: ScenarioContext) => Record<string, unknown>, expected: (t: ScenarioContext) => Record<string, unknown>): Scenario {
+function update(
+  name: string,
+  body: (t: ScenarioContext) => Record<string, unknown>,
+  expected: (t: ScenarioContext) => Record<string, unknown>,
+): Scenario {
   return {
     name,
     method: 'PATCH',
@@ -40,19 +54,71 @@ function update(name: string, body: (t: ScenarioContext) => Record<string, unkno
 }
 
 runScenarios('field modifiers on update', [
-  update('number+ adds', () => ({ 'views+': 5 }), () => ({ views: 15 })),
-  update('number- subtracts', () => ({ 'views-': 3 }), () => ({ views: 7 })),
-  update('number+ with a numeric string', () => ({ 'views+': '2' }), () => ({ views: 12 })),
-  update('plain set wins over nothing', () => ({ views: 1 }), () => ({ views: 1 })),
-  update('set then modifier: shortest key first', () => ({ views: 100, 'views+': 1 }), () => ({ views: 101 })),
-  update('select+ appends', () => ({ 'labels+': 'c' }), () => ({ labels: ['b', 'c'] })),
-  update('+select prepends', () => ({ '+labels': ['a', 'd'] }), () => ({ labels: ['a', 'd', 'b'] })),
-  update('select- removes', () => ({ 'labels-': 'b' }), () => ({ labels: [] })),
-  update('select+ ignores a value already present', () => ({ 'labels+': 'b' }), () => ({ labels: ['b'] })),
-  update('relation+ appends', (t) => ({ 'tagIds+': t.vars.t2 }), (t) => ({ tagIds: [t.vars.t1, t.vars.t2] })),
-  update('+relation prepends', (t) => ({ '+tagIds': [t.vars.t3] }), (t) => ({ tagIds: [t.vars.t3, t.vars.t1] })),
-  update('relation- removes', (t) => ({ 'tagIds-': [t.vars.t1] }), () => ({ tagIds: [] })),
-  update('relation- of an absent id is a no-op', (t) => ({ 'tagIds-': t.vars.t3 }), (t) => ({ tagIds: [t.vars.t1] })),
+  update(
+    'number+ adds',
+    () => ({ 'views+': 5 }),
+    () => ({ views: 15 }),
+  ),
+  update(
+    'number- subtracts',
+    () => ({ 'views-': 3 }),
+    () => ({ views: 7 }),
+  ),
+  update(
+    'number+ with a numeric string',
+    () => ({ 'views+': '2' }),
+    () => ({ views: 12 }),
+  ),
+  update(
+    'plain set wins over nothing',
+    () => ({ views: 1 }),
+    () => ({ views: 1 }),
+  ),
+  update(
+    'set then modifier: shortest key first',
+    () => ({ views: 100, 'views+': 1 }),
+    () => ({ views: 101 }),
+  ),
+  update(
+    'select+ appends',
+    () => ({ 'labels+': 'c' }),
+    () => ({ labels: ['b', 'c'] }),
+  ),
+  update(
+    '+select prepends',
+    () => ({ '+labels': ['a', 'd'] }),
+    () => ({ labels: ['a', 'd', 'b'] }),
+  ),
+  update(
+    'select- removes',
+    () => ({ 'labels-': 'b' }),
+    () => ({ labels: [] }),
+  ),
+  update(
+    'select+ ignores a value already present',
+    () => ({ 'labels+': 'b' }),
+    () => ({ labels: ['b'] }),
+  ),
+  update(
+    'relation+ appends',
+    (t) => ({ 'tagIds+': t.vars.t2 }),
+    (t) => ({ tagIds: [t.vars.t1, t.vars.t2] }),
+  ),
+  update(
+    '+relation prepends',
+    (t) => ({ '+tagIds': [t.vars.t3] }),
+    (t) => ({ tagIds: [t.vars.t3, t.vars.t1] }),
+  ),
+  update(
+    'relation- removes',
+    (t) => ({ 'tagIds-': [t.vars.t1] }),
+    () => ({ tagIds: [] }),
+  ),
+  update(
+    'relation- of an absent id is a no-op',
+    (t) => ({ 'tagIds-': t.vars.t3 }),
+    (t) => ({ tagIds: [t.vars.t1] }),
+  ),
   {
     name: 'relation+ past maxSelect → 400',
     method: 'PATCH',

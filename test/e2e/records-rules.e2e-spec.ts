@@ -1,12 +1,26 @@
 import assert from 'node:assert/strict';
 
-import { absent, any, LOCKED_RULES, OPEN_RULES, OWNER_RULES, relation, runScenarios, ScenarioContext, text } from '@lib/testing';
+import {
+  absent,
+  any,
+  LOCKED_RULES,
+  OPEN_RULES,
+  OWNER_RULES,
+  relation,
+  runScenarios,
+  ScenarioContext,
+  text,
+} from '@lib/testing';
 
 /** Users alice and bob; `notes` (owner → users) with OWNER_RULES; one note each. */
 async function notes(t: ScenarioContext): Promise<void> {
   const alice = await t.makeUser({}, 'users', 'alice');
   const bob = await t.makeUser({}, 'users', 'bob');
-  await t.createCollection({ name: 'notes', ...OWNER_RULES, fields: [text('title'), relation('owner', '_pb_users_auth_', { maxSelect: 1 })] });
+  await t.createCollection({
+    name: 'notes',
+    ...OWNER_RULES,
+    fields: [text('title'), relation('owner', '_pb_users_auth_', { maxSelect: 1 })],
+  });
   t.vars.aliceNote = (await t.createRecord('notes', { title: 'a', owner: alice.record.id })).id;
   t.vars.bobNote = (await t.createRecord('notes', { title: 'b', owner: bob.record.id })).id;
 }
@@ -14,13 +28,68 @@ const as = (who: 'alice' | 'bob') => async (t: ScenarioContext) => t.users[who].
 const aliceNote = (t: ScenarioContext) => t.records('notes', t.vars.aliceNote);
 
 runScenarios('expression rules with two users', [
-  { name: 'list: alice sees only her note', method: 'GET', url: (t) => t.records('notes'), auth: as('alice'), before: notes, expectStatus: 200, expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.aliceNote }] }) },
-  { name: 'list: bob sees only his note', method: 'GET', url: (t) => t.records('notes'), auth: as('bob'), before: notes, expectStatus: 200, expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.bobNote }] }) },
-  { name: 'list: guest gets 200 and nothing', method: 'GET', url: (t) => t.records('notes'), before: notes, expectStatus: 200, expectBody: { totalItems: 0, items: [] } },
-  { name: 'list: a filter cannot widen the rule', method: 'GET', url: (t) => t.records('notes', undefined, `?filter=${encodeURIComponent('id != "" || 1 = 1')}`), auth: as('bob'), before: notes, expectStatus: 200, expectBody: { totalItems: 1 } },
-  { name: 'list: superuser sees both', method: 'GET', url: (t) => t.records('notes'), auth: 'superuser', before: notes, expectStatus: 200, expectBody: { totalItems: 2 } },
-  { name: 'view: owner → 200', method: 'GET', url: aliceNote, auth: as('alice'), before: notes, expectStatus: 200, expectBody: { title: 'a' } },
-  { name: "view: other user → 404", method: 'GET', url: aliceNote, auth: as('bob'), before: notes, expectStatus: 404, expectBody: { status: 404, data: {} } },
+  {
+    name: 'list: alice sees only her note',
+    method: 'GET',
+    url: (t) => t.records('notes'),
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.aliceNote }] }),
+  },
+  {
+    name: 'list: bob sees only his note',
+    method: 'GET',
+    url: (t) => t.records('notes'),
+    auth: as('bob'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.bobNote }] }),
+  },
+  {
+    name: 'list: guest gets 200 and nothing',
+    method: 'GET',
+    url: (t) => t.records('notes'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: { totalItems: 0, items: [] },
+  },
+  {
+    name: 'list: a filter cannot widen the rule',
+    method: 'GET',
+    url: (t) => t.records('notes', undefined, `?filter=${encodeURIComponent('id != "" || 1 = 1')}`),
+    auth: as('bob'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: { totalItems: 1 },
+  },
+  {
+    name: 'list: superuser sees both',
+    method: 'GET',
+    url: (t) => t.records('notes'),
+    auth: 'superuser',
+    before: notes,
+    expectStatus: 200,
+    expectBody: { totalItems: 2 },
+  },
+  {
+    name: 'view: owner → 200',
+    method: 'GET',
+    url: aliceNote,
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: { title: 'a' },
+  },
+  {
+    name: 'view: other user → 404',
+    method: 'GET',
+    url: aliceNote,
+    auth: as('bob'),
+    before: notes,
+    expectStatus: 404,
+    expectBody: { status: 404, data: {} },
+  },
   { name: 'view: guest → 404', method: 'GET', url: aliceNote, before: notes, expectStatus: 404 },
   {
     name: 'update: other user → 404, unchanged',
@@ -32,7 +101,16 @@ runScenarios('expression rules with two users', [
     expectStatus: 404,
     after: async (t) => assert.equal((await t.findRecord('notes', t.vars.aliceNote))?.title, 'a'),
   },
-  { name: 'update: owner → 200', method: 'PATCH', url: aliceNote, body: { title: 'mine' }, auth: as('alice'), before: notes, expectStatus: 200, expectBody: { title: 'mine' } },
+  {
+    name: 'update: owner → 200',
+    method: 'PATCH',
+    url: aliceNote,
+    body: { title: 'mine' },
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: { title: 'mine' },
+  },
   {
     name: 'delete: other user → 404, still there',
     method: 'DELETE',
@@ -89,7 +167,9 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: async (t) => {
       await notes(t);
-      await t.su.patch(`/api/collections/${t.col('notes')}`, { updateRule: 'owner = @request.auth.id && @request.body.owner:isset = false' });
+      await t.su.patch(`/api/collections/${t.col('notes')}`, {
+        updateRule: 'owner = @request.auth.id && @request.body.owner:isset = false',
+      });
     },
     expectStatus: 404,
     after: async (t) => assert.equal((await t.findRecord('notes', t.vars.aliceNote))?.owner, t.users.alice.record.id),
@@ -100,7 +180,12 @@ runScenarios('expression rules with two users', [
     url: (t) => t.records('gated'),
     body: { title: 'forbidden' },
     before: async (t) => {
-      await t.createCollection({ name: 'gated', ...OPEN_RULES, createRule: 'title != "forbidden" && @request.body.title:isset = true', fields: [text('title')] });
+      await t.createCollection({
+        name: 'gated',
+        ...OPEN_RULES,
+        createRule: 'title != "forbidden" && @request.body.title:isset = true',
+        fields: [text('title')],
+      });
     },
     expectStatus: 400,
     after: async (t) => {
@@ -149,17 +234,60 @@ runScenarios('null and empty rules', [
 ]);
 
 runScenarios('the users collection', [
-  { name: 'a user views itself (with email)', method: 'GET', url: (t) => t.records('users', t.users.alice.record.id), auth: as('alice'), before: notes, expectStatus: 200, expectBody: (t) => ({ email: t.users.alice.email, verified: false, password: absent(), tokenKey: absent() }) },
-  { name: 'a user cannot view another → 404', method: 'GET', url: (t) => t.records('users', t.users.bob.record.id), auth: as('alice'), before: notes, expectStatus: 404 },
-  { name: 'list as a user → only itself', method: 'GET', url: '/api/collections/users/records', auth: as('alice'), before: notes, expectStatus: 200, expectBody: (t) => ({ totalItems: 1, items: [{ id: t.users.alice.record.id }] }) },
-  { name: 'list as guest → empty', method: 'GET', url: '/api/collections/users/records', before: notes, expectStatus: 200, expectBody: { totalItems: 0, items: [] } },
+  {
+    name: 'a user views itself (with email)',
+    method: 'GET',
+    url: (t) => t.records('users', t.users.alice.record.id),
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: (t) => ({ email: t.users.alice.email, verified: false, password: absent(), tokenKey: absent() }),
+  },
+  {
+    name: 'a user cannot view another → 404',
+    method: 'GET',
+    url: (t) => t.records('users', t.users.bob.record.id),
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 404,
+  },
+  {
+    name: 'list as a user → only itself',
+    method: 'GET',
+    url: '/api/collections/users/records',
+    auth: as('alice'),
+    before: notes,
+    expectStatus: 200,
+    expectBody: (t) => ({ totalItems: 1, items: [{ id: t.users.alice.record.id }] }),
+  },
+  {
+    name: 'list as guest → empty',
+    method: 'GET',
+    url: '/api/collections/users/records',
+    before: notes,
+    expectStatus: 200,
+    expectBody: { totalItems: 0, items: [] },
+  },
   {
     name: 'registration: email hidden in the response unless visible, no password',
     method: 'POST',
     url: '/api/collections/users/records',
-    body: { email: `reg_${Date.now()}@example.com`, password: 'Secret-12345', passwordConfirm: 'Secret-12345', name: 'Reg' },
+    body: {
+      email: `reg_${Date.now()}@example.com`,
+      password: 'Secret-12345',
+      passwordConfirm: 'Secret-12345',
+      name: 'Reg',
+    },
     expectStatus: 200,
-    expectBody: { collectionId: '_pb_users_auth_', name: 'Reg', verified: false, emailVisibility: false, password: absent(), tokenKey: absent(), passwordConfirm: absent() },
+    expectBody: {
+      collectionId: '_pb_users_auth_',
+      name: 'Reg',
+      verified: false,
+      emailVisibility: false,
+      password: absent(),
+      tokenKey: absent(),
+      passwordConfirm: absent(),
+    },
   },
   {
     name: 'registration: missing password and confirm',
@@ -167,13 +295,20 @@ runScenarios('the users collection', [
     url: '/api/collections/users/records',
     body: { email: `nopw_${Date.now()}@example.com` },
     expectStatus: 400,
-    expectBody: { data: { password: { code: 'validation_required' }, passwordConfirm: { code: 'validation_required' } } },
+    expectBody: {
+      data: { password: { code: 'validation_required' }, passwordConfirm: { code: 'validation_required' } },
+    },
   },
   {
     name: 'registration: guest may not set verified=true',
     method: 'POST',
     url: '/api/collections/users/records',
-    body: { email: `ver_${Date.now()}@example.com`, password: 'Secret-12345', passwordConfirm: 'Secret-12345', verified: true },
+    body: {
+      email: `ver_${Date.now()}@example.com`,
+      password: 'Secret-12345',
+      passwordConfirm: 'Secret-12345',
+      verified: true,
+    },
     expectStatus: 400,
     expectBody: { data: { verified: { code: any(String) } } },
   },
@@ -198,6 +333,11 @@ runScenarios('the users collection', [
       await t.makeUser({ name: 'shown', emailVisibility: true }, 'members', 'm2');
     },
     expectStatus: 200,
-    expectBody: (t) => ({ items: [{ name: 'hidden', email: absent() }, { name: 'shown', email: t.users.m2.email }] }),
+    expectBody: (t) => ({
+      items: [
+        { name: 'hidden', email: absent() },
+        { name: 'shown', email: t.users.m2.email },
+      ],
+    }),
   },
 ]);

@@ -24,6 +24,7 @@ export class StandaloneModule {
         AuthApiModule,
         StorageCoreModule,
         FilesApiModule,
+        RealtimeModule,
       ],
       controllers: [HealthController],
     };

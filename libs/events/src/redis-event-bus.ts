@@ -52,8 +52,8 @@ export class RedisEventBus extends EventBus implements OnModuleDestroy {
         this.logger.error(`subscribe ${channel} failed: ${String(error)}`);
       });
     }
-    set.add(handler as EventHandler<never>);
-    return () => set.delete(handler as EventHandler<never>);
+    set.add(handler);
+    return () => set.delete(handler);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -6,7 +6,8 @@ import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
 import { compileEvaluator } from './evaluator';
 import { QueryCompiler } from './query-compiler';
 import type { CompileOptions, RequestInfo } from './query.types';
-import { filterAst, modelRow, type ModelRow, printFilter } from './testing/filter-model';
+import { sqliteLike } from './evaluator-text';
+import { filterAst, modelRow, type ModelRow, printFilter, smallText } from './testing/filter-model';
 import { ALL_POSTS, authOf, posts, request, runner, schema, users } from './testing/fixture';
 
 /** The in-memory evaluator must select exactly what the compiled SQL selects, or say it can't decide. */
@@ -142,7 +143,9 @@ void describe('compileEvaluator (in-memory rules)', () => {
         const expr = printFilter(ast);
         const compiled = compiler.compile(expr, options());
         const sql = `SELECT "r"."id" AS id FROM "posts" "r" WHERE ${compiled.sql}`;
-        const bySql = new Set((db.prepare(sql).all(...(compiled.bind(request()) as never[])) as { id: string }[]).map((r) => r.id));
+        const bySql = new Set(
+          (db.prepare(sql).all(...(compiled.bind(request()) as never[])) as { id: string }[]).map((r) => r.id),
+        );
         const rule = compileEvaluator(expr, options());
         assert.ok(rule, expr);
         for (const r of data) {
@@ -157,6 +160,18 @@ void describe('compileEvaluator (in-memory rules)', () => {
       RUNS,
     );
     assert.ok(decided / total > 0.5, `only ${decided} of ${total} evaluations were decided in memory`);
+  });
+
+  void it('its LIKE agrees with SQLite on random texts and patterns', () => {
+    const stmt = fixture.db.prepare(`SELECT ? LIKE ? ESCAPE '\\' AS m`);
+    const longer = fc.array(smallText, { maxLength: 4 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(longer, longer, (value, pattern) => {
+        const row = stmt.get(value, pattern) as { m: number | null };
+        assert.equal(sqliteLike(value, pattern), row.m === 1, `${value} LIKE ${pattern}`);
+      }),
+      { ...RUNS, numRuns: 2000 },
+    );
   });
 
   void it('covers every post of the fixture', () => {

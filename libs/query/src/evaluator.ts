@@ -2,6 +2,7 @@ import { FIELD_KINDS, isMultiple, type FieldModel } from '@lib/schema';
 import { type BaseOperator, type ComparisonNode, type FilterNode, type OperandNode, splitOperator } from './ast';
 import { likePattern } from './comparison';
 import { sqliteDialect } from './dialect';
+import { asciiLower, codePointOrder, sqliteLike } from './evaluator-text';
 import { macroBinder } from './macros';
 import { parseFilter } from './parser';
 import type { CompileOptions, RequestInfo } from './query.types';
@@ -75,8 +76,6 @@ function compileNode(node: FilterNode, opts: CompileOptions): (ctx: Ctx) => Tri 
     return unknown ? undefined : !decisive;
   };
 }
-
-const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
 function lowered(get: (ctx: Ctx) => Val | undefined): (ctx: Ctx) => Val | undefined {
   return (ctx) => {
@@ -189,7 +188,11 @@ function request(rest: string): EvOperand {
   const read = requestValue(sec, key);
   const get = (ctx: Ctx): Val | undefined => {
     const value = read({ request: ctx.request, now: ctx.now });
-    if (sec === 'auth' && !AUTH_KEYS.has(key) && (Array.isArray(value) || (value !== null && typeof value === 'object'))) {
+    if (
+      sec === 'auth' &&
+      !AUTH_KEYS.has(key) &&
+      (Array.isArray(value) || (value !== null && typeof value === 'object'))
+    ) {
       return undefined; // a multi-valued (or JSON) auth field is a joined operand in SQL
     }
     return toVal(value);
@@ -215,22 +218,6 @@ function compare(a: string | number, b: string | number): number | undefined {
     return undefined;
   }
   return a === b ? 0 : codePointOrder(a as string, b as string);
-}
-
-/** Text order by code point, which is UTF-8 byte order (SQLite's BINARY collation). */
-function codePointOrder(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i) ?? 0;
-    const y = b.codePointAt(i) ?? 0;
-    if (x !== y) {
-      return x - y;
-    }
-    if (x > 0xffff) {
-      i++;
-    }
-  }
-  return a.length - b.length;
 }
 
 function compileComparison(node: ComparisonNode, opts: CompileOptions): (ctx: Ctx) => Tri {
@@ -301,45 +288,4 @@ function like(negate: boolean, right: EvOperand, a: Val, b: Val): Tri {
     return false;
   }
   return sqliteLike(a, pattern) !== negate;
-}
-
-/** SQLite's `value LIKE pattern ESCAPE '\'`: ASCII case-insensitive; a trailing escape matches nothing. */
-export function sqliteLike(value: string, pattern: string): boolean {
-  const v = [...asciiLower(value)];
-  const tokens: { kind: 'char' | 'one' | 'many'; ch: string }[] = [];
-  const p = [...asciiLower(pattern)];
-  for (let j = 0; j < p.length; j++) {
-    if (p[j] === '\\') {
-      if (j + 1 >= p.length) {
-        return false;
-      }
-      tokens.push({ kind: 'char', ch: p[++j] });
-    } else {
-      tokens.push({ kind: p[j] === '%' ? 'many' : p[j] === '_' ? 'one' : 'char', ch: p[j] });
-    }
-  }
-  // Iterative wildcard matching: remember the last `%` and retry from one character further on a mismatch.
-  let i = 0;
-  let t = 0;
-  let star = -1;
-  let resume = 0;
-  while (i < v.length) {
-    const tok = tokens[t];
-    if (tok && (tok.kind === 'one' || (tok.kind === 'char' && tok.ch === v[i]))) {
-      i++;
-      t++;
-    } else if (tok?.kind === 'many') {
-      star = t++;
-      resume = i;
-    } else if (star >= 0) {
-      t = star + 1;
-      i = ++resume;
-    } else {
-      return false;
-    }
-  }
-  while (tokens[t]?.kind === 'many') {
-    t++;
-  }
-  return t === tokens.length;
 }

@@ -25,5 +25,6 @@ export type { FieldsTree, FieldsNode, ExcerptModifier } from './fields';
 export { parseExpand, MAX_EXPAND_DEPTH } from './expand';
 export type { ExpandTree } from './expand';
 export { excerpt } from './excerpt';
-export { compileEvaluator, sqliteLike } from './evaluator';
+export { compileEvaluator } from './evaluator';
+export { sqliteLike } from './evaluator-text';
 export type { InMemoryRule } from './evaluator';

@@ -75,13 +75,23 @@ export class RealtimeAccess {
     }
     if (sql && pending.size > 0) {
       const groups = [...pending.values()];
-      const results = await this.sqlCheck(c, record, sql, groups.map((g) => g.params));
+      const results = await this.sqlCheck(
+        c,
+        record,
+        sql,
+        groups.map((g) => g.params),
+      );
       groups.forEach((g, n) => g.at.forEach((i) => (out[i] = results[n])));
     }
     return out;
   }
 
-  private async sqlCheck(c: CollectionModel, record: Record<string, unknown>, sql: CompiledExpression, sets: unknown[][]) {
+  private async sqlCheck(
+    c: CollectionModel,
+    record: Record<string, unknown>,
+    sql: CompiledExpression,
+    sets: unknown[][],
+  ) {
     this.stats.sql += sets.length;
     this.stats.queries++;
     try {

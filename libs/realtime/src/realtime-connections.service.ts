@@ -55,7 +55,11 @@ export class RealtimeConnections {
       return;
     }
     this.clients.add(client);
-    transport.reply({ type: 'connected', clientId: client.id, auth: client.auth ? String(client.auth.record.id) : null });
+    transport.reply({
+      type: 'connected',
+      clientId: client.id,
+      auth: client.auth ? String(client.auth.record.id) : null,
+    });
   }
 
   private onWsMessage(client: RealtimeClient, transport: WsTransport, data: Buffer): void {
@@ -66,7 +70,9 @@ export class RealtimeConnections {
       transport.reply({ type: 'error', message: 'Invalid JSON message.' });
       return;
     }
-    const topics = Array.isArray(message.topics) ? message.topics.filter((t): t is string => typeof t === 'string') : [];
+    const topics = Array.isArray(message.topics)
+      ? message.topics.filter((t): t is string => typeof t === 'string')
+      : [];
     switch (message.type) {
       case 'ping':
         transport.reply({ type: 'pong' });

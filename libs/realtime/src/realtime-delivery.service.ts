@@ -89,7 +89,12 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     const out: Entry[] = [];
     for (const client of this.clients.all()) {
       if (client.allCollections) {
-        const topic: Topic = { key: `${c.name}/*`, collection: c.name, recordId: null, options: { query: {}, headers: {} } };
+        const topic: Topic = {
+          key: `${c.name}/*`,
+          collection: c.name,
+          recordId: null,
+          options: { query: {}, headers: {} },
+        };
         out.push({ client, topic, rule: 'viewRule', req: realtimeRequest(client, topic) });
       }
       for (const topic of client.matching(c.id, c.name, recordId)) {
@@ -106,7 +111,12 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     for (const rule of ['listRule', 'viewRule'] as const) {
       const group = entries.filter((e) => e.rule === rule);
       if (group.length > 0) {
-        const ok = await this.access.check(c, { rule }, record, group.map((e) => e.req));
+        const ok = await this.access.check(
+          c,
+          { rule },
+          record,
+          group.map((e) => e.req),
+        );
         passed.push(...group.filter((_, i) => ok[i]));
       }
     }
@@ -121,7 +131,12 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       byFilter.set(filter, [...(byFilter.get(filter) ?? []), entry]);
     }
     for (const [filter, group] of byFilter) {
-      const ok = await this.access.check(c, { filter }, record, group.map((e) => e.req));
+      const ok = await this.access.check(
+        c,
+        { filter },
+        record,
+        group.map((e) => e.req),
+      );
       out.push(...group.filter((_, i) => ok[i]));
     }
     return out;
@@ -129,5 +144,11 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
 }
 
 function realtimeRequest(client: RealtimeClient, topic: Topic): RecordRequest {
-  return { auth: client.auth, query: topic.options.query, headers: topic.options.headers, method: 'GET', context: 'realtime' };
+  return {
+    auth: client.auth,
+    query: topic.options.query,
+    headers: topic.options.headers,
+    method: 'GET',
+    context: 'realtime',
+  };
 }

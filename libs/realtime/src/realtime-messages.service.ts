@@ -19,7 +19,7 @@ export class RealtimeMessages {
       const expand = req.query.expand ?? '';
       const fields = req.query.fields ?? '';
       const own = req.auth !== null && req.auth.collectionId === c.id && req.auth.record.id === record.id;
-      const who = expand ? `${req.auth?.collectionId ?? ''}/${String(req.auth?.record.id ?? '')}` : '';
+      const who = expand ? `${req.auth?.collectionId ?? ''}/${(req.auth?.record.id as string | undefined) ?? ''}` : '';
       const key = JSON.stringify([isSuperuser(req), own, expand, fields, who]);
       let rendered = cache.get(key);
       if (!rendered) {

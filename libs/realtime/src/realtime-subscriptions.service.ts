@@ -78,7 +78,13 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
         clearTimeout(timer);
         resolve(a);
       });
-      this.bus.publish('realtime.subscribe', { requestId, clientId, subscriptions, authorization: input.authorization, ip: input.ip });
+      this.bus.publish('realtime.subscribe', {
+        requestId,
+        clientId,
+        subscriptions,
+        authorization: input.authorization,
+        ip: input.ip,
+      });
     }).finally(() => this.waiting.delete(requestId));
     if (!answer || answer.status === 404) {
       throw new NotFoundError('Missing or invalid client id.');
@@ -94,7 +100,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
   /** Sets the topics and the auth of a local client (guest → auth is the only allowed auth change). */
   apply(client: RealtimeClient, subscriptions: string[], auth: RequestAuth | null, ip: string): void {
     if (client.ip !== ip) {
-      throw new BadRequestError('The current and the previous request IP addresses don\'t match.');
+      throw new BadRequestError("The current and the previous request IP addresses don't match.");
     }
     const current = client.auth;
     if (current && (!auth || auth.collectionId !== current.collectionId || auth.record.id !== current.record.id)) {
@@ -128,8 +134,14 @@ function validate(body: Record<string, unknown>): { clientId: string; subscripti
   const clientId = body.clientId;
   const subscriptions = body.subscriptions ?? [];
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 255) {
-    const code = typeof clientId === 'string' && clientId.length > 255 ? 'validation_length_out_of_range' : 'validation_required';
-    throw new ValidationFailed({ clientId: fieldError(code, code === 'validation_required' ? 'Cannot be blank.' : 'The length must be between 1 and 255.') });
+    const code =
+      typeof clientId === 'string' && clientId.length > 255 ? 'validation_length_out_of_range' : 'validation_required';
+    throw new ValidationFailed({
+      clientId: fieldError(
+        code,
+        code === 'validation_required' ? 'Cannot be blank.' : 'The length must be between 1 and 255.',
+      ),
+    });
   }
   if (
     !Array.isArray(subscriptions) ||
@@ -137,7 +149,10 @@ function validate(body: Record<string, unknown>): { clientId: string; subscripti
     subscriptions.some((s) => typeof s !== 'string' || s.length > MAX_TOPIC_LENGTH)
   ) {
     throw new ValidationFailed({
-      subscriptions: fieldError('validation_invalid_value', `Up to ${MAX_TOPICS} topics of at most ${MAX_TOPIC_LENGTH} characters.`),
+      subscriptions: fieldError(
+        'validation_invalid_value',
+        `Up to ${MAX_TOPICS} topics of at most ${MAX_TOPIC_LENGTH} characters.`,
+      ),
     });
   }
   return { clientId, subscriptions: subscriptions as string[] };

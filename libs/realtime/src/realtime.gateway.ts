@@ -20,7 +20,7 @@ export class RealtimeGateway implements OnModuleInit {
       return;
     }
     const { default: websocket } = await import('@fastify/websocket');
-    await fastify.register(async (scope) => {
+    void fastify.register(async (scope) => {
       await scope.register(websocket, { options: { maxPayload: 64 * 1024 } });
       scope.route({
         method: 'GET',

@@ -36,7 +36,9 @@ export class WsTransport implements ClientTransport {
       this.close();
       return false;
     }
-    const body = event.startsWith('@') ? { type: event, ...(data as object) } : { ...(data as object), topic: topic ?? event };
+    const body = event.startsWith('@')
+      ? { type: event, ...(data as object) }
+      : { ...(data as object), topic: topic ?? event };
     this.socket.send(JSON.stringify(body));
     return true;
   }

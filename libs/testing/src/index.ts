@@ -51,4 +51,13 @@ export {
   uniqueSuffix,
   url,
 } from './factories';
-export type { CollectionDef, CollectionJson, FieldDef, FieldJson, FieldType, ListJson, RecordJson, Rule } from './factories';
+export type {
+  CollectionDef,
+  CollectionJson,
+  FieldDef,
+  FieldJson,
+  FieldType,
+  ListJson,
+  RecordJson,
+  Rule,
+} from './factories';

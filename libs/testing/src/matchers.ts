@@ -19,12 +19,7 @@ export function isMatcher(value: unknown): value is Matcher {
   return typeof value === 'object' && value !== null && MATCHER in value;
 }
 
-type Ctor =
-  | StringConstructor
-  | NumberConstructor
-  | BooleanConstructor
-  | ArrayConstructor
-  | ObjectConstructor;
+type Ctor = StringConstructor | NumberConstructor | BooleanConstructor | ArrayConstructor | ObjectConstructor;
 
 /** `any(String)`, `any(Number)`, `any(Boolean)`, `any(Array)`, `any(Object)` (a non-null, non-array object). */
 export function any(ctor: Ctor): Matcher {
@@ -65,14 +60,18 @@ export function absent(): Matcher {
 /** A string matching the regular expression. */
 export function matching(re: RegExp): Matcher {
   return matcher(`matching(${String(re)})`, (actual, path) =>
-    typeof actual === 'string' && re.test(actual) ? [] : [`${path}: expected a string matching ${String(re)}, got ${show(actual)}`],
+    typeof actual === 'string' && re.test(actual)
+      ? []
+      : [`${path}: expected a string matching ${String(re)}, got ${show(actual)}`],
   );
 }
 
 /** One of the given primitive values. */
 export function oneOf(...values: unknown[]): Matcher {
   return matcher(`oneOf(${values.map(show).join(', ')})`, (actual, path) =>
-    values.some((v) => Object.is(v, actual)) ? [] : [`${path}: expected one of ${values.map(show).join(', ')}, got ${show(actual)}`],
+    values.some((v) => Object.is(v, actual))
+      ? []
+      : [`${path}: expected one of ${values.map(show).join(', ')}, got ${show(actual)}`],
   );
 }
 
@@ -81,7 +80,9 @@ export function arrayOfLength(n: number): Matcher {
   return matcher(`arrayOfLength(${n})`, (actual, path) =>
     Array.isArray(actual) && actual.length === n
       ? []
-      : [`${path}: expected an array of length ${n}, got ${Array.isArray(actual) ? `length ${actual.length}` : show(actual)}`],
+      : [
+          `${path}: expected an array of length ${n}, got ${Array.isArray(actual) ? `length ${actual.length}` : show(actual)}`,
+        ],
   );
 }
 
@@ -109,14 +110,18 @@ export function onlyKeys(keys: string[]): Matcher {
       return [`${path}: expected an object, got ${show(actual)}`];
     }
     const got = Object.keys(actual).sort();
-    return got.join(',') === want.join(',') ? [] : [`${path}: expected keys [${want.join(',')}], got [${got.join(',')}]`];
+    return got.join(',') === want.join(',')
+      ? []
+      : [`${path}: expected keys [${want.join(',')}], got [${got.join(',')}]`];
   });
 }
 
 /** A number satisfying min <= n <= max. */
 export function between(min: number, max: number): Matcher {
   return matcher(`between(${min}, ${max})`, (actual, path) =>
-    typeof actual === 'number' && actual >= min && actual <= max ? [] : [`${path}: expected a number in [${min}, ${max}], got ${show(actual)}`],
+    typeof actual === 'number' && actual >= min && actual <= max
+      ? []
+      : [`${path}: expected a number in [${min}, ${max}], got ${show(actual)}`],
   );
 }
 

@@ -22,7 +22,8 @@ import { RunningServer, startTestServer } from './test-server';
 export type Resolvable<T> = T | ((t: ScenarioContext) => T);
 
 /** What `expectBody` accepts: JSON-like values with matchers anywhere. */
-export type Expected = string | number | boolean | null | Matcher | Expected[] | { [key: string]: Expected | undefined };
+export type Expected =
+  string | number | boolean | null | Matcher | Expected[] | { [key: string]: Expected | undefined };
 
 /** A JSON-like request body (`undefined` members are dropped by JSON.stringify). */
 export type JsonBody = string | number | boolean | null | unknown[] | { [key: string]: unknown };
@@ -60,7 +61,6 @@ let registeredSuites = 0;
 
 async function acquire(): Promise<SharedServer> {
   shared ??= (async () => {
-    // eslint-disable-next-line no-restricted-properties -- the test target is chosen by the environment
     const server = await startTestServer(process.env);
     const http = new HttpClient(server.baseUrl);
     const superuserToken = await tokenFor(http, '_superusers', server.superuserEmail, server.superuserPassword);
@@ -111,18 +111,31 @@ async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
   });
   const where = `${scenario.method} ${url}`;
   assertNot5xx(scenario.method, url, res);
-  assert.equal(res.status, scenario.expectStatus, `${where}: expected status ${scenario.expectStatus}, got ${res.status}: ${res.text.slice(0, 1500)}`);
+  assert.equal(
+    res.status,
+    scenario.expectStatus,
+    `${where}: expected status ${scenario.expectStatus}, got ${res.status}: ${res.text.slice(0, 1500)}`,
+  );
 
   const expectedBody = resolve(scenario.expectBody, t);
   if (expectedBody !== undefined) {
     const mismatches = matchPartial(res.body, expectedBody);
-    assert.ok(mismatches.length === 0, `${where}: body mismatch\n  ${mismatches.join('\n  ')}\nbody: ${res.text.slice(0, 1500)}`);
+    assert.ok(
+      mismatches.length === 0,
+      `${where}: body mismatch\n  ${mismatches.join('\n  ')}\nbody: ${res.text.slice(0, 1500)}`,
+    );
   }
   for (const fragment of resolve(scenario.expectContains, t) ?? []) {
-    assert.ok(res.text.includes(fragment), `${where}: body should contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`);
+    assert.ok(
+      res.text.includes(fragment),
+      `${where}: body should contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`,
+    );
   }
   for (const fragment of resolve(scenario.expectNotContains, t) ?? []) {
-    assert.ok(!res.text.includes(fragment), `${where}: body must not contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`);
+    assert.ok(
+      !res.text.includes(fragment),
+      `${where}: body must not contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`,
+    );
   }
   if (scenario.after) {
     await scenario.after(t, res);
@@ -132,7 +145,7 @@ async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
 /** Registers one `describe` with an `it` per scenario; the server is shared by the whole file. */
 export function runScenarios(title: string, scenarios: Scenario[]): void {
   registeredSuites += 1;
-  describe(title, () => {
+  void describe(title, () => {
     let env: SharedServer | undefined;
     before(async () => {
       env = await acquire();
@@ -141,7 +154,7 @@ export function runScenarios(title: string, scenarios: Scenario[]): void {
       await release();
     });
     for (const scenario of scenarios) {
-      it(scenario.name, { timeout: 60_000 }, async () => {
+      void it(scenario.name, { timeout: 60_000 }, async () => {
         assert.ok(env, 'server not started');
         const current = env;
         await runOne(scenario, current).catch((err: unknown) => {

@@ -16,7 +16,10 @@ import { ApiResponse, HttpClient, HttpMethod, RequestOptions } from './http-clie
 
 /** Fails on any 5xx: no request a scenario makes may crash the server. */
 export function assertNot5xx(method: string, url: string, res: ApiResponse): void {
-  assert.ok(res.status < 500, `${method} ${url} answered ${res.status} (must never be 5xx): ${res.text.slice(0, 1000)}`);
+  assert.ok(
+    res.status < 500,
+    `${method} ${url} answered ${res.status} (must never be 5xx): ${res.text.slice(0, 1000)}`,
+  );
 }
 
 export class SuperuserClient {

@@ -70,7 +70,12 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
-export async function waitForHealth(baseUrl: string, timeoutMs: number, child?: ChildProcess, log?: () => string): Promise<void> {
+export async function waitForHealth(
+  baseUrl: string,
+  timeoutMs: number,
+  child?: ChildProcess,
+  log?: () => string,
+): Promise<void> {
   const client = new HttpClient(baseUrl);
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer';

@@ -13,7 +13,9 @@ export class FieldsInterceptor implements NestInterceptor {
       return next.handle();
     }
     const tree = parseFields(fields);
-    return next.handle().pipe(map((body: unknown) => (body && typeof body === 'object' ? applyFields(body, tree) : body)));
+    return next
+      .handle()
+      .pipe(map((body: unknown) => (body && typeof body === 'object' ? applyFields(body, tree) : body)));
   }
 }
 

@@ -91,7 +91,10 @@ export class TypeormRecordRepository extends RecordRepository {
       return;
     }
     const where = names.map((n) => `${q(n)} = ?`).join(' AND ');
-    await db.run(`DELETE FROM ${q(c.name)} WHERE ${where}`, names.map((n) => equals[n]));
+    await db.run(
+      `DELETE FROM ${q(c.name)} WHERE ${where}`,
+      names.map((n) => equals[n]),
+    );
   }
 
   override async deleteAll(c: CollectionModel, db: SqlExecutor) {

@@ -1,0 +1,108 @@
+// Helpers of the realtime suites: an EventSource for the SDK on Node 20, bounded waits, message
+// collectors, and a raw SSE reader for protocol-level checks.
+import assert from 'node:assert/strict';
+
+import { EventSource } from 'eventsource';
+
+/** The SDK's realtime service needs a global EventSource; Node 20 has none. */
+export function installEventSource(): void {
+  (globalThis as { EventSource?: unknown }).EventSource ??= EventSource;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` until it returns true; fails after `timeoutMs` with `what`. */
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await sleep(20);
+  }
+}
+
+export interface RealtimeMessage {
+  action: string;
+  record: Record<string, unknown>;
+  topic?: string;
+}
+
+/** Collects messages; `next` waits for the n-th, `quiet` asserts nothing more came. */
+export class Collector {
+  readonly items: RealtimeMessage[] = [];
+  readonly push = (m: RealtimeMessage): void => {
+    this.items.push(m);
+  };
+
+  async count(n: number, what = `${n} messages`, timeoutMs = 5000): Promise<RealtimeMessage[]> {
+    await waitUntil(() => this.items.length >= n, `${what} (got ${JSON.stringify(this.items)})`, timeoutMs);
+    return this.items.slice(0, n);
+  }
+
+  /** Waits until a message matching `pred` arrived. */
+  async find(pred: (m: RealtimeMessage) => boolean, what: string, timeoutMs = 5000): Promise<RealtimeMessage> {
+    await waitUntil(() => this.items.some(pred), `${what} (got ${JSON.stringify(this.items)})`, timeoutMs);
+    return this.items.find(pred)!;
+  }
+}
+
+export interface SseFrame {
+  id: string;
+  event: string;
+  data: unknown;
+}
+
+/** A raw `GET /api/realtime` stream, parsed into frames. */
+export class RawSse {
+  readonly frames: SseFrame[] = [];
+  status = 0;
+  headers = new Headers();
+  private readonly abort = new AbortController();
+  private ended = false;
+
+  static async open(baseUrl: string): Promise<RawSse> {
+    const sse = new RawSse();
+    const res = await fetch(`${baseUrl}/api/realtime`, { signal: sse.abort.signal });
+    sse.status = res.status;
+    sse.headers = res.headers;
+    void sse.read(res.body!);
+    await waitUntil(() => sse.frames.length > 0, 'PB_CONNECT');
+    return sse;
+  }
+
+  get clientId(): string {
+    return (this.frames[0]?.data as { clientId: string }).clientId;
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+
+  private async read(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const frame: Record<string, string> = {};
+          for (const line of buffer.slice(0, end).split('\n')) {
+            const colon = line.indexOf(':');
+            frame[line.slice(0, colon)] = line.slice(colon + 1);
+          }
+          buffer = buffer.slice(end + 2);
+          this.frames.push({ id: frame.id, event: frame.event, data: JSON.parse(frame.data) as unknown });
+        }
+      }
+    } catch {
+      // aborted
+    }
+    this.ended = true;
+  }
+}
