@@ -9,6 +9,7 @@ import { AuthService } from './auth.service';
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import { RequestAuthGuard } from './request-auth.guard';
 import { SuperusersService } from './superusers.service';
+import { OAuth2RedirectSinks } from './oauth2/oauth2-redirect-sink';
 import { TokenService } from './token.service';
 import { OAUTH2_CONTROLLERS, OAUTH2_PROVIDERS } from './oauth2/oauth2-parts';
 import { AUTH_FLOW_CONTROLLERS, AUTH_FLOW_PROVIDERS } from './auth-flow-parts';
@@ -25,8 +26,9 @@ import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor
     RequestAuthGuard,
     { provide: APP_GUARD, useExisting: RequestAuthGuard },
     SuperusersService,
+    OAuth2RedirectSinks,
   ],
-  exports: [PasswordHasher, TokenService, RequestAuthGuard, SuperusersService],
+  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService],
 })
 export class AuthCoreModule implements OnApplicationBootstrap {
   constructor(

@@ -10,7 +10,7 @@ export { renderTemplate } from './mail/mail-template';
 export type { MailTemplate, TemplateValues } from './mail/mail-template';
 export { OAuth2ProvidersService } from './oauth2/oauth2-providers.service';
 export type { AuthMethodsProvider } from './oauth2/oauth2-providers.service';
-export { OAuth2RedirectSink } from './oauth2/oauth2-redirect-sink';
+export { OAuth2RedirectSink, OAuth2RedirectSinks } from './oauth2/oauth2-redirect-sink';
 export type { OAuth2RedirectMessage } from './oauth2/oauth2-redirect-sink';
 export { RateLimitStore } from './rate-limit/rate-limit.store';
 export { RateLimited } from './rate-limit/rate-limited.decorator';

@@ -80,6 +80,11 @@ export class OAuth2Mock {
     };
   }
 
+  /** Ties an issued code to the profile /userinfo answers with. */
+  remember(code: string, profile: Profile): void {
+    this.byCode.set(code, profile);
+  }
+
   /** The browser step: a code for `profile`, issued against a PKCE S256 challenge. */
   async authorize(profile: Profile): Promise<Authorization> {
     const codeVerifier = randomBytes(32).toString('base64url');
@@ -104,6 +109,22 @@ export class OAuth2Mock {
     this.byCode.set(code, profile);
     return { code, codeVerifier };
   }
+}
+
+/**
+ * The popup's browser for the SDK's all-in-one flow: opens `authUrl` (the provider's authorize page,
+ * which redirects at once), ties the issued code to `profile`, then follows the redirect to nestbase's
+ * `/api/oauth2-redirect`, whose response is returned.
+ */
+export async function browse(authUrl: string, profile: Profile): Promise<Response> {
+  const res = await fetch(authUrl, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+  const location = res.headers.get('location');
+  const code = location ? new URL(location).searchParams.get('code') : null;
+  if (!location || !code) {
+    throw new Error(`mock /authorize gave ${res.status} without a code`);
+  }
+  mock().remember(code, profile);
+  return fetch(location, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
 }
 
 /** An OIDC profile with a verified email, unique per scenario. */

@@ -7,7 +7,6 @@ import { OAuth2AuthService } from './oauth2-auth.service';
 import { OAuth2ClientService } from './oauth2-client.service';
 import { OAuth2Controller } from './oauth2.controller';
 import { OAuth2ProvidersService } from './oauth2-providers.service';
-import { NoRealtimeRedirectSink, OAuth2RedirectSink } from './oauth2-redirect-sink';
 import { OAuth2RedirectController } from './oauth2-redirect.controller';
 import { OAuth2RedirectService } from './oauth2-redirect.service';
 import { TypeormOAuth2AccountRepository } from './typeorm/typeorm-oauth2-account.repository';
@@ -15,7 +14,6 @@ import { TypeormOAuth2AccountRepository } from './typeorm/typeorm-oauth2-account
 /** The OAuth2 and anonymous-auth providers AuthApiModule mounts. */
 export const OAUTH2_PROVIDERS: Provider[] = [
   { provide: OAuth2AccountRepository, useClass: TypeormOAuth2AccountRepository },
-  { provide: OAuth2RedirectSink, useClass: NoRealtimeRedirectSink },
   OAuth2ProvidersService,
   OAuth2ClientService,
   OAuth2AccountService,

@@ -1,3 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
 /** What the provider sent back to `/api/oauth2-redirect` for the SDK's popup flow. */
 export interface OAuth2RedirectMessage {
   /** The realtime client id the SDK put in `state`. */
@@ -20,5 +22,22 @@ export abstract class OAuth2RedirectSink {
 export class NoRealtimeRedirectSink extends OAuth2RedirectSink {
   override deliver(): Promise<boolean> {
     return Promise.resolve(false);
+  }
+}
+
+/**
+ * The sink in use: no client until the realtime module, when mounted in the same process, plugs its
+ * own in at start (`use`). Provided by the global AuthCoreModule so realtime can reach it.
+ */
+@Injectable()
+export class OAuth2RedirectSinks {
+  private sink: OAuth2RedirectSink = new NoRealtimeRedirectSink();
+
+  use(sink: OAuth2RedirectSink): void {
+    this.sink = sink;
+  }
+
+  deliver(message: OAuth2RedirectMessage, ip: string): Promise<boolean> {
+    return this.sink.deliver(message, ip);
   }
 }

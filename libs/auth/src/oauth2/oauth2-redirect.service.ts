@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OAuth2RedirectSink } from './oauth2-redirect-sink';
+import { OAuth2RedirectSinks } from './oauth2-redirect-sink';
 
 export interface RedirectPage {
   status: number;
@@ -23,7 +23,7 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  */
 @Injectable()
 export class OAuth2RedirectService {
-  constructor(private readonly sink: OAuth2RedirectSink) {}
+  constructor(private readonly sink: OAuth2RedirectSinks) {}
 
   async handle(params: Record<string, unknown>, ip: string): Promise<RedirectPage> {
     const state = text(params.state);
