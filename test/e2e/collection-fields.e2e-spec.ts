@@ -234,7 +234,7 @@ runScenarios('POST /api/collections (field types and options)', [
       mfa: { enabled: false },
       otp: { enabled: false },
       oauth2: { enabled: false },
-      authToken: { duration: 432000, secret: absent() },
+      authToken: { duration: 86400, secret: absent() },
       passwordResetToken: { duration: 1800 },
       verificationToken: { duration: 86400 },
       fileToken: { duration: 180 },

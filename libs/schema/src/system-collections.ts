@@ -67,7 +67,8 @@ export function defaultAuthOptions(name: string): Partial<CollectionModel> {
       length: 8,
       emailTemplate: template('OTP for {APP_NAME}', '<p>Your one-time password is: <strong>{OTP}</strong></p>'),
     },
-    authToken: token(name === '_superusers' ? 86400 : 432000),
+    // 24 hours for every auth collection (issue 4; PocketBase gives users 5 days)
+    authToken: token(86400),
     passwordResetToken: token(1800),
     emailChangeToken: token(1800),
     verificationToken: token(86400),
