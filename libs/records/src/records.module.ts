@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
-import { FieldsInterceptor } from './records/fields-response';
+import { FieldsResponseHook } from './records/fields-response';
 import { QueryCompiler } from '@lib/query';
 import { BatchController } from './batch/batch.controller';
 import { BatchService } from './batch/batch.service';
@@ -45,7 +44,7 @@ const services = [
 
 /** Collections, records, batch and settings: the data services every app builds on. */
 @Module({
-  providers: [...services, { provide: APP_INTERCEPTOR, useClass: FieldsInterceptor }],
+  providers: [...services, FieldsResponseHook],
   exports: services,
 })
 export class RecordsCoreModule {}

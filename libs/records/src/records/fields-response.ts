@@ -1,25 +1,36 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { map, type Observable } from 'rxjs';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { applyFields, parseFields } from '@lib/query';
 
-/** Applies the `fields` query param to every 2xx JSON response of the app (reference §0). */
+/**
+ * Applies the `fields` query param to every 2xx JSON response of the app (reference §0), as a Fastify
+ * `preSerialization` hook: requests without `fields` pay nothing (a Nest interceptor would wrap every
+ * handler in an RxJS pipeline).
+ */
 @Injectable()
-export class FieldsInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const fields = (context.switchToHttp().getRequest<FastifyRequest>().query as Record<string, unknown> | undefined)
-      ?.fields;
-    if (typeof fields !== 'string' || fields === '') {
-      return next.handle();
-    }
-    const tree = parseFields(fields);
-    return next
-      .handle()
-      .pipe(map((body: unknown) => (body && typeof body === 'object' ? applyFields(body, tree) : body)));
+export class FieldsResponseHook implements OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    fastify?.addHook('preSerialization', async (request: FastifyRequest, reply, payload: unknown) => {
+      const fields = (request.query as Record<string, unknown> | undefined)?.fields;
+      if (
+        typeof fields !== 'string' ||
+        fields === '' ||
+        reply.statusCode >= 300 ||
+        !payload ||
+        typeof payload !== 'object'
+      ) {
+        return payload;
+      }
+      return applyFields(payload, parseFields(fields));
+    });
   }
 }
 
-/** Kept while controllers migrate: the global FieldsInterceptor now applies `fields`. */
+/** Kept while controllers migrate: the FieldsResponseHook now applies `fields`. */
 export function withFields<T>(_request: FastifyRequest, body: T): T {
   return body;
 }
