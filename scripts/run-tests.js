@@ -1,6 +1,7 @@
 'use strict';
 // Runs the compiled tests (dist/) with node's test runner: `unit` = *.spec.js beside the code,
-// `e2e` = test/e2e/*.e2e-spec.js (each starts its own server), no argument = both.
+// `medium` = test/medium/**/*.spec.js (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/*.e2e-spec.js
+// (each starts its own server), no argument = all three.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -26,6 +27,9 @@ function find(dir, suffix, out = []) {
 const files = [];
 if (kind === 'all' || kind === 'unit') {
   files.push(...find(path.join(root, 'libs'), '.spec.js'), ...find(path.join(root, 'apps'), '.spec.js'));
+}
+if (kind === 'all' || kind === 'medium') {
+  files.push(...find(path.join(root, 'test', 'medium'), '.spec.js'));
 }
 if (kind === 'all' || kind === 'e2e') {
   files.push(...find(path.join(root, 'test'), '.e2e-spec.js'));

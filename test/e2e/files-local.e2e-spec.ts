@@ -2,13 +2,17 @@
 import { runScenarios } from '@lib/testing';
 
 import { FileMode } from './support/file-helpers';
+import { rangeScenarios } from './support/file-range-scenarios';
 import { serveScenarios } from './support/file-serve-scenarios';
 import { uploadScenarios } from './support/file-upload-scenarios';
+import { viewScenarios } from './support/file-view-scenarios';
 
 const local: FileMode = { name: 'local', setup: async () => undefined };
 
 runScenarios('files on local storage: uploads with records', uploadScenarios(local));
 runScenarios('files on local storage: serving, thumbs, protected files', serveScenarios(local));
+runScenarios('files on local storage: multi-range requests', rangeScenarios(local));
+runScenarios('files on local storage: view collections serve the source record files', viewScenarios(local));
 runScenarios('POST /api/settings/test/s3 without S3', [
   { name: 'guest → 401', method: 'POST', url: '/api/settings/test/s3', auth: 'guest', body: {}, expectStatus: 401 },
   {

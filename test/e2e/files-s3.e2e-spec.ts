@@ -6,8 +6,10 @@ import { after } from 'node:test';
 import { runScenarios, ScenarioContext } from '@lib/testing';
 
 import { FileMode } from './support/file-helpers';
+import { rangeScenarios } from './support/file-range-scenarios';
 import { serveScenarios } from './support/file-serve-scenarios';
 import { uploadScenarios } from './support/file-upload-scenarios';
+import { viewScenarios } from './support/file-view-scenarios';
 import { startS3, TestS3 } from './support/s3-server';
 
 let s3: Promise<TestS3> | undefined;
@@ -36,6 +38,8 @@ const mode: FileMode = {
 
 runScenarios('files on S3: uploads with records', uploadScenarios(mode));
 runScenarios('files on S3: serving, thumbs, protected files', serveScenarios(mode));
+runScenarios('files on S3: multi-range requests', rangeScenarios(mode));
+runScenarios('files on S3: view collections serve the source record files', viewScenarios(mode));
 runScenarios('POST /api/settings/test/s3', [
   {
     name: 'reachable bucket → 204',

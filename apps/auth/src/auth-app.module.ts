@@ -4,14 +4,23 @@ import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { StorageCoreModule } from '@lib/storage';
 
-/** The auth service: auth-collection endpoints (password login and refresh so far). */
+/** The auth service: auth-collection endpoints; record writes here store and clean up files too. */
 @Module({})
 export class AuthAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AuthAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, AuthApiModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventsModule,
+        JobsModule,
+        AuthCoreModule,
+        AuthApiModule,
+        StorageCoreModule,
+      ],
       controllers: [HealthController],
     };
   }

@@ -1,16 +1,11 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import {
-  ApiError,
-  ConfigError,
-  ensureDataDir,
-  loadConfig,
-  serve,
-  UnusableDirError,
-  type ConfigOverrides,
-} from '@lib/core';
+import { ApiError, ConfigError, ensureDataDir, loadConfig, UnusableDirError, type ConfigOverrides } from '@lib/core';
 import { SuperusersService } from '@lib/auth';
-import { CliModule, StandaloneModule } from './standalone.module';
+import { JobQueue } from '@lib/jobs';
+import { HooksLoadError } from '@lib/hooks';
+import { NestBase } from './nestbase';
+import { CliModule } from './standalone.module';
 
 const HELP: Record<string, string> = {
   main: `nestbase: a PocketBase-compatible backend
@@ -30,7 +25,8 @@ Flags:
   --http ADDR        host:port to listen on (default 127.0.0.1:8090, env NB_HTTP)
   --dir DIR          data directory (default ./pb_data, env NB_DIR)
   --publicDir DIR    static files served at / (default ./pb_public, env NB_PUBLIC_DIR)
-  --hooksDir DIR     server-side hooks (default ./pb_hooks, env NB_HOOKS_DIR)
+  --hooksDir DIR     server-side hooks: *.pb.js / *.pb.ts files (default ./pb_hooks, env NB_HOOKS_DIR)
+  --dev              reload the hooks when their files change
   -h, --help         show this help
 
 Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
@@ -46,6 +42,7 @@ const FLAGS = {
   dir: { type: 'string' },
   publicDir: { type: 'string' },
   hooksDir: { type: 'string' },
+  dev: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,6 +68,8 @@ async function superuser(args: string[], overrides: ConfigOverrides): Promise<vo
       await service.delete(email);
       process.stdout.write(`Successfully deleted superuser "${email}".\n`);
     }
+    // Queued work of the change (removing a deleted record's files) finishes before the process exits.
+    await app.get(JobQueue).idle();
   } finally {
     await app.close();
   }
@@ -100,8 +99,9 @@ export async function main(argv: string[]): Promise<void> {
     if (rest.length > 0) {
       throw new UsageError(`unexpected argument "${rest[0]}" for serve`);
     }
-    const config = loadConfig(process.env, overrides);
-    await serve(StandaloneModule.forRoot(config), config, 'nestbase', { servePublicDir: true });
+    const { dev, ...paths } = overrides;
+    const config = loadConfig(process.env, paths);
+    await new NestBase({ config, dev }).start();
     return;
   }
   if (command === 'superuser') {
@@ -114,7 +114,12 @@ export async function main(argv: string[]): Promise<void> {
 /** Runs the CLI; expected failures print one line and exit 2, never a stack trace. */
 export function run(argv: string[]): void {
   main(argv).catch((error: unknown) => {
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof UnusableDirError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof ConfigError ||
+      error instanceof UnusableDirError ||
+      error instanceof HooksLoadError
+    ) {
       process.stderr.write(`Error: ${error.message}\n`);
       process.exit(2);
     }

@@ -31,13 +31,20 @@ export class StandaloneModule {
   }
 }
 
-/** What the CLI's superuser commands need: data and auth services, no HTTP API. */
+/** What the CLI's superuser commands need: data, auth and file storage services, no HTTP API. */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        EventsModule,
+        JobsModule,
+        AuthCoreModule,
+        StorageCoreModule,
+      ],
     };
   }
 }

@@ -1,11 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { PasswordHasher, RuleGuard } from '@lib/records';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { NoRecordHooks, PasswordHasher, RecordHooks, RuleGuard } from '@lib/records';
 import { AuthAlertService } from './auth-alert.service';
 import { MfaService } from './mfa/mfa.service';
 
 /** Password and rule checks the auth endpoints share. */
 @Injectable()
 export class AuthHelpers {
+  /** The hooks lib's request hooks (`onRecordAuthRequest`), when mounted. */
+  readonly hooks: RecordHooks;
+
   constructor(
     readonly hasher: PasswordHasher,
     readonly rules: RuleGuard,
@@ -13,5 +16,16 @@ export class AuthHelpers {
     readonly alerts: AuthAlertService,
     /** The second-factor check, called once by AuthService.authResponse. */
     readonly mfa: MfaService,
-  ) {}
+    @Optional() @Inject(RecordHooks) hooks: RecordHooks | null = null,
+  ) {
+    this.hooks = hooks ?? new NoRecordHooks();
+  }
+
+  private dummy: Promise<string> | null = null;
+
+  /** A hash of the default cost to compare against when the identity is unknown (made once). */
+  dummyHash(): Promise<string> {
+    this.dummy ??= this.hasher.hash('nestbase-timing-equaliser');
+    return this.dummy;
+  }
 }

@@ -62,7 +62,9 @@ export class AuthService {
         ? [identityField].filter((f) => passwordAuth.identityFields.includes(f))
         : passwordAuth.identityFields;
     const record = await this.findByIdentity(c, fields, identity);
-    if (!record || !(await this.helpers.hasher.verify(password, String(record.password)))) {
+    // An unknown identity costs one bcrypt compare too, so timing doesn't tell which accounts exist.
+    const hash = record ? String(record.password) : await this.helpers.dummyHash();
+    if (!(await this.helpers.hasher.verify(password, hash)) || !record) {
       throw new BadRequestError('Failed to authenticate.');
     }
     return this.authResponse(c, record, expand, { ...req, context: 'password' }, authFactor('password', body, req));
@@ -107,11 +109,22 @@ export class AuthService {
       throw new ForbiddenError("The request doesn't satisfy the collection requirements to authenticate.");
     }
     await this.helpers.mfa.check(c, record, factor ?? contextFactor(req), asSelf); // MFA: 401 {mfaId} on a first factor
-    const token = this.tokens.sign(c, record, 'auth', { refreshable: true });
-    const [exported] = await this.presenter.present(c, [record], asSelf, expand);
-    exported.email = record.email;
+    const hooked = {
+      kind: 'auth' as const,
+      collection: c.name,
+      id: String(record.id),
+      http: null,
+      request: req,
+      record,
+    };
+    const response = await this.helpers.hooks.request(hooked, async () => {
+      const token = this.tokens.sign(c, record, 'auth', { refreshable: true });
+      const [exported] = await this.presenter.present(c, [record], asSelf, expand);
+      exported.email = record.email;
+      return { token, record: exported };
+    });
     await this.helpers.alerts.afterLogin(c, record, req); // login alerts: logins only, never throws
-    return { token, record: exported };
+    return response;
   }
 
   private async findByIdentity(c: CollectionModel, fields: string[], identity: string): Promise<RecordData | null> {

@@ -7,9 +7,8 @@ import { OtpRequestService } from './otp/otp-request.service';
 import { OtpStoreService } from './otp/otp-store.service';
 import { OtpController } from './otp/otp.controller';
 import { OtpRepository } from './otp/otp.repository';
-import { InMemoryRateLimitStore } from './rate-limit/in-memory-rate-limit.store';
 import { RateLimitService } from './rate-limit/rate-limit.service';
-import { RateLimitStore } from './rate-limit/rate-limit.store';
+import { RATE_LIMIT_STORE_PROVIDER } from './rate-limit/rate-limit-store.provider';
 import { TypeormMfaRepository } from './typeorm/typeorm-mfa.repository';
 import { TypeormOtpRepository } from './typeorm/typeorm-otp.repository';
 
@@ -17,7 +16,7 @@ import { TypeormOtpRepository } from './typeorm/typeorm-otp.repository';
 export const LOGIN_FACTOR_PROVIDERS: Provider[] = [
   { provide: OtpRepository, useClass: TypeormOtpRepository },
   { provide: MfaRepository, useClass: TypeormMfaRepository },
-  { provide: RateLimitStore, useClass: InMemoryRateLimitStore },
+  RATE_LIMIT_STORE_PROVIDER,
   RateLimitService,
   MfaService,
   OtpStoreService,

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
-import { recordRequest, withFields } from '@lib/records';
+import { recordBody, recordRequest, withFields } from '@lib/records';
 import { clientRequest } from './client-request';
 import { TutorialService } from './tutorial.service';
 
@@ -15,7 +15,7 @@ export class TutorialController {
   async register(@Req() req: FastifyRequest) {
     return withFields(
       req,
-      await this.tutorial.register(readBody(req).data, queryValues(req).expand ?? '', recordRequest(req)),
+      await this.tutorial.register(recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
     );
   }
 

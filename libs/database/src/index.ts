@@ -2,4 +2,4 @@ export { DatabaseModule } from './database.module';
 export { Database } from './typeorm/typeorm-database';
 export { openDataSource } from './typeorm/create-data-source';
 export { SqlExecutor, TxExecutor, TableDdl } from './sql-executor';
-export type { ColumnSpec, IndexSpec, ColumnChanges } from './sql-executor';
+export type { ColumnSpec, IndexSpec, ColumnChanges, DescribedColumn } from './sql-executor';

@@ -22,6 +22,13 @@ export interface IndexSpec {
   where?: string;
 }
 
+/** A column of a table or view; `origin` is the table column a view column reads unchanged. */
+export interface DescribedColumn {
+  name: string;
+  type: string;
+  origin?: { table: string; column: string };
+}
+
 /** Changes to one table's columns, applied renames first, then drops, then adds. */
 export interface ColumnChanges {
   rename: { from: string; to: string }[];
@@ -39,8 +46,8 @@ export abstract class TableDdl {
   abstract dropView(name: string): Promise<void>;
   /** Replaces the table's indexes with these. */
   abstract setIndexes(table: string, indexes: IndexSpec[]): Promise<void>;
-  /** Column names and declared types of a table or view. */
-  abstract describe(name: string): Promise<{ name: string; type: string }[]>;
+  /** Column names and declared types of a table or view, with the table column each comes from (if any). */
+  abstract describe(name: string): Promise<DescribedColumn[]>;
 }
 
 export abstract class TxExecutor extends SqlExecutor {

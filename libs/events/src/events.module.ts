@@ -3,8 +3,10 @@ import { AppConfig } from '@lib/core';
 import { EventBus } from './event-bus';
 import { InProcessEventBus } from './in-process-event-bus';
 import { RedisEventBus } from './redis-event-bus';
+import { RedisTickLock } from './redis-tick-lock';
+import { LocalTickLock, TickLock } from './tick-lock';
 
-/** The event bus: Redis pub/sub when `REDIS_URL` is configured, else in-process. */
+/** The event bus (Redis pub/sub when `REDIS_URL` is configured, else in-process) and the matching TickLock. */
 @Global()
 @Module({
   providers: [
@@ -14,7 +16,13 @@ import { RedisEventBus } from './redis-event-bus';
       useFactory: (config: AppConfig): EventBus | Promise<EventBus> =>
         config.redis?.url ? RedisEventBus.connect(config.redis.url) : new InProcessEventBus(),
     },
+    {
+      provide: TickLock,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): TickLock =>
+        config.redis?.url ? new RedisTickLock(config.redis.url) : new LocalTickLock(),
+    },
   ],
-  exports: [EventBus],
+  exports: [EventBus, TickLock],
 })
 export class EventsModule {}

@@ -1,10 +1,20 @@
 import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '@lib/core';
+import { BullmqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 
+/** The job queue: BullMQ on Redis when `REDIS_URL` is configured, else in-process. */
 @Global()
 @Module({
-  providers: [InProcessJobQueue, { provide: JobQueue, useExisting: InProcessJobQueue }],
+  providers: [
+    {
+      provide: JobQueue,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): JobQueue | Promise<JobQueue> =>
+        config.redis?.url ? BullmqJobQueue.connect(config.redis.url) : new InProcessJobQueue(),
+    },
+  ],
   exports: [JobQueue],
 })
 export class JobsModule {}

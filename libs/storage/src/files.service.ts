@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '@lib/core';
-import { CollectionsRegistry, fileNames, fromRow, RecordRepository, type RecordRequest } from '@lib/records';
-import type { FieldModel } from '@lib/schema';
+import type { RecordRequest } from '@lib/records';
 import { FileAccessService } from './file-access.service';
-import { FileStorage, type StoredFile } from './file-storage';
+import { FileLocator } from './file-locator';
+import type { Readable } from 'node:stream';
+import { FileStorage, type ByteRange, type StoredFile } from './file-storage';
+import { byteRangesBody } from './http/byte-ranges';
 import { fileHeaders, planResponse, type FileRequestHeaders, type FileResponse } from './http/file-response';
-import { fileKey, isSafeSegment, thumbKey } from './storage-key';
+import { fileKey, thumbKey } from './storage-key';
 import { allowedThumb } from './thumbs/thumb-size';
 import { ThumbsService } from './thumbs/thumbs.service';
 
@@ -19,8 +21,7 @@ export interface FileQuery {
 @Injectable()
 export class FilesService {
   constructor(
-    private readonly registry: CollectionsRegistry,
-    private readonly records: RecordRepository,
+    private readonly locator: FileLocator,
     private readonly storage: FileStorage,
     private readonly thumbs: ThumbsService,
     private readonly access: FileAccessService,
@@ -34,27 +35,20 @@ export class FilesService {
     headers: FileRequestHeaders,
     req: RecordRequest,
   ): Promise<FileResponse> {
-    const c = this.registry.findCollection(collection);
-    if (!c || !isSafeSegment(recordId) || !isSafeSegment(filename)) {
+    const file = await this.locator.locate(collection, recordId, filename);
+    if (file.isProtected && !(await this.access.canView(file.collection, recordId, query.token ?? '', req))) {
       throw new NotFoundError();
     }
-    const row = await this.records.findById(c, recordId);
-    const field = row ? this.fieldHolding(c.fields, fromRow(c, row), filename) : undefined;
-    if (!field) {
-      throw new NotFoundError();
-    }
-    if (field.protected && !(await this.access.canView(c, recordId, query.token ?? '', req))) {
-      throw new NotFoundError();
-    }
-    const originalKey = fileKey(c.id, recordId, filename);
+    const { collectionId, recordId: storedId } = file.storedIn;
+    const originalKey = fileKey(collectionId, storedId, filename);
     let key = originalKey;
     let info = await this.storage.stat(originalKey);
     if (!info) {
       throw new NotFoundError();
     }
-    const thumb = allowedThumb(field, query.thumb ?? '', info.contentType);
+    const thumb = allowedThumb(file.field, query.thumb ?? '', info.contentType);
     if (thumb) {
-      const candidate = thumbKey(c.id, recordId, filename, query.thumb ?? '');
+      const candidate = thumbKey(collectionId, storedId, filename, query.thumb ?? '');
       const thumbInfo = (await this.thumbs.ensure(originalKey, candidate, thumb, info.contentType))
         ? await this.storage.stat(candidate)
         : null;
@@ -63,7 +57,7 @@ export class FilesService {
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
-    return this.respond(key, info, fileHeaders(filename, info, download, field.protected === true), headers);
+    return this.respond(key, info, fileHeaders(filename, info, download, file.isProtected), headers);
   }
 
   private async respond(
@@ -79,6 +73,11 @@ export class FilesService {
     if (plan.status === 416) {
       return { status: 416, headers: { ...base, 'content-range': `bytes */${info.size}` }, body: null };
     }
+    if (plan.ranges) {
+      const multi = byteRangesBody(plan.ranges, info.size, base['content-type'], (range) => this.read(key, range));
+      const headers = { ...base, 'content-type': multi.contentType, 'content-length': String(multi.length) };
+      return { status: 206, headers, body: multi.body };
+    }
     const read = await this.storage.get(key, plan.range);
     if (!read) {
       throw new NotFoundError();
@@ -91,7 +90,11 @@ export class FilesService {
     return { status: plan.status, headers, body: read.stream };
   }
 
-  private fieldHolding(fields: FieldModel[], record: Record<string, unknown>, filename: string) {
-    return fields.find((f) => f.type === 'file' && fileNames(record[f.name]).includes(filename));
+  private async read(key: string, range: ByteRange): Promise<Readable> {
+    const read = await this.storage.get(key, range);
+    if (!read) {
+      throw new NotFoundError();
+    }
+    return read.stream;
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { RecordFileStore, RecordsCoreModule } from '@lib/records';
 import { ConfiguredFileStorage } from './configured-file-storage';
 import { FileAccessService } from './file-access.service';
+import { FileLocator } from './file-locator';
 import { FileStorage } from './file-storage';
 import { FilesService } from './files.service';
 import { FileTokenController } from './http/file-token.controller';
@@ -31,7 +32,7 @@ export class StorageCoreModule {}
 /** The files API: serving, thumbnails, file tokens, and the S3 connection test. */
 @Module({
   imports: [RecordsCoreModule, StorageCoreModule],
-  providers: [FilesService, FileAccessService, ThumbsService, StorageCheckService],
+  providers: [FilesService, FileLocator, FileAccessService, ThumbsService, StorageCheckService],
   controllers: [FilesController, FileTokenController, StorageTestController],
 })
 export class FilesApiModule {}

@@ -16,6 +16,8 @@ export interface ProcessOptions {
   /** Extra environment; PB_ADMIN_* and NB_* are never inherited from the test process. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Working directory (default: the repository root). */
+  cwd?: string;
 }
 
 export interface ManagedProcess {
@@ -48,7 +50,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 export function startProcess(args: string[], options: ProcessOptions = {}, baseUrl = ''): ManagedProcess {
   const root = repoRoot();
   const child = spawn(process.execPath, args, {
-    cwd: root,
+    cwd: options.cwd ?? root,
     env: childEnv(options.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

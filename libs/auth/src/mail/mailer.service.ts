@@ -1,8 +1,9 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { JobQueue } from '@lib/jobs';
 import { SettingsService } from '@lib/records';
 import type { Transporter } from 'nodemailer';
 import type { MailMessage } from './mail-message';
+import { MailerHooks } from './mailer-hooks';
 
 const JOB = 'mail.send';
 
@@ -29,6 +30,7 @@ export class MailerService implements OnModuleInit {
   constructor(
     private readonly jobs: JobQueue,
     private readonly settings: SettingsService,
+    @Optional() @Inject(MailerHooks) private readonly hooks: MailerHooks | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -37,7 +39,8 @@ export class MailerService implements OnModuleInit {
 
   /** Queues a message; resolves once queued, not once sent. */
   async send(message: MailMessage): Promise<void> {
-    await this.jobs.add(JOB, message, { attempts: 4, backoffMs: 1000 });
+    const queue = (m: MailMessage) => this.jobs.add(JOB, m, { attempts: 4, backoffMs: 1000 });
+    await (this.hooks ? this.hooks.send(message, queue) : queue(message));
   }
 
   private async deliver(message: MailMessage): Promise<void> {

@@ -16,6 +16,10 @@ export abstract class AppConfig {
   abstract readonly s3: S3Config;
   /** Redis for the event bus across processes (`REDIS_URL`); empty: the in-process bus. */
   abstract readonly redis: { readonly url: string };
+  /** The records service a realtime process without a database asks (`--records`/`NB_RECORDS_URL`); '' for none. */
+  abstract readonly records: { readonly url: string };
+  /** Shared secret of the services' internal endpoints (`NB_INTERNAL_SECRET`); '' disables them. */
+  abstract readonly internal: { readonly secret: string };
 }
 
 export interface S3Config {
@@ -37,6 +41,7 @@ export interface ConfigOverrides {
   dir?: string;
   publicDir?: string;
   hooksDir?: string;
+  records?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -98,11 +103,30 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       forcePathStyle: ['1', 'true'].includes((env.S3_FORCE_PATH_STYLE ?? '').toLowerCase()),
     },
     redis: { url: redisUrl(env.REDIS_URL ?? '', problems) },
+    ...internalServices(overrides.records ?? env.NB_RECORDS_URL ?? '', env.NB_INTERNAL_SECRET ?? '', problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));
   }
   return deepFreeze(config);
+}
+
+/** `loadConfig` over this process's environment (for apps and library use that have no env of their own). */
+export function loadProcessConfig(overrides: ConfigOverrides = {}): AppConfig {
+  return loadConfig(process.env, overrides);
+}
+
+function internalServices(records: string, secret: string, problems: string[]) {
+  if (records !== '' && !/^https?:\/\/[^\s]+$/.test(records)) {
+    problems.push(`--records/NB_RECORDS_URL must be http(s)://host:port, got "${records}"`);
+  }
+  if (secret !== '' && secret.length < 16) {
+    problems.push('NB_INTERNAL_SECRET must be at least 16 characters');
+  }
+  if (records !== '' && secret === '') {
+    problems.push('--records/NB_RECORDS_URL needs NB_INTERNAL_SECRET (the records service must share it)');
+  }
+  return { records: { url: records.replace(/\/+$/, '') }, internal: { secret } };
 }
 
 function redisUrl(value: string, problems: string[]): string {

@@ -42,6 +42,8 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 export interface AppOptions {
   /** Serve `config.publicDir` at `/` (the standalone app and the gateway do). */
   servePublicDir?: boolean;
+  /** The app uses no data directory (a realtime process reading from the records service): don't create one. */
+  withoutDataDir?: boolean;
 }
 
 /**

@@ -33,7 +33,9 @@ export async function serve(
   name: string,
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
-  ensureDataDir(config.dataDir);
+  if (!options.withoutDataDir) {
+    ensureDataDir(config.dataDir);
+  }
   const app = await createApp(module as never, config, options);
   await app.listen(config.http.port, config.http.host);
   const address = `http://${config.http.host}:${config.http.port}`;

@@ -1,5 +1,10 @@
 import { QueryRunner, Table, TableColumn, TableIndex, View } from 'typeorm';
-import { ColumnChanges, ColumnSpec, IndexSpec, TableDdl } from '../sql-executor';
+import { ColumnChanges, ColumnSpec, DescribedColumn, IndexSpec, TableDdl } from '../sql-executor';
+
+/** The part of a better-sqlite3 connection that reports where a statement's columns come from. */
+interface SqliteColumns {
+  prepare(sql: string): { columns(): { table: string | null; column: string | null }[] };
+}
 
 function toTableColumn(spec: ColumnSpec): TableColumn {
   return new TableColumn({
@@ -81,11 +86,25 @@ export class TypeormTableDdl extends TableDdl {
     }
   }
 
-  override async describe(name: string): Promise<{ name: string; type: string }[]> {
+  override async describe(name: string): Promise<DescribedColumn[]> {
     const rows = (await this.runner.query('SELECT name, type FROM pragma_table_info(?)', [name])) as {
       name: string;
       type: string;
     }[];
-    return rows;
+    const origins = this.columnOrigins(name);
+    return rows.map((row, i) => {
+      const origin = origins?.[i];
+      return origin?.table && origin.column ? { ...row, origin: { table: origin.table, column: origin.column } } : row;
+    });
+  }
+
+  /** SQLite's column metadata (through aliases, joins, subqueries and nested views); null elsewhere. */
+  private columnOrigins(name: string): { table: string | null; column: string | null }[] | null {
+    const connection = (this.runner.connection.driver as unknown as { databaseConnection?: SqliteColumns })
+      .databaseConnection;
+    if (!connection || typeof connection.prepare !== 'function') {
+      return null;
+    }
+    return connection.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).columns();
   }
 }

@@ -159,7 +159,7 @@ export class CollectionsService implements OnModuleInit {
         await createStorage(tx, collection);
       }
       if (collection.type === 'view') {
-        collection.fields = await viewFields(tx, collection.name, existing?.fields ?? []);
+        collection.fields = await viewFields(tx, collection.name, existing?.fields ?? [], all);
         Object.assign(collection, checkRules(this.compiler, collection, lookupWith(collection, lookup)));
       }
     } catch (error) {

@@ -1,6 +1,7 @@
 import { BadRequestError } from '@lib/core';
-import type { IndexSpec, TxExecutor } from '@lib/database';
+import type { DescribedColumn, IndexSpec, TxExecutor } from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type FieldModel, type ParsedIndex } from '@lib/schema';
+import { cloneFileField } from './view-file-source';
 
 function indexSpecs(collection: CollectionModel): IndexSpec[] {
   return collection.indexes.map((sql) => parseIndex(sql) as ParsedIndex);
@@ -10,8 +11,23 @@ function columnsOf(fields: FieldModel[]) {
   return fields.map((f) => FIELD_KINDS[f.type].column(f));
 }
 
-/** Derives a view collection's fields from the columns of its SQL view. */
-export async function viewFields(tx: TxExecutor, name: string, previous: FieldModel[]): Promise<FieldModel[]> {
+/** The file field a view column reads unchanged, when it reads one. */
+function fileOrigin(col: DescribedColumn, all: readonly CollectionModel[]) {
+  const table = col.origin ? all.find((c) => c.type !== 'view' && c.name === col.origin?.table) : undefined;
+  const field = table?.fields.find((f) => f.type === 'file' && f.name === col.origin?.column);
+  return table && field ? cloneFileField(table, field, col.name) : undefined;
+}
+
+/**
+ * Derives a view collection's fields from the columns of its SQL view. A column read straight from a
+ * file field becomes a `file` field with that field's options (its files are served from the source).
+ */
+export async function viewFields(
+  tx: TxExecutor,
+  name: string,
+  previous: FieldModel[],
+  all: readonly CollectionModel[] = [],
+): Promise<FieldModel[]> {
   const columns = await tx.ddl.describe(name);
   if (!columns.some((c) => c.name === 'id')) {
     throw new BadRequestError('Failed to create collection.', {
@@ -19,7 +35,11 @@ export async function viewFields(tx: TxExecutor, name: string, previous: FieldMo
     });
   }
   return columns.map((col) => {
-    const known = previous.find((f) => f.name === col.name);
+    const file = fileOrigin(col, all);
+    if (file) {
+      return file;
+    }
+    const known = previous.find((f) => f.name === col.name && f.type !== 'file');
     if (known) {
       return known;
     }

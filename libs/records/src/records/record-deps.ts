@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { EventMap } from '@lib/core';
 import { Database, type TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { PasswordHasher } from './record-request';
 import { RecordFileWriter } from './record-files';
+import { NO_RECORD_HOOKS, RecordHooks } from './record-hooks';
 import { RelationWriter } from './relation-writer';
 
 /** Work inside one transaction; events and `afterCommit` tasks run only after it commits. */
@@ -16,14 +17,22 @@ export interface UnitOfWork {
   onRollback: (() => Promise<void>)[];
 }
 
-/** The collaborators of RecordsService that are about writing: transactions, events, passwords, relations, files. */
+/**
+ * The collaborators of RecordsService that are about writing: transactions, events, passwords, relations,
+ * files, and the hooks around each write (the hooks lib's, when mounted; none otherwise).
+ */
 @Injectable()
 export class RecordDeps {
+  readonly hooks: RecordHooks;
+
   constructor(
     readonly database: Database,
     readonly bus: EventBus,
     readonly hasher: PasswordHasher,
     readonly relations: RelationWriter,
     readonly files: RecordFileWriter,
-  ) {}
+    @Optional() @Inject(RecordHooks) hooks: RecordHooks | null = null,
+  ) {
+    this.hooks = hooks ?? NO_RECORD_HOOKS;
+  }
 }

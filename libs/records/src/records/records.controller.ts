@@ -1,44 +1,72 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Inject, Optional, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues } from '@lib/core';
 import { withFields } from './fields-response';
 import { listParams, recordBody, recordRequest } from './http-request';
+import { NO_RECORD_HOOKS, RecordHooks, type RecordRequestEvent, type RecordRequestKind } from './record-hooks';
 import { RecordsService } from './records.service';
 
 @Controller('api/collections/:collection/records')
 export class RecordsController {
-  constructor(private readonly records: RecordsService) {}
+  private readonly hooks: RecordHooks;
+
+  constructor(
+    private readonly records: RecordsService,
+    @Optional() @Inject(RecordHooks) hooks: RecordHooks | null = null,
+  ) {
+    this.hooks = hooks ?? NO_RECORD_HOOKS;
+  }
 
   @Get()
   async list(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.records.list(c, listParams(queryValues(req)), recordRequest(req)));
+    return withFields(
+      req,
+      await this.around('list', c, req, undefined, (e) =>
+        this.records.list(c, listParams(queryValues(req)), e.request),
+      ),
+    );
   }
 
   @Get(':id')
   async view(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.records.view(c, id, queryValues(req).expand ?? '', recordRequest(req)));
+    const expand = queryValues(req).expand ?? '';
+    return withFields(req, await this.around('view', c, req, id, (e) => this.records.view(c, id, expand, e.request)));
   }
 
   @Post()
   @HttpCode(200)
   async create(@Param('collection') c: string, @Req() req: FastifyRequest) {
+    const expand = queryValues(req).expand ?? '';
     return withFields(
       req,
-      await this.records.create(c, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
+      await this.around('create', c, req, undefined, (e) => this.records.create(c, e.body!, expand, e.request)),
     );
   }
 
   @Patch(':id')
   async update(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
+    const expand = queryValues(req).expand ?? '';
     return withFields(
       req,
-      await this.records.update(c, id, recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
+      await this.around('update', c, req, id, (e) => this.records.update(c, id, e.body!, expand, e.request)),
     );
   }
 
   @Delete(':id')
   @HttpCode(204)
   async delete(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest): Promise<void> {
-    await this.records.delete(c, id, recordRequest(req));
+    await this.around('delete', c, req, id, (e) => this.records.delete(c, id, e.request));
+  }
+
+  /** Runs an operation inside the request hooks (`onRecordsListRequest` …), which may change its response. */
+  private around<T>(
+    kind: RecordRequestKind,
+    collection: string,
+    http: FastifyRequest,
+    id: string | undefined,
+    handle: (e: RecordRequestEvent) => Promise<T>,
+  ): Promise<T> {
+    const body = kind === 'create' || kind === 'update' ? recordBody(http) : undefined;
+    return this.hooks.request({ kind, collection, id, http, request: recordRequest(http), body }, handle);
   }
 }

@@ -6,9 +6,9 @@ import { CollectionsRegistry } from '../collections/collections.registry';
 import { applyAuthInput } from './auth-fields';
 import { fromRow, toColumns, type RecordData } from './record-codec';
 import { uniqueViolation } from './record-errors';
-import { applyInput } from './record-input';
+import { applyInput, type InputResult } from './record-input';
 import { RecordPresenter } from './record-presenter';
-import { RecordRepository } from './record.repository';
+import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RecordDeps, type UnitOfWork } from './record-deps';
 import { RuleGuard } from './rule-guard';
@@ -108,6 +108,21 @@ export class RecordsService {
       empty[f.name] = FIELD_KINDS[f.type].empty(f);
     }
     const input = applyInput(c, empty, body, true, isSuperuser(req));
+    const event = { action: 'create' as const, collection: c, ...input, original: null, request: req, uow };
+    const saved = await this.deps.hooks.write(event, () => this.insertChecked(uow, c, input, body, rule, req));
+    uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
+    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+  }
+
+  /** Validates and inserts a new record (after the create hooks' first half); returns it as stored. */
+  private async insertChecked(
+    uow: UnitOfWork,
+    c: CollectionModel,
+    input: InputResult,
+    body: Record<string, unknown>,
+    rule: SqlPart[],
+    req: RecordRequest,
+  ): Promise<RecordData> {
     const errors: FieldErrors = input.errors;
     const customId = typeof body.id === 'string' ? body.id : '';
     if (
@@ -139,9 +154,7 @@ export class RecordsService {
       }
     }
     await this.deps.files.save(uow, c, id, null, input.data, input.uploads);
-    const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
-    uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
-    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+    return fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
   }
 
   async updateIn(
@@ -160,6 +173,24 @@ export class RecordsService {
     }
     const stored = fromRow(c, row);
     const input = applyInput(c, stored, body, false, isSuperuser(req));
+    const event = { action: 'update' as const, collection: c, ...input, original: stored, request: req, uow };
+    const saved = await this.deps.hooks.write(event, () =>
+      this.updateChecked(uow, c, stored, input, { body, rule }, req),
+    );
+    uow.events.push({ name: 'record.updated', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
+    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+  }
+
+  /** Validates and writes an update (after the update hooks' first half); returns the record as stored. */
+  private async updateChecked(
+    uow: UnitOfWork,
+    c: CollectionModel,
+    stored: RecordData,
+    input: InputResult,
+    { body, rule }: { body: Record<string, unknown>; rule: SqlPart[] },
+    req: RecordRequest,
+  ): Promise<RecordData> {
+    const id = String(stored.id);
     const errors: FieldErrors = input.errors;
     if (input.changed.has('id') && input.data.id !== id) {
       errors.id = fieldError('validation_pk_change', 'The record primary key cannot be changed.');
@@ -184,9 +215,7 @@ export class RecordsService {
     this.throwIfErrors(errors, 'Failed to update record.');
     await this.write(uow.tx, c, input.data, id, 'Failed to update record.');
     await this.deps.files.save(uow, c, id, stored, input.data, input.uploads);
-    const saved = fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
-    uow.events.push({ name: 'record.updated', payload: { collectionId: c.id, collectionName: c.name, record: saved } });
-    return (await this.presenter.present(c, [saved], req, expand, uow.tx))[0];
+    return fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
   }
 
   async deleteIn(uow: UnitOfWork, idOrName: string, id: string, req: RecordRequest): Promise<void> {
@@ -199,7 +228,12 @@ export class RecordsService {
     if (c.name === '_superusers' && (await this.repository.count(c, [], uow.tx)) <= 1) {
       throw new BadRequestError("You can't delete the only existing superuser.");
     }
-    await this.deps.relations.deleteWithReferences(uow, c, fromRow(c, row));
+    const stored = fromRow(c, row);
+    const event = { action: 'delete' as const, collection: c, data: stored, changed: new Set<string>(), errors: {} };
+    await this.deps.hooks.write({ ...event, original: stored, request: req, uow }, async () => {
+      await this.deps.relations.deleteWithReferences(uow, c, stored);
+      return stored;
+    });
   }
 
   /** Deletes every record of a collection with cascades (`DELETE /api/collections/{c}/truncate`). */

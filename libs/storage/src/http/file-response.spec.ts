@@ -12,7 +12,20 @@ void describe('planResponse', () => {
     ['suffix', { range: 'bytes=-10' }, { status: 206, range: { start: 90, end: 99 } }],
     ['end clamped', { range: 'bytes=95-500' }, { status: 206, range: { start: 95, end: 99 } }],
     ['past the end', { range: 'bytes=100-' }, { status: 416 }],
-    ['multiple ranges → whole file', { range: 'bytes=0-1,5-6' }, { status: 200 }],
+    [
+      'multiple ranges',
+      { range: 'bytes=0-1, 5-6' },
+      {
+        status: 206,
+        ranges: [
+          { start: 0, end: 1 },
+          { start: 5, end: 6 },
+        ],
+      },
+    ],
+    ['one range left of several', { range: 'bytes=200-300,0-1' }, { status: 206, range: { start: 0, end: 1 } }],
+    ['ranges adding up past the size → whole file', { range: 'bytes=0-79,10-89' }, { status: 200 }],
+    ['every range past the end', { range: 'bytes=100-,200-' }, { status: 416 }],
     ['garbage → whole file', { range: 'items=0-1' }, { status: 200 }],
     ['etag match', { ifNoneMatch: '"abc"' }, { status: 304 }],
     ['etag mismatch', { ifNoneMatch: '"x"' }, { status: 200 }],

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { baseMime } from '@lib/core';
 import type { ByteRange, StoredFile } from '../file-storage';
+import { parseRanges, rangesLength } from './byte-ranges';
 
 /** A file answer, transport-neutral: the controller writes it to the reply. */
 export interface FileResponse {
@@ -106,35 +107,23 @@ function ifRangeHolds(info: StoredFile, ifRange: string | undefined): boolean {
   return !Number.isNaN(date) && Math.floor(info.modified.getTime() / 1000) <= Math.floor(date / 1000);
 }
 
-/** A single `bytes=` range, 'invalid' when unsatisfiable, null to send the whole file. */
-function parseRange(header: string, size: number): ByteRange | 'invalid' | null {
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === '' && match[2] === '')) {
-    return null;
-  }
-  if (match[1] === '') {
-    const suffix = Number(match[2]);
-    return suffix === 0 || size === 0 ? 'invalid' : { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(match[1]);
-  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
-  return start >= size || end < start ? 'invalid' : { start, end };
-}
-
-/** How to answer: 304, 416, 206 with a range, or 200. */
+/** How to answer: 304, 416, 206 with one range or several (multipart/byteranges), or 200. */
 export function planResponse(
   info: StoredFile,
   h: FileRequestHeaders,
-): { status: 200 | 206 | 304 | 416; range?: ByteRange } {
+): { status: 200 | 206 | 304 | 416; range?: ByteRange; ranges?: ByteRange[] } {
   if (notModified(info, h)) {
     return { status: 304 };
   }
   if (!h.range || !ifRangeHolds(info, h.ifRange)) {
     return { status: 200 };
   }
-  const range = parseRange(h.range, info.size);
-  if (range === 'invalid') {
+  const ranges = parseRanges(h.range, info.size);
+  if (ranges === 'invalid') {
     return { status: 416 };
   }
-  return range ? { status: 206, range } : { status: 200 };
+  if (!ranges || rangesLength(ranges) > info.size) {
+    return { status: 200 };
+  }
+  return ranges.length === 1 ? { status: 206, range: ranges[0] } : { status: 206, ranges };
 }

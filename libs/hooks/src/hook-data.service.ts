@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { NotFoundError } from '@lib/core';
+import {
+  CollectionsRegistry,
+  fromRow,
+  RecordRepository,
+  RecordsService,
+  RuleGuard,
+  type RecordRequest,
+  type UnitOfWork,
+} from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { HookRecord } from './hook-record';
+import type { HookData } from './hook-types';
+
+/** The request of hook-made writes and reads: a superuser, so API rules don't apply (as PocketBase's app methods). */
+export const HOOK_REQUEST: RecordRequest = {
+  auth: { collectionId: '', collectionName: '_superusers', record: {}, isSuperuser: true },
+  query: {},
+  headers: {},
+  method: 'POST',
+  context: 'default',
+};
+
+/** `{:name}` placeholders of a filter become `@request.body.name`, bound as values, never spliced into the text. */
+function placeholders(filter: string): string {
+  return filter.replace(/\{:(\w+)\}/g, '@request.body.$1');
+}
+
+/** The data helpers of hook events (`e.app.findRecordById` …), inside a unit of work or on their own. */
+@Injectable()
+export class HookDataService {
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly repository: RecordRepository,
+    private readonly rules: RuleGuard,
+    private readonly registry: CollectionsRegistry,
+  ) {}
+
+  /** Looked up on use: RecordsService itself runs the write hooks, so it can't be a constructor dependency. */
+  private get records(): RecordsService {
+    return this.moduleRef.get(RecordsService, { strict: false });
+  }
+
+  /** The helpers bound to `uow` (reads and writes join its transaction), or standalone with null. */
+  api(uow: UnitOfWork | null): HookData {
+    return {
+      findRecordById: (c, id) => this.findById(uow, c, id),
+      findFirstRecordByFilter: async (c, filter, params) => {
+        const [first] = await this.find(uow, c, filter, '', 1, 0, params);
+        if (!first) {
+          throw new NotFoundError();
+        }
+        return first;
+      },
+      findRecordsByFilter: (c, filter = '', sort = '', limit = 0, offset = 0, params = {}) =>
+        this.find(uow, c, filter, sort, limit, offset, params),
+      newRecord: (c, values = {}) => {
+        const record = new HookRecord(this.collection(c), {});
+        record.load(values);
+        return record;
+      },
+      save: (record) => this.save(uow, record),
+      delete: (record) => this.remove(uow, record),
+      runInTransaction: (fn) => (uow ? fn(this.api(uow)) : this.records.inTransaction((tx) => fn(this.api(tx)))),
+    };
+  }
+
+  collection(idOrName: string): CollectionModel {
+    const c = this.registry.findCollection(idOrName);
+    if (!c) {
+      throw new NotFoundError(`Missing collection "${idOrName}".`);
+    }
+    return c;
+  }
+
+  private async findById(uow: UnitOfWork | null, idOrName: string, id: string): Promise<HookRecord> {
+    const c = this.collection(idOrName);
+    const row = await this.repository.findById(c, id, [], uow?.tx);
+    if (!row) {
+      throw new NotFoundError();
+    }
+    const data = fromRow(c, row);
+    return new HookRecord(c, data, { ...data });
+  }
+
+  private async find(
+    uow: UnitOfWork | null,
+    idOrName: string,
+    filter: string,
+    sort: string,
+    limit: number,
+    offset: number,
+    params: Record<string, unknown> = {},
+  ): Promise<HookRecord[]> {
+    const c = this.collection(idOrName);
+    const where = filter ? [this.rules.compile(c, placeholders(filter), 'filter', HOOK_REQUEST, params)] : [];
+    const orderBy = this.rules.sort(c, sort, HOOK_REQUEST);
+    const rows = await this.repository.list(
+      c,
+      { where, orderBy, limit: limit > 0 ? limit : 1_000_000, offset: Math.max(0, offset) },
+      uow?.tx,
+    );
+    return rows.map((row) => {
+      const data = fromRow(c, row);
+      return new HookRecord(c, data, { ...data });
+    });
+  }
+
+  private async save(uow: UnitOfWork | null, record: HookRecord): Promise<void> {
+    const c = record.collectionModel();
+    const body = record.changes();
+    const saved = record.isNew()
+      ? uow
+        ? await this.records.createIn(uow, c.id, body, '', HOOK_REQUEST)
+        : await this.records.create(c.id, body, '', HOOK_REQUEST)
+      : uow
+        ? await this.records.updateIn(uow, c.id, record.id, body, '', HOOK_REQUEST)
+        : await this.records.update(c.id, record.id, body, '', HOOK_REQUEST);
+    const row = await this.repository.findById(c, String(saved.id), [], uow?.tx);
+    if (row) {
+      record.markStored(fromRow(c, row));
+    }
+  }
+
+  private async remove(uow: UnitOfWork | null, record: HookRecord): Promise<void> {
+    const c = record.collectionModel();
+    await (uow
+      ? this.records.deleteIn(uow, c.id, record.id, HOOK_REQUEST)
+      : this.records.delete(c.id, record.id, HOOK_REQUEST));
+  }
+}

@@ -1,0 +1,108 @@
+import type { MailMessage } from '@lib/auth';
+import type { Chained } from './hook-chain';
+import type { HookCollection, HookRecord } from './hook-record';
+
+/** The request an operation runs for (record hooks of `app.save` calls get an internal one). */
+export interface HookRequestInfo {
+  method: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  /** `@request.context`: default, batch, oauth2, otp, password … */
+  context: string;
+}
+
+/** The data helpers every event carries as `e.app` (bound to the operation's transaction inside write hooks). */
+export interface HookData {
+  findRecordById(collection: string, id: string): Promise<HookRecord>;
+  findFirstRecordByFilter(collection: string, filter: string, params?: Record<string, unknown>): Promise<HookRecord>;
+  findRecordsByFilter(
+    collection: string,
+    filter?: string,
+    sort?: string,
+    limit?: number,
+    offset?: number,
+    params?: Record<string, unknown>,
+  ): Promise<HookRecord[]>;
+  /** A new, unsaved record of `collection`. */
+  newRecord(collection: string, values?: Record<string, unknown>): HookRecord;
+  /** Creates or updates the record (fields validated, rules skipped); it then holds the stored values. */
+  save(record: HookRecord): Promise<void>;
+  delete(record: HookRecord): Promise<void>;
+  /** Runs `fn` in one transaction; `txApp` reads and writes inside it. Rolled back when `fn` throws. */
+  runInTransaction<T>(fn: (txApp: HookData) => Promise<T>): Promise<T>;
+}
+
+/** `onRecordCreate`/`Update`/`Delete` and the before/after hooks. */
+export interface RecordEvent extends Chained {
+  app: HookData;
+  action: 'create' | 'update' | 'delete';
+  record: HookRecord;
+  collection: HookCollection;
+  /** The authenticated record of the request (null for guests and for internal writes). */
+  auth: HookRecord | null;
+  request: HookRequestInfo;
+}
+
+/** The request hooks: the body may be changed before `e.next()`, the response after it. */
+export interface RecordRequestEvent extends Chained {
+  app: HookData;
+  kind: 'list' | 'view' | 'create' | 'update' | 'delete' | 'auth';
+  collection: HookCollection;
+  auth: HookRecord | null;
+  request: HookRequestInfo;
+  /** The record id of the URL (view, update, delete). */
+  recordId?: string;
+  /** The request body (create, update). */
+  body?: Record<string, unknown>;
+  /** The authenticated record (auth requests). */
+  record?: HookRecord;
+  /** The response body, once `e.next()` returned: the list result, the record, `{ token, record }`. */
+  response: unknown;
+  /** Answers with this status and body instead (before `e.next()`: the operation does not run). */
+  json(status: number, body: unknown): void;
+}
+
+export interface MailerEvent extends Chained {
+  app: HookData;
+  /** The message about to be queued; change it in place, or return without `e.next()` to drop it. */
+  message: MailMessage;
+}
+
+export interface LifecycleEvent extends Chained {
+  app: HookData;
+}
+
+/** A custom route's request. */
+export interface RouteRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  params: Record<string, string>;
+  body: Record<string, unknown>;
+  /** The client address (honours trustProxy). */
+  ip: string;
+}
+
+/** The `e` of `routerAdd` handlers and middlewares. */
+export interface RouteEvent extends Chained {
+  app: HookData;
+  request: RouteRequest;
+  auth: HookRecord | null;
+  /** Sends a JSON response. */
+  json(status: number, body: unknown): void;
+  /** Sends a text response. */
+  string(status: number, text: string): void;
+  /** Sends an empty response (204 by default). */
+  noContent(status?: number): void;
+}
+
+export interface CronEvent {
+  app: HookData;
+  name: string;
+  /** The tick's scheduled time (ISO 8601, UTC). */
+  time: string;
+}
+
+export type Handler<E> = (e: E) => unknown;
+export type RouteMiddleware = Handler<RouteEvent>;

@@ -1,0 +1,25 @@
+export { HooksModule } from './hooks.module';
+export { HooksApp } from './hooks-app';
+export { HookRegistry } from './hook-registry';
+export { HookRecord } from './hook-record';
+export type { HookCollection } from './hook-record';
+export { HookRoutes, fastifyPath } from './routes/hook-routes';
+export { requireAuth, requireSuperuserAuth, requireGuestOnly } from './routes/route-middlewares';
+export { CronScheduler } from './cron/cron-scheduler';
+export { CronSchedule, CronSyntaxError } from './cron/cron-schedule';
+export { runChain, hookError } from './hook-chain';
+export type { Chained, ChainHandler } from './hook-chain';
+export { loadHooksDir, hookFiles, HooksLoadError } from './loader/hooks-loader';
+export type {
+  CronEvent,
+  Handler,
+  HookData,
+  HookRequestInfo,
+  LifecycleEvent,
+  MailerEvent,
+  RecordEvent,
+  RecordRequestEvent,
+  RouteEvent,
+  RouteMiddleware,
+  RouteRequest,
+} from './hook-types';

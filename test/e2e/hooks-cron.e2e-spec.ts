@@ -1,0 +1,89 @@
+// cronAdd: each tick runs once across every instance. Two nestbase processes share a real redis-server
+// (REDIS_URL) and a hooks file whose job appends "<tick> <pid>" to a file every second (the 6-field
+// form with a leading seconds field, `*/1 * * * * *`, keeps the test short). Without Redis one process
+// runs its ticks on an in-process timer.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import { ManagedProcess, startNestbase } from '@lib/testing';
+import { writeHooksDir } from './support/hooks-files';
+import { RedisServer, redisMissing } from './support/redis-server';
+
+const TIMEOUT = { timeout: 90_000 };
+const cleanup: string[] = [];
+
+function tickHooks(file: string): string {
+  const dir = writeHooksDir({
+    'tick.pb.js': `const fs = require('node:fs');
+module.exports = (app) => {
+  app.cronAdd('tick', '*/1 * * * * *', (e) => {
+    fs.appendFileSync(${JSON.stringify(file)}, e.time + ' ' + process.pid + '\\n');
+  });
+};
+`,
+  });
+  cleanup.push(dir);
+  return dir;
+}
+
+function ticks(file: string): Map<string, string[]> {
+  const byTick = new Map<string, string[]>();
+  const lines = existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : [];
+  for (const line of lines) {
+    const [tick, pid] = line.split(' ');
+    byTick.set(tick, [...(byTick.get(tick) ?? []), pid]);
+  }
+  return byTick;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+void describe('cronAdd', () => {
+  after(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  void it('runs each tick once across two processes sharing Redis', { ...TIMEOUT, skip: redisMissing }, async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nb-cron-'));
+    cleanup.push(work);
+    const file = join(work, 'ticks.log');
+    const hooks = tickHooks(file);
+    const redis = await RedisServer.start();
+    const procs: ManagedProcess[] = [];
+    try {
+      const env = { env: { REDIS_URL: redis.url } };
+      procs.push(await startNestbase(join(work, 'data'), ['--hooksDir', hooks], env));
+      procs.push(await startNestbase(join(work, 'data'), ['--hooksDir', hooks], env));
+      const since = new Date(Date.now() + 1000).toISOString();
+      await sleep(5000);
+      const byTick = ticks(file);
+      const both = [...byTick.keys()].filter((tick) => tick >= since);
+      assert.ok(both.length >= 3, `expected ≥ 3 ticks while both ran, got ${[...byTick.keys()].join(', ')}`);
+      for (const [tick, pids] of byTick) {
+        assert.equal(pids.length, 1, `tick ${tick} ran ${pids.length} times (pids ${pids.join(', ')})`);
+      }
+    } finally {
+      await Promise.all(procs.map((p) => p.stop()));
+      await redis.stop();
+    }
+  });
+
+  void it('runs on an in-process timer without Redis', TIMEOUT, async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nb-cron-local-'));
+    cleanup.push(work);
+    const file = join(work, 'ticks.log');
+    const server = await startNestbase(join(work, 'data'), ['--hooksDir', tickHooks(file)]);
+    try {
+      await sleep(3500);
+    } finally {
+      await server.stop();
+    }
+    const byTick = ticks(file);
+    assert.ok(byTick.size >= 2, `expected ≥ 2 ticks, got ${byTick.size}`);
+    for (const [tick, pids] of byTick) {
+      assert.equal(pids.length, 1, `tick ${tick} ran twice`);
+      assert.match(tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    }
+  });
+});

@@ -1,0 +1,196 @@
+// Hooks as processes see them: a broken hooks file stops the start (file:line, exit 2), an after-hook
+// failure is logged while the data stays, `--dev` reloads changed hooks, and the library example
+// (examples/main.ts, `import { NestBase } from 'nestbase'`) runs as a program of its own.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+import {
+  freePort,
+  HttpClient,
+  makeUserInput,
+  ManagedProcess,
+  OPEN_RULES,
+  relation,
+  repoRoot,
+  runCli,
+  startNestbase,
+  startProcess,
+  text,
+  tokenFor,
+  waitForHealth,
+} from '@lib/testing';
+import { writeHooksDir } from './support/hooks-files';
+
+const TIMEOUT = { timeout: 60_000 };
+const SU = { PB_ADMIN_EMAIL: 'hooks-su@example.com', PB_ADMIN_PASSWORD: 'Hooks-Su-Passw0rd' };
+const cleanup: string[] = [];
+const procs: ManagedProcess[] = [];
+const tmp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.push(dir);
+  return dir;
+};
+
+async function superuser(http: HttpClient): Promise<string> {
+  return tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
+}
+
+void describe('hooks in processes', () => {
+  after(async () => {
+    await Promise.all(procs.map((p) => p.stop()));
+    cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+  });
+
+  void it('a hooks file with a syntax error stops the start: file:line on one line, exit code 2', TIMEOUT, async () => {
+    const hooks = writeHooksDir({
+      'ok.pb.js': 'module.exports = () => {};\n',
+      'zz-bad.pb.js': 'module.exports = (app) => {\n  app.onBootstrap((e) => {\n    e.next(;\n  });\n};\n',
+    });
+    cleanup.push(hooks);
+    const port = await freePort();
+    const res = await runCli([
+      'serve',
+      '--http',
+      `127.0.0.1:${port}`,
+      '--dir',
+      tmp('nb-hooks-bad-'),
+      '--hooksDir',
+      hooks,
+    ]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /^Error: .*zz-bad\.pb\.js:3: SyntaxError: /);
+    assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+  });
+
+  void it('a .pb.ts hooks file that throws while registering is reported at its TypeScript line', TIMEOUT, async () => {
+    const hooks = writeHooksDir({
+      'boom.pb.ts':
+        "interface App { cronAdd(n: string, s: string, f: () => void): void }\n\nexport default (app: App): void => {\n  app.cronAdd('bad', '* * * *', () => undefined);\n};\n",
+    });
+    cleanup.push(hooks);
+    const port = await freePort();
+    const res = await runCli([
+      'serve',
+      '--http',
+      `127.0.0.1:${port}`,
+      '--dir',
+      tmp('nb-hooks-ts-'),
+      '--hooksDir',
+      hooks,
+    ]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /boom\.pb\.ts:4: Error: "\* \* \* \*": expected 5 fields/);
+  });
+
+  void it('an after-hook failure is logged; the record is saved and the response is 200', TIMEOUT, async () => {
+    const hooks = writeHooksDir({
+      'after.pb.js':
+        "module.exports = (app) => {\n  app.onRecordAfterCreate('notes', () => {\n    throw new Error('after-hook boom');\n  });\n};\n",
+    });
+    cleanup.push(hooks);
+    const server = await startNestbase(tmp('nb-hooks-after-'), ['--hooksDir', hooks], { env: SU });
+    procs.push(server);
+    const http = new HttpClient(server.baseUrl);
+    const token = await superuser(http);
+    await http.request('POST', '/api/collections', {
+      token,
+      body: { name: 'notes', ...OPEN_RULES, fields: [text('body')] },
+    });
+    const res = await http.request('POST', '/api/collections/notes/records', { body: { body: 'kept' } });
+    assert.equal(res.status, 200, res.text);
+    const id = res.json<{ id: string }>().id;
+    assert.equal(
+      (await http.request('GET', `/api/collections/notes/records/${id}`)).json<{ body: string }>().body,
+      'kept',
+    );
+    const deadline = Date.now() + 5000;
+    while (!/after-hook boom/.test(server.stdout() + server.stderr()) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(
+      server.stdout() + server.stderr(),
+      /after-create hook of notes\/\w+ failed \(the record is saved\): Error: after-hook boom/,
+    );
+  });
+
+  void it('--dev reloads changed hooks, and keeps the running ones when an edit is broken', TIMEOUT, async () => {
+    const version = (n: number) =>
+      `export default (app: { routerAdd: Function }): void => {\n  app.routerAdd('GET', '/api/hk/version', () => ({ version: ${n} }));\n};\n`;
+    const hooks = writeHooksDir({ 'version.pb.ts': version(1) });
+    cleanup.push(hooks);
+    const server = await startNestbase(tmp('nb-hooks-dev-'), ['--hooksDir', hooks, '--dev'], { env: SU });
+    procs.push(server);
+    const http = new HttpClient(server.baseUrl);
+    assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 1 });
+
+    writeFileSync(join(hooks, 'version.pb.ts'), version(2));
+    await server.waitForOutput(/hooks reloaded/, 15_000);
+    await waitForHealth(server.baseUrl, 15_000);
+    assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
+
+    writeFileSync(join(hooks, 'version.pb.ts'), 'export default (app => {\n');
+    const deadline = Date.now() + 10_000;
+    while (
+      !/hooks not reloaded: .*version\.pb\.ts:\d+/.test(server.stdout() + server.stderr()) &&
+      Date.now() < deadline
+    ) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(server.stdout() + server.stderr(), /hooks not reloaded: .*version\.pb\.ts:\d+/);
+    assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
+  });
+
+  void it('the library example (examples/main.ts) runs as a program and owns todos', TIMEOUT, async () => {
+    // A user's project: main.ts compiled to JS, nestbase in node_modules (a link to this repository).
+    const project = tmp('nb-hooks-lib-');
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(repoRoot(), join(project, 'node_modules', 'nestbase'), 'dir');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const ts = require('typescript') as typeof import('typescript');
+    const source = readFileSync(join(repoRoot(), 'examples', 'main.ts'), 'utf8');
+    const js = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(join(project, 'main.js'), js.outputText);
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const proc = startProcess(
+      [join(project, 'main.js')],
+      { env: { ...SU, NB_HTTP: `127.0.0.1:${port}` }, cwd: project },
+      baseUrl,
+    );
+    procs.push(proc);
+    await waitForHealth(baseUrl, 30_000, proc.child, () => proc.stdout() + proc.stderr());
+    assert.match(proc.stdout(), /nestbase started at/);
+
+    const http = new HttpClient(baseUrl);
+    const token = await superuser(http);
+    const users = (await http.request('GET', '/api/collections/users', { token })).json<{ id: string }>().id;
+    const created = await http.request('POST', '/api/collections', {
+      token,
+      body: { name: 'todos', ...OPEN_RULES, fields: [text('title'), relation('owner', users)] },
+    });
+    assert.equal(created.status, 200, created.text);
+    const [alice, bob] = [makeUserInput(), makeUserInput()];
+    const ids: string[] = [];
+    for (const input of [alice, bob]) {
+      ids.push(
+        (await http.request('POST', '/api/collections/users/records', { body: input })).json<{ id: string }>().id,
+      );
+    }
+    const aliceToken = await tokenFor(http, 'users', String(alice.email), String(alice.password));
+    const todo = await http.request('POST', '/api/collections/todos/records', {
+      token: aliceToken,
+      body: { title: 't', owner: ids[1] },
+    });
+    assert.equal(todo.status, 200, todo.text);
+    assert.equal(todo.json<{ owner: string }>().owner, ids[0]);
+    assert.ok(existsSync(join(project, 'pb_data')), 'pb_data is created in the working directory');
+    const result = await proc.stop();
+    assert.equal(result.code, 0, result.stderr);
+  });
+});

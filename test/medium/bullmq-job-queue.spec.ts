@@ -1,0 +1,114 @@
+// BullmqJobQueue on a real redis-server: jobs added by one queue instance are run exactly once by
+// the workers of two other processes; failures retry with exponential back-off, then give up.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BullmqJobQueue } from '@lib/jobs';
+import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+
+import { RedisServer, redisMissing } from '../e2e/support/redis-server';
+
+const TIMEOUT = { timeout: 60_000 };
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+void describe('BullmqJobQueue', { skip: redisMissing }, () => {
+  let redis: RedisServer;
+  const queues: BullmqJobQueue[] = [];
+  const workers: ManagedProcess[] = [];
+
+  const connect = async (prefix: string): Promise<BullmqJobQueue> => {
+    const queue = await BullmqJobQueue.connect(redis.url, prefix);
+    queues.push(queue);
+    return queue;
+  };
+
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+
+  after(async () => {
+    await Promise.allSettled(queues.map((q) => q.onModuleDestroy()));
+    await Promise.allSettled(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  void it('runs each job added in this process exactly once across two worker processes', TIMEOUT, async () => {
+    const prefix = 'nbtest-once';
+    const script = join(repoRoot(), 'dist', 'test', 'medium', 'support', 'bullmq-worker.js');
+    const paths = join(repoRoot(), 'scripts', 'paths.js');
+    for (let i = 0; i < 2; i++) {
+      const worker = startProcess(['-r', paths, script, redis.url, prefix]);
+      workers.push(worker);
+      await worker.waitForOutput(/ready/);
+    }
+    const producer = await connect(prefix);
+    const ids = Array.from({ length: 40 }, (_, i) => `job-${i}`);
+    await Promise.all(ids.map((id) => producer.add('test.job', { id })));
+
+    const done = (): string[] =>
+      workers.flatMap((w) => w.stdout().split('\n')).filter((line) => line.startsWith('done '));
+    await waitFor(() => done().length >= ids.length, `${ids.length} jobs done`);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(
+      done()
+        .map((l) => l.slice(5))
+        .sort(),
+      [...ids].sort(),
+    );
+    await producer.idle();
+    assert.equal(await redis.cli('LLEN', `${prefix}:test.job:wait`), '0');
+  });
+
+  void it('retries a failing job with exponential back-off until it succeeds', TIMEOUT, async () => {
+    const queue = await connect('nbtest-retry');
+    const calls: number[] = [];
+    queue.process<{ failures: number }>('flaky', async ({ failures }) => {
+      calls.push(Date.now());
+      if (calls.length <= failures) {
+        throw new Error(`failure ${calls.length}`);
+      }
+    });
+    await queue.add('flaky', { failures: 2 }, { attempts: 3, backoffMs: 100 });
+    await waitFor(() => calls.length === 3, 'the third attempt');
+    await queue.idle();
+    assert.ok(calls[1] - calls[0] >= 90, `first retry after ${calls[1] - calls[0]} ms`);
+    assert.ok(calls[2] - calls[1] >= 190, `second retry after ${calls[2] - calls[1]} ms (doubled)`);
+  });
+
+  void it('gives a job up after its attempts and keeps it as failed', TIMEOUT, async () => {
+    const queue = await connect('nbtest-giveup');
+    let calls = 0;
+    queue.process('broken', async () => {
+      calls++;
+      throw new Error('always');
+    });
+    await queue.add('broken', { n: 1 }, { attempts: 2, backoffMs: 20 });
+    await waitFor(() => calls === 2, 'two attempts');
+    await queue.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(calls, 2);
+    assert.equal(await redis.cli('ZCARD', 'nbtest-giveup:broken:failed'), '1');
+  });
+
+  void it('honours delayMs before the first run', TIMEOUT, async () => {
+    const queue = await connect('nbtest-delay');
+    const added = Date.now();
+    let ranAt = 0;
+    queue.process('later', async () => {
+      ranAt = Date.now();
+    });
+    await queue.add('later', {}, { delayMs: 300 });
+    await waitFor(() => ranAt > 0, 'the delayed job');
+    assert.ok(ranAt - added >= 290, `ran after ${ranAt - added} ms`);
+  });
+});
