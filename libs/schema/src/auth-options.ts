@@ -22,7 +22,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * unless a new valid one is given; changing authRule rotates the auth token secret (reference §4).
  */
 export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefined, name: string, errors: Obj): Obj {
-  const base: Obj = existing ? { ...existing } : defaultAuthOptions(name);
+  const base: Obj = existing ? { ...existing } : defaultAuthOptions();
   const out: Obj = {};
   for (const key of ['authRule', 'manageRule'] as const) {
     const value = key in input ? input[key] : (base[key] ?? (key === 'authRule' ? '' : null));
@@ -63,7 +63,7 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
   }
   out.anonymousAuth = mergeAnonymousAuth(input.anonymousAuth, base.anonymousAuth, errors);
   if (existing && out.authRule !== existing.authRule) {
-    (out.authToken as Obj).secret = (defaultAuthOptions(name).authToken as Obj).secret;
+    (out.authToken as Obj).secret = (defaultAuthOptions().authToken as Obj).secret;
   }
   const mfa = out.mfa as Obj;
   if (mfa.enabled === true) {

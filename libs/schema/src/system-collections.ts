@@ -46,7 +46,7 @@ export function autodateFields(): FieldModel[] {
 const template = (subject: string, body: string) => ({ subject, body });
 
 /** Auth collection options with PocketBase's defaults (reference §4). Secrets are fresh per collection. */
-export function defaultAuthOptions(name: string): Partial<CollectionModel> {
+export function defaultAuthOptions(): Partial<CollectionModel> {
   const token = (duration: number) => ({ duration, secret: randomString(50) });
   return {
     authRule: '',
@@ -118,7 +118,7 @@ export function scaffold(type: CollectionType): CollectionModel {
     return { ...base, viewQuery: '' };
   }
   if (type === 'auth') {
-    const options = defaultAuthOptions('');
+    const options = defaultAuthOptions();
     return { ...base, ...options, fields: [idField(), ...authSystemFields()], indexes: authIndexes('') };
   }
   return base;
