@@ -21,7 +21,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * Merges the auth options of a save over the existing (or default) ones. Token secrets are kept
  * unless a new valid one is given; changing authRule rotates the auth token secret (reference §4).
  */
-export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefined, name: string, errors: Obj): Obj {
+export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefined, errors: Obj): Obj {
   const base: Obj = existing ? { ...existing } : defaultAuthOptions();
   const out: Obj = {};
   for (const key of ['authRule', 'manageRule'] as const) {

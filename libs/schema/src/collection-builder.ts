@@ -66,7 +66,7 @@ export function buildCollection(
   const fields = buildFields(input.fields, existing, type, errors);
   const now = nowString();
   const collection: CollectionModel = {
-    ...(type === 'auth' ? mergeAuthOptions(input, existing, nameText, errors) : {}),
+    ...(type === 'auth' ? mergeAuthOptions(input, existing, errors) : {}),
     id,
     name: nameText,
     type,
