@@ -4,19 +4,19 @@ import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { RealtimeModule } from '@lib/realtime';
+import { RealtimeModule, RealtimeRemoteModule } from '@lib/realtime';
 
 /**
  * The realtime service: SSE and WebSocket delivery with per-client rule checks, fed by the event bus (Redis
- * when `REDIS_URL` is set). It reads collections, auth records and joined rules from the shared data directory.
+ * when `REDIS_URL` is set). With `--records <url>` (`NB_RECORDS_URL`) it runs without a database, asking that
+ * records service for collections, auth records and joined rules; otherwise it reads the shared data directory.
  */
 @Module({})
 export class RealtimeAppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return {
-      module: RealtimeAppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, RealtimeModule],
-      controllers: [HealthController],
-    };
+    const imports = config.records.url
+      ? [ConfigModule.forRoot(config), EventsModule, RealtimeRemoteModule]
+      : [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, RealtimeModule];
+    return { module: RealtimeAppModule, imports, controllers: [HealthController] };
   }
 }

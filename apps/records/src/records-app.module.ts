@@ -4,6 +4,7 @@ import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
 import { StorageCoreModule } from '@lib/storage';
 
@@ -21,6 +22,7 @@ export class RecordsAppModule {
         AuthCoreModule,
         RecordsApiModule,
         StorageCoreModule,
+        RealtimeRuleCheckModule,
       ],
       controllers: [HealthController],
     };

@@ -1,13 +1,17 @@
 export { RealtimeModule } from './realtime.module';
+export { RealtimeRemoteModule } from './remote/realtime-remote.module';
+export { RealtimeRuleCheckModule } from './internal/realtime-rule-check.module';
 export { RealtimeClients } from './realtime-clients';
 export { RealtimeClient } from './realtime-client';
 export type { ClientTransport } from './realtime-client';
 export { RealtimeDelivery } from './realtime-delivery.service';
 export { RealtimeAccess } from './realtime-access.service';
-export type { AccessExpression } from './realtime-access.service';
+export type { AccessExpression } from './joined-rule-check';
 export { RealtimeConnections } from './realtime-connections.service';
 export { RealtimeOAuth2Sink } from './realtime-oauth2.sink';
 export { parseTopic } from './topic';
 export type { Topic, TopicOptions } from './topic';
 export { SSE_LIMITS } from './sse-transport';
 export type { SseLimits } from './sse-transport';
+export { WS_LIMITS } from './ws-transport';
+export type { WsLimits } from './ws-transport';

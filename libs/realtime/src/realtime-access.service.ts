@@ -1,35 +1,40 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { compileEvaluator, QueryCompiler, type CompiledExpression, type InMemoryRule } from '@lib/query';
-import { CollectionsRegistry, isSuperuser, requestInfo, type RecordRequest } from '@lib/records';
+import {
+  compileEvaluator,
+  QueryCompiler,
+  type CompiledExpression,
+  type InMemoryRule,
+  type SchemaLookup,
+} from '@lib/query';
+import { isSuperuser, requestInfo, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
-import { RuleCheckRepository } from './rule-check.repository';
+import { JoinedRuleCheck, type AccessExpression } from './joined-rule-check';
+import { RealtimeCollections } from './realtime-collections';
 
 interface Compiled {
   sql: CompiledExpression | null;
   memory: InMemoryRule | null;
 }
 
-/** How a check reads its expression: a rule of the collection, or a subscriber's `filter` option. */
-export type AccessExpression = { rule: 'listRule' | 'viewRule' } | { filter: string };
-
 const MAX_CACHE = 1000;
 
 /**
  * Decides, for one record and many realtime requests, which pass a rule or filter (reference §8): superusers
  * always, a locked rule nobody else, `""` everyone; otherwise in memory when the expression needs no join and
- * SQLite affinity can't change the answer, and the rest in one batched query per expression.
+ * SQLite affinity can't change the answer, and the rest in one batched call per expression (`JoinedRuleCheck`).
+ * A subscription `filter` can't name hidden fields, not even a superuser's (it would leak them one bit at a time).
  */
 @Injectable()
 export class RealtimeAccess {
   private readonly cache = new Map<string, Compiled>();
   private readonly logger = new Logger('RealtimeAccess');
-  /** Counters for the benchmark and logs: decisions made in memory and by SQL. */
+  /** Counters for the benchmark and logs: decisions made in memory and by the joined check. */
   readonly stats = { memory: 0, sql: 0, queries: 0 };
 
   constructor(
     private readonly compiler: QueryCompiler,
-    private readonly registry: CollectionsRegistry,
-    private readonly checks: RuleCheckRepository,
+    private readonly collections: RealtimeCollections,
+    private readonly joined: JoinedRuleCheck,
   ) {}
 
   async check(
@@ -40,8 +45,7 @@ export class RealtimeAccess {
   ): Promise<boolean[]> {
     const out = new Array<boolean>(requests.length).fill(false);
     const text = 'rule' in expression ? c[expression.rule] : expression.filter;
-    const pending = new Map<string, { params: unknown[]; at: number[] }>();
-    let sql: CompiledExpression | null = null;
+    const pending = new Map<Compiled, { at: number[]; reqs: RecordRequest[] }>();
     for (const [i, req] of requests.entries()) {
       const superuser = isSuperuser(req);
       if ('rule' in expression && (superuser || text === '')) {
@@ -55,50 +59,38 @@ export class RealtimeAccess {
       if (!compiled.sql) {
         continue;
       }
-      const info = requestInfo(req);
-      const decided = compiled.memory?.evaluate(record, info);
+      const decided = compiled.memory?.evaluate(record, requestInfo(req));
       if (decided !== undefined) {
         this.stats.memory++;
         out[i] = decided;
         continue;
       }
-      sql ??= compiled.sql;
-      if (compiled.sql !== sql) {
-        out[i] = (await this.sqlCheck(c, record, compiled.sql, [compiled.sql.bind(info)]))[0];
-        continue;
-      }
-      const params = sql.bind(info);
-      const key = JSON.stringify(params);
-      const entry = pending.get(key) ?? { params, at: [] };
-      entry.at.push(i);
-      pending.set(key, entry);
+      const group = pending.get(compiled) ?? { at: [], reqs: [] };
+      group.at.push(i);
+      group.reqs.push(req);
+      pending.set(compiled, group);
     }
-    if (sql && pending.size > 0) {
-      const groups = [...pending.values()];
-      const results = await this.sqlCheck(
-        c,
-        record,
-        sql,
-        groups.map((g) => g.params),
-      );
-      groups.forEach((g, n) => g.at.forEach((i) => (out[i] = results[n])));
+    for (const [compiled, group] of pending) {
+      const results = await this.joinedCheck(c, expression, compiled.sql!, record, group.reqs);
+      group.at.forEach((i, n) => (out[i] = results[n]));
     }
     return out;
   }
 
-  private async sqlCheck(
+  private async joinedCheck(
     c: CollectionModel,
-    record: Record<string, unknown>,
+    expression: AccessExpression,
     sql: CompiledExpression,
-    sets: unknown[][],
-  ) {
-    this.stats.sql += sets.length;
+    record: Record<string, unknown>,
+    reqs: RecordRequest[],
+  ): Promise<boolean[]> {
+    this.stats.sql += reqs.length;
     this.stats.queries++;
     try {
-      return await this.checks.matches(c, record, sql.sql, sets);
+      return await this.joined.check(c, expression, sql, record, reqs);
     } catch (error) {
       this.logger.warn(`rule check on ${c.name} failed: ${String(error)}`);
-      return sets.map(() => false);
+      return reqs.map(() => false);
     }
   }
 
@@ -109,7 +101,10 @@ export class RealtimeAccess {
     if (hit) {
       return hit;
     }
-    const opts = { collection: c, schema: this.registry, mode, isSuperuser: superuser, alias: 'r' };
+    const registry = this.collections.registry;
+    const schema = mode === 'filter' ? withoutHiddenFields(registry) : registry;
+    const collection = mode === 'filter' ? stripHidden(c) : c;
+    const opts = { collection, schema, mode, isSuperuser: superuser, alias: 'r' };
     let compiled: Compiled;
     try {
       compiled = { sql: this.compiler.compile(text, opts), memory: compileEvaluator(text, opts) };
@@ -122,4 +117,19 @@ export class RealtimeAccess {
     this.cache.set(key, compiled);
     return compiled;
   }
+}
+
+/** The collection as a subscription filter sees it: hidden fields are unknown there (reference §8.3). */
+function stripHidden(c: CollectionModel): CollectionModel {
+  return c.fields.some((f) => f.hidden) ? { ...c, fields: c.fields.filter((f) => !f.hidden) } : c;
+}
+
+function withoutHiddenFields(schema: SchemaLookup): SchemaLookup {
+  return {
+    findCollection: (nameOrId) => {
+      const c = schema.findCollection(nameOrId);
+      return c && stripHidden(c);
+    },
+    allCollections: () => schema.allCollections().map(stripHidden),
+  };
 }

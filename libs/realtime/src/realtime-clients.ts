@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import type { RequestAuth } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import type { RealtimeClient } from './realtime-client';
+import { RealtimeCollections, authSecretOf } from './realtime-collections';
 
-/** The clients connected to this instance, by id. */
+/** The clients connected to this instance, by id, and the live state of their auth. */
 @Injectable()
 export class RealtimeClients {
   private readonly clients = new Map<string, RealtimeClient>();
+
+  constructor(private readonly collections: RealtimeCollections) {}
 
   add(client: RealtimeClient): void {
     this.clients.set(client.id, client);
@@ -36,6 +40,36 @@ export class RealtimeClients {
     this.clients.clear();
   }
 
+  /** Binds an auth to a client, remembering its collection's current token secret. */
+  bind(client: RealtimeClient, auth: RequestAuth | null): void {
+    client.bindAuth(auth, auth ? authSecretOf(this.collections.registry.findCollection(auth.collectionId)) : '');
+  }
+
+  /**
+   * Turns the client into a guest once its token expired, its auth collection's `authToken.secret` changed or
+   * the collection is gone (reference §8, and the issue's "a token that expires stops receiving").
+   */
+  revalidate(client: RealtimeClient, now = Date.now()): void {
+    const auth = client.auth;
+    if (!auth) {
+      return;
+    }
+    const c = this.collections.registry.findCollection(auth.collectionId);
+    if (client.authExpiresAt <= now || !c || authSecretOf(c) !== client.authSecret) {
+      client.bindAuth(null);
+    }
+  }
+
+  /** After `collection.changed`: re-checks every client authenticated through that collection. */
+  revalidateCollection(collectionId: string): void {
+    const now = Date.now();
+    for (const client of this.clients.values()) {
+      if (client.auth?.collectionId === collectionId) {
+        this.revalidate(client, now);
+      }
+    }
+  }
+
   /**
    * Keeps the stored auth of clients in step with their auth record (reference §8): an update refreshes it,
    * a changed `tokenKey` or a delete turns the client into a guest.
@@ -49,8 +83,11 @@ export class RealtimeClients {
       if (!auth || auth.collectionId !== c.id || auth.record.id !== record.id) {
         continue;
       }
-      const dropped = action === 'delete' || auth.record.tokenKey !== record.tokenKey;
-      client.auth = dropped ? null : { ...auth, record: { ...record } };
+      if (action === 'delete' || auth.record.tokenKey !== record.tokenKey) {
+        client.bindAuth(null);
+      } else {
+        client.auth = { ...auth, record: { ...record } };
+      }
     }
   }
 }

@@ -2,24 +2,26 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { randomString } from '@lib/core';
-import { RequestAuthGuard } from '@lib/auth';
+import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
 import { SSE_LIMITS, SseTransport } from './sse-transport';
 import { parseTopic } from './topic';
-import { WsTransport } from './ws-transport';
+import { WS_LIMITS, WsTransport } from './ws-transport';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
 /** Opens realtime connections: PocketBase's SSE stream and the tutorial's WebSocket. */
 @Injectable()
 export class RealtimeConnections {
-  /** SSE timeouts and buffer bound; tests may shorten them. */
+  /** SSE timeouts and buffer bound; tests and the benchmark may change them. */
   sseLimits = SSE_LIMITS;
+  /** WebSocket ping interval and buffer bound. */
+  wsLimits = WS_LIMITS;
 
   constructor(
     private readonly clients: RealtimeClients,
-    private readonly authGuard: RequestAuthGuard,
+    private readonly auth: RealtimeAuthResolver,
   ) {}
 
   /** `GET /api/realtime`: the stream, its `PB_CONNECT` message, and the client for later POSTs. */
@@ -46,11 +48,11 @@ export class RealtimeConnections {
   async openWs(socket: WebSocket, request: FastifyRequest): Promise<void> {
     const query = (request.query ?? {}) as Record<string, unknown>;
     const header = typeof query.token === 'string' && query.token ? query.token : request.headers.authorization;
-    const transport = new WsTransport(socket);
+    const transport = new WsTransport(socket, this.wsLimits);
     const client = new RealtimeClient(randomString(40, ID_ALPHABET), 'ws', request.ip, transport);
     socket.on('message', (data: Buffer) => this.onWsMessage(client, transport, data));
     socket.once('close', () => this.clients.remove(client));
-    client.auth = await this.authGuard.resolve(header);
+    this.clients.bind(client, await this.auth.resolve(header));
     if (socket.readyState !== socket.OPEN) {
       return;
     }

@@ -25,9 +25,12 @@ const EVENTS = [
   ['record.deleted', 'delete'],
 ] as const;
 
+const NO_OPTIONS = { query: {}, headers: {} };
+
 /**
  * Delivers committed record events to the subscribers of this instance that may see them (reference §8), one
- * event at a time so each client sees them in commit order.
+ * event at a time so each client sees them in commit order. Sending only queues bytes on each connection, so a
+ * slow client never holds up the others; the transports drop a client whose queue passes its bound.
  */
 @Injectable()
 export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
@@ -46,13 +49,14 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
   onModuleInit(): void {
     for (const [name, action] of EVENTS) {
       this.unsubscribe.push(
-        this.bus.subscribe(name, (payload) => {
-          this.queue = this.queue
-            .then(() => this.deliver(action, payload))
-            .catch((error: unknown) => this.logger.error(`delivery of ${name} failed: ${String(error)}`));
-        }),
+        this.bus.subscribe(name, (payload) => this.enqueue(name, () => this.deliver(action, payload))),
       );
     }
+    this.unsubscribe.push(
+      this.bus.subscribe('collection.changed', ({ collectionId }) =>
+        this.enqueue('collection.changed', () => this.collectionChanged(collectionId)),
+      ),
+    );
   }
 
   onModuleDestroy(): void {
@@ -77,24 +81,47 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     const entries = this.entries(c, String(payload.record.id));
     const allowed = await this.checkRules(c, payload.record, entries);
     const render = this.messages.forEvent(c, payload.record);
+    const frames = new Map<Record<string, unknown>, Map<string, Buffer | string>>();
     for (const entry of allowed) {
       const record = await render(entry.req);
-      if (record) {
-        entry.client.send(entry.topic.key, { action, record }, entry.topic.key);
+      if (!record) {
+        continue;
       }
+      const { client, topic } = entry;
+      let byTopic = frames.get(record);
+      if (!byTopic) {
+        byTopic = new Map();
+        frames.set(record, byTopic);
+      }
+      const key = client.kind === 'ws' ? topic.key : '';
+      let frame = byTopic.get(key);
+      if (!frame) {
+        frame = key ? Buffer.from(JSON.stringify({ action, record, topic: key })) : JSON.stringify({ action, record });
+        byTopic.set(key, frame);
+      }
+      client.sendSerialized(topic.key, frame);
     }
+  }
+
+  private enqueue(name: string, task: () => Promise<void>): void {
+    this.queue = this.queue
+      .then(task)
+      .catch((error: unknown) => this.logger.error(`delivery of ${name} failed: ${String(error)}`));
+  }
+
+  /** A changed or deleted auth collection: clients whose token secret no longer holds become guests. */
+  private async collectionChanged(collectionId: string): Promise<void> {
+    await this.collections.refresh(collectionId);
+    this.clients.revalidateCollection(collectionId);
   }
 
   private entries(c: CollectionModel, recordId: string): Entry[] {
     const out: Entry[] = [];
+    const now = Date.now();
     for (const client of this.clients.all()) {
+      this.clients.revalidate(client, now);
       if (client.allCollections) {
-        const topic: Topic = {
-          key: `${c.name}/*`,
-          collection: c.name,
-          recordId: null,
-          options: { query: {}, headers: {} },
-        };
+        const topic: Topic = { key: `${c.name}/*`, collection: c.name, recordId: null, options: NO_OPTIONS };
         out.push({ client, topic, rule: 'viewRule', req: realtimeRequest(client, topic) });
       }
       for (const topic of client.matching(c.id, c.name, recordId)) {
@@ -128,7 +155,9 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
         out.push(entry);
         continue;
       }
-      byFilter.set(filter, [...(byFilter.get(filter) ?? []), entry]);
+      const group = byFilter.get(filter) ?? [];
+      group.push(entry);
+      byFilter.set(filter, group);
     }
     for (const [filter, group] of byFilter) {
       const ok = await this.access.check(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { applyFields, parseFields } from '@lib/query';
-import { RecordPresenter, isSuperuser, type RecordRequest } from '@lib/records';
+import { isSuperuser, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
+import { RealtimeRenderer } from './realtime-renderer';
 
 /**
  * The record JSON of one event for each subscriber (reference §2.6): hidden fields only for superusers, the
@@ -10,7 +11,7 @@ import type { CollectionModel } from '@lib/schema';
  */
 @Injectable()
 export class RealtimeMessages {
-  constructor(private readonly presenter: RecordPresenter) {}
+  constructor(private readonly renderer: RealtimeRenderer) {}
 
   /** A renderer for one event; call it per subscriber. Null when the record can't be rendered for them. */
   forEvent(c: CollectionModel, record: Record<string, unknown>) {
@@ -38,7 +39,7 @@ export class RealtimeMessages {
     fields: string,
   ): Promise<Record<string, unknown> | null> {
     try {
-      const [out] = await this.presenter.present(c, [record], req, expand || undefined);
+      const out = await this.renderer.present(c, record, req, expand);
       return fields ? (applyFields(out, parseFields(fields)) as Record<string, unknown>) : out;
     } catch {
       return null; // a bad expand/fields option silently drops the message (reference §8.6)

@@ -10,8 +10,8 @@ import {
   type RealtimeSubscribeRequest,
   type RequestAuth,
 } from '@lib/core';
-import { RequestAuthGuard } from '@lib/auth';
 import { EventBus } from '@lib/events';
+import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
 import { parseTopic } from './topic';
@@ -24,7 +24,6 @@ const MAX_TOPIC_LENGTH = 2500;
 export interface SubscribeInput {
   body: Record<string, unknown>;
   authorization: string;
-  auth: RequestAuth | null;
   ip: string;
 }
 
@@ -40,7 +39,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
   constructor(
     private readonly clients: RealtimeClients,
     private readonly bus: EventBus,
-    private readonly authGuard: RequestAuthGuard,
+    private readonly auth: RealtimeAuthResolver,
     @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
@@ -66,7 +65,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     const { clientId, subscriptions } = validate(input.body);
     const client = this.clients.get(clientId);
     if (client) {
-      return this.apply(client, subscriptions, input.auth, input.ip);
+      return this.apply(client, subscriptions, await this.auth.resolve(input.authorization || undefined), input.ip);
     }
     if (!this.distributed) {
       throw new NotFoundError('Missing or invalid client id.');
@@ -106,7 +105,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     if (current && (!auth || auth.collectionId !== current.collectionId || auth.record.id !== current.record.id)) {
       throw new ForbiddenError("The current and the previous request authorization don't match.");
     }
-    client.auth = auth;
+    this.clients.bind(client, auth);
     client.subscriptions.clear();
     for (const key of subscriptions) {
       client.subscriptions.set(key, parseTopic(key));
@@ -120,7 +119,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     }
     let answer = { status: 204, message: '' };
     try {
-      const auth = await this.authGuard.resolve(request.authorization || undefined);
+      const auth = await this.auth.resolve(request.authorization || undefined);
       this.apply(client, request.subscriptions, auth, request.ip);
     } catch (error) {
       const e = error as { status?: number; message?: string };

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { getRequestAuth, readBody } from '@lib/core';
+import { readBody } from '@lib/core';
 import { RealtimeSubscriptions } from './realtime-subscriptions.service';
 
 /** `POST /api/realtime`: sets a client's subscriptions (204). */
@@ -14,7 +14,6 @@ export class RealtimeController {
     return this.subscriptions.subscribe({
       body: readBody(req).data,
       authorization: req.headers.authorization ?? '',
-      auth: getRequestAuth(req),
       ip: req.ip,
     });
   }

@@ -1,37 +1,18 @@
 import { Module } from '@nestjs/common';
 import { RecordsCoreModule } from '@lib/records';
-import { RealtimeAccess } from './realtime-access.service';
-import { RealtimeClients } from './realtime-clients';
-import { RealtimeCollections } from './realtime-collections';
-import { RealtimeConnections } from './realtime-connections.service';
-import { RealtimeController } from './realtime.controller';
-import { RealtimeDelivery } from './realtime-delivery.service';
-import { RealtimeGateway } from './realtime.gateway';
-import { RealtimeMessages } from './realtime-messages.service';
+import { LOCAL_REALTIME_PORTS } from './local/local-realtime-ports';
 import { RealtimeOAuth2Sink } from './realtime-oauth2.sink';
-import { RealtimeSubscriptions } from './realtime-subscriptions.service';
-import { RuleCheckRepository } from './rule-check.repository';
-import { SqlRuleCheckRepository } from './typeorm/sql-rule-check.repository';
+import { REALTIME_CONTROLLERS, REALTIME_EXPORTS, REALTIME_PROVIDERS } from './realtime-parts';
 
 /**
- * Realtime delivery (SSE `GET/POST /api/realtime`, WebSocket on the same path): clients of this instance,
- * their subscriptions and per-client rule checks of every committed record event on the bus.
+ * Realtime delivery (SSE `GET/POST /api/realtime`, WebSocket on the same path) on the shared database: clients
+ * of this instance, their subscriptions and per-client rule checks of every committed record event on the bus.
+ * Needs the auth lib's core module (the token guard and the OAuth2 redirect sinks).
  */
 @Module({
   imports: [RecordsCoreModule],
-  controllers: [RealtimeController],
-  providers: [
-    RealtimeClients,
-    RealtimeCollections,
-    RealtimeAccess,
-    RealtimeMessages,
-    RealtimeDelivery,
-    RealtimeSubscriptions,
-    RealtimeConnections,
-    RealtimeGateway,
-    RealtimeOAuth2Sink,
-    { provide: RuleCheckRepository, useClass: SqlRuleCheckRepository },
-  ],
-  exports: [RealtimeClients, RealtimeDelivery, RealtimeAccess, RealtimeConnections, RealtimeOAuth2Sink],
+  controllers: REALTIME_CONTROLLERS,
+  providers: [...REALTIME_PROVIDERS, ...LOCAL_REALTIME_PORTS, RealtimeOAuth2Sink],
+  exports: [...REALTIME_EXPORTS, RealtimeOAuth2Sink],
 })
 export class RealtimeModule {}

@@ -20,6 +20,8 @@ export class SseTransport implements ClientTransport {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly maxTimer: NodeJS.Timeout;
   private closed = false;
+  /** When the last message went out; the idle timer re-arms itself from it instead of being reset per message. */
+  private lastSent = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -37,6 +39,11 @@ export class SseTransport implements ClientTransport {
   }
 
   send(event: string, data: unknown): boolean {
+    return this.sendSerialized(event, JSON.stringify(data));
+  }
+
+  /** `message` is the frame's JSON data, shared by every SSE client of the same rendering. */
+  sendSerialized(event: string, message: Buffer | string): boolean {
     if (this.closed) {
       return false;
     }
@@ -44,7 +51,7 @@ export class SseTransport implements ClientTransport {
       this.close();
       return false;
     }
-    this.res.write(`id:${this.clientId}\nevent:${event}\ndata:${JSON.stringify(data)}\n\n`);
+    this.res.write(`id:${this.clientId}\nevent:${event}\ndata:${message.toString()}\n\n`);
     this.touch();
     return true;
   }
@@ -60,9 +67,20 @@ export class SseTransport implements ClientTransport {
   }
 
   private touch(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.close(), this.limits.idleMs);
-    this.idleTimer.unref();
+    this.lastSent = Date.now();
+    this.idleTimer ??= this.armIdle(this.limits.idleMs);
+  }
+
+  private armIdle(ms: number): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      const idle = Date.now() - this.lastSent;
+      this.idleTimer = idle >= this.limits.idleMs ? undefined : this.armIdle(this.limits.idleMs - idle);
+      if (!this.idleTimer) {
+        this.close();
+      }
+    }, ms);
+    timer.unref();
+    return timer;
   }
 
   private stopTimers(): void {

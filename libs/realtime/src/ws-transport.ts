@@ -1,10 +1,14 @@
 import type { WebSocket } from 'ws';
 import type { ClientTransport } from './realtime-client';
 
-/** Close when this many bytes wait unsent (a stalled client). */
-export const WS_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
-/** A ping goes out this often; a client that didn't answer the previous one is dropped. */
-export const WS_PING_MS = 30_000;
+export interface WsLimits {
+  /** A ping goes out this often; a client that didn't answer the previous one is dropped. */
+  pingMs: number;
+  /** Close when this many bytes wait unsent (a stalled client), as the SSE stream does. */
+  maxBufferedBytes: number;
+}
+
+export const WS_LIMITS: WsLimits = { pingMs: 30_000, maxBufferedBytes: 4 * 1024 * 1024 };
 
 /** The tutorial's WebSocket protocol: one JSON text frame `{action, record, topic}` per record message. */
 export class WsTransport implements ClientTransport {
@@ -13,7 +17,7 @@ export class WsTransport implements ClientTransport {
 
   constructor(
     private readonly socket: WebSocket,
-    pingMs = WS_PING_MS,
+    private readonly limits: WsLimits = WS_LIMITS,
   ) {
     socket.on('pong', () => (this.alive = true));
     this.pinger = setInterval(() => {
@@ -23,23 +27,28 @@ export class WsTransport implements ClientTransport {
       }
       this.alive = false;
       socket.ping();
-    }, pingMs);
+    }, limits.pingMs);
     this.pinger.unref();
     socket.once('close', () => clearInterval(this.pinger));
   }
 
   send(event: string, data: unknown, topic?: string): boolean {
-    if (this.socket.readyState !== this.socket.OPEN) {
-      return false;
-    }
-    if (this.socket.bufferedAmount > WS_MAX_BUFFERED_BYTES) {
-      this.close();
-      return false;
-    }
     const body = event.startsWith('@')
       ? { type: event, ...(data as object) }
       : { ...(data as object), topic: topic ?? event };
-    this.socket.send(JSON.stringify(body));
+    return this.sendSerialized(event, Buffer.from(JSON.stringify(body)));
+  }
+
+  /** `message` is the whole frame, `{action, record, topic}`, shared by every client of the same topic. */
+  sendSerialized(_event: string, message: Buffer | string): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) {
+      return false;
+    }
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close();
+      return false;
+    }
+    this.socket.send(message, { binary: false });
     return true;
   }
 

@@ -1,6 +1,7 @@
 // Helpers of the realtime suites: an EventSource for the SDK on Node 20, bounded waits, message
 // collectors, and a raw SSE reader for protocol-level checks.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 
 import { EventSource } from 'eventsource';
 
@@ -105,4 +106,24 @@ export class RawSse {
     }
     this.ended = true;
   }
+}
+
+export const REDIS_BIN = '/usr/bin/redis-server';
+
+/** A throwaway `redis-server` on a free port (no persistence); `stop` kills it. */
+export async function startRedis(port: number): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const stop = (): void => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+    }
+  };
+  process.once('exit', stop);
+  await waitUntil(() => /Ready to accept connections/.test(out) || child.exitCode !== null, 'redis-server', 10_000);
+  assert.equal(child.exitCode, null, `redis-server exited: ${out}`);
+  return { url: `redis://127.0.0.1:${port}`, stop };
 }

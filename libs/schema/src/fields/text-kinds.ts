@@ -62,35 +62,38 @@ const stringBase = {
   fromDb: (raw: unknown) => scalarText(raw),
 };
 
+/** Length (in characters, not bytes) and pattern checks shared by text and password fields. */
+function checkText(value: unknown, field: FieldModel, defaultMax: number) {
+  const s = value as string;
+  if (s === '') {
+    return field.required ? blank : null;
+  }
+  const n = runes(s);
+  const min = Number(field.min ?? 0);
+  const max = Number(field.max ?? 0) || defaultMax;
+  if (min > 0 && n < min) {
+    return {
+      code: 'validation_min_text_constraint',
+      message: `Must be at least ${min} character(s).`,
+      params: { min },
+    };
+  }
+  if (n > max) {
+    return {
+      code: 'validation_max_text_constraint',
+      message: `Must be less than ${max} character(s).`,
+      params: { max },
+    };
+  }
+  if (field.pattern && !new RegExp(field.pattern).test(s)) {
+    return { code: 'validation_invalid_format', message: 'Invalid value format.' };
+  }
+  return null;
+}
+
 export const textKind: FieldKind = {
   ...stringBase,
-  validate(value, field) {
-    const s = value as string;
-    if (s === '') {
-      return field.required ? blank : null;
-    }
-    const n = runes(s);
-    const min = Number(field.min ?? 0);
-    const max = Number(field.max ?? 0) || 5000;
-    if (min > 0 && n < min) {
-      return {
-        code: 'validation_min_text_constraint',
-        message: `Must be at least ${min} character(s).`,
-        params: { min },
-      };
-    }
-    if (n > max) {
-      return {
-        code: 'validation_max_text_constraint',
-        message: `Must be less than ${max} character(s).`,
-        params: { max },
-      };
-    }
-    if (field.pattern && !new RegExp(field.pattern).test(s)) {
-      return { code: 'validation_invalid_format', message: 'Invalid value format.' };
-    }
-    return null;
-  },
+  validate: (value, field) => checkText(value, field, 5000),
   checkOptions: checkPattern,
 };
 
@@ -194,32 +197,7 @@ export const autodateKind: FieldKind = {
 
 export const passwordKind: FieldKind = {
   ...stringBase,
-  validate(value, field) {
-    const s = value as string;
-    if (s === '') {
-      return field.required ? blank : null;
-    }
-    const n = runes(s);
-    const min = Number(field.min ?? 0);
-    const max = Number(field.max ?? 0) || 71;
-    if (min > 0 && n < min) {
-      return {
-        code: 'validation_min_text_constraint',
-        message: `Must be at least ${min} character(s).`,
-        params: { min },
-      };
-    }
-    if (n > max) {
-      return {
-        code: 'validation_max_text_constraint',
-        message: `Must be less than ${max} character(s).`,
-        params: { max },
-      };
-    }
-    if (field.pattern && !new RegExp(field.pattern).test(s)) {
-      return { code: 'validation_invalid_format', message: 'Invalid value format.' };
-    }
-    return null;
-  },
+  // bcrypt reads at most 72 bytes: PocketBase caps passwords at 71 characters.
+  validate: (value, field) => checkText(value, field, 71),
   checkOptions: checkPattern,
 };

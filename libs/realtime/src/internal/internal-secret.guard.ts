@@ -1,0 +1,25 @@
+import { timingSafeEqual } from 'node:crypto';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig, ForbiddenError, NotFoundError } from '@lib/core';
+import { INTERNAL_SECRET_HEADER } from './internal-wire';
+
+/** The internal endpoints answer only requests carrying `NB_INTERNAL_SECRET`; without one configured they don't exist. */
+@Injectable()
+export class InternalSecretGuard implements CanActivate {
+  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const secret = this.config.internal?.secret ?? '';
+    if (!secret) {
+      throw new NotFoundError();
+    }
+    const given = context.switchToHttp().getRequest<FastifyRequest>().headers[INTERNAL_SECRET_HEADER];
+    const a = Buffer.from(typeof given === 'string' ? given : '');
+    const b = Buffer.from(secret);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) {
+      throw new ForbiddenError('Invalid internal secret.');
+    }
+    return true;
+  }
+}

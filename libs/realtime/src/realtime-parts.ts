@@ -1,0 +1,23 @@
+import { RealtimeAccess } from './realtime-access.service';
+import { RealtimeClients } from './realtime-clients';
+import { RealtimeConnections } from './realtime-connections.service';
+import { RealtimeController } from './realtime.controller';
+import { RealtimeDelivery } from './realtime-delivery.service';
+import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeMessages } from './realtime-messages.service';
+import { RealtimeSubscriptions } from './realtime-subscriptions.service';
+
+/** What every realtime module shares; the local and remote modules add the ports' adapters. */
+export const REALTIME_PROVIDERS = [
+  RealtimeClients,
+  RealtimeAccess,
+  RealtimeMessages,
+  RealtimeDelivery,
+  RealtimeSubscriptions,
+  RealtimeConnections,
+  RealtimeGateway,
+];
+
+export const REALTIME_CONTROLLERS = [RealtimeController];
+
+export const REALTIME_EXPORTS = [RealtimeClients, RealtimeDelivery, RealtimeAccess, RealtimeConnections];

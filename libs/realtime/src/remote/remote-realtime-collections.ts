@@ -1,0 +1,62 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { CollectionsRegistry } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import { RealtimeCollections } from '../realtime-collections';
+import { RecordsServiceClient } from './records-service.client';
+
+const START_TIMEOUT_MS = 30_000;
+/** An event of a collection this process doesn't know triggers at most one reload per this interval. */
+const UNKNOWN_RELOAD_MS = 1000;
+
+/** The collections loaded from the records service at start and again on every `collection.changed`. */
+@Injectable()
+export class RemoteRealtimeCollections extends RealtimeCollections implements OnModuleInit {
+  readonly registry = new CollectionsRegistry();
+  private readonly logger = new Logger('RealtimeCollections');
+  private loads: Promise<void> = Promise.resolve();
+  private lastUnknownReload = 0;
+
+  constructor(private readonly records: RecordsServiceClient) {
+    super();
+  }
+
+  /** Waits for the records service (it may start after this process), then loads the collections. */
+  async onModuleInit(): Promise<void> {
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (;;) {
+      try {
+        await this.load();
+        return;
+      } catch (error) {
+        if (Date.now() > deadline) {
+          throw new Error(`cannot load collections from the records service: ${String(error)}`, { cause: error });
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  override async find(idOrName: string): Promise<CollectionModel | undefined> {
+    const found = this.registry.findCollection(idOrName);
+    if (found || Date.now() - this.lastUnknownReload < UNKNOWN_RELOAD_MS) {
+      return found;
+    }
+    this.lastUnknownReload = Date.now();
+    await this.refresh();
+    return this.registry.findCollection(idOrName);
+  }
+
+  /** Reloads after every change, one load at a time, each starting after the change it answers. */
+  override refresh(): Promise<void> {
+    this.loads = this.loads.then(
+      () => this.load(),
+      () => this.load(),
+    );
+    return this.loads.catch((error: unknown) => this.logger.error(`reloading collections failed: ${String(error)}`));
+  }
+
+  private async load(): Promise<void> {
+    const { collections } = await this.records.get<{ collections: CollectionModel[] }>('/api/_internal/collections');
+    this.registry.replaceAll(collections);
+  }
+}
