@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { runService } from '@lib/core';
+import { runHooksService } from '@lib/hooks';
 import { AuthAppModule } from './auth-app.module';
 
-runService('auth', (config) => AuthAppModule.forRoot(config), '127.0.0.1:8092');
+// The auth service runs the `pb_hooks` files too: auth hooks run where the operation runs.
+runHooksService('auth', (config) => AuthAppModule.forRoot(config), '127.0.0.1:8092');

@@ -1,41 +1,10 @@
-import * as fs from 'node:fs';
-import { Logger, Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createApp, ensureDataDir, loadProcessConfig } from '@lib/core';
-import {
-  CronScheduler,
-  HookRegistry,
-  HookRoutes,
-  HooksApp,
-  HooksModule,
-  loadHooksDir,
-  runChain,
-  type LifecycleEvent,
-} from '@lib/hooks';
+import { HooksServer, type HooksServerOptions } from '@lib/hooks';
 import { StandaloneModule } from './standalone.module';
 
-export interface NestBaseOptions {
-  /** Data directory (default `./pb_data`, env `NB_DIR`). */
-  dir?: string;
-  /** `host:port` to listen on (default `127.0.0.1:8090`, env `NB_HTTP`). */
-  http?: string;
-  /** Static files served at `/` (default `./pb_public`, env `NB_PUBLIC_DIR`). */
-  publicDir?: string;
-  /** Also load the `*.pb.js` / `*.pb.ts` hooks files of this directory at start. */
-  hooksDir?: string;
-  /** Reload the hooks files (restarting the app in-process) when they change. */
-  dev?: boolean;
-  /** A configuration built already (the CLI); `dir`, `http`, `publicDir` are then ignored. */
-  config?: AppConfig;
-  /** Stop cleanly and exit on SIGINT/SIGTERM (default true). */
-  handleSignals?: boolean;
-}
-
-@Module({})
-class NestBaseModule {}
+export type NestBaseOptions = HooksServerOptions;
 
 /**
- * nestbase as a library: register hooks, routes and crons, then `await app.start()`.
+ * nestbase as a library: every capability in one process, with your hooks, routes and crons.
  *
  * ```ts
  * const app = new NestBase({ dir: './pb_data', http: '127.0.0.1:8090' });
@@ -43,143 +12,8 @@ class NestBaseModule {}
  * await app.start();
  * ```
  */
-export class NestBase extends HooksApp {
-  readonly config: AppConfig;
-  private nest: NestFastifyApplication | null = null;
-  private own: HookRegistry | null = null;
-  private watcher: fs.FSWatcher | null = null;
-  private readonly log = new Logger('nestbase');
-
-  constructor(private readonly options: NestBaseOptions = {}) {
-    super();
-    const { dir, http, publicDir, hooksDir } = options;
-    this.config = options.config ?? loadProcessConfig({ dir, http, publicDir, hooksDir });
-  }
-
-  /** Loads the hooks files (if any), starts the server, then runs the crons. */
-  async start(): Promise<void> {
-    this.own ??= new HookRegistry().merge(this.hooks);
-    const files = await this.loadFiles();
-    await this.boot(files);
-    if (this.options.dev) {
-      this.watch();
-    }
-    if (this.options.handleSignals !== false) {
-      process.once('SIGINT', () => void this.exit('SIGINT'));
-      process.once('SIGTERM', () => void this.exit('SIGTERM'));
-    }
-  }
-
-  /** Stops the crons and the server (in-flight requests finish) and closes the database. */
-  async stop(): Promise<void> {
-    this.watcher?.close();
-    this.watcher = null;
-    const nest = this.nest;
-    this.nest = null;
-    await nest?.close();
-  }
-
-  /** The underlying Nest application while started. */
-  get nestApp(): NestFastifyApplication | null {
-    return this.nest;
-  }
-
-  /** A fresh copy of the app's own hooks plus those of the hooks files, registered through a `HooksApp`. */
-  private async loadFiles(): Promise<HooksApp | null> {
-    if (this.options.hooksDir === undefined && this.options.config === undefined) {
-      return null;
-    }
-    const registry = new HookRegistry().merge(this.own!);
-    const files = new HooksApp(registry);
-    await loadHooksDir(this.config.hooksDir, files);
-    this.hooks.copyFrom(registry);
-    return files;
-  }
-
-  private async boot(files: HooksApp | null): Promise<void> {
-    const config = this.config;
-    ensureDataDir(config.dataDir);
-    const module = {
-      module: NestBaseModule,
-      imports: [StandaloneModule.forRoot(config), HooksModule.forRoot(this, this.hooks)],
-    };
-    const nest = await createApp(module as never, config, { servePublicDir: true });
-    this.nest = nest;
-    const e: LifecycleEvent = { app: this, next: async () => undefined };
-    try {
-      await runChain(
-        this.hooks.bootstrap,
-        e,
-        async () => {
-          await nest.init();
-          if (files) {
-            files.data = this.data;
-          }
-        },
-        true,
-      );
-      await runChain(
-        this.hooks.serve,
-        e,
-        async () => {
-          nest.get(HookRoutes).install();
-          await nest.listen(config.http.port, config.http.host);
-        },
-        true,
-      );
-    } catch (error) {
-      this.nest = null;
-      await nest.close().catch(() => undefined);
-      throw error;
-    }
-    nest.get(CronScheduler).start();
-    const address = `http://${config.http.host}:${config.http.port}`;
-    process.stdout.write(
-      `nestbase started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`,
-    );
-  }
-
-  /** `--dev`: on a change of the hooks directory, reload the files and restart the app with them. */
-  private watch(): void {
-    const dir = this.config.hooksDir;
-    if (!fs.existsSync(dir)) {
-      return;
-    }
-    let timer: NodeJS.Timeout | undefined;
-    let reloading = Promise.resolve();
-    this.watcher = fs.watch(dir, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        reloading = reloading.then(() => this.reload());
-      }, 200);
-    });
-  }
-
-  private async reload(): Promise<void> {
-    const previous = new HookRegistry().merge(this.hooks);
-    let files: HooksApp | null;
-    try {
-      files = await this.loadFiles();
-    } catch (error) {
-      this.hooks.copyFrom(previous);
-      this.log.error(`hooks not reloaded: ${(error as Error).message}`);
-      return;
-    }
-    await this.nest?.close();
-    this.nest = null;
-    await this.boot(files);
-    this.log.log('hooks reloaded');
-    process.stdout.write('hooks reloaded\n');
-  }
-
-  private async exit(signal: string): Promise<void> {
-    this.log.log(`${signal}: shutting down`);
-    try {
-      await this.stop();
-      process.exit(0);
-    } catch (error) {
-      this.log.error(String(error));
-      process.exit(1);
-    }
+export class NestBase extends HooksServer {
+  constructor(options: NestBaseOptions = {}) {
+    super((config) => StandaloneModule.forRoot(config), options);
   }
 }

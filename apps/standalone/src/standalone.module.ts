@@ -4,7 +4,7 @@ import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule } from '@lib/database';
 import { EventsModule } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { RealtimeModule } from '@lib/realtime';
+import { RealtimeModule, RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
 import { FilesApiModule, StorageCoreModule } from '@lib/storage';
 
@@ -25,6 +25,7 @@ export class StandaloneModule {
         StorageCoreModule,
         FilesApiModule,
         RealtimeModule,
+        RealtimeRuleCheckModule,
       ],
       controllers: [HealthController],
     };

@@ -6,7 +6,7 @@ export { ApiError, HttpClient, query } from './http-client';
 export type { ApiResponse, HttpMethod, RequestOptions } from './http-client';
 export { externalTarget, freePort, repoRoot, spawnServer, startTestServer, waitForHealth } from './test-server';
 export type { RunningServer, TestTarget } from './test-server';
-export { runCli, startNestbase, startProcess, startRecordsApp } from './process';
+export { runCli, startNestbase, startProcess, startRecordsApp, startSplitService } from './process';
 export type { ManagedProcess, ProcessOptions, ProcessResult } from './process';
 export { startSlowRequest } from './slow-request';
 export type { SlowRequest } from './slow-request';

@@ -149,10 +149,23 @@ export async function startNestbase(
   );
 }
 
-/** The split records service (dist/apps/records) on a free port over `dir`, healthy on return. */
-export async function startRecordsApp(dir: string, options: ProcessOptions = {}): Promise<ManagedProcess> {
+/** A split service (dist/apps/<app>) on a free port over `dir` with extra flags, healthy on return. */
+export async function startSplitService(
+  app: 'records' | 'auth' | 'files' | 'realtime',
+  dir: string,
+  extraArgs: string[] = [],
+  options: ProcessOptions = {},
+): Promise<ManagedProcess> {
   const root = repoRoot();
-  const main = join(root, 'dist', 'apps', 'records', 'src', 'main.js');
+  const main = join(root, 'dist', 'apps', app, 'src', 'main.js');
   const paths = join(root, 'scripts', 'paths.js');
-  return startServerProcess((port) => ['-r', paths, main, '--http', `127.0.0.1:${port}`, '--dir', dir], options);
+  return startServerProcess(
+    (port) => ['-r', paths, main, '--http', `127.0.0.1:${port}`, '--dir', dir, ...extraArgs],
+    options,
+  );
+}
+
+/** The split records service (dist/apps/records) on a free port over `dir`, healthy on return. */
+export function startRecordsApp(dir: string, options: ProcessOptions = {}): Promise<ManagedProcess> {
+  return startSplitService('records', dir, [], options);
 }

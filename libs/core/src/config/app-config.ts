@@ -112,8 +112,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
 }
 
 /** `loadConfig` over this process's environment (for apps and library use that have no env of their own). */
-export function loadProcessConfig(overrides: ConfigOverrides = {}): AppConfig {
-  return loadConfig(process.env, overrides);
+export function loadProcessConfig(overrides: ConfigOverrides = {}, defaults: Env = {}): AppConfig {
+  return loadConfig({ ...defaults, ...process.env }, overrides);
 }
 
 function internalServices(records: string, secret: string, problems: string[]) {
