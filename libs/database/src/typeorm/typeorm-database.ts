@@ -55,6 +55,20 @@ class DirectSqliteExecutor extends TxExecutor {
     return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
   }
 
+  /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
+  withoutDdl(): TxExecutor {
+    this.noDdl ??= Object.create(this, {
+      ddl: {
+        get() {
+          throw new Error('DDL needs Database.schemaTransaction');
+        },
+      },
+    }) as TxExecutor;
+    return this.noDdl;
+  }
+
+  private noDdl: TxExecutor | undefined;
+
   private statement(sql: string): SqliteStatement {
     let statement = this.statements.get(sql);
     if (!statement) {
@@ -98,24 +112,50 @@ export class Database extends SqlExecutor {
     return this.direct.run(sql, params);
   }
 
-  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  /**
+   * Runs `fn` in one write transaction: committed when it resolves, rolled back when it throws.
+   * On SQLite it is `BEGIN IMMEDIATE` straight on the connection (TypeORM's transaction calls cost more
+   * than a record write); it can't run DDL: use `schemaTransaction` for that.
+   */
   transaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
-    const result = this.queue.then(() => this.runTransaction(fn));
-    this.queue = result.catch(() => undefined);
-    return result;
+    const direct = this.direct;
+    if (!(direct instanceof DirectSqliteExecutor)) {
+      return this.schemaTransaction(fn);
+    }
+    return this.serialize(async () => {
+      await direct.run('BEGIN IMMEDIATE');
+      try {
+        const value = await fn(direct.withoutDdl());
+        await direct.run('COMMIT');
+        return value;
+      } catch (error) {
+        await direct.run('ROLLBACK');
+        throw error;
+      }
+    });
   }
 
-  private async runTransaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.startTransaction();
-    try {
-      const value = await fn(this.direct instanceof DirectSqliteExecutor ? this.direct : new RunnerExecutor(runner));
-      await runner.commitTransaction();
-      return value;
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    }
+  /** A transaction that may also change tables and views (`tx.ddl`), through TypeORM's query runner. */
+  schemaTransaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
+    return this.serialize(async () => {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.startTransaction();
+      try {
+        const value = await fn(this.direct instanceof DirectSqliteExecutor ? this.direct : new RunnerExecutor(runner));
+        await runner.commitTransaction();
+        return value;
+      } catch (error) {
+        await runner.rollbackTransaction();
+        throw error;
+      }
+    });
+  }
+
+  /** One transaction at a time: SQLite has one writer and this process shares one connection. */
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(work);
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,7 @@ export class CollectionsService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.reload();
     if (!this.registry.findCollection('_superusers')) {
-      await this.database.transaction(async (tx) => {
+      await this.database.schemaTransaction(async (tx) => {
         for (const input of initialCollections()) {
           await this.save(tx, input, undefined);
         }
@@ -55,21 +55,21 @@ export class CollectionsService implements OnModuleInit {
   }
 
   async create(input: unknown): Promise<CollectionModel> {
-    const saved = await this.database.transaction((tx) => this.save(tx, input, undefined));
+    const saved = await this.database.schemaTransaction((tx) => this.save(tx, input, undefined));
     await this.changed(saved.id);
     return withoutSecrets(saved);
   }
 
   async update(idOrName: string, input: unknown): Promise<CollectionModel> {
     const existing = this.get(idOrName);
-    const saved = await this.database.transaction((tx) => this.save(tx, input, existing));
+    const saved = await this.database.schemaTransaction((tx) => this.save(tx, input, existing));
     await this.changed(saved.id);
     return withoutSecrets(saved);
   }
 
   async delete(idOrName: string): Promise<void> {
     const collection = this.get(idOrName);
-    await this.database.transaction((tx) => this.remove(tx, collection));
+    await this.database.schemaTransaction((tx) => this.remove(tx, collection));
     await this.changed(collection.id);
   }
 
@@ -83,7 +83,7 @@ export class CollectionsService implements OnModuleInit {
       );
     }
     const items = body.collections as Record<string, unknown>[];
-    await this.database.transaction(async (tx) => {
+    await this.database.schemaTransaction(async (tx) => {
       const ordered = [...items].sort((a, b) => Number(a?.type === 'view') - Number(b?.type === 'view'));
       const kept = new Set<string>();
       for (const [i, item] of ordered.entries()) {
