@@ -20,7 +20,10 @@ export class RequestAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    await this.sync.ensureFresh();
+    const syncing = this.sync.ensureFresh();
+    if (syncing) {
+      await syncing;
+    }
     setRequestAuth(request, await this.resolve(request.headers.authorization));
     return true;
   }

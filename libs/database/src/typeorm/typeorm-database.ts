@@ -19,6 +19,8 @@ class RunnerExecutor extends TxExecutor {
 
 interface SqliteStatement {
   reader: boolean;
+  pluck(): SqliteStatement;
+  get(...params: unknown[]): unknown;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
 }
@@ -53,6 +55,13 @@ class DirectSqliteExecutor extends TxExecutor {
     const statement = this.statement(sql);
     const values = params.map(bindable);
     return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
+  }
+
+  private dataVersionStatement: SqliteStatement | undefined;
+
+  dataVersion(): number {
+    this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
+    return this.dataVersionStatement.get() as number;
   }
 
   /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
@@ -106,6 +115,14 @@ export class Database extends SqlExecutor {
 
   override query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.direct.query<T>(sql, params);
+  }
+
+  /**
+   * SQLite's `data_version`: changes when another connection (process) commits. Synchronous on
+   * better-sqlite3 (it is read on every request); null on other drivers.
+   */
+  dataVersion(): number | null {
+    return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersion() : null;
   }
 
   override run(sql: string, params?: readonly unknown[]): Promise<number> {

@@ -21,14 +21,25 @@ export class StoreSync {
     private readonly settings: SettingsService,
   ) {}
 
-  /** Reloads the caches if another process changed collections or settings since the last call. */
-  ensureFresh(): Promise<void> {
-    this.pending ??= this.check().finally(() => (this.pending = null));
+  /**
+   * Reloads the caches if another process changed collections or settings since the last call. In the
+   * common case (nothing changed) it answers synchronously with `undefined`: nothing to await.
+   */
+  ensureFresh(): Promise<void> | undefined {
+    if (this.pending) {
+      return this.pending;
+    }
+    const version = this.database.dataVersion();
+    if (version !== null && version === this.dataVersion) {
+      return undefined;
+    }
+    this.pending = this.check(version).finally(() => (this.pending = null));
     return this.pending;
   }
 
-  private async check(): Promise<void> {
-    const [{ data_version: version }] = await this.database.query<{ data_version: number }>('PRAGMA data_version');
+  private async check(known: number | null): Promise<void> {
+    const version =
+      known ?? (await this.database.query<{ data_version: number }>('PRAGMA data_version'))[0].data_version;
     if (version === this.dataVersion) {
       return;
     }
