@@ -1,6 +1,4 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { withFields } from '@lib/records';
+import { Controller, Get, Param } from '@nestjs/common';
 import { AuthMethodsService } from './auth-methods.service';
 
 @Controller('api/collections/:collection')
@@ -8,7 +6,7 @@ export class AuthMethodsController {
   constructor(private readonly methods: AuthMethodsService) {}
 
   @Get('auth-methods')
-  list(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, this.methods.list(c));
+  list(@Param('collection') c: string) {
+    return this.methods.list(c);
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
-import { recordRequest, withFields } from '@lib/records';
+import { recordRequest } from '@lib/records';
 import { AuthService } from './auth.service';
 import { clientRequest } from './client-request';
 import { RateLimited } from './rate-limit/rate-limited.decorator';
@@ -14,16 +14,13 @@ export class AuthController {
   @HttpCode(200)
   @RateLimited('authWithPassword', 'auth')
   async authWithPassword(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(
-      req,
-      await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', clientRequest(req)),
-    );
+    return await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', clientRequest(req));
   }
 
   @Post('auth-refresh')
   @HttpCode(200)
   @RateLimited('authRefresh')
   async authRefresh(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.auth.authRefresh(c, queryValues(req).expand ?? '', recordRequest(req)));
+    return await this.auth.authRefresh(c, queryValues(req).expand ?? '', recordRequest(req));
   }
 }

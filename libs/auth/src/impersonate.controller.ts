@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody, SuperuserGuard } from '@lib/core';
-import { recordRequest, withFields } from '@lib/records';
+import { recordRequest } from '@lib/records';
 import { ImpersonateService } from './impersonate.service';
 
 @Controller('api/collections/:collection')
@@ -12,15 +12,12 @@ export class ImpersonateController {
   @Post('impersonate/:id')
   @HttpCode(200)
   async impersonate(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    return withFields(
-      req,
-      await this.impersonation.impersonate(
-        c,
-        id,
-        readBody(req).data,
-        queryValues(req).expand ?? '',
-        recordRequest(req),
-      ),
+    return await this.impersonation.impersonate(
+      c,
+      id,
+      readBody(req).data,
+      queryValues(req).expand ?? '',
+      recordRequest(req),
     );
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
-import { recordBody, recordRequest, withFields } from '@lib/records';
+import { recordBody, recordRequest } from '@lib/records';
 import { clientRequest } from './client-request';
 import { TutorialService } from './tutorial.service';
 
@@ -13,18 +13,12 @@ export class TutorialController {
   @Post()
   @HttpCode(200)
   async register(@Req() req: FastifyRequest) {
-    return withFields(
-      req,
-      await this.tutorial.register(recordBody(req), queryValues(req).expand ?? '', recordRequest(req)),
-    );
+    return await this.tutorial.register(recordBody(req), queryValues(req).expand ?? '', recordRequest(req));
   }
 
   @Post('auth-via-email')
   @HttpCode(200)
   async authViaEmail(@Req() req: FastifyRequest) {
-    return withFields(
-      req,
-      await this.tutorial.authViaEmail(readBody(req).data, queryValues(req).expand ?? '', clientRequest(req)),
-    );
+    return await this.tutorial.authViaEmail(readBody(req).data, queryValues(req).expand ?? '', clientRequest(req));
   }
 }

@@ -10,7 +10,6 @@ export { PasswordHasher, requestInfo, isSuperuser } from './records/record-reque
 export type { RecordRequest } from './records/record-request';
 export { fromRow, exportRecord, type RecordData } from './records/record-codec';
 export { recordRequest, recordBody } from './records/http-request';
-export { withFields } from './records/fields-response';
 export { SettingsService } from './settings/settings.service';
 export { StoreSync } from './collections/store-sync';
 export { RecordFileStore, fileNames } from './records/record-files';

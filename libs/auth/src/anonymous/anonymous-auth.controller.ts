@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
-import { recordRequest, withFields } from '@lib/records';
+import { recordRequest } from '@lib/records';
 import { AnonymousAuthService } from './anonymous-auth.service';
 
 @Controller('api/collections/:collection')
@@ -12,6 +12,6 @@ export class AnonymousAuthController {
   @HttpCode(200)
   async authAnonymously(@Param('collection') c: string, @Req() req: FastifyRequest) {
     const expand = queryValues(req).expand ?? '';
-    return withFields(req, await this.anonymous.authAnonymously(c, readBody(req).data, expand, recordRequest(req)));
+    return await this.anonymous.authAnonymously(c, readBody(req).data, expand, recordRequest(req));
   }
 }

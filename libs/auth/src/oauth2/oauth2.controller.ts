@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody, SuperuserGuard } from '@lib/core';
-import { recordRequest, withFields } from '@lib/records';
+import { recordRequest } from '@lib/records';
 import { RateLimited } from '../rate-limit/rate-limited.decorator';
 import { OAuth2AuthService } from './oauth2-auth.service';
 import { OAuth2ProvidersService } from './oauth2-providers.service';
@@ -18,13 +18,13 @@ export class OAuth2Controller {
   @RateLimited('authWithOAuth2', 'auth')
   async authWithOAuth2(@Param('collection') c: string, @Req() req: FastifyRequest) {
     const expand = queryValues(req).expand ?? '';
-    return withFields(req, await this.oauth2.authWithOAuth2(c, readBody(req).data, expand, recordRequest(req)));
+    return await this.oauth2.authWithOAuth2(c, readBody(req).data, expand, recordRequest(req));
   }
 
   /** The built-in providers (superusers): what `oauth2.providers[].name` may be. */
   @Get('meta/oauth2-providers')
   @UseGuards(SuperuserGuard)
-  builtInProviders(@Req() req: FastifyRequest) {
-    return withFields(req, this.providers.builtIns());
+  builtInProviders() {
+    return this.providers.builtIns();
   }
 }

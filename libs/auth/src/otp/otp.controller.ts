@@ -1,7 +1,6 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody } from '@lib/core';
-import { withFields } from '@lib/records';
 import { clientRequest } from '../client-request';
 import { RateLimited } from '../rate-limit/rate-limited.decorator';
 import { OtpAuthService } from './otp-auth.service';
@@ -18,7 +17,7 @@ export class OtpController {
   @HttpCode(200)
   @RateLimited('requestOTP')
   async requestOtp(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, await this.requests.request(c, readBody(req).data));
+    return await this.requests.request(c, readBody(req).data);
   }
 
   @Post('auth-with-otp')
@@ -26,6 +25,6 @@ export class OtpController {
   @RateLimited('authWithOTP', 'auth')
   async authWithOtp(@Param('collection') c: string, @Req() req: FastifyRequest) {
     const expand = queryValues(req).expand ?? '';
-    return withFields(req, await this.otp.authWithOtp(c, readBody(req).data, expand, clientRequest(req)));
+    return await this.otp.authWithOtp(c, readBody(req).data, expand, clientRequest(req));
   }
 }

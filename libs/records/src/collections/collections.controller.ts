@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req, 
 import type { FastifyRequest } from 'fastify';
 import { queryValues, SuperuserGuard } from '@lib/core';
 import { listParams } from '../records/http-request';
-import { withFields } from '../records/fields-response';
 import { RecordsService } from '../records/records.service';
 import { CollectionsQuery } from './collections-query';
 import { CollectionsService } from './collections.service';
@@ -18,12 +17,12 @@ export class CollectionsController {
 
   @Get()
   async list(@Req() req: FastifyRequest) {
-    return withFields(req, await this.query.list(listParams(queryValues(req))));
+    return await this.query.list(listParams(queryValues(req)));
   }
 
   @Get('meta/scaffolds')
-  scaffolds(@Req() req: FastifyRequest) {
-    return withFields(req, this.collections.scaffolds());
+  scaffolds() {
+    return this.collections.scaffolds();
   }
 
   @Put('import')
@@ -33,19 +32,19 @@ export class CollectionsController {
   }
 
   @Get(':collection')
-  view(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    return withFields(req, this.collections.view(c));
+  view(@Param('collection') c: string) {
+    return this.collections.view(c);
   }
 
   @Post()
   @HttpCode(200)
-  async create(@Body() body: unknown, @Req() req: FastifyRequest) {
-    return withFields(req, await this.collections.create(body));
+  async create(@Body() body: unknown) {
+    return await this.collections.create(body);
   }
 
   @Patch(':collection')
-  async update(@Param('collection') c: string, @Body() body: unknown, @Req() req: FastifyRequest) {
-    return withFields(req, await this.collections.update(c, body));
+  async update(@Param('collection') c: string, @Body() body: unknown) {
+    return await this.collections.update(c, body);
   }
 
   @Delete(':collection')

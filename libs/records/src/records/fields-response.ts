@@ -29,8 +29,3 @@ export class FieldsResponseHook implements OnModuleInit {
     });
   }
 }
-
-/** Kept while controllers migrate: the FieldsResponseHook now applies `fields`. */
-export function withFields<T>(_request: FastifyRequest, body: T): T {
-  return body;
-}
