@@ -17,7 +17,7 @@ import {
   uniqueEmail,
 } from '@lib/testing';
 
-import { RedisServer, redisMissing } from './support/redis-server';
+import { RedisServer } from './support/redis-server';
 import { SmtpCatcher, tokenFromMail } from './support/smtp-catcher';
 
 const SU = { email: 'redis-auth-su@example.com', password: 'Redis-Auth-Superuser-Passw0rd' };
@@ -33,7 +33,7 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-void describe('auth with REDIS_URL (BullMQ mail, shared rate limits)', { skip: redisMissing }, () => {
+void describe('auth with REDIS_URL (BullMQ mail, shared rate limits)', () => {
   let dir = '';
   let redis: RedisServer | undefined;
   let smtp: SmtpCatcher | undefined;

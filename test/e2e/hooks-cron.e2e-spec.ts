@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 
 import { ManagedProcess, startNestbase } from '@lib/testing';
 import { writeHooksDir } from './support/hooks-files';
-import { RedisServer, redisMissing } from './support/redis-server';
+import { RedisServer } from './support/redis-server';
 
 const TIMEOUT = { timeout: 90_000 };
 const cleanup: string[] = [];
@@ -44,7 +44,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 void describe('cronAdd', () => {
   after(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  void it('runs each tick once across two processes sharing Redis', { ...TIMEOUT, skip: redisMissing }, async () => {
+  void it('runs each tick once across two processes sharing Redis', TIMEOUT, async () => {
     const work = mkdtempSync(join(tmpdir(), 'nb-cron-'));
     cleanup.push(work);
     const file = join(work, 'ticks.log');

@@ -3,7 +3,6 @@
 // POST that lands on A reaches the client held by B over the bus (no sticky sessions).
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,84 +49,80 @@ async function startRedis(): Promise<string> {
   return `redis://127.0.0.1:${port}`;
 }
 
-void describe(
-  'realtime across two processes through Redis',
-  { skip: !existsSync(REDIS_BIN) && `${REDIS_BIN} missing` },
-  () => {
-    before(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'nestbase-rt-redis-'));
-      const env = { REDIS_URL: await startRedis(), PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password };
-      a = await startNestbase(dir, [], { env });
-      b = await startNestbase(dir, [], { env });
-      const http = new HttpClient(a.baseUrl);
-      t = new ScenarioContext(http, await tokenFor(http, '_superusers', SU.email, SU.password));
-      await t.createCollection({
-        name: 'todos',
-        ...OWNER_RULES,
-        fields: [text('title'), relation('owner', '_pb_users_auth_')],
-      });
-      alice = await t.makeUser();
-    }, TIMEOUT);
-
-    after(async () => {
-      await Promise.allSettled([a?.stop(), b?.stop()]);
-      if (redis && redis.exitCode === null) {
-        redis.kill('SIGTERM');
-      }
-      await rm(dir, { recursive: true, force: true });
+void describe('realtime across two processes through Redis', () => {
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'nestbase-rt-redis-'));
+    const env = { REDIS_URL: await startRedis(), PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password };
+    a = await startNestbase(dir, [], { env });
+    b = await startNestbase(dir, [], { env });
+    const http = new HttpClient(a.baseUrl);
+    t = new ScenarioContext(http, await tokenFor(http, '_superusers', SU.email, SU.password));
+    await t.createCollection({
+      name: 'todos',
+      ...OWNER_RULES,
+      fields: [text('title'), relation('owner', '_pb_users_auth_')],
     });
+    alice = await t.makeUser();
+  }, TIMEOUT);
 
-    void it('SSE on B, subscription POSTed to A, change made through A', TIMEOUT, async () => {
-      assert.ok(a && b);
-      const sse = await RawSse.open(b.baseUrl);
-      try {
-        const topic = `${t.col('todos')}/*`;
-        const res = await new HttpClient(a.baseUrl).request('POST', '/api/realtime', {
-          body: { clientId: sse.clientId, subscriptions: [topic] },
-          token: alice.token,
-        });
-        assert.equal(res.status, 204, res.text);
-        const mine = await t.createRecord('todos', { title: 'via A', owner: alice.record.id });
-        await t.createRecord('todos', { title: 'not hers', owner: (await t.makeUser()).record.id });
-        await waitUntil(() => sse.frames.length >= 2, 'the create on B', 10_000);
-        assert.deepEqual(
-          sse.frames.slice(1).map((f) => [f.id, f.event, (f.data as RealtimeMessage).record.id]),
-          [[sse.clientId, topic, mine.id]],
-        );
-      } finally {
-        sse.close();
-      }
-    });
+  after(async () => {
+    await Promise.allSettled([a?.stop(), b?.stop()]);
+    if (redis && redis.exitCode === null) {
+      redis.kill('SIGTERM');
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
 
-    void it('an unknown client id POSTed to A is a 404 after asking the other instances', TIMEOUT, async () => {
-      assert.ok(a);
+  void it('SSE on B, subscription POSTed to A, change made through A', TIMEOUT, async () => {
+    assert.ok(a && b);
+    const sse = await RawSse.open(b.baseUrl);
+    try {
+      const topic = `${t.col('todos')}/*`;
       const res = await new HttpClient(a.baseUrl).request('POST', '/api/realtime', {
-        body: { clientId: 'unknown-client-id', subscriptions: [] },
+        body: { clientId: sse.clientId, subscriptions: [topic] },
+        token: alice.token,
       });
-      assert.equal(res.status, 404);
-    });
+      assert.equal(res.status, 204, res.text);
+      const mine = await t.createRecord('todos', { title: 'via A', owner: alice.record.id });
+      await t.createRecord('todos', { title: 'not hers', owner: (await t.makeUser()).record.id });
+      await waitUntil(() => sse.frames.length >= 2, 'the create on B', 10_000);
+      assert.deepEqual(
+        sse.frames.slice(1).map((f) => [f.id, f.event, (f.data as RealtimeMessage).record.id]),
+        [[sse.clientId, topic, mine.id]],
+      );
+    } finally {
+      sse.close();
+    }
+  });
 
-    void it('a WebSocket on B receives a change made through A', TIMEOUT, async () => {
-      assert.ok(b);
-      const ws = new WebSocket(`${b.baseUrl.replace('http', 'ws')}/api/realtime?token=${alice.token}`);
-      const got = new Collector();
-      let connected = false;
-      ws.on('message', (data: Buffer) => {
-        const body = JSON.parse(data.toString()) as Record<string, unknown>;
-        if (body.type === 'connected') {
-          connected = true;
-        } else if (!body.type) {
-          got.push(body as unknown as RealtimeMessage);
-        }
-      });
-      try {
-        await waitUntil(() => connected, 'WS connected', 10_000);
-        const rec = await t.createRecord('todos', { title: 'ws via A', owner: alice.record.id });
-        const m = await got.find((x) => x.record.id === rec.id, 'the WS message', 10_000);
-        assert.equal(m.action, 'create');
-      } finally {
-        ws.terminate();
+  void it('an unknown client id POSTed to A is a 404 after asking the other instances', TIMEOUT, async () => {
+    assert.ok(a);
+    const res = await new HttpClient(a.baseUrl).request('POST', '/api/realtime', {
+      body: { clientId: 'unknown-client-id', subscriptions: [] },
+    });
+    assert.equal(res.status, 404);
+  });
+
+  void it('a WebSocket on B receives a change made through A', TIMEOUT, async () => {
+    assert.ok(b);
+    const ws = new WebSocket(`${b.baseUrl.replace('http', 'ws')}/api/realtime?token=${alice.token}`);
+    const got = new Collector();
+    let connected = false;
+    ws.on('message', (data: Buffer) => {
+      const body = JSON.parse(data.toString()) as Record<string, unknown>;
+      if (body.type === 'connected') {
+        connected = true;
+      } else if (!body.type) {
+        got.push(body as unknown as RealtimeMessage);
       }
     });
-  },
-);
+    try {
+      await waitUntil(() => connected, 'WS connected', 10_000);
+      const rec = await t.createRecord('todos', { title: 'ws via A', owner: alice.record.id });
+      const m = await got.find((x) => x.record.id === rec.id, 'the WS message', 10_000);
+      assert.equal(m.action, 'create');
+    } finally {
+      ws.terminate();
+    }
+  });
+});

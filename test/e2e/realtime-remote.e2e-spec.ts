@@ -3,7 +3,6 @@
 // made through the records process, with a joined rule (`todo.owner = @request.auth.id`) and `expand` decided
 // by the records service's internal endpoints; those refuse callers without NB_INTERNAL_SECRET.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,15 +27,7 @@ import {
   waitForHealth,
 } from '@lib/testing';
 
-import {
-  Collector,
-  REDIS_BIN,
-  RawSse,
-  RealtimeMessage,
-  sleep,
-  startRedis,
-  waitUntil,
-} from './support/realtime-helpers';
+import { Collector, RawSse, RealtimeMessage, sleep, startRedis, waitUntil } from './support/realtime-helpers';
 
 const SU = { email: 'remote-su@example.com', password: 'Remote-Superuser-Passw0rd' };
 const SECRET = 'internal-secret-for-the-remote-test';
@@ -85,122 +76,118 @@ async function startRealtimeRemote(recordsUrl: string, env: Record<string, strin
   return realtime.baseUrl;
 }
 
-void describe(
-  'realtime without a database, through the records service',
-  { skip: !existsSync(REDIS_BIN) && `${REDIS_BIN} missing` },
-  () => {
-    before(async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'nestbase-rt-remote-'));
-      emptyCwd = await mkdtemp(join(tmpdir(), 'nestbase-rt-remote-cwd-'));
-      const bus = await startRedis(await freePort());
-      redis = bus;
-      const env = {
-        REDIS_URL: bus.url,
-        NB_INTERNAL_SECRET: SECRET,
-        PB_ADMIN_EMAIL: SU.email,
-        PB_ADMIN_PASSWORD: SU.password,
-      };
-      records = await startRecordsApp(dataDir, { env });
-      // stands in for the auth service (logins); every change below goes through the records process
-      authServer = await startNestbase(dataDir, [], {
-        env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
-      });
-      realtimeUrl = await startRealtimeRemote(
-        records.baseUrl,
-        { REDIS_URL: bus.url, NB_INTERNAL_SECRET: SECRET },
-        emptyCwd,
-      );
-      const su = await tokenFor(new HttpClient(authServer.baseUrl), '_superusers', SU.email, SU.password);
-      t = new ScenarioContext(new HttpClient(records.baseUrl), su);
-      await t.createCollection({
-        name: 'todos',
-        ...OWNER_RULES,
-        fields: [text('title'), relation('owner', '_pb_users_auth_')],
-      });
-      const joined = 'todo.owner = @request.auth.id';
-      await t.createCollection({
-        name: 'comments',
-        listRule: joined,
-        viewRule: joined,
-        fields: [text('text'), relation('todo', t.id('todos'))],
-      });
-      alice = await makeUser();
-      bob = await makeUser();
-    }, TIMEOUT);
-
-    after(async () => {
-      await Promise.allSettled([realtime?.stop(), records?.stop(), authServer?.stop()]);
-      redis?.stop();
-      await rm(dataDir, { recursive: true, force: true });
-      await rm(emptyCwd, { recursive: true, force: true });
+void describe('realtime without a database, through the records service', () => {
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'nestbase-rt-remote-'));
+    emptyCwd = await mkdtemp(join(tmpdir(), 'nestbase-rt-remote-cwd-'));
+    const bus = await startRedis(await freePort());
+    redis = bus;
+    const env = {
+      REDIS_URL: bus.url,
+      NB_INTERNAL_SECRET: SECRET,
+      PB_ADMIN_EMAIL: SU.email,
+      PB_ADMIN_PASSWORD: SU.password,
+    };
+    records = await startRecordsApp(dataDir, { env });
+    // stands in for the auth service (logins); every change below goes through the records process
+    authServer = await startNestbase(dataDir, [], {
+      env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
     });
-
-    void it('the internal endpoints refuse callers without the secret', async () => {
-      assert.ok(records);
-      const http = new HttpClient(records.baseUrl);
-      assert.equal((await http.request('GET', '/api/_internal/collections')).status, 403);
-      const wrong = await http.request('GET', '/api/_internal/collections', {
-        headers: { 'x-nestbase-internal': 'nope' },
-      });
-      assert.equal(wrong.status, 403);
-      const right = await http.request('GET', '/api/_internal/collections', {
-        headers: { 'x-nestbase-internal': SECRET },
-      });
-      assert.equal(right.status, 200);
-    });
-
-    void it(
-      'SSE and WebSocket clients get changes made through the records process, joined rule checked remotely',
-      TIMEOUT,
-      async () => {
-        const aliceTodo = await t.createRecord('todos', { title: 'a', owner: alice.id });
-        const bobTodo = await t.createRecord('todos', { title: 'b', owner: bob.id });
-        await sleep(300); // the realtime process reloads collections on collection.changed
-        const sse = await RawSse.open(realtimeUrl);
-        const options = encodeURIComponent(JSON.stringify({ query: { expand: 'todo' } }));
-        const topic = `${t.col('comments')}/*?options=${options}`;
-        const posted = await new HttpClient(realtimeUrl).request('POST', '/api/realtime', {
-          body: { clientId: sse.clientId, subscriptions: [topic] },
-          token: alice.token,
-        });
-        assert.equal(posted.status, 204, posted.text);
-        const ws = new WebSocket(`${realtimeUrl.replace('http', 'ws')}/api/realtime?token=${bob.token}`);
-        const wsGot = new Collector();
-        let connected: Record<string, unknown> | undefined;
-        ws.on('message', (data: Buffer) => {
-          const body = JSON.parse(data.toString()) as Record<string, unknown>;
-          if (body.type === 'connected') {
-            connected = body;
-          } else if (!body.type) {
-            wsGot.push(body as unknown as RealtimeMessage);
-          }
-        });
-        try {
-          await waitUntil(() => connected !== undefined, 'WS connected', 10_000);
-          assert.equal(connected?.auth, bob.id, 'the token was verified without a database');
-          const forAlice = await t.createRecord('comments', { text: 'for alice', todo: aliceTodo.id });
-          const forBob = await t.createRecord('comments', { text: 'for bob', todo: bobTodo.id });
-          await wsGot.find((m) => m.record.id === forBob.id, "bob's comment on the WebSocket", 10_000);
-          await waitUntil(() => sse.frames.length >= 2, "alice's comment on SSE", 10_000);
-          await sleep(300);
-          const sseRecords = sse.frames.slice(1).map((f) => (f.data as RealtimeMessage).record);
-          assert.deepEqual(
-            sseRecords.map((r) => [r.id, (r.expand as { todo?: { id: string } } | undefined)?.todo?.id]),
-            [[forAlice.id, aliceTodo.id]],
-          );
-          assert.deepEqual(
-            wsGot.items.map((m) => [m.action, m.record.id]),
-            [['create', forBob.id]],
-          );
-        } finally {
-          sse.close();
-          ws.terminate();
-        }
-      },
+    realtimeUrl = await startRealtimeRemote(
+      records.baseUrl,
+      { REDIS_URL: bus.url, NB_INTERNAL_SECRET: SECRET },
+      emptyCwd,
     );
-
-    void it('the realtime process made no data directory (NB_DIR stays absent)', async () => {
-      assert.deepEqual(await readdir(emptyCwd), []);
+    const su = await tokenFor(new HttpClient(authServer.baseUrl), '_superusers', SU.email, SU.password);
+    t = new ScenarioContext(new HttpClient(records.baseUrl), su);
+    await t.createCollection({
+      name: 'todos',
+      ...OWNER_RULES,
+      fields: [text('title'), relation('owner', '_pb_users_auth_')],
     });
-  },
-);
+    const joined = 'todo.owner = @request.auth.id';
+    await t.createCollection({
+      name: 'comments',
+      listRule: joined,
+      viewRule: joined,
+      fields: [text('text'), relation('todo', t.id('todos'))],
+    });
+    alice = await makeUser();
+    bob = await makeUser();
+  }, TIMEOUT);
+
+  after(async () => {
+    await Promise.allSettled([realtime?.stop(), records?.stop(), authServer?.stop()]);
+    redis?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(emptyCwd, { recursive: true, force: true });
+  });
+
+  void it('the internal endpoints refuse callers without the secret', async () => {
+    assert.ok(records);
+    const http = new HttpClient(records.baseUrl);
+    assert.equal((await http.request('GET', '/api/_internal/collections')).status, 403);
+    const wrong = await http.request('GET', '/api/_internal/collections', {
+      headers: { 'x-nestbase-internal': 'nope' },
+    });
+    assert.equal(wrong.status, 403);
+    const right = await http.request('GET', '/api/_internal/collections', {
+      headers: { 'x-nestbase-internal': SECRET },
+    });
+    assert.equal(right.status, 200);
+  });
+
+  void it(
+    'SSE and WebSocket clients get changes made through the records process, joined rule checked remotely',
+    TIMEOUT,
+    async () => {
+      const aliceTodo = await t.createRecord('todos', { title: 'a', owner: alice.id });
+      const bobTodo = await t.createRecord('todos', { title: 'b', owner: bob.id });
+      await sleep(300); // the realtime process reloads collections on collection.changed
+      const sse = await RawSse.open(realtimeUrl);
+      const options = encodeURIComponent(JSON.stringify({ query: { expand: 'todo' } }));
+      const topic = `${t.col('comments')}/*?options=${options}`;
+      const posted = await new HttpClient(realtimeUrl).request('POST', '/api/realtime', {
+        body: { clientId: sse.clientId, subscriptions: [topic] },
+        token: alice.token,
+      });
+      assert.equal(posted.status, 204, posted.text);
+      const ws = new WebSocket(`${realtimeUrl.replace('http', 'ws')}/api/realtime?token=${bob.token}`);
+      const wsGot = new Collector();
+      let connected: Record<string, unknown> | undefined;
+      ws.on('message', (data: Buffer) => {
+        const body = JSON.parse(data.toString()) as Record<string, unknown>;
+        if (body.type === 'connected') {
+          connected = body;
+        } else if (!body.type) {
+          wsGot.push(body as unknown as RealtimeMessage);
+        }
+      });
+      try {
+        await waitUntil(() => connected !== undefined, 'WS connected', 10_000);
+        assert.equal(connected?.auth, bob.id, 'the token was verified without a database');
+        const forAlice = await t.createRecord('comments', { text: 'for alice', todo: aliceTodo.id });
+        const forBob = await t.createRecord('comments', { text: 'for bob', todo: bobTodo.id });
+        await wsGot.find((m) => m.record.id === forBob.id, "bob's comment on the WebSocket", 10_000);
+        await waitUntil(() => sse.frames.length >= 2, "alice's comment on SSE", 10_000);
+        await sleep(300);
+        const sseRecords = sse.frames.slice(1).map((f) => (f.data as RealtimeMessage).record);
+        assert.deepEqual(
+          sseRecords.map((r) => [r.id, (r.expand as { todo?: { id: string } } | undefined)?.todo?.id]),
+          [[forAlice.id, aliceTodo.id]],
+        );
+        assert.deepEqual(
+          wsGot.items.map((m) => [m.action, m.record.id]),
+          [['create', forBob.id]],
+        );
+      } finally {
+        sse.close();
+        ws.terminate();
+      }
+    },
+  );
+
+  void it('the realtime process made no data directory (NB_DIR stays absent)', async () => {
+    assert.deepEqual(await readdir(emptyCwd), []);
+  });
+});

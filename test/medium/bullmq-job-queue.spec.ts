@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { BullmqJobQueue } from '@lib/jobs';
 import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
 
-import { RedisServer, redisMissing } from '../e2e/support/redis-server';
+import { RedisServer } from '../e2e/support/redis-server';
 
 const TIMEOUT = { timeout: 60_000 };
 
@@ -21,7 +21,7 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): 
   }
 }
 
-void describe('BullmqJobQueue', { skip: redisMissing }, () => {
+void describe('BullmqJobQueue', () => {
   let redis: RedisServer;
   const queues: BullmqJobQueue[] = [];
   const workers: ManagedProcess[] = [];

@@ -1,15 +1,11 @@
 // A throw-away redis-server (/usr/bin/redis-server) on a free 127.0.0.1 port, without persistence,
 // for the suites that run nestbase with REDIS_URL. Every wait is bounded; `stop` is idempotent.
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 
 import { freePort } from '@lib/testing';
 
 export const REDIS_BIN = '/usr/bin/redis-server';
 const REDIS_CLI = '/usr/bin/redis-cli';
-
-/** A reason to skip when redis-server is not installed, else false. */
-export const redisMissing: string | false = !existsSync(REDIS_BIN) && `${REDIS_BIN} missing`;
 
 export class RedisServer {
   private constructor(
