@@ -2,7 +2,6 @@
 // through process A reaches SSE and WebSocket clients connected to process B, and a subscription
 // POST that lands on A reaches the client held by B over the bus (no sticky sessions).
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +15,6 @@ import {
   OWNER_RULES,
   ScenarioContext,
   TestUser,
-  freePort,
   relation,
   startNestbase,
   text,
@@ -24,35 +22,26 @@ import {
 } from '@lib/testing';
 
 import { Collector, RawSse, RealtimeMessage, waitUntil } from './support/realtime-helpers';
+import { RedisServer } from './support/redis-server';
 
-const REDIS_BIN = '/usr/bin/redis-server';
 const SU = { email: 'redis-su@example.com', password: 'Redis-Superuser-Passw0rd' };
 const TIMEOUT = { timeout: 90_000 };
 
 let dir = '';
-let redis: ChildProcess | undefined;
+let redis: RedisServer | undefined;
 let a: ManagedProcess | undefined;
 let b: ManagedProcess | undefined;
 let t: ScenarioContext;
 let alice: TestUser;
 
-async function startRedis(): Promise<string> {
-  const port = await freePort();
-  const child = spawn(REDIS_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  redis = child;
-  let out = '';
-  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await waitUntil(() => /Ready to accept connections/.test(out) || child.exitCode !== null, 'redis-server', 10_000);
-  assert.equal(child.exitCode, null, `redis-server exited: ${out}`);
-  return `redis://127.0.0.1:${port}`;
-}
-
 void describe('realtime across two processes through Redis', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nestbase-rt-redis-'));
-    const env = { REDIS_URL: await startRedis(), PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password };
+    const env = {
+      REDIS_URL: (redis = await RedisServer.start()).url,
+      PB_ADMIN_EMAIL: SU.email,
+      PB_ADMIN_PASSWORD: SU.password,
+    };
     a = await startNestbase(dir, [], { env });
     b = await startNestbase(dir, [], { env });
     const http = new HttpClient(a.baseUrl);
@@ -67,9 +56,7 @@ void describe('realtime across two processes through Redis', () => {
 
   after(async () => {
     await Promise.allSettled([a?.stop(), b?.stop()]);
-    if (redis && redis.exitCode === null) {
-      redis.kill('SIGTERM');
-    }
+    await redis?.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

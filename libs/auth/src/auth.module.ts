@@ -40,8 +40,8 @@ export class AuthCoreModule implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const { email, password } = this.config.admin;
     if (email && password) {
-      await this.superusers.upsert(email, password);
-      new Logger('Superusers').log(`superuser ${email} upserted from PB_ADMIN_EMAIL`);
+      const result = await this.superusers.upsert(email, password);
+      new Logger('Superusers').log(`superuser ${email} ${result} from PB_ADMIN_EMAIL`);
     }
   }
 }

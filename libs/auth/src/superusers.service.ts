@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NotFoundError } from '@lib/core';
-import { RecordsService } from '@lib/records';
+import { PasswordHasher, RecordsService } from '@lib/records';
 import { SYSTEM_REQUEST } from './system-request';
 import { Database } from '@lib/database';
 
@@ -10,13 +10,22 @@ export class SuperusersService {
   constructor(
     private readonly records: RecordsService,
     private readonly database: Database,
+    private readonly hasher: PasswordHasher,
   ) {}
 
-  async upsert(email: string, password: string): Promise<'created' | 'updated'> {
-    const id = await this.findId(email);
+  /**
+   * Creates the superuser, or sets its password. A password that already matches is left alone, so
+   * `PB_ADMIN_*` at every start neither rehashes it nor rotates the tokenKey (which would sign
+   * every superuser out on each restart).
+   */
+  async upsert(email: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+    const existing = await this.find(email);
     const body = { email, password, passwordConfirm: password, verified: true };
-    if (id) {
-      await this.records.update('_superusers', id, body, '', SYSTEM_REQUEST);
+    if (existing) {
+      if (await this.hasher.verify(password, existing.password)) {
+        return 'unchanged';
+      }
+      await this.records.update('_superusers', existing.id, body, '', SYSTEM_REQUEST);
       return 'updated';
     }
     await this.records.create('_superusers', body, '', SYSTEM_REQUEST);
@@ -24,21 +33,21 @@ export class SuperusersService {
   }
 
   async delete(email: string): Promise<void> {
-    const id = await this.findId(email);
-    if (!id) {
+    const existing = await this.find(email);
+    if (!existing) {
       throw new NotFoundError(`No superuser with email ${email}.`);
     }
-    await this.records.delete('_superusers', id, SYSTEM_REQUEST);
+    await this.records.delete('_superusers', existing.id, SYSTEM_REQUEST);
   }
 
-  private async findId(email: string): Promise<string | null> {
+  private async find(email: string): Promise<{ id: string; password: string } | null> {
     if (!email.includes('@')) {
       throw new BadRequestError('Invalid email address.');
     }
-    const rows = await this.database.query<{ id: string }>(
-      'SELECT "id" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE',
+    const rows = await this.database.query<{ id: string; password: string }>(
+      'SELECT "id", "password" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE',
       [email],
     );
-    return rows[0]?.id ?? null;
+    return rows[0] ?? null;
   }
 }
