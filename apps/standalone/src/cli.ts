@@ -16,6 +16,8 @@ Commands:
   serve                          start the server (API, dashboard, public files)
   superuser upsert EMAIL PASS    create or update a superuser
   superuser delete EMAIL         delete a superuser
+  gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
+                                 run one service of the distributed set (see README "Deploy")
 
 Run "nestbase <command> --help" for the flags of a command.
 `,

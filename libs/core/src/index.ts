@@ -12,8 +12,8 @@ export {
 export type { FieldError, FieldErrors } from './errors/api-error';
 export { randomString, newRecordId, crc32 } from './ids';
 export { formatDate, nowString, normalizeDate } from './time';
-export { AppConfig, ConfigError, loadConfig, loadProcessConfig } from './config/app-config';
-export type { ConfigOverrides, S3Config } from './config/app-config';
+export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
+export type { ConfigOverrides, GatewayConfig, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
 export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';

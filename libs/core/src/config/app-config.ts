@@ -20,6 +20,25 @@ export abstract class AppConfig {
   abstract readonly records: { readonly url: string };
   /** Shared secret of the services' internal endpoints (`NB_INTERNAL_SECRET`); '' disables them. */
   abstract readonly internal: { readonly secret: string };
+  /** The gateway's upstreams and edge policies (`NB_UPSTREAM_*`, `NB_RATE_LIMIT_*`, `NB_ACCESS_LOG`). */
+  abstract readonly gateway: GatewayConfig;
+  /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
+  abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
+}
+
+/** The services the gateway routes to. */
+export const UPSTREAM_SERVICES = ['records', 'auth', 'files', 'realtime'] as const;
+export type UpstreamService = (typeof UPSTREAM_SERVICES)[number];
+
+export interface GatewayConfig {
+  /** Base URLs per service (`NB_UPSTREAM_RECORDS=http://records:8090,http://10.0.0.7:8090`); each host is resolved to all its addresses. */
+  readonly upstreams: Readonly<Record<UpstreamService, readonly string[]>>;
+  /** Requests per client IP per window, shared through Redis when `REDIS_URL` is set; 0 turns it off. */
+  readonly rateLimit: { readonly max: number; readonly windowMs: number };
+  /** One line per request on stdout. */
+  readonly accessLog: boolean;
+  /** How often the gateway asks each upstream address for `/readyz`. */
+  readonly healthIntervalMs: number;
 }
 
 export interface S3Config {
@@ -104,6 +123,19 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     },
     redis: { url: redisUrl(env.REDIS_URL ?? '', problems) },
     ...internalServices(overrides.records ?? env.NB_RECORDS_URL ?? '', env.NB_INTERNAL_SECRET ?? '', problems),
+    gateway: {
+      upstreams: upstreams(env, problems),
+      rateLimit: {
+        max: parseInt(env, 'NB_RATE_LIMIT_MAX', 0, 0, 1_000_000, problems),
+        windowMs: parseInt(env, 'NB_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000, problems),
+      },
+      accessLog: flag(env, 'NB_ACCESS_LOG', true, problems),
+      healthIntervalMs: parseInt(env, 'NB_UPSTREAM_HEALTH_INTERVAL_MS', 2000, 100, 600_000, problems),
+    },
+    jobs: {
+      workers: jobWorkers(env.NB_JOB_WORKERS ?? '*'),
+      lockMs: parseInt(env, 'NB_JOB_LOCK_MS', 30_000, 1000, 3_600_000, problems),
+    },
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));
@@ -127,6 +159,44 @@ function internalServices(records: string, secret: string, problems: string[]) {
     problems.push('--records/NB_RECORDS_URL needs NB_INTERNAL_SECRET (the records service must share it)');
   }
   return { records: { url: records.replace(/\/+$/, '') }, internal: { secret } };
+}
+
+function upstreams(env: Env, problems: string[]): Record<UpstreamService, string[]> {
+  const result = {} as Record<UpstreamService, string[]>;
+  for (const service of UPSTREAM_SERVICES) {
+    const key = `NB_UPSTREAM_${service.toUpperCase()}`;
+    const urls = (env[key] ?? '')
+      .split(',')
+      .map((url) => url.trim().replace(/\/+$/, ''))
+      .filter((url) => url !== '');
+    for (const url of urls) {
+      if (!/^http:\/\/[^\s/]+$/.test(url)) {
+        problems.push(`${key} must be a comma-separated list of http://host:port, got "${url}"`);
+      }
+    }
+    result[service] = urls;
+  }
+  return result;
+}
+
+function flag(env: Env, key: string, fallback: boolean, problems: string[]): boolean {
+  const raw = (env[key] ?? '').toLowerCase();
+  if (raw === '') {
+    return fallback;
+  }
+  if (!['1', '0', 'true', 'false'].includes(raw)) {
+    problems.push(`${key} must be true or false, got "${env[key]}"`);
+    return fallback;
+  }
+  return raw === '1' || raw === 'true';
+}
+
+function jobWorkers(raw: string): string[] | '*' {
+  const names = raw
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  return names.includes('*') ? '*' : names;
 }
 
 function redisUrl(value: string, problems: string[]): string {
