@@ -1,0 +1,67 @@
+import { Logger } from '@nestjs/common';
+import { RedisCounter } from '@lib/jobs';
+
+/**
+ * The gateway's per-client request limit: fixed windows counted in Redis when `REDIS_URL` is set (so every
+ * gateway replica shares them), else in memory. A Redis failure lets requests through (logged): the edge
+ * limit protects the services, it must not take them down.
+ */
+export class EdgeRateLimit {
+  private readonly logger = new Logger('EdgeRateLimit');
+  private readonly windows = new Map<string, { count: number; resetAt: number }>();
+  private sweepAt = 0;
+
+  private constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly counter?: RedisCounter,
+  ) {}
+
+  static async create(max: number, windowMs: number, redisUrl: string): Promise<EdgeRateLimit> {
+    const counter = max > 0 && redisUrl ? await RedisCounter.connect(redisUrl, 'nestbase:gateway:') : undefined;
+    return new EdgeRateLimit(max, windowMs, counter);
+  }
+
+  get enabled(): boolean {
+    return this.max > 0;
+  }
+
+  /** Counts one request of `client`; false when it is over the limit of the current window. */
+  async allow(client: string): Promise<boolean> {
+    if (!this.enabled) {
+      return true;
+    }
+    if (this.counter) {
+      try {
+        return (await this.counter.hit(client, this.windowMs)) <= this.max;
+      } catch (error) {
+        this.logger.warn(`rate limit not counted: ${(error as Error).message}`);
+        return true;
+      }
+    }
+    return this.hitInMemory(client) <= this.max;
+  }
+
+  async close(): Promise<void> {
+    await this.counter?.close();
+  }
+
+  private hitInMemory(client: string): number {
+    const now = Date.now();
+    if (now > this.sweepAt) {
+      for (const [key, window] of this.windows) {
+        if (window.resetAt <= now) {
+          this.windows.delete(key);
+        }
+      }
+      this.sweepAt = now + this.windowMs;
+    }
+    const window = this.windows.get(client);
+    if (!window || window.resetAt <= now) {
+      this.windows.set(client, { count: 1, resetAt: now + this.windowMs });
+      return 1;
+    }
+    window.count += 1;
+    return window.count;
+  }
+}

@@ -1,0 +1,115 @@
+import type * as http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppConfig } from '@lib/core';
+import { writeAccessLog } from './access-log';
+import { EdgeRateLimit } from './edge-rate-limit';
+import { GatewayUpstreams } from './gateway-upstreams';
+import { proxyHttp, sendEnvelope } from './http-proxy';
+import { isApiUrl, routeFor } from './route-table';
+import { proxyUpgrade, refuseUpgrade } from './ws-proxy';
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * Routes everything under `/api` to the services (see route-table.ts): HTTP requests are streamed through
+ * (bodies are never parsed here), WebSocket upgrades are tunnelled. Before that: the body limit (the
+ * platform's onRequest hook), CORS (the gateway's own headers win), the per-client rate limit; after it,
+ * one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
+ */
+@Injectable()
+export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly upstreams: GatewayUpstreams,
+    private readonly limit: EdgeRateLimit,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    // Not awaited: Nest's error handling breaks when a plugin is awaited during its init.
+    void fastify.register((scope, _options, done) => {
+      // The body stays unread in the request stream: it is piped to the service as it arrives.
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser('*', (_request, _payload, parsed) => parsed(null));
+      for (const url of ['/api', '/api/*']) {
+        scope.route({ method: METHODS, url, exposeHeadRoute: false, handler: (req, reply) => this.handle(req, reply) });
+      }
+      done();
+    });
+    fastify.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.limit.close();
+  }
+
+  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const started = performance.now();
+    const route = routeFor(request.url);
+    const log = (status: number, upstream: string) => {
+      if (this.config.gateway.accessLog) {
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        writeAccessLog({
+          method: request.method,
+          url: request.url,
+          status,
+          service: route,
+          upstream,
+          ip: request.ip,
+          ms,
+        });
+      }
+    };
+    reply.hijack();
+    if (route === 'blocked') {
+      sendEnvelope(reply.raw, 404, "The requested resource wasn't found.");
+      log(404, '-');
+      return;
+    }
+    if (!(await this.limit.allow(request.ip))) {
+      sendEnvelope(reply.raw, 429, 'Too many requests.');
+      log(429, '-');
+      return;
+    }
+    proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
+      responseHeaders: corsHeaders(reply),
+      dropUpstreamCors: true,
+      bodyLimit: this.config.bodyLimit,
+      done: ({ status, upstream }) => log(status, upstream),
+    });
+  }
+
+  private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = request.url ?? '/';
+    const route = isApiUrl(url) ? routeFor(url) : 'blocked';
+    if (route === 'blocked') {
+      refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    const started = performance.now();
+    proxyUpgrade(request, socket, head, this.upstreams.pool(route), (upstream) => {
+      if (this.config.gateway.accessLog) {
+        const ms = Math.round((performance.now() - started) * 10) / 10;
+        const ip = request.socket.remoteAddress ?? '';
+        writeAccessLog({ method: 'UPGRADE', url, status: 101, service: route, upstream, ip, ms });
+      }
+    });
+  }
+}
+
+/** The CORS headers the gateway's CORS hook put on the reply (they replace the service's). */
+function corsHeaders(reply: FastifyReply): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(reply.getHeaders())) {
+    if ((name.startsWith('access-control-') || name === 'vary') && value !== undefined) {
+      out[name] = Array.isArray(value) ? value : String(value);
+    }
+  }
+  return out;
+}

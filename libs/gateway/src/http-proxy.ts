@@ -1,0 +1,201 @@
+import * as http from 'node:http';
+import type { UpstreamAddress, UpstreamPool } from './upstream-pool';
+
+/** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+/** Connection errors after which the request surely never reached the service. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export interface ProxyResult {
+  status: number;
+  upstream: string;
+}
+
+export interface ProxyOptions {
+  /** Headers set on the response, replacing the upstream's of the same name (the gateway's CORS). */
+  responseHeaders: Record<string, string | string[]>;
+  /** Upstream `access-control-*` headers are dropped when the gateway sets its own. */
+  dropUpstreamCors: boolean;
+  bodyLimit: number;
+  /** Called once the response ended or the client went away. */
+  done(result: ProxyResult): void;
+}
+
+const agent = new http.Agent({ keepAlive: true });
+
+/** The request headers for the upstream: hop-by-hop ones dropped, X-Forwarded-* added. */
+function forwardHeaders(request: http.IncomingMessage): string[] {
+  const out: string[] = [];
+  const raw = request.rawHeaders;
+  let forwardedFor = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (name === 'x-forwarded-for') {
+      forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
+    } else if (!HOP_BY_HOP.has(name) && name !== 'x-forwarded-proto' && name !== 'x-forwarded-host') {
+      out.push(raw[i], raw[i + 1]);
+    }
+  }
+  const client = request.socket.remoteAddress ?? '';
+  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${client}` : client);
+  out.push('x-forwarded-proto', (request.headers['x-forwarded-proto'] as string | undefined) ?? 'http');
+  out.push('x-forwarded-host', request.headers.host ?? '');
+  if (request.headers['transfer-encoding']) {
+    out.push('transfer-encoding', 'chunked');
+  }
+  return out;
+}
+
+function responseHeaders(upstream: http.IncomingMessage, options: ProxyOptions): string[] {
+  const out: string[] = [];
+  const raw = upstream.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (HOP_BY_HOP.has(name) || name in options.responseHeaders) {
+      continue;
+    }
+    if (options.dropUpstreamCors && name.startsWith('access-control-')) {
+      continue;
+    }
+    out.push(raw[i], raw[i + 1]);
+  }
+  for (const [name, value] of Object.entries(options.responseHeaders)) {
+    for (const one of Array.isArray(value) ? value : [value]) {
+      out.push(name, one);
+    }
+  }
+  return out;
+}
+
+/** PocketBase's error envelope, written straight to the response. */
+export function sendEnvelope(response: http.ServerResponse, status: number, message: string): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const body = JSON.stringify({ status, message, data: {} });
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/**
+ * Streams `request` to an address of `pool` and the answer back, without buffering either way (SSE
+ * streams flow through as the service writes them). A connection that is refused is retried on the
+ * next address (the request never left); a request without a body is also retried when a kept-alive
+ * connection turns out to be closed. Otherwise a failed upstream gives 502 (or cuts a started response).
+ */
+export function proxyHttp(
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  pool: UpstreamPool,
+  options: ProxyOptions,
+): void {
+  const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'];
+  const headers = forwardHeaders(request);
+  const tried = new Set<UpstreamAddress>();
+  let status = 0;
+  let upstreamName = '-';
+  let finished = false;
+  const finish = () => {
+    if (!finished) {
+      finished = true;
+      options.done({ status: status || response.statusCode, upstream: upstreamName });
+    }
+  };
+  response.once('close', finish);
+
+  const attempt = (): void => {
+    const address = pool.pick(tried);
+    if (!address) {
+      status = 503;
+      sendEnvelope(response, 503, `The ${pool.service} service is unavailable.`);
+      return;
+    }
+    tried.add(address);
+    upstreamName = `${address.host}:${address.port}`;
+    let bodySent = false;
+    const upstream = http.request({
+      host: address.host,
+      port: address.port,
+      method: request.method,
+      path: request.url,
+      headers,
+      agent,
+    });
+    const sendBody = () => {
+      bodySent = true;
+      if (hasBody) {
+        pipeBody(request, upstream, options.bodyLimit, () => {
+          status = 413;
+          upstream.destroy();
+          sendEnvelope(response, 413, 'Request entity too large.');
+        });
+      } else {
+        upstream.end();
+      }
+    };
+    upstream.once('socket', (socket) => {
+      if (socket.connecting) {
+        socket.once('connect', sendBody);
+      } else {
+        sendBody();
+      }
+    });
+    upstream.once('response', (answer) => {
+      status = answer.statusCode ?? 502;
+      response.writeHead(status, answer.statusMessage, responseHeaders(answer, options));
+      answer.pipe(response);
+      // A service that dies mid-stream: cut the client's connection so it reconnects elsewhere.
+      answer.once('aborted', () => response.destroy());
+      answer.once('error', () => response.destroy());
+    });
+    upstream.once('error', (error: NodeJS.ErrnoException) => {
+      if (response.headersSent || status === 413 || response.destroyed) {
+        response.destroy();
+        return;
+      }
+      const refused = NOT_CONNECTED.has(error.code ?? '');
+      if (refused) {
+        pool.eject(address);
+      }
+      if (refused || (!hasBody && upstream.reusedSocket) || (!bodySent && !hasBody)) {
+        attempt();
+        return;
+      }
+      status = 502;
+      sendEnvelope(response, 502, `The ${pool.service} service did not answer.`);
+    });
+    response.once('close', () => {
+      if (!response.writableFinished) {
+        upstream.destroy();
+      }
+    });
+  };
+  attempt();
+}
+
+/** Pipes the request body upstream, stopping with `tooLarge` once more than `limit` bytes came. */
+function pipeBody(request: http.IncomingMessage, upstream: http.ClientRequest, limit: number, tooLarge: () => void) {
+  let seen = 0;
+  request.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) {
+      request.unpipe(upstream);
+      request.removeAllListeners('data');
+      request.resume();
+      tooLarge();
+    }
+  });
+  request.pipe(upstream);
+}

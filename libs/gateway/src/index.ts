@@ -1,0 +1,6 @@
+export { GatewayModule } from './gateway.module';
+export { GatewayUpstreams } from './gateway-upstreams';
+export { UpstreamPool } from './upstream-pool';
+export type { UpstreamAddress } from './upstream-pool';
+export { isApiUrl, routeFor } from './route-table';
+export type { Route } from './route-table';

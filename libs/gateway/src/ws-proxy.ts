@@ -1,0 +1,77 @@
+import type * as http from 'node:http';
+import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { UpstreamAddress, UpstreamPool } from './upstream-pool';
+
+/** Answers an upgrade request the gateway won't forward with a bare HTTP status. */
+export function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** The upgrade request as the service must see it: the client's headers plus X-Forwarded-For. */
+function requestHead(request: http.IncomingMessage): string {
+  const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
+  const raw = request.rawHeaders;
+  let forwardedFor = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i].toLowerCase() === 'x-forwarded-for') {
+      forwardedFor = raw[i + 1];
+    } else {
+      lines.push(`${raw[i]}: ${raw[i + 1]}`);
+    }
+  }
+  const client = request.socket.remoteAddress ?? '';
+  lines.push(`X-Forwarded-For: ${forwardedFor ? `${forwardedFor}, ${client}` : client}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/**
+ * Tunnels a WebSocket upgrade to an address of `pool`: the handshake and every frame pass through as
+ * bytes, both ways, until either side closes. A refused connection is retried on the next address.
+ */
+export function proxyUpgrade(
+  request: http.IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  pool: UpstreamPool,
+  done: (upstream: string) => void,
+): void {
+  const tried = new Set<UpstreamAddress>();
+  socket.on('error', () => socket.destroy());
+  const attempt = (): void => {
+    const address = pool.pick(tried);
+    if (!address) {
+      refuseUpgrade(socket, 503, 'Service Unavailable');
+      done('-');
+      return;
+    }
+    tried.add(address);
+    let connected = false;
+    const upstream = net.connect(address.port, address.host, () => {
+      connected = true;
+      upstream.write(requestHead(request));
+      if (head.length > 0) {
+        upstream.write(head);
+      }
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+      done(`${address.host}:${address.port}`);
+    });
+    upstream.setNoDelay(true);
+    upstream.on('error', () => {
+      if (!connected) {
+        pool.eject(address);
+        attempt();
+        return;
+      }
+      socket.destroy();
+    });
+    upstream.on('close', () => {
+      if (connected) {
+        socket.destroy();
+      }
+    });
+    socket.on('close', () => upstream.destroy());
+  };
+  attempt();
+}
