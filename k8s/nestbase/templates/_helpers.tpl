@@ -1,0 +1,107 @@
+{{/* The release's base name: the release name, prefixed by the chart's unless it contains it. */}}
+{{- define "nestbase.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end }}
+
+{{/* Labels of one component: (dict "root" $ "component" "records"). */}}
+{{- define "nestbase.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: nestbase
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+{{ include "nestbase.selectorLabels" . }}
+{{- end }}
+
+{{- define "nestbase.selectorLabels" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* The label every pod that opens pb_data carries: they are co-scheduled onto one node through it. */}}
+{{- define "nestbase.dataLabel" -}}
+nestbase.io/pb-data: {{ include "nestbase.fullname" . }}-data
+{{- end }}
+
+{{- define "nestbase.serviceUrl" -}}
+http://{{ include "nestbase.fullname" .root }}-{{ .component }}:{{ .root.Values.port }}
+{{- end }}
+
+{{- define "nestbase.image" -}}
+image: {{ printf "%s:%s" .Values.image.repository .Values.image.tag | quote }}
+imagePullPolicy: {{ .Values.image.pullPolicy }}
+{{- end }}
+
+{{/* Pod-level settings every component shares. */}}
+{{- define "nestbase.podSpec" -}}
+automountServiceAccountToken: false
+{{- with .Values.imagePullSecrets }}
+imagePullSecrets:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+securityContext:
+  {{- toYaml .Values.podSecurityContext | nindent 2 }}
+{{- end }}
+
+{{/* The container port and probes: /healthz = the process is up, /readyz = its dependencies answer. */}}
+{{- define "nestbase.containerCommon" -}}
+securityContext:
+  {{- toYaml .Values.securityContext | nindent 2 }}
+ports:
+  - name: http
+    containerPort: {{ .Values.port }}
+    protocol: TCP
+startupProbe:
+  httpGet:
+    path: /healthz
+    port: http
+  periodSeconds: 2
+  failureThreshold: 60
+livenessProbe:
+  httpGet:
+    path: /healthz
+    port: http
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet:
+    path: /readyz
+    port: http
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 3
+{{- end }}
+
+{{/* An init container that waits until the records service is ready (it migrates the database first). */}}
+{{- define "nestbase.waitForRecords" -}}
+- name: wait-for-records
+  {{- include "nestbase.image" . | nindent 2 }}
+  command:
+    - /bin/sh
+    - -c
+    - until node docker/healthcheck.js {{ include "nestbase.serviceUrl" (dict "root" . "component" "records") }}/readyz; do sleep 2; done
+  securityContext:
+    {{- toYaml .Values.securityContext | nindent 4 }}
+{{- end }}
+
+{{/* One environment variable from the chart's Secret (or existingSecret). */}}
+{{- define "nestbase.secretEnv" -}}
+- name: {{ .key }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .root.Values.existingSecret | default (include "nestbase.fullname" .root) }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+
+{{- define "nestbase.checksums" -}}
+checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
+checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
+{{- end }}

