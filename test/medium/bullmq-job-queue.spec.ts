@@ -27,7 +27,7 @@ void describe('BullmqJobQueue', () => {
   const workers: ManagedProcess[] = [];
 
   const connect = async (prefix: string): Promise<BullmqJobQueue> => {
-    const queue = await BullmqJobQueue.connect(redis.url, prefix);
+    const queue = await BullmqJobQueue.connect(redis.url, { prefix });
     queues.push(queue);
     return queue;
   };

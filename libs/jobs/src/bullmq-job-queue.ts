@@ -13,6 +13,28 @@ const KEEP_FAILED = 1000;
 
 type BullmqModule = typeof import('bullmq');
 
+export interface BullmqQueueOptions {
+  /** Key prefix (default `nestbase`). */
+  prefix?: string;
+  /** Job names this process works on (`NB_JOB_WORKERS`); `'*'` (default) for all. Others are only added. */
+  workers?: readonly string[] | '*';
+  /**
+   * How long a running job's lock lasts without renewal (`NB_JOB_LOCK_MS`, default 30 s): when the worker
+   * process dies, its jobs go back to the queue after at most this plus half of it (the stalled check).
+   */
+  lockMs?: number;
+  /** How long `connect` waits for Redis (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** How often a job may lose its worker (killed process) and still be put back in the queue. */
+const MAX_STALLED = 3;
+/**
+ * How long closing waits for running jobs. A worker whose Redis connection is reconnecting never
+ * finishes closing (taskforcesh/bullmq#4656); its unfinished jobs go back to the queue when their locks expire.
+ */
+const CLOSE_TIMEOUT_MS = 5000;
+
 /**
  * Jobs on BullMQ: one queue per job name (so a worker only takes the jobs its process handles),
  * retried with exponential back-off, surviving restarts. Every process mounting the handler of a
@@ -28,16 +50,17 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
   private constructor(
     private readonly bullmq: BullmqModule,
     private readonly connection: ConnectionOptions,
-    private readonly prefix: string,
+    private readonly options: Required<Omit<BullmqQueueOptions, 'timeoutMs'>>,
   ) {
     super();
   }
 
   /** Loads bullmq and checks that Redis answers; rejects when it doesn't within `timeoutMs`. */
-  static async connect(url: string, prefix = BULLMQ_PREFIX, timeoutMs = 10_000): Promise<BullmqJobQueue> {
+  static async connect(url: string, options: BullmqQueueOptions = {}): Promise<BullmqJobQueue> {
+    const { prefix = BULLMQ_PREFIX, workers = '*', lockMs = 30_000, timeoutMs = 10_000 } = options;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bullmq = require('bullmq') as BullmqModule;
-    const queue = new BullmqJobQueue(bullmq, { url, maxRetriesPerRequest: null }, prefix);
+    const queue = new BullmqJobQueue(bullmq, { url, maxRetriesPerRequest: null }, { prefix, workers, lockMs });
     const probe = queue.queue('nestbase.probe');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -66,14 +89,27 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
     await this.queue(name).add(name, payload, opts);
   }
 
+  /**
+   * Starts this process's worker of `name`, unless `NB_JOB_WORKERS` leaves the name out (then the jobs
+   * wait for a process that works on them). A job whose worker dies mid-run is put back in the queue
+   * once its lock expires and runs again elsewhere.
+   */
   override process<T>(name: string, handler: JobHandler<T>): void {
     if (this.workers.has(name)) {
       throw new Error(`job ${name} already has a handler in this process`);
     }
+    const { workers, lockMs, prefix } = this.options;
+    if (workers !== '*' && !workers.includes(name)) {
+      this.logger.debug(`job ${name} is not worked on in this process (NB_JOB_WORKERS)`);
+      return;
+    }
     const worker = new this.bullmq.Worker(name, async (job: Job) => handler(job.data as T), {
       connection: this.connection,
-      prefix: this.prefix,
+      prefix,
       concurrency: CONCURRENCY,
+      lockDuration: lockMs,
+      stalledInterval: Math.max(500, Math.round(lockMs / 2)),
+      maxStalledCount: MAX_STALLED,
     });
     worker.on('failed', (job: Job | undefined, error: Error) => {
       const attempts = job?.opts.attempts ?? 1;
@@ -101,13 +137,27 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
     }
   }
 
-  /** Lets running jobs finish, then closes every worker and queue connection. */
+  /** Lets running jobs finish (for up to `CLOSE_TIMEOUT_MS`), then closes every worker and queue connection. */
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled([...this.workers.values()].map((w) => w.close()));
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    const workers = [...this.workers.values()];
+    const queues = [...this.queues.values()];
     this.workers.clear();
     this.queues.clear();
+    const closed = await settleWithin(
+      workers.map((w) => w.close()),
+      CLOSE_TIMEOUT_MS,
+    );
+    if (!closed) {
+      this.logger.warn(`job workers not closed within ${CLOSE_TIMEOUT_MS} ms; leaving them`);
+      for (const worker of workers) {
+        worker.disconnect().catch(() => undefined);
+      }
+    }
+    await settleWithin(
+      queues.map((q) => q.close()),
+      CLOSE_TIMEOUT_MS,
+    );
   }
 
   private queue(name: string): Queue {
@@ -116,10 +166,21 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
     }
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new this.bullmq.Queue(name, { connection: this.connection, prefix: this.prefix });
+      queue = new this.bullmq.Queue(name, { connection: this.connection, prefix: this.options.prefix });
       queue.on('error', (error: Error) => this.logger.error(`queue ${name}: ${error.message}`));
       this.queues.set(name, queue);
     }
     return queue;
+  }
+}
+
+/** Waits for every promise to settle, or `ms`; true when they all did. */
+async function settleWithin(promises: Promise<unknown>[], ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([Promise.allSettled(promises).then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -8,7 +8,10 @@ interface PendingJob {
   options: Required<JobOptions>;
 }
 
-/** Runs jobs in this process, one at a time per job, with exponential back-off retries. */
+/**
+ * Runs jobs in this process, one at a time per job, with exponential back-off retries. Every handler
+ * registered runs (`NB_JOB_WORKERS` applies to BullMQ only: no other process would run these jobs).
+ */
 @Injectable()
 export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown {
   private readonly handlers = new Map<string, JobHandler<unknown>>();

@@ -4,7 +4,10 @@ import { BullmqJobQueue } from './bullmq-job-queue';
 import { InProcessJobQueue } from './in-process-job-queue';
 import { JobQueue } from './job-queue';
 
-/** The job queue: BullMQ on Redis when `REDIS_URL` is configured, else in-process. */
+/**
+ * The job queue: BullMQ on Redis when `REDIS_URL` is configured (working on the jobs `NB_JOB_WORKERS` names),
+ * else in-process (where every job runs: no other process would).
+ */
 @Global()
 @Module({
   providers: [
@@ -12,7 +15,9 @@ import { JobQueue } from './job-queue';
       provide: JobQueue,
       inject: [AppConfig],
       useFactory: (config: AppConfig): JobQueue | Promise<JobQueue> =>
-        config.redis?.url ? BullmqJobQueue.connect(config.redis.url) : new InProcessJobQueue(),
+        config.redis?.url
+          ? BullmqJobQueue.connect(config.redis.url, { workers: config.jobs.workers, lockMs: config.jobs.lockMs })
+          : new InProcessJobQueue(),
     },
   ],
   exports: [JobQueue],

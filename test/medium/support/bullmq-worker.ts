@@ -1,12 +1,21 @@
-// A worker process for the BullMQ suite: `node -r scripts/paths.js bullmq-worker.js <redis url> <prefix>`.
-// Handles `test.job` ({ id }) by printing `done <id>` and exits cleanly on SIGTERM.
+// A worker process for the BullMQ suites: `node -r scripts/paths.js bullmq-worker.js <redis url> <prefix> [slow ms]`.
+// Takes the job names and lock from NB_JOB_WORKERS / NB_JOB_LOCK_MS as a service does. Handles `test.job`
+// ({ id }) by printing `done <id>`, and `slow.job` ({ id }) by printing `start <id>`, waiting, then
+// `done <id>`. Exits cleanly on SIGTERM.
+import { loadProcessConfig } from '@lib/core';
 import { BullmqJobQueue } from '@lib/jobs';
 
 async function main(): Promise<void> {
-  const [url, prefix] = process.argv.slice(2);
-  const queue = await BullmqJobQueue.connect(url, prefix);
+  const [url, prefix, slow = '3000'] = process.argv.slice(2);
+  const { jobs } = loadProcessConfig();
+  const queue = await BullmqJobQueue.connect(url, { prefix, workers: jobs.workers, lockMs: jobs.lockMs });
   queue.process<{ id: string }>('test.job', async ({ id }) => {
     await new Promise((r) => setTimeout(r, 5));
+    process.stdout.write(`done ${id}\n`);
+  });
+  queue.process<{ id: string }>('slow.job', async ({ id }) => {
+    process.stdout.write(`start ${id}\n`);
+    await new Promise((r) => setTimeout(r, Number(slow)));
     process.stdout.write(`done ${id}\n`);
   });
   process.stdout.write('ready\n');

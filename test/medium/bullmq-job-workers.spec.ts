@@ -1,0 +1,104 @@
+// Which process works on which job, and what happens to a job whose worker dies: two worker processes
+// on a real redis-server with a 2 s lock; one is SIGKILLed mid-job and the other finishes the job once
+// the lock runs out. A process whose NB_JOB_WORKERS leaves a job name out never takes its jobs.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import { BullmqJobQueue } from '@lib/jobs';
+import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+
+import { RedisServer } from '../e2e/support/redis-server';
+
+const TIMEOUT = { timeout: 60_000 };
+const LOCK_MS = 2000;
+const SLOW_MS = 2500;
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const lines = (worker: ManagedProcess, verb: string): string[] =>
+  worker
+    .stdout()
+    .split('\n')
+    .filter((line) => line.startsWith(`${verb} `))
+    .map((line) => line.slice(verb.length + 1));
+
+void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
+  let redis: RedisServer;
+  const queues: BullmqJobQueue[] = [];
+  const workers: ManagedProcess[] = [];
+
+  const startWorker = async (prefix: string, env: Record<string, string>): Promise<ManagedProcess> => {
+    const script = join(repoRoot(), 'dist', 'test', 'medium', 'support', 'bullmq-worker.js');
+    const paths = join(repoRoot(), 'scripts', 'paths.js');
+    const worker = startProcess(['-r', paths, script, redis.url, prefix, String(SLOW_MS)], { env });
+    workers.push(worker);
+    await worker.waitForOutput(/ready/);
+    return worker;
+  };
+
+  const producer = async (prefix: string): Promise<BullmqJobQueue> => {
+    // Adds only: a worker filter naming no job keeps this process from taking any.
+    const queue = await BullmqJobQueue.connect(redis.url, { prefix, workers: [] });
+    queues.push(queue);
+    return queue;
+  };
+
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+
+  after(async () => {
+    await Promise.allSettled(queues.map((q) => q.onModuleDestroy()));
+    await Promise.allSettled(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  void it('a job whose worker process is killed mid-job is run to the end by another worker', TIMEOUT, async () => {
+    const prefix = 'nbtest-failover';
+    const env = { NB_JOB_LOCK_MS: String(LOCK_MS), NB_JOB_WORKERS: '*' };
+    const pair = [await startWorker(prefix, env), await startWorker(prefix, env)];
+    const queue = await producer(prefix);
+    await queue.add('slow.job', { id: 'only' }, { attempts: 1 });
+
+    await waitFor(() => pair.some((w) => lines(w, 'start').includes('only')), 'a worker to start the job');
+    const [victim, survivor] = lines(pair[0], 'start').includes('only') ? pair : [pair[1], pair[0]];
+    const killedAt = Date.now();
+    await victim.stop('SIGKILL');
+    assert.deepEqual(lines(victim, 'done'), [], 'killed before it finished');
+
+    await waitFor(() => lines(survivor, 'done').includes('only'), 'the other worker to finish the job', 20_000);
+    const recoveredAfter = Date.now() - killedAt;
+    assert.ok(recoveredAfter >= LOCK_MS, `re-run only after the lock expired (${recoveredAfter} ms)`);
+    await queue.idle();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(lines(survivor, 'done'), ['only'], 'completed exactly once');
+    assert.equal(await redis.cli('ZCARD', `${prefix}:slow.job:failed`), '0', 'not failed (attempts: 1)');
+    assert.equal(await redis.cli('LLEN', `${prefix}:slow.job:wait`), '0');
+    assert.equal(await redis.cli('LLEN', `${prefix}:slow.job:active`), '0');
+  });
+
+  void it('a process whose NB_JOB_WORKERS leaves a job out does not take it', TIMEOUT, async () => {
+    const prefix = 'nbtest-filter';
+    const other = await startWorker(prefix, { NB_JOB_WORKERS: 'slow.job, mail.send' });
+    const queue = await producer(prefix);
+    const ids = Array.from({ length: 10 }, (_, i) => `job-${i}`);
+    await Promise.all(ids.map((id) => queue.add('test.job', { id })));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.deepEqual(lines(other, 'done'), [], 'nothing taken by the excluded process');
+    assert.equal(await redis.cli('LLEN', `${prefix}:test.job:wait`), String(ids.length), 'all still waiting');
+
+    const named = await startWorker(prefix, { NB_JOB_WORKERS: 'test.job' });
+    await waitFor(() => lines(named, 'done').length === ids.length, 'the named worker to run them all');
+    assert.deepEqual(lines(named, 'done').sort(), [...ids].sort());
+    assert.deepEqual(lines(other, 'done'), []);
+  });
+});
