@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
 import { AuthApiModule, AuthCoreModule } from '@lib/auth';
-import { DatabaseModule } from '@lib/database';
-import { EventsModule } from '@lib/events';
+import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
+import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { StorageCoreModule } from '@lib/storage';
+import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** The auth service: auth-collection endpoints; record writes here store and clean up files too. */
 @Module({})
@@ -14,6 +14,7 @@ export class AuthAppModule {
       module: AuthAppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ProbesModule.forRoot([DatabaseReadinessCheck, RedisReadinessCheck, StorageReadinessCheck]),
         DatabaseModule,
         EventsModule,
         JobsModule,

@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
 import { AuthCoreModule } from '@lib/auth';
-import { DatabaseModule } from '@lib/database';
-import { EventsModule } from '@lib/events';
+import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
+import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { FilesApiModule, StorageCoreModule } from '@lib/storage';
+import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** The files service: file serving, thumbnails, file tokens and the S3 test, on the shared data directory. */
 @Module({})
@@ -14,6 +14,7 @@ export class FilesAppModule {
       module: FilesAppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ProbesModule.forRoot([DatabaseReadinessCheck, RedisReadinessCheck, StorageReadinessCheck]),
         DatabaseModule,
         EventsModule,
         JobsModule,

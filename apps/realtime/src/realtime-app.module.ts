@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
 import { AuthCoreModule } from '@lib/auth';
-import { DatabaseModule } from '@lib/database';
-import { EventsModule } from '@lib/events';
+import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
+import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { RealtimeModule, RealtimeRemoteModule } from '@lib/realtime';
+import { RealtimeModule, RealtimeRemoteModule, RecordsServiceReadinessCheck } from '@lib/realtime';
 
 /**
  * The realtime service: SSE and WebSocket delivery with per-client rule checks, fed by the event bus (Redis
@@ -15,8 +15,21 @@ import { RealtimeModule, RealtimeRemoteModule } from '@lib/realtime';
 export class RealtimeAppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const imports = config.records.url
-      ? [ConfigModule.forRoot(config), EventsModule, RealtimeRemoteModule]
-      : [ConfigModule.forRoot(config), DatabaseModule, EventsModule, JobsModule, AuthCoreModule, RealtimeModule];
+      ? [
+          ConfigModule.forRoot(config),
+          ProbesModule.forRoot([RedisReadinessCheck, RecordsServiceReadinessCheck]),
+          EventsModule,
+          RealtimeRemoteModule,
+        ]
+      : [
+          ConfigModule.forRoot(config),
+          ProbesModule.forRoot([DatabaseReadinessCheck, RedisReadinessCheck]),
+          DatabaseModule,
+          EventsModule,
+          JobsModule,
+          AuthCoreModule,
+          RealtimeModule,
+        ];
     return { module: RealtimeAppModule, imports, controllers: [HealthController] };
   }
 }

@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
 import { AuthCoreModule } from '@lib/auth';
-import { DatabaseModule } from '@lib/database';
-import { EventsModule } from '@lib/events';
+import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
+import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
-import { StorageCoreModule } from '@lib/storage';
+import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** The records service: collections, records CRUD (with uploads), batch and settings, on the shared data directory. */
 @Module({})
@@ -16,6 +16,7 @@ export class RecordsAppModule {
       module: RecordsAppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ProbesModule.forRoot([DatabaseReadinessCheck, RedisReadinessCheck, StorageReadinessCheck]),
         DatabaseModule,
         EventsModule,
         JobsModule,

@@ -1,12 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthController } from '@lib/core';
+import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
 import { AuthApiModule, AuthCoreModule } from '@lib/auth';
-import { DatabaseModule } from '@lib/database';
-import { EventsModule } from '@lib/events';
+import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
+import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { RealtimeModule, RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
-import { FilesApiModule, StorageCoreModule } from '@lib/storage';
+import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** Every capability in one process on the in-process bus: the default `nestbase serve`. */
 @Module({})
@@ -16,6 +16,7 @@ export class StandaloneModule {
       module: StandaloneModule,
       imports: [
         ConfigModule.forRoot(config),
+        ProbesModule.forRoot([DatabaseReadinessCheck, RedisReadinessCheck, StorageReadinessCheck]),
         DatabaseModule,
         EventsModule,
         JobsModule,

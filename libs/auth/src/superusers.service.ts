@@ -19,6 +19,18 @@ export class SuperusersService {
    * every superuser out on each restart).
    */
   async upsert(email: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
+    try {
+      return await this.upsertOnce(email, password);
+    } catch (error) {
+      // Another process on the same database (services starting together) created it meanwhile.
+      if (await this.find(email)) {
+        return this.upsertOnce(email, password);
+      }
+      throw error;
+    }
+  }
+
+  private async upsertOnce(email: string, password: string): Promise<'created' | 'updated' | 'unchanged'> {
     const existing = await this.find(email);
     const body = { email, password, passwordConfirm: password, verified: true };
     if (existing) {

@@ -7,6 +7,7 @@ export {
   ForbiddenError,
   NotFoundError,
   PayloadTooLargeError,
+  ServiceUnavailableError,
   fieldError,
 } from './errors/api-error';
 export type { FieldError, FieldErrors } from './errors/api-error';
@@ -19,6 +20,10 @@ export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';
 export type { ErrorEnvelope } from './platform/api-error.filter';
 export { HealthController } from './platform/health.controller';
+export { ReadinessCheck } from './platform/probes/readiness-check';
+export { ProbesModule } from './platform/probes/probes.module';
+export { ProbesService, READINESS_TIMEOUT_MS } from './platform/probes/probes.service';
+export type { ProbeAnswer } from './platform/probes/probes.service';
 export { readBody, UploadedFile } from './platform/request-body';
 export type { ParsedBody } from './platform/request-body';
 export { BodyLimits } from './platform/body-limits';

@@ -5,3 +5,4 @@ export { RedisEventBus } from './redis-event-bus';
 export { EventsModule } from './events.module';
 export { TickLock, LocalTickLock } from './tick-lock';
 export { RedisTickLock } from './redis-tick-lock';
+export { RedisReadinessCheck } from './redis-readiness-check';

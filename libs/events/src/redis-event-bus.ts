@@ -56,6 +56,14 @@ export class RedisEventBus extends EventBus implements OnModuleDestroy {
     return () => set.delete(handler);
   }
 
+  /** Resolves when Redis answers a PING on the publishing connection; rejects at once while it is disconnected. */
+  async ping(): Promise<void> {
+    if (this.pub.status !== 'ready') {
+      throw new Error(`redis connection ${this.pub.status}`);
+    }
+    await this.pub.ping();
+  }
+
   async onModuleDestroy(): Promise<void> {
     await Promise.allSettled([this.sub.quit(), this.pub.quit()]);
   }

@@ -15,3 +15,4 @@ export { SSE_LIMITS } from './sse-transport';
 export type { SseLimits } from './sse-transport';
 export { WS_LIMITS } from './ws-transport';
 export type { WsLimits } from './ws-transport';
+export { RecordsServiceReadinessCheck } from './remote/records-service-readiness-check';

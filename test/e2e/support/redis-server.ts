@@ -17,8 +17,9 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(timeoutMs = 10_000): Promise<RedisServer> {
-    const port = await freePort();
+  /** Starts on a free port, or on `port` (a restart where a stopped server was). */
+  static async start(timeoutMs = 10_000, port?: number): Promise<RedisServer> {
+    port ??= await freePort();
     const child = spawn(
       REDIS_BIN,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

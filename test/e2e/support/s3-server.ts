@@ -17,6 +17,10 @@ export interface TestS3 {
   settings: Record<string, unknown>;
   /** Keys stored under `prefix` (read from s3rver's directory). */
   keys(prefix: string): string[];
+  /** Stops answering (the port closes), keeping the stored objects for `resume`. */
+  suspend(): Promise<void>;
+  /** Serves the same directory on the same port again. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -24,13 +28,9 @@ export async function startS3(): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'nestbase-s3-'));
   const port = await freePort();
   const bucket = 'nestbase-files';
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: bucket }],
-  });
+  const create = () =>
+    new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  let server: S3rver | null = create();
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
   return {
@@ -64,8 +64,19 @@ export async function startS3(): Promise<TestS3> {
       walk(root, prefix);
       return out;
     },
+    async suspend() {
+      await server?.close();
+      server = null;
+    },
+    async resume() {
+      if (!server) {
+        server = create();
+        await server.run();
+      }
+    },
     async stop() {
-      await server.close();
+      await server?.close();
+      server = null;
       await rm(directory, { recursive: true, force: true });
     },
   };

@@ -68,6 +68,13 @@ export class PayloadTooLargeError extends ApiError {
   }
 }
 
+/** A dependency (the database, Redis) is busy or down for a moment: the client may try again. */
+export class ServiceUnavailableError extends ApiError {
+  constructor(message = 'The service is temporarily unavailable, please try again.') {
+    super(503, message);
+  }
+}
+
 /** Shorthand for a `{ code, message }` field error. */
 export function fieldError(code: string, message: string, params?: Record<string, unknown>): FieldError {
   return params ? { code, message, params } : { code, message };

@@ -4,13 +4,17 @@ import { DataSource } from 'typeorm';
 import { CollectionEntity } from './collection.entity';
 import { ParamEntity } from './param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
+import { retryBusy } from './sqlite-busy';
 
 export interface DataSourceSettings {
   dataDir: string;
   busyTimeoutMs: number;
 }
 
-/** Opens `<dataDir>/data.db` (WAL, busy timeout, foreign keys) and runs pending migrations. */
+/**
+ * Opens `<dataDir>/data.db` (WAL, busy timeout, foreign keys) and runs pending migrations. Several
+ * processes may open the same file at once (the services of the distributed set starting together).
+ */
 export async function openDataSource(settings: DataSourceSettings): Promise<DataSource> {
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const dataSource = new DataSource({
@@ -32,6 +36,25 @@ export async function openDataSource(settings: DataSourceSettings): Promise<Data
     },
   });
   await dataSource.initialize();
-  await dataSource.runMigrations({ transaction: 'all' });
+  await migrateUnderWriteLock(dataSource);
   return dataSource;
+}
+
+/**
+ * Runs the pending migrations inside one `BEGIN IMMEDIATE` transaction, the migrations table included:
+ * a process starting beside another on a fresh file waits for the write lock, then finds them done
+ * (TypeORM alone would check, then create, and both processes would create the same tables).
+ */
+async function migrateUnderWriteLock(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await retryBusy(() => runner.query('BEGIN IMMEDIATE'));
+  try {
+    await dataSource.runMigrations({ transaction: 'none' });
+    await retryBusy(() => runner.query('COMMIT'));
+  } catch (error) {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await runner.release();
+  }
 }

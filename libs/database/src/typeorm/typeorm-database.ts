@@ -1,6 +1,7 @@
 import { DataSource, QueryRunner } from 'typeorm';
 import { SqlExecutor, TableDdl, TxExecutor } from '../sql-executor';
 import { TypeormTableDdl } from './typeorm-table-ddl';
+import { retryBusy, unavailableIfBusy } from './sqlite-busy';
 
 class RunnerExecutor extends TxExecutor {
   readonly ddl: TableDdl;
@@ -26,6 +27,7 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  readonly inTransaction: boolean;
 }
 
 const STATEMENT_CACHE = 500;
@@ -46,22 +48,63 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    const statement = this.statement(sql);
-    const values = params.map(bindable);
-    return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as T[];
+    try {
+      const statement = this.statement(sql);
+      const values = params.map(bindable);
+      return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as T[];
+    } catch (error) {
+      throw unavailableIfBusy(error);
+    }
   }
 
   override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const statement = this.statement(sql);
-    const values = params.map(bindable);
-    return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
+    try {
+      const statement = this.statement(sql);
+      const values = params.map(bindable);
+      return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
+    } catch (error) {
+      throw unavailableIfBusy(error);
+    }
   }
 
   private dataVersionStatement: SqliteStatement | undefined;
 
   dataVersion(): number {
-    this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
-    return this.dataVersionStatement.get() as number;
+    try {
+      this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
+      return this.dataVersionStatement.get() as number;
+    } catch (error) {
+      throw unavailableIfBusy(error);
+    }
+  }
+
+  /**
+   * Runs `work` in `BEGIN IMMEDIATE … COMMIT`: the write lock is taken first (waiting up to the busy
+   * timeout for other processes), so the transaction never has to upgrade a read snapshot another
+   * process made stale. A busy BEGIN or COMMIT is retried a few times; work that failed is rolled back,
+   * and a SQLITE_BUSY that still gets through is a 503.
+   */
+  async writeTransaction<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      await retryBusy(() => this.control('BEGIN IMMEDIATE'));
+    } catch (error) {
+      throw unavailableIfBusy(error);
+    }
+    try {
+      const value = await work();
+      await retryBusy(() => this.control('COMMIT'));
+      return value;
+    } catch (error) {
+      if (this.connection.inTransaction) {
+        this.control('ROLLBACK');
+      }
+      throw unavailableIfBusy(error);
+    }
+  }
+
+  /** Transaction control, errors unchanged (the caller decides what a busy one means). */
+  private control(sql: string): void {
+    this.statement(sql).run();
   }
 
   /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
@@ -139,26 +182,23 @@ export class Database extends SqlExecutor {
     if (!(direct instanceof DirectSqliteExecutor)) {
       return this.schemaTransaction(fn);
     }
-    return this.serialize(async () => {
-      await direct.run('BEGIN IMMEDIATE');
-      try {
-        const value = await fn(direct.withoutDdl());
-        await direct.run('COMMIT');
-        return value;
-      } catch (error) {
-        await direct.run('ROLLBACK');
-        throw error;
-      }
-    });
+    return this.serialize(() => direct.writeTransaction(() => fn(direct.withoutDdl())));
   }
 
-  /** A transaction that may also change tables and views (`tx.ddl`), through TypeORM's query runner. */
+  /**
+   * A transaction that may also change tables and views (`tx.ddl`, TypeORM's query runner API). On SQLite
+   * it is `BEGIN IMMEDIATE` too (TypeORM's own would begin deferred and could fail to upgrade to a write).
+   */
   schemaTransaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
+    const direct = this.direct;
+    if (direct instanceof DirectSqliteExecutor) {
+      return this.serialize(() => direct.writeTransaction(() => fn(direct)));
+    }
     return this.serialize(async () => {
       const runner = this.dataSource.createQueryRunner();
       await runner.startTransaction();
       try {
-        const value = await fn(this.direct instanceof DirectSqliteExecutor ? this.direct : new RunnerExecutor(runner));
+        const value = await fn(new RunnerExecutor(runner));
         await runner.commitTransaction();
         return value;
       } catch (error) {

@@ -24,6 +24,11 @@ export class CollectionsService implements OnModuleInit {
     await this.reload();
     if (!this.registry.findCollection('_superusers')) {
       await this.database.schemaTransaction(async (tx) => {
+        // Another process on the same file (services starting together) may have made them while this
+        // one waited for the write lock.
+        if ((await this.repository.findAll(tx)).some((c) => c.name === '_superusers')) {
+          return;
+        }
         for (const input of initialCollections()) {
           await this.save(tx, input, undefined);
         }
