@@ -1,11 +1,18 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule } from '@lib/core';
-import { GatewayModule } from '@lib/gateway';
+import { AppConfig, ConfigModule, ProbesModule } from '@lib/core';
+import { GatewayModule, UpstreamsReadinessCheck } from '@lib/gateway';
 
 /** The gateway service: the public entry point in front of the auth, records, files and realtime services. */
 @Module({})
 export class GatewayAppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: GatewayAppModule, imports: [ConfigModule.forRoot(config), GatewayModule] };
+    return {
+      module: GatewayAppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        GatewayModule,
+        ProbesModule.forRoot([UpstreamsReadinessCheck], [GatewayModule]),
+      ],
+    };
   }
 }

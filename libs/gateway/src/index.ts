@@ -4,3 +4,4 @@ export { UpstreamPool } from './upstream-pool';
 export type { UpstreamAddress } from './upstream-pool';
 export { isApiUrl, routeFor } from './route-table';
 export type { Route } from './route-table';
+export { UpstreamsReadinessCheck } from './upstreams-readiness-check';

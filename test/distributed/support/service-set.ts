@@ -1,0 +1,182 @@
+// The service set of docker-compose.yml as local processes: each nestbase service runs its compose
+// command (`node bin/nestbase.js <command>`) with its compose environment, every replica on its own free
+// port; a real redis-server and s3rver stand in for the `redis` and `minio` images. Host names in the
+// environment (`redis://redis:6379`, `http://records:8090`, `http://minio:9000`) are rewritten to those
+// local addresses (a service with replicas becomes the comma-separated list of its replicas), and the
+// `/pb_data`, `/pb_hooks`, `/pb_public` volumes to temporary directories.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { freePort, ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+
+import { RedisServer } from '../../e2e/support/redis-server';
+import { startS3, TestS3 } from '../../e2e/support/s3-server';
+import { ComposeService, NESTBASE_COMMANDS, readCompose } from './compose-file';
+
+export const SUPERUSER = { email: 'distributed@example.com', password: 'Distributed-Passw0rd' };
+const STARTUP_TIMEOUT_MS = 60_000;
+
+interface Replica {
+  service: ComposeService;
+  port: number;
+  env: Record<string, string>;
+  process?: ManagedProcess;
+}
+
+export interface ServiceSetOptions {
+  /** Extra variables for the compose interpolation (the `.env` of `docker compose`). */
+  vars?: Record<string, string>;
+  /** Written as the `pb_hooks` volume. */
+  hooksDir?: string;
+}
+
+export class ServiceSet {
+  private readonly replicas: Replica[] = [];
+  private readonly dirs: string[] = [];
+  private redis?: RedisServer;
+  private s3?: TestS3;
+
+  /** The gateway's address: the one published port. */
+  gatewayUrl = '';
+
+  async start(options: ServiceSetOptions = {}): Promise<void> {
+    const services = readCompose({
+      PB_ADMIN_EMAIL: SUPERUSER.email,
+      PB_ADMIN_PASSWORD: SUPERUSER.password,
+      NB_INTERNAL_SECRET: 'distributed-test-internal-secret',
+      ...options.vars,
+    });
+    this.redis = await RedisServer.start();
+    this.s3 = await startS3();
+    const volumes: Record<string, string> = {
+      '/pb_data': this.tempDir('nestbase-dist-data-'),
+      '/pb_hooks': options.hooksDir ?? this.tempDir('nestbase-dist-hooks-'),
+      '/pb_public': this.tempDir('nestbase-dist-public-'),
+    };
+    const nestbase = services.filter((s) => (NESTBASE_COMMANDS as readonly string[]).includes(s.command[0]));
+    for (const service of nestbase) {
+      for (let i = 0; i < service.replicas; i++) {
+        this.replicas.push({ service, port: await freePort(), env: {} });
+      }
+    }
+    const hosts = this.hostMap();
+    for (const replica of this.replicas) {
+      replica.env = this.localEnv(replica, hosts, volumes);
+    }
+    for (const service of nestbase) {
+      await Promise.all(this.of(service.name).map((replica) => this.launch(replica)));
+    }
+    const gateway = this.of('gateway')[0];
+    if (!gateway) {
+      throw new Error('docker-compose.yml declares no gateway service');
+    }
+    this.gatewayUrl = `http://127.0.0.1:${gateway.port}`;
+  }
+
+  /** The replicas of a compose service. */
+  of(name: string): Replica[] {
+    return this.replicas.filter((replica) => replica.service.name === name);
+  }
+
+  /** `http://127.0.0.1:<port>` of one replica. */
+  url(name: string, index = 0): string {
+    return `http://127.0.0.1:${this.of(name)[index].port}`;
+  }
+
+  /** SIGKILLs one replica (no clean shutdown: a crash). */
+  async kill(name: string, index = 0): Promise<void> {
+    const replica = this.of(name)[index];
+    await replica.process?.stop('SIGKILL');
+  }
+
+  /** Starts a killed replica again on its port with its environment, healthy on return. */
+  async restart(name: string, index = 0): Promise<void> {
+    await this.launch(this.of(name)[index]);
+  }
+
+  /** Output of every replica (for failure messages). */
+  logs(): string {
+    return this.replicas
+      .map(
+        (r) =>
+          `--- ${r.service.name}:${r.port}\n${r.process?.stdout().slice(-1500)}${r.process?.stderr().slice(-3000)}`,
+      )
+      .join('\n');
+  }
+
+  async stop(): Promise<void> {
+    const running = this.replicas.flatMap((replica) => (replica.process ? [replica.process] : []));
+    await Promise.allSettled(running.map((proc) => proc.stop('SIGTERM', 10_000)));
+    await this.redis?.stop();
+    await this.s3?.stop();
+    for (const dir of this.dirs) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  private async launch(replica: Replica): Promise<void> {
+    const bin = join(repoRoot(), 'bin', 'nestbase.js');
+    const proc = startProcess([bin, ...replica.service.command], { env: replica.env });
+    replica.process = proc;
+    // Ready as compose's `condition: service_healthy` means it: the image's health check, GET /readyz.
+    const url = `http://127.0.0.1:${replica.port}/readyz`;
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    let last = '';
+    while (Date.now() < deadline) {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`${replica.service.name} exited (${proc.child.exitCode}):\n${proc.stdout()}\n${proc.stderr()}`);
+      }
+      const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+        (res) => res.status,
+        (error: Error) => error.message,
+      );
+      if (status === 200) {
+        return;
+      }
+      last = String(status);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${replica.service.name} not ready within ${STARTUP_TIMEOUT_MS} ms (${last}):\n${proc.stderr()}`);
+  }
+
+  /** `host:port` as the containers see them → the local addresses (all replicas) that stand in. */
+  private hostMap(): Map<string, string[]> {
+    const map = new Map<string, string[]>();
+    map.set('redis:6379', [this.redis!.url.replace('redis://', '')]);
+    map.set('minio:9000', [this.s3!.endpoint.replace('http://', '')]);
+    for (const replica of this.replicas) {
+      const listen = replica.service.environment.NB_HTTP ?? '';
+      const key = `${replica.service.name}:${listen.split(':').pop()}`;
+      map.set(key, [...(map.get(key) ?? []), `127.0.0.1:${replica.port}`]);
+    }
+    return map;
+  }
+
+  private localEnv(replica: Replica, hosts: Map<string, string[]>, volumes: Record<string, string>) {
+    const env: Record<string, string> = {};
+    for (const [key, value] of Object.entries(replica.service.environment)) {
+      let local = volumes[value] ?? value;
+      for (const [host, addresses] of hosts) {
+        const at = local.indexOf(`://${host}`);
+        if (at !== -1) {
+          const scheme = local.slice(0, at);
+          local = addresses.map((address) => `${scheme}://${address}`).join(',');
+        }
+      }
+      env[key] = local;
+    }
+    env.NB_HTTP = `127.0.0.1:${replica.port}`;
+    if (env.S3_ENDPOINT) {
+      // s3rver's fixed credentials and bucket instead of the MinIO root user and the created bucket.
+      Object.assign(env, { S3_BUCKET: this.s3!.bucket, S3_ACCESS_KEY: 'S3RVER', S3_SECRET: 'S3RVER' });
+    }
+    return env;
+  }
+
+  private tempDir(prefix: string): string {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    this.dirs.push(dir);
+    return dir;
+  }
+}
