@@ -9,7 +9,6 @@ import PocketBase from 'pocketbase';
 
 import { HttpClient, HttpMethod, makeCollection, RequestOptions, text, tokenFor, uniqueSuffix } from '@lib/testing';
 
-import { API_HOOKS, writeHooksDir } from '../e2e/support/hooks-files';
 import { installEventSource, sleep, waitUntil } from '../e2e/support/realtime-helpers';
 import { ServiceSet, SUPERUSER } from './support/service-set';
 import { externalSuiteFiles, runSuite } from './support/suite-runner';
@@ -24,8 +23,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
   let suToken = '';
 
   before(async () => {
-    // The hooks suite needs its hooks in the set's pb_hooks volume (records and auth load them).
-    await set.start({ hooksDir: writeHooksDir({ 'api.pb.js': API_HOOKS }, true) });
+    await set.start();
     http = new HttpClient(set.gatewayUrl);
     suToken = await tokenFor(http, '_superusers', SUPERUSER.email, SUPERUSER.password);
   });

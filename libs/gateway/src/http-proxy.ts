@@ -14,6 +14,9 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
+/** Request headers the gateway sets itself (`expect`: the gateway already answered the 100-continue). */
+const GATEWAY_SET = new Set(['x-forwarded-proto', 'x-forwarded-host', 'expect']);
+
 /** Connection errors after which the request surely never reached the service. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -43,7 +46,7 @@ function forwardHeaders(request: http.IncomingMessage): string[] {
     const name = raw[i].toLowerCase();
     if (name === 'x-forwarded-for') {
       forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
-    } else if (!HOP_BY_HOP.has(name) && name !== 'x-forwarded-proto' && name !== 'x-forwarded-host') {
+    } else if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
       out.push(raw[i], raw[i + 1]);
     }
   }

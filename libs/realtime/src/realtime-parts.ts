@@ -6,6 +6,7 @@ import { RealtimeDelivery } from './realtime-delivery.service';
 import { RealtimeGateway } from './realtime.gateway';
 import { RealtimeMessages } from './realtime-messages.service';
 import { RealtimeSubscriptions } from './realtime-subscriptions.service';
+import { RealtimeOAuth2Relay } from './realtime-oauth2.sink';
 
 /** What every realtime module shares; the local and remote modules add the ports' adapters. */
 export const REALTIME_PROVIDERS = [
@@ -16,6 +17,7 @@ export const REALTIME_PROVIDERS = [
   RealtimeSubscriptions,
   RealtimeConnections,
   RealtimeGateway,
+  RealtimeOAuth2Relay,
 ];
 
 export const REALTIME_CONTROLLERS = [RealtimeController];

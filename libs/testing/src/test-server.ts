@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { tokenFor } from './factories';
 import { HttpClient } from './http-client';
 
 export interface TestTarget {
@@ -160,12 +161,27 @@ export async function spawnServer(): Promise<RunningServer> {
   };
 }
 
-/** The external target if configured, else a freshly spawned server. */
+/**
+ * The external target if configured, else a freshly spawned server. An external target is shared by every
+ * test file run against it, so the settings a file changes (SMTP, S3, rate limits, trusted proxy, batch) are
+ * put back as they were when the file stops.
+ */
 export async function startTestServer(env: NodeJS.ProcessEnv): Promise<RunningServer> {
   const target = externalTarget(env);
   if (target) {
     await waitForHealth(target.baseUrl, STARTUP_TIMEOUT_MS);
-    return { ...target, stop: async () => undefined, crashReport: () => undefined };
+    const http = new HttpClient(target.baseUrl);
+    const token = await tokenFor(http, '_superusers', target.superuserEmail, target.superuserPassword);
+    const before = await http.request('GET', '/api/settings', { token });
+    const restore = async () => {
+      // A fresh token: the file may have signed the superuser out (tokenKey changes) meanwhile.
+      const again = await tokenFor(http, '_superusers', target.superuserEmail, target.superuserPassword);
+      const res = await http.request('PATCH', '/api/settings', { token: again, body: before.body });
+      if (res.status !== 200) {
+        throw new Error(`restoring the settings of ${target.baseUrl} gave ${res.status}: ${res.text.slice(0, 300)}`);
+      }
+    };
+    return { ...target, stop: restore, crashReport: () => undefined };
   }
   return spawnServer();
 }

@@ -8,8 +8,10 @@ import { join } from 'node:path';
 
 import { repoRoot } from '@lib/testing';
 
-// Calls as tsc compiles them: `(0, testing_1.runScenarios)(`.
+// Calls as tsc compiles them: `(0, testing_1.runScenarios)(`. A file that configures its server through
+// the environment before it starts (`process.env.NB_HOOKS_DIR = …`: the hooks suite) can't use a running one.
 const OWN_SERVERS = /\b(startNestbase|spawnServer|startSplitService|startRecordsApp|startProcess|runCli)\)?\(/;
+const SERVER_ENV = /process\.env\.NB_[A-Z_]+ =/;
 const TARGETS_URL = /\b(runScenarios|startTestServer)\)?\(/;
 
 /** The compiled e2e files that run against an external target. */
@@ -19,7 +21,7 @@ export function externalSuiteFiles(only?: RegExp): string[] {
     .filter((name) => name.endsWith('.e2e-spec.js') && (!only || only.test(name)))
     .filter((name) => {
       const text = readFileSync(join(dir, name), 'utf8');
-      return TARGETS_URL.test(text) && !OWN_SERVERS.test(text);
+      return TARGETS_URL.test(text) && !OWN_SERVERS.test(text) && !SERVER_ENV.test(text);
     })
     .sort()
     .map((name) => join(dir, name));

@@ -15,6 +15,10 @@ export interface EventMap {
   'realtime.subscribe': RealtimeSubscribeRequest;
   /** The holding instance's answer to `realtime.subscribe` (HTTP status and error message). */
   'realtime.subscribed': { requestId: string; status: number; message: string };
+  /** An OAuth2 redirect (popup flow) for a realtime client another process may hold (`state` = its id). */
+  'oauth2.redirect': { requestId: string; state: string; code: string; error: string; ip: string };
+  /** The instance holding the client delivered the `oauth2.redirect` of `requestId`. */
+  'oauth2.delivered': { requestId: string };
 }
 
 export interface RealtimeSubscribeRequest {
