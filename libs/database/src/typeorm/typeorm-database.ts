@@ -58,10 +58,17 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   private dataVersionStatement: SqliteStatement | undefined;
+  private totalChangesStatement: SqliteStatement | undefined;
 
   dataVersion(): number {
     this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
     return this.dataVersionStatement.get() as number;
+  }
+
+  /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted, triggers and cascades included. */
+  totalChanges(): number {
+    this.totalChangesStatement ??= this.connection.prepare('SELECT total_changes()').pluck();
+    return this.totalChangesStatement.get() as number;
   }
 
   /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
@@ -103,6 +110,7 @@ function bindable(value: unknown): unknown {
 export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly direct: TxExecutor;
+  private rollbacks = 0;
 
   constructor(readonly dataSource: DataSource) {
     super();
@@ -123,6 +131,15 @@ export class Database extends SqlExecutor {
    */
   dataVersion(): number | null {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersion() : null;
+  }
+
+  /**
+   * Grows with every row this process writes (SQLite's `total_changes()`: uncommitted rows count at
+   * once) and every rollback: with `dataVersion()`, tells a cache whether anything may have changed
+   * since it read the database. Synchronous on better-sqlite3; null on other drivers.
+   */
+  writeCount(): number | null {
+    return this.direct instanceof DirectSqliteExecutor ? this.direct.totalChanges() + this.rollbacks : null;
   }
 
   override run(sql: string, params?: readonly unknown[]): Promise<number> {
@@ -146,6 +163,7 @@ export class Database extends SqlExecutor {
         await direct.run('COMMIT');
         return value;
       } catch (error) {
+        this.rollbacks++;
         await direct.run('ROLLBACK');
         throw error;
       }
@@ -162,6 +180,7 @@ export class Database extends SqlExecutor {
         await runner.commitTransaction();
         return value;
       } catch (error) {
+        this.rollbacks++;
         await runner.rollbackTransaction();
         throw error;
       }
