@@ -58,17 +58,15 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   private dataVersionStatement: SqliteStatement | undefined;
-  private totalChangesStatement: SqliteStatement | undefined;
 
   dataVersion(): number {
     this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
     return this.dataVersionStatement.get() as number;
   }
 
-  /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted, triggers and cascades included. */
+  /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted (triggers, cascades too). */
   totalChanges(): number {
-    this.totalChangesStatement ??= this.connection.prepare('SELECT total_changes()').pluck();
-    return this.totalChangesStatement.get() as number;
+    return (this.statement('SELECT total_changes() AS "n"').get() as { n: number }).n;
   }
 
   /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
@@ -134,9 +132,8 @@ export class Database extends SqlExecutor {
   }
 
   /**
-   * Grows with every row this process writes (SQLite's `total_changes()`: uncommitted rows count at
-   * once) and every rollback: with `dataVersion()`, tells a cache whether anything may have changed
-   * since it read the database. Synchronous on better-sqlite3; null on other drivers.
+   * Grows with every row this process writes (`total_changes()`, uncommitted rows too) and every rollback:
+   * with `dataVersion()`, tells a cache whether anything may have changed since it read. Null off SQLite.
    */
   writeCount(): number | null {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.totalChanges() + this.rollbacks : null;
