@@ -241,6 +241,20 @@ void describe('records app beside the standalone server (same data dir)', () => 
     await call(sa, 'GET', recs(owned, mine.id), 404);
   });
 
+  void it('a password change on the standalone server revokes the old token on the records app', TIMEOUT, async () => {
+    const input = makeUserInput();
+    const user = await call(sa, 'POST', recs('users'), 200, input, '');
+    const old = await tokenFor(sa, 'users', String(input.email), String(input.password));
+    const note = await call(ra, 'POST', recs(owned), 200, { title: 'kept', owner: user.id }, old);
+    // verified (and remembered) by the records app, then revoked by the other process
+    await call(ra, 'GET', recs(owned, note.id), 200, undefined, old);
+    const password = 'Changed-Passw0rd-123';
+    await call(sa, 'PATCH', recs('users', user.id), 200, { password, passwordConfirm: password });
+    await call(ra, 'GET', recs(owned, note.id), 404, undefined, old);
+    const fresh = await tokenFor(sa, 'users', String(input.email), password);
+    await call(ra, 'GET', recs(owned, note.id), 200, undefined, fresh);
+  });
+
   void it('health, unknown routes and the missing auth endpoints', TIMEOUT, async () => {
     const health = await call(ra, 'GET', '/api/health', 200, undefined, '');
     assert.deepEqual(health, { code: 200, message: 'API is healthy.', data: {} });

@@ -3,14 +3,18 @@ import type { FastifyRequest } from 'fastify';
 import { setRequestAuth, type RequestAuth } from '@lib/core';
 import { CollectionsRegistry, fromRow, RecordRepository, StoreSync } from '@lib/records';
 import { TokenService } from './token.service';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /**
  * Resolves `Authorization` (raw token or `Bearer <token>`) into the request's auth record. An invalid,
  * expired or foreign token is ignored: the request runs as a guest (reference §0). It first brings the
  * collection and settings caches up to date with other processes sharing the database (StoreSync).
+ * A header verified since the last write anywhere is answered from memory (VerifiedTokenCache).
  */
 @Injectable()
 export class RequestAuthGuard implements CanActivate {
+  private readonly verified = new VerifiedTokenCache();
+
   constructor(
     private readonly tokens: TokenService,
     private readonly registry: CollectionsRegistry,
@@ -20,18 +24,37 @@ export class RequestAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const syncing = this.sync.ensureFresh();
-    if (syncing) {
-      await syncing;
-    }
     setRequestAuth(request, await this.resolve(request.headers.authorization));
     return true;
   }
 
+  /** The auth record of an `Authorization` header (null for a guest), after StoreSync's freshness check. */
   async resolve(header: string | undefined): Promise<RequestAuth | null> {
+    const syncing = this.sync.ensureFresh();
+    if (syncing) {
+      await syncing;
+    }
+    return this.resolveFresh(header);
+  }
+
+  /** `resolve` right after `StoreSync.ensureFresh()`. */
+  private async resolveFresh(header: string | undefined): Promise<RequestAuth | null> {
     if (!header) {
       return null;
     }
+    const mark = this.sync.changeMark();
+    const cached = mark === null ? undefined : this.verified.get(header, mark);
+    if (cached) {
+      return cached;
+    }
+    const resolved = await this.verify(header);
+    if (resolved && mark !== null) {
+      this.verified.set(header, mark, resolved.auth, resolved.exp);
+    }
+    return resolved?.auth ?? null;
+  }
+
+  private async verify(header: string): Promise<{ auth: RequestAuth; exp: number } | null> {
     // `Bearer <t>`, the raw token (the SDK), or the older tutorials' `User <t>` / `Admin <t>`.
     const token = header.replace(/^(bearer|user|admin)\s+/i, '').trim();
     const claims = this.tokens.peek(token);
@@ -51,7 +74,7 @@ export class RequestAuthGuard implements CanActivate {
     if (!verified) {
       return null;
     }
-    return {
+    const auth: RequestAuth = {
       token,
       refreshable: verified.refreshable !== false,
       collectionId: collection.id,
@@ -59,5 +82,6 @@ export class RequestAuthGuard implements CanActivate {
       record,
       isSuperuser: collection.name === '_superusers',
     };
+    return { auth, exp: verified.exp ?? 0 };
   }
 }

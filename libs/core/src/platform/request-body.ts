@@ -126,23 +126,23 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
   await fastify.register(multipart, {
     limits: { fileSize: Number.MAX_SAFE_INTEGER, fieldSize: options.bodyLimit, parts: 10000 },
   });
-  fastify.addHook('preValidation', async (request: WithFiles, reply: FastifyReply) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
+  fastify.addHook('preValidation', (request: WithFiles, reply: FastifyReply, done: (error?: Error) => void) => {
     if (!request.isMultipart()) {
+      done();
       return;
     }
-    const temp: string[] = (request[TEMP] = []);
-    try {
-      await readMultipart(request, options, temp);
-    } catch (error) {
-      await removeAll(temp);
-      if (error instanceof PayloadTooLargeError) {
-        reply.header('connection', 'close');
-      }
-      throw error;
-    }
+    readMultipartOrClean(request, reply, options).then(() => done(), done);
   });
-  fastify.addHook('onResponse', async (request: WithFiles) => {
-    await removeAll(request[TEMP]);
+  fastify.addHook('onResponse', (request: WithFiles, _reply: FastifyReply, done: () => void) => {
+    if (request[TEMP] === undefined) {
+      done();
+      return;
+    }
+    void removeAll(request[TEMP]).then(
+      () => done(),
+      () => done(),
+    );
   });
   fastify.addHook('onRequestAbort', async (request: WithFiles) => {
     await removeAll(request[TEMP]);
@@ -150,6 +150,24 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
   fastify.addContentTypeParser('*', (_req, _payload, done) => {
     done(new BadRequestError('Unsupported Content-Type.'), undefined);
   });
+}
+
+/** Reads a multipart body; on failure removes the files written so far and rethrows. */
+async function readMultipartOrClean(
+  request: WithFiles,
+  reply: FastifyReply,
+  options: BodyParserOptions,
+): Promise<void> {
+  const temp: string[] = (request[TEMP] = []);
+  try {
+    await readMultipart(request, options, temp);
+  } catch (error) {
+    await removeAll(temp);
+    if (error instanceof PayloadTooLargeError) {
+      reply.header('connection', 'close');
+    }
+    throw error;
+  }
 }
 
 /** The parsed body of a request (JSON, form or multipart) with its uploaded files. */

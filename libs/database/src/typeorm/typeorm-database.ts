@@ -107,6 +107,11 @@ class DirectSqliteExecutor extends TxExecutor {
     this.statement(sql).run();
   }
 
+  /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted (triggers, cascades too). */
+  totalChanges(): number {
+    return (this.statement('SELECT total_changes() AS "n"').get() as { n: number }).n;
+  }
+
   /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
   withoutDdl(): TxExecutor {
     this.noDdl ??= Object.create(this, {
@@ -146,6 +151,7 @@ function bindable(value: unknown): unknown {
 export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly direct: TxExecutor;
+  private rollbacks = 0;
 
   constructor(readonly dataSource: DataSource) {
     super();
@@ -168,6 +174,14 @@ export class Database extends SqlExecutor {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersion() : null;
   }
 
+  /**
+   * Grows with every row this process writes (`total_changes()`, uncommitted rows too) and every rollback:
+   * with `dataVersion()`, tells a cache whether anything may have changed since it read. Null off SQLite.
+   */
+  writeCount(): number | null {
+    return this.direct instanceof DirectSqliteExecutor ? this.direct.totalChanges() + this.rollbacks : null;
+  }
+
   override run(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.direct.run(sql, params);
   }
@@ -182,7 +196,15 @@ export class Database extends SqlExecutor {
     if (!(direct instanceof DirectSqliteExecutor)) {
       return this.schemaTransaction(fn);
     }
-    return this.serialize(() => direct.writeTransaction(() => fn(direct.withoutDdl())));
+    return this.serialize(async () => {
+      try {
+        return await direct.writeTransaction(() => fn(direct.withoutDdl()));
+      } catch (error) {
+        // Rolled back (or never begun): caches keyed by writeCount() must not trust what they read meanwhile.
+        this.rollbacks++;
+        throw error;
+      }
+    });
   }
 
   /**
@@ -202,6 +224,7 @@ export class Database extends SqlExecutor {
         await runner.commitTransaction();
         return value;
       } catch (error) {
+        this.rollbacks++;
         await runner.rollbackTransaction();
         throw error;
       }

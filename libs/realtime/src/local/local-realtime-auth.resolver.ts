@@ -1,24 +1,16 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RequestAuth } from '@lib/core';
 import { RequestAuthGuard } from '@lib/auth';
-import { StoreSync } from '@lib/records';
 import { RealtimeAuthResolver } from '../realtime-auth.resolver';
 
-/** Resolves tokens with the auth lib's guard (the auth record read from the shared database). */
+/** Resolves tokens with the auth lib's guard (the auth record read from the shared database, caches kept fresh). */
 @Injectable()
 export class LocalRealtimeAuthResolver extends RealtimeAuthResolver {
-  constructor(
-    private readonly guard: RequestAuthGuard,
-    @Optional() private readonly sync?: StoreSync,
-  ) {
+  constructor(private readonly guard: RequestAuthGuard) {
     super();
   }
 
-  override async resolve(header: string | undefined): Promise<RequestAuth | null> {
-    if (!header) {
-      return null;
-    }
-    await this.sync?.ensureFresh();
+  override resolve(header: string | undefined): Promise<RequestAuth | null> {
     return this.guard.resolve(header);
   }
 }

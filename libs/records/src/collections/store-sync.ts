@@ -37,6 +37,16 @@ export class StoreSync {
     return this.pending;
   }
 
+  /**
+   * A mark of the database as of the last `ensureFresh()` (which must have just run): it differs
+   * whenever something may have changed since, in this process or another. Lets a cache of data read
+   * after that call (verified tokens) be reused until any write. Null where the driver can't tell.
+   */
+  changeMark(): string | null {
+    const writes = this.database.writeCount();
+    return writes === null || this.dataVersion === null ? null : `${this.dataVersion}:${writes}`;
+  }
+
   private async check(known: number | null): Promise<void> {
     const version =
       known ?? (await this.database.query<{ data_version: number }>('PRAGMA data_version'))[0].data_version;

@@ -4,16 +4,34 @@ import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { quoteIdent as q } from '../records/record-codec';
 import { ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
 
-function whereClause(parts: SqlPart[]): SqlPart {
-  const active = parts.filter((p) => p.sql !== '');
-  if (active.length === 0) {
-    return { sql: '', params: [] };
+/** `findById` texts kept per collection (one per distinct rule or filter condition). */
+const MAX_TEXTS_PER_COLLECTION = 100;
+
+/** The parts' conditions ANDed (empty ones dropped), with their params in order. */
+function conjunction(parts: SqlPart[]): SqlPart {
+  if (parts.length === 1 && parts[0].sql !== '') {
+    return parts[0];
   }
-  return { sql: ` WHERE ${active.map((p) => `(${p.sql})`).join(' AND ')}`, params: active.flatMap((p) => p.params) };
+  const active = parts.filter((p) => p.sql !== '');
+  if (active.length <= 1) {
+    return active[0] ?? { sql: '', params: [] };
+  }
+  return { sql: active.map((p) => `(${p.sql})`).join(' AND '), params: active.flatMap((p) => p.params) };
+}
+
+function whereClause(parts: SqlPart[]): SqlPart {
+  const cond = conjunction(parts);
+  return cond.sql === '' ? cond : { sql: ` WHERE (${cond.sql})`, params: cond.params };
 }
 
 @Injectable()
 export class TypeormRecordRepository extends RecordRepository {
+  /**
+   * `findById`'s SQL per collection model and condition: the hot path of view requests builds no
+   * string. Models are replaced on every collection reload, which drops their texts.
+   */
+  private readonly byIdSql = new WeakMap<CollectionModel, Map<string, string>>();
+
   constructor(private readonly database: Database) {
     super();
   }
@@ -39,9 +57,27 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async findById(c: CollectionModel, id: string, parts: SqlPart[] = [], db: SqlExecutor = this.database) {
-    const where = whereClause([{ sql: '"r"."id" = ?', params: [id] }, ...parts]);
-    const rows = await db.query(`SELECT "r".* FROM ${q(c.name)} "r"${where.sql} LIMIT 1`, where.params);
+    const cond = conjunction(parts);
+    const rows = await db.query(this.findByIdSql(c, cond.sql), cond.params.length ? [id, ...cond.params] : [id]);
     return rows[0] ?? null;
+  }
+
+  private findByIdSql(c: CollectionModel, cond: string): string {
+    let texts = this.byIdSql.get(c);
+    if (!texts) {
+      texts = new Map();
+      this.byIdSql.set(c, texts);
+    }
+    let sql = texts.get(cond);
+    if (sql === undefined) {
+      const where = cond === '' ? '' : ` AND (${cond})`;
+      sql = `SELECT "r".* FROM ${q(c.name)} "r" WHERE "r"."id" = ?${where} LIMIT 1`;
+      if (texts.size >= MAX_TEXTS_PER_COLLECTION) {
+        texts.clear();
+      }
+      texts.set(cond, sql);
+    }
+    return sql;
   }
 
   override async findByIds(c: CollectionModel, ids: string[], parts: SqlPart[] = [], db: SqlExecutor = this.database) {
