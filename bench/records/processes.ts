@@ -41,7 +41,7 @@ function healthStatus(port: number): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function start(name: string, port: number, args: string[], env: NodeJS.ProcessEnv): Server {
+export function start(name: string, port: number, args: string[], env: NodeJS.ProcessEnv): Server {
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log: string[] = [];
   const keep = (chunk: Buffer) => {

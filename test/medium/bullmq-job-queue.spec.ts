@@ -1,25 +1,15 @@
 // BullmqJobQueue on a real redis-server: jobs added by one queue instance are run exactly once by
 // the workers of two other processes; failures retry with exponential back-off, then give up.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
-import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+import { ManagedProcess } from '@lib/testing';
 
 import { RedisServer } from '../e2e/support/redis-server';
+import { startBullmqWorker, waitFor } from './support/bullmq-fixture';
 
 const TIMEOUT = { timeout: 60_000 };
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 void describe('BullmqJobQueue', () => {
   let redis: RedisServer;
@@ -44,12 +34,8 @@ void describe('BullmqJobQueue', () => {
 
   void it('runs each job added in this process exactly once across two worker processes', TIMEOUT, async () => {
     const prefix = 'nbtest-once';
-    const script = join(repoRoot(), 'dist', 'test', 'medium', 'support', 'bullmq-worker.js');
-    const paths = join(repoRoot(), 'scripts', 'paths.js');
     for (let i = 0; i < 2; i++) {
-      const worker = startProcess(['-r', paths, script, redis.url, prefix]);
-      workers.push(worker);
-      await worker.waitForOutput(/ready/);
+      workers.push(await startBullmqWorker(redis.url, prefix));
     }
     const producer = await connect(prefix);
     const ids = Array.from({ length: 40 }, (_, i) => `job-${i}`);

@@ -2,27 +2,17 @@
 // on a real redis-server with a 2 s lock; one is SIGKILLed mid-job and the other finishes the job once
 // the lock runs out. A process whose NB_JOB_WORKERS leaves a job name out never takes its jobs.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
-import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+import { ManagedProcess } from '@lib/testing';
 
 import { RedisServer } from '../e2e/support/redis-server';
+import { startBullmqWorker, waitFor } from './support/bullmq-fixture';
 
 const TIMEOUT = { timeout: 60_000 };
 const LOCK_MS = 2000;
 const SLOW_MS = 2500;
-
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const lines = (worker: ManagedProcess, verb: string): string[] =>
   worker
@@ -37,11 +27,8 @@ void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
   const workers: ManagedProcess[] = [];
 
   const startWorker = async (prefix: string, env: Record<string, string>): Promise<ManagedProcess> => {
-    const script = join(repoRoot(), 'dist', 'test', 'medium', 'support', 'bullmq-worker.js');
-    const paths = join(repoRoot(), 'scripts', 'paths.js');
-    const worker = startProcess(['-r', paths, script, redis.url, prefix, String(SLOW_MS)], { env });
+    const worker = await startBullmqWorker(redis.url, prefix, [String(SLOW_MS)], env);
     workers.push(worker);
-    await worker.waitForOutput(/ready/);
     return worker;
   };
 

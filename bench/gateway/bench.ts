@@ -1,0 +1,118 @@
+// The gateway's cost: the same requests straight to a records service (the baseline, measured in the same
+// run) and through `nestbase gateway` in front of it, with the access log off and on. Prints req/s, p99 and
+// the ratio per scenario (median of the rounds). BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+import { call, runLoad, type LoadRequest, type LoadResult } from '../records/load';
+import { ADMIN, ROOT, freePort, start, stop, waitHealthy, type Server } from '../records/processes';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const BIN = path.join(ROOT, 'bin', 'nestbase.js');
+
+async function service(name: string, args: string[], env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const server = start(name, port, [BIN, ...args, '--http', `127.0.0.1:${port}`], {
+    ...process.env,
+    NB_LOG_LEVEL: 'error',
+    ...env,
+  });
+  await waitHealthy(server, process.hrtime.bigint());
+  return server;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-bench-gw-'));
+  const records = await service('records', ['records', '--dir', dir], {
+    PB_ADMIN_EMAIL: ADMIN.email,
+    PB_ADMIN_PASSWORD: ADMIN.password,
+  });
+  const upstream = `http://127.0.0.1:${records.port}`;
+  const upstreams = {
+    NB_UPSTREAM_RECORDS: upstream,
+    NB_UPSTREAM_AUTH: upstream,
+    NB_UPSTREAM_FILES: upstream,
+    NB_UPSTREAM_REALTIME: upstream,
+  };
+  const quiet = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'false' });
+  const logging = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'true' });
+  logging.child.stdout?.removeAllListeners('data');
+  logging.child.stdout?.resume();
+  try {
+    const { token } = await call<{ token: string }>(records.port, {
+      method: 'POST',
+      path: '/api/collections/_superusers/auth-with-password',
+      body: { identity: ADMIN.email, password: ADMIN.password },
+    });
+    const auth = { authorization: token };
+    await call(records.port, {
+      method: 'POST',
+      path: '/api/collections',
+      headers: auth,
+      body: { name: 'notes', type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }] },
+    });
+    const note = await call<{ id: string }>(records.port, {
+      method: 'POST',
+      path: '/api/collections/notes/records',
+      body: { title: 'hello through the gateway' },
+    });
+    const scenarios: Record<string, LoadRequest> = {
+      health: { method: 'GET', path: '/api/health' },
+      'view record': { method: 'GET', path: `/api/collections/notes/records/${note.id}` },
+      'list records': { method: 'GET', path: '/api/collections/notes/records?perPage=30' },
+    };
+    const targets: [string, Server][] = [
+      ['direct (baseline)', records],
+      ['gateway', quiet],
+      ['gateway + access log', logging],
+    ];
+    const results: Record<string, Record<string, LoadResult[]>> = {};
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [scenario, request] of Object.entries(scenarios)) {
+        for (const [target, server] of targets) {
+          const result = await runLoad({
+            port: server.port,
+            concurrency: CONCURRENCY,
+            durationMs: SECONDS * 1000,
+            maxRequests: 2_000_000,
+            next: () => request,
+          });
+          if (result.errors > 0) {
+            throw new Error(`${target} ${scenario}: ${result.errors} errors, first ${result.firstError}`);
+          }
+          ((results[scenario] ??= {})[target] ??= []).push(result);
+        }
+      }
+    }
+    process.stdout.write(
+      `gateway bench: ${ROUNDS} rounds × ${SECONDS} s, ${CONCURRENCY} connections, median of rounds\n\n` +
+        '| scenario | target | req/s | p99 ms | ratio to direct |\n|---|---|---|---|---|\n',
+    );
+    for (const [scenario, byTarget] of Object.entries(results)) {
+      const base = median(byTarget['direct (baseline)'].map((r) => r.rps));
+      for (const [target, runs] of Object.entries(byTarget)) {
+        const rps = median(runs.map((r) => r.rps));
+        const p99 = median(runs.map((r) => r.p99Ms));
+        process.stdout.write(
+          `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${((rps / base) * 100).toFixed(1)} % |\n`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all([stop(quiet), stop(logging), stop(records)]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
