@@ -1,4 +1,4 @@
-// The gateway's cost: the same requests straight to a records service (the baseline, measured in the same
+// The gateway's cost: the same requests straight to a nestbase server (the baseline, measured in the same
 // run) and through `nestbase gateway` in front of it, with the access log off and on. Prints req/s, p99 and
 // the ratio per scenario (median of the rounds). BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it.
 import * as fs from 'node:fs';
@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { call, runLoad, type LoadRequest, type LoadResult } from '../records/load';
-import { ADMIN, ROOT, freePort, start, stop, waitHealthy, type Server } from '../records/processes';
+import { ADMIN, ROOT, cpuMs, freePort, start, stop, waitHealthy, type Server } from '../records/processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -31,7 +31,8 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-bench-gw-'));
-  const records = await service('records', ['records', '--dir', dir], {
+  // The upstream serves every route (`serve`), so one process stands for all the services.
+  const records = await service('upstream', ['serve', '--dir', dir], {
     PB_ADMIN_EMAIL: ADMIN.email,
     PB_ADMIN_PASSWORD: ADMIN.password,
   });
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     const note = await call<{ id: string }>(records.port, {
       method: 'POST',
       path: '/api/collections/notes/records',
+      headers: auth,
       body: { title: 'hello through the gateway' },
     });
     const scenarios: Record<string, LoadRequest> = {
@@ -74,10 +76,11 @@ async function main(): Promise<void> {
       ['gateway', quiet],
       ['gateway + access log', logging],
     ];
-    const results: Record<string, Record<string, LoadResult[]>> = {};
+    const results: Record<string, Record<string, (LoadResult & { gatewayUs: number })[]>> = {};
     for (let round = 0; round < ROUNDS; round++) {
       for (const [scenario, request] of Object.entries(scenarios)) {
         for (const [target, server] of targets) {
+          const cpuBefore = cpuMs(server) ?? 0;
           const result = await runLoad({
             port: server.port,
             concurrency: CONCURRENCY,
@@ -88,21 +91,26 @@ async function main(): Promise<void> {
           if (result.errors > 0) {
             throw new Error(`${target} ${scenario}: ${result.errors} errors, first ${result.firstError}`);
           }
-          ((results[scenario] ??= {})[target] ??= []).push(result);
+          // CPU of the process the client talks to, per request: the gateway's own cost (the upstream's for direct).
+          const gatewayUs = (((cpuMs(server) ?? 0) - cpuBefore) * 1000) / Math.max(1, result.requests);
+          ((results[scenario] ??= {})[target] ??= []).push({ ...result, gatewayUs });
         }
       }
     }
     process.stdout.write(
       `gateway bench: ${ROUNDS} rounds × ${SECONDS} s, ${CONCURRENCY} connections, median of rounds\n\n` +
-        '| scenario | target | req/s | p99 ms | ratio to direct |\n|---|---|---|---|---|\n',
+        '| scenario | target | req/s | p99 ms | ratio to direct | CPU µs/request of the process asked |\n' +
+        '|---|---|---|---|---|---|\n',
     );
     for (const [scenario, byTarget] of Object.entries(results)) {
       const base = median(byTarget['direct (baseline)'].map((r) => r.rps));
       for (const [target, runs] of Object.entries(byTarget)) {
         const rps = median(runs.map((r) => r.rps));
         const p99 = median(runs.map((r) => r.p99Ms));
+        const us = median(runs.map((r) => r.gatewayUs));
+        const ratio = ((rps / base) * 100).toFixed(1);
         process.stdout.write(
-          `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${((rps / base) * 100).toFixed(1)} % |\n`,
+          `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${ratio} % | ${us.toFixed(0)} |\n`,
         );
       }
     }
