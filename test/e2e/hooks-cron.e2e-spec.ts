@@ -86,4 +86,45 @@ void describe('cronAdd', () => {
       assert.match(tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     }
   });
+
+  void it(
+    'retries a failing tick with back-off (a job on the queue), once per tick across Redis',
+    TIMEOUT,
+    async () => {
+      const work = mkdtempSync(join(tmpdir(), 'nb-cron-retry-'));
+      cleanup.push(work);
+      const file = join(work, 'attempts.log');
+      // Fails the first attempt of every tick, succeeds on the retry.
+      const hooks = writeHooksDir({
+        'flaky.pb.js': `const fs = require('node:fs');
+const seen = new Set();
+module.exports = (app) => {
+  app.cronAdd('flaky', '*/2 * * * * *', (e) => {
+    const first = !seen.has(e.time);
+    seen.add(e.time);
+    fs.appendFileSync(${JSON.stringify(file)}, e.time + ' ' + (first ? 'fail' : 'ok') + '\\n');
+    if (first) {
+      throw new Error('first attempt fails');
+    }
+  });
+};
+`,
+      });
+      cleanup.push(hooks);
+      const redis = await RedisServer.start();
+      const server = await startNestbase(join(work, 'data'), ['--hooksDir', hooks], { env: { REDIS_URL: redis.url } });
+      try {
+        await sleep(6000);
+      } finally {
+        await server.stop();
+        await redis.stop();
+      }
+      const byTick = ticks(file);
+      const retried = [...byTick.values()].filter((outcomes) => outcomes.join(' ') === 'fail ok');
+      assert.ok(retried.length >= 1, `no tick failed then succeeded: ${JSON.stringify([...byTick])}`);
+      for (const [tick, outcomes] of byTick) {
+        assert.ok(outcomes.length <= 2 && outcomes[0] === 'fail', `tick ${tick}: ${outcomes.join(' ')}`);
+      }
+    },
+  );
 });
