@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 
-import { any, CollectionJson, ListJson, num, OPEN_RULES, runScenarios, ScenarioContext, text } from '@lib/testing';
+import {
+  any,
+  CollectionJson,
+  ListJson,
+  num,
+  OPEN_RULES,
+  relation,
+  runScenarios,
+  ScenarioContext,
+  text,
+} from '@lib/testing';
 
 const IMPORT = '/api/collections/import';
 
@@ -133,6 +143,35 @@ runScenarios('PUT /api/collections/import', [
       assert.deepEqual(kept.fields.map((f) => f.name).sort(), ['id', 'title']);
       assert.equal(await status(t, 'users'), 200);
       assert.equal(await status(t, '_superusers'), 200);
+    },
+  },
+  {
+    name: 'deleteMissing drops unlisted collections that relate to each other and a view over them',
+    method: 'PUT',
+    url: IMPORT,
+    body: (t) => ({ collections: t.data, deleteMissing: true }),
+    auth: 'superuser',
+    before: async (t) => {
+      const a = await t.createCollection({ name: 'ring_a', fields: [text('title')] });
+      const b = await t.createCollection({ name: 'ring_b', fields: [text('title'), relation('a', a.id)] });
+      await t.su.expectOk('PATCH', `/api/collections/${a.id}`, {
+        fields: [...a.fields, relation('b', b.id)],
+      });
+      await t.createCollection({
+        name: 'ring_view',
+        type: 'view',
+        viewQuery: `SELECT id, title FROM ${t.col('ring_a')}`,
+      });
+      const all = await t.su.expectOk<ListJson<CollectionJson>>('GET', '/api/collections?perPage=1000');
+      const ring = [t.col('ring_a'), t.col('ring_b'), t.col('ring_view')];
+      t.data = all.items.filter((c) => !ring.includes(c.name));
+    },
+    expectStatus: 204,
+    after: async (t) => {
+      for (const name of ['ring_a', 'ring_b', 'ring_view']) {
+        assert.equal(await status(t, t.col(name)), 404, name);
+      }
+      assert.equal(await status(t, 'users'), 200);
     },
   },
 ]);

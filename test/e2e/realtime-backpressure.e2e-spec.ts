@@ -11,7 +11,10 @@ import { HttpClient, OPEN_RULES, RunningServer, ScenarioContext, startTestServer
 
 import { Collector, RealtimeMessage, waitUntil } from './support/realtime-helpers';
 
-const EVENTS = 24;
+// 24 MB fill the kernel buffers of one loopback connection and pass the server's 4 MiB bound. Behind a
+// gateway (NB_TEST_BASE_URL) the stalled client sits at the end of two connections, whose buffers hold as
+// much again before the server sees the backlog.
+const EVENTS = process.env.NB_TEST_BASE_URL ? 64 : 24;
 const BODY = 'x'.repeat(1_000_000);
 const TIMEOUT = { timeout: 120_000 };
 

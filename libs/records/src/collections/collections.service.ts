@@ -126,10 +126,11 @@ export class CollectionsService implements OnModuleInit {
         }
       }
       if (body.deleteMissing === true) {
-        for (const c of await this.repository.findAll(tx)) {
-          if (!kept.has(c.id) && !c.system) {
-            await this.remove(tx, c, await this.repository.findAll(tx));
-          }
+        const missing = (await this.repository.findAll(tx)).filter((c) => !kept.has(c.id) && !c.system);
+        const going = new Set(missing.map((c) => c.id));
+        // Views first (they read the tables); relations and views among the dropped ones hold nothing back.
+        for (const c of [...missing.filter((m) => m.type === 'view'), ...missing.filter((m) => m.type !== 'view')]) {
+          await this.remove(tx, c, await this.repository.findAll(tx), going);
         }
       }
     });
@@ -220,26 +221,41 @@ export class CollectionsService implements OnModuleInit {
     return errors;
   }
 
-  private async remove(tx: TxExecutor, collection: CollectionModel, current?: CollectionModel[]): Promise<void> {
+  /** Deletes a collection; `going`: collections deleted in the same import, whose references don't count. */
+  private async remove(
+    tx: TxExecutor,
+    collection: CollectionModel,
+    current?: CollectionModel[],
+    going: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     if (collection.system) {
       throw new BadRequestError('System collections cannot be deleted.');
     }
     const all = current ?? (await this.repository.findAll(tx));
     const referenced = all.some(
-      (c) => c.id !== collection.id && c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id),
+      (c) =>
+        c.id !== collection.id &&
+        !going.has(c.id) &&
+        c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id),
     );
     if (referenced) {
       throw new BadRequestError('The collection is referenced by a relation field of another collection.');
     }
     await dropStorage(tx, collection);
     await this.repository.delete(collection.id, tx);
-    await this.checkViews(tx, all, collection.id, 'Failed to delete collection.');
+    await this.checkViews(tx, all, collection.id, 'Failed to delete collection.', going);
   }
 
-  /** View collections must still compile after a change of the tables they read. */
-  private async checkViews(tx: TxExecutor, all: CollectionModel[], changedId: string, message: string): Promise<void> {
+  /** View collections must still compile after a change of the tables they read (`skip`: views being dropped). */
+  private async checkViews(
+    tx: TxExecutor,
+    all: CollectionModel[],
+    changedId: string,
+    message: string,
+    skip: ReadonlySet<string> = new Set(),
+  ): Promise<void> {
     for (const view of all) {
-      if (view.type !== 'view' || view.id === changedId) {
+      if (view.type !== 'view' || view.id === changedId || skip.has(view.id)) {
         continue;
       }
       try {
