@@ -164,7 +164,10 @@ export function proxyHttp(
       answer.once('error', () => response.destroy());
     });
     upstream.once('error', (error: NodeJS.ErrnoException) => {
-      if (response.headersSent || status === 413 || response.destroyed) {
+      if (status === 413) {
+        return; // the gateway answered already; this is the upstream request it cut
+      }
+      if (response.headersSent || response.destroyed) {
         response.destroy();
         return;
       }

@@ -126,11 +126,13 @@ export class CollectionsService implements OnModuleInit {
         }
       }
       if (body.deleteMissing === true) {
-        const missing = (await this.repository.findAll(tx)).filter((c) => !kept.has(c.id) && !c.system);
+        let current = await this.repository.findAll(tx);
+        const missing = current.filter((c) => !kept.has(c.id) && !c.system);
         const going = new Set(missing.map((c) => c.id));
         // Views first (they read the tables); relations and views among the dropped ones hold nothing back.
         for (const c of [...missing.filter((m) => m.type === 'view'), ...missing.filter((m) => m.type !== 'view')]) {
-          await this.remove(tx, c, await this.repository.findAll(tx), going);
+          await this.remove(tx, c, current, going);
+          current = current.filter((other) => other.id !== c.id);
         }
       }
     });
