@@ -3,6 +3,7 @@
 // Redis, CORS, the body limit, the access log, the blocked internal API, WebSocket tunnelling and /readyz.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -45,7 +46,7 @@ void describe('gateway', { timeout: 120_000 }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nestbase-gateway-'));
     redis = await RedisServer.start();
-    const env = { REDIS_URL: redis.url, NB_INTERNAL_SECRET: SECRET };
+    const env = { REDIS_URL: redis.url, NB_INTERNAL_SECRET: SECRET, NB_TRUST_PROXY_HOPS: '1' };
     const first = await startSplitService('records', dir, [], {
       env: { ...env, PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
     });
@@ -93,6 +94,35 @@ void describe('gateway', { timeout: 120_000 }, () => {
       lines.filter((l) => l.url === '/api/collections').map((l) => [l.service, l.status]),
       [['records', 200]],
     );
+  });
+
+  void it('lets the services see the client the gateway saw, not a forged X-Forwarded-For', async () => {
+    const http = new HttpClient(gateways[0].baseUrl);
+    const login = await http.request('POST', '/api/collections/_superusers/auth-with-password', {
+      body: { identity: SU.email, password: SU.password },
+    });
+    const token = login.json<{ token: string }>().token;
+    // From 127.0.0.2 (a loopback alias), claiming to be 6.6.6.6: the records service trusts one hop.
+    const body = await new Promise<string>((resolve, reject) => {
+      const url = new URL(`${gateways[0].baseUrl}/api/health`);
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          localAddress: '127.0.0.2',
+          headers: { authorization: token, 'x-forwarded-for': '6.6.6.6' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal((JSON.parse(body) as { data: { realIP: string } }).data.realIP, '127.0.0.2', body);
   });
 
   void it('answers 503 in the envelope for a service with no live address', async () => {

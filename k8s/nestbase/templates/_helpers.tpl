@@ -105,3 +105,10 @@ readinessProbe:
 checksum/config: {{ include (print .Template.BasePath "/configmap.yaml") . | sha256sum }}
 checksum/secret: {{ include (print .Template.BasePath "/secret.yaml") . | sha256sum }}
 {{- end }}
+
+{{/*
+X-Forwarded-For hops the services trust: the gateway, and the Ingress controller in front of it when enabled.
+*/}}
+{{- define "nestbase.trustProxyHops" -}}
+{{- if .Values.ingress.enabled }}2{{ else }}1{{ end }}
+{{- end }}

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
 export abstract class AppConfig {
-  abstract readonly http: { readonly host: string; readonly port: number };
+  abstract readonly http: { readonly host: string; readonly port: number; readonly trustProxyHops: number };
   abstract readonly dataDir: string;
   abstract readonly publicDir: string;
   abstract readonly hooksDir: string;
@@ -94,7 +94,11 @@ function parseInt(env: Env, key: string, fallback: number, min: number, max: num
  */
 export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig {
   const problems: string[] = [];
-  const http = parseHostPort(overrides.http ?? env.NB_HTTP ?? '127.0.0.1:8090', '--http/NB_HTTP', problems);
+  const http = {
+    ...parseHostPort(overrides.http ?? env.NB_HTTP ?? '127.0.0.1:8090', '--http/NB_HTTP', problems),
+    // Proxies in front of this process whose X-Forwarded-For entries are trusted (1 behind the gateway).
+    trustProxyHops: parseInt(env, 'NB_TRUST_PROXY_HOPS', 0, 0, 10, problems),
+  };
   const dataDir = path.resolve(overrides.dir ?? env.NB_DIR ?? './pb_data');
   const logLevel = env.NB_LOG_LEVEL ?? 'warn';
   if (!['silent', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {

@@ -59,6 +59,10 @@ export async function createApp(
     bodyLimit: config.bodyLimit,
     logger: false,
     routerOptions: { maxParamLength: 1000 },
+    // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
+    ...(config.http.trustProxyHops > 0
+      ? { trustProxy: (_address: string, hop: number) => hop < config.http.trustProxyHops }
+      : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
     logger: LEVELS[config.logLevel],
