@@ -1,41 +1,24 @@
 // BullmqJobQueue on a real redis-server: jobs added by one queue instance are run exactly once by
 // the workers of two other processes; failures retry with exponential back-off, then give up.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
 import { ManagedProcess } from '@lib/testing';
 
-import { RedisServer } from '../e2e/support/redis-server';
-import { startBullmqWorker, waitFor } from './support/bullmq-fixture';
+import { startBullmqWorker, useBullmqFixture, waitFor } from './support/bullmq-fixture';
 
 const TIMEOUT = { timeout: 60_000 };
 
 void describe('BullmqJobQueue', () => {
-  let redis: RedisServer;
-  const queues: BullmqJobQueue[] = [];
+  const fx = useBullmqFixture();
   const workers: ManagedProcess[] = [];
-
-  const connect = async (prefix: string): Promise<BullmqJobQueue> => {
-    const queue = await BullmqJobQueue.connect(redis.url, { prefix });
-    queues.push(queue);
-    return queue;
-  };
-
-  before(async () => {
-    redis = await RedisServer.start();
-  });
-
-  after(async () => {
-    await Promise.allSettled(queues.map((q) => q.onModuleDestroy()));
-    await Promise.allSettled(workers.map((w) => w.stop()));
-    await redis?.stop();
-  });
+  const connect = (prefix: string): Promise<BullmqJobQueue> => fx.connect(prefix);
 
   void it('runs each job added in this process exactly once across two worker processes', TIMEOUT, async () => {
     const prefix = 'nbtest-once';
     for (let i = 0; i < 2; i++) {
-      workers.push(await startBullmqWorker(redis.url, prefix));
+      workers.push(fx.track(await startBullmqWorker(fx.redis.url, prefix)));
     }
     const producer = await connect(prefix);
     const ids = Array.from({ length: 40 }, (_, i) => `job-${i}`);
@@ -52,7 +35,7 @@ void describe('BullmqJobQueue', () => {
       [...ids].sort(),
     );
     await producer.idle();
-    assert.equal(await redis.cli('LLEN', `${prefix}:test.job:wait`), '0');
+    assert.equal(await fx.redis.cli('LLEN', `${prefix}:test.job:wait`), '0');
   });
 
   void it('retries a failing job with exponential back-off until it succeeds', TIMEOUT, async () => {
@@ -83,7 +66,7 @@ void describe('BullmqJobQueue', () => {
     await queue.idle();
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(calls, 2);
-    assert.equal(await redis.cli('ZCARD', 'nbtest-giveup:broken:failed'), '1');
+    assert.equal(await fx.redis.cli('ZCARD', 'nbtest-giveup:broken:failed'), '1');
   });
 
   void it('honours delayMs before the first run', TIMEOUT, async () => {

@@ -2,13 +2,12 @@
 // on a real redis-server with a 2 s lock; one is SIGKILLed mid-job and the other finishes the job once
 // the lock runs out. A process whose NB_JOB_WORKERS leaves a job name out never takes its jobs.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
 import { ManagedProcess } from '@lib/testing';
 
-import { RedisServer } from '../e2e/support/redis-server';
-import { startBullmqWorker, waitFor } from './support/bullmq-fixture';
+import { startBullmqWorker, useBullmqFixture, waitFor } from './support/bullmq-fixture';
 
 const TIMEOUT = { timeout: 60_000 };
 const LOCK_MS = 2000;
@@ -22,32 +21,13 @@ const lines = (worker: ManagedProcess, verb: string): string[] =>
     .map((line) => line.slice(verb.length + 1));
 
 void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
-  let redis: RedisServer;
-  const queues: BullmqJobQueue[] = [];
-  const workers: ManagedProcess[] = [];
+  const fx = useBullmqFixture();
 
-  const startWorker = async (prefix: string, env: Record<string, string>): Promise<ManagedProcess> => {
-    const worker = await startBullmqWorker(redis.url, prefix, [String(SLOW_MS)], env);
-    workers.push(worker);
-    return worker;
-  };
+  const startWorker = async (prefix: string, env: Record<string, string>): Promise<ManagedProcess> =>
+    fx.track(await startBullmqWorker(fx.redis.url, prefix, [String(SLOW_MS)], env));
 
-  const producer = async (prefix: string): Promise<BullmqJobQueue> => {
-    // Adds only: a worker filter naming no job keeps this process from taking any.
-    const queue = await BullmqJobQueue.connect(redis.url, { prefix, workers: [] });
-    queues.push(queue);
-    return queue;
-  };
-
-  before(async () => {
-    redis = await RedisServer.start();
-  });
-
-  after(async () => {
-    await Promise.allSettled(queues.map((q) => q.onModuleDestroy()));
-    await Promise.allSettled(workers.map((w) => w.stop()));
-    await redis?.stop();
-  });
+  // Adds only: a worker filter naming no job keeps this process from taking any.
+  const producer = (prefix: string): Promise<BullmqJobQueue> => fx.connect(prefix, { workers: [] });
 
   void it('a job whose worker process is killed mid-job is run to the end by another worker', TIMEOUT, async () => {
     const prefix = 'nbtest-failover';
@@ -68,9 +48,9 @@ void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
     await queue.idle();
     await new Promise((r) => setTimeout(r, 300));
     assert.deepEqual(lines(survivor, 'done'), ['only'], 'completed exactly once');
-    assert.equal(await redis.cli('ZCARD', `${prefix}:slow.job:failed`), '0', 'not failed (attempts: 1)');
-    assert.equal(await redis.cli('LLEN', `${prefix}:slow.job:wait`), '0');
-    assert.equal(await redis.cli('LLEN', `${prefix}:slow.job:active`), '0');
+    assert.equal(await fx.redis.cli('ZCARD', `${prefix}:slow.job:failed`), '0', 'not failed (attempts: 1)');
+    assert.equal(await fx.redis.cli('LLEN', `${prefix}:slow.job:wait`), '0');
+    assert.equal(await fx.redis.cli('LLEN', `${prefix}:slow.job:active`), '0');
   });
 
   void it('a process whose NB_JOB_WORKERS leaves a job out does not take it', TIMEOUT, async () => {
@@ -81,7 +61,7 @@ void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
     await Promise.all(ids.map((id) => queue.add('test.job', { id })));
     await new Promise((r) => setTimeout(r, 1500));
     assert.deepEqual(lines(other, 'done'), [], 'nothing taken by the excluded process');
-    assert.equal(await redis.cli('LLEN', `${prefix}:test.job:wait`), String(ids.length), 'all still waiting');
+    assert.equal(await fx.redis.cli('LLEN', `${prefix}:test.job:wait`), String(ids.length), 'all still waiting');
 
     const named = await startWorker(prefix, { NB_JOB_WORKERS: 'test.job' });
     await waitFor(() => lines(named, 'done').length === ids.length, 'the named worker to run them all');

@@ -1,8 +1,12 @@
 // Shared by the BullMQ medium tests: worker processes (support/bullmq-worker.ts) and bounded waits.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
+import { BullmqJobQueue } from '@lib/jobs';
 import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+
+import { RedisServer } from '../../e2e/support/redis-server';
 
 /** Polls `check` every 20 ms; fails after `timeoutMs` naming `what`. */
 export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
@@ -28,4 +32,43 @@ export async function startBullmqWorker(
   });
   await worker.waitForOutput(/ready/);
   return worker;
+}
+
+export interface BullmqFixture {
+  /** The suite's redis-server (started in `before`). */
+  readonly redis: RedisServer;
+  /** A queue on the suite's Redis, closed in `after`. */
+  connect(prefix: string, options?: { workers?: string[] }): Promise<BullmqJobQueue>;
+  /** Keeps a worker process to stop in `after`. */
+  track(worker: ManagedProcess): ManagedProcess;
+}
+
+/** Registers `before`/`after` of a describe block: a real redis-server, and the queues and workers to close. */
+export function useBullmqFixture(): BullmqFixture {
+  let redis: RedisServer | undefined;
+  const queues: BullmqJobQueue[] = [];
+  const workers: ManagedProcess[] = [];
+  before(async () => {
+    redis = await RedisServer.start();
+  });
+  after(async () => {
+    await Promise.allSettled(queues.map((q) => q.onModuleDestroy()));
+    await Promise.allSettled(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+  return {
+    get redis(): RedisServer {
+      assert.ok(redis, 'redis-server not started yet');
+      return redis;
+    },
+    async connect(prefix, options = {}) {
+      const queue = await BullmqJobQueue.connect(this.redis.url, { prefix, ...options });
+      queues.push(queue);
+      return queue;
+    },
+    track(worker) {
+      workers.push(worker);
+      return worker;
+    },
+  };
 }
