@@ -154,11 +154,11 @@ void describe('configuration agreement', () => {
       Object.fromEntries(
         Object.entries(env).map(([k, v]) => [k, v.replace(/^http:\/\/nestbase-([a-z]+):/, 'http://$1:')]),
       );
-    // The one intended difference: behind the chart's Ingress the services trust one more proxy hop.
-    const ingressHop = (env: Record<string, string>) =>
-      env.NB_TRUST_PROXY_HOPS === undefined
-        ? env
-        : { ...env, NB_TRUST_PROXY_HOPS: String(Number(env.NB_TRUST_PROXY_HOPS) + 1) };
+    // The one intended difference: behind the chart's Ingress every process trusts one more proxy hop.
+    const ingressHop = (env: Record<string, string>) => ({
+      ...env,
+      NB_TRUST_PROXY_HOPS: String(Number(env.NB_TRUST_PROXY_HOPS ?? 0) + 1),
+    });
     assert.equal(chartValues().ingress.enabled, true, 'the manifests are rendered with the Ingress on');
     for (const d of manifests.filter((o) => o.kind === 'Deployment')) {
       const component = componentOf(d);
