@@ -10,7 +10,15 @@ import { after, before, describe, it } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { HttpClient, ManagedProcess, startSplitService, startProcess, freePort, repoRoot } from '@lib/testing';
+import {
+  HttpClient,
+  ManagedProcess,
+  freePort,
+  repoRoot,
+  startProcess,
+  startSplitService,
+  waitForHealth,
+} from '@lib/testing';
 
 import { RedisServer } from './support/redis-server';
 
@@ -23,16 +31,7 @@ async function startGateway(env: Record<string, string>): Promise<ManagedProcess
     env,
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (
-    (await fetch(`${url}/readyz`).then(
-      (r) => r.status,
-      () => 0,
-    )) !== 200
-  ) {
-    assert.ok(Date.now() < deadline && proc.child.exitCode === null, `gateway not ready:\n${proc.stderr()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await waitForHealth(url, 30_000, proc.child, () => proc.stderr(), '/readyz');
   return Object.assign(proc, { baseUrl: url });
 }
 

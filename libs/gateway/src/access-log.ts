@@ -6,9 +6,10 @@ export interface AccessLogEntry {
   service: string;
   upstream: string;
   ip: string;
-  ms: number;
 }
 
-export function writeAccessLog(entry: AccessLogEntry): void {
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+/** Writes `entry` with the milliseconds since `started` (a `performance.now()` reading). */
+export function writeAccessLog(entry: AccessLogEntry, started: number): void {
+  const ms = Math.round((performance.now() - started) * 10) / 10;
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry, ms })}\n`);
 }

@@ -4,7 +4,7 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@lib/core';
-import { writeAccessLog } from './access-log';
+import { writeAccessLog, type AccessLogEntry } from './access-log';
 import { EdgeRateLimit } from './edge-rate-limit';
 import { GatewayUpstreams } from './gateway-upstreams';
 import { proxyHttp, sendEnvelope } from './http-proxy';
@@ -52,20 +52,8 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const route = routeFor(request.url);
-    const log = (status: number, upstream: string) => {
-      if (this.config.gateway.accessLog) {
-        const ms = Math.round((performance.now() - started) * 10) / 10;
-        writeAccessLog({
-          method: request.method,
-          url: request.url,
-          status,
-          service: route,
-          upstream,
-          ip: request.ip,
-          ms,
-        });
-      }
-    };
+    const log = (status: number, upstream: string) =>
+      this.log(started, { method: request.method, url: request.url, status, service: route, upstream, ip: request.ip });
     reply.hijack();
     if (route === 'blocked') {
       sendEnvelope(reply.raw, 404, "The requested resource wasn't found.");
@@ -79,10 +67,15 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     }
     proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
       responseHeaders: corsHeaders(reply),
-      dropUpstreamCors: true,
       bodyLimit: this.config.bodyLimit,
       done: ({ status, upstream }) => log(status, upstream),
     });
+  }
+
+  private log(started: number, entry: AccessLogEntry): void {
+    if (this.config.gateway.accessLog) {
+      writeAccessLog(entry, started);
+    }
   }
 
   private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -93,13 +86,10 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
       return;
     }
     const started = performance.now();
-    proxyUpgrade(request, socket, head, this.upstreams.pool(route), (upstream) => {
-      if (this.config.gateway.accessLog) {
-        const ms = Math.round((performance.now() - started) * 10) / 10;
-        const ip = request.socket.remoteAddress ?? '';
-        writeAccessLog({ method: 'UPGRADE', url, status: 101, service: route, upstream, ip, ms });
-      }
-    });
+    const ip = request.socket.remoteAddress ?? '';
+    proxyUpgrade(request, socket, head, this.upstreams.pool(route), (upstream) =>
+      this.log(started, { method: 'UPGRADE', url, status: 101, service: route, upstream, ip }),
+    );
   }
 }
 

@@ -26,10 +26,8 @@ export interface ProxyResult {
 }
 
 export interface ProxyOptions {
-  /** Headers set on the response, replacing the upstream's of the same name (the gateway's CORS). */
+  /** The gateway's CORS headers: they replace the upstream's (its `access-control-*` ones are dropped). */
   responseHeaders: Record<string, string | string[]>;
-  /** Upstream `access-control-*` headers are dropped when the gateway sets its own. */
-  dropUpstreamCors: boolean;
   bodyLimit: number;
   /** Called once the response ended or the client went away. */
   done(result: ProxyResult): void;
@@ -37,21 +35,23 @@ export interface ProxyOptions {
 
 const agent = new http.Agent({ keepAlive: true });
 
+/** `X-Forwarded-For` for the upstream: what the client sent (joined) with the client's socket address added. */
+export function forwardedFor(request: http.IncomingMessage): string {
+  const sent = request.headersDistinct['x-forwarded-for'] ?? [];
+  return [...sent, request.socket.remoteAddress ?? ''].join(', ');
+}
+
 /** The request headers for the upstream: hop-by-hop ones dropped, X-Forwarded-* added. */
 function forwardHeaders(request: http.IncomingMessage): string[] {
   const out: string[] = [];
   const raw = request.rawHeaders;
-  let forwardedFor = '';
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name === 'x-forwarded-for') {
-      forwardedFor = forwardedFor ? `${forwardedFor}, ${raw[i + 1]}` : raw[i + 1];
-    } else if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
+    if (name !== 'x-forwarded-for' && !HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
       out.push(raw[i], raw[i + 1]);
     }
   }
-  const client = request.socket.remoteAddress ?? '';
-  out.push('x-forwarded-for', forwardedFor ? `${forwardedFor}, ${client}` : client);
+  out.push('x-forwarded-for', forwardedFor(request));
   out.push('x-forwarded-proto', (request.headers['x-forwarded-proto'] as string | undefined) ?? 'http');
   out.push('x-forwarded-host', request.headers.host ?? '');
   if (request.headers['transfer-encoding']) {
@@ -65,10 +65,7 @@ function responseHeaders(upstream: http.IncomingMessage, options: ProxyOptions):
   const raw = upstream.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || name in options.responseHeaders) {
-      continue;
-    }
-    if (options.dropUpstreamCors && name.startsWith('access-control-')) {
+    if (HOP_BY_HOP.has(name) || name in options.responseHeaders || name.startsWith('access-control-')) {
       continue;
     }
     out.push(raw[i], raw[i + 1]);

@@ -1,6 +1,7 @@
 import type * as http from 'node:http';
 import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { forwardedFor } from './http-proxy';
 import type { UpstreamAddress, UpstreamPool } from './upstream-pool';
 
 /** Answers an upgrade request the gateway won't forward with a bare HTTP status. */
@@ -12,16 +13,12 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
 function requestHead(request: http.IncomingMessage): string {
   const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
   const raw = request.rawHeaders;
-  let forwardedFor = '';
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].toLowerCase() === 'x-forwarded-for') {
-      forwardedFor = raw[i + 1];
-    } else {
+    if (raw[i].toLowerCase() !== 'x-forwarded-for') {
       lines.push(`${raw[i]}: ${raw[i + 1]}`);
     }
   }
-  const client = request.socket.remoteAddress ?? '';
-  lines.push(`X-Forwarded-For: ${forwardedFor ? `${forwardedFor}, ${client}` : client}`);
+  lines.push(`X-Forwarded-For: ${forwardedFor(request)}`);
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 

@@ -71,11 +71,13 @@ export function repoRoot(from: string = __dirname): string {
   }
 }
 
+/** Polls `path` (default `/api/health`; `/readyz` for readiness) until it answers 200. */
 export async function waitForHealth(
   baseUrl: string,
   timeoutMs: number,
   child?: ChildProcess,
   log?: () => string,
+  path = '/api/health',
 ): Promise<void> {
   const client = new HttpClient(baseUrl);
   const deadline = Date.now() + timeoutMs;
@@ -85,7 +87,7 @@ export async function waitForHealth(
       throw new Error(`nestbase exited with code ${child.exitCode} before it was healthy:\n${log?.() ?? ''}`);
     }
     try {
-      const res = await client.request('GET', '/api/health');
+      const res = await client.request('GET', path);
       if (res.status === 200) {
         return;
       }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+import { freePort, ManagedProcess, repoRoot, startProcess, waitForHealth } from '@lib/testing';
 
 import { RedisServer } from '../../e2e/support/redis-server';
 import { startS3, TestS3 } from '../../e2e/support/s3-server';
@@ -120,24 +120,8 @@ export class ServiceSet {
     const proc = startProcess([bin, ...replica.service.command], { env: replica.env });
     replica.process = proc;
     // Ready as compose's `condition: service_healthy` means it: the image's health check, GET /readyz.
-    const url = `http://127.0.0.1:${replica.port}/readyz`;
-    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
-    let last = '';
-    while (Date.now() < deadline) {
-      if (proc.child.exitCode !== null) {
-        throw new Error(`${replica.service.name} exited (${proc.child.exitCode}):\n${proc.stdout()}\n${proc.stderr()}`);
-      }
-      const status = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
-        (res) => res.status,
-        (error: Error) => error.message,
-      );
-      if (status === 200) {
-        return;
-      }
-      last = String(status);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${replica.service.name} not ready within ${STARTUP_TIMEOUT_MS} ms (${last}):\n${proc.stderr()}`);
+    const url = `http://127.0.0.1:${replica.port}`;
+    await waitForHealth(url, STARTUP_TIMEOUT_MS, proc.child, () => `${proc.stdout()}\n${proc.stderr()}`, '/readyz');
   }
 
   /** `host:port` as the containers see them → the local addresses (all replicas) that stand in. */
