@@ -12,6 +12,8 @@ const PREFIX = 'nestbase:';
  */
 export class RedisEventBus extends EventBus implements OnModuleDestroy {
   private readonly handlers = new Map<string, Set<EventHandler<never>>>();
+  /** SUBSCRIBE commands not yet answered by Redis. */
+  private readonly subscribing = new Set<Promise<unknown>>();
   private readonly logger = new Logger('RedisEventBus');
 
   private constructor(
@@ -48,12 +50,18 @@ export class RedisEventBus extends EventBus implements OnModuleDestroy {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      this.sub.subscribe(channel).catch((error: unknown) => {
-        this.logger.error(`subscribe ${channel} failed: ${String(error)}`);
-      });
+      const done = this.sub
+        .subscribe(channel)
+        .catch((error: unknown) => this.logger.error(`subscribe ${channel} failed: ${String(error)}`))
+        .finally(() => this.subscribing.delete(done));
+      this.subscribing.add(done);
     }
     set.add(handler);
     return () => set.delete(handler);
+  }
+
+  override async ready(): Promise<void> {
+    await Promise.all([...this.subscribing]);
   }
 
   /** Resolves when Redis answers a PING on the publishing connection; rejects at once while it is disconnected. */

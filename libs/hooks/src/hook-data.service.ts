@@ -7,6 +7,7 @@ import {
   RecordRepository,
   RecordsService,
   RuleGuard,
+  StoreSync,
   type RecordRequest,
   type UnitOfWork,
 } from '@lib/records';
@@ -36,7 +37,16 @@ export class HookDataService {
     private readonly repository: RecordRepository,
     private readonly rules: RuleGuard,
     private readonly registry: CollectionsRegistry,
+    private readonly sync: StoreSync,
   ) {}
+
+  /**
+   * Brings the collection and settings caches up to date with other processes sharing the database, for work
+   * that starts outside a request (a cron tick): requests get this from the auth guard.
+   */
+  async fresh(): Promise<void> {
+    await this.sync.ensureFresh();
+  }
 
   /** Looked up on use: RecordsService itself runs the write hooks, so it can't be a constructor dependency. */
   private get records(): RecordsService {

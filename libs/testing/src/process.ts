@@ -18,6 +18,11 @@ export interface ProcessOptions {
   timeoutMs?: number;
   /** Working directory (default: the repository root). */
   cwd?: string;
+  /**
+   * What servers are polled on until they answer 200 (default `/api/health`). `/readyz` runs no request guard,
+   * so a server waited for on it has served no API request yet (it has not looked at the schema since start).
+   */
+  healthPath?: string;
 }
 
 export interface ManagedProcess {
@@ -128,7 +133,13 @@ async function startServerProcess(args: (port: number) => string[], options: Pro
   const baseUrl = `http://127.0.0.1:${port}`;
   const proc = startProcess(args(port), options, baseUrl);
   try {
-    await waitForHealth(baseUrl, options.timeoutMs ?? 60_000, proc.child, () => `${proc.stdout()}\n${proc.stderr()}`);
+    await waitForHealth(
+      baseUrl,
+      options.timeoutMs ?? 60_000,
+      proc.child,
+      () => `${proc.stdout()}\n${proc.stderr()}`,
+      options.healthPath,
+    );
   } catch (err) {
     proc.kill();
     throw err;

@@ -12,8 +12,19 @@ export type BodyLimitRule = (request: FastifyRequest) => number;
 export class BodyLimits {
   private readonly rules: BodyLimitRule[] = [];
 
-  register(rule: BodyLimitRule): void {
+  private readonly fresheners: (() => Promise<void> | undefined)[] = [];
+
+  /** `freshen`: brings what the rule reads up to date (other processes' schema changes), asked before a 413. */
+  register(rule: BodyLimitRule, freshen?: () => Promise<void> | undefined): void {
     this.rules.push(rule);
+    if (freshen) {
+      this.fresheners.push(freshen);
+    }
+  }
+
+  /** Resolves once every rule reads current data; a request over its limit is measured again after it. */
+  async freshen(): Promise<void> {
+    await Promise.all(this.fresheners.map((f) => f()));
   }
 
   extraFor(request: FastifyRequest): number {

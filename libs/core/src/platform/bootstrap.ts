@@ -84,10 +84,20 @@ export async function createApp(
       done();
       return;
     }
-    // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.
-    void drain(request.raw, config.bodyLimit * 2, 5000).then(() =>
-      reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError())),
-    );
+    // The limit may come from a collection another process just changed: measure again on fresh data.
+    void limits
+      .freshen()
+      .catch(() => undefined)
+      .then(() => {
+        if (Number(length) <= limitFor(request)) {
+          done();
+          return;
+        }
+        // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.
+        return drain(request.raw, config.bodyLimit * 2, 5000).then(() =>
+          reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError())),
+        );
+      });
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('X-XSS-Protection', '1; mode=block');

@@ -96,6 +96,7 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     try {
+      await this.data.fresh();
       await cron.handler({ app: this.data.api(null), name, time });
     } catch (error) {
       this.logger.error(`cron "${name}" at ${time} failed: ${describe(error)}`);

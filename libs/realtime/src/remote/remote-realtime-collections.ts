@@ -1,4 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EventBus } from '@lib/events';
 import { CollectionsRegistry } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeCollections } from '../realtime-collections';
@@ -8,20 +9,28 @@ const START_TIMEOUT_MS = 30_000;
 /** An event of a collection this process doesn't know triggers at most one reload per this interval. */
 const UNKNOWN_RELOAD_MS = 1000;
 
-/** The collections loaded from the records service at start and again on every `collection.changed`. */
+/**
+ * The collections loaded from the records service at start and again on every `collection.changed`. The first
+ * load waits until the bus delivers `collection.changed` (subscribed by RealtimeDelivery's `onModuleInit`, which
+ * runs before any `onApplicationBootstrap`): a change between the load and the subscription would be lost.
+ */
 @Injectable()
-export class RemoteRealtimeCollections extends RealtimeCollections implements OnModuleInit {
+export class RemoteRealtimeCollections extends RealtimeCollections implements OnApplicationBootstrap {
   readonly registry = new CollectionsRegistry();
   private readonly logger = new Logger('RealtimeCollections');
   private loads: Promise<void> = Promise.resolve();
   private lastUnknownReload = 0;
 
-  constructor(private readonly records: RecordsServiceClient) {
+  constructor(
+    private readonly records: RecordsServiceClient,
+    private readonly bus: EventBus,
+  ) {
     super();
   }
 
-  /** Waits for the records service (it may start after this process), then loads the collections. */
-  async onModuleInit(): Promise<void> {
+  /** Waits for the bus and the records service (it may start after this process), then loads the collections. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bus.ready();
     const deadline = Date.now() + START_TIMEOUT_MS;
     for (;;) {
       try {

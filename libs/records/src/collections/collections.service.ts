@@ -7,11 +7,14 @@ import { buildCollection, initialCollections, scaffold, withoutSecrets, type Col
 import { CollectionRepository } from './collection.repository';
 import { CollectionsRegistry } from './collections.registry';
 import { checkRules, lookupWith } from './rule-check';
+import { readSchemaStamp } from './schema-stamp';
 import { createStorage, dropStorage, updateStorage, viewFields } from './table-sync';
 
 /** Collections CRUD (superusers only; the controller checks that): definitions plus their tables. */
 @Injectable()
 export class CollectionsService implements OnModuleInit {
+  private loaded: string | null = null;
+
   constructor(
     private readonly database: Database,
     private readonly repository: CollectionRepository,
@@ -37,9 +40,17 @@ export class CollectionsService implements OnModuleInit {
     }
   }
 
+  /** Reads every collection again; the stamp first, so a change racing the read only makes it look older. */
   async reload(): Promise<void> {
+    const stamp = await readSchemaStamp(this.database);
     this.registry.replaceAll(await this.repository.findAll());
+    this.loaded = stamp.collections;
     this.compiler.clear();
+  }
+
+  /** The `_collections` stamp the registry was loaded under (`readSchemaStamp`). */
+  loadedStamp(): string | null {
+    return this.loaded;
   }
 
   /** A collection by id or name, or a 404. */

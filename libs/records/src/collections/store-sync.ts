@@ -2,17 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/database';
 import { SettingsService } from '../settings/settings.service';
 import { CollectionsService } from './collections.service';
+import { readSchemaStamp } from './schema-stamp';
 
 /**
  * Keeps this process's collection and settings caches in step with other processes writing the same
  * SQLite file (e.g. the records service beside the standalone server). SQLite's `data_version`
  * changes only when another connection commits, so in a single process this costs one pragma read
- * per request; the fingerprints are read only after a foreign commit.
+ * per request; the schema stamp (`readSchemaStamp`) is read only after a foreign commit, or at the
+ * first check, and compared with the stamp each cache was loaded under.
  */
 @Injectable()
 export class StoreSync {
   private dataVersion: number | null = null;
-  private fingerprint = '';
   private pending: Promise<void> | null = null;
 
   constructor(
@@ -53,17 +54,16 @@ export class StoreSync {
     if (version === this.dataVersion) {
       return;
     }
-    const first = this.dataVersion === null;
     this.dataVersion = version;
-    const [row] = await this.database.query<{ c: string; s: string | null }>(
-      `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
-              (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
-    );
-    const fingerprint = `${row.c}|${row.s ?? ''}`;
-    if (!first && fingerprint !== this.fingerprint) {
+    // Each cache is compared with the stamp it was loaded under, not with what an earlier check saw: a change
+    // made between a cache's load and this process's first check is as visible as any later one.
+    const stamp = await readSchemaStamp(this.database);
+    if (stamp.collections !== this.collections.loadedStamp()) {
       await this.collections.reload();
+    }
+    const settings = this.settings.loadedStamp();
+    if (settings !== null && settings !== stamp.settings) {
       this.settings.invalidate();
     }
-    this.fingerprint = fingerprint;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BodyLimits } from '@lib/core';
 import type { FastifyRequest } from 'fastify';
 import { CollectionsRegistry } from '../collections/collections.registry';
+import { StoreSync } from '../collections/store-sync';
 import { DEFAULT_FILE_MAX_SIZE } from './file-input';
 
 const RECORD_ROUTES = ['/api/collections/:collection/records', '/api/collections/:collection/records/:id'];
@@ -14,10 +15,14 @@ export class RecordBodyLimits implements OnModuleInit {
   constructor(
     private readonly registry: CollectionsRegistry,
     private readonly limits: BodyLimits,
+    private readonly sync: StoreSync,
   ) {}
 
   onModuleInit(): void {
-    this.limits.register((request) => this.extraFor(request));
+    this.limits.register(
+      (request) => this.extraFor(request),
+      () => this.sync.ensureFresh(),
+    );
   }
 
   extraFor(request: FastifyRequest): number {

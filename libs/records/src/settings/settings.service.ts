@@ -10,16 +10,20 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 @Injectable()
 export class SettingsService {
   private cache: Settings | null = null;
+  /** The stored row's `updated` when the cache was filled ('' for none): StoreSync compares it. */
+  private stamp = '';
 
   constructor(private readonly database: Database) {}
 
   async get(): Promise<Settings> {
     if (!this.cache) {
-      const rows = await this.database.query<{ value: string }>('SELECT "value" FROM "_params" WHERE "id" = ?', [
-        'settings',
-      ]);
+      const rows = await this.database.query<{ value: string; updated: string }>(
+        'SELECT "value", "updated" FROM "_params" WHERE "id" = ?',
+        ['settings'],
+      );
       const stored = rows[0] ? (JSON.parse(rows[0].value) as Settings) : {};
       this.cache = merge(defaultSettings(), stored);
+      this.stamp = rows[0]?.updated ?? '';
     }
     return this.cache;
   }
@@ -27,6 +31,11 @@ export class SettingsService {
   /** Drops the cached copy (another process changed the settings). */
   invalidate(): void {
     this.cache = null;
+  }
+
+  /** The stored row's `updated` the cache holds, or null when nothing is cached. */
+  loadedStamp(): string | null {
+    return this.cache ? this.stamp : null;
   }
 
   /** Settings as the API shows them: secrets blanked. */
@@ -77,6 +86,7 @@ export class SettingsService {
       ),
     );
     this.cache = next;
+    this.stamp = now;
     return redact(next);
   }
 }

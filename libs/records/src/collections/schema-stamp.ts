@@ -1,0 +1,21 @@
+import type { Database } from '@lib/database';
+
+/**
+ * What `_collections` and the stored settings look like, cheaply: a cache remembers the stamp it was loaded
+ * under, and is stale when the database's stamp differs. Read the stamp *before* the data it vouches for, so a
+ * change landing in between leaves the cache with an older stamp (one reload too many, never one too few).
+ */
+export interface SchemaStamp {
+  /** `_collections`: row count and latest `updated`. */
+  collections: string;
+  /** `_params` settings row's `updated` ('' when none is stored). */
+  settings: string;
+}
+
+export async function readSchemaStamp(database: Database): Promise<SchemaStamp> {
+  const [row] = await database.query<{ c: string; s: string | null }>(
+    `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
+            (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
+  );
+  return { collections: row.c, settings: row.s ?? '' };
+}
