@@ -269,6 +269,22 @@ function checkIdentityFields(collection: CollectionModel, errors: Obj): void {
   }
 }
 
+/** Lowercased index names by statement: the same stored statements are looked at by every save. */
+const indexNames = new Map<string, string>();
+
+function indexNameOf(sql: string): string {
+  let name = indexNames.get(sql);
+  if (name === undefined) {
+    const parsed = parseIndex(sql);
+    name = 'code' in parsed ? '' : parsed.name.toLowerCase();
+    if (indexNames.size >= 50_000) {
+      indexNames.clear();
+    }
+    indexNames.set(sql, name);
+  }
+  return name;
+}
+
 function buildIndexes(
   given: unknown,
   collection: CollectionModel,
@@ -282,12 +298,7 @@ function buildIndexes(
   const parsed: ParsedIndex[] = [];
   const indexErrors: Obj = {};
   const names = new Set(collection.fields.map((f) => f.name));
-  const usedElsewhere = new Set(
-    others
-      .flatMap((c) => c.indexes.map((sql) => parseIndex(sql)))
-      .filter((i): i is ParsedIndex => !('code' in i))
-      .map((i) => i.name.toLowerCase()),
-  );
+  const usedElsewhere = new Set(others.flatMap((c) => c.indexes.map(indexNameOf)));
   given.forEach((sql, i) => {
     const index = parseIndex(String(sql));
     if ('code' in index) {

@@ -59,7 +59,9 @@ export class TypeormTableDdl extends TableDdl {
   }
 
   override async dropTable(name: string): Promise<void> {
-    await this.runner.dropTable(name, true);
+    // Plain SQL: the table's indexes go with it. TypeORM's dropTable first loads the table's whole description
+    // (several catalog scans), which made dropping many collections slow.
+    await this.runner.query(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
   }
 
   override async createView(name: string, selectSql: string): Promise<void> {

@@ -6,9 +6,11 @@ import { QueryCompiler } from '@lib/query';
 import { buildCollection, initialCollections, scaffold, withoutSecrets, type CollectionModel } from '@lib/schema';
 import { CollectionRepository } from './collection.repository';
 import { CollectionsRegistry } from './collections.registry';
+import { ImportIndex, mergeFields, planDrops } from './collections-import';
 import { checkRules, lookupWith } from './rule-check';
 import { readSchemaStamp } from './schema-stamp';
 import { createStorage, dropStorage, updateStorage, viewFields } from './table-sync';
+import { checkViews, dependentViews } from './view-dependencies';
 
 /** Collections CRUD (superusers only; the controller checks that): definitions plus their tables. */
 @Injectable()
@@ -71,22 +73,54 @@ export class CollectionsService implements OnModuleInit {
   }
 
   async create(input: unknown): Promise<CollectionModel> {
-    const saved = await this.database.schemaTransaction((tx) => this.save(tx, input, undefined));
-    await this.changed(saved.id);
+    const { saved, stamp } = await this.database.schemaTransaction(async (tx) => {
+      const { all, cached } = await this.snapshot(tx);
+      const made = await this.save(tx, input, undefined, all);
+      return { saved: made, stamp: await this.stampAfter(tx, cached) };
+    });
+    await this.changed(saved.id, stamp, (all) => [...all.filter((c) => c.id !== saved.id), saved]);
     return withoutSecrets(saved);
   }
 
   async update(idOrName: string, input: unknown): Promise<CollectionModel> {
-    const existing = this.get(idOrName);
-    const saved = await this.database.schemaTransaction((tx) => this.save(tx, input, existing));
-    await this.changed(saved.id);
+    const known = this.get(idOrName);
+    const { saved, stamp } = await this.database.schemaTransaction(async (tx) => {
+      const { all, cached } = await this.snapshot(tx);
+      const existing = all.find((c) => c.id === known.id);
+      if (!existing) {
+        throw new NotFoundError();
+      }
+      const made = await this.save(tx, input, existing, all);
+      return { saved: made, stamp: await this.stampAfter(tx, cached) };
+    });
+    await this.changed(saved.id, stamp, (all) => all.map((c) => (c.id === saved.id ? saved : c)));
     return withoutSecrets(saved);
   }
 
   async delete(idOrName: string): Promise<void> {
     const collection = this.get(idOrName);
-    await this.database.schemaTransaction((tx) => this.remove(tx, collection));
-    await this.changed(collection.id);
+    const stamp = await this.database.schemaTransaction(async (tx) => {
+      const { all, cached } = await this.snapshot(tx);
+      await this.remove(tx, collection, all);
+      return this.stampAfter(tx, cached);
+    });
+    await this.changed(collection.id, stamp, (all) => all.filter((c) => c.id !== collection.id));
+  }
+
+  /**
+   * Every collection as a schema transaction sees it: the registry's copy when `_collections` is as it was when
+   * the registry was loaded (no need to read and parse every definition again), else read from the database.
+   */
+  private async snapshot(tx: TxExecutor): Promise<{ all: CollectionModel[]; cached: boolean }> {
+    const { collections } = await readSchemaStamp(tx);
+    return collections === this.loaded
+      ? { all: [...this.registry.allCollections()], cached: true }
+      : { all: await this.repository.findAll(tx), cached: false };
+  }
+
+  /** The stamp after this transaction's own change, when the registry plus that change is the whole picture. */
+  private async stampAfter(tx: TxExecutor, cached: boolean): Promise<string | null> {
+    return cached ? (await readSchemaStamp(tx)).collections : null;
   }
 
   /** `PUT /api/collections/import`: upsert by id then name; `deleteMissing` drops the unlisted ones. */
@@ -99,33 +133,22 @@ export class CollectionsService implements OnModuleInit {
       );
     }
     const items = body.collections as Record<string, unknown>[];
+    const deleteMissing = body.deleteMissing === true;
     await this.database.schemaTransaction(async (tx) => {
+      const index = new ImportIndex(await this.repository.findAll(tx));
+      // Tables changed in place (old and new names): the views reading them are checked once, at the end.
+      const touched = new Set<string>();
       const ordered = [...items].sort((a, b) => Number(a?.type === 'view') - Number(b?.type === 'view'));
       const kept = new Set<string>();
       for (const [i, item] of ordered.entries()) {
-        const current = await this.repository.findAll(tx);
-        const existing = current.find(
-          (c) =>
-            (item?.id && c.id === item.id) ||
-            (typeof item?.name === 'string' && c.name.toLowerCase() === item.name.toLowerCase()),
-        );
-        const merged =
-          existing && item && typeof item === 'object' && Array.isArray(item.fields) && body.deleteMissing !== true
-            ? {
-                ...item,
-                fields: [
-                  ...existing.fields.filter(
-                    (f) =>
-                      !(item.fields as { id?: string; name?: string }[]).some(
-                        (g) => g.id === f.id || g.name === f.name,
-                      ),
-                  ),
-                  ...(item.fields as unknown[]),
-                ],
-              }
-            : item;
+        const existing = index.match(item);
         try {
-          kept.add((await this.save(tx, merged, existing, current)).id);
+          const saved = await this.save(tx, mergeFields(item, existing, deleteMissing), existing, index.all(), false);
+          index.put(saved, existing);
+          kept.add(saved.id);
+          if (existing && saved.type !== 'view') {
+            touched.add(existing.name).add(saved.name);
+          }
         } catch (error) {
           if (error instanceof ValidationFailed) {
             throw new ValidationFailed(
@@ -136,31 +159,37 @@ export class CollectionsService implements OnModuleInit {
           throw error;
         }
       }
-      if (body.deleteMissing === true) {
-        let current = await this.repository.findAll(tx);
-        const missing = current.filter((c) => !kept.has(c.id) && !c.system);
-        const going = new Set(missing.map((c) => c.id));
-        // Views first (they read the tables); relations and views among the dropped ones hold nothing back.
-        for (const c of [...missing.filter((m) => m.type === 'view'), ...missing.filter((m) => m.type !== 'view')]) {
-          await this.remove(tx, c, current, going);
-          current = current.filter((other) => other.id !== c.id);
+      let remaining = index.all();
+      if (deleteMissing) {
+        const drops = planDrops(remaining, kept);
+        for (const c of drops) {
+          await dropStorage(tx, c);
+          await this.repository.delete(c.id, tx);
+          touched.add(c.name);
         }
+        const dropped = new Set(drops.map((c) => c.id));
+        remaining = remaining.filter((c) => !dropped.has(c.id));
       }
+      await checkViews(tx, dependentViews(remaining, touched), 'Failed to import collections.');
     });
     await this.changed('*');
   }
 
+  /** `checkDependents`: views reading a changed table are checked here (an import checks them once at its end). */
   private async save(
     tx: TxExecutor,
     input: unknown,
     existing: CollectionModel | undefined,
     current?: CollectionModel[],
+    checkDependents = true,
   ): Promise<CollectionModel> {
     const all = current ?? (await this.repository.findAll(tx));
     const others = all.filter((c) => c.id !== existing?.id);
     const collection = buildCollection(input, existing, others);
+    const registry = new CollectionsRegistry();
+    registry.replaceAll(all);
     const lookup = lookupWith(collection, {
-      findCollection: (n) => all.find((c) => c.id === n || c.name.toLowerCase() === n.toLowerCase()),
+      findCollection: (n) => registry.findCollection(n),
       allCollections: () => all,
     });
     const relationErrors = this.checkRelations(collection, (n) => lookup.findCollection(n));
@@ -195,13 +224,9 @@ export class CollectionsService implements OnModuleInit {
         existing ? 'Failed to update collection.' : 'Failed to create collection.',
       );
     }
-    if (existing && collection.type !== 'view') {
-      await this.checkViews(
-        tx,
-        all,
-        existing.id,
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
-      );
+    if (existing && collection.type !== 'view' && checkDependents) {
+      const views = dependentViews(others, [existing.name, collection.name]);
+      await checkViews(tx, views, 'Failed to update collection.');
     }
     if (existing) {
       await this.repository.update(collection, tx);
@@ -234,59 +259,38 @@ export class CollectionsService implements OnModuleInit {
     return errors;
   }
 
-  /** Deletes a collection; `going`: collections deleted in the same import, whose references don't count. */
-  private async remove(
-    tx: TxExecutor,
-    collection: CollectionModel,
-    current?: CollectionModel[],
-    going: ReadonlySet<string> = new Set(),
-  ): Promise<void> {
+  private async remove(tx: TxExecutor, collection: CollectionModel, all: readonly CollectionModel[]): Promise<void> {
     if (collection.system) {
       throw new BadRequestError('System collections cannot be deleted.');
     }
-    const all = current ?? (await this.repository.findAll(tx));
     const referenced = all.some(
-      (c) =>
-        c.id !== collection.id &&
-        !going.has(c.id) &&
-        c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id),
+      (c) => c.id !== collection.id && c.fields.some((f) => f.type === 'relation' && f.collectionId === collection.id),
     );
     if (referenced) {
       throw new BadRequestError('The collection is referenced by a relation field of another collection.');
     }
     await dropStorage(tx, collection);
     await this.repository.delete(collection.id, tx);
-    await this.checkViews(tx, all, collection.id, 'Failed to delete collection.', going);
+    const others = all.filter((c) => c.id !== collection.id);
+    await checkViews(tx, dependentViews(others, [collection.name]), 'Failed to delete collection.');
   }
 
-  /** View collections must still compile after a change of the tables they read (`skip`: views being dropped). */
-  private async checkViews(
-    tx: TxExecutor,
-    all: CollectionModel[],
-    changedId: string,
-    message: string,
-    skip: ReadonlySet<string> = new Set(),
+  /**
+   * After a committed change: the registry is patched (`apply`) when the transaction started from it (`stamp`
+   * set), otherwise read again; then the other processes hear of it.
+   */
+  private async changed(
+    collectionId: string,
+    stamp: string | null = null,
+    apply?: (all: readonly CollectionModel[]) => CollectionModel[],
   ): Promise<void> {
-    for (const view of all) {
-      if (view.type !== 'view' || view.id === changedId || skip.has(view.id)) {
-        continue;
-      }
-      try {
-        await tx.query(`SELECT * FROM "${view.name}" LIMIT 0`);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message.replace(/^.*?: /, '').slice(0, 200) : 'invalid';
-        throw new BadRequestError(message, {
-          view: {
-            code: 'validation_view_dependency',
-            message: `View collection "${view.name}" depends on this change: ${reason}`,
-          },
-        });
-      }
+    if (stamp !== null && apply) {
+      this.registry.replaceAll(apply(this.registry.allCollections()));
+      this.loaded = stamp;
+      this.compiler.clear();
+    } else {
+      await this.reload();
     }
-  }
-
-  private async changed(collectionId: string): Promise<void> {
-    await this.reload();
     this.bus.publish('collection.changed', { collectionId });
   }
 }

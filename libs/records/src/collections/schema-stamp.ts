@@ -1,4 +1,4 @@
-import type { Database } from '@lib/database';
+import type { SqlExecutor } from '@lib/database';
 
 /**
  * What `_collections` and the stored settings look like, cheaply: a cache remembers the stamp it was loaded
@@ -12,8 +12,9 @@ export interface SchemaStamp {
   settings: string;
 }
 
-export async function readSchemaStamp(database: Database): Promise<SchemaStamp> {
-  const [row] = await database.query<{ c: string; s: string | null }>(
+/** `db`: the database, or a transaction (whose own uncommitted changes then count). */
+export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
+  const [row] = await db.query<{ c: string; s: string | null }>(
     `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
   );
