@@ -140,7 +140,10 @@ async function main(): Promise<void> {
     log(`  delete of an imported one (median of 3):       ${existing.toFixed(1).padStart(7)} ms`);
 
     const kept = all.slice(0, KEEP);
-    const dropMs = await timed(port, 'PUT', '/api/collections/import', token, { collections: kept, deleteMissing: true });
+    const dropMs = await timed(port, 'PUT', '/api/collections/import', token, {
+      collections: kept,
+      deleteMissing: true,
+    });
     const left = await request(port, 'GET', '/api/collections?perPage=1&filter=(system=false)', token);
     const totalItems = (JSON.parse(left.body) as { totalItems: number }).totalItems;
     log(`  import deleteMissing dropping ${TOTAL - KEEP - 3}:            ${dropMs.toFixed(0).padStart(7)} ms`);

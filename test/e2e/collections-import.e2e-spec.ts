@@ -184,4 +184,22 @@ runScenarios('PUT /api/collections/import', [
       assert.equal(await status(t, 'users'), 200);
     },
   },
+  {
+    name: 'deleteMissing that would drop the table a kept view reads → 400 (view dependency), nothing dropped',
+    method: 'PUT',
+    url: IMPORT,
+    body: (t) => ({ collections: t.data, deleteMissing: true }),
+    auth: 'superuser',
+    before: async (t) => {
+      await t.createCollection({ name: 'source', fields: [text('title')] });
+      await t.createCollection({ name: 'reader', type: 'view', viewQuery: `SELECT id, title FROM ${t.col('source')}` });
+      t.data = (await allCollections(t)).filter((c) => c.name !== t.col('source'));
+    },
+    expectStatus: 400,
+    expectBody: { status: 400, data: { view: { code: 'validation_view_dependency', message: any(String) } } },
+    after: async (t) => {
+      assert.equal(await status(t, t.col('source')), 200);
+      assert.equal(await status(t, t.col('reader')), 200);
+    },
+  },
 ]);

@@ -140,6 +140,30 @@ runScenarios('PATCH /api/collections/:idOrName', [
     },
   },
   {
+    name: 'remove a field a view reads through another view → 400 (view dependency), nothing changed',
+    method: 'PATCH',
+    url,
+    body: (t) => ({ fields: t.collections.posts.fields.filter((f) => f.name !== 'views') }),
+    auth: 'superuser',
+    before: async (t) => {
+      await posts(t);
+      // `everything` still compiles without the column; only `counts`, which reads it through `everything`, breaks.
+      await t.createCollection({ name: 'everything', type: 'view', viewQuery: `SELECT * FROM ${t.col('posts')}` });
+      await t.createCollection({
+        name: 'counts',
+        type: 'view',
+        viewQuery: `SELECT id, views FROM ${t.col('everything')}`,
+      });
+    },
+    expectStatus: 400,
+    expectBody: { status: 400, data: { view: code('validation_view_dependency') } },
+    after: async (t) => {
+      const rec = await t.findRecord('posts', t.vars.rec);
+      assert.equal(rec?.views, 3, 'the field and its data are still there');
+      assert.equal((await t.su.get(t.records('counts'))).status, 200);
+    },
+  },
+  {
     name: 'missing system fields are added back (id kept)',
     method: 'PATCH',
     url,

@@ -24,7 +24,7 @@ export class BodyLimits {
 
   /** Resolves once every rule reads current data; a request over its limit is measured again after it. */
   async freshen(): Promise<void> {
-    await Promise.all(this.fresheners.map((f) => f()));
+    await Promise.all(this.fresheners.map((f) => Promise.resolve(f())));
   }
 
   extraFor(request: FastifyRequest): number {

@@ -15,7 +15,7 @@ export function dependentViews(all: readonly CollectionModel[], names: Iterable<
   const reached = new Set([...names].map((n) => n.toLowerCase()));
   let pending = all.filter((c) => c.type === 'view').map((view) => ({ view, words: words(view.viewQuery ?? '') }));
   const found: CollectionModel[] = [];
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     const rest: typeof pending = [];
     for (const entry of pending) {
