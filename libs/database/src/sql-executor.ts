@@ -38,7 +38,8 @@ export interface ColumnChanges {
 
 /** Table and view DDL for collections, inside a transaction. */
 export abstract class TableDdl {
-  abstract createTable(name: string, columns: ColumnSpec[]): Promise<void>;
+  /** A new table with its indexes (made together: nothing to look up first). */
+  abstract createTable(name: string, columns: ColumnSpec[], indexes?: IndexSpec[]): Promise<void>;
   abstract renameTable(from: string, to: string): Promise<void>;
   abstract changeColumns(table: string, changes: ColumnChanges): Promise<void>;
   abstract dropTable(name: string): Promise<void>;

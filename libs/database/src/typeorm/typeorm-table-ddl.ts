@@ -16,14 +16,23 @@ function toTableColumn(spec: ColumnSpec): TableColumn {
   });
 }
 
+function toTableIndex(index: IndexSpec): TableIndex {
+  return new TableIndex({ name: index.name, columnNames: index.columns, isUnique: index.unique, where: index.where });
+}
+
 /** Collection DDL through TypeORM's QueryRunner table API, so the same calls serve SQLite and PostgreSQL. */
 export class TypeormTableDdl extends TableDdl {
   constructor(private readonly runner: QueryRunner) {
     super();
   }
 
-  override async createTable(name: string, columns: ColumnSpec[]): Promise<void> {
-    await this.runner.createTable(new Table({ name, columns: columns.map(toTableColumn) }));
+  override async createTable(name: string, columns: ColumnSpec[], indexes: IndexSpec[] = []): Promise<void> {
+    await this.runner.createTable(
+      new Table({ name, columns: columns.map(toTableColumn), indices: indexes.map(toTableIndex) }),
+      false,
+      true,
+      true,
+    );
   }
 
   override async renameTable(from: string, to: string): Promise<void> {
@@ -81,10 +90,7 @@ export class TypeormTableDdl extends TableDdl {
       await this.runner.dropIndex(current, index);
     }
     for (const index of indexes) {
-      await this.runner.createIndex(
-        table,
-        new TableIndex({ name: index.name, columnNames: index.columns, isUnique: index.unique, where: index.where }),
-      );
+      await this.runner.createIndex(table, toTableIndex(index));
     }
   }
 

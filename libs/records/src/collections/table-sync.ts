@@ -72,8 +72,7 @@ export async function createStorage(tx: TxExecutor, collection: CollectionModel)
     await tx.ddl.createView(collection.name, collection.viewQuery ?? '');
     return;
   }
-  await tx.ddl.createTable(collection.name, columnsOf(collection.fields));
-  await tx.ddl.setIndexes(collection.name, indexSpecs(collection));
+  await tx.ddl.createTable(collection.name, columnsOf(collection.fields), indexSpecs(collection));
 }
 
 /** Brings a collection's table in line with its new definition, keeping data (renames by field id). */
