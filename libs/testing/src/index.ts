@@ -61,3 +61,7 @@ export type {
   RecordJson,
   Rule,
 } from './factories';
+export { runTestFile, runTestFiles } from './file-runner';
+export type { FileResult, FileRunOptions } from './file-runner';
+export { readTap } from './tap-report';
+export type { TapFailure, TapSummary } from './tap-report';

@@ -29,6 +29,18 @@ export interface RealtimeMessage {
   topic?: string;
 }
 
+/** Polls `check` for up to `ms`: true as soon as it holds, false when the time is up (for retry loops). */
+export async function pollFor(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      return false;
+    }
+    await sleep(20);
+  }
+  return true;
+}
+
 /** Collects messages; `next` waits for the n-th, `quiet` asserts nothing more came. */
 export class Collector {
   readonly items: RealtimeMessage[] = [];
