@@ -7,7 +7,8 @@
 //
 // Every wait is for a condition; the limits are ceilings that only catch a hang and say what hung.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { basename } from 'node:path';
+import { after, before, describe, it, TestContext } from 'node:test';
 
 import PocketBase from 'pocketbase';
 
@@ -50,15 +51,18 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     await set.stop();
   });
 
-  const suite = async (only?: RegExp) => {
+  const suite = async (ctx: TestContext, only?: RegExp) => {
     const files = externalSuiteFiles(only);
     const result = await runSuite(files, set.gatewayUrl, SUPERUSER, SUITE_OPTIONS);
+    for (const r of [...result.files].sort((a, b) => b.durationMs - a.durationMs)) {
+      ctx.diagnostic(`${(r.durationMs / 1000).toFixed(1)} s ${r.ok ? 'ok' : 'FAILED'} ${basename(r.file)}`);
+    }
     assert.equal(result.fail, 0, `${result.fail} failed through the gateway:\n${result.report}\n${set.logs()}`);
     return { files, result };
   };
 
-  void it('runs the HTTP scenario suite and the SDK suites through the gateway', async () => {
-    const { files, result } = await suite();
+  void it('runs the HTTP scenario suite and the SDK suites through the gateway', async (ctx) => {
+    const { files, result } = await suite(ctx);
     assert.ok(files.length >= 40, `only ${files.length} suite files found`);
     assert.ok(result.pass >= 800, `only ${result.pass} tests passed`);
   });
@@ -233,8 +237,8 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     await checkAfterRestart(set.gatewayUrl, suToken, restartState);
   });
 
-  void it('passes suite files again through the restarted records service', async () => {
-    const { files } = await suite(AFTER_RESTART);
+  void it('passes suite files again through the restarted records service', async (ctx) => {
+    const { files } = await suite(ctx, AFTER_RESTART);
     assert.equal(files.length, 5, 'records-crud, records-rules, files-sdk, sdk and realtime-sse');
   });
 });

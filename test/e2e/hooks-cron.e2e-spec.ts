@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { ManagedProcess, startNestbase } from '@lib/testing';
+import { ManagedProcess, startNestbase, TEST_CEILING_MS } from '@lib/testing';
 import { writeHooksDir } from './support/hooks-files';
 import { RedisServer } from './support/redis-server';
 
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const cleanup: string[] = [];
 
 function tickHooks(file: string): string {

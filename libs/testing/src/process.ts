@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { STARTUP_CEILING_MS } from './ceilings';
 import { freePort, repoRoot, waitForHealth } from './test-server';
 
 export interface ProcessResult {
@@ -34,7 +35,7 @@ export interface ManagedProcess {
   kill(): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = STARTUP_CEILING_MS;
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -128,7 +129,12 @@ async function startServerProcess(args: (port: number) => string[], options: Pro
   const baseUrl = `http://127.0.0.1:${port}`;
   const proc = startProcess(args(port), options, baseUrl);
   try {
-    await waitForHealth(baseUrl, options.timeoutMs ?? 60_000, proc.child, () => `${proc.stdout()}\n${proc.stderr()}`);
+    await waitForHealth(
+      baseUrl,
+      options.timeoutMs ?? STARTUP_CEILING_MS,
+      proc.child,
+      () => `${proc.stdout()}\n${proc.stderr()}`,
+    );
   } catch (err) {
     proc.kill();
     throw err;

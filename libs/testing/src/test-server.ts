@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { STARTUP_CEILING_MS } from './ceilings';
 import { tokenFor } from './factories';
 import { HttpClient } from './http-client';
 
@@ -23,7 +24,7 @@ export interface RunningServer extends TestTarget {
   crashReport(): string | undefined;
 }
 
-const STARTUP_TIMEOUT_MS = 60_000;
+const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
 const STOP_TIMEOUT_MS = 10_000;
 const DEFAULT_SU_EMAIL = 'e2e-superuser@example.com';
 const DEFAULT_SU_PASSWORD = 'e2e-Superuser-Passw0rd';

@@ -4,6 +4,8 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 
 import { freePort } from '@lib/testing';
 
+import { STARTUP_CEILING_MS } from '@lib/testing';
+
 export const REDIS_BIN = '/usr/bin/redis-server';
 const REDIS_CLI = '/usr/bin/redis-cli';
 
@@ -18,7 +20,7 @@ export class RedisServer {
   }
 
   /** Starts on a free port, or on `port` (a restart where a stopped server was). */
-  static async start(timeoutMs = 10_000, port?: number): Promise<RedisServer> {
+  static async start(timeoutMs = STARTUP_CEILING_MS, port?: number): Promise<RedisServer> {
     port ??= await freePort();
     const child = spawn(
       REDIS_BIN,
