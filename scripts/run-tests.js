@@ -79,6 +79,13 @@ const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file
 const concurrency = Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const started = Date.now();
+// Interrupted: exit through the 'exit' handlers, which kill every file's process group (servers included).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    process.stdout.write(`\n# FAILED: interrupted by ${signal}\n`);
+    process.exit(1);
+  });
+}
 process.stdout.write(`running ${files.length} test files, ${concurrency} at a time\n`);
 
 function onDone(result) {

@@ -41,24 +41,31 @@ export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.
     cwd: root,
     env: env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a hung or interrupted file is killed with every server it started.
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   let hung = false;
+  const kill = (): void => {
+    try {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
   const timer = setTimeout(() => {
     hung = true;
-    child.kill('SIGKILL');
+    kill();
   }, ceilingMs);
-  const kill = (): void => {
-    child.kill('SIGKILL');
-  };
   process.on('exit', kill);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once('close', (c, s) => resolve([c, s])),
   );
   clearTimeout(timer);
   process.off('exit', kill);
+  kill(); // whatever the file left running (a server it did not stop)
   const tap = readTap(output);
   if (hung) {
     const running = tap.unfinished.length > 0 ? tap.unfinished.join('; ') : '(nothing had started)';
