@@ -76,7 +76,10 @@ const expected = (file) => known[rel(file)] ?? (tierOf.get(file) === 'distribute
 const files = [...tierOf.keys()].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 
 const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file-runner.js'));
-const concurrency = Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2);
+// Against one external server (NB_TEST_BASE_URL) the files share its settings: one at a time.
+const concurrency = process.env.NB_TEST_BASE_URL
+  ? 1
+  : Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const started = Date.now();
 // Interrupted: exit through the 'exit' handlers, which kill every file's process group (servers included).
