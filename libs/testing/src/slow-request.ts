@@ -7,8 +7,6 @@ import { WAIT_CEILING_MS } from './ceilings';
 export interface SlowRequest {
   /** Sends the rest of the body. */
   finish(): void;
-  /** Resolves once the server has read the request head (it answered `Expect: 100-continue`). */
-  accepted: Promise<void>;
   /** The response; rejects on a network error or after the timeout. */
   response: Promise<{ status: number; text: string }>;
 }
@@ -26,18 +24,8 @@ export function startSlowRequest(
   const req = httpRequest(url, {
     method,
     timeout: timeoutMs,
-    headers: {
-      'content-type': 'application/json',
-      'content-length': String(Buffer.byteLength(payload)),
-      expect: '100-continue',
-      ...headers,
-    },
+    headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...headers },
   });
-  const accepted = new Promise<void>((resolve, reject) => {
-    req.once('continue', () => resolve());
-    req.once('error', reject);
-  });
-  accepted.catch(() => undefined);
   const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let text = '';
@@ -49,5 +37,5 @@ export function startSlowRequest(
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
   });
   req.write(payload.slice(0, headBytes));
-  return { finish: () => req.end(payload.slice(headBytes)), accepted, response };
+  return { finish: () => req.end(payload.slice(headBytes)), response };
 }
