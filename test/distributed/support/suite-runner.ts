@@ -35,8 +35,9 @@ export function externalSuiteFiles(only?: RegExp): string[] {
 export type SuiteRole = 'shared' | 'settings' | 'alone';
 
 // Files that change what every other file relies on: rate limits, the storage backend, or the set of
-// collections (`deleteMissing` drops every collection it isn't given). Nothing runs beside them.
-const ALONE = /\brateLimits\b|s3_server|deleteMissing/;
+// collections (`deleteMissing` drops every collection it isn't given), and the injection corpus, which
+// compares the whole collection list before and after each row. Nothing runs beside them.
+const ALONE = /\brateLimits\b|s3_server|deleteMissing|the database changed/;
 // Files that change other settings (SMTP, batch …): one at a time, beside the shared files. A file left out
 // here by mistake is stopped by the HTTP client (NB_TEST_PARALLEL) at its first settings change.
 const SETTINGS = /\/api\/settings['`]|smtp_catcher|\.setBatch\)?\(|settings\.update\(/;
