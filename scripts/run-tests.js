@@ -1,13 +1,34 @@
 'use strict';
-// Runs the compiled tests (dist/) with node's test runner: `unit` = *.spec.js beside the code,
-// `medium` = test/medium/**/*.spec.js (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/*.e2e-spec.js
-// (each starts its own server), no argument = all three.
-const { spawnSync } = require('node:child_process');
+// Runs the compiled tests (dist/), each file in its own process (`node --test-reporter=tap <file>`), one
+// more at a time than the machine has cores (the distributed set holds a slot for minutes, mostly waiting;
+// NB_TEST_CONCURRENCY to change), longest first: the durations of the last run are kept in
+// dist/.test-times.json, and without them the distributed set goes first. Tiers: `unit` = *.spec.js beside
+// the code, `medium` = test/medium/ (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/ (each file
+// starts its own server), `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
+//
+// Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
+// the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
+// line that says PASSED or FAILED. Exits non-zero on any failure, crash or hung file.
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 
-const root = path.join(__dirname, '..', 'dist');
-const kind = process.argv[2] ?? 'all';
+require('./paths');
+
+const root = path.join(__dirname, '..');
+const dist = path.join(root, 'dist');
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const kind = args.find((a) => !a.startsWith('--')) ?? 'all';
+const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed'];
+// A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
+const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };
+const timesFile = path.join(dist, '.test-times.json');
+
+if (kind !== 'all' && !TIERS.includes(kind)) {
+  process.stderr.write(`unknown tier ${kind}: one of ${TIERS.join(', ')} or nothing for all\n`);
+  process.exit(2);
+}
 
 function find(dir, suffix, out = []) {
   if (!fs.existsSync(dir)) {
@@ -24,23 +45,110 @@ function find(dir, suffix, out = []) {
   return out;
 }
 
-const files = [];
-if (kind === 'all' || kind === 'unit') {
-  files.push(...find(path.join(root, 'libs'), '.spec.js'), ...find(path.join(root, 'apps'), '.spec.js'));
+const tierFiles = {
+  unit: () => [...find(path.join(dist, 'libs'), '.spec.js'), ...find(path.join(dist, 'apps'), '.spec.js')],
+  medium: () => find(path.join(dist, 'test', 'medium'), '.spec.js'),
+  e2e: () => find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js'),
+  deploy: () => find(path.join(dist, 'test', 'deploy'), '.e2e-spec.js'),
+  distributed: () => find(path.join(dist, 'test', 'distributed'), '.e2e-spec.js'),
+};
+const tierOf = new Map();
+for (const tier of TIERS) {
+  if (kind === 'all' || kind === tier) {
+    tierFiles[tier]().forEach((file) => tierOf.set(file, tier));
+  }
 }
-if (kind === 'all' || kind === 'medium') {
-  files.push(...find(path.join(root, 'test', 'medium'), '.spec.js'));
-}
-if (kind === 'all' || kind === 'e2e') {
-  files.push(...find(path.join(root, 'test'), '.e2e-spec.js'));
-}
-if (files.length === 0) {
+if (tierOf.size === 0) {
   process.stderr.write('no compiled tests found: run `npm run build` first\n');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['-r', path.join(__dirname, 'paths.js'), '--test', '--test-concurrency=2', ...files.sort()],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+function readTimes() {
+  try {
+    return JSON.parse(fs.readFileSync(timesFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+const known = readTimes();
+const rel = (file) => path.relative(root, file);
+// Longest first; a file never timed counts as long as the distributed set if it is one, else a minute.
+const expected = (file) => known[rel(file)] ?? (tierOf.get(file) === 'distributed' ? 600_000 : 60_000);
+const files = [...tierOf.keys()].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
+
+const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file-runner.js'));
+// Against one external server (NB_TEST_BASE_URL) the files share its settings: one at a time.
+const concurrency = process.env.NB_TEST_BASE_URL
+  ? 1
+  : Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2) + 1;
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const started = Date.now();
+// Interrupted: exit through the 'exit' handlers, which kill every file's process group (servers included).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    process.stdout.write(`\n# FAILED: interrupted by ${signal}\n`);
+    process.exit(1);
+  });
+}
+process.stdout.write(`running ${files.length} test files, ${concurrency} at a time\n`);
+
+function onDone(result) {
+  const mark = result.ok ? 'ok    ' : result.hung ? 'HUNG  ' : 'FAILED';
+  const counts = `pass ${result.pass}, fail ${result.fail}`;
+  process.stdout.write(`${mark} ${seconds(result.durationMs).padStart(8)}  ${rel(result.file)}  (${counts})\n`);
+  if (!result.ok || verbose) {
+    process.stdout.write(`${result.output.replace(/^/gm, '    | ')}\n`);
+  }
+}
+
+const ceiling = (file) => (tierOf.get(file) === 'distributed' ? CEILING_MS.distributed : CEILING_MS.default);
+
+async function main() {
+  const results = await runTestFiles(files, { concurrency, ceilingMs: ceiling, onDone });
+  const wall = Date.now() - started;
+  const times = { ...known };
+  results.forEach((r) => (times[rel(r.file)] = r.durationMs));
+  fs.writeFileSync(timesFile, `${JSON.stringify(times, null, 2)}\n`);
+
+  const out = [];
+  out.push('', '# time per tier (wall: first start to last end; sum: the files one after another)');
+  for (const tier of TIERS) {
+    const mine = results.filter((r) => tierOf.get(r.file) === tier);
+    if (mine.length > 0) {
+      const start = Math.min(...mine.map((r) => r.startedAt));
+      const end = Math.max(...mine.map((r) => r.startedAt + r.durationMs));
+      const sum = mine.reduce((s, r) => s + r.durationMs, 0);
+      out.push(
+        `#   ${tier.padEnd(12)} ${String(mine.length).padStart(3)} files  wall ${seconds(end - start)}  sum ${seconds(sum)}`,
+      );
+    }
+  }
+  out.push('# slowest files');
+  [...results]
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, 8)
+    .forEach((r) => out.push(`#   ${seconds(r.durationMs).padStart(8)}  ${rel(r.file)}`));
+  const failed = results.filter((r) => !r.ok);
+  const pass = results.reduce((s, r) => s + r.pass, 0);
+  const fail = results.reduce((s, r) => s + r.fail, 0) + results.filter((r) => !r.ok && r.fail === 0).length;
+  if (failed.length > 0) {
+    out.push('', '# FAILING TESTS');
+    for (const r of failed) {
+      out.push(`#   ${rel(r.file)}${r.hung ? ' (HUNG, killed)' : ''}`);
+      r.failures.forEach((f) => out.push(`#     ✗ ${f.name}`, `#         ${f.reason.slice(0, 300)}`));
+    }
+  }
+  out.push('', `# files ${results.length}`, `# pass ${pass}`, `# fail ${fail}`, `# wall time ${seconds(wall)}`);
+  out.push(
+    failed.length === 0
+      ? `# PASSED: all ${results.length} files`
+      : `# FAILED: ${failed.length} of ${results.length} files (${failed.map((r) => path.basename(r.file)).join(', ')})`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+  process.exitCode = failed.length === 0 ? 0 : 1;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n# FAILED: the runner itself\n`);
+  process.exitCode = 1;
+});

@@ -8,22 +8,24 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  freePort,
   HttpClient,
   ManagedProcess,
   ScenarioContext,
-  freePort,
   startNestbase,
+  TEST_CEILING_MS,
   tokenFor,
   uniqueEmail,
+  WAIT_CEILING_MS,
 } from '@lib/testing';
 
 import { RedisServer } from './support/redis-server';
 import { SmtpCatcher, tokenFromMail } from './support/smtp-catcher';
 
 const SU = { email: 'redis-auth-su@example.com', password: 'Redis-Auth-Superuser-Passw0rd' };
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = WAIT_CEILING_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) {
@@ -90,7 +92,7 @@ void describe('auth with REDIS_URL (BullMQ mail, shared rate limits)', () => {
     );
     assert.equal(smtp.mailsTo(user.email).length, 0);
     await smtp.configure(t);
-    const mail = await smtp.waitForMail(user.email, 1, 15_000);
+    const mail = await smtp.waitForMail(user.email, 1);
     assert.match(mail.subject, /Reset/);
   });
 

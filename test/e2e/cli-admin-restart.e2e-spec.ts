@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { HttpClient, startNestbase, tokenFor } from '@lib/testing';
+import { HttpClient, startNestbase, TEST_CEILING_MS, tokenFor } from '@lib/testing';
 
 const EMAIL = 'restart-admin@example.com';
 const PASSWORD = 'Restart-Admin-Passw0rd';
@@ -17,7 +17,7 @@ async function tokenWorks(baseUrl: string, token: string): Promise<boolean> {
   return res.status === 200;
 }
 
-void describe('PB_ADMIN_* across restarts', { timeout: 120_000 }, () => {
+void describe('PB_ADMIN_* across restarts', { timeout: TEST_CEILING_MS }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nestbase-admin-restart-'));
   });

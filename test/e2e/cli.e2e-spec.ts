@@ -17,6 +17,7 @@ import {
   runCli,
   startNestbase,
   startSlowRequest,
+  TEST_CEILING_MS,
   text,
   tokenFor,
   uniqueEmail,
@@ -24,7 +25,7 @@ import {
 
 const PASSWORD = 'Cli-Passw0rd-1';
 const PASSWORD2 = 'Cli-Passw0rd-2';
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 const procs: ManagedProcess[] = [];
 const dirs: string[] = [];
@@ -119,7 +120,7 @@ void describe('usage errors exit 2 with one Error: line', () => {
       const dir = await tempDir();
       await writeFile(join(dir, 'file'), 'not a directory');
       const args = c.args(dir);
-      assertCliError(await runCli(args, { timeoutMs: 30_000 }), args.join(' '));
+      assertCliError(await runCli(args), args.join(' '));
     });
   }
 });
@@ -179,7 +180,7 @@ void describe('nestbase serve', () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const proc = await serve(await tempDir());
       try {
-        const out = await proc.waitForOutput(/nestbase started at http:\/\/\S+/, 10_000);
+        const out = await proc.waitForOutput(/nestbase started at http:\/\/\S+/);
         assert.ok(out.includes(`nestbase started at ${proc.baseUrl}`), out);
         const res = await proc.stop(signal);
         assert.equal(res.code, 0, `${signal}: exit ${String(res.code)} (signal ${String(res.signal)})\n${res.stderr}`);

@@ -17,6 +17,8 @@ import {
   runCli,
   startNestbase,
   startProcess,
+  STARTUP_CEILING_MS,
+  TEST_CEILING_MS,
   tokenFor,
   uniqueEmail,
   waitForHealth,
@@ -26,7 +28,7 @@ import { form } from './support/file-helpers';
 import { makeImage } from './support/images';
 
 const PASSWORD = 'Files-Passw0rd-1';
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const dirs: string[] = [];
 
 after(async () => {
@@ -91,7 +93,7 @@ void describe('files outside nestbase serve', () => {
     const baseUrl = `http://127.0.0.1:${port}`;
     const proc = startProcess(['-r', paths, main, '--http', `127.0.0.1:${port}`, '--dir', dir], {}, baseUrl);
     try {
-      await waitForHealth(baseUrl, 60_000, proc.child, () => `${proc.stdout()}\n${proc.stderr()}`);
+      await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => `${proc.stdout()}\n${proc.stderr()}`);
       const res = await new HttpClient(baseUrl).request('POST', '/api/users', {
         body: { email: uniqueEmail('tut'), password: PASSWORD, passwordConfirm: PASSWORD },
       });

@@ -11,12 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 
 import {
+  freePort,
   HttpClient,
   ManagedProcess,
-  freePort,
   repoRoot,
   startProcess,
   startSplitService,
+  STARTUP_CEILING_MS,
+  TEST_CEILING_MS,
   waitForHealth,
 } from '@lib/testing';
 
@@ -31,11 +33,11 @@ async function startGateway(env: Record<string, string>): Promise<ManagedProcess
     env,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, 30_000, proc.child, () => proc.stderr(), '/readyz');
+  await waitForHealth(url, STARTUP_CEILING_MS, proc.child, () => proc.stderr(), '/readyz');
   return Object.assign(proc, { baseUrl: url });
 }
 
-void describe('gateway', { timeout: 120_000 }, () => {
+void describe('gateway', { timeout: TEST_CEILING_MS }, () => {
   let dir: string;
   let redis: RedisServer;
   const services: ManagedProcess[] = [];
@@ -80,7 +82,8 @@ void describe('gateway', { timeout: 120_000 }, () => {
     assert.equal(login.status, 200, login.text);
     const list = await http.request('GET', '/api/collections', { token: login.json<{ token: string }>().token });
     assert.equal(list.status, 200);
-    await new Promise((r) => setTimeout(r, 100));
+    // The access log line is written after the answer: wait for it rather than for a fixed time.
+    await gateways[0].waitForOutput(/"url":"\/api\/collections"/);
     const lines = gateways[0]
       .stdout()
       .split('\n')

@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { ManagedProcess, startNestbase } from '@lib/testing';
+import { ManagedProcess, startNestbase, TEST_CEILING_MS, WAIT_CEILING_MS } from '@lib/testing';
+
 import { writeHooksDir } from './support/hooks-files';
 import { RedisServer } from './support/redis-server';
 
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const cleanup: string[] = [];
 
 function tickHooks(file: string): string {
@@ -39,7 +40,14 @@ function ticks(file: string): Map<string, string[]> {
   return byTick;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Polls the ticks written to `file` until `enough` holds for them (a busy machine runs ticks late). */
+async function waitForTicks(file: string, enough: (byTick: Map<string, string[]>) => boolean, what: string) {
+  const deadline = Date.now() + WAIT_CEILING_MS;
+  while (!enough(ticks(file))) {
+    assert.ok(Date.now() < deadline, `no ${what} within ${WAIT_CEILING_MS} ms: ${JSON.stringify([...ticks(file)])}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 void describe('cronAdd', () => {
   after(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -56,7 +64,10 @@ void describe('cronAdd', () => {
       procs.push(await startNestbase(join(work, 'data'), ['--hooksDir', hooks], env));
       procs.push(await startNestbase(join(work, 'data'), ['--hooksDir', hooks], env));
       const since = new Date(Date.now() + 1000).toISOString();
-      await sleep(5000);
+      const whileBoth = (byTick: Map<string, string[]>) => [...byTick.keys()].filter((tick) => tick >= since);
+      await waitForTicks(file, (byTick) => whileBoth(byTick).length >= 3, '3 ticks while both ran');
+      // Both stopped before the check: a second run of a tick would be in the file by then.
+      await Promise.all(procs.map((p) => p.stop()));
       const byTick = ticks(file);
       const both = [...byTick.keys()].filter((tick) => tick >= since);
       assert.ok(both.length >= 3, `expected ≥ 3 ticks while both ran, got ${[...byTick.keys()].join(', ')}`);
@@ -75,7 +86,7 @@ void describe('cronAdd', () => {
     const file = join(work, 'ticks.log');
     const server = await startNestbase(join(work, 'data'), ['--hooksDir', tickHooks(file)]);
     try {
-      await sleep(3500);
+      await waitForTicks(file, (byTick) => byTick.size >= 2, '2 ticks');
     } finally {
       await server.stop();
     }
@@ -114,7 +125,8 @@ module.exports = (app) => {
       const redis = await RedisServer.start();
       const server = await startNestbase(join(work, 'data'), ['--hooksDir', hooks], { env: { REDIS_URL: redis.url } });
       try {
-        await sleep(6000);
+        const retried = (outcomes: string[]) => outcomes.join(' ') === 'fail ok';
+        await waitForTicks(file, (byTick) => [...byTick.values()].some(retried), 'tick that failed, then succeeded');
       } finally {
         await server.stop();
         await redis.stop();

@@ -18,13 +18,25 @@ import {
   runCli,
   startNestbase,
   startProcess,
+  STARTUP_CEILING_MS,
+  TEST_CEILING_MS,
   text,
   tokenFor,
+  WAIT_CEILING_MS,
   waitForHealth,
 } from '@lib/testing';
 import { writeHooksDir } from './support/hooks-files';
 
-const TIMEOUT = { timeout: 60_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
+
+/** Polls `text()` until it matches `re`; fails after the wait ceiling with the text. */
+async function waitForText(text: () => string, re: RegExp): Promise<void> {
+  const deadline = Date.now() + WAIT_CEILING_MS;
+  while (!re.test(text())) {
+    assert.ok(Date.now() < deadline, `no ${String(re)} within ${WAIT_CEILING_MS} ms:\n${text().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const SU = { PB_ADMIN_EMAIL: 'hooks-su@example.com', PB_ADMIN_PASSWORD: 'Hooks-Su-Passw0rd' };
 const cleanup: string[] = [];
 const procs: ManagedProcess[] = [];
@@ -106,14 +118,9 @@ void describe('hooks in processes', () => {
       (await http.request('GET', `/api/collections/notes/records/${id}`)).json<{ body: string }>().body,
       'kept',
     );
-    const deadline = Date.now() + 5000;
-    while (!/after-hook boom/.test(server.stdout() + server.stderr()) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.match(
-      server.stdout() + server.stderr(),
-      /after-create hook of notes\/\w+ failed \(the record is saved\): Error: after-hook boom/,
-    );
+    // The failure is logged on stderr or stdout: wait for either to show it.
+    const logged = /after-create hook of notes\/\w+ failed \(the record is saved\): Error: after-hook boom/;
+    await waitForText(() => server.stdout() + server.stderr(), logged);
   });
 
   void it('--dev reloads changed hooks, and keeps the running ones when an edit is broken', TIMEOUT, async () => {
@@ -127,19 +134,12 @@ void describe('hooks in processes', () => {
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 1 });
 
     writeFileSync(join(hooks, 'version.pb.ts'), version(2));
-    await server.waitForOutput(/hooks reloaded/, 15_000);
-    await waitForHealth(server.baseUrl, 15_000);
+    await server.waitForOutput(/hooks reloaded/);
+    await waitForHealth(server.baseUrl, STARTUP_CEILING_MS);
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
 
     writeFileSync(join(hooks, 'version.pb.ts'), 'export default (app => {\n');
-    const deadline = Date.now() + 10_000;
-    while (
-      !/hooks not reloaded: .*version\.pb\.ts:\d+/.test(server.stdout() + server.stderr()) &&
-      Date.now() < deadline
-    ) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.match(server.stdout() + server.stderr(), /hooks not reloaded: .*version\.pb\.ts:\d+/);
+    await waitForText(() => server.stdout() + server.stderr(), /hooks not reloaded: .*version\.pb\.ts:\d+/);
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
   });
 
@@ -164,7 +164,7 @@ void describe('hooks in processes', () => {
       baseUrl,
     );
     procs.push(proc);
-    await waitForHealth(baseUrl, 30_000, proc.child, () => proc.stdout() + proc.stderr());
+    await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => proc.stdout() + proc.stderr());
     assert.match(proc.stdout(), /nestbase started at/);
 
     const http = new HttpClient(baseUrl);

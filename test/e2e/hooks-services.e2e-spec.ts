@@ -8,12 +8,13 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   HttpClient,
-  ManagedProcess,
   makeUserInput,
+  ManagedProcess,
   OWNER_RULES,
   relation,
   startNestbase,
   startSplitService,
+  TEST_CEILING_MS,
   text,
 } from '@lib/testing';
 
@@ -50,7 +51,7 @@ async function ok<T>(
   return res.json<T>();
 }
 
-void describe('hooks in the split records and auth services', { timeout: 120_000 }, () => {
+void describe('hooks in the split records and auth services', { timeout: TEST_CEILING_MS }, () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'nestbase-hooks-services-'));
     const hooksDir = join(dir, 'pb_hooks');

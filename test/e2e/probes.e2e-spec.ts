@@ -8,12 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { HttpClient, ManagedProcess, startNestbase, startSplitService } from '@lib/testing';
+import {
+  HttpClient,
+  ManagedProcess,
+  startNestbase,
+  startSplitService,
+  TEST_CEILING_MS,
+  WAIT_CEILING_MS,
+} from '@lib/testing';
 
 import { RedisServer } from './support/redis-server';
 import { startS3, TestS3 } from './support/s3-server';
 
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const SECRET = 'internal-secret-for-the-probes-test';
 
 interface ProbeBody {
@@ -34,7 +41,7 @@ async function probe(service: ManagedProcess, path: '/healthz' | '/readyz'): Pro
 }
 
 /** Polls `/readyz` until it answers `status` (readiness follows a dependency within a few seconds). */
-async function readyzBecomes(service: ManagedProcess, status: number, timeoutMs = 20_000): Promise<Probe> {
+async function readyzBecomes(service: ManagedProcess, status: number, timeoutMs = WAIT_CEILING_MS): Promise<Probe> {
   const deadline = Date.now() + timeoutMs;
   let last = await probe(service, '/readyz');
   while (last.status !== status) {

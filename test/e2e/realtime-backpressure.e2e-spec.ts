@@ -7,16 +7,24 @@ import { after, before, describe, it } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { HttpClient, OPEN_RULES, RunningServer, ScenarioContext, startTestServer, tokenFor } from '@lib/testing';
+import {
+  HttpClient,
+  OPEN_RULES,
+  RunningServer,
+  ScenarioContext,
+  startTestServer,
+  TEST_CEILING_MS,
+  tokenFor,
+} from '@lib/testing';
 
-import { Collector, RealtimeMessage, waitUntil } from './support/realtime-helpers';
+import { Collector, RealtimeMessage, WAIT_CEILING_MS, waitUntil } from './support/realtime-helpers';
 
 // 24 MB fill the kernel buffers of one loopback connection and pass the server's 4 MiB bound. Behind a
 // gateway (NB_TEST_BASE_URL) the stalled client sits at the end of two connections, whose buffers hold as
 // much again before the server sees the backlog.
 const EVENTS = process.env.NB_TEST_BASE_URL ? 64 : 24;
 const BODY = 'x'.repeat(1_000_000);
-const TIMEOUT = { timeout: 120_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 let server: RunningServer | undefined;
 let t: ScenarioContext;
@@ -101,15 +109,15 @@ void describe('realtime backpressure', () => {
       for (let i = 0; i < EVENTS; i++) {
         ids.push((await t.createRecord('big', { body: BODY })).id);
         // the reading client keeps pace with the writer while the two others stall
-        await got.find((m) => m.record.id === ids[i], `event ${i} on the reading client`, 5000);
+        await got.find((m) => m.record.id === ids[i], `event ${i} on the reading client`);
       }
       assert.deepEqual(
         got.items.map((m) => m.record.id),
         ids,
       );
       const [wsClosed, sseClosed] = await Promise.all([
-        closedByServer(ws.socket, 10_000),
-        closedByServer(sse.socket, 10_000),
+        closedByServer(ws.socket, WAIT_CEILING_MS),
+        closedByServer(sse.socket, WAIT_CEILING_MS),
       ]);
       assert.deepEqual({ wsClosed, sseClosed }, { wsClosed: true, sseClosed: true });
       reader.terminate();

@@ -12,29 +12,30 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 
 import {
+  freePort,
   HttpClient,
+  makeUserInput,
   ManagedProcess,
   OWNER_RULES,
-  ScenarioContext,
-  freePort,
-  makeUserInput,
   relation,
   repoRoot,
+  ScenarioContext,
   startNestbase,
   startProcess,
   startRecordsApp,
+  TEST_CEILING_MS,
   text,
   tokenFor,
   waitForHealth,
 } from '@lib/testing';
 
-import { Collector, RawSse, RealtimeMessage, waitUntil } from './support/realtime-helpers';
+import { Collector, RawSse, RealtimeMessage, WAIT_CEILING_MS, waitUntil } from './support/realtime-helpers';
 import { RedisServer } from './support/redis-server';
 
 const SU = { email: 'cluster-su@example.com', password: 'Cluster-Superuser-Passw0rd' };
 const SECRET = 'internal-secret-for-the-cluster-test';
-const TIMEOUT = { timeout: 90_000 };
-const WAIT_MS = 10_000;
+const TIMEOUT = { timeout: TEST_CEILING_MS };
+const WAIT_MS = WAIT_CEILING_MS;
 
 let dataDir = '';
 let emptyCwd = '';

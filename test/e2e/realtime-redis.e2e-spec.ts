@@ -13,10 +13,11 @@ import {
   HttpClient,
   ManagedProcess,
   OWNER_RULES,
-  ScenarioContext,
-  TestUser,
   relation,
+  ScenarioContext,
   startNestbase,
+  TEST_CEILING_MS,
+  TestUser,
   text,
   tokenFor,
 } from '@lib/testing';
@@ -25,7 +26,7 @@ import { Collector, RawSse, RealtimeMessage, waitUntil } from './support/realtim
 import { RedisServer } from './support/redis-server';
 
 const SU = { email: 'redis-su@example.com', password: 'Redis-Superuser-Passw0rd' };
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 let dir = '';
 let redis: RedisServer | undefined;
@@ -72,7 +73,7 @@ void describe('realtime across two processes through Redis', () => {
       assert.equal(res.status, 204, res.text);
       const mine = await t.createRecord('todos', { title: 'via A', owner: alice.record.id });
       await t.createRecord('todos', { title: 'not hers', owner: (await t.makeUser()).record.id });
-      await waitUntil(() => sse.frames.length >= 2, 'the create on B', 10_000);
+      await waitUntil(() => sse.frames.length >= 2, 'the create on B');
       assert.deepEqual(
         sse.frames.slice(1).map((f) => [f.id, f.event, (f.data as RealtimeMessage).record.id]),
         [[sse.clientId, topic, mine.id]],
@@ -104,9 +105,9 @@ void describe('realtime across two processes through Redis', () => {
       }
     });
     try {
-      await waitUntil(() => connected, 'WS connected', 10_000);
+      await waitUntil(() => connected, 'WS connected');
       const rec = await t.createRecord('todos', { title: 'ws via A', owner: alice.record.id });
-      const m = await got.find((x) => x.record.id === rec.id, 'the WS message', 10_000);
+      const m = await got.find((x) => x.record.id === rec.id, 'the WS message');
       assert.equal(m.action, 'create');
     } finally {
       ws.terminate();

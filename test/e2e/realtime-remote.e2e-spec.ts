@@ -11,27 +11,28 @@ import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 
 import {
+  freePort,
   HttpClient,
+  makeUserInput,
   ManagedProcess,
   OWNER_RULES,
-  ScenarioContext,
-  freePort,
-  makeUserInput,
   relation,
   repoRoot,
+  ScenarioContext,
   startNestbase,
   startProcess,
   startRecordsApp,
+  TEST_CEILING_MS,
   text,
   tokenFor,
   waitForHealth,
 } from '@lib/testing';
 
-import { Collector, RawSse, RealtimeMessage, sleep, startRedis, waitUntil } from './support/realtime-helpers';
+import { Collector, probeUntil, RawSse, RealtimeMessage, startRedis, waitUntil } from './support/realtime-helpers';
 
 const SU = { email: 'remote-su@example.com', password: 'Remote-Superuser-Passw0rd' };
 const SECRET = 'internal-secret-for-the-remote-test';
-const TIMEOUT = { timeout: 90_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 let dataDir = '';
 let emptyCwd = '';
@@ -143,7 +144,17 @@ void describe('realtime without a database, through the records service', () => 
     async () => {
       const aliceTodo = await t.createRecord('todos', { title: 'a', owner: alice.id });
       const bobTodo = await t.createRecord('todos', { title: 'b', owner: bob.id });
-      await sleep(300); // the realtime process reloads collections on collection.changed
+      // The realtime process learns of the new collections over the bus (collection.changed): ready once a
+      // superuser subscribed to comments receives a probe comment (a new one each round until it does).
+      const probe = await RawSse.open(realtimeUrl);
+      const probing = await new HttpClient(realtimeUrl).request('POST', '/api/realtime', {
+        body: { clientId: probe.clientId, subscriptions: [`${t.col('comments')}/*`] },
+        token: t.su.token,
+      });
+      assert.equal(probing.status, 204, probing.text);
+      const probeComment = () => t.createRecord('comments', { text: 'probe', todo: bobTodo.id });
+      await probeUntil(probeComment, () => probe.frames.length > 1, 'the realtime process');
+      probe.close();
       const sse = await RawSse.open(realtimeUrl);
       const options = encodeURIComponent(JSON.stringify({ query: { expand: 'todo' } }));
       const topic = `${t.col('comments')}/*?options=${options}`;
@@ -164,14 +175,23 @@ void describe('realtime without a database, through the records service', () => 
         }
       });
       try {
-        await waitUntil(() => connected !== undefined, 'WS connected', 10_000);
+        await waitUntil(() => connected !== undefined, 'WS connected');
         assert.equal(connected?.auth, bob.id, 'the token was verified without a database');
         const forAlice = await t.createRecord('comments', { text: 'for alice', todo: aliceTodo.id });
         const forBob = await t.createRecord('comments', { text: 'for bob', todo: bobTodo.id });
-        await wsGot.find((m) => m.record.id === forBob.id, "bob's comment on the WebSocket", 10_000);
-        await waitUntil(() => sse.frames.length >= 2, "alice's comment on SSE", 10_000);
-        await sleep(300);
-        const sseRecords = sse.frames.slice(1).map((f) => (f.data as RealtimeMessage).record);
+        await wsGot.find((m) => m.record.id === forBob.id, "bob's comment on the WebSocket");
+        await waitUntil(() => sse.frames.length >= 2, "alice's comment on SSE");
+        // Nothing else may come: a last comment for each, delivered in order after anything still on its way.
+        const lastA = await t.createRecord('comments', { text: 'last', todo: aliceTodo.id });
+        const lastB = await t.createRecord('comments', { text: 'last', todo: bobTodo.id });
+        await wsGot.find((m) => m.record.id === lastB.id, "bob's last comment");
+        await waitUntil(() => sse.frames.some((f) => (f.data as RealtimeMessage).record?.id === lastA.id), 'last');
+        const last = (m: RealtimeMessage) => m.record.id === lastA.id || m.record.id === lastB.id;
+        wsGot.items.splice(wsGot.items.findIndex(last), 1);
+        const sseRecords = sse.frames
+          .slice(1)
+          .map((f) => (f.data as RealtimeMessage).record)
+          .filter((r) => r.id !== lastA.id);
         assert.deepEqual(
           sseRecords.map((r) => [r.id, (r.expand as { todo?: { id: string } } | undefined)?.todo?.id]),
           [[forAlice.id, aliceTodo.id]],

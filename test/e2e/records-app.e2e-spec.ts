@@ -10,16 +10,17 @@ import {
   ApiResponse,
   HttpClient,
   HttpMethod,
+  ListJson,
   LOCKED_RULES,
+  makeUserInput,
   ManagedProcess,
+  num,
   OWNER_RULES,
   RecordJson,
-  ListJson,
-  makeUserInput,
-  num,
   relation,
   startNestbase,
   startRecordsApp,
+  TEST_CEILING_MS,
   text,
   tokenFor,
   uniqueEmail,
@@ -28,7 +29,7 @@ import {
 
 const SU_PASSWORD = 'Records-App-Passw0rd';
 const NOT_FOUND = { status: 404, message: "The requested resource wasn't found.", data: {} };
-const TIMEOUT = { timeout: 60_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 let dir = '';
 let standalone: ManagedProcess | undefined;

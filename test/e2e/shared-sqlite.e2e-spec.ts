@@ -12,14 +12,15 @@ import { after, describe, it } from 'node:test';
 import {
   ApiResponse,
   HttpClient,
-  ManagedProcess,
   makeCollection,
   makeUserInput,
+  ManagedProcess,
   startSplitService,
+  TEST_CEILING_MS,
   tokenFor,
 } from '@lib/testing';
 
-const TIMEOUT = { timeout: 180_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const SU = { email: 'shared-su@example.com', password: 'Shared-Superuser-Passw0rd' };
 const ROUNDS = 3;
 

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
-import { ManagedProcess } from '@lib/testing';
+import { ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
 
 import { startBullmqWorker, useBullmqFixture, waitFor } from './support/bullmq-fixture';
 
-const TIMEOUT = { timeout: 60_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 void describe('BullmqJobQueue', () => {
   const fx = useBullmqFixture();

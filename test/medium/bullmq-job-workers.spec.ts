@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
-import { ManagedProcess } from '@lib/testing';
+import { ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
 
 import { startBullmqWorker, useBullmqFixture, waitFor } from './support/bullmq-fixture';
 
-const TIMEOUT = { timeout: 60_000 };
+const TIMEOUT = { timeout: TEST_CEILING_MS };
 const LOCK_MS = 2000;
 const SLOW_MS = 2500;
 
@@ -42,7 +42,7 @@ void describe('BullMQ workers: NB_JOB_WORKERS and NB_JOB_LOCK_MS', () => {
     await victim.stop('SIGKILL');
     assert.deepEqual(lines(victim, 'done'), [], 'killed before it finished');
 
-    await waitFor(() => lines(survivor, 'done').includes('only'), 'the other worker to finish the job', 20_000);
+    await waitFor(() => lines(survivor, 'done').includes('only'), 'the other worker to finish the job');
     const recoveredAfter = Date.now() - killedAt;
     assert.ok(recoveredAfter >= LOCK_MS, `re-run only after the lock expired (${recoveredAfter} ms)`);
     await queue.idle();

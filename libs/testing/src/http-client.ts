@@ -23,12 +23,27 @@ export interface ApiResponse {
 
 export class ApiError extends Error {}
 
-const REQUEST_TIMEOUT_MS = 30_000;
+// A hang catcher, not a speed limit: a busy machine may take many seconds for a heavy request.
+const REQUEST_TIMEOUT_MS = 120_000;
+
+/**
+ * Files that run beside others against one shared server (`NB_TEST_PARALLEL=1`, see
+ * test/distributed/support/suite-runner.ts) must not change its settings: the others would see them.
+ */
+function assertMayChangeSettings(method: HttpMethod, url: string): void {
+  if (process.env.NB_TEST_PARALLEL === '1' && method !== 'GET' && /^\/api\/settings\/?(\?|$)/.test(url)) {
+    throw new ApiError(
+      `${method} ${url}: this file changes the settings of a server other files share while it runs; ` +
+        'list it among the settings files of test/distributed/support/suite-runner.ts',
+    );
+  }
+}
 
 export class HttpClient {
   constructor(readonly baseUrl: string) {}
 
   async request(method: HttpMethod, url: string, options: RequestOptions = {}): Promise<ApiResponse> {
+    assertMayChangeSettings(method, url);
     const headers: Record<string, string> = {};
     let payload: RequestInit['body'];
     const { body } = options;
@@ -61,7 +76,11 @@ export class HttpClient {
       });
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-      throw new ApiError(`${method} ${url} failed: ${err instanceof Error ? err.message : String(err)}${cause}`);
+      const why =
+        err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : '';
+      throw new ApiError(
+        `${method} ${url} failed: ${why || (err instanceof Error ? err.message : String(err))}${cause}`,
+      );
     }
     const text = await res.text();
     let parsed: unknown = undefined;

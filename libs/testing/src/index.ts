@@ -61,3 +61,8 @@ export type {
   RecordJson,
   Rule,
 } from './factories';
+export { runTestFile, runTestFiles } from './file-runner';
+export type { FileResult, FileRunOptions } from './file-runner';
+export { readTap } from './tap-report';
+export type { TapFailure, TapSummary } from './tap-report';
+export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';

@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
+import { STARTUP_CEILING_MS } from './ceilings';
 import { freePort, repoRoot, waitForHealth } from './test-server';
 
 export interface ProcessResult {
@@ -39,7 +40,7 @@ export interface ManagedProcess {
   kill(): void;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = STARTUP_CEILING_MS;
 
 function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
@@ -135,9 +136,10 @@ async function startServerProcess(args: (port: number) => string[], options: Pro
   try {
     await waitForHealth(
       baseUrl,
-      options.timeoutMs ?? 60_000,
+      options.timeoutMs ?? STARTUP_CEILING_MS,
       proc.child,
-      () => `${proc.stdout()}\n${proc.stderr()}`,
+      () => `${proc.stdout()}
+${proc.stderr()}`,
       options.healthPath,
     );
   } catch (err) {

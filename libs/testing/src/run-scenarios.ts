@@ -13,6 +13,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
+import { TEST_CEILING_MS } from './ceilings';
 import { tokenFor } from './factories';
 import { ApiResponse, HttpClient, HttpMethod } from './http-client';
 import { Matcher, matchPartial } from './matchers';
@@ -154,7 +155,7 @@ export function runScenarios(title: string, scenarios: Scenario[]): void {
       await release();
     });
     for (const scenario of scenarios) {
-      void it(scenario.name, { timeout: 60_000 }, async () => {
+      void it(scenario.name, { timeout: TEST_CEILING_MS }, async () => {
         assert.ok(env, 'server not started');
         const current = env;
         await runOne(scenario, current).catch((err: unknown) => {

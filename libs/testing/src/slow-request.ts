@@ -2,6 +2,8 @@
 // while the server is provably in the middle of handling it.
 import { request as httpRequest } from 'node:http';
 
+import { WAIT_CEILING_MS } from './ceilings';
+
 export interface SlowRequest {
   /** Sends the rest of the body. */
   finish(): void;
@@ -16,7 +18,7 @@ export function startSlowRequest(
   body: unknown,
   headers: Record<string, string> = {},
   headBytes = 10,
-  timeoutMs = 15_000,
+  timeoutMs = WAIT_CEILING_MS,
 ): SlowRequest {
   const payload = JSON.stringify(body);
   const req = httpRequest(url, {

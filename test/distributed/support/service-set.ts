@@ -8,14 +8,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, ManagedProcess, repoRoot, startProcess, waitForHealth } from '@lib/testing';
+import { freePort, ManagedProcess, repoRoot, startProcess, STARTUP_CEILING_MS, waitForHealth } from '@lib/testing';
 
 import { RedisServer } from '../../e2e/support/redis-server';
 import { startS3, TestS3 } from '../../e2e/support/s3-server';
 import { ComposeService, NESTBASE_COMMANDS, readCompose } from './compose-file';
 
 export const SUPERUSER = { email: 'distributed@example.com', password: 'Distributed-Passw0rd' };
-const STARTUP_TIMEOUT_MS = 60_000;
+const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
 
 interface Replica {
   service: ComposeService;

@@ -1,12 +1,12 @@
 // Runs the HTTP scenario suite (and the SDK suites) of test/e2e against a running deployment: every
 // compiled e2e file that targets `NB_TEST_BASE_URL` when it is set (those using runScenarios or
-// startTestServer and starting no server of their own), in node's test runner, one file at a time
-// because they share the deployment's settings.
-import { spawn } from 'node:child_process';
+// startTestServer and starting no server of their own), each in its own process, several at a time where
+// they can't see each other: the scenarios are isolated by their own users and collections, but the
+// settings and the set of collections are the deployment's (see suiteRole).
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
-import { repoRoot } from '@lib/testing';
+import { FileResult, repoRoot, runTestFiles } from '@lib/testing';
 
 // Calls as tsc compiles them: `(0, testing_1.runScenarios)(`. A file that configures its server through
 // the environment before it starts (`process.env.NB_HOOKS_DIR = …`: the hooks suite) can't use a running one.
@@ -26,54 +26,87 @@ export function externalSuiteFiles(only?: RegExp): string[] {
     .sort()
     .map((name) => join(dir, name));
   if (files.length === 0) {
-    // `node --test` with no file would run whatever it finds under the working directory.
     throw new Error(`no suite file in ${dir} matches ${String(only)}`);
   }
   return files;
 }
 
+/** What a file changes that other files running at the same time would see. */
+export type SuiteRole = 'shared' | 'settings' | 'alone';
+
+// Files that change what every other file relies on: rate limits, the storage backend, or the set of
+// collections (`deleteMissing` drops every collection it isn't given), and the injection corpus, which
+// compares the whole collection list before and after each row. Nothing runs beside them.
+const ALONE = /\brateLimits\b|s3_server|deleteMissing|the database changed/;
+// Files that change other settings (SMTP, batch …): one at a time, beside the shared files. A file left out
+// here by mistake is stopped by the HTTP client (NB_TEST_PARALLEL) at its first settings change.
+const SETTINGS = /\/api\/settings['`]|smtp_catcher|\.setBatch\)?\(|settings\.update\(/;
+
+/** How `file` may share the deployment (read from its compiled text). */
+export function suiteRole(file: string): SuiteRole {
+  const text = readFileSync(file, 'utf8');
+  return ALONE.test(text) ? 'alone' : SETTINGS.test(text) ? 'settings' : 'shared';
+}
+
 export interface SuiteResult {
-  code: number | null;
   pass: number;
   fail: number;
-  /** The runner's output, failing tests first. */
+  files: FileResult[];
+  /** The failing tests by file, then the output of each failing file. */
   report: string;
 }
 
-/** Runs `files` against `baseUrl` with the given superuser; bounded by `timeoutMs`. */
-export async function runSuite(
-  files: string[],
-  baseUrl: string,
-  superuser: { email: string; password: string },
-  timeoutMs: number,
-): Promise<SuiteResult> {
-  const root = repoRoot();
+/** The environment of a suite file run against `baseUrl` (NB_* and PB_ADMIN_* of this process left out). */
+function suiteEnv(baseUrl: string, superuser: { email: string; password: string }, parallel: boolean) {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('NB_') && !key.startsWith('PB_ADMIN_') && !key.startsWith('NODE_TEST')) {
       env[key] = value;
     }
   }
-  Object.assign(env, {
+  return {
+    ...env,
     NB_TEST_BASE_URL: baseUrl,
     NB_TEST_SUPERUSER_EMAIL: superuser.email,
     NB_TEST_SUPERUSER_PASSWORD: superuser.password,
+    ...(parallel ? { NB_TEST_PARALLEL: '1' } : {}),
+  };
+}
+
+/**
+ * Runs `files` against `baseUrl`: first the files that must run alone, one by one (before the others fill the
+ * deployment with collections), then the rest `concurrency` at a time with at most one settings file among
+ * them. `ceilingMs` per file only catches a hang (the report names what was still running).
+ */
+export async function runSuite(
+  files: string[],
+  baseUrl: string,
+  superuser: { email: string; password: string },
+  options: { concurrency: number; ceilingMs: number },
+): Promise<SuiteResult> {
+  const role = new Map(files.map((file) => [file, suiteRole(file)]));
+  const of = (wanted: SuiteRole) => files.filter((file) => role.get(file) === wanted);
+  const alone = await runTestFiles(of('alone'), {
+    concurrency: 1,
+    ceilingMs: options.ceilingMs,
+    env: suiteEnv(baseUrl, superuser, false),
   });
-  const child = spawn(
-    process.execPath,
-    ['-r', join(root, 'scripts', 'paths.js'), '--test', '--test-concurrency=1', '--test-reporter=tap', ...files],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  clearTimeout(timer);
-  const count = (label: string) => Number(new RegExp(`^# ${label} (\\d+)`, 'm').exec(out)?.[1] ?? 0);
-  const failures = out
-    .split('\n')
-    .map((line, i, lines) => (/^\s*not ok /.test(line) ? lines.slice(i, i + 25).join('\n') : ''))
-    .filter(Boolean);
-  return { code, pass: count('pass'), fail: count('fail'), report: `${failures.join('\n')}\n…\n${out.slice(-3000)}` };
+  const rest = await runTestFiles([...of('settings'), ...of('shared')], {
+    concurrency: options.concurrency,
+    ceilingMs: options.ceilingMs,
+    env: (file) => suiteEnv(baseUrl, superuser, role.get(file) === 'shared'),
+    group: (file) => (role.get(file) === 'settings' ? 'settings' : undefined),
+  });
+  const results = [...alone, ...rest];
+  const failed = results.filter((r) => !r.ok);
+  const report = [
+    ...failed.flatMap((r) => [basename(r.file), ...r.failures.map((f) => `  ✗ ${f.name}: ${f.reason}`)]),
+    ...failed.map((r) => `--- ${basename(r.file)}\n${r.output.slice(-6000)}`),
+  ].join('\n');
+  return {
+    pass: results.reduce((sum, r) => sum + r.pass, 0),
+    fail: results.reduce((sum, r) => sum + r.fail, 0) + failed.filter((r) => r.fail === 0).length,
+    files: results,
+    report,
+  };
 }

@@ -2,7 +2,7 @@
 // collection with every kind of file field, and raw (binary) downloads.
 import assert from 'node:assert/strict';
 
-import { file, OPEN_RULES, RecordJson, ScenarioContext, text } from '@lib/testing';
+import { file, OPEN_RULES, RecordJson, ScenarioContext, text, WAIT_CEILING_MS } from '@lib/testing';
 
 import { makeImage } from './images';
 
@@ -93,7 +93,7 @@ export async function fetchRaw(
 export async function eventually(
   check: () => boolean | Promise<boolean>,
   what: string,
-  timeoutMs = 5000,
+  timeoutMs = WAIT_CEILING_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 
 import { EventSource } from 'eventsource';
 
+import { WAIT_CEILING_MS } from '@lib/testing';
+
 /** The SDK's realtime service needs a global EventSource; Node 20 has none. */
 export function installEventSource(): void {
   (globalThis as { EventSource?: unknown }).EventSource ??= EventSource;
@@ -12,8 +14,11 @@ export function installEventSource(): void {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The default limit of every wait here: a hang catcher (see libs/testing/src/ceilings.ts). */
+export { WAIT_CEILING_MS };
+
 /** Polls `check` until it returns true; fails after `timeoutMs` with `what`. */
-export async function waitUntil(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+export async function waitUntil(check: () => boolean, what: string, timeoutMs = WAIT_CEILING_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) {
@@ -29,6 +34,36 @@ export interface RealtimeMessage {
   topic?: string;
 }
 
+/** Polls `check` for up to `ms`: true as soon as it holds, false when the time is up (for retry loops). */
+export async function pollFor(check: () => boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      return false;
+    }
+    await sleep(20);
+  }
+  return true;
+}
+
+/**
+ * For a subscriber that may not be ready yet (a replica that has not learnt of a collection, a client that
+ * is reconnecting): `send` makes a new probe event each round until `arrived()`, failing after the ceiling.
+ */
+export async function probeUntil(
+  send: () => Promise<unknown>,
+  arrived: () => boolean,
+  what: string,
+  ceilingMs = WAIT_CEILING_MS,
+): Promise<void> {
+  const deadline = Date.now() + ceilingMs;
+  while (!arrived()) {
+    assert.ok(Date.now() < deadline, `no probe reached ${what} within ${ceilingMs} ms`);
+    await send();
+    await pollFor(arrived, 1000);
+  }
+}
+
 /** Collects messages; `next` waits for the n-th, `quiet` asserts nothing more came. */
 export class Collector {
   readonly items: RealtimeMessage[] = [];
@@ -36,13 +71,17 @@ export class Collector {
     this.items.push(m);
   };
 
-  async count(n: number, what = `${n} messages`, timeoutMs = 5000): Promise<RealtimeMessage[]> {
+  async count(n: number, what = `${n} messages`, timeoutMs = WAIT_CEILING_MS): Promise<RealtimeMessage[]> {
     await waitUntil(() => this.items.length >= n, `${what} (got ${JSON.stringify(this.items)})`, timeoutMs);
     return this.items.slice(0, n);
   }
 
   /** Waits until a message matching `pred` arrived. */
-  async find(pred: (m: RealtimeMessage) => boolean, what: string, timeoutMs = 5000): Promise<RealtimeMessage> {
+  async find(
+    pred: (m: RealtimeMessage) => boolean,
+    what: string,
+    timeoutMs = WAIT_CEILING_MS,
+  ): Promise<RealtimeMessage> {
     await waitUntil(() => this.items.some(pred), `${what} (got ${JSON.stringify(this.items)})`, timeoutMs);
     return this.items.find(pred)!;
   }
@@ -123,7 +162,7 @@ export async function startRedis(port: number): Promise<{ url: string; stop: () 
     }
   };
   process.once('exit', stop);
-  await waitUntil(() => /Ready to accept connections/.test(out) || child.exitCode !== null, 'redis-server', 10_000);
+  await waitUntil(() => /Ready to accept connections/.test(out) || child.exitCode !== null, 'redis-server');
   assert.equal(child.exitCode, null, `redis-server exited: ${out}`);
   return { url: `redis://127.0.0.1:${port}`, stop };
 }

@@ -4,6 +4,8 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 
 import { freePort } from '@lib/testing';
 
+import { STARTUP_CEILING_MS, WAIT_CEILING_MS } from '@lib/testing';
+
 export const REDIS_BIN = '/usr/bin/redis-server';
 const REDIS_CLI = '/usr/bin/redis-cli';
 
@@ -18,7 +20,7 @@ export class RedisServer {
   }
 
   /** Starts on a free port, or on `port` (a restart where a stopped server was). */
-  static async start(timeoutMs = 10_000, port?: number): Promise<RedisServer> {
+  static async start(timeoutMs = STARTUP_CEILING_MS, port?: number): Promise<RedisServer> {
     port ??= await freePort();
     const child = spawn(
       REDIS_BIN,
@@ -46,7 +48,7 @@ export class RedisServer {
   /** Runs one command through redis-cli and returns its raw output, trimmed. */
   async cli(...args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(REDIS_CLI, ['-p', String(this.port), ...args], { timeout: 5000 }, (error, stdout) =>
+      execFile(REDIS_CLI, ['-p', String(this.port), ...args], { timeout: WAIT_CEILING_MS }, (error, stdout) =>
         error ? reject(new Error(`redis-cli ${args.join(' ')}: ${error.message}`)) : resolve(stdout.trim()),
       );
     });

@@ -3,6 +3,7 @@
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
+import { WAIT_CEILING_MS } from '@lib/testing';
 import type { ScenarioContext } from '@lib/testing';
 
 export interface CapturedMail {
@@ -68,7 +69,7 @@ export class SmtpCatcher {
   }
 
   /** The `n`-th mail (1-based) to `address`, waiting up to `timeoutMs` for it. */
-  async waitForMail(address: string, n = 1, timeoutMs = 10_000): Promise<CapturedMail> {
+  async waitForMail(address: string, n = 1, timeoutMs = WAIT_CEILING_MS): Promise<CapturedMail> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.mailsTo(address);
@@ -84,9 +85,16 @@ export class SmtpCatcher {
     }
   }
 
-  /** Waits `ms` and fails if more than `expected` mails reached `address` meanwhile. */
-  async expectMailCount(address: string, expected: number, ms = 1500): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
+  /**
+   * Waits for `expected` mails to `address` (up to the wait ceiling), then `settleMs` more, and fails unless
+   * exactly `expected` arrived: the settle time only bounds the search for an extra mail (a slow machine can
+   * let one slip past, never fail a correct server).
+   */
+  async expectMailCount(address: string, expected: number, settleMs = 300): Promise<void> {
+    if (expected > 0) {
+      await this.waitForMail(address, expected);
+    }
+    await new Promise((r) => setTimeout(r, settleMs));
     const got = this.mailsTo(address).length;
     if (got !== expected) {
       throw new Error(`expected ${expected} mail(s) to ${address}, got ${got}: ${this.summary()}`);

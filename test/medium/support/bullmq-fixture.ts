@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 
 import { BullmqJobQueue } from '@lib/jobs';
-import { ManagedProcess, repoRoot, startProcess } from '@lib/testing';
+import { ManagedProcess, repoRoot, startProcess, WAIT_CEILING_MS } from '@lib/testing';
 
 import { RedisServer } from '../../e2e/support/redis-server';
 
 /** Polls `check` every 20 ms; fails after `timeoutMs` naming `what`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(check: () => boolean, what: string, timeoutMs = WAIT_CEILING_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) {

@@ -1,0 +1,123 @@
+// Runs compiled test files, each in its own process (`node --test-reporter=tap <file>`: node's test runner
+// without the extra `--test` parent process), `concurrency` at a time, and reports per
+// file: counts, failing test names, duration, and — when a file outlives its ceiling — what was still running.
+// The ceiling only catches hangs: it is far above any file's normal duration on a busy machine.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+import { readTap, TapSummary } from './tap-report';
+import { repoRoot } from './test-server';
+
+export interface FileRunOptions {
+  concurrency: number;
+  /** Per-file hang ceiling (ms, or per file): the process is killed and reported as hung after this long. */
+  ceilingMs: number | ((file: string) => number);
+  /** Environment of every file, or of each (default: this process's). */
+  env?: NodeJS.ProcessEnv | ((file: string) => NodeJS.ProcessEnv);
+  /** Files with the same group never run at the same time (e.g. those that change a shared server's settings). */
+  group?: (file: string) => string | undefined;
+  /** Called as each file finishes (in completion order). */
+  onDone?: (result: FileResult) => void;
+}
+
+export interface FileResult extends TapSummary {
+  file: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** Killed at the ceiling. */
+  hung: boolean;
+  startedAt: number;
+  durationMs: number;
+  output: string;
+  /** Passed: exit 0, a complete report, nothing failed. */
+  ok: boolean;
+}
+
+/** Runs one file; resolves when its process has closed. */
+export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.ProcessEnv): Promise<FileResult> {
+  const root = repoRoot();
+  const startedAt = Date.now();
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'paths.js'), '--test-reporter=tap', file], {
+    cwd: root,
+    env: env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: a hung or interrupted file is killed with every server it started.
+    detached: true,
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let hung = false;
+  const kill = (): void => {
+    try {
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  const timer = setTimeout(() => {
+    hung = true;
+    kill();
+  }, ceilingMs);
+  process.on('exit', kill);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.once('close', (c, s) => resolve([c, s])),
+  );
+  clearTimeout(timer);
+  process.off('exit', kill);
+  kill(); // whatever the file left running (a server it did not stop)
+  const tap = readTap(output);
+  if (hung) {
+    const running = tap.unfinished.length > 0 ? tap.unfinished.join('; ') : '(nothing had started)';
+    tap.failures.push({ name: `${file} hung`, reason: `still running after ${ceilingMs / 1000} s: ${running}` });
+  } else if (!tap.complete || (code !== 0 && tap.failures.length === 0)) {
+    tap.failures.push({ name: file, reason: `exited with ${String(code ?? signal)} without a complete report` });
+  }
+  const ok = !hung && code === 0 && tap.complete && tap.fail === 0;
+  return { ...tap, file, code, signal, hung, startedAt, durationMs: Date.now() - startedAt, output, ok };
+}
+
+/**
+ * Runs `files` in the order given (put the longest first), `concurrency` processes at a time; a file waits
+ * while another of its group runs, and the next file that may start takes its place.
+ */
+export async function runTestFiles(files: string[], options: FileRunOptions): Promise<FileResult[]> {
+  const queue = [...files];
+  const results: FileResult[] = [];
+  const busyGroups = new Set<string>();
+  let running = 0;
+  return new Promise((resolve) => {
+    const next = (): void => {
+      while (running < Math.max(1, options.concurrency)) {
+        const at = queue.findIndex((file) => {
+          const group = options.group?.(file);
+          return group === undefined || !busyGroups.has(group);
+        });
+        if (at === -1) {
+          break;
+        }
+        const [file] = queue.splice(at, 1);
+        const group = options.group?.(file);
+        if (group !== undefined) {
+          busyGroups.add(group);
+        }
+        running += 1;
+        const ceiling = typeof options.ceilingMs === 'number' ? options.ceilingMs : options.ceilingMs(file);
+        const env = typeof options.env === 'function' ? options.env(file) : options.env;
+        void runTestFile(file, ceiling, env).then((result) => {
+          running -= 1;
+          if (group !== undefined) {
+            busyGroups.delete(group);
+          }
+          results.push(result);
+          options.onDone?.(result);
+          next();
+        });
+      }
+      if (running === 0 && queue.length === 0) {
+        resolve(results);
+      }
+    };
+    next();
+  });
+}
