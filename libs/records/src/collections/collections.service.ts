@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BadRequestError, NotFoundError, ValidationFailed } from '@lib/core';
+import { BadRequestError, NotFoundError, nowString, ValidationFailed } from '@lib/core';
 import { Database, TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { QueryCompiler } from '@lib/query';
@@ -7,7 +7,8 @@ import { buildCollection, initialCollections, scaffold, withoutSecrets, type Col
 import { CollectionRepository } from './collection.repository';
 import { CollectionsRegistry } from './collections.registry';
 import { checkRules, lookupWith } from './rule-check';
-import { createStorage, dropStorage, updateStorage, viewFields } from './table-sync';
+import { createStorage, dropStorage, updateStorage } from './table-sync';
+import { viewFields } from './view-fields';
 
 /** Collections CRUD (superusers only; the controller checks that): definitions plus their tables. */
 @Injectable()
@@ -145,6 +146,7 @@ export class CollectionsService implements OnModuleInit {
     existing: CollectionModel | undefined,
     current?: CollectionModel[],
   ): Promise<CollectionModel> {
+    const failMessage = existing ? 'Failed to update collection.' : 'Failed to create collection.';
     const all = current ?? (await this.repository.findAll(tx));
     const others = all.filter((c) => c.id !== existing?.id);
     const collection = buildCollection(input, existing, others);
@@ -157,7 +159,7 @@ export class CollectionsService implements OnModuleInit {
     if (Object.keys(relationErrors).length + Object.keys(ruleErrors).length > 0) {
       throw new ValidationFailed(
         { ...ruleErrors, ...(Object.keys(relationErrors).length ? { fields: relationErrors } : {}) },
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
+        failMessage,
       );
     }
     try {
@@ -167,7 +169,7 @@ export class CollectionsService implements OnModuleInit {
         await createStorage(tx, collection);
       }
       if (collection.type === 'view') {
-        collection.fields = await viewFields(tx, collection.name, existing?.fields ?? [], all);
+        collection.fields = await viewFields(tx, collection.name, all, failMessage);
         Object.assign(collection, checkRules(this.compiler, collection, lookupWith(collection, lookup)));
       }
     } catch (error) {
@@ -179,21 +181,16 @@ export class CollectionsService implements OnModuleInit {
         collection.type === 'view'
           ? ['viewQuery', 'validation_invalid_view_query']
           : ['indexes', 'validation_invalid_schema'];
-      throw new ValidationFailed(
-        { [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } },
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
-      );
-    }
-    if (existing && collection.type !== 'view') {
-      await this.checkViews(
-        tx,
-        all,
-        existing.id,
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
-      );
+      throw new ValidationFailed({ [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } }, failMessage);
     }
     if (existing) {
       await this.repository.update(collection, tx);
+      await this.checkViews(
+        tx,
+        all.map((c) => (c.id === collection.id ? collection : c)),
+        existing.id,
+        failMessage,
+      );
     } else {
       await this.repository.insert(collection, tx);
     }
@@ -245,10 +242,15 @@ export class CollectionsService implements OnModuleInit {
     }
     await dropStorage(tx, collection);
     await this.repository.delete(collection.id, tx);
-    await this.checkViews(tx, all, collection.id, 'Failed to delete collection.', going);
+    const left = all.filter((c) => c.id !== collection.id);
+    await this.checkViews(tx, left, collection.id, 'Failed to delete collection.', going);
   }
 
-  /** View collections must still compile after a change of the tables they read (`skip`: views being dropped). */
+  /**
+   * View collections must still compile after a change of the tables they read (`skip`: views being dropped),
+   * and their fields follow their sources' (a field made hidden stays hidden in every view that reads it).
+   * `all`: every collection as it is after the change.
+   */
   private async checkViews(
     tx: TxExecutor,
     all: CollectionModel[],
@@ -270,6 +272,10 @@ export class CollectionsService implements OnModuleInit {
             message: `View collection "${view.name}" depends on this change: ${reason}`,
           },
         });
+      }
+      const fields = await viewFields(tx, view.name, all, message);
+      if (JSON.stringify(fields) !== JSON.stringify(view.fields)) {
+        await this.repository.update({ ...view, fields, updated: nowString() }, tx);
       }
     }
   }
