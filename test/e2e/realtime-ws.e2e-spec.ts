@@ -1,5 +1,5 @@
 // The wire protocols without the SDK: PocketBase's SSE (headers, ids, POST errors, auth binding) and
-// the tutorial's WebSocket (`?token=`, every viewable record by default, subscribe/unsubscribe, ping).
+// the tutorial's WebSocket (`?token=`, every listable record by default, subscribe/unsubscribe, ping).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 

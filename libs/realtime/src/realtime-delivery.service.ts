@@ -122,7 +122,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       this.clients.revalidate(client, now);
       if (client.allCollections) {
         const topic: Topic = { key: `${c.name}/*`, collection: c.name, recordId: null, options: NO_OPTIONS };
-        out.push({ client, topic, rule: 'viewRule', req: realtimeRequest(client, topic) });
+        out.push({ client, topic, rule: 'listRule', req: realtimeRequest(client, topic) });
       }
       for (const topic of client.matching(c.id, c.name, recordId)) {
         const rule = topic.recordId === null ? 'listRule' : 'viewRule';

@@ -4,6 +4,7 @@ import { mergeAuthOptions } from './auth-options';
 import { FIELD_KINDS, isFieldType } from './fields';
 import { formatIndex, parseIndex, type ParsedIndex } from './index-definition';
 import { authIndexes, authSystemFields, idField } from './system-collections';
+import { selectsWildcard } from './view-query';
 
 type Obj = Record<string, unknown>;
 const NAME = /^\w+$/;
@@ -90,6 +91,8 @@ export function buildCollection(
       query.includes(';')
     ) {
       errors.viewQuery = err('validation_invalid_view_query', 'Must be a single SELECT statement.');
+    } else if (selectsWildcard(query)) {
+      errors.viewQuery = err('validation_invalid_view_query', 'Invalid query - dynamic column names are not supported');
     }
     collection.viewQuery = typeof query === 'string' ? query : '';
   }

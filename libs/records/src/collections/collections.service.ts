@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BadRequestError, NotFoundError, ValidationFailed } from '@lib/core';
+import { BadRequestError, NotFoundError, nowString, ValidationFailed } from '@lib/core';
 import { Database, TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { QueryCompiler } from '@lib/query';
@@ -9,8 +9,9 @@ import { CollectionsRegistry } from './collections.registry';
 import { ImportIndex, mergeFields, planDrops } from './collections-import';
 import { checkRules, lookupWith } from './rule-check';
 import { readSchemaStamp } from './schema-stamp';
-import { createStorage, dropStorage, updateStorage, viewFields } from './table-sync';
+import { createStorage, dropStorage, updateStorage } from './table-sync';
 import { checkViews, dependentViews } from './view-dependencies';
+import { viewFields } from './view-fields';
 
 /** Collections CRUD (superusers only; the controller checks that): definitions plus their tables. */
 @Injectable()
@@ -84,27 +85,31 @@ export class CollectionsService implements OnModuleInit {
 
   async update(idOrName: string, input: unknown): Promise<CollectionModel> {
     const known = this.get(idOrName);
+    const views = new Map<string, CollectionModel>();
     const { saved, stamp } = await this.database.schemaTransaction(async (tx) => {
       const { all, cached } = await this.snapshot(tx);
       const existing = all.find((c) => c.id === known.id);
       if (!existing) {
         throw new NotFoundError();
       }
-      const made = await this.save(tx, input, existing, all);
+      const made = await this.save(tx, input, existing, all, true, views);
       return { saved: made, stamp: await this.stampAfter(tx, cached) };
     });
-    await this.changed(saved.id, stamp, (all) => all.map((c) => (c.id === saved.id ? saved : c)));
+    await this.changed(saved.id, stamp, (all) => all.map((c) => (c.id === saved.id ? saved : (views.get(c.id) ?? c))));
     return withoutSecrets(saved);
   }
 
   async delete(idOrName: string): Promise<void> {
     const collection = this.get(idOrName);
+    const views = new Map<string, CollectionModel>();
     const stamp = await this.database.schemaTransaction(async (tx) => {
       const { all, cached } = await this.snapshot(tx);
-      await this.remove(tx, collection, all);
+      await this.remove(tx, collection, all, views);
       return this.stampAfter(tx, cached);
     });
-    await this.changed(collection.id, stamp, (all) => all.filter((c) => c.id !== collection.id));
+    await this.changed(collection.id, stamp, (all) =>
+      all.filter((c) => c.id !== collection.id).map((c) => views.get(c.id) ?? c),
+    );
   }
 
   /**
@@ -170,7 +175,7 @@ export class CollectionsService implements OnModuleInit {
         const dropped = new Set(drops.map((c) => c.id));
         remaining = remaining.filter((c) => !dropped.has(c.id));
       }
-      await checkViews(tx, dependentViews(remaining, touched), 'Failed to import collections.');
+      await this.syncViews(tx, dependentViews(remaining, touched), remaining, 'Failed to import collections.');
     });
     await this.changed('*');
   }
@@ -182,7 +187,9 @@ export class CollectionsService implements OnModuleInit {
     existing: CollectionModel | undefined,
     current?: CollectionModel[],
     checkDependents = true,
+    viewChanges?: Map<string, CollectionModel>,
   ): Promise<CollectionModel> {
+    const failMessage = existing ? 'Failed to update collection.' : 'Failed to create collection.';
     const all = current ?? (await this.repository.findAll(tx));
     const others = all.filter((c) => c.id !== existing?.id);
     const collection = buildCollection(input, existing, others);
@@ -197,7 +204,7 @@ export class CollectionsService implements OnModuleInit {
     if (Object.keys(relationErrors).length + Object.keys(ruleErrors).length > 0) {
       throw new ValidationFailed(
         { ...ruleErrors, ...(Object.keys(relationErrors).length ? { fields: relationErrors } : {}) },
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
+        failMessage,
       );
     }
     try {
@@ -207,7 +214,7 @@ export class CollectionsService implements OnModuleInit {
         await createStorage(tx, collection);
       }
       if (collection.type === 'view') {
-        collection.fields = await viewFields(tx, collection.name, existing?.fields ?? [], all);
+        collection.fields = await viewFields(tx, collection.name, all, failMessage);
         Object.assign(collection, checkRules(this.compiler, collection, lookupWith(collection, lookup)));
       }
     } catch (error) {
@@ -219,17 +226,15 @@ export class CollectionsService implements OnModuleInit {
         collection.type === 'view'
           ? ['viewQuery', 'validation_invalid_view_query']
           : ['indexes', 'validation_invalid_schema'];
-      throw new ValidationFailed(
-        { [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } },
-        existing ? 'Failed to update collection.' : 'Failed to create collection.',
-      );
-    }
-    if (existing && collection.type !== 'view' && checkDependents) {
-      const views = dependentViews(others, [existing.name, collection.name]);
-      await checkViews(tx, views, 'Failed to update collection.');
+      throw new ValidationFailed({ [key]: { code, message: `Invalid schema: ${message.slice(0, 200)}` } }, failMessage);
     }
     if (existing) {
       await this.repository.update(collection, tx);
+      if (collection.type !== 'view' && checkDependents) {
+        const after = all.map((c) => (c.id === collection.id ? collection : c));
+        const views = dependentViews(others, [existing.name, collection.name]);
+        await this.syncViews(tx, views, after, failMessage, viewChanges);
+      }
     } else {
       await this.repository.insert(collection, tx);
     }
@@ -259,7 +264,12 @@ export class CollectionsService implements OnModuleInit {
     return errors;
   }
 
-  private async remove(tx: TxExecutor, collection: CollectionModel, all: readonly CollectionModel[]): Promise<void> {
+  private async remove(
+    tx: TxExecutor,
+    collection: CollectionModel,
+    all: readonly CollectionModel[],
+    viewChanges?: Map<string, CollectionModel>,
+  ): Promise<void> {
     if (collection.system) {
       throw new BadRequestError('System collections cannot be deleted.');
     }
@@ -272,7 +282,27 @@ export class CollectionsService implements OnModuleInit {
     await dropStorage(tx, collection);
     await this.repository.delete(collection.id, tx);
     const others = all.filter((c) => c.id !== collection.id);
-    await checkViews(tx, dependentViews(others, [collection.name]), 'Failed to delete collection.');
+    await this.syncViews(
+      tx,
+      dependentViews(others, [collection.name]),
+      others,
+      'Failed to delete collection.',
+      viewChanges,
+    );
+  }
+
+  /** Dependent views checked, their fields re-derived; those that changed are collected in `changes`. */
+  private async syncViews(
+    tx: TxExecutor,
+    views: readonly CollectionModel[],
+    all: readonly CollectionModel[],
+    message: string,
+    changes?: Map<string, CollectionModel>,
+  ): Promise<void> {
+    const changed = await checkViews(tx, views, all, message, (view) => this.repository.update(view, tx));
+    for (const view of changed) {
+      changes?.set(view.id, view);
+    }
   }
 
   /**

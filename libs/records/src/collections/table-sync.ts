@@ -1,7 +1,5 @@
-import { BadRequestError } from '@lib/core';
-import type { DescribedColumn, IndexSpec, TxExecutor } from '@lib/database';
+import type { IndexSpec, TxExecutor } from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type FieldModel, type ParsedIndex } from '@lib/schema';
-import { cloneFileField } from './view-file-source';
 
 function indexSpecs(collection: CollectionModel): IndexSpec[] {
   return collection.indexes.map((sql) => parseIndex(sql) as ParsedIndex);
@@ -9,61 +7,6 @@ function indexSpecs(collection: CollectionModel): IndexSpec[] {
 
 function columnsOf(fields: FieldModel[]) {
   return fields.map((f) => FIELD_KINDS[f.type].column(f));
-}
-
-/** The file field a view column reads unchanged, when it reads one. */
-function fileOrigin(col: DescribedColumn, all: readonly CollectionModel[]) {
-  const table = col.origin ? all.find((c) => c.type !== 'view' && c.name === col.origin?.table) : undefined;
-  const field = table?.fields.find((f) => f.type === 'file' && f.name === col.origin?.column);
-  return table && field ? cloneFileField(table, field, col.name) : undefined;
-}
-
-/**
- * Derives a view collection's fields from the columns of its SQL view. A column read straight from a
- * file field becomes a `file` field with that field's options (its files are served from the source).
- */
-export async function viewFields(
-  tx: TxExecutor,
-  name: string,
-  previous: FieldModel[],
-  all: readonly CollectionModel[] = [],
-): Promise<FieldModel[]> {
-  const columns = await tx.ddl.describe(name);
-  if (!columns.some((c) => c.name === 'id')) {
-    throw new BadRequestError('Failed to create collection.', {
-      viewQuery: { code: 'validation_missing_id', message: 'The view query must select an id column.' },
-    });
-  }
-  return columns.map((col) => {
-    const file = fileOrigin(col, all);
-    if (file) {
-      return file;
-    }
-    const known = previous.find((f) => f.name === col.name && f.type !== 'file');
-    if (known) {
-      return known;
-    }
-    const t = col.type.toUpperCase();
-    const type: FieldModel['type'] =
-      col.name === 'id'
-        ? 'text'
-        : /INT|REAL|NUM|FLOA|DOUB/.test(t)
-          ? 'number'
-          : /BOOL/.test(t)
-            ? 'bool'
-            : /TEXT|CHAR|CLOB/.test(t)
-              ? 'text'
-              : 'json';
-    return {
-      id: `_clone_${col.name}`,
-      name: col.name,
-      type,
-      system: false,
-      hidden: false,
-      presentable: false,
-      ...(col.name === 'id' ? { primaryKey: true } : {}),
-    };
-  });
 }
 
 /** Creates the table (or SQL view) of a new collection. */

@@ -1,6 +1,7 @@
-import { BadRequestError } from '@lib/core';
+import { BadRequestError, nowString } from '@lib/core';
 import type { TxExecutor } from '@lib/database';
 import type { CollectionModel } from '@lib/schema';
+import { viewFields } from './view-fields';
 
 /** The words of a view query, lowercased: every table or view it reads is one of them (names are `\w+`). */
 function words(sql: string): Set<string> {
@@ -32,8 +33,19 @@ export function dependentViews(all: readonly CollectionModel[], names: Iterable<
   return found;
 }
 
-/** Each view must still compile after a change of what it reads; the first that doesn't is a 400. */
-export async function checkViews(tx: TxExecutor, views: readonly CollectionModel[], message: string): Promise<void> {
+/**
+ * Each view must still compile after a change of what it reads (the first that doesn't is a 400), and its fields
+ * follow its sources' (a field made hidden stays hidden in every view that reads it). `all`: every collection as
+ * it is after the change. Views whose fields changed are saved through `save` and returned.
+ */
+export async function checkViews(
+  tx: TxExecutor,
+  views: readonly CollectionModel[],
+  all: readonly CollectionModel[],
+  message: string,
+  save: (view: CollectionModel) => Promise<void>,
+): Promise<CollectionModel[]> {
+  const changed: CollectionModel[] = [];
   for (const view of views) {
     try {
       await tx.query(`SELECT * FROM "${view.name}" LIMIT 0`);
@@ -46,5 +58,12 @@ export async function checkViews(tx: TxExecutor, views: readonly CollectionModel
         },
       });
     }
+    const fields = await viewFields(tx, view.name, all, message);
+    if (JSON.stringify(fields) !== JSON.stringify(view.fields)) {
+      const updated = { ...view, fields, updated: nowString() };
+      await save(updated);
+      changed.push(updated);
+    }
   }
+  return changed;
 }

@@ -4,6 +4,7 @@ import type { SqlExecutor } from '@lib/database';
 import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { applyAuthInput } from './auth-fields';
+import { assertAuthIdFree } from './auth-id-check';
 import { fromRow, toColumns, type RecordData } from './record-codec';
 import { uniqueViolation } from './record-errors';
 import { applyInput, type InputResult } from './record-input';
@@ -284,6 +285,7 @@ export class RecordsService {
     id: string | undefined,
     message: string,
   ): Promise<void> {
+    await assertAuthIdFree(this.repository, this.registry.allCollections(), c, String(data.id), tx, message);
     const { names, values } = toColumns(c, data);
     try {
       if (id === undefined) {
