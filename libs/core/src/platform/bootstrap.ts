@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
@@ -59,6 +59,10 @@ export async function createApp(
     bodyLimit: config.bodyLimit,
     logger: false,
     routerOptions: { maxParamLength: 1000 },
+    // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(error.statusCode ?? 400).send(toEnvelope(error));
+    },
     // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
     ...(config.http.trustProxyHops > 0
       ? { trustProxy: (_address: string, hop: number) => hop < config.http.trustProxyHops }
