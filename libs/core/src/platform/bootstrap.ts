@@ -8,9 +8,15 @@ import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
 import { installBodyParsers } from './request-body';
-import { PayloadTooLargeError } from '../errors/api-error';
+import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
 /** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
+function responseTooLarge(max: number): BadRequestError {
+  return new BadRequestError(
+    `The response would be larger than the ${max} bytes allowed: ask for fewer records (perPage), fields or expand.`,
+  );
+}
+
 function drain(stream: NodeJS.ReadableStream, maxBytes: number, maxMs: number): Promise<void> {
   return new Promise((resolve) => {
     let seen = 0;
@@ -93,7 +99,13 @@ export async function createApp(
       reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError())),
     );
   });
+  const maxResponse = config.cost.maxResponseBytes;
   fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (typeof payload === 'string' && payload.length > maxResponse / 4 && Buffer.byteLength(payload) > maxResponse) {
+      // An answer past the limit (e.g. a list of big records): a 400 saying how to ask for less, not the answer.
+      reply.status(400).header('content-type', 'application/json; charset=utf-8');
+      payload = JSON.stringify(toEnvelope(responseTooLarge(maxResponse)));
+    }
     reply.header('X-XSS-Protection', '1; mode=block');
     reply.header('X-Content-Type-Options', 'nosniff');
     if (!reply.hasHeader('content-disposition')) {
