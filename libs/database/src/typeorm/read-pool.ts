@@ -41,22 +41,27 @@ export class ReadPool {
   private nextId = 1;
   private closed = false;
 
+  private started = false;
+
+  /** The workers start with the first read (an idle process keeps its memory). */
   constructor(
     private readonly data: ReadWorkerData,
-    size: number,
+    private readonly size: number,
     private readonly timeoutMs: number,
-  ) {
-    for (let i = 0; i < size; i++) {
-      this.slots.push(this.spawn());
-    }
-  }
+  ) {}
 
   /** False once every worker failed to start. */
   get available(): boolean {
-    return this.slots.length > 0;
+    return !this.started || this.slots.length > 0;
   }
 
   query<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
+    if (!this.started) {
+      this.started = true;
+      for (let i = 0; i < this.size; i++) {
+        this.slots.push(this.spawn());
+      }
+    }
     return new Promise<unknown[]>((resolve, reject) => {
       const job: ReadJob = { id: this.nextId++, sql, params: [...params], timeoutMs: this.timeoutMs };
       const wait = this.timeoutMs > 0 ? Math.max(MIN_QUEUE_MS, this.timeoutMs * 2) : Infinity;
@@ -145,6 +150,11 @@ export class ReadPool {
     if (error && !slot.ready && index >= 0) {
       // It failed to start (no database file, no thread): no respawn loop; reads fall back to the main thread.
       this.slots.splice(index, 1);
+      if (this.slots.length === 0) {
+        for (const queued of this.queue.splice(0)) {
+          queued.reject(new ServiceUnavailableError('The server is busy, please try again.'));
+        }
+      }
       return;
     }
     if (!this.closed && index >= 0) {
