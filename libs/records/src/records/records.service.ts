@@ -69,7 +69,9 @@ export class RecordsService {
   async view(idOrName: string, id: string, expand: string, req: RecordRequest) {
     const c = this.collection(idOrName);
     const where = this.rules.condition(c, 'viewRule', req);
-    const row = await this.repository.findById(c, id, where);
+    // A by-id read of a table stays on the main thread (cheap; its rule joins carry the interrupt check); a view
+    // collection runs its whole SELECT, which is the worker's job.
+    const row = await this.repository.findById(c, id, where, c.type === 'view' ? this.deps.database.reads : undefined);
     if (!row) {
       throw new NotFoundError();
     }
