@@ -102,6 +102,50 @@ runScenarios('numbers out of range are a 400', [
   },
 ]);
 
+runScenarios('numbers beyond a double or a count are a 400', [
+  {
+    name: 'a JSON body number 1e400 (Infinity) → 400, nothing stored',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: '{"title": "big", "n": 1e400}',
+    before: posts,
+    expectStatus: 400,
+    expectBody: { status: 400, message: 'Failed to read the JSON body: a number is out of range.', data: {} },
+    after: async (t) => assert.equal(await t.countRecords('posts'), 1),
+  },
+  {
+    name: 'an @jsonPayload number -1e999 → 400',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: () => {
+      const form = new FormData();
+      form.append('@jsonPayload', '{"title": "big", "n": -1e999}');
+      return form;
+    },
+    before: posts,
+    expectStatus: 400,
+    expectBody: { status: 400, message: 'Invalid @jsonPayload: a number is out of range.' },
+  },
+  {
+    name: 'a file field maxSize of 1e23 → 400',
+    method: 'POST',
+    url: '/api/collections',
+    auth: 'superuser',
+    body: { name: `big_${Date.now()}`, fields: [{ name: 'f', type: 'file', maxSize: 1e23 }] },
+    expectStatus: 400,
+    expectBody: { data: { fields: { '0': { maxSize: { code: 'validation_invalid_value' } } } } },
+  },
+  {
+    name: 'a big but finite record number (1e23) is still a number',
+    method: 'POST',
+    url: '/api/collections',
+    auth: 'superuser',
+    body: { name: `finite_${Date.now()}`, fields: [{ name: 'n', type: 'number', max: 1e300 }] },
+    expectStatus: 200,
+    expectBody: { fields: [{ name: 'id' }, { name: 'n', max: 1e300 }] },
+  },
+]);
+
 runScenarios('error answers never carry the payload', [
   {
     name: 'a 900 KB file part without a filename (a text value) → small 400',

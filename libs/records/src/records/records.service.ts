@@ -55,13 +55,8 @@ export class RecordsService {
       this.repository.list(c, { where, orderBy, limit: p.perPage, offset: (p.page - 1) * p.perPage }, db),
       p.skipTotal ? -1 : this.repository.count(c, where, db),
     ]);
-    const items = await this.presenter.present(
-      c,
-      rows.map((r) => fromRow(c, r)),
-      req,
-      p.expand,
-      db,
-    );
+    const records = rows.map((r) => fromRow(c, r));
+    const items = await this.presenter.present(c, records, req, p.expand, db);
     const totalPages = p.skipTotal ? -1 : Math.ceil(totalItems / p.perPage);
     return { page: p.page, perPage: p.perPage, totalItems, totalPages, items };
   }
