@@ -11,6 +11,7 @@ export {
   fieldError,
 } from './errors/api-error';
 export type { FieldError, FieldErrors } from './errors/api-error';
+export { echo, capEcho, MAX_ECHO_CHARS } from './errors/echo';
 export { randomString, newRecordId, crc32 } from './ids';
 export { formatDate, nowString, normalizeDate } from './time';
 export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';

@@ -10,7 +10,10 @@ import { openDataSource } from './typeorm/create-data-source';
       provide: Database,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) =>
-        new Database(await openDataSource({ dataDir: config.dataDir, busyTimeoutMs: config.db.busyTimeoutMs })),
+        new Database(await openDataSource({ dataDir: config.dataDir, busyTimeoutMs: config.db.busyTimeoutMs }), {
+          ...config.cost,
+          busyTimeoutMs: config.db.busyTimeoutMs,
+        }),
     },
   ],
   exports: [Database],

@@ -32,6 +32,12 @@ export interface SqlDialect {
   strftime(args: readonly Frag[]): Frag;
   /** Haversine distance in km. */
   geoDistance(lonA: Frag, latA: Frag, lonB: Frag, latB: Frag): Frag;
+  /**
+   * A true condition that lets the database stop a statement past its time limit, ANDed into every join of a
+   * relation path (where one row can fan out to many). SQLite: `nb_tick()`, a function `libs/database`
+   * registers on each connection; it throws once the running statement is past its deadline.
+   */
+  interruptCheck(): Frag;
   /** Converts a JS value to what the driver binds (booleans to 1/0, objects to JSON text, undefined to NULL). */
   toValue(value: unknown): unknown;
 }
@@ -67,6 +73,7 @@ export const sqliteDialect: SqlDialect = {
   jsonArrayContains: (json, value) =>
     sql`EXISTS (SELECT 1 FROM json_each(${guardedArray(json)}) WHERE json_each.value = ${value})`,
   lower: (x) => sql`LOWER(${x})`,
+  interruptCheck: () => raw('nb_tick()'),
   strftime: (args) => sql`strftime(${joinFrags(args, ', ')})`,
   geoDistance: (lonA, latA, lonB, latB) =>
     sql`(6371 * acos(MIN(1, MAX(-1, cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))))`,

@@ -120,6 +120,7 @@ void describe('compileEvaluator (in-memory rules)', () => {
 
   void it('random ASTs over plain fields decide as the SQL does', () => {
     const db = new Database(':memory:');
+    db.function('nb_tick', () => 1);
     db.exec(
       `CREATE TABLE "posts" ("id" TEXT PRIMARY KEY, "title" TEXT NOT NULL DEFAULT '', "status" TEXT NOT NULL DEFAULT '',
        "views" NUMERIC NOT NULL DEFAULT 0, "published" BOOLEAN NOT NULL DEFAULT 0)`,

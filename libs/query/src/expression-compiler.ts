@@ -28,7 +28,11 @@ export class AliasCounter {
 
 /** Renders `(SELECT 1) base LEFT JOIN item ON … …` */
 export function joinChain(dialect: SqlDialect, base: string, items: readonly JoinItem[]): Frag {
-  return joinFrags([dialect.oneRow(base), ...items.map((i) => sql`LEFT JOIN ${i.source} ON ${i.on}`)], ' ');
+  const check = dialect.interruptCheck();
+  return joinFrags(
+    [dialect.oneRow(base), ...items.map((i) => sql`LEFT JOIN ${i.source} ON ${check} AND (${i.on})`)],
+    ' ',
+  );
 }
 
 export function makeResolveContext(opts: CompileOptions, dialect: SqlDialect, counter: AliasCounter): ResolveContext {

@@ -26,6 +26,7 @@ function shape(node: FilterNode): unknown {
 }
 
 const db = new Database(':memory:');
+db.function('nb_tick', () => 1);
 db.exec(
   'CREATE TABLE "posts" ("id" TEXT PRIMARY KEY, "title" TEXT, "status" TEXT, "views" NUMERIC, "published" INTEGER)',
 );

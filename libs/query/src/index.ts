@@ -19,7 +19,7 @@ export type {
 export { sqliteDialect } from './dialect';
 export type { SqlDialect } from './dialect';
 export { MAX_SORT_FIELDS } from './sort-compiler';
-export { MAX_RELATION_DEPTH } from './resolve-context';
+export { MAX_BACK_RELATIONS, MAX_RELATION_DEPTH } from './resolve-context';
 export { parseFields, applyFields } from './fields';
 export type { FieldsTree, FieldsNode, ExcerptModifier } from './fields';
 export { parseExpand, MAX_EXPAND_DEPTH } from './expand';

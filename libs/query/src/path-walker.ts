@@ -1,7 +1,14 @@
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { invalidFilter } from './errors';
 import { type AliasAllocator, type JoinItem, type Operand, scalar } from './operand';
-import { findField, hasUniqueIndex, isRestricted, MAX_RELATION_DEPTH, type ResolveContext } from './resolve-context';
+import {
+  findField,
+  hasUniqueIndex,
+  isRestricted,
+  MAX_BACK_RELATIONS,
+  MAX_RELATION_DEPTH,
+  type ResolveContext,
+} from './resolve-context';
 import { type Frag, constant, raw, sql } from './sql-fragment';
 
 const BACK_RELATION = /^(\w+)_via_(\w+)$/;
@@ -16,6 +23,7 @@ export class PathWalker {
   private readonly items: JoinItem[] = [];
   private multi: boolean;
   private hops = 0;
+  private backRelations = 0;
 
   constructor(
     private readonly ctx: ResolveContext,
@@ -148,12 +156,13 @@ export class PathWalker {
       return { kind: 'multi', items: this.items, value, noCoalesce, emptiness: 'unknown', dynamic: false };
     }
     const [first, ...joins] = this.items;
-    const joined = joins.map((j) => sql` LEFT JOIN ${j.source} ON ${j.on}`);
+    const check = this.ctx.dialect.interruptCheck();
+    const joined = joins.map((j) => sql` LEFT JOIN ${j.source} ON ${check} AND (${j.on})`);
     let from = first.source;
     for (const j of joined) {
       from = sql`${from}${j}`;
     }
-    return scalar(sql`(SELECT ${value} FROM ${from} WHERE ${first.on} LIMIT 1)`, { noCoalesce });
+    return scalar(sql`(SELECT ${value} FROM ${from} WHERE ${check} AND (${first.on}) LIMIT 1)`, { noCoalesce });
   }
 
   private columnOf(collection: CollectionModel, alias: string, field: FieldModel): Frag {
@@ -190,6 +199,9 @@ export class PathWalker {
     findField(this.ctx, source, fieldName, this.position);
     if (++this.hops > MAX_RELATION_DEPTH) {
       throw invalidFilter(`more than ${MAX_RELATION_DEPTH} relation levels`, this.position);
+    }
+    if (++this.backRelations > MAX_BACK_RELATIONS) {
+      throw invalidFilter(`more than ${MAX_BACK_RELATIONS} back-relations (_via_) in one path`, this.position);
     }
     this.key += '.' + part;
     const joined = this.alloc.alias(this.key);

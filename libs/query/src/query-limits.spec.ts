@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { ApiError } from '@lib/core';
 import { FILTER_LIMITS } from './parser';
 import { posts, request, runner, schema } from './testing/fixture';
+import { MAX_BACK_RELATIONS } from './resolve-context';
 
 const run = runner();
 
@@ -96,5 +97,28 @@ void describe('expression size limits', () => {
     }
     const deepOk = '('.repeat(FILTER_LIMITS.maxDepth) + "id = 'p1'" + ')'.repeat(FILTER_LIMITS.maxDepth);
     assert.deepEqual(run.ids(deepOk), ['p1']);
+  });
+});
+
+void describe('back-relations per path', () => {
+  void it(`allows ${MAX_BACK_RELATIONS} back-relations in one path and refuses one more (400)`, () => {
+    assert.deepEqual(
+      run.ids("comments_via_post.post.comments_via_post.id != ''"),
+      run.ids("comments_via_post.id != ''"),
+    );
+    const err = refusal(() => run.ids("comments_via_post.post.comments_via_post.post.comments_via_post.id != ''"));
+    assert.equal(err.status, 400);
+    assert.match(err.message, /back-relations/);
+  });
+
+  void it('compiles an interrupt check into every join of a relation path', () => {
+    const compiled = run.compiler.compile("comments_via_post.author.name ?= 'x'", {
+      collection: posts,
+      schema,
+      mode: 'filter',
+      isSuperuser: true,
+      alias: 'r',
+    });
+    assert.equal(compiled.sql.match(/nb_tick\(\)/g)?.length, compiled.sql.match(/LEFT JOIN/g)?.length);
   });
 });

@@ -6,6 +6,11 @@ import type { Frag } from './sql-fragment';
 
 /** Max relation hops in one identifier (`a.b.c.d.e.f.field`). */
 export const MAX_RELATION_DEPTH = 6;
+/**
+ * Max back-relations (`x_via_y`) in one identifier: each can fan one row out to every row that points at it,
+ * so a chain of them multiplies (`parent.posts_via_parent.parent.posts_via_parent…`).
+ */
+export const MAX_BACK_RELATIONS = 2;
 
 /** Everything identifier resolution needs, for one compile call. */
 export interface ResolveContext {

@@ -2,6 +2,9 @@ import { crc32, nowString, ValidationFailed, type FieldError } from '@lib/core';
 import type { CollectionModel, CollectionType, FieldModel } from './collection.model';
 import { mergeAuthOptions } from './auth-options';
 import { FIELD_KINDS, isFieldType } from './fields';
+
+/** Field options that count something (characters, bytes, items, bcrypt rounds): safe non-negative integers. */
+const COUNT_OPTIONS = ['maxSize', 'maxSelect', 'minSelect', 'cost'];
 import { formatIndex, parseIndex, type ParsedIndex } from './index-definition';
 import { authIndexes, authSystemFields, idField } from './system-collections';
 import { selectsWildcard } from './view-query';
@@ -238,6 +241,12 @@ function buildFields(
     }
     if (isFieldType(fieldType)) {
       Object.assign(problems, FIELD_KINDS[fieldType].checkOptions(field));
+    }
+    for (const key of COUNT_OPTIONS) {
+      const value = (field as Obj)[key];
+      if (typeof value === 'number' && (!Number.isSafeInteger(value) || value < 0) && !problems[key]) {
+        problems[key] = err('validation_invalid_value', 'Must be a non-negative integer of at most 2^53 - 1.');
+      }
     }
     if (Object.keys(problems).length > 0) {
       fieldErrors[String(i)] = problems;

@@ -22,8 +22,21 @@ export abstract class AppConfig {
   abstract readonly internal: { readonly secret: string };
   /** The gateway's upstreams and edge policies (`NB_UPSTREAM_*`, `NB_RATE_LIMIT_*`, `NB_ACCESS_LOG`). */
   abstract readonly gateway: GatewayConfig;
+  /** What one request may cost (`NB_QUERY_TIMEOUT_MS`, `NB_READ_WORKERS`, `NB_MAX_EXPAND_RECORDS`, `NB_MAX_RESPONSE_BYTES`). */
+  abstract readonly cost: CostLimits;
   /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
   abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
+}
+
+export interface CostLimits {
+  /** Time limit of one read statement; past it the statement is stopped and the request gets a 400 (0: none). */
+  readonly queryTimeoutMs: number;
+  /** Worker threads (own read-only connections) that run list/count queries and their expands off the event loop. */
+  readonly readWorkers: number;
+  /** Records `expand` may add to one answer (past it: 400). */
+  readonly maxExpandRecords: number;
+  /** Bytes of one JSON answer (past it: 400). */
+  readonly maxResponseBytes: number;
 }
 
 /** The services the gateway routes to. */
@@ -135,6 +148,12 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       },
       accessLog: flag(env, 'NB_ACCESS_LOG', true, problems),
       healthIntervalMs: parseInt(env, 'NB_UPSTREAM_HEALTH_INTERVAL_MS', 2000, 100, 600_000, problems),
+    },
+    cost: {
+      queryTimeoutMs: parseInt(env, 'NB_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000, problems),
+      readWorkers: parseInt(env, 'NB_READ_WORKERS', 2, 0, 64, problems),
+      maxExpandRecords: parseInt(env, 'NB_MAX_EXPAND_RECORDS', 20_000, 1, 10_000_000, problems),
+      maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
     },
     jobs: {
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*'),

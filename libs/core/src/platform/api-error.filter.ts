@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiError, RawBodyError } from '../errors/api-error';
+import { capEcho, echo } from '../errors/echo';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: 'Something went wrong while processing your request.',
@@ -8,6 +9,7 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   403: 'You are not allowed to perform this request.',
   404: "The requested resource wasn't found.",
   413: 'Request entity too large.',
+  414: 'Request URI too long.',
   429: 'Too Many Requests.',
   500: 'Something went wrong while processing your request.',
 };
@@ -23,7 +25,7 @@ const logger = new Logger('ApiError');
 /** Maps anything thrown while handling a request to PocketBase's `{ status, message, data }`. */
 export function toEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof ApiError) {
-    return { status: error.status, message: error.message, data: error.data };
+    return { status: error.status, message: echo(error.message), data: capEcho(error.data) as Record<string, unknown> };
   }
   let status = 500;
   if (error instanceof HttpException) {

@@ -3,14 +3,20 @@ import * as path from 'node:path';
 import { LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
 import { installBodyParsers } from './request-body';
-import { PayloadTooLargeError } from '../errors/api-error';
+import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
 /** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
+function responseTooLarge(max: number): BadRequestError {
+  return new BadRequestError(
+    `The response would be larger than the ${max} bytes allowed: ask for fewer records (perPage), fields or expand.`,
+  );
+}
+
 function drain(stream: NodeJS.ReadableStream, maxBytes: number, maxMs: number): Promise<void> {
   return new Promise((resolve) => {
     let seen = 0;
@@ -59,6 +65,10 @@ export async function createApp(
     bodyLimit: config.bodyLimit,
     logger: false,
     routerOptions: { maxParamLength: 1000 },
+    // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      void reply.status(error.statusCode ?? 400).send(toEnvelope(error));
+    },
     // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
     ...(config.http.trustProxyHops > 0
       ? { trustProxy: (_address: string, hop: number) => hop < config.http.trustProxyHops }
@@ -99,7 +109,13 @@ export async function createApp(
         );
       });
   });
+  const maxResponse = config.cost.maxResponseBytes;
   fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (typeof payload === 'string' && payload.length > maxResponse / 4 && Buffer.byteLength(payload) > maxResponse) {
+      // An answer past the limit (e.g. a list of big records): a 400 saying how to ask for less, not the answer.
+      reply.status(400).header('content-type', 'application/json; charset=utf-8');
+      payload = JSON.stringify(toEnvelope(responseTooLarge(maxResponse)));
+    }
     reply.header('X-XSS-Protection', '1; mode=block');
     reply.header('X-Content-Type-Options', 'nosniff');
     if (!reply.hasHeader('content-disposition')) {

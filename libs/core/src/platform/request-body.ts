@@ -67,6 +67,31 @@ function addValue(target: Record<string, unknown>, key: string, value: unknown):
   }
 }
 
+/** A JSON number that may overflow to ±Infinity (an exponent of 3+ digits, or 309+ digits). */
+const HUGE_NUMBER = /\d[eE][+]?\d{3}|\d{309}/;
+
+/**
+ * JSON.parse, refusing numbers beyond what a double holds (`1e400` would become Infinity, then `null` when
+ * stored as JSON): a 400 for out-of-range numbers anywhere in a body, not a silently changed value.
+ */
+function parseJson(text: string, what: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = HUGE_NUMBER.test(text)
+      ? JSON.parse(text, (_key, value: unknown) => {
+          if (typeof value === 'number' && !Number.isFinite(value)) {
+            throw new RangeError('number out of range');
+          }
+          return value;
+        })
+      : JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof RangeError ? 'a number is out of range' : 'malformed JSON';
+    throw new BadRequestError(`${what}: ${reason}.`);
+  }
+  return parsed;
+}
+
 function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown> {
   const payload = data['@jsonPayload'];
   if (payload === undefined) {
@@ -74,12 +99,7 @@ function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown
   }
   delete data['@jsonPayload'];
   for (const raw of Array.isArray(payload) ? payload : [payload]) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(String(raw));
-    } catch {
-      throw new BadRequestError('Invalid @jsonPayload: malformed JSON.');
-    }
+    const parsed = parseJson(String(raw), 'Invalid @jsonPayload');
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
       Object.assign(data, parsed);
     }
@@ -102,9 +122,9 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
       return;
     }
     try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new BadRequestError('Failed to read the JSON body: malformed JSON.'), undefined);
+      done(null, parseJson(text, 'Failed to read the JSON body'));
+    } catch (error) {
+      done(error as Error, undefined);
     }
   });
   fastify.addContentTypeParser(

@@ -19,14 +19,28 @@ export function headerValues(request: FastifyRequest): Record<string, string> {
   return out;
 }
 
-export function intParam(value: string | undefined, name: string, fallback: number): number {
+/**
+ * An integer query param, or `fallback` when absent. Not an integer, or outside `[min, max]` (by default the
+ * safe integers, so a value never reaches SQL as an imprecise float): a 400.
+ */
+export function intParam(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min = -Number.MAX_SAFE_INTEGER,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined || value === '') {
     return fallback;
   }
   if (!/^-?\d+$/.test(value)) {
     throw new BadRequestError(`Invalid ${name} value: must be an integer.`);
   }
-  return Number(value);
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new BadRequestError(`Invalid ${name} value: must be an integer between ${min} and ${max}.`);
+  }
+  return n;
 }
 
 export function boolParam(value: string | undefined, name: string): boolean {

@@ -2,6 +2,10 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { SqlExecutor, TableDdl, TxExecutor } from '../sql-executor';
 import { TypeormTableDdl } from './typeorm-table-ddl';
 import { retryBusy, unavailableIfBusy } from './sqlite-busy';
+import { isInterrupted, QueryDeadline } from './query-deadline';
+import { queryTimeout } from './query-timeout';
+import { ReadPool } from './read-pool';
+import { OffloadedReads } from './offloaded-reads';
 
 class RunnerExecutor extends TxExecutor {
   readonly ddl: TableDdl;
@@ -27,7 +31,20 @@ interface SqliteStatement {
 }
 interface SqliteConnection {
   prepare(sql: string): SqliteStatement;
+  function(name: string, options: { deterministic: boolean; varargs: boolean }, fn: () => number): unknown;
   readonly inTransaction: boolean;
+  readonly memory: boolean;
+  readonly name: string;
+}
+
+/** What one request's queries may cost. */
+export interface QueryLimits {
+  /** Time limit of one read statement in ms (0: none). */
+  queryTimeoutMs: number;
+  /** Worker threads for `Database.reads` (0: they run on the main connection). */
+  readWorkers: number;
+  /** The read workers' SQLite busy timeout. */
+  busyTimeoutMs?: number;
 }
 
 const STATEMENT_CACHE = 500;
@@ -41,19 +58,23 @@ class DirectSqliteExecutor extends TxExecutor {
   private readonly statements = new Map<string, SqliteStatement>();
 
   constructor(
-    private readonly connection: SqliteConnection,
+    readonly connection: SqliteConnection,
     readonly ddl: TableDdl,
+    private readonly deadline: QueryDeadline,
   ) {
     super();
+    deadline.install(connection);
   }
 
   override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     try {
       const statement = this.statement(sql);
       const values = params.map(bindable);
-      return (statement.reader ? statement.all(...values) : (statement.run(...values), [])) as T[];
+      return (
+        statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])
+      ) as T[];
     } catch (error) {
-      throw unavailableIfBusy(error);
+      throw isInterrupted(error) ? queryTimeout(this.deadline.timeoutMs) : unavailableIfBusy(error);
     }
   }
 
@@ -152,14 +173,30 @@ export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly direct: TxExecutor;
   private rollbacks = 0;
+  private readonly pool: ReadPool | null = null;
+  /**
+   * Where reads that may be slow run (lists, counts, their expands): a worker thread with its own read-only
+   * connection, off the event loop, when there are read workers and no write transaction is open on the main
+   * connection (its reads must see its own uncommitted rows); the main connection otherwise.
+   */
+  readonly reads: SqlExecutor;
 
-  constructor(readonly dataSource: DataSource) {
+  constructor(
+    readonly dataSource: DataSource,
+    limits: QueryLimits = { queryTimeoutMs: 0, readWorkers: 0 },
+  ) {
     super();
     const runner = dataSource.createQueryRunner();
     const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
+    const deadline = new QueryDeadline(limits.queryTimeoutMs);
     this.direct = connection
-      ? new DirectSqliteExecutor(connection, new TypeormTableDdl(runner))
+      ? new DirectSqliteExecutor(connection, new TypeormTableDdl(runner), deadline)
       : new RunnerExecutor(runner);
+    if (connection && !connection.memory && limits.readWorkers > 0) {
+      const data = { file: connection.name, busyTimeoutMs: limits.busyTimeoutMs ?? 5000 };
+      this.pool = new ReadPool(data, limits.readWorkers, limits.queryTimeoutMs);
+    }
+    this.reads = this.pool ? new OffloadedReads(this, this.pool, connection as SqliteConnection) : this;
   }
 
   override query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -240,6 +277,7 @@ export class Database extends SqlExecutor {
 
   async close(): Promise<void> {
     await this.queue;
+    await this.pool?.close();
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();
     }

@@ -1,4 +1,4 @@
-import { baseMime, fieldError, randomString, UploadedFile, type FieldError } from '@lib/core';
+import { baseMime, echo, fieldError, randomString, UploadedFile, type FieldError } from '@lib/core';
 import type { CollectionModel, FieldModel } from '@lib/schema';
 import { fileNames } from './record-files';
 import type { RecordData } from './record-codec';
@@ -106,5 +106,7 @@ export function checkFileNames(
   const unknown = fileNames(after[field.name]).filter((name) => !known.has(name) && !uploads.has(name));
   return unknown.length === 0
     ? null
-    : fieldError('validation_invalid_file', `Invalid file value: ${unknown.join(', ')}.`, { files: unknown });
+    : fieldError('validation_invalid_file', `Invalid file value: ${echo(unknown.join(', '), 100)}.`, {
+        files: unknown.slice(0, 10).map((name) => echo(name, 100)),
+      });
 }

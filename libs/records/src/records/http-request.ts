@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { boolParam, getRequestAuth, headerValues, intParam, queryValues, readBody } from '@lib/core';
+import { BadRequestError, boolParam, getRequestAuth, headerValues, intParam, queryValues, readBody } from '@lib/core';
 import type { ListParams } from './records.service';
 import type { RecordRequest } from './record-request';
 
@@ -18,9 +18,13 @@ export function recordRequest(request: FastifyRequest, context = 'default'): Rec
 export function listParams(query: Record<string, string>): ListParams {
   const page = intParam(query.page, 'page', 1);
   const perPage = intParam(query.perPage, 'perPage', 30);
+  const limit = perPage <= 0 ? 30 : Math.min(perPage, 1000);
+  if (page > 1 && (page - 1) * limit > Number.MAX_SAFE_INTEGER) {
+    throw new BadRequestError('Invalid page value: the page is out of range for this perPage.');
+  }
   return {
     page: page <= 0 ? 1 : page,
-    perPage: perPage <= 0 ? 30 : Math.min(perPage, 1000),
+    perPage: limit,
     sort: query.sort ?? '',
     filter: query.filter ?? '',
     expand: query.expand ?? '',

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig, BadRequestError } from '@lib/core';
 import type { SqlExecutor } from '@lib/database';
 import { parseExpand, type ExpandTree } from '@lib/query';
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
@@ -8,7 +9,38 @@ import { RecordRepository } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RuleGuard } from './rule-guard';
 
+/** Records of one back-relation expanded per record (PocketBase's limit). */
 const BACK_RELATION_LIMIT = 1000;
+
+/** Records `expand` may still fetch, or write out, for one answer; throws a 400 once spent. */
+class ExpandBudget {
+  constructor(private left: number) {}
+
+  take(n: number): void {
+    this.left -= n;
+    if (this.left < 0) {
+      throw new BadRequestError(
+        'The expand would add too many records to the answer: ask for fewer records (perPage) or expand less.',
+      );
+    }
+  }
+}
+
+/** Records an answer would write out under `record.expand` (each shared one as often as it appears). */
+function expandedCount(record: Record<string, unknown>, memo: Map<object, number>): number {
+  const known = memo.get(record);
+  if (known !== undefined) {
+    return known;
+  }
+  let n = 0;
+  for (const value of Object.values((record.expand ?? {}) as Record<string, unknown>)) {
+    for (const child of (Array.isArray(value) ? value : [value]) as Record<string, unknown>[]) {
+      n += 1 + expandedCount(child, memo);
+    }
+  }
+  memo.set(record, n);
+  return n;
+}
 
 /** Builds record JSON for a requester: visible fields, email visibility and `expand`. */
 @Injectable()
@@ -17,6 +49,7 @@ export class RecordPresenter {
     private readonly registry: CollectionsRegistry,
     private readonly repository: RecordRepository,
     private readonly rules: RuleGuard,
+    private readonly config: AppConfig,
   ) {}
 
   async present(
@@ -28,7 +61,11 @@ export class RecordPresenter {
   ): Promise<Record<string, unknown>[]> {
     const out = records.map((r) => this.exportOne(collection, r, req));
     if (expand) {
-      await this.expandInto(collection, records, out, parseExpand(expand), req, db);
+      const budget = new ExpandBudget(this.config.cost.maxExpandRecords);
+      await this.expandInto(collection, records, out, parseExpand(expand), req, budget, db);
+      // A record expanded under many others is one object here but written out once per place.
+      const memo = new Map<object, number>();
+      new ExpandBudget(this.config.cost.maxExpandRecords).take(out.reduce((n, o) => n + expandedCount(o, memo), 0));
     }
     return out;
   }
@@ -44,6 +81,7 @@ export class RecordPresenter {
     out: Record<string, unknown>[],
     tree: ExpandTree,
     req: RecordRequest,
+    budget: ExpandBudget,
     db?: SqlExecutor,
   ): Promise<void> {
     out.forEach((o) => (o.expand ??= {}));
@@ -51,7 +89,7 @@ export class RecordPresenter {
     for (const [key, children] of tree) {
       const relation = collection.fields.find((f) => f.name === key && f.type === 'relation');
       if (relation) {
-        await this.expandRelation(relation, records, out, key, children, expandReq, db);
+        await this.expandRelation(relation, records, out, key, children, expandReq, budget, db);
         continue;
       }
       const via = /^(\w+)_via_(\w+)$/.exec(key);
@@ -60,7 +98,7 @@ export class RecordPresenter {
         (f) => f.name === via?.[2] && f.type === 'relation' && f.collectionId === collection.id,
       );
       if (source && field) {
-        await this.expandBackRelation(source, field, records, out, key, children, expandReq, db);
+        await this.expandBackRelation(source, field, records, out, key, children, expandReq, budget, db);
       }
     }
   }
@@ -86,6 +124,7 @@ export class RecordPresenter {
     key: string,
     children: ExpandTree,
     req: RecordRequest,
+    budget: ExpandBudget,
     db?: SqlExecutor,
   ) {
     const target = this.registry.findCollection(String(field.collectionId));
@@ -94,11 +133,12 @@ export class RecordPresenter {
     }
     const idsOf = (r: RecordData) =>
       Array.isArray(r[field.name]) ? (r[field.name] as string[]) : r[field.name] ? [String(r[field.name])] : [];
+    budget.take(records.reduce((n, r) => n + idsOf(r).length, 0)); // at most one expanded record per reference
     const found = await this.viewable(target, [...new Set(records.flatMap(idsOf))], req, db);
     const related = [...found.values()];
     const exported = new Map(related.map((r) => [String(r.id), this.exportOne(target, r, req)]));
     if (children.size > 0) {
-      await this.expandInto(target, related, [...exported.values()], children, req, db);
+      await this.expandInto(target, related, [...exported.values()], children, req, budget, db);
     }
     records.forEach((r, i) => {
       const items = idsOf(r)
@@ -119,6 +159,7 @@ export class RecordPresenter {
     key: string,
     children: ExpandTree,
     req: RecordRequest,
+    budget: ExpandBudget,
     db?: SqlExecutor,
   ) {
     const condition = this.rules.conditionOrNull(source, 'viewRule', req);
@@ -130,6 +171,7 @@ export class RecordPresenter {
     );
     for (const [i, record] of records.entries()) {
       const rows = await this.repository.findReferencing(source, field, String(record.id), BACK_RELATION_LIMIT, db);
+      budget.take(rows.length);
       const allowed =
         condition.length === 0
           ? rows
@@ -146,7 +188,7 @@ export class RecordPresenter {
       }
       const exported = related.map((r) => this.exportOne(source, r, req));
       if (children.size > 0) {
-        await this.expandInto(source, related, exported, children, req, db);
+        await this.expandInto(source, related, exported, children, req, budget, db);
       }
       (out[i].expand as Record<string, unknown>)[key] = single ? exported[0] : exported;
     }

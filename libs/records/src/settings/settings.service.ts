@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { fieldError, nowString, ValidationFailed } from '@lib/core';
 import { Database } from '@lib/database';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
+import { numberErrors } from './settings-numbers';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -66,13 +67,8 @@ export class SettingsService {
         }
       }
     }
-    const batch = patch.batch as Obj | undefined;
-    if (
-      isObj(batch) &&
-      typeof batch.maxRequests === 'number' &&
-      (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
-    ) {
-      errors.batch = { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
+    for (const [group, error] of Object.entries(numberErrors(patch, SETTING_TYPES))) {
+      errors[group] ??= error;
     }
     if (Object.keys(errors).length > 0) {
       throw new ValidationFailed(errors, 'An error occurred while submitting the form.');
