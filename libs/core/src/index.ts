@@ -14,7 +14,7 @@ export type { FieldError, FieldErrors } from './errors/api-error';
 export { randomString, newRecordId, crc32 } from './ids';
 export { formatDate, nowString, normalizeDate } from './time';
 export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
-export type { ConfigOverrides, GatewayConfig, S3Config, UpstreamService } from './config/app-config';
+export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
 export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';

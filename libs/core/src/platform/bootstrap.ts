@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
+import { serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { installBodyParsers } from './request-body';
 import { PayloadTooLargeError } from '../errors/api-error';
 
@@ -55,9 +56,15 @@ export async function createApp(
   config: AppConfig,
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const timeouts = config.http.timeouts;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     logger: false,
+    // Header, total-request, idle and keep-alive limits (SSE and WebSocket switch the idle one off).
+    http: serverTimeoutOptions(timeouts),
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
     routerOptions: { maxParamLength: 1000 },
     // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
     ...(config.http.trustProxyHops > 0
@@ -79,6 +86,7 @@ export async function createApp(
   });
   // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
   fastify.addHook('onRequest', (request, reply, done) => {
+    watchBodyRate(request.raw, reply.raw, timeouts);
     const length = request.headers['content-length'];
     if (length === undefined || Number(length) <= limitFor(request)) {
       done();
