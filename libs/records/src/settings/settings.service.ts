@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { fieldError, nowString, ValidationFailed } from '@lib/core';
 import { Database } from '@lib/database';
+import { rateLimitErrors } from './rate-limit-settings';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
 
 type Obj = Record<string, unknown>;
@@ -21,6 +22,11 @@ export class SettingsService {
       const stored = rows[0] ? (JSON.parse(rows[0].value) as Settings) : {};
       this.cache = merge(defaultSettings(), stored);
     }
+    return this.cache;
+  }
+
+  /** The cached settings without a database read (null until the first `get()` or after `invalidate()`). */
+  cached(): Settings | null {
     return this.cache;
   }
 
@@ -55,6 +61,15 @@ export class SettingsService {
             [key]: fieldError('validation_invalid_value', `Must be a ${type}.`),
           };
         }
+      }
+    }
+    if (patch.rateLimits !== undefined) {
+      const current = (await this.get()).rateLimits as Obj;
+      const found = isObj(patch.rateLimits)
+        ? rateLimitErrors({ ...current, ...patch.rateLimits })
+        : fieldError('validation_invalid_value', 'Must be an object.');
+      if (found) {
+        errors.rateLimits = found;
       }
     }
     const batch = patch.batch as Obj | undefined;
