@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { setRequestAuth, toEnvelope } from '@lib/core';
-import { CollectionsRegistry } from '@lib/records';
+import { CollectionsRegistry, StoreSync } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RequestAuthGuard } from '../request-auth.guard';
 import { RateLimitService } from './rate-limit.service';
@@ -14,7 +14,7 @@ import { routeAction, type RouteAction } from './route-actions';
  * path labels (`METHOD /path`, then `/path`, prefixes ending in `/`), counted per rule; and for the collection
  * routes of `route-actions.ts` a check on `<collection>:<action>`, `*:<action>` and then the path labels, counted
  * per collection route. Superusers and `excludedIPs` are never limited. With `enabled: false` (the default) a
- * request costs one property read: nothing is awaited.
+ * request costs the settings freshness check (one prepared pragma read) and a property read: nothing is awaited.
  */
 @Injectable()
 export class RequestRateLimiter implements OnModuleInit {
@@ -23,6 +23,7 @@ export class RequestRateLimiter implements OnModuleInit {
     private readonly limits: RateLimitService,
     private readonly authGuard: RequestAuthGuard,
     private readonly registry: CollectionsRegistry,
+    private readonly sync: StoreSync,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +32,8 @@ export class RequestRateLimiter implements OnModuleInit {
       return; // the CLI: no HTTP server
     }
     fastify.addHook('onRequest', (request, reply, done) => {
-      if (this.limits.cachedLimits()?.enabled === false) {
+      // Settings changed by another process invalidate the cache here (one prepared pragma read, synchronous).
+      if (this.sync.ensureFresh() === undefined && this.limits.cachedLimits()?.enabled === false) {
         done();
         return;
       }
