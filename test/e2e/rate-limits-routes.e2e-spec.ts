@@ -221,6 +221,24 @@ runScenarios('settings.rateLimits on every route', [
     expectStatus: 429,
   },
   {
+    name: 'a / rule spares the probes and CORS preflights, and limits the rest',
+    method: 'GET',
+    url: '/api/health',
+    before: async (t) => {
+      await limits(t, [rule('/', 1)]);
+      for (let i = 0; i < 2; i += 1) {
+        assert.equal(await send(t, 'GET', '/healthz'), 200, 'liveness probe');
+        const preflight = await t.request('OPTIONS', '/api/health', {
+          headers: { ...asClient(t), origin: 'http://x.test', 'access-control-request-method': 'GET' },
+        });
+        assert.equal(preflight.status, 204, 'CORS preflight');
+      }
+      assert.equal(await send(t, 'GET', '/api/health'), 200);
+    },
+    headers: asClient,
+    expectStatus: 429,
+  },
+  {
     name: 'superusers are never limited',
     method: 'GET',
     url: '/api/settings',

@@ -60,6 +60,16 @@ export class RateLimitService {
     return this.clientOf(limits, trustedProxy, remoteIp, headers, auth);
   }
 
+  /**
+   * The client address of a service-level request (`clientRequest(req)`: Fastify's address and the headers as
+   * `@request.headers` names them), with the settings' trusted proxy headers applied as for the rate limits.
+   */
+  async addressOf(req: { ip?: string; headers: Record<string, string> }): Promise<string> {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.replace(/_/g, '-'), v]));
+    const { trustedProxy } = await this.limits();
+    return clientIp(req.ip ?? '', headers, trustedProxy);
+  }
+
   clientOf(
     limits: RateLimitSettings,
     trustedProxy: unknown,

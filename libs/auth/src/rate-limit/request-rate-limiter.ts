@@ -8,6 +8,22 @@ import { RequestAuthGuard } from '../request-auth.guard';
 import { RateLimitService } from './rate-limit.service';
 import { routeAction, type RouteAction } from './route-actions';
 
+/** Probe endpoints and the services' secret-guarded internal API. */
+const EXEMPT_ROUTES = new Set(['/healthz', '/readyz']);
+const INTERNAL_PREFIX = '/api/_internal/';
+
+/**
+ * Never limited: CORS preflights (PocketBase answers them before its rate limiter), the liveness and readiness
+ * probes of the orchestrator, and the internal API between services (one client address for every client).
+ */
+function isExempt(request: FastifyRequest): boolean {
+  return (
+    request.method === 'OPTIONS' ||
+    EXEMPT_ROUTES.has(request.routeOptions.url ?? '') ||
+    request.url.startsWith(INTERNAL_PREFIX)
+  );
+}
+
 /**
  * Applies `settings.rateLimits` to every route of this process — Nest controllers, hook routes, realtime, files,
  * static files — from one Fastify `onRequest` hook, before the body is read. As PocketBase: a global check on the
@@ -45,6 +61,9 @@ export class RequestRateLimiter implements OnModuleInit {
   }
 
   private async check(request: FastifyRequest): Promise<void> {
+    if (isExempt(request)) {
+      return;
+    }
     // The auth decides the audience and the superuser exemption; the guard reuses it (no second verify).
     const auth = await this.authGuard.resolve(request.headers.authorization);
     setRequestAuth(request, auth);
