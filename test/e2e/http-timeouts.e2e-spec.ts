@@ -12,6 +12,8 @@ import WebSocket from 'ws';
 
 import { ManagedProcess, freePort, repoRoot, startNestbase, startProcess, waitForHealth } from '@lib/testing';
 
+import { writeHooksDir } from './support/hooks-files';
+
 const TIMEOUTS = {
   NB_HTTP_HEADERS_TIMEOUT_MS: '600',
   NB_HTTP_REQUEST_TIMEOUT_MS: '0',
@@ -127,6 +129,14 @@ function timeoutScenarios(name: string, base: () => string): void {
       assert.match(p.received(), /^HTTP\/1\.1 400/, p.received().slice(0, 200));
     });
 
+    void it('does not cut a request whose handler takes longer than the idle timeout', async () => {
+      const p = await probe(base());
+      p.socket.write('GET /api/slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      await p.closedWithin(10_000);
+      assert.match(p.received(), /^HTTP\/1\.1 200/, p.received().slice(0, 200));
+      assert.match(p.received(), /"slow":true/);
+    });
+
     void it('keeps an SSE stream open past the idle timeout', async () => {
       const p = await probe(base());
       p.socket.write('GET /api/realtime HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
@@ -158,7 +168,15 @@ void describe('HTTP timeouts', { timeout: 120_000 }, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nestbase-timeouts-'));
-    server = await startNestbase(dir, [], { env: TIMEOUTS });
+    const hooks = writeHooksDir({
+      'slow.pb.js': `module.exports = (app) => {
+        app.routerAdd('GET', '/api/slow', async () => {
+          await new Promise((r) => setTimeout(r, ${OUTLIVE_MS}));
+          return { slow: true };
+        });
+      };`,
+    });
+    server = await startNestbase(dir, [], { env: { ...TIMEOUTS, NB_HOOKS_DIR: hooks } });
     const port = await freePort();
     const upstream = server.baseUrl;
     gateway = startProcess([join(repoRoot(), 'bin', 'nestbase.js'), 'gateway', '--http', `127.0.0.1:${port}`], {

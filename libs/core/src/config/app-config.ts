@@ -40,7 +40,10 @@ export interface HttpTimeouts {
   readonly headersMs: number;
   /** The whole request, body included, must arrive within this (Node's `requestTimeout`); 0 = no total limit. */
   readonly requestMs: number;
-  /** A connection with no traffic either way for this long is closed (Node's `server.timeout`). */
+  /**
+   * A connection with no traffic either way for this long is closed (Node's `server.timeout`): a silent new
+   * connection, or a client that stops reading a response. Not while a request is being handled.
+   */
   readonly idleMs: number;
   /** An idle keep-alive connection between two requests is closed after this (Node's `keepAliveTimeout`). */
   readonly keepAliveMs: number;

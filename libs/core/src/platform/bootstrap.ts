@@ -86,6 +86,9 @@ export async function createApp(
   });
   // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
   fastify.addHook('onRequest', (request, reply, done) => {
+    // The idle timeout is for silent sockets, not for a request being answered: a slow handler isn't cut
+    // (the body has its own rate check); it applies again from the response on (a client that stops reading).
+    request.raw.socket?.setTimeout(0);
     watchBodyRate(request.raw, reply.raw, timeouts);
     const length = request.headers['content-length'];
     if (length === undefined || Number(length) <= limitFor(request)) {
@@ -98,6 +101,7 @@ export async function createApp(
     );
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
+    reply.raw.socket?.setTimeout(timeouts.idleMs);
     reply.header('X-XSS-Protection', '1; mode=block');
     reply.header('X-Content-Type-Options', 'nosniff');
     if (!reply.hasHeader('content-disposition')) {
