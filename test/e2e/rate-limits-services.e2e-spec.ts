@@ -12,7 +12,7 @@ import { HttpClient, ManagedProcess, startSplitService, tokenFor } from '@lib/te
 import { RedisServer } from './support/redis-server';
 
 const SU = { email: 'limits-su@example.com', password: 'Limits-Superuser-Passw0rd' };
-const TIMEOUT = { timeout: 120_000 };
+const TIMEOUT = { timeout: 300_000 };
 
 void describe('rate limits across split services (Redis)', TIMEOUT, () => {
   let dir = '';
