@@ -299,4 +299,32 @@ runScenarios('POST /api/collections/:c/auth-with-otp', [
     expectStatus: 429,
     expectBody: { status: 429, data: {} },
   },
+  {
+    name: 'failed codes from another client address do not lock the user out (counted per record and address)',
+    method: 'POST',
+    url: authUrl,
+    before: async (t) => {
+      await setup(t, {}, { verified: true });
+      await t.su.expectOk('PATCH', '/api/settings', { trustedProxy: { headers: ['X-Forwarded-For'] } });
+      const attacker = { 'x-forwarded-for': '10.66.66.66' };
+      const theirs = await requestOtp(t, 'members', t.vars.email);
+      for (let i = 0; i < 5; i += 1) {
+        const res = await t.request('POST', authUrl(t), {
+          body: { otpId: theirs, password: 'wrong-code' },
+          headers: attacker,
+        });
+        assert.equal(res.status, 400, `attempt ${i + 1}: ${res.text}`);
+      }
+      const blocked = await t.request('POST', authUrl(t), {
+        body: { otpId: theirs, password: 'wrong-code' },
+        headers: attacker,
+      });
+      assert.equal(blocked.status, 429, 'the guessing address is refused');
+      const mine = await otpFor(t, smtp, 'members', t.vars.email, 2);
+      Object.assign(t.vars, mine);
+    },
+    headers: { 'x-forwarded-for': '10.77.77.77' },
+    body: (t) => ({ otpId: t.vars.otpId, password: t.vars.code }),
+    expectStatus: 200,
+  },
 ]);

@@ -70,13 +70,12 @@ const rightPassword = (t: ScenarioContext) => ({ identity: t.vars.email, passwor
 
 runScenarios('brute-force protection of failed logins (on by default)', [
   {
-    name: 'rateLimits disabled: 10 failures of one identity → the 11th attempt is 429, even right and from another IP',
+    name: 'rateLimits disabled: 10 failures of one identity from one IP → the 11th attempt from that IP is 429, even right',
     method: 'POST',
     url: loginUrl,
     before: async (t) => {
       await setup(t);
       await fail(t, 10);
-      t.vars.ip = randomIp();
     },
     headers: asClient,
     body: rightPassword,
@@ -86,6 +85,64 @@ runScenarios('brute-force protection of failed logins (on by default)', [
       const other = await addUser(t, 'members', { verified: true });
       assert.equal(await login(t, other.email, other.password), 200, 'other identities are not blocked');
     },
+  },
+  {
+    name: 'lockout is no weapon: 10 wrong passwords for the superuser from one IP, the real one logs in from another',
+    method: 'POST',
+    url: '/api/collections/_superusers/auth-with-password',
+    before: async (t) => {
+      await setup(t);
+      t.vars.suEmail = uniqueEmail('root');
+      t.vars.suPassword = 'Superuser-Passw0rd-1';
+      await t.su.expectOk('POST', '/api/collections/_superusers/records', {
+        email: t.vars.suEmail,
+        password: t.vars.suPassword,
+        passwordConfirm: t.vars.suPassword,
+      });
+      for (let i = 1; i <= 10; i += 1) {
+        const res = await t.request('POST', '/api/collections/_superusers/auth-with-password', {
+          body: { identity: t.vars.suEmail, password: 'wrong-password' },
+          headers: { 'x-forwarded-for': t.vars.ip },
+        });
+        assert.equal(res.status, 400, `failed attempt ${i}`);
+      }
+      const attacker = await t.request('POST', '/api/collections/_superusers/auth-with-password', {
+        body: { identity: t.vars.suEmail, password: 'wrong-password' },
+        headers: { 'x-forwarded-for': t.vars.ip },
+      });
+      assert.equal(attacker.status, 429, 'the guessing client is locked out');
+      t.vars.ip = randomIp();
+    },
+    headers: asClient,
+    body: (t) => ({ identity: t.vars.suEmail, password: t.vars.suPassword }),
+    expectStatus: 200,
+    expectBody: { token: any(String) },
+  },
+  {
+    name: 'the tutorial’s auth-via-email counts toward the same lockout as auth-with-password',
+    method: 'POST',
+    url: '/api/collections/users/auth-with-password',
+    before: async (t) => {
+      await limits(t);
+      const user = await t.makeUser();
+      Object.assign(t.vars, { email: user.email, password: user.password, ip: randomIp() });
+      for (let i = 1; i <= 10; i += 1) {
+        const res = await t.request('POST', '/api/users/auth-via-email', {
+          body: { email: t.vars.email, password: 'wrong-password' },
+          headers: asClient(t),
+        });
+        assert.equal(res.status, 400, `failed attempt ${i}: ${res.text}`);
+      }
+      const legacy = await t.request('POST', '/api/users/auth-via-email', {
+        body: { email: t.vars.email, password: t.vars.password },
+        headers: asClient(t),
+      });
+      assert.equal(legacy.status, 429, 'the 11th attempt on auth-via-email is refused, even right');
+    },
+    headers: asClient,
+    body: rightPassword,
+    expectStatus: 429,
+    expectBody: TOO_MANY,
   },
   {
     name: 'per IP (*:authFailureIP 3/60 s): failures on 3 identities block a 4th identity from that IP only',
@@ -258,6 +315,25 @@ runScenarios('settings.rateLimits rules on auth routes', [
     headers: asClient,
     body: rightPassword,
     expectStatus: 429,
+  },
+  {
+    name: 'users:authWithPassword limits the tutorial’s auth-via-email too',
+    method: 'POST',
+    url: '/api/users/auth-via-email',
+    before: async (t) => {
+      await limits(t, { enabled: true, rules: [rule('users:authWithPassword', 1)] });
+      const user = await t.makeUser();
+      Object.assign(t.vars, { email: user.email, password: user.password, ip: randomIp() });
+      const first = await t.request('POST', '/api/users/auth-via-email', {
+        body: rightPassword(t),
+        headers: asClient(t),
+      });
+      assert.equal(first.status, 200, first.text);
+    },
+    headers: asClient,
+    body: rightPassword,
+    expectStatus: 429,
+    expectBody: TOO_MANY,
   },
   {
     name: 'short windows: *:auth 1 per 1 s allows the next request after the window',

@@ -4,7 +4,7 @@ import { queryValues, readBody } from '@lib/core';
 import { recordRequest } from '@lib/records';
 import { AuthService } from './auth.service';
 import { clientRequest } from './client-request';
-import { RateLimited } from './rate-limit/rate-limited.decorator';
+import { CountsAuthFailures } from './rate-limit/counts-auth-failures.decorator';
 
 @Controller('api/collections/:collection')
 export class AuthController {
@@ -12,14 +12,13 @@ export class AuthController {
 
   @Post('auth-with-password')
   @HttpCode(200)
-  @RateLimited('authWithPassword', 'auth')
+  @CountsAuthFailures()
   async authWithPassword(@Param('collection') c: string, @Req() req: FastifyRequest) {
     return await this.auth.authWithPassword(c, readBody(req).data, queryValues(req).expand ?? '', clientRequest(req));
   }
 
   @Post('auth-refresh')
   @HttpCode(200)
-  @RateLimited('authRefresh')
   async authRefresh(@Param('collection') c: string, @Req() req: FastifyRequest) {
     return await this.auth.authRefresh(c, queryValues(req).expand ?? '', recordRequest(req));
   }

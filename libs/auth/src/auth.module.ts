@@ -8,6 +8,9 @@ import { AuthHelpers } from './auth-helpers';
 import { AuthService } from './auth.service';
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import { RequestAuthGuard } from './request-auth.guard';
+import { RateLimitService } from './rate-limit/rate-limit.service';
+import { RATE_LIMIT_STORE_PROVIDER } from './rate-limit/rate-limit-store.provider';
+import { RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { SuperusersService } from './superusers.service';
 import { OAuth2RedirectSinks } from './oauth2/oauth2-redirect-sink';
 import { TokenService } from './token.service';
@@ -16,7 +19,10 @@ import { AUTH_FLOW_CONTROLLERS, AUTH_FLOW_PROVIDERS } from './auth-flow-parts';
 import { OAuth2ProvidersService } from './oauth2/oauth2-providers.service';
 import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor-parts';
 
-/** Token verification, password hashing and the request-auth guard: mounted by every app. */
+/**
+ * Token verification, password hashing, the request-auth guard and the rate limits of every route (counters in
+ * Redis when `REDIS_URL` is set): mounted by every app.
+ */
 @Global()
 @Module({
   imports: [RecordsCoreModule],
@@ -27,8 +33,11 @@ import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor
     { provide: APP_GUARD, useExisting: RequestAuthGuard },
     SuperusersService,
     OAuth2RedirectSinks,
+    RATE_LIMIT_STORE_PROVIDER,
+    RateLimitService,
+    RequestRateLimiter,
   ],
-  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService],
+  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService, RateLimitService],
 })
 export class AuthCoreModule implements OnApplicationBootstrap {
   constructor(

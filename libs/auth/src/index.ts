@@ -14,5 +14,5 @@ export type { AuthMethodsProvider } from './oauth2/oauth2-providers.service';
 export { OAuth2RedirectSink, OAuth2RedirectSinks } from './oauth2/oauth2-redirect-sink';
 export type { OAuth2RedirectMessage } from './oauth2/oauth2-redirect-sink';
 export { RateLimitStore } from './rate-limit/rate-limit.store';
-export { RateLimited } from './rate-limit/rate-limited.decorator';
+export { CountsAuthFailures } from './rate-limit/counts-auth-failures.decorator';
 export type { AuthFactor, AuthMethod } from './mfa/mfa.service';

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { setRequestAuth, type RequestAuth } from '@lib/core';
+import { hasRequestAuth, setRequestAuth, type RequestAuth } from '@lib/core';
 import { CollectionsRegistry, fromRow, RecordRepository, StoreSync } from '@lib/records';
 import { TokenService } from './token.service';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -24,6 +24,9 @@ export class RequestAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (hasRequestAuth(request)) {
+      return true; // resolved already for the rate limits (RequestRateLimiter)
+    }
     setRequestAuth(request, await this.resolve(request.headers.authorization));
     return true;
   }

@@ -155,6 +155,10 @@ export function proxyHttp(
     upstream.once('response', (answer) => {
       status = answer.statusCode ?? 502;
       response.writeHead(status, answer.statusMessage, responseHeaders(answer, options));
+      if (String(answer.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+        // An SSE stream is long-lived by design (the realtime service closes idle ones): no idle-socket cut.
+        response.socket?.setTimeout(0);
+      }
       answer.pipe(response);
       // A service that dies mid-stream: cut the client's connection so it reconnects elsewhere.
       answer.once('aborted', () => response.destroy());

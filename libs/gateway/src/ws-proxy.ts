@@ -46,6 +46,10 @@ export function proxyUpgrade(
     let connected = false;
     const upstream = net.connect(address.port, address.host, () => {
       connected = true;
+      // A WebSocket tunnel is long-lived by design: the server's idle-socket timeout doesn't apply to it.
+      if ('setTimeout' in socket) {
+        (socket as net.Socket).setTimeout(0);
+      }
       upstream.write(requestHead(request));
       if (head.length > 0) {
         upstream.write(head);

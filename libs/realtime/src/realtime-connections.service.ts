@@ -36,6 +36,8 @@ export class RealtimeConnections {
       'X-Accel-Buffering': 'no',
     });
     res.socket?.setNoDelay(true);
+    // A long-lived stream with its own idle limit (SseLimits): the server's idle-socket timeout doesn't apply.
+    res.socket?.setTimeout(0);
     const id = randomString(40, ID_ALPHABET);
     let client: RealtimeClient | undefined = undefined;
     const transport = new SseTransport(res, id, this.sseLimits, () => client && this.clients.remove(client));

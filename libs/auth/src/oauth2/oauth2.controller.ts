@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Req, UseGuards } from '@nestjs/
 import type { FastifyRequest } from 'fastify';
 import { queryValues, readBody, SuperuserGuard } from '@lib/core';
 import { recordRequest } from '@lib/records';
-import { RateLimited } from '../rate-limit/rate-limited.decorator';
+import { CountsAuthFailures } from '../rate-limit/counts-auth-failures.decorator';
 import { OAuth2AuthService } from './oauth2-auth.service';
 import { OAuth2ProvidersService } from './oauth2-providers.service';
 
@@ -15,7 +15,7 @@ export class OAuth2Controller {
 
   @Post(':collection/auth-with-oauth2')
   @HttpCode(200)
-  @RateLimited('authWithOAuth2', 'auth')
+  @CountsAuthFailures()
   async authWithOAuth2(@Param('collection') c: string, @Req() req: FastifyRequest) {
     const expand = queryValues(req).expand ?? '';
     return await this.oauth2.authWithOAuth2(c, readBody(req).data, expand, recordRequest(req));

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, fieldError, ForbiddenError, randomString } from '@lib/core';
-import { fromRow, RecordRepository, RecordsService, type RecordData, type RecordRequest } from '@lib/records';
+import { fromRow, RecordRepository, RecordsService, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
+import type { ClientRequest } from '../client-request';
 import { authFactor } from '../mfa/mfa.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SYSTEM_REQUEST } from '../system-request';
@@ -25,7 +26,7 @@ export class OtpAuthService {
     private readonly limits: RateLimitService,
   ) {}
 
-  async authWithOtp(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+  async authWithOtp(idOrName: string, body: Record<string, unknown>, expand: string, req: ClientRequest) {
     const c = this.auth.authCollection(idOrName);
     const options = otpOptions(c);
     if (!options.enabled) {
@@ -51,7 +52,8 @@ export class OtpAuthService {
     if (!row) {
       throw new BadRequestError(INVALID);
     }
-    const attempts = `otp:${c.id}:${otp.recordRef}`;
+    // Per record *and client address* (as PocketBase's limiter): someone else failing codes can't lock the user out.
+    const attempts = `otp:${c.id}:${otp.recordRef}:${await this.limits.addressOf(req)}`;
     await this.limits.assertUnder(attempts, MAX_FAILURES, 'Too many attempts, please try again later with a new OTP.');
     if (!(await this.store.matches(otp, String(password)))) {
       await this.limits.addHit(attempts, FAILURE_WINDOW);

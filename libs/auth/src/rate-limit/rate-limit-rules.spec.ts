@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientIp, findRule, readRateLimits, routeLabels, type RateLimitRule } from './rate-limit-rules';
+import { RATE_LIMIT_ACTIONS } from '@lib/core';
+import { clientIp, findRule, readRateLimits, type RateLimitRule } from './rate-limit-rules';
+import { allRouteActions, routeAction } from './route-actions';
 
 const rule = (label: string, audience = ''): RateLimitRule => ({ label, audience, duration: 1, maxRequests: 1 });
 
 void describe('findRule', () => {
-  const labels = routeLabels(
-    'users',
-    ['authWithPassword', 'auth'],
-    'POST',
+  // The labels of a collection route, as RequestRateLimiter builds them: collection, wildcards, then paths.
+  const labels = [
+    'users:authWithPassword',
+    'users:auth',
+    '*:authWithPassword',
+    '*:auth',
+    'POST /api/collections/users/auth-with-password',
     '/api/collections/users/auth-with-password',
-  );
-
-  void it('orders labels collection first, then wildcards, then method+path and path', () => {
-    assert.deepEqual(labels, [
-      'users:authWithPassword',
-      'users:auth',
-      '*:authWithPassword',
-      '*:auth',
-      'POST /api/collections/users/auth-with-password',
-      '/api/collections/users/auth-with-password',
-    ]);
-  });
+  ];
 
   void it('picks the most specific label, whatever the rule order', () => {
     const rules = [rule('*:auth'), rule('/api/'), rule('users:auth')];
@@ -69,5 +63,27 @@ void describe('clientIp', () => {
 
   void it('tries the headers in order and skips missing ones', () => {
     assert.equal(clientIp('9.9.9.9', headers, { headers: ['CF-Connecting-IP', 'X-Real-IP'] }), '3.3.3.3');
+  });
+});
+
+void describe('route actions', () => {
+  void it('tags every collection route with PocketBase actions the settings accept', () => {
+    for (const action of allRouteActions()) {
+      for (const tag of action.tags) {
+        assert.ok(RATE_LIMIT_ACTIONS.has(tag), `settings refuse the action "${tag}"`);
+      }
+    }
+  });
+
+  void it('finds routes by method and Fastify pattern, HEAD as GET, and the tutorial login as users', () => {
+    assert.deepEqual(routeAction('HEAD', '/api/collections/:collection/records')?.tags, ['list']);
+    assert.deepEqual(routeAction('POST', '/api/users/auth-via-email'), {
+      collectionName: 'users',
+      tags: ['authWithPassword', 'auth'],
+      own: true,
+      sameAs: 'POST /api/collections/:collection/auth-with-password',
+    });
+    assert.equal(routeAction('GET', '/api/health'), undefined);
+    assert.equal(routeAction('GET', undefined), undefined);
   });
 });

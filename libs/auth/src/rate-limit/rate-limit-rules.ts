@@ -1,6 +1,3 @@
-/** Metadata key of the action tags of a `@RateLimited(...)` route. */
-export const RATE_LIMIT_TAGS = 'nestbase:rateLimitTags';
-
 /** One rule of `settings.rateLimits.rules` (reference §0 "Rate limiting"). */
 export interface RateLimitRule {
   label: string;
@@ -18,9 +15,11 @@ export interface RateLimitSettings {
 }
 
 /**
- * Failed logins are counted per identity (`<collection>:authFailure`, then `*:authFailure`) and per
- * client IP (`<collection>:authFailureIP`, then `*:authFailureIP`), whatever `rateLimits.enabled`
- * says. A rule with one of these labels in `rateLimits.rules` replaces the default below.
+ * Failed logins are counted per identity from one client address (`<collection>:authFailure`, then
+ * `*:authFailure`) and per client address (`<collection>:authFailureIP`, then `*:authFailureIP`), whatever
+ * `rateLimits.enabled` says: the lockout setting. A rule with one of these labels in `rateLimits.rules`
+ * replaces the default below (`maxRequests: 0` turns that counter off). Keyed on the address, a guesser
+ * elsewhere can't lock the real user out.
  */
 export const AUTH_FAILURE = 'authFailure';
 export const AUTH_FAILURE_IP = 'authFailureIP';
@@ -79,17 +78,6 @@ export function findRule(rules: RateLimitRule[], labels: string[], audiences: st
     }
   }
   return undefined;
-}
-
-/** Labels of a collection route, most specific first: `users:authWithPassword`, `*:auth`, `POST /api/…`, `/api/…`. */
-export function routeLabels(
-  collectionName: string | undefined,
-  tags: string[],
-  method: string,
-  path: string,
-): string[] {
-  const own = collectionName ? tags.map((tag) => `${collectionName}:${tag}`) : [];
-  return [...own, ...tags.map((tag) => `*:${tag}`), `${method} ${path}`, path];
 }
 
 /**

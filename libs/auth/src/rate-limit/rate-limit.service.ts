@@ -11,8 +11,8 @@ import {
   DEFAULT_FAILURE_RULES,
   findRule,
   readRateLimits,
-  routeLabels,
   type RateLimitRule,
+  type RateLimitSettings,
 } from './rate-limit-rules';
 import { TooManyRequestsError } from './too-many-requests.error';
 
@@ -23,16 +23,6 @@ export interface RateLimitClient {
   exempt: boolean;
 }
 
-/** A collection route: its action tags (`authWithPassword`, `auth`, …) and its path. */
-export interface RouteScope {
-  collection?: CollectionModel;
-  tags: string[];
-  method: string;
-  path: string;
-  /** The route pattern (`/api/collections/:collection/auth-with-password`): one limiter per route. */
-  pattern: string;
-}
-
 /** The subject of a login attempt: the collection, the typed identity (if any) and the client. */
 export interface AttemptScope {
   client: RateLimitClient;
@@ -41,41 +31,73 @@ export interface AttemptScope {
 }
 
 /**
- * The rate limits of `settings.rateLimits` for collection routes (only when `enabled`), and the
- * brute-force counters of failed logins (always on; see `rate-limit-rules.ts`).
+ * The counters behind `settings.rateLimits` (applied to every route by `RequestRateLimiter`) and the
+ * brute-force counters of failed logins (always on; see `rate-limit-rules.ts`). A failed login counts per
+ * identity *and client address* and per client address: a guesser elsewhere can't lock the real user out.
  */
 @Injectable()
 export class RateLimitService {
+  private readonly parsed = new WeakMap<object, RateLimitSettings>();
+
   constructor(
     private readonly store: RateLimitStore,
     private readonly settings: SettingsService,
   ) {}
 
-  async client(remoteIp: string, headers: Record<string, unknown>, auth: RequestAuth | null): Promise<RateLimitClient> {
+  /** The rate limits of the cached settings, parsed once per settings version; null when not cached. */
+  cachedLimits(): RateLimitSettings | null {
+    const settings = this.settings.cached();
+    return settings ? this.limitsOf(settings) : null;
+  }
+
+  async limits(): Promise<{ limits: RateLimitSettings; trustedProxy: unknown }> {
     const settings = await this.settings.get();
-    const ip = clientIp(remoteIp, headers, settings.trustedProxy);
-    const excluded = readRateLimits(settings).excludedIPs.includes(ip);
+    return { limits: this.limitsOf(settings), trustedProxy: settings.trustedProxy };
+  }
+
+  async client(remoteIp: string, headers: Record<string, unknown>, auth: RequestAuth | null): Promise<RateLimitClient> {
+    const { limits, trustedProxy } = await this.limits();
+    return this.clientOf(limits, trustedProxy, remoteIp, headers, auth);
+  }
+
+  /**
+   * The client address of a service-level request (`clientRequest(req)`: Fastify's address and the headers as
+   * `@request.headers` names them), with the settings' trusted proxy headers applied as for the rate limits.
+   */
+  async addressOf(req: { ip?: string; headers: Record<string, string> }): Promise<string> {
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k.replace(/_/g, '-'), v]));
+    const { trustedProxy } = await this.limits();
+    return clientIp(req.ip ?? '', headers, trustedProxy);
+  }
+
+  clientOf(
+    limits: RateLimitSettings,
+    trustedProxy: unknown,
+    remoteIp: string,
+    headers: Record<string, unknown>,
+    auth: RequestAuth | null,
+  ): RateLimitClient {
+    const ip = clientIp(remoteIp, headers, trustedProxy);
+    const excluded = limits.excludedIPs.includes(ip);
     return { ip, authenticated: auth !== null, exempt: excluded || auth?.isSuperuser === true };
   }
 
-  /** 429 when the route's rule (if any) has seen more than `maxRequests` from this IP in its window. */
-  async checkRoute(client: RateLimitClient, route: RouteScope): Promise<void> {
-    const limits = readRateLimits(await this.settings.get());
-    if (!limits.enabled || client.exempt) {
-      return;
-    }
-    const labels = routeLabels(route.collection?.name, route.tags, route.method, route.path);
+  /**
+   * 429 when the first rule matching `labels` for the client's audience has seen more than `maxRequests`
+   * from this client address in its window. `limiter` names the counter (PocketBase's limiter id).
+   */
+  async check(limits: RateLimitSettings, client: RateLimitClient, labels: string[], limiter: string): Promise<void> {
     const rule = findRule(limits.rules, labels, audiencesOf(client.authenticated));
     if (!rule) {
       return;
     }
-    const key = `route:${route.collection?.id ?? ''}:${route.pattern}:${route.tags.join(',')}:${rule.audience}:${client.ip}`;
+    const key = `route:${limiter}${rule.label}${rule.audience}:${client.ip}`;
     if ((await this.store.hit(key, rule.duration)) > rule.maxRequests) {
       throw new TooManyRequestsError();
     }
   }
 
-  /** 429 while the identity or the client IP has used up its failed attempts. */
+  /** 429 while the identity (from this address) or the address has used up its failed attempts. */
   async assertNotLockedOut(scope: AttemptScope): Promise<void> {
     for (const { key, rule } of await this.failureCounters(scope)) {
       if ((await this.store.count(key)) >= rule.maxRequests) {
@@ -90,7 +112,7 @@ export class RateLimitService {
     }
   }
 
-  /** A successful login clears the identity's failures (not the IP's). */
+  /** A successful login clears the identity's failures from this address (not the address's own count). */
   async recordSuccess(scope: AttemptScope): Promise<void> {
     if (scope.identity !== null) {
       await this.store.reset(this.identityKey(scope));
@@ -108,11 +130,20 @@ export class RateLimitService {
     await this.store.hit(key, durationSeconds);
   }
 
+  private limitsOf(settings: Record<string, unknown>): RateLimitSettings {
+    let limits = this.parsed.get(settings);
+    if (!limits) {
+      limits = readRateLimits(settings);
+      this.parsed.set(settings, limits);
+    }
+    return limits;
+  }
+
   private async failureCounters(scope: AttemptScope): Promise<{ key: string; rule: RateLimitRule }[]> {
     if (scope.client.exempt) {
       return [];
     }
-    const limits = readRateLimits(await this.settings.get());
+    const { limits } = await this.limits();
     const audiences = audiencesOf(scope.client.authenticated);
     const ruleFor = (tag: string) =>
       findRule(limits.rules, [`${scope.collection.name}:${tag}`, `*:${tag}`], audiences) ?? DEFAULT_FAILURE_RULES[tag];
@@ -123,7 +154,8 @@ export class RateLimitService {
     return counters.filter((c) => c.rule.maxRequests > 0);
   }
 
+  /** The identity's counter is per client address, so failures elsewhere never lock this client out. */
   private identityKey(scope: AttemptScope): string {
-    return `fail:id:${scope.collection.id}:${scope.identity ?? ''}`;
+    return `fail:id:${scope.collection.id}:${scope.client.ip}:${scope.identity ?? ''}`;
   }
 }

@@ -2,7 +2,12 @@ import * as path from 'node:path';
 
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
 export abstract class AppConfig {
-  abstract readonly http: { readonly host: string; readonly port: number; readonly trustProxyHops: number };
+  abstract readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly trustProxyHops: number;
+    readonly timeouts: HttpTimeouts;
+  };
   abstract readonly dataDir: string;
   abstract readonly publicDir: string;
   abstract readonly hooksDir: string;
@@ -37,6 +42,27 @@ export interface CostLimits {
   readonly maxExpandRecords: number;
   /** Bytes of one JSON answer (past it: 400). */
   readonly maxResponseBytes: number;
+}
+
+/**
+ * How long a connection may make the server wait (`NB_HTTP_*`): every process and the gateway apply them.
+ * Long-lived SSE and WebSocket connections are exempt from `idleMs` (they have their own idle limits).
+ */
+export interface HttpTimeouts {
+  /** The request line and headers must arrive within this (Node's `headersTimeout`). */
+  readonly headersMs: number;
+  /** The whole request, body included, must arrive within this (Node's `requestTimeout`); 0 = no total limit. */
+  readonly requestMs: number;
+  /**
+   * A connection with no traffic either way for this long is closed (Node's `server.timeout`): a silent new
+   * connection, or a client that stops reading a response. Not while a request is being handled.
+   */
+  readonly idleMs: number;
+  /** An idle keep-alive connection between two requests is closed after this (Node's `keepAliveTimeout`). */
+  readonly keepAliveMs: number;
+  /** A request body must arrive at no less than this many bytes per second, averaged over `bodyWindowMs`. */
+  readonly bodyMinBytesPerSec: number;
+  readonly bodyWindowMs: number;
 }
 
 /** The services the gateway routes to. */
@@ -111,6 +137,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     ...parseHostPort(overrides.http ?? env.NB_HTTP ?? '127.0.0.1:8090', '--http/NB_HTTP', problems),
     // Proxies in front of this process whose X-Forwarded-For entries are trusted (1 behind the gateway).
     trustProxyHops: parseInt(env, 'NB_TRUST_PROXY_HOPS', 0, 0, 10, problems),
+    timeouts: httpTimeouts(env, problems),
   };
   const dataDir = path.resolve(overrides.dir ?? env.NB_DIR ?? './pb_data');
   const logLevel = env.NB_LOG_LEVEL ?? 'warn';
@@ -169,6 +196,22 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
 /** `loadConfig` over this process's environment (for apps and library use that have no env of their own). */
 export function loadProcessConfig(overrides: ConfigOverrides = {}, defaults: Env = {}): AppConfig {
   return loadConfig({ ...defaults, ...process.env }, overrides);
+}
+
+function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {
+  const hour = 3_600_000;
+  const timeouts = {
+    headersMs: parseInt(env, 'NB_HTTP_HEADERS_TIMEOUT_MS', 20_000, 100, hour, problems),
+    requestMs: parseInt(env, 'NB_HTTP_REQUEST_TIMEOUT_MS', 600_000, 0, 24 * hour, problems),
+    idleMs: parseInt(env, 'NB_HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 24 * hour, problems),
+    keepAliveMs: parseInt(env, 'NB_HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, hour, problems),
+    bodyMinBytesPerSec: parseInt(env, 'NB_HTTP_BODY_MIN_RATE', 1024, 0, 2 ** 30, problems),
+    bodyWindowMs: parseInt(env, 'NB_HTTP_BODY_RATE_WINDOW_MS', 15_000, 100, hour, problems),
+  };
+  if (timeouts.requestMs > 0 && timeouts.requestMs < timeouts.headersMs) {
+    problems.push('NB_HTTP_REQUEST_TIMEOUT_MS must be 0 or at least NB_HTTP_HEADERS_TIMEOUT_MS');
+  }
+  return timeouts;
 }
 
 function internalServices(records: string, secret: string, problems: string[]) {

@@ -24,3 +24,8 @@ export function getRequestAuth(request: unknown): RequestAuth | null {
 export function setRequestAuth(request: unknown, auth: RequestAuth | null): void {
   (request as AuthCarrier)[REQUEST_AUTH] = auth;
 }
+
+/** True once the request's auth was resolved (guest included), so a second resolution can be skipped. */
+export function hasRequestAuth(request: unknown): boolean {
+  return REQUEST_AUTH in (request as object);
+}

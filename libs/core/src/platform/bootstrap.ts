@@ -7,6 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
+import { serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { installBodyParsers } from './request-body';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
@@ -61,9 +62,15 @@ export async function createApp(
   config: AppConfig,
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
+  const timeouts = config.http.timeouts;
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     logger: false,
+    // Header, total-request, idle and keep-alive limits (SSE and WebSocket switch the idle one off).
+    http: serverTimeoutOptions(timeouts),
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
     routerOptions: { maxParamLength: 1000 },
     // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
@@ -89,6 +96,10 @@ export async function createApp(
   });
   // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
   fastify.addHook('onRequest', (request, reply, done) => {
+    // The idle timeout is for silent sockets, not for a request being answered: a slow handler isn't cut
+    // (the body has its own rate check); it applies again from the response on (a client that stops reading).
+    request.raw.socket?.setTimeout(0);
+    watchBodyRate(request.raw, reply.raw, timeouts);
     const length = request.headers['content-length'];
     if (length === undefined || Number(length) <= limitFor(request)) {
       done();
@@ -111,6 +122,7 @@ export async function createApp(
   });
   const maxResponse = config.cost.maxResponseBytes;
   fastify.addHook('onSend', (_request, reply, payload, done) => {
+    reply.raw.socket?.setTimeout(timeouts.idleMs);
     if (typeof payload === 'string' && payload.length > maxResponse / 4 && Buffer.byteLength(payload) > maxResponse) {
       // An answer past the limit (e.g. a list of big records): a 400 saying how to ask for less, not the answer.
       reply.status(400).header('content-type', 'application/json; charset=utf-8');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { fieldError, nowString, ValidationFailed } from '@lib/core';
 import { Database } from '@lib/database';
+import { rateLimitErrors } from './rate-limit-settings';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
 import { numberErrors } from './settings-numbers';
 
@@ -26,6 +27,11 @@ export class SettingsService {
       this.cache = merge(defaultSettings(), stored);
       this.stamp = rows[0]?.updated ?? '';
     }
+    return this.cache;
+  }
+
+  /** The cached settings without a database read (null until the first `get()` or after `invalidate()`). */
+  cached(): Settings | null {
     return this.cache;
   }
 
@@ -66,6 +72,23 @@ export class SettingsService {
           };
         }
       }
+    }
+    if (patch.rateLimits !== undefined) {
+      const current = (await this.get()).rateLimits as Obj;
+      const found = isObj(patch.rateLimits)
+        ? rateLimitErrors({ ...current, ...patch.rateLimits })
+        : fieldError('validation_invalid_value', 'Must be an object.');
+      if (found) {
+        errors.rateLimits = found;
+      }
+    }
+    const batch = patch.batch as Obj | undefined;
+    if (
+      isObj(batch) &&
+      typeof batch.maxRequests === 'number' &&
+      (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
+    ) {
+      errors.batch ??= { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
     }
     for (const [group, error] of Object.entries(numberErrors(patch, SETTING_TYPES))) {
       errors[group] ??= error;

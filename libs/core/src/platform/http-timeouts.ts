@@ -1,0 +1,61 @@
+import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { HttpTimeouts } from '../config/app-config';
+
+/** What Node's HTTP server needs for the header, total-request and keep-alive limits (Fastify passes it on). */
+export function serverTimeoutOptions(timeouts: HttpTimeouts): ServerOptions {
+  const checks = [timeouts.headersMs, timeouts.requestMs].filter((ms) => ms > 0);
+  return {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    // Node checks the header and request deadlines on this interval (default 30 s): keep it below them.
+    connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(...checks) / 4))),
+  };
+}
+
+const TIMED_OUT = JSON.stringify({ status: 408, message: 'Request timeout.', data: {} });
+const TIMED_OUT_RESPONSE =
+  'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
+  `Content-Length: ${Buffer.byteLength(TIMED_OUT)}\r\n\r\n${TIMED_OUT}`;
+
+function hasBody(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Cuts a request whose body trickles in: every `bodyWindowMs` at least `bodyMinBytesPerSec × window` new bytes
+ * must have arrived on the socket while the body is incomplete, else the client gets a 408 and the connection
+ * closes. A large upload at a sane speed is never cut, however long it takes (Node's total `requestTimeout`
+ * is the outer bound). One timer per request with a body; none for the others.
+ */
+export function watchBodyRate(request: IncomingMessage, response: ServerResponse, timeouts: HttpTimeouts): void {
+  if (timeouts.bodyMinBytesPerSec <= 0 || request.complete || !hasBody(request)) {
+    return;
+  }
+  const socket = request.socket;
+  const needed = (timeouts.bodyMinBytesPerSec * timeouts.bodyWindowMs) / 1000;
+  let seen = socket.bytesRead;
+  const stop = () => clearInterval(timer);
+  const timer = setInterval(() => {
+    if (request.complete || socket.destroyed) {
+      stop();
+      return;
+    }
+    const now = socket.bytesRead;
+    if (now - seen >= needed) {
+      seen = now;
+      return;
+    }
+    stop();
+    if (response.headersSent) {
+      socket.destroy();
+    } else {
+      socket.end(TIMED_OUT_RESPONSE);
+      socket.destroySoon();
+    }
+  }, timeouts.bodyWindowMs);
+  timer.unref();
+  response.once('finish', stop);
+  socket.once('close', stop);
+}
