@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createApp, ensureDataDir, loadProcessConfig } from '@lib/core';
+import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig } from '@lib/core';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
@@ -147,6 +147,30 @@ export class HooksServer extends HooksApp {
     process.stdout.write(
       `${this.name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`,
     );
+    await this.printInstallerLink(nest, address);
+  }
+
+  /** With no superuser yet: the first-run link of the dashboard's installer (valid 30 minutes). */
+  private async printInstallerLink(nest: NestFastifyApplication, address: string): Promise<void> {
+    if (this.options.servePublicDir === false) {
+      return;
+    }
+    let installer: DashboardInstaller;
+    try {
+      installer = nest.get(DashboardInstaller, { strict: false });
+    } catch {
+      return;
+    }
+    const token = await installer.installerToken().catch((error: unknown) => {
+      this.log.warn(`installer link: ${String(error)}`);
+      return null;
+    });
+    if (token) {
+      process.stdout.write(
+        `\n(!) No superuser yet. Create the first one by opening (valid for 30 minutes, once):\n` +
+          `    ${address}/_/#/pbinstall/${token}\n\n`,
+      );
+    }
   }
 
   /** `--dev`: on a change of the hooks directory, reload the files and restart the app with them. */

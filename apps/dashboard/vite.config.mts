@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Built into dist/dashboard (served at /_/ by `nestbase serve` and the gateway). custom.css is linked
+// after the app's own stylesheet by a plugin, so a team's styles win.
+export default defineConfig({
+  root,
+  base: '/_/',
+  plugins: [
+    vue(),
+    {
+      name: 'nestbase-custom-css',
+      transformIndexHtml: {
+        order: 'post',
+        handler: () => [{ tag: 'link', attrs: { rel: 'stylesheet', href: '/_/custom.css' }, injectTo: 'head' }],
+      },
+    },
+  ],
+  build: {
+    outDir: fileURLToPath(new URL('../../dist/dashboard', import.meta.url)),
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 700,
+    modulePreload: { polyfill: false },
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+  },
+});
