@@ -57,7 +57,7 @@ export function newField(type: string, taken: string[]): FieldModel {
   for (let i = 1; taken.includes(name); i++) {
     name = `${base}${i}`;
   }
-  const defaults = structuredClone(fieldType(type)?.defaults ?? {});
+  const defaults = clone(fieldType(type)?.defaults ?? {});
   return { name, type, required: false, hidden: false, presentable: false, system: false, ...defaults };
 }
 
@@ -82,4 +82,9 @@ export function numberOrNull(text: string): number | null {
 /** Whether a field with this type holds many values with the given options (select, relation, file). */
 export function isMultiple(field: FieldModel): boolean {
   return ['select', 'relation', 'file'].includes(field.type) && Number(field.maxSelect ?? 1) > 1;
+}
+
+/** A deep copy of plain JSON data (also of Vue's reactive proxies, which structuredClone refuses). */
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

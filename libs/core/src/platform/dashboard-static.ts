@@ -38,7 +38,7 @@ export function defaultDashboardDir(): string {
 }
 
 const EXTENSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.js$/;
-const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
 
 function noCache(reply: FastifyReply): FastifyReply {
   return reply.header('cache-control', 'no-cache, no-store, must-revalidate');
