@@ -1,7 +1,8 @@
 import PocketBase, { isTokenExpired, LocalAuthStore } from 'pocketbase';
 
 /** The one SDK client of the dashboard: every API call goes through it. */
-export const pb = new PocketBase(window.location.origin, new LocalAuthStore('__nb_superuser_auth__'));
+const origin = typeof window === 'undefined' ? 'http://127.0.0.1' : window.location.origin;
+export const pb = new PocketBase(origin, new LocalAuthStore('__nb_superuser_auth__'));
 pb.autoCancellation(false);
 
 export function isSuperuserSignedIn(): boolean {
@@ -37,7 +38,7 @@ export function startSilentRefresh(): void {
 
 /** A client without the superuser session: the installer and the confirm pages of mail links. */
 export function publicClient(): PocketBase {
-  const client = new PocketBase(window.location.origin);
+  const client = new PocketBase(origin);
   client.autoCancellation(false);
   return client;
 }

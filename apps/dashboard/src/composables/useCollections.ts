@@ -15,7 +15,9 @@ async function reload(): Promise<void> {
 /** The collections of the database (loaded once, reloaded after each change made in the dashboard). */
 export function useCollections() {
   if (!loaded.value && !loading) {
-    loading = reload().finally(() => {
+    loading = reload()
+      .catch(() => undefined)
+      .finally(() => {
       loading = null;
     });
   }

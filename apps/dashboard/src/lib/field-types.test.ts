@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_TYPES, isMultiple, newField, numberOrNull, parseList } from './field-types';
+import { FIELD_TYPES, isMultiple, newField, numberOrNull, parseList, withAutodates } from './field-types';
 import { FIELD_OPTIONS } from '../field-options';
 
 describe('field option forms', () => {
@@ -27,5 +27,12 @@ describe('field option forms', () => {
     expect(numberOrNull('x')).toBeNull();
     expect(isMultiple({ name: 'f', type: 'file', maxSelect: 3 })).toBe(true);
     expect(isMultiple({ name: 'f', type: 'text', maxSelect: 3 })).toBe(false);
+  });
+
+  it('gives new collections created/updated autodate fields once', () => {
+    const fields = withAutodates([{ name: 'id', type: 'text' }]);
+    expect(fields.map((f) => f.name)).toEqual(['id', 'created', 'updated']);
+    expect(fields[2]).toMatchObject({ type: 'autodate', onCreate: true, onUpdate: true });
+    expect(withAutodates(fields)).toHaveLength(3);
   });
 });

@@ -88,3 +88,14 @@ export function isMultiple(field: FieldModel): boolean {
 export function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
+
+/** New collections get `created` and `updated` autodate fields, as in PocketBase's dashboard. */
+export function withAutodates<F extends { name: string }>(fields: F[]): F[] {
+  const out = [...fields];
+  for (const name of ['created', 'updated']) {
+    if (!out.some((f) => f.name === name)) {
+      out.push({ name, type: 'autodate', onCreate: true, onUpdate: name === 'updated', hidden: false, presentable: false, system: false } as unknown as F);
+    }
+  }
+  return out;
+}
