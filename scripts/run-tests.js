@@ -43,8 +43,7 @@ let dashboardStatus = 0;
 if (kind === 'all' || kind === 'unit') {
   const vitest = path.join(__dirname, '..', 'node_modules', 'vitest', 'vitest.mjs');
   const config = path.join(__dirname, '..', 'apps', 'dashboard', 'vite.config.mts');
-  dashboardStatus =
-    spawnSync(process.execPath, [vitest, 'run', '--config', config], { stdio: 'inherit' }).status ?? 1;
+  dashboardStatus = spawnSync(process.execPath, [vitest, 'run', '--config', config], { stdio: 'inherit' }).status ?? 1;
 }
 const result = spawnSync(
   process.execPath,

@@ -19,6 +19,12 @@ export default defineConfig({
       },
     },
   ],
+  // `npm run dev:dashboard`: hot reload at http://localhost:5173/_/ against a `nestbase serve` on :8090.
+  server: {
+    proxy: Object.fromEntries(
+      ['/api', '/_/custom.css', '/_/extensions'].map((path) => [path, { target: 'http://127.0.0.1:8090' }]),
+    ),
+  },
   build: {
     outDir: fileURLToPath(new URL('../../dist/dashboard', import.meta.url)),
     emptyOutDir: true,

@@ -7,14 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import {
-  freePort,
-  repoRoot,
-  startProcess,
-  startSplitService,
-  waitForHealth,
-  type ManagedProcess,
-} from '@lib/testing';
+import { freePort, repoRoot, startProcess, startSplitService, waitForHealth, type ManagedProcess } from '@lib/testing';
 import { RedisServer } from '../e2e/support/redis-server';
 import { Api } from './support/api';
 import { launchBrowser, openPage, screenshot } from './support/browser';
@@ -91,7 +84,11 @@ void describe('dashboard through the gateway', { timeout: 180_000 }, () => {
     const api = new Api(gatewayUrl);
     api.token = await api.signIn('_superusers', SU.email, SU.password);
     const password = 'User-Passw0rd-1';
-    await api.ok('POST', '/api/collections/users/records', { email: 'live@example.com', password, passwordConfirm: password });
+    await api.ok('POST', '/api/collections/users/records', {
+      email: 'live@example.com',
+      password,
+      passwordConfirm: password,
+    });
     await page.getByRole('cell', { name: /live@example\.com/ }).waitFor();
     await screenshot(page, '10-gateway-1024px');
     assert.deepEqual(errors, []);

@@ -94,7 +94,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'users' }).waitFor();
     api.token = await api.signIn('_superusers', SU.email, SU.password);
     const supers = await api.ok<{ items: { email: string }[] }>('GET', '/api/collections/_superusers/records');
-    assert.deepEqual(supers.items.map((s) => s.email), [SU.email]);
+    assert.deepEqual(
+      supers.items.map((s) => s.email),
+      [SU.email],
+    );
     // The link is dead now.
     const second = await openPage(browser);
     await second.page.goto(installerLink);
@@ -102,14 +105,21 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await second.page.getByLabel('Password', { exact: true }).fill(SU.password);
     await second.page.getByLabel('Password confirm').fill(SU.password);
     await second.page.getByRole('button', { name: 'Create superuser and login' }).click();
-    await second.page.getByRole('alert').filter({ hasText: /expired or was used/ }).waitFor();
+    await second.page
+      .getByRole('alert')
+      .filter({ hasText: /expired or was used/ })
+      .waitFor();
     await second.context.close();
   });
 
   void it('applies custom.css after its own styles', async () => {
     const color = await main.page
       .getByRole('link', { name: 'nestbase home' })
-      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
+      .evaluate(
+        (el) =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el)
+            .backgroundColor,
+      );
     assert.equal(color, 'rgb(124, 58, 237)');
   });
 
@@ -124,7 +134,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Email').fill(SU.email);
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Login', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: /Failed to authenticate/ }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /Failed to authenticate/ })
+      .waitFor();
     await page.getByLabel('Password').fill(SU.password);
     await page.getByRole('button', { name: 'Login', exact: true }).click();
     await page.getByRole('heading', { name: 'Application' }).waitFor();
@@ -138,10 +151,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
   void it('creates the tutorial todos collection through the UI (invalid rule shows the server message)', async () => {
     ann = await createUser(api, 'ann@example.com');
     await buildTodosCollection(main.page, server.baseUrl);
-    const todos = await api.ok<{ listRule: string; fields: { name: string; type: string; required?: boolean; collectionId?: string }[] }>(
-      'GET',
-      '/api/collections/todos',
-    );
+    const todos = await api.ok<{
+      listRule: string;
+      fields: { name: string; type: string; required?: boolean; collectionId?: string }[];
+    }>('GET', '/api/collections/todos');
     assert.equal(todos.listRule, '@request.auth.id != "" && owner = @request.auth.id');
     const byName = Object.fromEntries(todos.fields.map((f) => [f.name, f]));
     assert.equal(byName.title.type, 'text');
@@ -180,7 +193,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await edit.getByLabel('title').fill('Buy oat milk');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await page.getByRole('cell', { name: 'Buy oat milk' }).waitFor();
-    const edited = await api.ok<Record<string, unknown>>('GET', `/api/collections/todos/records/${String(created[0].id)}`);
+    const edited = await api.ok<Record<string, unknown>>(
+      'GET',
+      `/api/collections/todos/records/${String(created[0].id)}`,
+    );
     assert.equal(edited.title, 'Buy oat milk');
     assert.equal(edited.attachment, created[0].attachment);
 
@@ -210,7 +226,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await eventually(async () => (await titles(page)).join() === 'banana', 'filtered list');
     await page.getByLabel('Filter records').fill('nope = 1');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /filter/i })
+      .waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByRole('cell', { name: 'apple' }).waitFor();
 
@@ -239,7 +258,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await visitor.page.goto(verifyLink);
     await visitor.page.getByText('Successfully verified email address.').waitFor();
     await screenshot(visitor.page, '07-confirm-verification');
-    assert.equal((await api.ok<{ verified: boolean }>('GET', `/api/collections/users/records/${bob.id}`)).verified, true);
+    assert.equal(
+      (await api.ok<{ verified: boolean }>('GET', `/api/collections/users/records/${bob.id}`)).verified,
+      true,
+    );
 
     await api.ok('POST', '/api/collections/users/request-password-reset', { email: bob.email });
     const mails = () => smtp.mails.filter((m) => m.to.includes(bob.email) && m.html.includes('confirm-password-reset'));
@@ -261,7 +283,11 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
 
 async function createUser(api: Api, email: string): Promise<{ id: string; email: string }> {
   const password = 'User-Passw0rd-1';
-  const user = await api.ok<{ id: string }>('POST', '/api/collections/users/records', { email, password, passwordConfirm: password });
+  const user = await api.ok<{ id: string }>('POST', '/api/collections/users/records', {
+    email,
+    password,
+    passwordConfirm: password,
+  });
   return { id: user.id, email };
 }
 
@@ -281,4 +307,3 @@ function linkIn(html: string, kind: string): string {
   }
   return match[0];
 }
-

@@ -28,7 +28,10 @@ export default function ({ vue, pb }) {
           error.value ? h('p', { class: 'form-error', role: 'alert' }, error.value) : null,
           h('table', { class: 'records-table', 'aria-label': 'Records per collection' }, [
             h('thead', h('tr', [h('th', 'Collection'), h('th', 'Records')])),
-            h('tbody', rows.value.map((r) => h('tr', { key: r.name }, [h('td', r.name), h('td', String(r.total))]))),
+            h(
+              'tbody',
+              rows.value.map((r) => h('tr', { key: r.name }, [h('td', r.name), h('td', String(r.total))])),
+            ),
           ]),
         ]);
     },

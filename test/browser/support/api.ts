@@ -3,7 +3,12 @@ export class Api {
   token = '';
   constructor(readonly baseUrl: string) {}
 
-  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown, token = this.token): Promise<{ status: number; json: T }> {
+  async call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token = this.token,
+  ): Promise<{ status: number; json: T }> {
     const res = await fetch(this.baseUrl + path, {
       method,
       headers: { ...(token ? { Authorization: token } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -22,7 +27,12 @@ export class Api {
   }
 
   async signIn(collection: string, identity: string, password: string): Promise<string> {
-    const res = await this.call<{ token: string }>('POST', `/api/collections/${collection}/auth-with-password`, { identity, password }, '');
+    const res = await this.call<{ token: string }>(
+      'POST',
+      `/api/collections/${collection}/auth-with-password`,
+      { identity, password },
+      '',
+    );
     if (res.status !== 200) {
       throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.json)}`);
     }

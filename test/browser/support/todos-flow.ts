@@ -49,13 +49,19 @@ export async function buildTodosCollection(page: Page, baseUrl: string): Promise
   const list = panel.getByRole('textbox', { name: 'List/Search rule', exact: true });
   await list.click();
   await list.pressSequentially('@request.au');
-  await page.getByRole('option', { name: /@request\.auth\./ }).first().waitFor();
+  await page
+    .getByRole('option', { name: /@request\.auth\./ })
+    .first()
+    .waitFor();
   await page.keyboard.press('Escape');
 
   // An invalid rule: the server's message is shown at that rule.
   await setRule(page, 'List/Search rule', 'nosuchfield = 1');
   await panel.getByRole('button', { name: 'Create' }).click();
-  const listError = panel.getByRole('alert').filter({ hasText: /nosuchfield|invalid|unknown/i }).first();
+  const listError = panel
+    .getByRole('alert')
+    .filter({ hasText: /nosuchfield|invalid|unknown/i })
+    .first();
   await listError.waitFor();
   const described = await list.getAttribute('aria-invalid');
   assert.equal(described, 'true');

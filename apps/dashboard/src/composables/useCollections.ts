@@ -18,8 +18,8 @@ export function useCollections() {
     loading = reload()
       .catch(() => undefined)
       .finally(() => {
-      loading = null;
-    });
+        loading = null;
+      });
   }
   return {
     collections,

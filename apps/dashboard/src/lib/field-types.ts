@@ -94,7 +94,15 @@ export function withAutodates<F extends { name: string }>(fields: F[]): F[] {
   const out = [...fields];
   for (const name of ['created', 'updated']) {
     if (!out.some((f) => f.name === name)) {
-      out.push({ name, type: 'autodate', onCreate: true, onUpdate: name === 'updated', hidden: false, presentable: false, system: false } as unknown as F);
+      out.push({
+        name,
+        type: 'autodate',
+        onCreate: true,
+        onUpdate: name === 'updated',
+        hidden: false,
+        presentable: false,
+        system: false,
+      } as unknown as F);
     }
   }
   return out;
