@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { repoRoot, startNestbase, type ManagedProcess } from '@lib/testing';
@@ -146,6 +147,41 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     // The session is remembered: a reload stays signed in.
     await page.reload();
     await page.getByRole('heading', { name: 'Application' }).waitFor();
+  });
+
+  void it('first load of the collections page: ≤ 400 KB gzipped JavaScript, editors not loaded yet', async (t) => {
+    const page = await main.context.newPage();
+    const scripts: { url: string; gzip: number; encoding: string }[] = [];
+    page.on('response', (response) => {
+      if (/\/_\/assets\/.+\.js$/.test(response.url())) {
+        void response
+          .body()
+          .then((body) =>
+            scripts.push({
+              url: response.url(),
+              gzip: gzipSync(body).length,
+              encoding: response.headers()['content-encoding'] ?? '',
+            }),
+          );
+      }
+    });
+    const started = performance.now();
+    await page.goto(url('/collections/users'));
+    await page.getByRole('table', { name: 'users records' }).waitFor();
+    await page.getByRole('button', { name: '+ New record' }).waitFor();
+    const ms = Math.round(performance.now() - started);
+    await page.waitForLoadState('networkidle');
+    const total = scripts.reduce((sum, s) => sum + s.gzip, 0);
+    t.diagnostic(
+      `navigation to interactive collections page: ${ms} ms; first-load JS ${scripts.length} files, ${(total / 1024).toFixed(1)} KB gzipped`,
+    );
+    assert.ok(total <= 400 * 1024, `first load ${total} bytes gzipped`);
+    assert.ok(
+      scripts.every((s) => s.encoding === 'gzip'),
+      'assets served gzipped',
+    );
+    assert.ok(!scripts.some((s) => /CodeEditor|EditorInput/.test(s.url)), 'CodeMirror and Quill load lazily');
+    await page.close();
   });
 
   void it('creates the tutorial todos collection through the UI (invalid rule shows the server message)', async () => {

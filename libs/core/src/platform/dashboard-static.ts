@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { mimeForExt } from './dashboard-mime';
 
@@ -38,6 +39,7 @@ export function defaultDashboardDir(): string {
 }
 
 const EXTENSION_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,100}\.js$/;
+const COMPRESSIBLE = /\.(js|css|svg|json|map)$/;
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,200}$/;
 
 function noCache(reply: FastifyReply): FastifyReply {
@@ -83,16 +85,27 @@ export function installDashboard(fastify: FastifyInstance, paths: DashboardPaths
   });
   fastify.get('/_/', (_request, reply) => sendIndex(reply));
   fastify.get('/_/index.html', (_request, reply) => sendIndex(reply));
+  // Assets are immutable (hashed names): gzipped once, kept in memory.
+  const gzipped = new Map<string, Buffer>();
   fastify.get<{ Params: { name: string } }>('/_/assets/:name', (request, reply) => {
     const name = request.params.name;
     const body = ASSET_NAME.test(name) ? readOrNull(path.join(paths.distDir, 'assets', name)) : null;
     if (!body) {
       return reply.status(404).send({ status: 404, message: "The requested resource wasn't found.", data: {} });
     }
-    return reply
+    reply
       .header('cache-control', 'public, max-age=31536000, immutable')
-      .type(mimeForExt(path.extname(name)))
-      .send(body);
+      .header('vary', 'Accept-Encoding')
+      .type(mimeForExt(path.extname(name)));
+    if (COMPRESSIBLE.test(name) && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
+      let packed = gzipped.get(name);
+      if (!packed) {
+        packed = gzipSync(body, { level: 9 });
+        gzipped.set(name, packed);
+      }
+      return reply.header('content-encoding', 'gzip').send(packed);
+    }
+    return reply.send(body);
   });
   fastify.get('/_/custom.css', (_request, reply) => {
     // An empty sheet when there is none: the page links it unconditionally and a 404 would log an error.
