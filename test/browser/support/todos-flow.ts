@@ -22,7 +22,8 @@ async function setRule(page: Page, label: string, rule: string): Promise<void> {
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await editor.pressSequentially(rule, { delay: 0 });
-  await page.keyboard.press('Escape');
+  // Leave the editor (closing any suggestion list) without Escape, which would close the panel when no list is open.
+  await panel.getByText(label, { exact: true }).click();
 }
 
 export async function buildTodosCollection(page: Page, baseUrl: string): Promise<void> {
@@ -53,7 +54,7 @@ export async function buildTodosCollection(page: Page, baseUrl: string): Promise
     .getByRole('option', { name: /@request\.auth\./ })
     .first()
     .waitFor();
-  await page.keyboard.press('Escape');
+  await panel.getByText('List/Search rule', { exact: true }).click();
 
   // An invalid rule: the server's message is shown at that rule.
   await setRule(page, 'List/Search rule', 'nosuchfield = 1');
