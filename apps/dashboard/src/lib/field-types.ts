@@ -42,7 +42,7 @@ export const FIELD_TYPES: FieldType[] = [
     defaults: { collectionId: '', cascadeDelete: false, minSelect: 0, maxSelect: 1 },
   },
   { type: 'json', label: 'JSON', icon: '{}', defaults: { maxSize: 0 } },
-  { type: 'geoPoint', label: 'Geo point', icon: '⌖', defaults: {} },
+  { type: 'geoPoint', label: 'Geo point', icon: '◎', defaults: {} },
   { type: 'password', label: 'Password', icon: '***', defaults: { min: 0, max: 0, pattern: '', cost: 0 } },
 ];
 
