@@ -3,7 +3,19 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'pb_data/**', 'scripts/**', 'bin/**', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'apps/dashboard/**',
+      'test-artifacts/**',
+      'dist/**',
+      'node_modules/**',
+      'pb_data/**',
+      'scripts/**',
+      'bin/**',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -8,7 +8,10 @@
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
 // the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
-// line that says PASSED or FAILED. Exits non-zero on any failure, crash or hung file.
+// line that says PASSED or FAILED. Exits non-zero on any failure, crash or hung file. `unit` and the full run
+// also run the dashboard's Vitest tests (apps/dashboard/src/**/*.test.ts) first; its browser flows
+// (test/browser/) belong to `e2e`.
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -48,7 +51,7 @@ function find(dir, suffix, out = []) {
 const tierFiles = {
   unit: () => [...find(path.join(dist, 'libs'), '.spec.js'), ...find(path.join(dist, 'apps'), '.spec.js')],
   medium: () => find(path.join(dist, 'test', 'medium'), '.spec.js'),
-  e2e: () => find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js'),
+  e2e: () => [...find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js'), ...find(path.join(dist, 'test', 'browser'), '.e2e-spec.js')],
   deploy: () => find(path.join(dist, 'test', 'deploy'), '.e2e-spec.js'),
   distributed: () => find(path.join(dist, 'test', 'distributed'), '.e2e-spec.js'),
 };
@@ -103,7 +106,18 @@ function onDone(result) {
 
 const ceiling = (file) => (tierOf.get(file) === 'distributed' ? CEILING_MS.distributed : CEILING_MS.default);
 
+/** The dashboard's Vitest tests (component logic): run first, in this process's terminal. */
+function runVitest() {
+  if (kind !== 'all' && kind !== 'unit') {
+    return true;
+  }
+  const vitest = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  const config = path.join(root, 'apps', 'dashboard', 'vite.config.mts');
+  return spawnSync(process.execPath, [vitest, 'run', '--config', config], { stdio: 'inherit' }).status === 0;
+}
+
 async function main() {
+  const vitestOk = runVitest();
   const results = await runTestFiles(files, { concurrency, ceilingMs: ceiling, onDone });
   const wall = Date.now() - started;
   const times = { ...known };
@@ -131,6 +145,9 @@ async function main() {
   const failed = results.filter((r) => !r.ok);
   const pass = results.reduce((s, r) => s + r.pass, 0);
   const fail = results.reduce((s, r) => s + r.fail, 0) + results.filter((r) => !r.ok && r.fail === 0).length;
+  if (!vitestOk) {
+    out.push('', '# FAILING: the dashboard Vitest tests (see their output above)');
+  }
   if (failed.length > 0) {
     out.push('', '# FAILING TESTS');
     for (const r of failed) {
@@ -140,12 +157,12 @@ async function main() {
   }
   out.push('', `# files ${results.length}`, `# pass ${pass}`, `# fail ${fail}`, `# wall time ${seconds(wall)}`);
   out.push(
-    failed.length === 0
+    failed.length === 0 && vitestOk
       ? `# PASSED: all ${results.length} files`
-      : `# FAILED: ${failed.length} of ${results.length} files (${failed.map((r) => path.basename(r.file)).join(', ')})`,
+      : `# FAILED: ${failed.length} of ${results.length} files (${[...failed.map((r) => path.basename(r.file)), ...(vitestOk ? [] : ['vitest'])].join(', ')})`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
-  process.exitCode = failed.length === 0 ? 0 : 1;
+  process.exitCode = failed.length === 0 && vitestOk ? 0 : 1;
 }
 
 main().catch((err) => {

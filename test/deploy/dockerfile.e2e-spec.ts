@@ -77,13 +77,13 @@ void describe('docker/Dockerfile', () => {
     );
   });
 
-  void it('the runtime stage ships dist/apps and dist/libs only (no tests, benchmarks or sources)', () => {
+  void it('the runtime stage ships dist/apps, dist/libs and the built dashboard only (no tests, benchmarks or sources)', () => {
     const sources = runtime.instructions
       .filter((i) => i.getKeyword() === 'COPY')
       .flatMap((c) => words(c).slice(0, -1))
       .filter((w) => !w.startsWith('--'));
     const dist = sources.filter((s) => s.includes('dist'));
-    assert.deepEqual(dist.sort(), ['/app/dist/apps', '/app/dist/libs']);
+    assert.deepEqual(dist.sort(), ['/app/dist/apps', '/app/dist/dashboard', '/app/dist/libs']);
     for (const forbidden of [/^\.$/, /^apps$/, /^libs$/, /^test/, /^bench/, /tsconfig/, /^\/app\/dist\/?$/]) {
       assert.ok(!sources.some((s) => forbidden.test(s)), `runtime copies ${forbidden}`);
     }

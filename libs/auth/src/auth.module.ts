@@ -12,6 +12,8 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 import { RATE_LIMIT_STORE_PROVIDER } from './rate-limit/rate-limit-store.provider';
 import { RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { SuperusersService } from './superusers.service';
+import { InstallerService } from './installer.service';
+import { DashboardInstaller } from '@lib/core';
 import { OAuth2RedirectSinks } from './oauth2/oauth2-redirect-sink';
 import { TokenService } from './token.service';
 import { OAUTH2_CONTROLLERS, OAUTH2_PROVIDERS } from './oauth2/oauth2-parts';
@@ -32,17 +34,20 @@ import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor
     RequestAuthGuard,
     { provide: APP_GUARD, useExisting: RequestAuthGuard },
     SuperusersService,
+    InstallerService,
+    { provide: DashboardInstaller, useExisting: InstallerService },
     OAuth2RedirectSinks,
     RATE_LIMIT_STORE_PROVIDER,
     RateLimitService,
     RequestRateLimiter,
   ],
-  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService, RateLimitService],
+  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService, RateLimitService, DashboardInstaller],
 })
 export class AuthCoreModule implements OnApplicationBootstrap {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly superusers: SuperusersService,
+    private readonly installer: InstallerService,
   ) {}
 
   /** `PB_ADMIN_EMAIL` + `PB_ADMIN_PASSWORD` upsert a superuser at start. */
@@ -51,6 +56,7 @@ export class AuthCoreModule implements OnApplicationBootstrap {
     if (email && password) {
       const result = await this.superusers.upsert(email, password);
       new Logger('Superusers').log(`superuser ${email} ${result} from PB_ADMIN_EMAIL`);
+      await this.installer.removePlaceholder();
     }
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, NotFoundError } from '@lib/core';
+import { BadRequestError, INSTALLER_EMAIL, NotFoundError } from '@lib/core';
 import { PasswordHasher, RecordsService } from '@lib/records';
 import { SYSTEM_REQUEST } from './system-request';
 import { Database } from '@lib/database';
@@ -41,7 +41,16 @@ export class SuperusersService {
       return 'updated';
     }
     await this.records.create('_superusers', body, '', SYSTEM_REQUEST);
+    await this.removeInstaller(email);
     return 'created';
+  }
+
+  /** The first real superuser ends the dashboard installer: its placeholder record (and so its link) goes. */
+  private async removeInstaller(created: string): Promise<void> {
+    const placeholder = created.toLowerCase() === INSTALLER_EMAIL ? null : await this.find(INSTALLER_EMAIL);
+    if (placeholder) {
+      await this.records.delete('_superusers', placeholder.id, SYSTEM_REQUEST);
+    }
   }
 
   async delete(email: string): Promise<void> {

@@ -38,3 +38,5 @@ export { queryValues, headerValues, intParam, boolParam } from './platform/reque
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, UnusableDirError } from './platform/serve';
 export { runService } from './platform/run-service';
+export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
+export { DASHBOARD_CSP } from './platform/dashboard-static';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createApp, ensureDataDir, loadProcessConfig } from '@lib/core';
+import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig } from '@lib/core';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
@@ -116,6 +116,7 @@ export class HooksServer extends HooksApp {
     const nest = await createApp(module as never, config, { servePublicDir: this.options.servePublicDir !== false });
     this.nest = nest;
     const e: LifecycleEvent = { app: this, next: async () => undefined };
+    let installerToken: string | null = null;
     try {
       await runChain(
         this.hooks.bootstrap,
@@ -128,6 +129,8 @@ export class HooksServer extends HooksApp {
         },
         true,
       );
+      // Made before listening: once the port answers, a SIGTERM must find the signal handlers installed.
+      installerToken = await this.installerToken(nest);
       await runChain(
         this.hooks.serve,
         e,
@@ -147,6 +150,29 @@ export class HooksServer extends HooksApp {
     process.stdout.write(
       `${this.name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`,
     );
+    if (installerToken) {
+      process.stdout.write(
+        `\n(!) No superuser yet. Create the first one by opening (valid for 30 minutes, once):\n` +
+          `    ${address}/_/#/pbinstall/${installerToken}\n\n`,
+      );
+    }
+  }
+
+  /** With no superuser yet: the token of the dashboard installer's first-run link (valid 30 minutes). */
+  private async installerToken(nest: NestFastifyApplication): Promise<string | null> {
+    if (this.options.servePublicDir === false) {
+      return null;
+    }
+    let installer: DashboardInstaller;
+    try {
+      installer = nest.get(DashboardInstaller, { strict: false });
+    } catch {
+      return null;
+    }
+    return installer.installerToken().catch((error: unknown) => {
+      this.log.warn(`installer link: ${String(error)}`);
+      return null;
+    });
   }
 
   /** `--dev`: on a change of the hooks directory, reload the files and restart the app with them. */

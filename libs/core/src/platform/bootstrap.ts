@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
 import { serverTimeoutOptions, watchBodyRate } from './http-timeouts';
+import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
@@ -49,6 +50,8 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 export interface AppOptions {
   /** Serve `config.publicDir` at `/` (the standalone app and the gateway do). */
   servePublicDir?: boolean;
+  /** Serve the dashboard at `/_/` (default: as `servePublicDir`). */
+  serveDashboard?: boolean;
   /** The app uses no data directory (a realtime process reading from the records service): don't create one. */
   withoutDataDir?: boolean;
 }
@@ -140,6 +143,9 @@ export async function createApp(
     origin: true,
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
   });
+  if (options.serveDashboard ?? options.servePublicDir) {
+    installDashboard(fastify, { distDir: defaultDashboardDir(), dataDir: config.dataDir });
+  }
   if (options.servePublicDir && fs.existsSync(config.publicDir)) {
     app.useStaticAssets({ root: config.publicDir, prefix: '/', wildcard: true });
   }
