@@ -30,6 +30,8 @@ export { BodyLimits } from './platform/body-limits';
 export { sniffMime, baseMime, SNIFF_BYTES } from './mime';
 export { REQUEST_AUTH, getRequestAuth, setRequestAuth } from './contracts/request-auth';
 export type { RequestAuth } from './contracts/request-auth';
+export { getRequestError, setRequestError } from './contracts/request-error';
+export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { SuperuserGuard } from './platform/superuser.guard';
 export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';

@@ -1,0 +1,57 @@
+import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@lib/core';
+import { RecordsCoreModule } from '@lib/records';
+import { AuthStateCleanup } from './crons/auth-state-cleanup';
+import { CronsController } from './crons/crons.controller';
+import { SystemCrons } from './crons/system-crons';
+import { AppLogTee } from './logs/app-log-tee';
+import { LogRepository } from './logs/log.repository';
+import { LogWriter } from './logs/log-writer';
+import { LogsController } from './logs/logs.controller';
+import { LogsService } from './logs/logs.service';
+import { RequestLogger } from './logs/request-logger';
+import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
+
+/**
+ * Request and app logs into `<dataDir>/auxiliary.db`: mounted by every service that has the data directory,
+ * so each one's requests reach the one store on the shared volume.
+ */
+@Global()
+@Module({
+  imports: [RecordsCoreModule],
+  providers: [
+    {
+      provide: LogRepository,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SqliteLogRepository(config.dataDir, config.db.busyTimeoutMs),
+    },
+    LogWriter,
+    RequestLogger,
+  ],
+  exports: [LogRepository, LogWriter],
+})
+export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly writer: LogWriter,
+    private readonly logs: LogRepository,
+  ) {}
+
+  onModuleInit(): void {
+    AppLogTee.attach((level, message, data) => this.writer.write(level, message, data), this.config.logLevel);
+  }
+
+  onApplicationShutdown(): void {
+    AppLogTee.attach(null, this.config.logLevel);
+    this.writer.flush();
+    this.logs.close();
+  }
+}
+
+/** The operations API of the records service: logs, crons (and the system jobs), backups. */
+@Module({
+  imports: [RecordsCoreModule, OpsLogsModule],
+  providers: [LogsService, AuthStateCleanup, SystemCrons],
+  controllers: [LogsController, CronsController],
+})
+export class OpsApiModule {}
