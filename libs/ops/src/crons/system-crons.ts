@@ -20,7 +20,11 @@ export class SystemCrons implements OnModuleInit {
     this.crons.addSystem('__pbDBOptimize__', '0 0 * * *', () => this.auth.optimize());
     this.crons.addSystem('__pbMFACleanup__', '0 * * * *', async () => void (await this.auth.expired('_mfas')));
     this.crons.addSystem('__pbOTPCleanup__', '0 * * * *', async () => void (await this.auth.expired('_otps')));
-    this.crons.addSystem('__nbAuthOriginsCleanup__', '30 * * * *', async () => void (await this.auth.orphanedOrigins()));
+    this.crons.addSystem(
+      '__nbAuthOriginsCleanup__',
+      '30 * * * *',
+      async () => void (await this.auth.orphanedOrigins()),
+    );
   }
 
   /** Entries older than `logs.maxDays` days (all of them when logging is off). */

@@ -64,7 +64,8 @@ export class AppLogTee extends ConsoleLogger {
     if (!this.sink || (level < LOG_LEVEL.warn && context !== 'hooks')) {
       return;
     }
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const text =
+      message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
     this.sink(level, text, { type: 'app', context });
   }
 }

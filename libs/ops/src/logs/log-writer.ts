@@ -30,7 +30,11 @@ const MAX_BUFFERED = 20_000;
 export class LogWriter implements OnModuleInit, OnApplicationShutdown {
   private buffer: LogEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private current: LogPolicy = { enabled: true, maxDays: 5, minLevel: 0, logIP: true,
+  private current: LogPolicy = {
+    enabled: true,
+    maxDays: 5,
+    minLevel: 0,
+    logIP: true,
     logAuthId: false,
     proxyHeaders: [],
     useLeftmostIP: false,

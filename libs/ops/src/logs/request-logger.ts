@@ -46,7 +46,7 @@ export class RequestLogger implements OnModuleInit {
       userAgent: request.headers['user-agent'] ?? '',
     };
     if (policy.logAuthId && auth) {
-      data.authId = String(auth.record.id ?? '');
+      data.authId = typeof auth.record.id === 'string' ? auth.record.id : '';
     }
     if (policy.logIP) {
       data.userIP = realIp(request.headers, request.ip, policy.proxyHeaders, policy.useLeftmostIP);
