@@ -1,4 +1,6 @@
-export { OpsApiModule, OpsLogsModule } from './ops.module';
+export { OpsApiModule, OpsBackupsModule, OpsLogsModule } from './ops.module';
+export { BackupsService } from './backups/backups.service';
+export type { BackupInfo } from './backups/backups.service';
 export { LogWriter } from './logs/log-writer';
 export type { LogPolicy } from './logs/log-writer';
 export { LogRepository } from './logs/log.repository';

@@ -1,6 +1,13 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '@lib/core';
+import { AppConfig, BodyLimits } from '@lib/core';
 import { RecordsCoreModule } from '@lib/records';
+import { AutoBackup } from './backups/auto-backup';
+import { BackupAccess } from './backups/backup-access';
+import { BackupMaker } from './backups/backup-maker';
+import { BackupRestorer } from './backups/backup-restorer';
+import { BackupStore } from './backups/backup-store';
+import { BackupsController } from './backups/backups.controller';
+import { BackupsService } from './backups/backups.service';
 import { AuthStateCleanup } from './crons/auth-state-cleanup';
 import { CronsController } from './crons/crons.controller';
 import { SystemCrons } from './crons/system-crons';
@@ -48,10 +55,29 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** The operations API of the records service: logs, crons (and the system jobs), backups. */
+/** Backups without HTTP (the CLI): make, list, restore offline. */
 @Module({
   imports: [RecordsCoreModule, OpsLogsModule],
-  providers: [LogsService, AuthStateCleanup, SystemCrons],
-  controllers: [LogsController, CronsController],
+  providers: [BackupStore, BackupMaker, BackupRestorer, BackupsService],
+  exports: [BackupsService, BackupStore],
 })
-export class OpsApiModule {}
+export class OpsBackupsModule {}
+
+/** No body limit on backup uploads (PocketBase has none): they are streamed to a temporary file. */
+const UPLOAD_EXTRA = 2 ** 42;
+
+/** The operations API of the records service: logs, crons (and the system jobs), backups. */
+@Module({
+  imports: [RecordsCoreModule, OpsLogsModule, OpsBackupsModule],
+  providers: [LogsService, AuthStateCleanup, SystemCrons, BackupAccess, AutoBackup],
+  controllers: [LogsController, CronsController, BackupsController],
+})
+export class OpsApiModule implements OnModuleInit {
+  constructor(private readonly limits: BodyLimits) {}
+
+  onModuleInit(): void {
+    this.limits.register((request) =>
+      request.method === 'POST' && request.routeOptions?.url === '/api/backups/upload' ? UPLOAD_EXTRA : 0,
+    );
+  }
+}
