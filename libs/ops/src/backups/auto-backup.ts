@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { CronScheduler } from '@lib/hooks';
+import { fieldError } from '@lib/core';
+import { CronSchedule, CronScheduler } from '@lib/hooks';
 import { SettingsService } from '@lib/records';
 import { AUTO_PREFIX } from './backup-names';
 import { BackupsService } from './backups.service';
@@ -26,6 +27,18 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.settings.addCheck((patch) => {
+      const cron = (patch.backups as { cron?: unknown } | undefined)?.cron;
+      if (typeof cron !== 'string' || cron.trim() === '') {
+        return {};
+      }
+      try {
+        CronSchedule.parse(cron.trim());
+        return {};
+      } catch (error) {
+        return { backups: { cron: fieldError('validation_invalid_cron', (error as Error).message) } };
+      }
+    });
     await this.sync();
     this.timer = setInterval(() => void this.sync().catch(() => undefined), CHECK_MS);
     this.timer.unref();

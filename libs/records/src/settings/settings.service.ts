@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { fieldError, nowString, ValidationFailed } from '@lib/core';
 import { Database } from '@lib/database';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
+import { checkOperations, type SettingsCheck } from './settings-checks';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -10,6 +11,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 @Injectable()
 export class SettingsService {
   private cache: Settings | null = null;
+  private readonly checks: SettingsCheck[] = [checkOperations];
 
   constructor(private readonly database: Database) {}
 
@@ -22,6 +24,16 @@ export class SettingsService {
       this.cache = merge(defaultSettings(), stored);
     }
     return this.cache;
+  }
+
+  /** The settings as last read, without I/O (null before the first read): for per-request limits. */
+  cached(): Settings | null {
+    return this.cache;
+  }
+
+  /** Adds a check of `PATCH /api/settings` bodies (field errors by group; empty when fine). */
+  addCheck(check: SettingsCheck): void {
+    this.checks.push(check);
   }
 
   /** Drops the cached copy (another process changed the settings). */
@@ -64,6 +76,11 @@ export class SettingsService {
       (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
     ) {
       errors.batch = { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
+    }
+    for (const check of this.checks) {
+      for (const [group, problem] of Object.entries(check(patch))) {
+        errors[group] = isObj(errors[group]) && isObj(problem) ? { ...errors[group], ...problem } : problem;
+      }
     }
     if (Object.keys(errors).length > 0) {
       throw new ValidationFailed(errors, 'An error occurred while submitting the form.');
