@@ -48,9 +48,9 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
     AppLogTee.attach((level, message, data) => this.writer.write(level, message, data), this.config.logLevel);
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     AppLogTee.attach(null, this.config.logLevel);
-    this.writer.flush();
+    await this.writer.flush();
     this.logs.close();
   }
 }

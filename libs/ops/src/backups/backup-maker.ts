@@ -34,7 +34,7 @@ export class BackupMaker {
       const snapshot = path.join(work, 'snapshot');
       await mkdir(snapshot);
       await this.database.backupTo(path.join(snapshot, 'data.db'));
-      this.writer.flush();
+      await this.writer.flush();
       await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
       const files: ArchiveFile[] = [
         { name: 'data.db', file: path.join(snapshot, 'data.db') },

@@ -16,7 +16,7 @@ export class SystemCrons implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.crons.addSystem('__pbLogsCleanup__', '0 */6 * * *', async () => this.pruneLogs());
+    this.crons.addSystem('__pbLogsCleanup__', '0 */6 * * *', () => this.pruneLogs());
     this.crons.addSystem('__pbDBOptimize__', '0 0 * * *', () => this.auth.optimize());
     this.crons.addSystem('__pbMFACleanup__', '0 * * * *', async () => void (await this.auth.expired('_mfas')));
     this.crons.addSystem('__pbOTPCleanup__', '0 * * * *', async () => void (await this.auth.expired('_otps')));
@@ -28,8 +28,8 @@ export class SystemCrons implements OnModuleInit {
   }
 
   /** Entries older than `logs.maxDays` days (all of them when logging is off). */
-  pruneLogs(): void {
-    this.writer.flush();
+  async pruneLogs(): Promise<void> {
+    await this.writer.flush();
     const days = this.writer.policy.maxDays;
     this.logs.deleteBefore(formatDate(new Date(Date.now() - Math.max(0, days) * 86_400_000)));
   }

@@ -17,6 +17,17 @@ export interface LogPolicy {
   useLeftmostIP: boolean;
 }
 
+let counter = 0;
+
+/**
+ * A 15-character `[a-z0-9]` id like PocketBase's, but rising with time (milliseconds in base 36, a counter, a
+ * random tail): new rows go to the end of the primary-key index instead of random places in it.
+ */
+function logId(): string {
+  counter = (counter + 1) % 1296;
+  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(2, '0')}${randomString(4)}`;
+}
+
 const FLUSH_MS = 200;
 const FLUSH_AT = 500;
 /** Entries kept in memory at most when the database can't take them (the oldest are dropped). */
@@ -40,6 +51,7 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     useLeftmostIP: false,
   };
   private failures = 0;
+  private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly logs: LogRepository,
@@ -56,12 +68,12 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
+  /** Stops the timer; the module flushes the rest before it closes the store. */
   onApplicationShutdown(): void {
     if (this.timer) {
       clearInterval(this.timer);
       this.timer = null;
     }
-    this.flush();
   }
 
   /** True when an entry of `level` would be kept (callers skip building it otherwise). */
@@ -73,35 +85,40 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     if (!this.accepts(level)) {
       return;
     }
-    this.buffer.push({ id: randomString(15), created: nowString(), level, message, data });
+    this.buffer.push({ id: logId(), created: nowString(), level, message, data });
     if (this.buffer.length >= FLUSH_AT) {
-      setImmediate(() => this.flush());
+      void this.flush();
     }
   }
 
-  /** Writes what is buffered now (tests and shutdown call it directly). */
-  flush(): void {
+  /**
+   * Hands what is buffered to the store's writer thread; resolves once everything handed over so far is
+   * committed (the thread writes batches in order). A failed batch is kept for the next flush.
+   */
+  flush(): Promise<void> {
     if (this.buffer.length === 0) {
-      return;
+      return this.inflight;
     }
     const batch = this.buffer;
     this.buffer = [];
-    try {
-      this.logs.insertMany(batch);
-      this.failures = 0;
-    } catch (error) {
-      // Kept for the next tick (busy file, full disk), within bounds; reported on stderr, not through the
-      // app logger (whose warnings would come back here).
-      this.buffer = [...batch, ...this.buffer].slice(-MAX_BUFFERED);
-      if (this.failures++ % 50 === 0) {
-        process.stderr.write(`logs: batch of ${batch.length} not written: ${(error as Error).message}\n`);
-      }
-    }
+    this.inflight = this.logs.insertInBackground(batch).then(
+      () => {
+        this.failures = 0;
+      },
+      (error: Error) => {
+        // Kept for the next tick (busy file, full disk), within bounds; reported on stderr, not through the
+        // app logger (whose warnings would come back here).
+        this.buffer = [...batch, ...this.buffer].slice(-MAX_BUFFERED);
+        if (this.failures++ % 50 === 0) {
+          process.stderr.write(`logs: batch of ${batch.length} not written: ${error.message}\n`);
+        }
+      },
+    );
+    return this.inflight;
   }
 
   private async tick(): Promise<void> {
-    this.flush();
-    await this.refresh().catch(() => undefined);
+    await Promise.all([this.flush(), this.refresh().catch(() => undefined)]);
   }
 
   private async refresh(): Promise<void> {

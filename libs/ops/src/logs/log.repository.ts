@@ -4,6 +4,8 @@ import type { LogEntry, LogSql, LogStat } from './log-entry';
 export abstract class LogRepository {
   /** Appends entries in one transaction. */
   abstract insertMany(entries: readonly LogEntry[]): void;
+  /** Appends entries in one transaction on a writer thread; resolves once they are committed. */
+  abstract insertInBackground(entries: LogEntry[]): Promise<void>;
   abstract list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): LogEntry[];
   abstract count(where: LogSql | null): number;
   abstract findById(id: string): LogEntry | null;

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { LogEntry, LogSql, LogStat } from '../log-entry';
 import { LogRepository } from '../log.repository';
@@ -41,8 +42,14 @@ const whereSql = (where: LogSql | null) => (where && where.sql ? ` WHERE ${where
 export class SqliteLogRepository extends LogRepository {
   private readonly db: BetterSqlite3.Database;
   private readonly insert: BetterSqlite3.Statement;
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
-  constructor(dataDir: string, busyTimeoutMs = 5000) {
+  constructor(
+    dataDir: string,
+    private readonly busyTimeoutMs = 5000,
+  ) {
     super();
     this.db = new BetterSqlite3(path.join(dataDir, 'auxiliary.db'), { timeout: busyTimeoutMs });
     this.db.pragma('journal_mode = WAL');
@@ -59,6 +66,46 @@ export class SqliteLogRepository extends LogRepository {
         this.insert.run(e.id, e.level, e.message, JSON.stringify(e.data), e.created);
       }
     })();
+  }
+
+  insertInBackground(entries: LogEntry[]): Promise<void> {
+    const worker = this.writerThread();
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      worker.postMessage({ seq, entries });
+    });
+  }
+
+  /** The writer thread, started on first use (an unref'd worker: it never keeps the process alive). */
+  private writerThread(): Worker {
+    if (!this.worker) {
+      const worker = new Worker(path.join(__dirname, 'log-insert.worker.js'), {
+        workerData: { file: this.db.name, busyTimeoutMs: this.busyTimeoutMs },
+      });
+      worker.unref();
+      worker.on('message', (reply: { seq: number; ok: boolean; error?: string }) => {
+        const waiting = this.pending.get(reply.seq);
+        this.pending.delete(reply.seq);
+        if (reply.ok) {
+          waiting?.resolve();
+        } else {
+          waiting?.reject(new Error(reply.error ?? 'log batch not written'));
+        }
+      });
+      worker.on('error', (error) => this.failAll(error));
+      worker.on('exit', () => {
+        this.worker = null;
+        this.failAll(new Error('log writer thread exited'));
+      });
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+
+  private failAll(error: Error): void {
+    this.pending.forEach((waiting) => waiting.reject(error));
+    this.pending.clear();
   }
 
   list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): LogEntry[] {
@@ -96,7 +143,14 @@ export class SqliteLogRepository extends LogRepository {
     await this.db.backup(file);
   }
 
+  async stopWriter(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
   close(): void {
+    void this.stopWriter();
     if (this.db.open) {
       this.db.close();
     }
