@@ -58,17 +58,20 @@ function fill(dir: string): void {
   db.close();
   const storage = path.join(dir, 'storage', 'pbc_bench', 'rec');
   fs.mkdirSync(storage, { recursive: true });
-  const chunk = randomBytes(1024 * 1024);
-  const text = Buffer.from('lorem ipsum dolor sit amet '.repeat(40_000).slice(0, 1024 * 1024));
+  const text = Buffer.from('lorem ipsum dolor sit amet '.repeat(160_000).slice(0, 4 * 1024 * 1024));
   const fileMb = totalMb - dbMb;
   for (let i = 0; i < fileMb / 4; i++) {
     const photo = i % 5 !== 4;
-    const body = photo ? Buffer.concat([chunk.subarray(i % 1000), chunk]).subarray(0, 4 * 1024 * 1024) : text;
-    fs.writeFileSync(
-      path.join(storage, `f${i}.${photo ? 'jpg' : 'txt'}`),
-      photo ? body : Buffer.concat([text, text, text, text]),
-    );
+    fs.writeFileSync(path.join(storage, `f${i}.${photo ? 'jpg' : 'txt'}`), photo ? randomBytes(4 * 1024 * 1024) : text);
   }
+  const size = (dir: string): number =>
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .reduce(
+        (n, e) => n + (e.isDirectory() ? size(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size),
+        0,
+      );
+  log(`data directory: ${(size(dir) / 1024 / 1024).toFixed(0)} MB`);
 }
 
 async function main(): Promise<void> {

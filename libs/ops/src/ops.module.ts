@@ -30,7 +30,10 @@ import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
     {
       provide: LogRepository,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new SqliteLogRepository(config.dataDir, config.db.busyTimeoutMs),
+      // At least 5 s whatever DB_BUSY_TIMEOUT_MS says: log writes are off the request path, and services
+      // starting together on one volume create the file and its table at once.
+      useFactory: (config: AppConfig) =>
+        new SqliteLogRepository(config.dataDir, Math.max(5000, config.db.busyTimeoutMs)),
     },
     LogWriter,
     RequestLogger,
