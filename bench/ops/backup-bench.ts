@@ -25,7 +25,7 @@ async function serve(dir: string): Promise<Server> {
     PB_ADMIN_EMAIL: ADMIN.email,
     PB_ADMIN_PASSWORD: ADMIN.password,
   });
-  await waitHealthy(server, t0, 60_000);
+  await waitHealthy(server, t0, 180_000);
   return server;
 }
 
@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     if (server) {
       await stop(server);
     }
-    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 500 });
   }
 }
 
