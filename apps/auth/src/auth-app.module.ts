@@ -4,6 +4,7 @@ import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { OpsLogsModule } from '@lib/ops';
 import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** The auth service: auth-collection endpoints; record writes here store and clean up files too. */
@@ -18,6 +19,7 @@ export class AuthAppModule {
         DatabaseModule,
         EventsModule,
         JobsModule,
+        OpsLogsModule,
         AuthCoreModule,
         AuthApiModule,
         StorageCoreModule,

@@ -4,6 +4,7 @@ import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { OpsLogsModule } from '@lib/ops';
 import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
 
 /** The files service: file serving, thumbnails, file tokens and the S3 test, on the shared data directory. */
@@ -18,6 +19,7 @@ export class FilesAppModule {
         DatabaseModule,
         EventsModule,
         JobsModule,
+        OpsLogsModule,
         AuthCoreModule,
         StorageCoreModule,
         FilesApiModule,

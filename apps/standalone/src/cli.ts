@@ -4,6 +4,7 @@ import { ApiError, ConfigError, ensureDataDir, loadConfig, UnusableDirError, typ
 import { SuperusersService } from '@lib/auth';
 import { JobQueue } from '@lib/jobs';
 import { HooksLoadError } from '@lib/hooks';
+import { BACKUP_HELP, backup } from './cli-backup';
 import { NestBase } from './nestbase';
 import { CliModule } from './standalone.module';
 
@@ -16,6 +17,7 @@ Commands:
   serve                          start the server (API, dashboard, public files)
   superuser upsert EMAIL PASS    create or update a superuser
   superuser delete EMAIL         delete a superuser
+  backup create|list|restore     back up or restore the data directory
   gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
                                  run one service of the distributed set (see README "Deploy")
 
@@ -33,6 +35,7 @@ Flags:
 
 Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
 `,
+  backup: BACKUP_HELP,
   superuser: `Usage:
   nestbase superuser upsert EMAIL PASSWORD [--dir DIR]   create or update a superuser
   nestbase superuser delete EMAIL [--dir DIR]            delete a superuser
@@ -108,6 +111,11 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (command === 'superuser') {
     await superuser(rest, overrides);
+    return;
+  }
+  if (command === 'backup') {
+    const config = () => loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
+    await backup(rest, config, (message) => new UsageError(message));
     return;
   }
   throw new UsageError(`unknown command "${command}" (see nestbase --help)`);

@@ -4,6 +4,7 @@ import { AuthApiModule, AuthCoreModule } from '@lib/auth';
 import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
+import { OpsApiModule } from '@lib/ops';
 import { RealtimeModule, RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
 import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
@@ -22,6 +23,7 @@ export class StandaloneModule {
         JobsModule,
         AuthCoreModule,
         RecordsApiModule,
+        OpsApiModule,
         AuthApiModule,
         StorageCoreModule,
         FilesApiModule,

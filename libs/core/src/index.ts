@@ -32,6 +32,8 @@ export { sniffMime, baseMime, SNIFF_BYTES } from './mime';
 export { REQUEST_AUTH, getRequestAuth, hasRequestAuth, setRequestAuth } from './contracts/request-auth';
 export { AUTH_FAILURE_ACTIONS, RATE_LIMIT_ACTIONS } from './contracts/rate-limit-labels';
 export type { RequestAuth } from './contracts/request-auth';
+export { getRequestError, setRequestError } from './contracts/request-error';
+export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { SuperuserGuard } from './platform/superuser.guard';
 export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { AuthApiModule } from '@lib/auth';
 import { RealtimeModule } from '@lib/realtime';
+import { OpsApiModule } from '@lib/ops';
 import { RecordsApiModule } from '@lib/records';
 import { FilesApiModule } from '@lib/storage';
 import { isApiUrl, routeFor, type Route } from './route-table';
@@ -34,6 +35,7 @@ void describe('routeFor', () => {
   const cases: [object, Route][] = [
     [AuthApiModule, 'auth'],
     [RecordsApiModule, 'records'],
+    [OpsApiModule, 'records'],
     [FilesApiModule, 'files'],
     [RealtimeModule, 'realtime'],
   ];
@@ -59,6 +61,9 @@ void describe('routeFor', () => {
     assert.equal(routeFor('/api/filesystem'), 'records');
     assert.equal(routeFor('/api/users/auth-via-email'), 'auth');
     assert.equal(routeFor('/api/batch'), 'records');
+    assert.equal(routeFor('/api/logs/stats'), 'records');
+    assert.equal(routeFor('/api/backups/x.zip/restore'), 'records');
+    assert.equal(routeFor('/api/crons/__pbLogsCleanup__'), 'records');
     assert.equal(routeFor('/api/hk/custom-route'), 'records');
   });
 

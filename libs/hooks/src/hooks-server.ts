@@ -89,6 +89,27 @@ export class HooksServer extends HooksApp {
     await nest?.close();
   }
 
+  /**
+   * Stops the app (crons, server, database), runs `between` (a backup restore swaps the data directory
+   * there), then starts it again with the hooks files reloaded. If `between` fails the app starts on what is
+   * there, and the error is rethrown.
+   */
+  async restart(between: () => Promise<void>): Promise<void> {
+    const nest = this.nest;
+    this.nest = null;
+    await nest?.close();
+    let failure: Error | null = null;
+    try {
+      await between();
+    } catch (error) {
+      failure = error instanceof Error ? error : new Error(String(error));
+    }
+    await this.boot(await this.loadFiles());
+    if (failure) {
+      throw failure;
+    }
+  }
+
   /** The underlying Nest application while started. */
   get nestApp(): NestFastifyApplication | null {
     return this.nest;

@@ -48,7 +48,7 @@ export class HooksModule {
         CronScheduler,
         { provide: HooksAppBinding, inject: [HooksApp, HookDataService], useFactory: bind },
       ],
-      exports: [RecordHooks, MailerHooks, HookRoutes, CronScheduler, HookDataService],
+      exports: [RecordHooks, MailerHooks, HookRoutes, CronScheduler, HookDataService, HooksApp],
     };
   }
 }

@@ -3,7 +3,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { AppConfig } from '@lib/core';
 import { SettingsService } from '@lib/records';
-import { FileStorage, type ByteRange, type FileRead, type PutOptions, type StoredFile } from './file-storage';
+import {
+  FileStorage,
+  type ByteRange,
+  type FileRead,
+  type ListedFile,
+  type PutOptions,
+  type StoredFile,
+} from './file-storage';
 import { LocalFileStorage } from './local/local-file-storage';
 import { S3FileStorage, type S3Options } from './s3/s3-file-storage';
 
@@ -56,6 +63,9 @@ export class ConfiguredFileStorage extends FileStorage {
   }
   override async stat(key: string): Promise<StoredFile | null> {
     return (await this.current()).stat(key);
+  }
+  override async list(prefix: string): Promise<ListedFile[]> {
+    return (await this.current()).list(prefix);
   }
   override async delete(key: string): Promise<void> {
     return (await this.current()).delete(key);

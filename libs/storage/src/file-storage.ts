@@ -22,6 +22,13 @@ export interface FileRead extends StoredFile {
   stream: Readable;
 }
 
+/** One entry of `FileStorage.list`. */
+export interface ListedFile {
+  key: string;
+  size: number;
+  modified: Date;
+}
+
 export interface PutOptions {
   contentType?: string;
   size?: number;
@@ -41,6 +48,8 @@ export abstract class FileStorage {
   abstract delete(key: string): Promise<void>;
   /** Removes every file whose key starts with `prefix` (which ends with `/`). */
   abstract deletePrefix(prefix: string): Promise<void>;
+  /** The files whose key starts with `prefix` ('' for all), at any depth. */
+  abstract list(prefix: string): Promise<ListedFile[]>;
   /** Throws when the backend can't be used (missing bucket, bad credentials). */
   abstract check(): Promise<void>;
 

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { ApiError, RawBodyError } from '../errors/api-error';
 import { capEcho, echo } from '../errors/echo';
+import { setRequestError } from '../contracts/request-error';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
   400: 'Something went wrong while processing your request.',
@@ -55,6 +56,18 @@ export class ApiErrorFilter implements ExceptionFilter {
       return;
     }
     const envelope = toEnvelope(error);
+    setRequestError(host.switchToHttp().getRequest(), {
+      message: envelope.message,
+      details: details(error, envelope.data),
+    });
     void reply.status(envelope.status).header('content-type', 'application/json; charset=utf-8').send(envelope);
   }
+}
+
+/** The request log's `details`: the field errors of a 4xx, the original message of anything else. */
+function details(error: unknown, data: Record<string, unknown>): string {
+  if (error instanceof ApiError) {
+    return Object.keys(data).length > 0 ? JSON.stringify(data) : '';
+  }
+  return error instanceof Error ? error.message : String(error);
 }

@@ -160,6 +160,10 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 }
 
+interface BackupCapable {
+  backup(destination: string): Promise<unknown>;
+}
+
 /** better-sqlite3 binds no booleans. */
 function bindable(value: unknown): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -273,6 +277,18 @@ export class Database extends SqlExecutor {
     const result = this.queue.then(work);
     this.queue = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * A consistent copy of the database at `file` while writes go on: SQLite's online backup API (better-sqlite3's
+   * `backup()`, page batches between event-loop turns; pages this connection changes meanwhile are copied again).
+   */
+  async backupTo(file: string): Promise<void> {
+    const connection = (this.dataSource.driver as unknown as { databaseConnection?: BackupCapable }).databaseConnection;
+    if (!connection || typeof connection.backup !== 'function') {
+      throw new Error('online backup needs the SQLite (better-sqlite3) driver');
+    }
+    await connection.backup(file);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { NotFoundError } from '@lib/core';
 import { TickLock } from '@lib/events';
 import { JobQueue } from '@lib/jobs';
 import { HookDataService } from '../hook-data.service';
 import { HookRegistry, type CronDef } from '../hook-registry';
+import { CronSchedule } from './cron-schedule';
 
 /** The job that runs one tick of a cron (BullMQ with Redis: retried with back-off, re-run if its worker dies). */
 export const CRON_JOB = 'cron.run';
@@ -10,6 +12,12 @@ export const CRON_JOB = 'cron.run';
 interface CronRun {
   name: string;
   time: string;
+}
+
+/** One job as `GET /api/crons` lists it. */
+export interface CronJobView {
+  id: string;
+  expression: string;
 }
 
 /** How long a tick's claim lives: far longer than any clock skew between instances, short enough to expire. */
@@ -27,7 +35,10 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('cron');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
+  /** The app's own jobs (log pruning, backups, auth-state clean-up), listed after the hooks' `cronAdd` jobs. */
+  private readonly system = new Map<string, CronDef>();
   private stopped = false;
+  private started = false;
 
   constructor(
     private readonly registry: HookRegistry,
@@ -42,13 +53,59 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
 
   start(): void {
     this.stopped = false;
-    for (const cron of this.registry.crons.values()) {
+    this.started = true;
+    for (const cron of [...this.registry.crons.values(), ...this.system.values()]) {
       this.schedule(cron, new Date());
     }
   }
 
+  /** Registers (or replaces) a system job; throws `CronSyntaxError` for a bad expression. */
+  addSystem(name: string, expression: string, handler: () => Promise<void>): void {
+    const schedule = CronSchedule.parse(expression);
+    this.removeSystem(name);
+    const cron: CronDef = { name, schedule, handler: () => handler() };
+    this.system.set(name, cron);
+    if (this.started) {
+      this.schedule(cron, new Date());
+    }
+  }
+
+  removeSystem(name: string): void {
+    if (this.system.delete(name)) {
+      clearTimeout(this.timers.get(name));
+      this.timers.delete(name);
+    }
+  }
+
+  /** Every job: the hooks' ones by id, then the system ones by id (PocketBase lists its `__pb*` jobs last). */
+  list(): CronJobView[] {
+    const view = (jobs: Iterable<CronDef>) =>
+      [...jobs]
+        .map((cron) => ({ id: cron.name, expression: cron.schedule.expression }))
+        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const hooks = [...this.registry.crons.values()].filter((cron) => !this.system.has(cron.name));
+    return [...view(hooks), ...view(this.system.values())];
+  }
+
+  /** Runs a job now, in the background (its failure is logged); 404 for an unknown id. */
+  runNow(id: string): void {
+    if (!this.find(id)) {
+      throw new NotFoundError('Missing or invalid cron job.');
+    }
+    const time = new Date().toISOString();
+    const run = this.run({ name: id, time })
+      .catch(() => undefined)
+      .finally(() => this.running.delete(run));
+    this.running.add(run);
+  }
+
+  private find(name: string): CronDef | undefined {
+    return this.system.get(name) ?? this.registry.crons.get(name);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     this.timers.forEach((timer) => clearTimeout(timer));
     this.timers.clear();
     await Promise.allSettled([...this.running]);
@@ -63,6 +120,9 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
     const timer = setTimeout(
       () => {
         this.timers.delete(cron.name);
+        if (this.find(cron.name) !== cron) {
+          return;
+        }
         if (Date.now() < tick.getTime()) {
           this.schedule(cron, new Date(tick.getTime() - 1000));
           return;
@@ -91,7 +151,7 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
 
   /** One tick of a cron; a job whose cron is gone (hooks reloaded without it) is dropped. */
   private async run({ name, time }: CronRun): Promise<void> {
-    const cron = this.registry.crons.get(name);
+    const cron = this.find(name);
     if (!cron) {
       return;
     }

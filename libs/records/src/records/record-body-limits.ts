@@ -1,13 +1,14 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BodyLimits } from '@lib/core';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig, BodyLimits } from '@lib/core';
 import type { FastifyRequest } from 'fastify';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { StoreSync } from '../collections/store-sync';
+import { SettingsService } from '../settings/settings.service';
 import { DEFAULT_FILE_MAX_SIZE } from './file-input';
 
 const RECORD_ROUTES = ['/api/collections/:collection/records', '/api/collections/:collection/records/:id'];
-/** PocketBase's default batch body limit (128 MiB) beyond the base limit. */
-const BATCH_EXTRA = 96 * 1024 * 1024;
+/** PocketBase's batch body limit when `batch.maxBodySize` is 0. */
+const BATCH_DEFAULT = 128 * 1024 * 1024;
 
 /** Record create/update may carry each file field's `maxSize × maxSelect` on top of the body limit. */
 @Injectable()
@@ -16,6 +17,8 @@ export class RecordBodyLimits implements OnModuleInit {
     private readonly registry: CollectionsRegistry,
     private readonly limits: BodyLimits,
     private readonly sync: StoreSync,
+    private readonly settings: SettingsService,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -31,7 +34,9 @@ export class RecordBodyLimits implements OnModuleInit {
       return 0;
     }
     if (route === '/api/batch') {
-      return BATCH_EXTRA;
+      // `batch.maxBodySize` (0: PocketBase's 128 MiB) is the whole batch request's limit.
+      const size = Number((this.settings.cached()?.batch as { maxBodySize?: unknown } | undefined)?.maxBodySize ?? 0);
+      return (size > 0 ? size : BATCH_DEFAULT) - this.config.bodyLimit;
     }
     const name = (request.params as Record<string, string> | undefined)?.collection;
     const collection = RECORD_ROUTES.includes(route) && name ? this.registry.findCollection(name) : undefined;

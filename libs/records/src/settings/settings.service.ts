@@ -4,6 +4,7 @@ import { Database } from '@lib/database';
 import { rateLimitErrors } from './rate-limit-settings';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
 import { numberErrors } from './settings-numbers';
+import { checkOperations, type SettingsCheck } from './settings-checks';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -14,6 +15,7 @@ export class SettingsService {
   private cache: Settings | null = null;
   /** The stored row's `updated` when the cache was filled ('' for none): StoreSync compares it. */
   private stamp = '';
+  private readonly checks: SettingsCheck[] = [checkOperations];
 
   constructor(private readonly database: Database) {}
 
@@ -33,6 +35,11 @@ export class SettingsService {
   /** The cached settings without a database read (null until the first `get()` or after `invalidate()`). */
   cached(): Settings | null {
     return this.cache;
+  }
+
+  /** Adds a check of `PATCH /api/settings` bodies (field errors by group; empty when fine). */
+  addCheck(check: SettingsCheck): void {
+    this.checks.push(check);
   }
 
   /** Drops the cached copy (another process changed the settings). */
@@ -92,6 +99,11 @@ export class SettingsService {
     }
     for (const [group, error] of Object.entries(numberErrors(patch, SETTING_TYPES))) {
       errors[group] ??= error;
+    }
+    for (const check of this.checks) {
+      for (const [group, problem] of Object.entries(check(patch))) {
+        errors[group] = isObj(errors[group]) && isObj(problem) ? { ...errors[group], ...problem } : problem;
+      }
     }
     if (Object.keys(errors).length > 0) {
       throw new ValidationFailed(errors, 'An error occurred while submitting the form.');

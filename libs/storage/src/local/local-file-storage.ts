@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES, sniffMime } from '@lib/core';
-import { FileStorage, type ByteRange, type FileRead, type PutOptions, type StoredFile } from '../file-storage';
+import {
+  FileStorage,
+  type ByteRange,
+  type FileRead,
+  type ListedFile,
+  type PutOptions,
+  type StoredFile,
+} from '../file-storage';
 
 /** Files under `<dataDir>/storage/<key>`; writes go to a temporary name and are renamed into place. */
 export class LocalFileStorage extends FileStorage {
@@ -84,6 +91,30 @@ export class LocalFileStorage extends FileStorage {
   override async deletePrefix(prefix: string): Promise<void> {
     const dir = this.path(prefix.replace(/\/+$/, ''));
     await rm(dir, { recursive: true, force: true });
+  }
+
+  override async list(prefix: string): Promise<ListedFile[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.root, { recursive: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return [];
+      }
+      throw error;
+    }
+    const out: ListedFile[] = [];
+    for (const name of names) {
+      const key = name.split(path.sep).join('/');
+      if (!key.startsWith(prefix) || /\.tmp-[0-9a-f]{12}$/.test(key)) {
+        continue;
+      }
+      const info = await stat(path.join(this.root, name)).catch(() => null);
+      if (info?.isFile()) {
+        out.push({ key, size: info.size, modified: info.mtime });
+      }
+    }
+    return out;
   }
 
   override async check(): Promise<void> {

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Client } from 'minio';
-import { FileStorage, type ByteRange, type FileRead, type PutOptions, type StoredFile } from '../file-storage';
+import {
+  FileStorage,
+  type ByteRange,
+  type FileRead,
+  type ListedFile,
+  type PutOptions,
+  type StoredFile,
+} from '../file-storage';
 
 /** The S3 settings PocketBase keeps (`settings.s3`, or `S3_*` in the environment). */
 export interface S3Options {
@@ -79,6 +86,18 @@ export class S3FileStorage extends FileStorage {
     for (let i = 0; i < names.length; i += 1000) {
       await client.removeObjects(this.options.bucket, names.slice(i, i + 1000));
     }
+  }
+
+  override async list(prefix: string): Promise<ListedFile[]> {
+    const client = await this.connect();
+    const out: ListedFile[] = [];
+    for await (const item of client.listObjectsV2(this.options.bucket, prefix, true)) {
+      const entry = item as { name?: string; size?: number; lastModified?: Date };
+      if (entry.name) {
+        out.push({ key: entry.name, size: entry.size ?? 0, modified: entry.lastModified ?? new Date(0) });
+      }
+    }
+    return out;
   }
 
   override async check(): Promise<void> {

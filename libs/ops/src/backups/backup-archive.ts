@@ -1,0 +1,57 @@
+import { createWriteStream } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
+
+/** One file of an archive: its path inside the zip and on disk. */
+export interface ArchiveFile {
+  name: string;
+  file: string;
+}
+
+/**
+ * Writes `files` as a zip to `out`, streamed: yazl reads one file at a time from disk and the output goes
+ * straight to the file, so memory stays flat whatever the data directory's size. `onBytes` sees progress.
+ */
+export async function writeArchive(
+  out: string,
+  files: ArchiveFile[],
+  onBytes?: (bytes: number) => void,
+): Promise<void> {
+  const zip = new ZipFile();
+  for (const entry of files) {
+    zip.addFile(entry.file, entry.name, {
+      compress: !/\.(jpe?g|png|gif|webp|avif|zip|gz|mp4|mp3|pdf)$/i.test(entry.name),
+    });
+  }
+  zip.end();
+  const output = createWriteStream(out, { flags: 'wx' });
+  if (onBytes) {
+    let written = 0;
+    zip.outputStream.on('data', (chunk: Buffer) => onBytes((written += chunk.length)));
+  }
+  await pipeline(zip.outputStream, output);
+}
+
+/** The regular files under `dir` (symlinks and other special files are left out), as archive entries under `prefix`. */
+export async function filesUnder(dir: string, prefix: string): Promise<ArchiveFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return [];
+    }
+    throw error;
+  }
+  const out: ArchiveFile[] = [];
+  for (const name of names.sort()) {
+    const file = path.join(dir, name);
+    const info = await lstat(file).catch(() => null);
+    if (info?.isFile() && !/\.tmp-[0-9a-f]{12}$/.test(name)) {
+      out.push({ name: `${prefix}${name.split(path.sep).join('/')}`, file });
+    }
+  }
+  return out;
+}

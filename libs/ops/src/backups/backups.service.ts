@@ -1,0 +1,151 @@
+import { rm } from 'node:fs/promises';
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, formatDate, type UploadedFile } from '@lib/core';
+import type { FileRead } from '@lib/storage';
+import { checkKey, checkNewName, defaultName, nameExists } from './backup-names';
+import { BackupMaker } from './backup-maker';
+import { BackupRestorer } from './backup-restorer';
+import { BackupStore } from './backup-store';
+
+export interface BackupInfo {
+  key: string;
+  size: number;
+  modified: string;
+}
+
+const BUSY = 'Try again later - another backup/restore process has already been started.';
+
+/** The backups API: one backup or restore at a time per process (the records service runs them). */
+@Injectable()
+export class BackupsService {
+  private active: string | null = null;
+
+  constructor(
+    private readonly store: BackupStore,
+    private readonly maker: BackupMaker,
+    private readonly restorer: BackupRestorer,
+  ) {}
+
+  get busy(): boolean {
+    return this.active !== null;
+  }
+
+  async list(): Promise<BackupInfo[]> {
+    const { storage } = await this.store.current();
+    const files = await storage.list('').catch((error: Error) => {
+      throw new BadRequestError(`Failed to retrieve backup items. Raw error: \n${error.message}`);
+    });
+    return files
+      .filter((f) => !f.key.includes('/') && f.key.endsWith('.zip'))
+      .sort((a, b) => b.modified.getTime() - a.modified.getTime())
+      .map((f) => ({ key: f.key, size: f.size, modified: formatDate(f.modified) }));
+  }
+
+  /** Creates a backup named `name` (default `pb_backup_<UTC stamp>.zip`); resolves once it is stored. */
+  async create(name?: string, onBytes?: (bytes: number) => void, auto = false): Promise<string> {
+    const key = name || defaultName();
+    if (!auto) {
+      checkNewName(key);
+    }
+    return this.exclusive(key, async () => {
+      const { storage } = await this.store.current();
+      if (await storage.exists(key)) {
+        throw nameExists();
+      }
+      const zip = await this.maker.make(onBytes);
+      try {
+        await storage.putFile(key, zip, { contentType: 'application/zip' });
+      } finally {
+        await rm(zip, { force: true });
+      }
+      return key;
+    });
+  }
+
+  async upload(file: UploadedFile | undefined): Promise<void> {
+    if (!file) {
+      throw new BadRequestError('An error occurred while validating the submitted data.', {
+        file: { code: 'validation_required', message: 'Missing required value.' },
+      });
+    }
+    const key = file.filename;
+    checkNewName(key, 'file');
+    if (file.mimetype !== 'application/zip' && file.clientType !== 'application/zip') {
+      throw new BadRequestError('An error occurred while validating the submitted data.', {
+        file: { code: 'validation_invalid_mime_type', message: 'The file must be a zip archive.' },
+      });
+    }
+    const { storage } = await this.store.current();
+    if (await storage.exists(key)) {
+      throw nameExists('file');
+    }
+    await storage.putFile(key, file.path, { contentType: 'application/zip' });
+  }
+
+  async download(key: string): Promise<FileRead> {
+    checkKey(key);
+    const read = await (await this.store.current()).storage.get(key);
+    if (!read) {
+      throw new BadRequestError('Missing or invalid backup file.');
+    }
+    return read;
+  }
+
+  async delete(key: string): Promise<void> {
+    checkKey(key);
+    if (this.active === key) {
+      throw new BadRequestError(`The backup ${key} is currently in use.`);
+    }
+    const { storage } = await this.store.current();
+    if (!(await storage.exists(key))) {
+      throw new BadRequestError('Invalid or already deleted backup file. Raw error: \nnot found');
+    }
+    await storage.delete(key);
+  }
+
+  /**
+   * Checks and stages `key` now (a bad archive: 400, nothing changed), then in the background swaps it in and
+   * restarts the app. The lock is held until the restart, which replaces this service.
+   */
+  async restore(key: string): Promise<void> {
+    checkKey(key);
+    if (!this.restorer.canRestart) {
+      throw new BadRequestError('This process cannot restart itself; restore with `nestbase backup restore`.');
+    }
+    const staging = await this.exclusive(key, async () => {
+      const target = await this.store.current();
+      if (!(await target.storage.exists(key))) {
+        throw new BadRequestError('Missing or invalid backup file.');
+      }
+      return this.restorer.stage(target, key);
+    });
+    this.active = key;
+    setTimeout(() => {
+      this.restorer.apply(staging).then(
+        () => undefined,
+        () => {
+          this.active = null;
+        },
+      );
+    }, 300).unref();
+  }
+
+  /** Offline restore (the CLI, app not running): check, stage and swap now. */
+  async restoreOffline(key: string): Promise<void> {
+    checkKey(key);
+    const staging = await this.exclusive(key, async () => this.restorer.stage(await this.store.current(), key));
+    await this.restorer.apply(staging);
+  }
+
+  private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
+    if (this.active !== null) {
+      throw new BadRequestError(BUSY);
+    }
+    this.active = key;
+    try {
+      return await work();
+    } finally {
+      this.active = null;
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { nowString, randomString } from '@lib/core';
+import { SettingsService } from '@lib/records';
+import { LogRepository } from './log.repository';
+import type { LogEntry } from './log-entry';
+
+/** The `logs` settings as the writer applies them. */
+export interface LogPolicy {
+  /** `logs.maxDays` > 0: entries are kept (0 turns logging off, as in PocketBase). */
+  enabled: boolean;
+  maxDays: number;
+  minLevel: number;
+  logIP: boolean;
+  logAuthId: boolean;
+  /** `trustedProxy`: headers holding the client address (lower-cased), and which end of a list to take. */
+  proxyHeaders: string[];
+  useLeftmostIP: boolean;
+}
+
+let counter = 0;
+
+/**
+ * A 15-character `[a-z0-9]` id like PocketBase's, but rising with time (milliseconds in base 36, a counter, a
+ * random tail): new rows go to the end of the primary-key index instead of random places in it.
+ */
+function logId(): string {
+  counter = (counter + 1) % 1296;
+  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(2, '0')}${randomString(4)}`;
+}
+
+const FLUSH_MS = 200;
+const FLUSH_AT = 500;
+/** Entries kept in memory at most when the database can't take them (the oldest are dropped). */
+const MAX_BUFFERED = 20_000;
+
+/**
+ * Collects log entries in memory and writes them to the auxiliary database in batches, on a timer, off the
+ * request path: a request costs one object in an array. The `logs` settings are re-read at every flush.
+ */
+@Injectable()
+export class LogWriter implements OnModuleInit, OnApplicationShutdown {
+  private buffer: LogEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private current: LogPolicy = {
+    enabled: true,
+    maxDays: 5,
+    minLevel: 0,
+    logIP: true,
+    logAuthId: false,
+    proxyHeaders: [],
+    useLeftmostIP: false,
+  };
+  private failures = 0;
+  private inflight: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly logs: LogRepository,
+    private readonly settings: SettingsService,
+  ) {}
+
+  get policy(): LogPolicy {
+    return this.current;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.tick(), FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** Stops the timer; the module flushes the rest before it closes the store. */
+  onApplicationShutdown(): void {
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** True when an entry of `level` would be kept (callers skip building it otherwise). */
+  accepts(level: number): boolean {
+    return this.current.enabled && level >= this.current.minLevel;
+  }
+
+  write(level: number, message: string, data: Record<string, unknown>): void {
+    if (!this.accepts(level)) {
+      return;
+    }
+    this.buffer.push({ id: logId(), created: nowString(), level, message, data });
+    if (this.buffer.length >= FLUSH_AT) {
+      void this.flush();
+    }
+  }
+
+  /**
+   * Hands what is buffered to the store's writer thread; resolves once everything handed over so far is
+   * committed (the thread writes batches in order). A failed batch is kept for the next flush.
+   */
+  flush(): Promise<void> {
+    if (this.buffer.length === 0) {
+      return this.inflight;
+    }
+    const batch = this.buffer;
+    this.buffer = [];
+    this.inflight = this.logs.insertInBackground(batch).then(
+      () => {
+        this.failures = 0;
+      },
+      (error: Error) => {
+        // Kept for the next tick (busy file, full disk), within bounds; reported on stderr, not through the
+        // app logger (whose warnings would come back here).
+        this.buffer = [...batch, ...this.buffer].slice(-MAX_BUFFERED);
+        if (this.failures++ % 50 === 0) {
+          process.stderr.write(`logs: batch of ${batch.length} not written: ${error.message}\n`);
+        }
+      },
+    );
+    return this.inflight;
+  }
+
+  private async tick(): Promise<void> {
+    await Promise.all([this.flush(), this.refresh().catch(() => undefined)]);
+  }
+
+  private async refresh(): Promise<void> {
+    const settings = await this.settings.get();
+    const logs = (settings.logs ?? {}) as Partial<Record<keyof LogPolicy, unknown>>;
+    const proxy = (settings.trustedProxy ?? {}) as { headers?: unknown; useLeftmostIP?: unknown };
+    const maxDays = Number(logs.maxDays ?? 5);
+    this.current = {
+      enabled: maxDays > 0,
+      maxDays,
+      minLevel: Number(logs.minLevel ?? 0),
+      logIP: logs.logIP !== false,
+      logAuthId: logs.logAuthId === true,
+      proxyHeaders: Array.isArray(proxy.headers) ? proxy.headers.map((h) => String(h).toLowerCase()) : [],
+      useLeftmostIP: proxy.useLeftmostIP === true,
+    };
+  }
+}

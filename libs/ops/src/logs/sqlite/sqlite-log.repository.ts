@@ -1,0 +1,158 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import BetterSqlite3 from 'better-sqlite3';
+import type { LogEntry, LogSql, LogStat } from '../log-entry';
+import { LogRepository } from '../log.repository';
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS "_logs" (
+    "id" TEXT PRIMARY KEY NOT NULL,
+    "level" INTEGER DEFAULT 0 NOT NULL,
+    "message" TEXT DEFAULT '' NOT NULL,
+    "data" JSON DEFAULT '{}' NOT NULL,
+    "created" TEXT DEFAULT '' NOT NULL
+  )`,
+  'CREATE INDEX IF NOT EXISTS "idx_logs_level" ON "_logs" ("level")',
+  'CREATE INDEX IF NOT EXISTS "idx_logs_message" ON "_logs" ("message")',
+  `CREATE INDEX IF NOT EXISTS "idx_logs_created_hour" ON "_logs" (strftime('%Y-%m-%d %H:00:00', "created"))`,
+];
+
+interface Row {
+  id: string;
+  level: number;
+  message: string;
+  data: string;
+  created: string;
+}
+
+const toEntry = (row: Row): LogEntry => ({
+  id: row.id,
+  created: row.created,
+  level: row.level,
+  message: row.message,
+  data: JSON.parse(row.data) as Record<string, unknown>,
+});
+
+const whereSql = (where: LogSql | null) => (where && where.sql ? ` WHERE ${where.sql}` : '');
+
+/**
+ * `_logs` in `<dataDir>/auxiliary.db` (WAL): every process of the set that has the data directory writes its
+ * own batches there, one short transaction each; SQLite's file lock serialises them.
+ */
+export class SqliteLogRepository extends LogRepository {
+  private readonly db: BetterSqlite3.Database;
+  private readonly insert: BetterSqlite3.Statement;
+  private worker: Worker | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+
+  constructor(
+    dataDir: string,
+    private readonly busyTimeoutMs = 5000,
+  ) {
+    super();
+    this.db = new BetterSqlite3(path.join(dataDir, 'auxiliary.db'), { timeout: busyTimeoutMs });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.transaction(() => SCHEMA.forEach((sql) => this.db.exec(sql)))();
+    this.insert = this.db.prepare(
+      'INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)',
+    );
+  }
+
+  insertMany(entries: readonly LogEntry[]): void {
+    this.db.transaction(() => {
+      for (const e of entries) {
+        this.insert.run(e.id, e.level, e.message, JSON.stringify(e.data), e.created);
+      }
+    })();
+  }
+
+  insertInBackground(entries: LogEntry[]): Promise<void> {
+    const worker = this.writerThread();
+    const seq = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject });
+      worker.postMessage({ seq, entries });
+    });
+  }
+
+  /** The writer thread, started on first use (an unref'd worker: it never keeps the process alive). */
+  private writerThread(): Worker {
+    if (!this.worker) {
+      const worker = new Worker(path.join(__dirname, 'log-insert.worker.js'), {
+        workerData: { file: this.db.name, busyTimeoutMs: this.busyTimeoutMs },
+      });
+      worker.unref();
+      worker.on('message', (reply: { seq: number; ok: boolean; error?: string }) => {
+        const waiting = this.pending.get(reply.seq);
+        this.pending.delete(reply.seq);
+        if (reply.ok) {
+          waiting?.resolve();
+        } else {
+          waiting?.reject(new Error(reply.error ?? 'log batch not written'));
+        }
+      });
+      worker.on('error', (error) => this.failAll(error));
+      worker.on('exit', () => {
+        this.worker = null;
+        this.failAll(new Error('log writer thread exited'));
+      });
+      this.worker = worker;
+    }
+    return this.worker;
+  }
+
+  private failAll(error: Error): void {
+    this.pending.forEach((waiting) => waiting.reject(error));
+    this.pending.clear();
+  }
+
+  list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): LogEntry[] {
+    const order = orderBy && orderBy.sql ? orderBy.sql : '"r"."rowid" DESC';
+    const sql = `SELECT "r"."id", "r"."level", "r"."message", "r"."data", "r"."created" FROM "_logs" "r"${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const params = [...(where?.params ?? []), ...(orderBy?.params ?? []), limit, offset];
+    return (this.db.prepare(sql).all(...params) as Row[]).map(toEntry);
+  }
+
+  count(where: LogSql | null): number {
+    const sql = `SELECT COUNT(*) AS "n" FROM "_logs" "r"${whereSql(where)}`;
+    return (this.db.prepare(sql).get(...(where?.params ?? [])) as { n: number }).n;
+  }
+
+  findById(id: string): LogEntry | null {
+    const row = this.db.prepare('SELECT * FROM "_logs" WHERE "id" = ?').get(id) as Row | undefined;
+    return row ? toEntry(row) : null;
+  }
+
+  stats(where: LogSql | null): LogStat[] {
+    const sql = `SELECT COUNT("r"."id") AS "total", strftime('%Y-%m-%d %H:00:00', "r"."created") AS "date" FROM "_logs" "r"${whereSql(where)} GROUP BY "date" ORDER BY "date"`;
+    const rows = this.db.prepare(sql).all(...(where?.params ?? [])) as LogStat[];
+    return rows.map((row) => ({ total: row.total, date: `${row.date}.000Z` }));
+  }
+
+  deleteBefore(created: string): number {
+    return this.db.prepare('DELETE FROM "_logs" WHERE "created" < ?').run(created).changes;
+  }
+
+  deleteAll(): void {
+    this.db.prepare('DELETE FROM "_logs"').run();
+  }
+
+  async backupTo(file: string): Promise<void> {
+    await this.db.backup(file);
+  }
+
+  async stopWriter(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  close(): void {
+    void this.stopWriter();
+    if (this.db.open) {
+      this.db.close();
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { AppConfig, BodyLimits } from '@lib/core';
+import { RecordsCoreModule } from '@lib/records';
+import { AutoBackup } from './backups/auto-backup';
+import { BackupAccess } from './backups/backup-access';
+import { BackupMaker } from './backups/backup-maker';
+import { BackupRestorer } from './backups/backup-restorer';
+import { BackupStore } from './backups/backup-store';
+import { BackupsController } from './backups/backups.controller';
+import { BackupsService } from './backups/backups.service';
+import { AuthStateCleanup } from './crons/auth-state-cleanup';
+import { CronsController } from './crons/crons.controller';
+import { SystemCrons } from './crons/system-crons';
+import { AppLogTee } from './logs/app-log-tee';
+import { LogRepository } from './logs/log.repository';
+import { LogWriter } from './logs/log-writer';
+import { LogsController } from './logs/logs.controller';
+import { LogsService } from './logs/logs.service';
+import { RequestLogger } from './logs/request-logger';
+import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
+
+/**
+ * Request and app logs into `<dataDir>/auxiliary.db`: mounted by every service that has the data directory,
+ * so each one's requests reach the one store on the shared volume.
+ */
+@Global()
+@Module({
+  imports: [RecordsCoreModule],
+  providers: [
+    {
+      provide: LogRepository,
+      inject: [AppConfig],
+      // At least 5 s whatever DB_BUSY_TIMEOUT_MS says: log writes are off the request path, and services
+      // starting together on one volume create the file and its table at once.
+      useFactory: (config: AppConfig) =>
+        new SqliteLogRepository(config.dataDir, Math.max(5000, config.db.busyTimeoutMs)),
+    },
+    LogWriter,
+    RequestLogger,
+  ],
+  exports: [LogRepository, LogWriter],
+})
+export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly writer: LogWriter,
+    private readonly logs: LogRepository,
+  ) {}
+
+  onModuleInit(): void {
+    AppLogTee.attach((level, message, data) => this.writer.write(level, message, data), this.config.logLevel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    AppLogTee.attach(null, this.config.logLevel);
+    await this.writer.flush();
+    this.logs.close();
+  }
+}
+
+/** Backups without HTTP (the CLI): make, list, restore offline. */
+@Module({
+  imports: [RecordsCoreModule, OpsLogsModule],
+  providers: [BackupStore, BackupMaker, BackupRestorer, BackupsService],
+  exports: [BackupsService, BackupStore],
+})
+export class OpsBackupsModule {}
+
+/** No body limit on backup uploads (PocketBase has none): they are streamed to a temporary file. */
+const UPLOAD_EXTRA = 2 ** 42;
+
+/** The operations API of the records service: logs, crons (and the system jobs), backups. */
+@Module({
+  imports: [RecordsCoreModule, OpsLogsModule, OpsBackupsModule],
+  providers: [LogsService, AuthStateCleanup, SystemCrons, BackupAccess, AutoBackup],
+  controllers: [LogsController, CronsController, BackupsController],
+})
+export class OpsApiModule implements OnModuleInit {
+  constructor(private readonly limits: BodyLimits) {}
+
+  onModuleInit(): void {
+    this.limits.register((request) =>
+      request.method === 'POST' && request.routeOptions?.url === '/api/backups/upload' ? UPLOAD_EXTRA : 0,
+    );
+  }
+}

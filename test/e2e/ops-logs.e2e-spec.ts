@@ -1,0 +1,216 @@
+// Request logs: GET /api/logs (paging, filter and sort over the log fields and data.*), /api/logs/stats,
+// /api/logs/{id}; superusers only. Entries are written in batches, so checks poll until they appear.
+import assert from 'node:assert/strict';
+
+import { any, absent, matching, runScenarios, type ScenarioContext } from '@lib/testing';
+
+interface Log {
+  id: string;
+  level: number;
+  message: string;
+  created: string;
+  data: Record<string, unknown>;
+}
+interface LogList {
+  totalItems: number;
+  items: Log[];
+}
+
+const userToken = async (t: ScenarioContext) => (await t.makeUser()).token;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The entries matching `filter`, once at least `min` are there (5 s at most). */
+async function logsFor(t: ScenarioContext, filter: string, min = 1): Promise<Log[]> {
+  const url = `/api/logs?perPage=500&filter=${encodeURIComponent(filter)}`;
+  for (let i = 0; i < 100; i++) {
+    const list = await t.su.expectOk<LogList>('GET', url);
+    if (list.items.length >= min) {
+      return list.items;
+    }
+    await sleep(50);
+  }
+  return (await t.su.expectOk<LogList>('GET', url)).items;
+}
+
+/** A request to a unique URL, so its entry can be found. */
+async function marked(
+  t: ScenarioContext,
+  token?: string,
+  headers: Record<string, string> = {},
+  tag = '',
+): Promise<string> {
+  const url = `/api/collections/missing_${t.suffix}${tag}/records`;
+  await t.request('GET', url, { token, headers });
+  t.vars.url = url;
+  return url;
+}
+
+runScenarios('GET /api/logs', [
+  { name: 'guest', method: 'GET', url: '/api/logs', auth: 'guest', expectStatus: 401 },
+  { name: 'regular user', method: 'GET', url: '/api/logs', auth: userToken, expectStatus: 403 },
+  { name: 'guest stats', method: 'GET', url: '/api/logs/stats', auth: 'guest', expectStatus: 401 },
+  { name: 'user stats', method: 'GET', url: '/api/logs/stats', auth: userToken, expectStatus: 403 },
+  { name: 'guest view', method: 'GET', url: '/api/logs/abc', auth: 'guest', expectStatus: 401 },
+  { name: 'unknown id', method: 'GET', url: '/api/logs/missing', auth: 'superuser', expectStatus: 404 },
+  {
+    name: 'bad filter is a 400',
+    method: 'GET',
+    url: `/api/logs?filter=${encodeURIComponent('data.status >>= 1')}`,
+    auth: 'superuser',
+    expectStatus: 400,
+    expectBody: { status: 400, message: matching(/filter/), data: {} },
+  },
+  {
+    name: 'bad sort is a 400',
+    method: 'GET',
+    url: '/api/logs?sort=nope',
+    auth: 'superuser',
+    expectStatus: 400,
+  },
+  {
+    name: 'an error request is logged with its details, at level 8',
+    method: 'GET',
+    url: (t) => `/api/logs?filter=${encodeURIComponent(`data.url = "${t.vars.url}" && data.status = 404`)}`,
+    auth: 'superuser',
+    before: async (t) => {
+      const user = await t.makeUser();
+      await marked(t, user.token, { referer: 'http://example.test/page', 'user-agent': 'ops-test/1' });
+      t.vars.user = user.record.id;
+      await logsFor(t, `data.url = "${t.vars.url}"`);
+    },
+    expectStatus: 200,
+    expectBody: (t) => ({
+      page: 1,
+      totalItems: 1,
+      items: [
+        {
+          id: any(String),
+          created: matching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$/),
+          level: 8,
+          message: `GET ${t.vars.url}`,
+          data: {
+            type: 'request',
+            method: 'GET',
+            url: t.vars.url,
+            status: 404,
+            execTime: any(Number),
+            auth: 'users',
+            authId: absent(),
+            userIP: '127.0.0.1',
+            remoteIP: '127.0.0.1',
+            referer: 'http://example.test/page',
+            userAgent: 'ops-test/1',
+            error: any(String),
+          },
+        },
+      ],
+    }),
+  },
+  {
+    name: 'sort by a data path and page',
+    method: 'GET',
+    url: '/api/logs?sort=-data.status,id&perPage=2&page=1',
+    auth: 'superuser',
+    expectStatus: 200,
+    after: async (_t, res) => {
+      const list = res.json<LogList & { perPage: number }>();
+      assert.equal(list.perPage, 2);
+      assert.ok(list.items.length <= 2);
+      const statuses = list.items.map((l) => Number(l.data.status ?? 0));
+      assert.deepEqual(
+        statuses,
+        [...statuses].sort((a, b) => b - a),
+      );
+    },
+  },
+  {
+    name: 'view one entry',
+    method: 'GET',
+    url: (t) => `/api/logs/${t.vars.id}`,
+    auth: 'superuser',
+    before: async (t) => {
+      await marked(t);
+      t.vars.id = (await logsFor(t, `data.url = "${t.vars.url}"`))[0].id;
+    },
+    expectStatus: 200,
+    expectBody: (t) => ({ id: t.vars.id, data: { url: t.vars.url } }),
+  },
+  {
+    name: 'stats: hourly buckets',
+    method: 'GET',
+    url: (t) => `/api/logs/stats?filter=${encodeURIComponent(`data.url = "${t.vars.url}"`)}`,
+    auth: 'superuser',
+    before: async (t) => {
+      await marked(t);
+      await marked(t);
+      await logsFor(t, `data.url = "${t.vars.url}"`, 2);
+    },
+    expectStatus: 200,
+    expectBody: [{ total: 2, date: matching(/^\d{4}-\d\d-\d\d \d\d:00:00\.000Z$/) }],
+  },
+]);
+
+runScenarios('logs settings', [
+  {
+    name: 'logAuthId adds the auth id; logIP off drops the addresses',
+    method: 'GET',
+    url: (t) => `/api/logs?filter=${encodeURIComponent(`data.url = "${t.vars.url}"`)}`,
+    auth: 'superuser',
+    before: async (t) => {
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { logAuthId: true, logIP: false } });
+      await sleep(600);
+      const user = await t.makeUser();
+      t.vars.user = user.record.id;
+      await marked(t, user.token);
+      await logsFor(t, `data.url = "${t.vars.url}"`);
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { logAuthId: false, logIP: true } });
+    },
+    expectStatus: 200,
+    expectBody: (t) => ({ items: [{ data: { authId: t.vars.user, userIP: absent(), remoteIP: absent() } }] }),
+  },
+  {
+    name: 'minLevel 8 keeps errors only; maxDays 0 keeps nothing',
+    method: 'GET',
+    url: '/api/health',
+    auth: 'superuser',
+    expectStatus: 200,
+    after: async (t) => {
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { minLevel: 8 } });
+      await sleep(600);
+      const ok = `/api/health?ok=${t.suffix}`;
+      await t.request('GET', ok);
+      await marked(t);
+      await logsFor(t, `data.url = "${t.vars.url}"`);
+      assert.equal((await logsFor(t, `data.url = "${ok}"`, 0)).length, 0, 'a 200 below minLevel is not kept');
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { minLevel: 0, maxDays: 0 } });
+      await sleep(600);
+      const off = await marked(t, undefined, {}, '_off');
+      await sleep(600);
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { maxDays: 5 } });
+      await sleep(600); // the writers re-read the settings at their next flush
+      assert.equal((await logsFor(t, `data.url = "${off}"`, 0)).length, 0, 'maxDays 0 turns logging off');
+    },
+  },
+  {
+    name: 'the pruning job removes entries older than maxDays (0: all)',
+    method: 'POST',
+    url: '/api/crons/__pbLogsCleanup__',
+    auth: 'superuser',
+    expectStatus: 204,
+  },
+]);
+
+runScenarios('logs under load', [
+  {
+    name: '300 concurrent requests all reach the store',
+    method: 'GET',
+    url: '/api/health',
+    expectStatus: 200,
+    after: async (t) => {
+      const url = `/api/health?load=${t.suffix}`;
+      await Promise.all(Array.from({ length: 300 }, () => t.request('GET', url)));
+      const entries = await logsFor(t, `data.url = "${url}"`, 300);
+      assert.equal(entries.length, 300);
+    },
+  },
+]);
