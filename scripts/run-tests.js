@@ -51,7 +51,10 @@ function find(dir, suffix, out = []) {
 const tierFiles = {
   unit: () => [...find(path.join(dist, 'libs'), '.spec.js'), ...find(path.join(dist, 'apps'), '.spec.js')],
   medium: () => find(path.join(dist, 'test', 'medium'), '.spec.js'),
-  e2e: () => [...find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js'), ...find(path.join(dist, 'test', 'browser'), '.e2e-spec.js')],
+  e2e: () => [
+    ...find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js'),
+    ...find(path.join(dist, 'test', 'browser'), '.e2e-spec.js'),
+  ],
   deploy: () => find(path.join(dist, 'test', 'deploy'), '.e2e-spec.js'),
   distributed: () => find(path.join(dist, 'test', 'distributed'), '.e2e-spec.js'),
 };

@@ -154,15 +154,13 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     const scripts: { url: string; gzip: number; encoding: string }[] = [];
     page.on('response', (response) => {
       if (/\/_\/assets\/.+\.js$/.test(response.url())) {
-        void response
-          .body()
-          .then((body) =>
-            scripts.push({
-              url: response.url(),
-              gzip: gzipSync(body).length,
-              encoding: response.headers()['content-encoding'] ?? '',
-            }),
-          );
+        void response.body().then((body) =>
+          scripts.push({
+            url: response.url(),
+            gzip: gzipSync(body).length,
+            encoding: response.headers()['content-encoding'] ?? '',
+          }),
+        );
       }
     });
     const started = performance.now();

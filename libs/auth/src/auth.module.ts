@@ -41,7 +41,15 @@ import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor
     RateLimitService,
     RequestRateLimiter,
   ],
-  exports: [OAuth2RedirectSinks, PasswordHasher, TokenService, RequestAuthGuard, SuperusersService, RateLimitService, DashboardInstaller],
+  exports: [
+    OAuth2RedirectSinks,
+    PasswordHasher,
+    TokenService,
+    RequestAuthGuard,
+    SuperusersService,
+    RateLimitService,
+    DashboardInstaller,
+  ],
 })
 export class AuthCoreModule implements OnApplicationBootstrap {
   constructor(

@@ -137,7 +137,7 @@ export class HooksServer extends HooksApp {
     const nest = await createApp(module as never, config, { servePublicDir: this.options.servePublicDir !== false });
     this.nest = nest;
     const e: LifecycleEvent = { app: this, next: async () => undefined };
-    let installerToken: string | null = null;
+    let installerToken: string | null;
     try {
       await runChain(
         this.hooks.bootstrap,

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { BadRequestError, NotFoundError, nowString, ValidationFailed } from '@lib/core';
+import { BadRequestError, NotFoundError, ValidationFailed } from '@lib/core';
 import { Database, TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { QueryCompiler } from '@lib/query';

@@ -95,7 +95,9 @@ export class SettingsService {
       typeof batch.maxRequests === 'number' &&
       (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
     ) {
-      errors.batch ??= { maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.') };
+      errors.batch ??= {
+        maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.'),
+      };
     }
     for (const [group, error] of Object.entries(numberErrors(patch, SETTING_TYPES))) {
       errors[group] ??= error;
