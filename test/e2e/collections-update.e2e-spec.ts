@@ -147,8 +147,13 @@ runScenarios('PATCH /api/collections/:idOrName', [
     auth: 'superuser',
     before: async (t) => {
       await posts(t);
-      // `everything` still compiles without the column; only `counts`, which reads it through `everything`, breaks.
-      await t.createCollection({ name: 'everything', type: 'view', viewQuery: `SELECT * FROM ${t.col('posts')}` });
+      // Views name their columns (`*` is refused), so the first view breaks too; which views read a changed table
+      // through other views is covered by view-dependencies.spec.
+      await t.createCollection({
+        name: 'everything',
+        type: 'view',
+        viewQuery: `SELECT id, views FROM ${t.col('posts')}`,
+      });
       await t.createCollection({
         name: 'counts',
         type: 'view',

@@ -12,6 +12,9 @@ import { FileResult, repoRoot, runTestFiles } from '@lib/testing';
 // the environment before it starts (`process.env.NB_HOOKS_DIR = …`: the hooks suite) can't use a running one.
 const OWN_SERVERS = /\b(startNestbase|spawnServer|startSplitService|startRecordsApp|startProcess|runCli)\)?\(/;
 const SERVER_ENV = /process\.env\.NB_[A-Z_]+ =/;
+// A restore replaces the whole data dir and restarts the service: it can't share a deployment with other files
+// (how a restore runs in the split set is still to be defined, issue 15); it runs against its own server.
+const NOT_SHARED = /^ops-restore\./;
 const TARGETS_URL = /\b(runScenarios|startTestServer)\)?\(/;
 
 /** The compiled e2e files that run against an external target. */
@@ -21,7 +24,7 @@ export function externalSuiteFiles(only?: RegExp): string[] {
     .filter((name) => name.endsWith('.e2e-spec.js') && (!only || only.test(name)))
     .filter((name) => {
       const text = readFileSync(join(dir, name), 'utf8');
-      return TARGETS_URL.test(text) && !OWN_SERVERS.test(text) && !SERVER_ENV.test(text);
+      return TARGETS_URL.test(text) && !OWN_SERVERS.test(text) && !SERVER_ENV.test(text) && !NOT_SHARED.test(name);
     })
     .sort()
     .map((name) => join(dir, name));
