@@ -2,12 +2,16 @@
 // and files started at the same moment on a fresh data directory all come up (migrations, system collections
 // and the PB_ADMIN_* superuser made once), round after round; then records and auth write at the same time
 // (records through one, users through the other) with no 5xx and every acknowledged write stored, and with no
-// busy timeout at all a write that can't get the lock is a 503 in PocketBase's envelope, never a 500.
+// busy timeout at all a write that can't get the lock is a 503 in PocketBase's envelope, never a 500. Start-up
+// waits out a lock another process holds whatever DB_BUSY_TIMEOUT_MS says; requests wait only that long.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import Sqlite from 'better-sqlite3';
 
 import {
   ApiResponse,
@@ -173,6 +177,41 @@ void describe('one SQLite file shared by several processes', () => {
       );
       assert.equal(notes.size, ids(noteRes).length, 'nothing stored that was answered 503');
       await Promise.all([records.stop(), auth.stop()]);
+    },
+  );
+
+  void it(
+    'start-up waits out a lock another process holds; then a request waits only DB_BUSY_TIMEOUT_MS',
+    TIMEOUT,
+    async () => {
+      const dir = await freshDir();
+      const holder = new Sqlite(join(dir, 'data.db'));
+      try {
+        holder.pragma('journal_mode = WAL');
+        // Held for a second while the service starts: far past the few quick retries a request gets.
+        holder.exec('BEGIN IMMEDIATE');
+        const starting = startTogether(dir, ['records'], { DB_BUSY_TIMEOUT_MS: '0' });
+        await sleep(1000);
+        holder.exec('COMMIT');
+        const [records] = await starting;
+        // The lock taken again: with no busy timeout the request answers 503 while it is still held (with the
+        // start-up timeout still in force it would wait for the lock, released only after the ceiling below).
+        holder.exec('BEGIN IMMEDIATE');
+        const request = new HttpClient(records.baseUrl).request('POST', '/api/collections/users/records', {
+          body: makeUserInput(),
+        });
+        const res = await Promise.race([request, sleep(20_000).then(() => null)]);
+        holder.exec('COMMIT');
+        assert.ok(res, 'the request waited for the lock: the start-up busy timeout is still in force');
+        assert.equal(res.status, 503, res.text);
+        assert.deepEqual(res.body, { status: 503, message: 'The database is busy, please try again.', data: {} });
+        await records.stop();
+      } finally {
+        if (holder.inTransaction) {
+          holder.exec('ROLLBACK');
+        }
+        holder.close();
+      }
     },
   );
 });

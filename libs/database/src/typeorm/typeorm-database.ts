@@ -88,6 +88,11 @@ class DirectSqliteExecutor extends TxExecutor {
     }
   }
 
+  /** SQLite's busy timeout of this connection (how long a statement waits for another process's lock). */
+  setBusyTimeout(ms: number): void {
+    this.connection.prepare(`PRAGMA busy_timeout = ${Math.trunc(ms)}`).run();
+  }
+
   private dataVersionStatement: SqliteStatement | undefined;
 
   dataVersion(): number {
@@ -213,6 +218,17 @@ export class Database extends SqlExecutor {
    */
   dataVersion(): number | null {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersion() : null;
+  }
+
+  /**
+   * Sets the main connection's SQLite busy timeout (the read workers keep theirs). The data source opens with
+   * a long one for start-up, where several processes create tables and rows at once; the app sets the
+   * configured one once it serves (see DatabaseModule).
+   */
+  setBusyTimeout(ms: number): void {
+    if (this.direct instanceof DirectSqliteExecutor) {
+      this.direct.setBusyTimeout(ms);
+    }
   }
 
   /**
