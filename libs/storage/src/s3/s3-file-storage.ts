@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import {
   FileStorage,
@@ -19,8 +19,36 @@ export interface S3Options {
   forcePathStyle: boolean;
 }
 
-/** Multipart part size: bounds the memory one streamed upload holds (minio buffers a part). */
+/** Multipart part size: bounds the memory one streamed upload holds (a part is buffered). */
 const PART_SIZE = 8 * 1024 * 1024;
+
+/**
+ * `stream` cut into buffers of `size` bytes (the last one shorter; one empty buffer for an empty stream: an
+ * upload has at least one part), holding at most about one part.
+ */
+async function* parts(stream: Readable, size: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let length = 0;
+  let yielded = false;
+  for await (const piece of stream as AsyncIterable<Buffer | string>) {
+    let rest = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    while (length + rest.length >= size) {
+      const take = size - length;
+      yield Buffer.concat([...held, rest.subarray(0, take)]);
+      yielded = true;
+      rest = rest.subarray(take);
+      held = [];
+      length = 0;
+    }
+    if (rest.length > 0) {
+      held.push(rest);
+      length += rest.length;
+    }
+  }
+  if (length > 0 || !yielded) {
+    yield Buffer.concat(held);
+  }
+}
 
 function notFound(error: unknown): boolean {
   const code = (error as { code?: string }).code;
@@ -36,8 +64,37 @@ export class S3FileStorage extends FileStorage {
   }
 
   override async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
-    const meta = options.contentType ? { 'Content-Type': options.contentType } : {};
-    await (await this.connect()).putObject(this.options.bucket, key, body, options.size, meta);
+    const meta: Record<string, string> = options.contentType ? { 'Content-Type': options.contentType } : {};
+    const client = await this.connect();
+    const size = Buffer.isBuffer(body) ? body.length : options.size;
+    if (size !== undefined && size <= PART_SIZE) {
+      await client.putObject(this.options.bucket, key, body, size, meta);
+      return;
+    }
+    await this.putMultipart(client, key, Buffer.isBuffer(body) ? Readable.from([body]) : body, meta);
+  }
+
+  /**
+   * A multipart upload driven here rather than by minio's `putObject`, which first lists the bucket's
+   * incomplete uploads to resume one (a request per upload, and one S3-compatible servers such as s3rver
+   * don't implement). Keys are never reused, so there is nothing to resume; a failed upload is aborted.
+   */
+  private async putMultipart(client: Client, key: string, body: Readable, meta: Record<string, string>) {
+    const bucket = this.options.bucket;
+    const uploadId = await client.initiateNewMultipartUpload(bucket, key, meta);
+    try {
+      const etags: { part: number; etag: string }[] = [];
+      for await (const chunk of parts(body, PART_SIZE)) {
+        const part = etags.length + 1;
+        const config = { bucketName: bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} };
+        etags.push({ part, etag: (await client.uploadPart(config, chunk)).etag });
+      }
+      await client.completeMultipartUpload(bucket, key, uploadId, etags);
+    } catch (error) {
+      body.destroy();
+      await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
+      throw error;
+    }
   }
 
   override async stat(key: string): Promise<StoredFile | null> {
