@@ -305,7 +305,10 @@ runScenarios('POST /api/collections/:c/auth-with-otp', [
     url: authUrl,
     before: async (t) => {
       await setup(t, {}, { verified: true });
-      await t.su.expectOk('PATCH', '/api/settings', { trustedProxy: { headers: ['X-Forwarded-For'] } });
+      // The leftmost entry: behind the gateway of the distributed set, X-Forwarded-For arrives as
+      // "<what this test sent>, <its socket address>" (the gateway appends what it saw).
+      const trustedProxy = { headers: ['X-Forwarded-For'], useLeftmostIP: true };
+      await t.su.expectOk('PATCH', '/api/settings', { trustedProxy });
       const attacker = { 'x-forwarded-for': '10.66.66.66' };
       const theirs = await requestOtp(t, 'members', t.vars.email);
       for (let i = 0; i < 5; i += 1) {

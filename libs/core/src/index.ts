@@ -42,3 +42,4 @@ export { serve, ensureDataDir, UnusableDirError } from './platform/serve';
 export { runService } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';
+export { realIp } from './platform/real-ip';

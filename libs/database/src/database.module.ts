@@ -42,9 +42,9 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
    * process that serves no HTTP (a CLI command) keeps the start-up timeout: it has nobody waiting on it.
    */
   onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as
-      | { addHook(name: 'onReady', hook: () => Promise<void>): void }
-      | undefined;
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.<
+      { addHook(name: 'onReady', hook: () => Promise<void>): void } | undefined
+    >();
     fastify?.addHook('onReady', async () => this.database.setBusyTimeout(this.config.db.busyTimeoutMs));
   }
 

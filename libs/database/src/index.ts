@@ -4,3 +4,4 @@ export { openDataSource } from './typeorm/create-data-source';
 export { SqlExecutor, TxExecutor, TableDdl } from './sql-executor';
 export type { ColumnSpec, IndexSpec, ColumnChanges, DescribedColumn } from './sql-executor';
 export { DatabaseReadinessCheck } from './database-readiness-check';
+export { snapshotSqlite } from './typeorm/sqlite-snapshot';

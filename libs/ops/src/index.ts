@@ -6,4 +6,3 @@ export type { LogPolicy } from './logs/log-writer';
 export { LogRepository } from './logs/log.repository';
 export { LOG_LEVEL } from './logs/log-entry';
 export type { LogEntry, LogStat } from './logs/log-entry';
-export { realIp } from './logs/real-ip';

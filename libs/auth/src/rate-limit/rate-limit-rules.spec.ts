@@ -64,6 +64,12 @@ void describe('clientIp', () => {
   void it('tries the headers in order and skips missing ones', () => {
     assert.equal(clientIp('9.9.9.9', headers, { headers: ['CF-Connecting-IP', 'X-Real-IP'] }), '3.3.3.3');
   });
+
+  void it('passes over a value that is not an IP', () => {
+    const made = { 'x-real-ip': 'anything-goes', 'x-forwarded-for': '1.1.1.1' };
+    assert.equal(clientIp('9.9.9.9', made, { headers: ['X-Real-IP', 'X-Forwarded-For'] }), '1.1.1.1');
+    assert.equal(clientIp('9.9.9.9', made, { headers: ['X-Real-IP'] }), '9.9.9.9');
+  });
 });
 
 void describe('route actions', () => {

@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { realIp } from '@lib/core';
 /** One rule of `settings.rateLimits.rules` (reference §0 "Rate limiting"). */
 export interface RateLimitRule {
   label: string;
@@ -80,27 +82,9 @@ export function findRule(rules: RateLimitRule[], labels: string[], audiences: st
   return undefined;
 }
 
-/**
- * The client IP: the first configured `trustedProxy.headers` present on the request (for a list like
- * `X-Forwarded-For`, its leftmost or rightmost entry per `useLeftmostIP`), else the socket address.
- */
+/** The client IP as PocketBase finds it (`realIp`), with the settings' `trustedProxy` as stored. */
 export function clientIp(remote: string, headers: Record<string, unknown>, trustedProxy: unknown): string {
   const proxy = isObj(trustedProxy) ? trustedProxy : {};
-  const names: unknown[] = Array.isArray(proxy.headers) ? proxy.headers : [];
-  for (const name of names) {
-    const raw = typeof name === 'string' ? headers[name.toLowerCase()] : undefined;
-    const value: unknown = Array.isArray(raw) ? (raw as unknown[])[0] : raw;
-    if (typeof value !== 'string' || value.trim() === '') {
-      continue;
-    }
-    const parts = value
-      .split(',')
-      .map((p) => p.trim())
-      .filter((p) => p !== '');
-    const picked = proxy.useLeftmostIP === true ? parts[0] : parts[parts.length - 1];
-    if (picked) {
-      return picked;
-    }
-  }
-  return remote;
+  const names = Array.isArray(proxy.headers) ? proxy.headers.filter((n): n is string => typeof n === 'string') : [];
+  return realIp(headers as IncomingHttpHeaders, remote, names, proxy.useLeftmostIP === true);
 }

@@ -2,6 +2,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { SqlExecutor, TableDdl, TxExecutor } from '../sql-executor';
 import { TypeormTableDdl } from './typeorm-table-ddl';
 import { retryBusy, unavailableIfBusy } from './sqlite-busy';
+import { snapshotSqlite } from './sqlite-snapshot';
 import { isInterrupted, QueryDeadline } from './query-deadline';
 import { queryTimeout } from './query-timeout';
 import { ReadPool } from './read-pool';
@@ -165,10 +166,6 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 }
 
-interface BackupCapable {
-  backup(destination: string): Promise<unknown>;
-}
-
 /** better-sqlite3 binds no booleans. */
 function bindable(value: unknown): unknown {
   return typeof value === 'boolean' ? (value ? 1 : 0) : value;
@@ -295,16 +292,14 @@ export class Database extends SqlExecutor {
     return result;
   }
 
-  /**
-   * A consistent copy of the database at `file` while writes go on: SQLite's online backup API (better-sqlite3's
-   * `backup()`, page batches between event-loop turns; pages this connection changes meanwhile are copied again).
-   */
+  /** A consistent copy of the database at the new file `file` while writes go on (see `snapshotSqlite`). */
   async backupTo(file: string): Promise<void> {
-    const connection = (this.dataSource.driver as unknown as { databaseConnection?: BackupCapable }).databaseConnection;
-    if (!connection || typeof connection.backup !== 'function') {
-      throw new Error('online backup needs the SQLite (better-sqlite3) driver');
+    const connection = (this.dataSource.driver as unknown as { databaseConnection?: SqliteConnection })
+      .databaseConnection;
+    if (!connection || connection.memory) {
+      throw new Error('a backup needs the SQLite (better-sqlite3) driver on a database file');
     }
-    await connection.backup(file);
+    await snapshotSqlite(connection.name, file);
   }
 
   async close(): Promise<void> {

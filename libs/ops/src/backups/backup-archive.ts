@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
+import { lstat, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
@@ -26,12 +26,22 @@ export async function writeArchive(
     });
   }
   zip.end();
+  // yazl reports a file it can't read (gone, unreadable) on the ZipFile itself, not on its output stream: without
+  // this listener that error would end the process.
+  const unreadable = new Promise<never>((_resolve, reject) => zip.on('error', reject));
   const output = createWriteStream(out, { flags: 'wx' });
   if (onBytes) {
     let written = 0;
     zip.outputStream.on('data', (chunk: Buffer) => onBytes((written += chunk.length)));
   }
-  await pipeline(zip.outputStream, output);
+  try {
+    await Promise.race([pipeline(zip.outputStream, output), unreadable]);
+  } catch (error) {
+    (zip.outputStream as unknown as { destroy(): void }).destroy();
+    output.destroy();
+    await rm(out, { force: true });
+    throw error;
+  }
 }
 
 /** The regular files under `dir` (symlinks and other special files are left out), as archive entries under `prefix`. */

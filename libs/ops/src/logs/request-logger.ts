@@ -1,10 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { getRequestAuth, getRequestError } from '@lib/core';
+import { getRequestAuth, getRequestError, realIp } from '@lib/core';
 import { LOG_LEVEL } from './log-entry';
 import { LogWriter } from './log-writer';
-import { realIp } from './real-ip';
 
 /**
  * Logs every API request the way PocketBase does (`data.type = "request"`): method, url, status, execTime (ms),

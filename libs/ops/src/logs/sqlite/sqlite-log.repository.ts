@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { snapshotSqlite } from '@lib/database';
 import type { LogEntry, LogSql, LogStat } from '../log-entry';
 import { LogRepository } from '../log.repository';
 
@@ -140,7 +141,7 @@ export class SqliteLogRepository extends LogRepository {
   }
 
   async backupTo(file: string): Promise<void> {
-    await this.db.backup(file);
+    await snapshotSqlite(this.db.name, file, this.busyTimeoutMs);
   }
 
   async stopWriter(): Promise<void> {
