@@ -39,6 +39,16 @@ void describe('rateLimitErrors', () => {
     assert.equal(codeOf(rateLimitErrors({ enabled: true, rules: [] }), ['rules', 'code']), 'validation_required');
   });
 
+  void it('refuses a window over a year and a count past 2^53 - 1', () => {
+    const errors = rateLimitErrors({
+      enabled: false,
+      rules: [rule('/api/', { duration: 31_536_001 }), rule('*:auth', { maxRequests: 2 ** 60 })],
+    });
+    assert.equal(codeOf(errors, ['rules', '0', 'duration', 'code']), 'validation_max_number_constraint');
+    assert.equal(codeOf(errors, ['rules', '1', 'maxRequests', 'code']), 'validation_max_number_constraint');
+    assert.equal(rateLimitErrors({ enabled: false, rules: [rule('/api/', { duration: 31_536_000 })] }), null);
+  });
+
   void it('lets only the failed-login counters be switched off with maxRequests 0', () => {
     assert.equal(rateLimitErrors({ enabled: false, rules: [rule('*:authFailure', { maxRequests: 0 })] }), null);
     const errors = rateLimitErrors({ enabled: false, rules: [rule('*:auth', { maxRequests: 0 })] });

@@ -7,6 +7,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const LABEL = /^(\w+ \/[\w/-]*|\/[\w/-]*|\w+:\w+|\*:\w+|\w+)$/;
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const AUDIENCES = new Set(['', '@guest', '@auth']);
+const MAX_WINDOW_SECONDS = 31_536_000;
 const MAX_RULES = 1000;
 
 /** Why nestbase can't honour `label` (no route would ever match it), or null when it can. */
@@ -50,9 +51,15 @@ function ruleErrors(rule: unknown): Obj | null {
   for (const key of ['duration', 'maxRequests'] as const) {
     const value = rule[key];
     const lowest = key === 'duration' ? 1 : min;
+    // A window of at most a year; a count that stays exact (a huge one would be a timer or a counter overflow).
+    const highest = key === 'duration' ? MAX_WINDOW_SECONDS : Number.MAX_SAFE_INTEGER;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < lowest) {
       errors[key] = fieldError('validation_min_number_constraint', `Must be an integer of at least ${lowest}.`, {
         min: lowest,
+      });
+    } else if (value > highest) {
+      errors[key] = fieldError('validation_max_number_constraint', `Must be no more than ${highest}.`, {
+        max: highest,
       });
     }
   }

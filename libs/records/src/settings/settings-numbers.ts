@@ -3,19 +3,25 @@ import { fieldError } from '@lib/core';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Allowed range of numeric settings (`group.key`); any other number must be a non-negative safe integer. */
-const RANGES: Record<string, [number, number]> = {
-  'logs.minLevel': [-1000, 1000],
+/**
+ * Allowed range of the numeric settings (`group.key`) and what their error says; any other number must be a
+ * non-negative safe integer. The one place settings numbers are checked (rate-limit rules: rate-limit-settings).
+ */
+const RANGES: Record<string, [number, number, string?]> = {
+  'logs.maxDays': [0, 100_000, 'Must be a whole number of days, 0 or more.'],
+  'logs.minLevel': [-1000, 1000, 'Must be a whole number (-4 debug, 0 info, 4 warn, 8 error).'],
   'smtp.port': [0, 65535],
-  'batch.timeout': [0, 86400],
+  'batch.timeout': [0, 86400, 'Must be a whole number of seconds, 0 or more.'],
+  'batch.maxBodySize': [0, Number.MAX_SAFE_INTEGER, 'Must be a whole number of bytes, 0 or more.'],
+  'backups.cronMaxKeep': [1, 100_000, 'Must be a whole number, 1 or more.'],
 };
 const DEFAULT_RANGE: [number, number] = [0, Number.MAX_SAFE_INTEGER];
 
-function rangeError(value: number, [min, max]: [number, number]): ReturnType<typeof fieldError> | null {
+function rangeError(value: number, [min, max, message]: [number, number, string?]) {
   if (Number.isSafeInteger(value) && value >= min && value <= max) {
     return null;
   }
-  return fieldError('validation_invalid_value', `Must be an integer between ${min} and ${max}.`);
+  return fieldError('validation_invalid_value', message ?? `Must be an integer between ${min} and ${max}.`);
 }
 
 /**
@@ -38,21 +44,6 @@ export function numberErrors(patch: Obj, types: Record<string, Record<string, st
       if (error) {
         errors[group] = { ...(errors[group] as Obj | undefined), [key]: error };
       }
-    }
-  }
-  const rules = isObj(patch.rateLimits) ? patch.rateLimits.rules : undefined;
-  if (Array.isArray(rules)) {
-    const ruleErrors: Obj = {};
-    rules.forEach((rule: unknown, i) => {
-      const r = isObj(rule) ? rule : {};
-      const duration = typeof r.duration === 'number' ? rangeError(r.duration, [1, 31_536_000]) : null;
-      const max = typeof r.maxRequests === 'number' ? rangeError(r.maxRequests, DEFAULT_RANGE) : null;
-      if (duration || max) {
-        ruleErrors[String(i)] = { ...(duration ? { duration } : {}), ...(max ? { maxRequests: max } : {}) };
-      }
-    });
-    if (Object.keys(ruleErrors).length > 0) {
-      errors.rateLimits = { rules: ruleErrors };
     }
   }
   return errors;

@@ -75,4 +75,5 @@ export const SETTING_TYPES: Record<string, Record<string, 'string' | 'number' | 
     forcePathStyle: 'boolean',
   },
   batch: { enabled: 'boolean', maxRequests: 'number', timeout: 'number', maxBodySize: 'number' },
+  backups: { cron: 'string', cronMaxKeep: 'number' },
 };

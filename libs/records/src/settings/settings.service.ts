@@ -89,18 +89,8 @@ export class SettingsService {
         errors.rateLimits = found;
       }
     }
-    const batch = patch.batch as Obj | undefined;
-    if (
-      isObj(batch) &&
-      typeof batch.maxRequests === 'number' &&
-      (batch.maxRequests < 0 || !Number.isInteger(batch.maxRequests))
-    ) {
-      errors.batch ??= {
-        maxRequests: fieldError('validation_min_number_constraint', 'Must be a non-negative integer.'),
-      };
-    }
     for (const [group, error] of Object.entries(numberErrors(patch, SETTING_TYPES))) {
-      errors[group] ??= error;
+      errors[group] = isObj(errors[group]) ? { ...(error as Obj), ...errors[group] } : (errors[group] ?? error);
     }
     for (const check of this.checks) {
       for (const [group, problem] of Object.entries(check(patch))) {
