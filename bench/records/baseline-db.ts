@@ -1,5 +1,4 @@
 import BetterSqlite3 from 'better-sqlite3';
-import * as sqlite3 from 'sqlite3';
 
 export type DriverName = 'better-sqlite3' | 'sqlite3';
 
@@ -52,10 +51,34 @@ function openBetter(file: string): BaselineDb {
   };
 }
 
+type Done<T = void> = (err: Error | null, value: T) => void;
+/** The part of node-sqlite3's `Database` the baseline uses (the package is optional: not in the default install). */
+interface Sqlite3Database {
+  exec(sql: string, done: (err: Error | null) => void): void;
+  get(sql: string, params: Params, done: Done<unknown>): void;
+  all(sql: string, params: Params, done: Done<unknown[]>): void;
+  run(sql: string, params: Params, done: (err: Error | null) => void): void;
+  close(done: (err: Error | null) => void): void;
+}
+
+/** Whether node-sqlite3 is installed (`npm install --no-save sqlite3`: it compiles from source, ~95 s here). */
+export function sqlite3Installed(): boolean {
+  try {
+    require.resolve('sqlite3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** node-sqlite3: the async, callback API on one connection (statements run on libuv's pool). */
 async function openSqlite3(file: string): Promise<BaselineDb> {
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const d: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sqlite3 = require('sqlite3') as {
+    Database: new (file: string, done: (err: Error | null) => void) => Sqlite3Database;
+  };
+  const db = await new Promise<Sqlite3Database>((resolve, reject) => {
+    const d: Sqlite3Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
   });
   const exec = (sql: string) =>
     new Promise<void>((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));

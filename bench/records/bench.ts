@@ -6,6 +6,7 @@ import { cpuMs, ROOT, rssMb, startBaseline, startNestbase, stop, type Server } f
 import { formatReport, writeResults, type Results, type RunResult, type Scenario, type Target } from './report';
 import { compareAnswers, requestsFor } from './scenarios';
 import { copyDatabase, seed } from './seed';
+import { sqlite3Installed, type DriverName } from './baseline-db';
 
 /**
  * `npm run bench:records`: nestbase against a raw Fastify + SQLite baseline (better-sqlite3 and
@@ -107,7 +108,11 @@ async function main(): Promise<void> {
     results.rss.idleAfterStartMb = rssMb(nestbase);
 
     const targets: [Target, Server][] = [['nestbase', nestbase]];
-    for (const driver of ['better-sqlite3', 'sqlite3'] as const) {
+    const drivers: DriverName[] = sqlite3Installed() ? ['better-sqlite3', 'sqlite3'] : ['better-sqlite3'];
+    if (drivers.length === 1) {
+      log('  (node-sqlite3 not installed: `npm install --no-save sqlite3` adds its baseline)');
+    }
+    for (const driver of drivers) {
       const server = await startBaseline(files[driver], driver);
       servers.push(server);
       targets.push([`baseline(${driver})`, server]);

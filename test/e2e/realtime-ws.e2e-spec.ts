@@ -26,6 +26,15 @@ let alice: TestUser;
 let bob: TestUser;
 const sockets: WebSocket[] = [];
 
+/**
+ * Whether an event is of a collection this file made: a WebSocket with no subscription gets every collection's
+ * events, and on a shared deployment (NB_TEST_BASE_URL) other files' open collections have events too.
+ */
+function ownCollection(body: Record<string, unknown>): boolean {
+  const name = (body.record as { collectionName?: unknown } | undefined)?.collectionName;
+  return typeof name === 'string' && Object.values(t.collections).some((c) => c.name === name);
+}
+
 async function connectWs(
   query: string,
   headers: Record<string, string> = {},
@@ -39,7 +48,7 @@ async function connectWs(
     const body = JSON.parse(data.toString()) as Record<string, unknown>;
     if (typeof body.type === 'string') {
       control.push(body);
-    } else {
+    } else if (ownCollection(body)) {
       got.push(body as unknown as RealtimeMessage);
     }
   });
