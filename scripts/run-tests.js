@@ -60,10 +60,7 @@ const tierFiles = {
 };
 const tierOf = new Map();
 for (const tier of TIERS) {
-  // The distributed tier is out of the default run for now (see README "Development"): `npm run test:distributed`
-  // or NB_TEST_DISTRIBUTED=1 runs it.
-  const inAll = tier !== 'distributed' || process.env.NB_TEST_DISTRIBUTED === '1';
-  if ((kind === 'all' && inAll) || kind === tier) {
+  if (kind === 'all' || kind === tier) {
     tierFiles[tier]().forEach((file) => tierOf.set(file, tier));
   }
 }
