@@ -124,6 +124,119 @@ runScenarios('malformed and unsupported bodies', [
   },
 ]);
 
+const DEEP = 5000;
+const deepArray = (levels: number): string => '['.repeat(levels) + '1' + ']'.repeat(levels);
+/** A multipart body that ends in the middle of a file part (no closing boundary). */
+const TRUNCATED =
+  '--XX\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n' +
+  '--XX\r\nContent-Disposition: form-data; name="doc"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhel';
+
+/** `posts` (see targets) and `jsons`, an open collection with a json field. */
+async function withJsons(t: ScenarioContext): Promise<void> {
+  await targets(t);
+  await t.createCollection({ name: 'jsons', ...OPEN_RULES, fields: [text('title'), { name: 'j', type: 'json' }] });
+}
+
+runScenarios('bodies that nest too deep, broken multipart, prototype keys', [
+  {
+    name: `JSON body nested ${DEEP} levels → 400, not a stack overflow`,
+    method: 'POST',
+    url: (t) => t.records('jsons'),
+    body: `{"j":${deepArray(DEEP)}}`,
+    before: withJsons,
+    expectStatus: 400,
+    expectBody: { status: 400, message: 'Failed to read the JSON body: nested deeper than 256 levels.', data: {} },
+    after: async (t) => {
+      await intact(t);
+      assert.equal(await t.countRecords('jsons'), 0);
+    },
+  },
+  {
+    name: 'a json field 256 levels deep is stored',
+    method: 'POST',
+    url: (t) => t.records('jsons'),
+    body: `{"j":${deepArray(255)}}`,
+    before: withJsons,
+    expectStatus: 200,
+  },
+  {
+    name: `a multipart json field nested ${DEEP} levels → 400 at the field`,
+    method: 'POST',
+    url: (t) => t.records('jsons'),
+    body: () => {
+      const form = new FormData();
+      form.append('j', deepArray(DEEP));
+      return form;
+    },
+    before: withJsons,
+    expectStatus: 400,
+    expectBody: { data: { j: { code: 'validation_json_too_deep' } } },
+    after: intact,
+  },
+  {
+    name: 'multipart without a boundary → 400',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: 'title=x',
+    headers: { 'content-type': 'multipart/form-data' },
+    before: targets,
+    expectStatus: 400,
+    expectBody: { status: 400, data: {} },
+    after: intact,
+  },
+  {
+    name: 'multipart that ends mid-part → 400, nothing stored',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: TRUNCATED,
+    headers: { 'content-type': 'multipart/form-data; boundary=XX' },
+    before: targets,
+    expectStatus: 400,
+    expectBody: { status: 400, message: 'Failed to read the multipart body: Unexpected end of multipart data.' },
+    after: intact,
+  },
+  {
+    name: '@jsonPayload with a __proto__ key: plain data, never the prototype of the input',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: () => {
+      const form = new FormData();
+      form.append('@jsonPayload', '{"__proto__":{"title":"from the prototype"},"constructor":1}');
+      return form;
+    },
+    before: targets,
+    expectStatus: 200,
+    expectBody: { title: '' },
+    expectNotContains: ['from the prototype'],
+  },
+  {
+    name: 'a multipart field named __proto__ → 400',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: () => {
+      const form = new FormData();
+      form.append('__proto__', 'x');
+      form.append('title', 'y');
+      return form;
+    },
+    before: targets,
+    expectStatus: 400,
+    after: intact,
+  },
+  {
+    name: 'a form field named __proto__ is plain data, not the prototype',
+    method: 'POST',
+    url: (t) => t.records('posts'),
+    body: new URLSearchParams([
+      ['__proto__', 'x'],
+      ['title', 'kept'],
+    ]),
+    before: targets,
+    expectStatus: 200,
+    expectBody: { title: 'kept' },
+  },
+]);
+
 runScenarios('unknown routes and collections', [
   {
     name: 'unknown collection: list → 404',

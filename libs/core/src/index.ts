@@ -43,3 +43,4 @@ export { runService } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';
 export { realIp } from './platform/real-ip';
+export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep } from './json-depth';

@@ -6,7 +6,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
-import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { ApiError, BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { SNIFF_BYTES, sniffMime } from '../mime';
 
 /**
@@ -58,12 +59,17 @@ function inferFormValue(value: string): unknown {
   return value;
 }
 
+/** Sets `key` as an own data property, whatever its name (`__proto__` included: plain data, never the prototype). */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function addValue(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key in target) {
+  if (Object.hasOwn(target, key)) {
     const prev = target[key];
-    target[key] = Array.isArray(prev) ? [...(prev as unknown[]), value] : [prev, value];
+    setOwn(target, key, Array.isArray(prev) ? [...(prev as unknown[]), value] : [prev, value]);
   } else {
-    target[key] = value;
+    setOwn(target, key, value);
   }
 }
 
@@ -75,6 +81,9 @@ const HUGE_NUMBER = /\d[eE][+]?\d{3}|\d{309}/;
  * stored as JSON): a 400 for out-of-range numbers anywhere in a body, not a silently changed value.
  */
 function parseJson(text: string, what: string): unknown {
+  if (jsonTextTooDeep(text)) {
+    throw new BadRequestError(`${what}: nested deeper than ${MAX_JSON_DEPTH} levels.`);
+  }
   let parsed: unknown;
   try {
     parsed = HUGE_NUMBER.test(text)
@@ -101,7 +110,10 @@ function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown
   for (const raw of Array.isArray(payload) ? payload : [payload]) {
     const parsed = parseJson(String(raw), 'Invalid @jsonPayload');
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      Object.assign(data, parsed);
+      // Own properties, `__proto__` included, as plain data (Object.assign would set the prototype of `data`).
+      for (const [key, value] of Object.entries(parsed)) {
+        setOwn(data, key, value);
+      }
     }
   }
   return data;
@@ -172,6 +184,18 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
   });
 }
 
+/**
+ * A failure of the multipart reader as the client should see it: what the parser refused (no boundary, a body
+ * that ends mid-part, a malformed header, the client going away) is a 400; our own API errors (413) pass, and a
+ * system error (a full disk writing an upload) stays a server error.
+ */
+function malformedMultipart(error: unknown): unknown {
+  if (error instanceof ApiError || !(error instanceof Error) || 'syscall' in error) {
+    return error;
+  }
+  return new BadRequestError(`Failed to read the multipart body: ${error.message.replace(/\.$/, '')}.`);
+}
+
 /** Reads a multipart body; on failure removes the files written so far and rethrows. */
 async function readMultipartOrClean(
   request: WithFiles,
@@ -186,7 +210,7 @@ async function readMultipartOrClean(
     if (error instanceof PayloadTooLargeError) {
       reply.header('connection', 'close');
     }
-    throw error;
+    throw malformedMultipart(error);
   }
 }
 

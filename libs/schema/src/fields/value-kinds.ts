@@ -1,4 +1,4 @@
-import type { FieldError } from '@lib/core';
+import { MAX_JSON_DEPTH, valueTooDeep, type FieldError } from '@lib/core';
 import { isMultiple, type FieldModel } from '../collection.model';
 import { asString, blank, FieldKind, InvalidValue, parseJsonText, scalarText } from './field-kind';
 
@@ -227,6 +227,13 @@ export const jsonKind: FieldKind = {
     return input;
   },
   validate(value, field) {
+    if (valueTooDeep(value)) {
+      return {
+        code: 'validation_json_too_deep',
+        message: `JSON may nest at most ${MAX_JSON_DEPTH} levels deep.`,
+        params: { maxDepth: MAX_JSON_DEPTH },
+      };
+    }
     const text = JSON.stringify(value ?? null);
     const max = Number(field.maxSize ?? 0) || 1024 * 1024;
     if (Buffer.byteLength(text) > max) {
