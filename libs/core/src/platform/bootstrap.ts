@@ -7,7 +7,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ApiErrorFilter, toEnvelope } from './api-error.filter';
 import { BodyLimits } from './body-limits';
-import { serverTimeoutOptions, watchBodyRate } from './http-timeouts';
+import { clientErrorHandler, serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
@@ -71,6 +71,7 @@ export async function createApp(
     logger: false,
     // Header, total-request, idle and keep-alive limits (SSE and WebSocket switch the idle one off).
     http: serverTimeoutOptions(timeouts),
+    clientErrorHandler,
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,

@@ -1,16 +1,57 @@
 import type { IncomingMessage, ServerOptions, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { HttpTimeouts } from '../config/app-config';
 
 /** What Node's HTTP server needs for the header, total-request and keep-alive limits (Fastify passes it on). */
 export function serverTimeoutOptions(timeouts: HttpTimeouts): ServerOptions {
   const checks = [timeouts.headersMs, timeouts.requestMs].filter((ms) => ms > 0);
   return {
+    maxHeaderSize: MAX_HEADER_BYTES,
     headersTimeout: timeouts.headersMs,
     requestTimeout: timeouts.requestMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     // Node checks the header and request deadlines on this interval (default 30 s): keep it below them.
     connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(...checks) / 4))),
   };
+}
+
+/**
+ * The largest request line plus headers every process accepts (Node's default is 16 KiB): a long `filter` or
+ * `expand` in the query string fits. Past it the client gets a 431 in PocketBase's envelope.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+/** One raw HTTP response in PocketBase's envelope, for answers written to the socket before any routing. */
+function rawEnvelope(status: number, reason: string, message: string): string {
+  const body = JSON.stringify({ status, message, data: {} });
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
+
+const CLIENT_ERRORS: Record<string, string> = {
+  HPE_HEADER_OVERFLOW: rawEnvelope(
+    431,
+    'Request Header Fields Too Large',
+    `The request line and headers are larger than ${MAX_HEADER_BYTES / 1024} KiB.`,
+  ),
+  ERR_HTTP_REQUEST_TIMEOUT: rawEnvelope(408, 'Request Timeout', 'Request timeout.'),
+};
+const MALFORMED = rawEnvelope(400, 'Bad Request', 'Malformed HTTP request.');
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses before a request exists (headers too large,
+ * a malformed request, a header timeout) answered in PocketBase's envelope, like every other error.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  if (socket.writable) {
+    socket.write(CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED);
+  }
+  socket.destroy(error);
 }
 
 const TIMED_OUT = JSON.stringify({ status: 408, message: 'Request timeout.', data: {} });
