@@ -44,3 +44,15 @@ export function ariaSort(current: string, column: string): 'ascending' | 'descen
   }
   return current === `-${column}` ? 'descending' : 'none';
 }
+
+/** A byte count for people: `512 B`, `1.5 KB`, `3.2 MB`, `1.1 GB`. */
+export function fileSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
