@@ -1,3 +1,8 @@
+/** The fields a records table can show: every field but credentials. */
+export function tableFields<F extends { name: string; type: string }>(collection: { fields: F[] }): F[] {
+  return collection.fields.filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
+}
+
 /** A short text for a record value in a table cell. */
 export function cellText(value: unknown, type: string): string {
   if (value === null || value === undefined || value === '') {
