@@ -68,7 +68,9 @@ module.exports = (app) => {
     // The chart counts it in the current hour's bar.
     const chart = page.getByRole('img', { name: /Logs per hour chart, [1-9]\d* logs in the last 24 hours/ });
     await chart.waitFor();
-    const bars = await chart.getByTestId('log-bar').evaluateAll((els) => els.map((el) => el.getAttribute('data-total')));
+    const bars = await chart
+      .getByTestId('log-bar')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('data-total')));
     assert.equal(bars.length, 24);
     assert.ok(Number(bars[23]) >= 1, `current hour bar: ${bars.join(',')}`);
     const height = await chart.getByTestId('log-bar').last().getAttribute('height');
@@ -85,10 +87,16 @@ module.exports = (app) => {
     // A bad filter shows the server's message; the superusers toggle brings the dashboard's own requests in.
     await page.getByLabel('Filter logs').fill('nope = 1');
     await page.getByRole('button', { name: 'Search' }).click();
-    await page.getByRole('alert').filter({ hasText: /filter/i }).waitFor();
+    await page
+      .getByRole('alert')
+      .filter({ hasText: /filter/i })
+      .waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByLabel('Include requests by superusers').check();
-    await page.getByRole('row', { name: /GET \/api\/logs.*auth: _superusers/ }).first().waitFor();
+    await page
+      .getByRole('row', { name: /GET \/api\/logs.*auth: _superusers/ })
+      .first()
+      .waitFor();
   });
 
   void it('backups: create, list, download, reject a bad name, delete and upload back', async () => {
@@ -147,7 +155,10 @@ module.exports = (app) => {
     assert.ok(!existsSync(ranFile));
     await table.getByRole('button', { name: 'Run nightly_report' }).click();
     await page.getByRole('status').getByText('Started nightly_report.').waitFor();
-    await eventually(async () => existsSync(ranFile) && readFileSync(ranFile, 'utf8') === 'nightly_report\n', 'job ran');
+    await eventually(
+      async () => existsSync(ranFile) && readFileSync(ranFile, 'utf8') === 'nightly_report\n',
+      'job ran',
+    );
   });
 
   void it('logged no console errors on the way', () => {

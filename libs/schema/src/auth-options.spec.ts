@@ -17,7 +17,7 @@ const stored = {
 } as unknown as CollectionModel;
 
 const providersAfter = (providers: unknown[]) =>
-  ((mergeAuthOptions({ oauth2: { providers } }, stored, {}).oauth2 as { providers: unknown[] }).providers);
+  (mergeAuthOptions({ oauth2: { providers } }, stored, {}).oauth2 as { providers: unknown[] }).providers;
 
 void describe('mergeAuthOptions: OAuth2 client secrets', () => {
   it('keeps the stored secret of a provider saved back without one (responses never carry it)', () => {
