@@ -20,13 +20,13 @@ const providersAfter = (providers: unknown[]) =>
   (mergeAuthOptions({ oauth2: { providers } }, stored, {}).oauth2 as { providers: unknown[] }).providers;
 
 void describe('mergeAuthOptions: OAuth2 client secrets', () => {
-  it('keeps the stored secret of a provider saved back without one (responses never carry it)', () => {
+  void it('keeps the stored secret of a provider saved back without one (responses never carry it)', () => {
     assert.deepEqual(providersAfter([{ name: 'github', clientId: 'gh-id-2' }]), [
       { name: 'github', clientId: 'gh-id-2', clientSecret: 'gh-secret' },
     ]);
   });
 
-  it('takes a new or emptied secret as given, and gives a new provider none', () => {
+  void it('takes a new or emptied secret as given, and gives a new provider none', () => {
     assert.deepEqual(
       providersAfter([
         { name: 'github', clientId: 'gh-id', clientSecret: 'rotated' },
