@@ -4,29 +4,23 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startNestbase, type ManagedProcess } from '@lib/testing';
 import { writeHooksDir } from '../e2e/support/hooks-files';
-import { Api } from './support/api';
-import { eventually, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
+import type { Api } from './support/api';
+import { eventually, openPage, screenshot, type WatchedPage } from './support/browser';
+import { startRig, type Rig } from './support/rig';
 import { signIn } from './support/sign-in';
 
 const SU = { email: 'ops-admin@example.com', password: 'Admin-Passw0rd-1' };
 
 void describe('dashboard operations pages in Chromium', { timeout: 240_000 }, () => {
-  let dir: string;
-  let ranFile: string;
-  let server: ManagedProcess;
-  let browser: Browser;
+  const ranFile = join(mkdtempSync(join(tmpdir(), 'nestbase-dashboard-ops-hooks-')), 'ran.log');
+  let rig: Rig;
   let api: Api;
   let main: WatchedPage;
-  const url = (hash: string) => `${server.baseUrl}/_/#${hash}`;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nestbase-dashboard-ops-'));
-    ranFile = join(dir, 'ran.log');
     const hooks = writeHooksDir({
       'jobs.pb.js': `const fs = require('node:fs');
 module.exports = (app) => {
@@ -34,27 +28,20 @@ module.exports = (app) => {
 };
 `,
     });
-    server = await startNestbase(join(dir, 'data'), [], {
-      env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password, NB_HOOKS_DIR: hooks },
-    });
-    api = new Api(server.baseUrl);
-    api.token = await api.signIn('_superusers', SU.email, SU.password);
-    browser = await launchBrowser();
-    main = await openPage(browser);
-    await signIn(main.page, url('/login'), SU);
+    rig = await startRig('dashboard-ops', SU, { NB_HOOKS_DIR: hooks });
+    api = rig.api;
+    main = await openPage(rig.browser);
+    await signIn(main.page, rig.url('/login'), SU);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    await rig?.stop();
+    rmSync(dirname(ranFile), { recursive: true, force: true });
   });
 
   void it('logs: a request made elsewhere is listed, charted and shown in detail', async () => {
     const { page } = main;
-    const probe = await fetch(`${server.baseUrl}/api/collections/nope_logs_probe/records`);
+    const probe = await fetch(`${rig.server.baseUrl}/api/collections/nope_logs_probe/records`);
     assert.equal(probe.status, 404);
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.getByRole('heading', { name: 'Logs' }).waitFor();
@@ -101,7 +88,7 @@ module.exports = (app) => {
 
   void it('backups: create, list, download, reject a bad name, delete and upload back', async () => {
     const { page } = main;
-    await page.goto(url('/settings/crons'));
+    await page.goto(rig.url('/settings/crons'));
     await page.getByRole('link', { name: 'Backups' }).click();
     await page.getByRole('heading', { name: 'Backups' }).waitFor();
     await page.getByText('No backups yet.').waitFor();
@@ -126,7 +113,7 @@ module.exports = (app) => {
       item.getByRole('button', { name: 'Download e2e_backup.zip' }).click(),
     ]);
     assert.equal(download.suggestedFilename(), 'e2e_backup.zip');
-    const saved = join(dir, 'downloaded.zip');
+    const saved = join(rig.dir, 'downloaded.zip');
     await download.saveAs(saved);
     assert.equal(statSync(saved).size, listed[0].size);
     assert.equal(readFileSync(saved).subarray(0, 2).toString(), 'PK');

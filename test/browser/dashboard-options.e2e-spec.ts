@@ -2,14 +2,10 @@
 // read back through the API, the secret kept when saved again without it), the settings page with hideControls,
 // the view query preview, the records column picker and the wide-table scroll hint.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { startNestbase, type ManagedProcess } from '@lib/testing';
-import { Api } from './support/api';
-import { launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
+import type { Api } from './support/api';
+import { openPage, screenshot, type WatchedPage } from './support/browser';
+import { startRig, type Rig } from './support/rig';
 import { signIn } from './support/sign-in';
 import { TokenCatcher } from './support/token-catcher';
 
@@ -26,13 +22,10 @@ interface Provider {
 }
 
 void describe('dashboard options in Chromium', { timeout: 240_000 }, () => {
-  let dir: string;
-  let server: ManagedProcess;
-  let browser: Browser;
+  let rig: Rig;
   let api: Api;
   let main: WatchedPage;
   let catcher: TokenCatcher;
-  const url = (hash: string) => `${server.baseUrl}/_/#${hash}`;
   const nav = (name: string) => main.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
 
   /** What the server sends the provider's token URL as client_secret when asked to finish an OAuth2 sign-in. */
@@ -50,30 +43,21 @@ void describe('dashboard options in Chromium', { timeout: 240_000 }, () => {
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nestbase-dashboard-options-'));
     catcher = await TokenCatcher.start();
-    server = await startNestbase(join(dir, 'data'), [], {
-      env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
-    });
-    api = new Api(server.baseUrl);
-    api.token = await api.signIn('_superusers', SU.email, SU.password);
-    browser = await launchBrowser();
-    main = await openPage(browser);
-    await signIn(main.page, url('/login'), SU);
+    rig = await startRig('dashboard-options', SU);
+    api = rig.api;
+    main = await openPage(rig.browser);
+    await signIn(main.page, rig.url('/login'), SU);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await rig?.stop();
     await catcher?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   void it('OAuth2 provider form: saved, read back, and its secret kept when saved again', async () => {
     const { page } = main;
-    await page.goto(url('/collections/users'));
+    await page.goto(rig.url('/collections/users'));
     await page.getByRole('button', { name: 'Edit collection' }).click();
     const panel = page.getByRole('dialog', { name: 'Edit collection users' });
     await panel.getByRole('tab', { name: 'Options' }).click();
@@ -164,7 +148,7 @@ void describe('dashboard options in Chromium', { timeout: 240_000 }, () => {
     for (const n of [1, 2]) {
       await api.ok('POST', '/api/collections/wide/records', { column_a_with_a_long_name: `row ${n}` });
     }
-    await page.goto(url('/collections/wide'));
+    await page.goto(rig.url('/collections/wide'));
     await page.getByRole('button', { name: '+ New collection' }).click();
     const panel = page.getByRole('dialog', { name: 'New collection' });
     await panel.getByLabel('Type').selectOption('view');

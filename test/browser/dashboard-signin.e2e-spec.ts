@@ -1,24 +1,17 @@
 // Superuser sign-in with a one-time code (OTP) and with MFA (password, then a mailed code) in Chromium against
 // a real `nestbase serve` whose mail goes to a local SMTP catcher.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { startNestbase, type ManagedProcess } from '@lib/testing';
+import type { Page } from 'playwright-core';
 import { SmtpCatcher } from '../e2e/support/smtp-catcher';
-import { Api } from './support/api';
-import { eventually, launchBrowser, openPage, screenshot } from './support/browser';
+import { eventually, openPage, screenshot } from './support/browser';
+import { startRig, type Rig } from './support/rig';
 
 const SU = { email: 'signin-admin@example.com', password: 'Admin-Passw0rd-1' };
 
 void describe('dashboard sign-in with OTP and MFA in Chromium', { timeout: 180_000 }, () => {
-  let dir: string;
-  let server: ManagedProcess;
+  let rig: Rig;
   let smtp: SmtpCatcher;
-  let browser: Browser;
-  let api: Api;
 
   /** The code of the next OTP mail to the superuser (after `seen` of them). */
   async function nextCode(seen: number): Promise<string> {
@@ -35,33 +28,23 @@ void describe('dashboard sign-in with OTP and MFA in Chromium', { timeout: 180_0
   }
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'nestbase-dashboard-signin-'));
     smtp = await SmtpCatcher.start();
-    server = await startNestbase(join(dir, 'data'), [], {
-      env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
-    });
-    api = new Api(server.baseUrl);
-    api.token = await api.signIn('_superusers', SU.email, SU.password);
-    await api.ok('PATCH', '/api/settings', {
+    rig = await startRig('dashboard-signin', SU);
+    await rig.api.ok('PATCH', '/api/settings', {
       smtp: { enabled: true, host: '127.0.0.1', port: smtp.port, tls: false, username: '' },
-      meta: { appURL: server.baseUrl, senderAddress: 'no-reply@example.com' },
+      meta: { appURL: rig.server.baseUrl, senderAddress: 'no-reply@example.com' },
     });
-    browser = await launchBrowser();
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
+    await rig?.stop();
     await smtp?.stop();
-    if (dir) {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 
   void it('OTP: a mailed code signs in', async () => {
-    await api.ok('PATCH', '/api/collections/_superusers', { otp: { enabled: true } });
-    const { page, context, errors } = await openPage(browser);
-    await page.goto(`${server.baseUrl}/_/#/login`);
+    await rig.api.ok('PATCH', '/api/collections/_superusers', { otp: { enabled: true } });
+    const { page, context, errors } = await openPage(rig.browser);
+    await page.goto(`${rig.server.baseUrl}/_/#/login`);
     await page.getByRole('button', { name: 'Login with a one-time code' }).click();
     await page.getByLabel('Email').fill(SU.email);
     await page.getByRole('button', { name: 'Send code' }).click();
@@ -77,10 +60,10 @@ void describe('dashboard sign-in with OTP and MFA in Chromium', { timeout: 180_0
   });
 
   void it('MFA: the password, then a mailed code', async () => {
-    await api.ok('PATCH', '/api/collections/_superusers', { mfa: { enabled: true } });
+    await rig.api.ok('PATCH', '/api/collections/_superusers', { mfa: { enabled: true } });
     const seen = smtp.mailsTo(SU.email).filter((m) => /one-time password/i.test(m.html)).length;
-    const { page, context, errors } = await openPage(browser);
-    await page.goto(`${server.baseUrl}/_/#/login`);
+    const { page, context, errors } = await openPage(rig.browser);
+    await page.goto(`${rig.server.baseUrl}/_/#/login`);
     await page.getByLabel('Email').fill(SU.email);
     await page.getByLabel('Password').fill(SU.password);
     await page.getByRole('button', { name: 'Login', exact: true }).click();
