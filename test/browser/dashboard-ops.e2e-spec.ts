@@ -148,7 +148,38 @@ module.exports = (app) => {
     );
   });
 
+  void it('backups: restore, after a confirm, brings the data of the backup back and reloads the page', async () => {
+    const { page } = main;
+    const user = (email: string) => ({ email, password: 'User-Passw0rd-1', passwordConfirm: 'User-Passw0rd-1' });
+    await api.ok('POST', '/api/collections/users/records', user('before@example.com'));
+    await api.ok('POST', '/api/backups', { name: 'restore_me.zip' });
+    await api.ok('POST', '/api/collections/users/records', user('after@example.com'));
+    await page.goto(rig.url('/settings/backups'));
+    await page
+      .getByRole('listitem', { name: 'restore_me.zip' })
+      .getByRole('button', { name: 'Restore restore_me.zip' })
+      .click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText(/Do you really want to restore restore_me\.zip\?/).waitFor();
+    await screenshot(page, '14-restore-confirm');
+    await Promise.all([
+      page.waitForEvent('load', { timeout: 60_000 }),
+      dialog.getByRole('button', { name: 'Yes, restore' }).click(),
+    ]);
+    await page.getByRole('listitem', { name: 'restore_me.zip' }).waitFor();
+    const users = await api.ok<{ items: { email: string }[] }>('GET', '/api/collections/users/records');
+    assert.deepEqual(
+      users.items.map((u) => u.email),
+      ['before@example.com'],
+    );
+  });
+
   void it('logged no console errors on the way', () => {
-    assert.deepEqual(main.errors, []);
+    // While the app restarts after the restore, the health polls meet a closed port: the browser logs those.
+    const restart = /net::ERR_(CONNECTION_REFUSED|EMPTY_RESPONSE|CONNECTION_RESET)/;
+    assert.deepEqual(
+      main.errors.filter((e) => !restart.test(e)),
+      [],
+    );
   });
 });

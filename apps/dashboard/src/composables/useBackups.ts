@@ -2,6 +2,21 @@ import { ref } from 'vue';
 import { pb } from '../pb';
 import { readFailure } from '../lib/errors';
 
+/** Polls the health check every 250 ms until it answers `healthy` (or `ms` pass). */
+async function healthUntil(healthy: boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await pb.health
+      .check()
+      .then(() => true)
+      .catch(() => false);
+    if (ok === healthy) {
+      return;
+    }
+    await new Promise((r) => window.setTimeout(r, 250));
+  }
+}
+
 /** One entry of `GET /api/backups`. */
 export interface BackupFileInfo {
   key: string;
@@ -40,20 +55,15 @@ export function useBackups() {
     link.remove();
   }
 
-  /** Restores, then waits for the restarted app to answer its health check before reloading the page. */
+  /**
+   * Restores, then reloads the page once the app has restarted on the restored data: the API answers the
+   * restore before it swaps the data dir, so wait for the health check to fail (the app stopped; 5 s at most),
+   * then for it to pass again (2 minutes at most).
+   */
   async function restore(key: string) {
     await pb.backups.restore(key);
-    const until = Date.now() + 120_000;
-    while (Date.now() < until) {
-      await new Promise((r) => window.setTimeout(r, 500));
-      const healthy = await pb.health
-        .check()
-        .then(() => true)
-        .catch(() => false);
-      if (healthy) {
-        break;
-      }
-    }
+    await healthUntil(false, 5_000);
+    await healthUntil(true, 120_000);
     window.location.reload();
   }
 
