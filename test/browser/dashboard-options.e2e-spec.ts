@@ -70,15 +70,17 @@ void describe('dashboard options in Chromium', { timeout: 240_000 }, () => {
     await panel.getByLabel('OpenID Connect Token URL').fill(`${catcher.url}/token`);
     await panel.getByLabel('OpenID Connect User info URL').fill('https://id.example.com/userinfo');
     await panel.getByLabel('OpenID Connect: use PKCE').uncheck();
+    await panel.getByText('Optional fields of new users filled from the provider').click();
+    await panel.getByLabel('OAuth2 full name').selectOption('name');
     await screenshot(page, '20-oauth2-provider');
     await panel.getByRole('button', { name: 'Save changes' }).click();
     await panel.waitFor({ state: 'detached' });
 
-    const users = await api.ok<{ oauth2: { enabled: boolean; providers: Record<string, unknown>[] } }>(
-      'GET',
-      '/api/collections/users',
-    );
+    const users = await api.ok<{
+      oauth2: { enabled: boolean; providers: Record<string, unknown>[]; mappedFields: Record<string, string> };
+    }>('GET', '/api/collections/users');
     assert.equal(users.oauth2.enabled, true);
+    assert.equal(users.oauth2.mappedFields.name, 'name');
     assert.equal(users.oauth2.providers.length, 1);
     const saved = users.oauth2.providers[0] as unknown as Provider;
     assert.deepEqual(
