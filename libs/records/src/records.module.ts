@@ -9,6 +9,7 @@ import { CollectionsQuery } from './collections/collections-query';
 import { CollectionsRegistry } from './collections/collections.registry';
 import { CollectionsService } from './collections/collections.service';
 import { StoreSync } from './collections/store-sync';
+import { ViewPreviewService } from './collections/view-preview.service';
 import { RecordPresenter } from './records/record-presenter';
 import { RecordRepository } from './records/record.repository';
 import { RecordsController } from './records/records.controller';
@@ -30,6 +31,7 @@ const services = [
   CollectionsRegistry,
   CollectionsService,
   CollectionsQuery,
+  ViewPreviewService,
   RecordPresenter,
   RecordsService,
   RecordDeps,

@@ -18,6 +18,25 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * Responses never carry a provider's `clientSecret`, so a client saving back what it read sends none:
+ * a provider entry without the key keeps the secret of the stored entry with the same name.
+ */
+function keepClientSecrets(oauth2: Obj, stored: unknown): Obj {
+  const before = isObj(stored) && Array.isArray(stored.providers) ? (stored.providers as unknown[]) : [];
+  if (!Array.isArray(oauth2.providers) || before.length === 0) {
+    return oauth2;
+  }
+  const providers = (oauth2.providers as unknown[]).map((entry) => {
+    if (!isObj(entry) || 'clientSecret' in entry) {
+      return entry;
+    }
+    const old = before.find((p) => isObj(p) && p.name === entry.name) as Obj | undefined;
+    return typeof old?.clientSecret === 'string' ? { ...entry, clientSecret: old.clientSecret } : entry;
+  });
+  return { ...oauth2, providers };
+}
+
+/**
  * Merges the auth options of a save over the existing (or default) ones. Token secrets are kept
  * unless a new valid one is given; changing authRule rotates the auth token secret (reference §4).
  */
@@ -43,6 +62,7 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
     }
     out[key] = { ...(base[key] as Obj), ...(isObj(given) ? given : {}) };
   }
+  out.oauth2 = keepClientSecrets(out.oauth2 as Obj, base.oauth2);
   for (const key of TOKEN_KEYS) {
     const current = base[key] as Obj;
     const given = isObj(input[key]) ? input[key] : {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ariaSort, cellText, nextSort } from './format';
+import { ariaSort, cellText, fileSize, nextSort } from './format';
 
 describe('record cells and sorting', () => {
   it('formats values per type', () => {
@@ -17,5 +17,17 @@ describe('record cells and sorting', () => {
     expect(ariaSort('-title', 'title')).toBe('descending');
     expect(ariaSort('title', 'title')).toBe('ascending');
     expect(ariaSort('title', 'created')).toBe('none');
+  });
+});
+
+describe('file sizes', () => {
+  it('uses the largest unit below 1024', () => {
+    expect([0, 512, 1536, 10 * 1024 * 1024, 3.25 * 1024 ** 3].map(fileSize)).toEqual([
+      '0 B',
+      '512 B',
+      '1.5 KB',
+      '10 MB',
+      '3.3 GB',
+    ]);
   });
 });

@@ -1,3 +1,8 @@
+/** The fields a records table can show: every field but credentials. */
+export function tableFields<F extends { name: string; type: string }>(collection: { fields: F[] }): F[] {
+  return collection.fields.filter((f) => f.type !== 'password' && f.name !== 'tokenKey');
+}
+
 /** A short text for a record value in a table cell. */
 export function cellText(value: unknown, type: string): string {
   if (value === null || value === undefined || value === '') {
@@ -43,4 +48,16 @@ export function ariaSort(current: string, column: string): 'ascending' | 'descen
     return 'ascending';
   }
   return current === `-${column}` ? 'descending' : 'none';
+}
+
+/** A byte count for people: `512 B`, `1.5 KB`, `3.2 MB`, `1.1 GB`. */
+export function fileSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

@@ -5,6 +5,7 @@ import { listParams } from '../records/http-request';
 import { RecordsService } from '../records/records.service';
 import { CollectionsQuery } from './collections-query';
 import { CollectionsService } from './collections.service';
+import { ViewPreviewService } from './view-preview.service';
 
 @Controller('api/collections')
 @UseGuards(SuperuserGuard)
@@ -13,6 +14,7 @@ export class CollectionsController {
     private readonly collections: CollectionsService,
     private readonly query: CollectionsQuery,
     private readonly records: RecordsService,
+    private readonly viewPreview: ViewPreviewService,
   ) {}
 
   @Get()
@@ -23,6 +25,13 @@ export class CollectionsController {
   @Get('meta/scaffolds')
   scaffolds() {
     return this.collections.scaffolds();
+  }
+
+  /** nestbase's own (PocketBase has none): a view query's fields and first rows, nothing saved. */
+  @Post('meta/view-preview')
+  @HttpCode(200)
+  async previewView(@Body() body: unknown) {
+    return await this.viewPreview.preview(body);
   }
 
   @Put('import')

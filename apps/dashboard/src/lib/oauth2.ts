@@ -1,0 +1,61 @@
+/** A built-in provider of `GET /api/collections/meta/oauth2-providers`. */
+export interface OAuth2Preset {
+  name: string;
+  displayName: string;
+  authURL: string;
+  tokenURL: string;
+  userInfoURL: string;
+  pkce: boolean;
+}
+
+/** One entry of an auth collection's `oauth2.providers`, as the API takes it (`clientSecret` is never read back). */
+export interface OAuth2ProviderEntry {
+  name: string;
+  clientId: string;
+  clientSecret?: string;
+  displayName?: string;
+  authURL?: string;
+  tokenURL?: string;
+  userInfoURL?: string;
+  pkce?: boolean | null;
+  [key: string]: unknown;
+}
+
+export const URL_KEYS = [
+  ['authURL', 'Auth URL'],
+  ['tokenURL', 'Token URL'],
+  ['userInfoURL', 'User info URL'],
+] as const;
+
+/** Providers whose endpoints come only from the config (the OpenID Connect slots): their URLs are required. */
+export function needsUrls(preset: OAuth2Preset | undefined): boolean {
+  return !preset || !preset.authURL || !preset.tokenURL || !preset.userInfoURL;
+}
+
+/** A new entry for `preset`, with PocketBase's defaults (empty overrides, the preset's PKCE). */
+export function newProvider(preset: OAuth2Preset): OAuth2ProviderEntry {
+  return {
+    name: preset.name,
+    clientId: '',
+    clientSecret: '',
+    displayName: '',
+    authURL: '',
+    tokenURL: '',
+    userInfoURL: '',
+    pkce: preset.pkce,
+  };
+}
+
+/** The presets not configured yet, in the server's order. */
+export function addablePresets(presets: readonly OAuth2Preset[], entries: readonly { name: string }[]): OAuth2Preset[] {
+  return presets.filter((p) => !entries.some((e) => e.name === p.name));
+}
+
+/** Sets the secret typed by the user; blank on a saved provider means "keep the stored one" (the key is left out). */
+export function setSecret(entry: OAuth2ProviderEntry, typed: string, saved: boolean): void {
+  if (typed === '' && saved) {
+    delete entry.clientSecret;
+  } else {
+    entry.clientSecret = typed;
+  }
+}
