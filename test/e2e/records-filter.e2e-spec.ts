@@ -1,4 +1,4 @@
-import { arrayOfLength, num, OPEN_RULES, runScenarios, ScenarioContext, select, text } from '@lib/testing';
+import { arrayOfLength, num, OPEN_RULES, relation, runScenarios, ScenarioContext, select, text } from '@lib/testing';
 
 /** items n=1..5, title item<n>, tags, note (empty for odd n), hidden secret. */
 async function items(t: ScenarioContext, listRule: string | null = ''): Promise<void> {
@@ -126,6 +126,41 @@ runScenarios('GET /api/collections/:c/records?filter=', [
     before: seeded,
     expectStatus: 200,
     expectBody: ns(2, 4),
+  },
+  {
+    name: "multi select plain ~ matches the stored JSON text (PocketBase's contains)",
+    method: 'GET',
+    url: f("tags ~ 'blue'"),
+    before: seeded,
+    expectStatus: 200,
+    expectBody: ns(2, 4),
+  },
+  {
+    name: 'multi select plain !~',
+    method: 'GET',
+    url: f("tags !~ 'red'"),
+    before: seeded,
+    expectStatus: 200,
+    expectBody: ns(3, 4, 5),
+  },
+  {
+    name: 'rule members ~ @request.auth.id: a member of several sees the record',
+    method: 'GET',
+    url: (t) => t.records('teams'),
+    before: async (t) => {
+      const [alice, bob, carol] = [await t.makeUser(), await t.makeUser(), await t.makeUser()];
+      await t.createCollection({
+        name: 'teams',
+        ...OPEN_RULES,
+        listRule: 'members ~ @request.auth.id',
+        fields: [text('name'), relation('members', '_pb_users_auth_', { maxSelect: 5 })],
+      });
+      await t.createRecord('teams', { name: 'ab', members: [alice.record.id, bob.record.id] });
+      await t.createRecord('teams', { name: 'c', members: [carol.record.id] });
+      t.auth(bob);
+    },
+    expectStatus: 200,
+    expectBody: { totalItems: 1, items: [{ name: 'ab' }] },
   },
   {
     name: 'multi select :length',

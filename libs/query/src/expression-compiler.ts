@@ -3,7 +3,7 @@ import { type ComparisonNode, type FilterNode, splitOperator } from './ast';
 import { compareScalars } from './comparison';
 import type { SqlDialect } from './dialect';
 import { invalidFilter } from './errors';
-import type { AliasAllocator, JoinItem, Operand, ScalarOperand } from './operand';
+import { scalar, type AliasAllocator, type JoinItem, type Operand, type ScalarOperand } from './operand';
 import { resolveOperand } from './operand-resolver';
 import { FILTER_LIMITS, parseFilter } from './parser';
 import type { CompileOptions } from './query.types';
@@ -70,7 +70,8 @@ function joinRule(
  * Compiles a parsed expression into a WHERE fragment on `opts.alias`. `?` comparisons over multi-valued
  * operands share LEFT JOINs by path (so `@collection.x.a ?= 1 && @collection.x.b ?= 2` talk about the same
  * row, as in PocketBase); the whole fragment is then wrapped in one EXISTS over those joins, which keeps the
- * main query's row count. Plain operators on multi-valued operands are "every value" NOT EXISTS subqueries.
+ * main query's row count. Plain operators on multi-valued operands are "every value" NOT EXISTS subqueries, but
+ * `~` / `!~` on a multi-valued field of the row itself, which match its stored JSON text as PocketBase does.
  */
 export function compileFilterAst(
   ast: FilterNode,
@@ -110,6 +111,16 @@ export function compileFilterAst(
     const right = resolveOperand(ctx, node.right, alloc);
     if (left.kind === 'scalar' && right.kind === 'scalar') {
       return compareScalars(dialect, base, left, right);
+    }
+    if (
+      !any &&
+      (base === '~' || base === '!~') &&
+      left.kind === 'multi' &&
+      left.storedText &&
+      right.kind === 'scalar'
+    ) {
+      // PocketBase matches a plain `~` against the stored JSON text of a multi-valued field (its "contains").
+      return compareScalars(dialect, base, scalar(left.storedText), right);
     }
     if (any) {
       return compareScalars(dialect, base, toScalar(left, true), toScalar(right, true));

@@ -17,6 +17,12 @@ const cases: Case[] = [
   ["labels = ''", ['p3']],
   ["labels ?= ''", ['p3']],
   ["labels ?~ 'c'", ['p5']],
+  // plain ~ / !~ on the row's own multi-valued field: its stored JSON text, as PocketBase ("contains")
+  ["labels ~ 'c'", ['p5']],
+  ["labels ~ 'a'", ['p1', 'p4', 'p5']],
+  ["labels !~ 'a'", ['p2', 'p3']],
+  ["tags ~ 'g3'", ['p4', 'p5']],
+  ["tags !~ 'g3'", ['p1', 'p2', 'p3']],
   ["labels:lower ?= 'b'", ['p1', 'p2', 'p5']],
   ['labels:length = 0', ['p3']],
   ['labels:length > 1', ['p1', 'p5']],

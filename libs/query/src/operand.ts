@@ -33,6 +33,11 @@ export interface MultiOperand extends OperandBase {
   kind: 'multi';
   items: JoinItem[];
   value: Frag;
+  /**
+   * The stored JSON text of the values, when they are a multi-valued field of the row itself (no relation hop,
+   * no modifier): PocketBase's plain `~` / `!~` match that text (`members ~ @request.auth.id`).
+   */
+  storedText?: Frag;
 }
 
 export type Operand = ScalarOperand | MultiOperand;

@@ -116,6 +116,7 @@ export class PathWalker {
   ): Operand {
     const { dialect } = this.ctx;
     let result = value;
+    let storedText: Frag | undefined;
     const eachOf = (): Frag => {
       const each = this.alloc.alias(this.key + '.' + (field?.name ?? '') + '#each');
       this.items.push({ source: dialect.jsonEach(value, each, trusted), on: raw('1'), alias: each });
@@ -126,6 +127,7 @@ export class PathWalker {
       case null:
       case 'lower':
         if (field && isMultiple(field)) {
+          storedText = modifier === null && this.items.length === 0 ? value : undefined;
           result = eachOf();
         }
         result = modifier === 'lower' ? dialect.lower(result) : result;
@@ -145,15 +147,16 @@ export class PathWalker {
       default:
         throw invalidFilter(`unsupported modifier ":${modifier}"`, this.position);
     }
-    return this.build(result, noCoalesce);
+    return this.build(result, noCoalesce, storedText);
   }
 
-  private build(value: Frag, noCoalesce: boolean): Operand {
+  private build(value: Frag, noCoalesce: boolean, storedText?: Frag): Operand {
     if (this.items.length === 0) {
       return scalar(value, { noCoalesce });
     }
     if (this.multi) {
-      return { kind: 'multi', items: this.items, value, noCoalesce, emptiness: 'unknown', dynamic: false };
+      const multi = { kind: 'multi' as const, items: this.items, value, noCoalesce, emptiness: 'unknown' as const };
+      return { ...multi, dynamic: false, ...(storedText ? { storedText } : {}) };
     }
     const [first, ...joins] = this.items;
     const check = this.ctx.dialect.interruptCheck();
