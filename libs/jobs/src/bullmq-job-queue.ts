@@ -99,7 +99,8 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       throw new Error(`job ${name} already has a handler in this process`);
     }
     const { workers, lockMs, prefix } = this.options;
-    if (workers !== '*' && !workers.includes(name)) {
+    // A listed name covers its sub-names too: `cron.run` covers every cron's `cron.run.<name>`.
+    if (workers !== '*' && !workers.some((w) => name === w || name.startsWith(`${w}.`))) {
       this.logger.debug(`job ${name} is not worked on in this process (NB_JOB_WORKERS)`);
       return;
     }

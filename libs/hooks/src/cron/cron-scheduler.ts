@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { NotFoundError } from '@lib/core';
 import { TickLock } from '@lib/events';
 import { JobQueue } from '@lib/jobs';
@@ -6,8 +6,13 @@ import { HookDataService } from '../hook-data.service';
 import { HookRegistry, type CronDef } from '../hook-registry';
 import { CronSchedule } from './cron-schedule';
 
-/** The job that runs one tick of a cron (BullMQ with Redis: retried with back-off, re-run if its worker dies). */
+/**
+ * The job that runs one tick of a cron (BullMQ with Redis: retried with back-off, re-run if its worker dies): one
+ * job name (a queue) per cron, `cron.run.<name>`, so only a process that has the cron takes its ticks (another
+ * process on the same Redis without it, a records service without the hooks, never sees them).
+ */
 export const CRON_JOB = 'cron.run';
+export const cronJobName = (cron: string): string => `${CRON_JOB}.${encodeURIComponent(cron)}`;
 
 interface CronRun {
   name: string;
@@ -31,7 +36,7 @@ const CLAIM_TTL_MS = 10 * 60 * 1000;
  * (3 attempts); on BullMQ a tick whose worker process dies runs again elsewhere.
  */
 @Injectable()
-export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
+export class CronScheduler implements OnApplicationShutdown {
   private readonly logger = new Logger('cron');
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
@@ -47,8 +52,14 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
     private readonly jobs: JobQueue,
   ) {}
 
-  onModuleInit(): void {
-    this.jobs.process<CronRun>(CRON_JOB, (run) => this.run(run));
+  /** Jobs this process works on: every cron it has scheduled. */
+  private readonly workers = new Set<string>();
+
+  private work(name: string): void {
+    if (!this.workers.has(name)) {
+      this.workers.add(name);
+      this.jobs.process<CronRun>(cronJobName(name), (run) => this.run(run));
+    }
   }
 
   start(): void {
@@ -115,6 +126,7 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
     if (this.stopped) {
       return;
     }
+    this.work(cron.name);
     const tick = cron.schedule.next(after);
     // Timers may fire a little early: wait for the tick itself, then claim it by its scheduled time.
     const timer = setTimeout(
@@ -143,16 +155,17 @@ export class CronScheduler implements OnModuleInit, OnApplicationShutdown {
       if (!(await this.lock.acquire(`cron:${cron.name}:${time}`, CLAIM_TTL_MS))) {
         return;
       }
-      await this.jobs.add<CronRun>(CRON_JOB, { name: cron.name, time }, { attempts: 3, backoffMs: 1000 });
+      await this.jobs.add<CronRun>(cronJobName(cron.name), { name: cron.name, time }, { attempts: 3, backoffMs: 1000 });
     } catch (error) {
       this.logger.error(`cron "${cron.name}" at ${time} not queued: ${describe(error)}`);
     }
   }
 
-  /** One tick of a cron; a job whose cron is gone (hooks reloaded without it) is dropped. */
+  /** One tick of a cron; a job whose cron is gone here (hooks reloaded without it) is dropped, and says so. */
   private async run({ name, time }: CronRun): Promise<void> {
     const cron = this.find(name);
     if (!cron) {
+      this.logger.warn(`cron "${name}" at ${time} dropped: this process no longer has it`);
       return;
     }
     try {
