@@ -68,6 +68,8 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
       responseHeaders: corsHeaders(reply),
       bodyLimit: this.config.bodyLimit,
+      connectTimeoutMs: this.config.gateway.connectTimeoutMs,
+      responseTimeoutMs: this.config.gateway.responseTimeoutMs,
       done: ({ status, upstream }) => log(status, upstream),
     });
   }

@@ -1,6 +1,10 @@
 import * as http from 'node:http';
 import type { UpstreamAddress, UpstreamPool } from './upstream-pool';
 
+/** Codes of the gateway's own upstream timeouts. */
+const CONNECT_TIMEOUT = 'NB_UPSTREAM_CONNECT_TIMEOUT';
+const RESPONSE_TIMEOUT = 'NB_UPSTREAM_RESPONSE_TIMEOUT';
+
 /** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
 const HOP_BY_HOP = new Set([
   'connection',
@@ -18,7 +22,7 @@ const HOP_BY_HOP = new Set([
 const GATEWAY_SET = new Set(['x-forwarded-proto', 'x-forwarded-host', 'expect']);
 
 /** Connection errors after which the request surely never reached the service. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT]);
 
 export interface ProxyResult {
   status: number;
@@ -29,6 +33,10 @@ export interface ProxyOptions {
   /** The gateway's CORS headers: they replace the upstream's (its `access-control-*` ones are dropped). */
   responseHeaders: Record<string, string | string[]>;
   bodyLimit: number;
+  /** Connecting longer than this: the next address is tried. */
+  connectTimeoutMs: number;
+  /** No response headers this long after the request was sent: 504. */
+  responseTimeoutMs: number;
   /** Called once the response ended or the client went away. */
   done(result: ProxyResult): void;
 }
@@ -41,13 +49,24 @@ export function forwardedFor(request: http.IncomingMessage): string {
   return [...sent, request.socket.remoteAddress ?? ''].join(', ');
 }
 
+/** The hop-by-hop headers of one message: the fixed ones plus every header its `Connection` names. */
+function hopByHop(message: http.IncomingMessage): Set<string> {
+  const named = message.headers.connection;
+  if (!named) {
+    return HOP_BY_HOP;
+  }
+  const more = named.split(',').map((token) => token.trim().toLowerCase());
+  return new Set([...HOP_BY_HOP, ...more]);
+}
+
 /** The request headers for the upstream: hop-by-hop ones dropped, X-Forwarded-* added. */
 function forwardHeaders(request: http.IncomingMessage): string[] {
   const out: string[] = [];
   const raw = request.rawHeaders;
+  const drop = hopByHop(request);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name !== 'x-forwarded-for' && !HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
+    if (name !== 'x-forwarded-for' && !drop.has(name) && !GATEWAY_SET.has(name)) {
       out.push(raw[i], raw[i + 1]);
     }
   }
@@ -63,9 +82,10 @@ function forwardHeaders(request: http.IncomingMessage): string[] {
 function responseHeaders(upstream: http.IncomingMessage, options: ProxyOptions): string[] {
   const out: string[] = [];
   const raw = upstream.rawHeaders;
+  const drop = hopByHop(upstream);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || name in options.responseHeaders || name.startsWith('access-control-')) {
+    if (drop.has(name) || name in options.responseHeaders || name.startsWith('access-control-')) {
       continue;
     }
     out.push(raw[i], raw[i + 1]);
@@ -145,14 +165,26 @@ export function proxyHttp(
         upstream.end();
       }
     };
+    const fail = (code: string, ms: number) =>
+      upstream.destroy(Object.assign(new Error(`upstream ${code} after ${ms} ms`), { code }));
+    // No response headers in time (a hung service): a 504, not a client waiting forever.
+    const responseTimer = setTimeout(() => fail(RESPONSE_TIMEOUT, options.responseTimeoutMs), options.responseTimeoutMs);
+    upstream.once('close', () => clearTimeout(responseTimer));
     upstream.once('socket', (socket) => {
       if (socket.connecting) {
-        socket.once('connect', sendBody);
+        // An address that doesn't answer the connect (a dead host): the request never left, try the next one.
+        const connectTimer = setTimeout(() => fail(CONNECT_TIMEOUT, options.connectTimeoutMs), options.connectTimeoutMs);
+        socket.once('connect', () => {
+          clearTimeout(connectTimer);
+          sendBody();
+        });
+        socket.once('close', () => clearTimeout(connectTimer));
       } else {
         sendBody();
       }
     });
     upstream.once('response', (answer) => {
+      clearTimeout(responseTimer);
       status = answer.statusCode ?? 502;
       response.writeHead(status, answer.statusMessage, responseHeaders(answer, options));
       if (String(answer.headers['content-type'] ?? '').startsWith('text/event-stream')) {
@@ -170,6 +202,12 @@ export function proxyHttp(
       }
       if (response.headersSent || response.destroyed) {
         response.destroy();
+        return;
+      }
+      if (error.code === RESPONSE_TIMEOUT) {
+        // The service has the request and may be working on it: never sent again.
+        status = 504;
+        sendEnvelope(response, 504, `The ${pool.service} service did not answer in time.`);
         return;
       }
       const refused = NOT_CONNECTED.has(error.code ?? '');

@@ -78,6 +78,10 @@ export interface GatewayConfig {
   readonly accessLog: boolean;
   /** How often the gateway asks each upstream address for `/readyz`. */
   readonly healthIntervalMs: number;
+  /** Connecting to an upstream address longer than this: the next address is tried (never reached, so safe). */
+  readonly connectTimeoutMs: number;
+  /** An upstream that sends no response headers within this after the request: 504. */
+  readonly responseTimeoutMs: number;
 }
 
 export interface S3Config {
@@ -175,6 +179,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       },
       accessLog: flag(env, 'NB_ACCESS_LOG', true, problems),
       healthIntervalMs: parseInt(env, 'NB_UPSTREAM_HEALTH_INTERVAL_MS', 2000, 100, 600_000, problems),
+      connectTimeoutMs: parseInt(env, 'NB_UPSTREAM_CONNECT_TIMEOUT_MS', 5000, 100, 600_000, problems),
+      responseTimeoutMs: parseInt(env, 'NB_UPSTREAM_RESPONSE_TIMEOUT_MS', 600_000, 100, 86_400_000, problems),
     },
     cost: {
       queryTimeoutMs: parseInt(env, 'NB_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000, problems),
