@@ -21,12 +21,13 @@ runScenarios('GET /api/health', [
     expectBody: { code: 200, message: 'API is healthy.', data: {} },
   },
   {
-    name: 'superuser gets canBackup and realIP',
+    name: 'superuser gets canBackup (no backup running), realIP and the proxy header seen',
     method: 'GET',
     url: '/api/health',
     auth: 'superuser',
+    headers: { 'x-real-ip': '10.1.2.3' },
     expectStatus: 200,
-    expectBody: { code: 200, data: { canBackup: any(Boolean), realIP: any(String) } },
+    expectBody: { code: 200, data: { canBackup: true, realIP: any(String), possibleProxyHeader: 'X-Real-IP' } },
   },
   {
     name: 'an invalid token is ignored (guest, no 401)',

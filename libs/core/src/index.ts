@@ -20,7 +20,7 @@ export { createApp } from './platform/bootstrap';
 export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';
 export type { ErrorEnvelope } from './platform/api-error.filter';
-export { HealthController } from './platform/health.controller';
+export { BackupActivity, HealthController } from './platform/health.controller';
 export { ReadinessCheck } from './platform/probes/readiness-check';
 export { ProbesModule } from './platform/probes/probes.module';
 export { ProbesService, READINESS_TIMEOUT_MS } from './platform/probes/probes.service';

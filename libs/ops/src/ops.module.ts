@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig, BodyLimits } from '@lib/core';
+import { AppConfig, BackupActivity, BodyLimits } from '@lib/core';
 import { RecordsCoreModule } from '@lib/records';
 import { AutoBackup } from './backups/auto-backup';
 import { BackupAccess } from './backups/backup-access';
@@ -61,8 +61,14 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
 /** Backups without HTTP (the CLI): make, list, restore offline. */
 @Module({
   imports: [RecordsCoreModule, OpsLogsModule],
-  providers: [BackupStore, BackupMaker, BackupRestorer, BackupsService],
-  exports: [BackupsService, BackupStore],
+  providers: [
+    BackupStore,
+    BackupMaker,
+    BackupRestorer,
+    BackupsService,
+    { provide: BackupActivity, useExisting: BackupsService },
+  ],
+  exports: [BackupsService, BackupStore, BackupActivity],
 })
 export class OpsBackupsModule {}
 
