@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 
-import { runScenarios, Scenario, uniqueEmail } from '@lib/testing';
+import { freePort, matching, runScenarios, Scenario, uniqueEmail } from '@lib/testing';
 
 import { SmtpCatcher } from './support/smtp-catcher';
 
@@ -60,6 +60,37 @@ runScenarios('POST /api/settings/test/email', [
   ),
   sends('otp', 'users', 'OTP for NestbaseTest', /123456/),
   sends('login-alert', '_pb_users_auth_', 'Login from a new location', /new location/),
+  {
+    name: 'an SMTP server that refuses the connection: 400 with the reason, at once',
+    method: 'POST',
+    url: URL,
+    auth: 'superuser',
+    before: async (t) => {
+      const closed = await freePort();
+      await t.su.expectOk('PATCH', '/api/settings', {
+        smtp: { enabled: true, host: '127.0.0.1', port: closed, tls: false, username: '' },
+      });
+    },
+    body: { email: 'nobody@example.com', template: 'verification' },
+    expectStatus: 400,
+    expectBody: {
+      status: 400,
+      message: matching(/^Failed to send the test email\. Raw error: .*ECONNREFUSED/),
+      data: {},
+    },
+  },
+  {
+    name: 'SMTP disabled: 400 saying so',
+    method: 'POST',
+    url: URL,
+    auth: 'superuser',
+    before: async (t) => {
+      await t.su.expectOk('PATCH', '/api/settings', { smtp: { enabled: false } });
+    },
+    body: { email: 'nobody@example.com', template: 'otp' },
+    expectStatus: 400,
+    expectBody: { message: 'Failed to send the test email. Raw error: SMTP is disabled in the settings.' },
+  },
   {
     name: 'unknown template: 400 on template',
     method: 'POST',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { fieldError, newRecordId, randomString, type FieldErrors } from '@lib/core';
+import { BadRequestError, fieldError, newRecordId, randomString, type FieldErrors } from '@lib/core';
 import { CollectionsRegistry, type RecordData } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
 import { requiredEmail, throwIfErrors } from './auth-input';
 import { AuthMailService } from './mail/auth-mail.service';
 
@@ -33,17 +34,32 @@ export class TestEmailService {
     const collection = c!;
     // A stand-in record: the mail shows real placeholders and a well-formed (but useless) token.
     const record: RecordData = { id: newRecordId(), email, tokenKey: randomString(50), verified: false };
-    switch (template as TestTemplate) {
+    // Sent now, as PocketBase does: the SMTP server's refusal is this request's 400, not a line in the log later.
+    try {
+      await this.sendTemplate(this.mail.immediate(), template as TestTemplate, collection, record, email);
+    } catch (error) {
+      throw new BadRequestError(`Failed to send the test email. Raw error: ${(error as Error).message}`);
+    }
+  }
+
+  private sendTemplate(
+    mail: AuthMailService,
+    template: TestTemplate,
+    collection: CollectionModel,
+    record: RecordData,
+    email: string,
+  ): Promise<void> {
+    switch (template) {
       case 'verification':
-        return this.mail.sendVerification(collection, record);
+        return mail.sendVerification(collection, record);
       case 'password-reset':
-        return this.mail.sendPasswordReset(collection, record);
+        return mail.sendPasswordReset(collection, record);
       case 'email-change':
-        return this.mail.sendEmailChange(collection, record, email);
+        return mail.sendEmailChange(collection, record, email);
       case 'otp':
-        return this.mail.sendOtp(collection, record, email, '_PB_TEST_OTP_ID_', '123456');
+        return mail.sendOtp(collection, record, email, '_PB_TEST_OTP_ID_', '123456');
       case 'login-alert':
-        return this.mail.sendAuthAlert(collection, record, '_PB_TEST_ALERT_INFO_');
+        return mail.sendAuthAlert(collection, record, '_PB_TEST_ALERT_INFO_');
     }
   }
 }

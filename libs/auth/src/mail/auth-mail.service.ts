@@ -20,11 +20,19 @@ function template(value: unknown): MailTemplate {
  */
 @Injectable()
 export class AuthMailService {
+  /** Set on the copy `immediate()` gives: its mails are sent before its methods resolve. */
+  private now = false;
+
   constructor(
     private readonly tokens: TokenService,
     private readonly mailer: MailerService,
     private readonly settings: SettingsService,
   ) {}
+
+  /** The same mails, sent at once (no queue): a failure to send rejects (the settings' test mail). */
+  immediate(): AuthMailService {
+    return Object.assign(Object.create(this) as AuthMailService, { now: true });
+  }
 
   async sendVerification(c: CollectionModel, record: RecordData): Promise<void> {
     const token = this.tokens.sign(c, record, 'verification', { email: record.email });
@@ -57,6 +65,6 @@ export class AuthMailService {
     const meta = (await this.settings.get()).meta as { appName?: string; appURL?: string };
     const app = { APP_NAME: String(meta.appName ?? ''), APP_URL: String(meta.appURL ?? '') };
     const { subject, body } = renderTemplate(template(raw), { ...app, ...values }, record);
-    await this.mailer.send({ to: [{ address: to }], subject, html: body });
+    await this.mailer.send({ to: [{ address: to }], subject, html: body }, { now: this.now });
   }
 }

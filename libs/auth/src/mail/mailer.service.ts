@@ -37,16 +37,24 @@ export class MailerService implements OnModuleInit {
     this.jobs.process<MailMessage>(JOB, (message) => this.deliver(message));
   }
 
-  /** Queues a message; resolves once queued, not once sent. */
-  async send(message: MailMessage): Promise<void> {
-    const queue = (m: MailMessage) => this.jobs.add(JOB, m, { attempts: 4, backoffMs: 1000 });
-    await (this.hooks ? this.hooks.send(message, queue) : queue(message));
+  /**
+   * Queues a message; resolves once queued, not once sent. With `now`, sends it before resolving (no queue, no
+   * retry) and rejects with the SMTP server's error, or when SMTP is disabled (the settings' test mail).
+   */
+  async send(message: MailMessage, options: { now?: boolean } = {}): Promise<void> {
+    const next = options.now
+      ? (m: MailMessage) => this.deliver(m, true)
+      : (m: MailMessage) => this.jobs.add(JOB, m, { attempts: 4, backoffMs: 1000 });
+    await (this.hooks ? this.hooks.send(message, next) : next(message));
   }
 
-  private async deliver(message: MailMessage): Promise<void> {
+  private async deliver(message: MailMessage, strict = false): Promise<void> {
     const settings = await this.settings.get();
     const smtp = settings.smtp as unknown as SmtpSettings;
     const meta = settings.meta as { senderName: string; senderAddress: string };
+    if (!smtp.enabled && strict) {
+      throw new Error('SMTP is disabled in the settings.');
+    }
     if (!smtp.enabled) {
       this.logger.warn(
         `SMTP is disabled: dropped mail "${message.subject}" to ${message.to.map((t) => t.address).join(', ')}`,
