@@ -123,6 +123,36 @@ void describe('usage errors exit 2 with one Error: line', () => {
       assertCliError(await runCli(args), args.join(' '));
     });
   }
+
+  // Node's recursive mkdir never returns for a child /proc refuses; the data dir is made one level at a time.
+  void it('serve and superuser with a --dir that cannot be created (/proc/nope)', TIMEOUT, async () => {
+    assertCliError(await runCli(['serve', '--http', '127.0.0.1:0', '--dir', '/proc/nope']), 'serve /proc/nope');
+    assertCliError(await runCli(['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', '/proc/nope']), 'upsert');
+  });
+});
+
+void describe('configuration errors exit 2 with one Error: line', () => {
+  const cases: { name: string; env: Record<string, string>; message: RegExp }[] = [
+    {
+      name: 'PB_ADMIN_EMAIL without PB_ADMIN_PASSWORD',
+      env: { PB_ADMIN_EMAIL: 'a@example.com' },
+      message: /PB_ADMIN_PASSWORD/,
+    },
+    {
+      name: 'PB_ADMIN_PASSWORD without PB_ADMIN_EMAIL',
+      env: { PB_ADMIN_PASSWORD: PASSWORD },
+      message: /PB_ADMIN_EMAIL/,
+    },
+    { name: 'NB_JOB_WORKERS naming an unknown job', env: { NB_JOB_WORKERS: 'mail.send,bogus' }, message: /bogus/ },
+  ];
+  for (const c of cases) {
+    void it(c.name, TIMEOUT, async () => {
+      const dir = await tempDir();
+      const res = await runCli(['serve', '--http', '127.0.0.1:0', '--dir', dir], { env: c.env });
+      assertCliError(res, c.name);
+      assert.match(res.stderr, c.message);
+    });
+  }
 });
 
 void describe('nestbase superuser', () => {

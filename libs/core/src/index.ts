@@ -38,7 +38,7 @@ export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contra
 export { SuperuserGuard } from './platform/superuser.guard';
 export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
-export { serve, ensureDataDir, UnusableDirError } from './platform/serve';
+export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
 export { runService } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';

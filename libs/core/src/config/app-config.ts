@@ -156,7 +156,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     db: {
       busyTimeoutMs: parseInt(env, 'DB_BUSY_TIMEOUT_MS', 10000, 0, 600000, problems),
     },
-    admin: { email: env.PB_ADMIN_EMAIL ?? '', password: env.PB_ADMIN_PASSWORD ?? '' },
+    admin: adminPair(env, problems),
     bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
     bcryptCost: parseInt(env, 'NB_BCRYPT_COST', 10, 4, 31, problems),
     logLevel: logLevel as AppConfig['logLevel'],
@@ -189,7 +189,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
     },
     jobs: {
-      workers: jobWorkers(env.NB_JOB_WORKERS ?? '*'),
+      workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),
       lockMs: parseInt(env, 'NB_JOB_LOCK_MS', 30_000, 1000, 3_600_000, problems),
     },
   };
@@ -263,12 +263,35 @@ function flag(env: Env, key: string, fallback: boolean, problems: string[]): boo
   return raw === '1' || raw === 'true';
 }
 
-function jobWorkers(raw: string): string[] | '*' {
+/** The jobs nestbase queues (mail, file deletion after a record change, cron ticks: `cron.run.<cron>`). */
+export const JOB_NAMES = ['mail.send', 'files.delete', 'cron.run'] as const;
+
+function jobWorkers(raw: string, problems: string[]): string[] | '*' {
   const names = raw
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+  const unknown = names.filter(
+    (name) => name !== '*' && !(JOB_NAMES as readonly string[]).includes(name) && !name.startsWith('cron.run.'),
+  );
+  if (unknown.length > 0) {
+    problems.push(
+      `NB_JOB_WORKERS names unknown jobs (${unknown.join(', ')}): use * or some of ${JOB_NAMES.join(', ')}`,
+    );
+  }
   return names.includes('*') ? '*' : names;
+}
+
+/** `PB_ADMIN_EMAIL` and `PB_ADMIN_PASSWORD` go together: one without the other would be ignored. */
+function adminPair(env: Env, problems: string[]): { email: string; password: string } {
+  const email = env.PB_ADMIN_EMAIL ?? '';
+  const password = env.PB_ADMIN_PASSWORD ?? '';
+  if ((email === '') !== (password === '')) {
+    problems.push(
+      `${email === '' ? 'PB_ADMIN_PASSWORD' : 'PB_ADMIN_EMAIL'} is set without ${email === '' ? 'PB_ADMIN_EMAIL' : 'PB_ADMIN_PASSWORD'}: set both or neither`,
+    );
+  }
+  return { email, password };
 }
 
 function redisUrl(value: string, problems: string[]): string {

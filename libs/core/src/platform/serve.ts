@@ -8,10 +8,36 @@ import { createApp, type AppOptions } from './bootstrap';
 /** Thrown for a data directory that can't be created or written. */
 export class UnusableDirError extends Error {}
 
+/**
+ * `mkdir -p` one level at a time. Node's own `{ recursive: true }` never returns for a path whose parent
+ * exists but refuses children (`/proc/nope` loops forever on ENOENT); this throws the first level's error.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let current = path.resolve(dir);
+  while (!fs.existsSync(current)) {
+    missing.unshift(current);
+    const parent = path.dirname(current);
+    if (parent === current) {
+      break;
+    }
+    current = parent;
+  }
+  for (const level of missing) {
+    try {
+      fs.mkdirSync(level);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
+  }
+}
+
 /** Creates the data directory if needed and checks that it is writable. */
 export function ensureDataDir(dir: string): void {
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     fs.accessSync(dir, fs.constants.W_OK);
     const probe = path.join(dir, `.write-check-${process.pid}`);
     fs.writeFileSync(probe, '');

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataSource } from 'typeorm';
+import { makeDirs } from '@lib/core';
 import { CollectionEntity } from './collection.entity';
 import { ParamEntity } from './param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
@@ -16,7 +16,7 @@ export interface DataSourceSettings {
  * processes may open the same file at once (the services of the distributed set starting together).
  */
 export async function openDataSource(settings: DataSourceSettings): Promise<DataSource> {
-  fs.mkdirSync(settings.dataDir, { recursive: true });
+  makeDirs(settings.dataDir);
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path.join(settings.dataDir, 'data.db'),
