@@ -8,6 +8,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
+  freePort,
   HttpClient,
   ManagedProcess,
   OPEN_RULES,
@@ -151,6 +152,28 @@ void describe('configuration errors exit 2 with one Error: line', () => {
       const res = await runCli(['serve', '--http', '127.0.0.1:0', '--dir', dir], { env: c.env });
       assertCliError(res, c.name);
       assert.match(res.stderr, c.message);
+    });
+  }
+
+  void it('the gateway without NB_UPSTREAM_*: one line, no Nest stack trace', TIMEOUT, async () => {
+    const res = await runCli(['gateway', '--http', '127.0.0.1:0']);
+    assertCliError(res, 'gateway');
+    assert.match(res.stderr, /NB_UPSTREAM_RECORDS/);
+  });
+});
+
+void describe('an unreachable Redis is one Error: line and exit 1 after a bounded wait', () => {
+  for (const args of [['serve'], ['records'], ['auth']]) {
+    void it(`nestbase ${args[0]}`, TIMEOUT, async () => {
+      const closed = await freePort();
+      const env = { REDIS_URL: `redis://127.0.0.1:${closed}`, NB_REDIS_WAIT_MS: '600' };
+      const res = await runCli([...args, '--http', '127.0.0.1:0', '--dir', await tempDir()], { env });
+      assert.equal(res.code, 1, `exit ${String(res.code)}\n${res.stderr}`);
+      const errors = res.stderr.split('\n').filter((line) => line.startsWith('Error:'));
+      assert.deepEqual(errors, [
+        `Error: cannot reach Redis at 127.0.0.1:${closed} (REDIS_URL) within 1 s: connect ECONNREFUSED 127.0.0.1:${closed}`,
+      ]);
+      assert.doesNotMatch(res.stderr, /^\s+at |ioredis|Unhandled/m, 'no stack trace, no client retries');
     });
   }
 });

@@ -1,11 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, ProbesModule } from '@lib/core';
-import { GatewayModule, UpstreamsReadinessCheck } from '@lib/gateway';
+import { GatewayModule, requireUpstreams, UpstreamsReadinessCheck } from '@lib/gateway';
 
 /** The gateway service: the public entry point in front of the auth, records, files and realtime services. */
 @Module({})
 export class GatewayAppModule {
   static forRoot(config: AppConfig): DynamicModule {
+    requireUpstreams(config);
     return {
       module: GatewayAppModule,
       imports: [

@@ -1,6 +1,14 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { ApiError, ConfigError, ensureDataDir, loadConfig, UnusableDirError, type ConfigOverrides } from '@lib/core';
+import {
+  ApiError,
+  ConfigError,
+  DependencyError,
+  ensureDataDir,
+  loadConfig,
+  UnusableDirError,
+  type ConfigOverrides,
+} from '@lib/core';
 import { SuperusersService } from '@lib/auth';
 import { JobQueue } from '@lib/jobs';
 import { HooksLoadError } from '@lib/hooks';
@@ -137,6 +145,10 @@ export function run(argv: string[]): void {
       const details = Object.keys(error.data).length ? ` ${JSON.stringify(error.data)}` : '';
       process.stderr.write(`Error: ${error.message}${details}\n`);
       process.exit(2);
+    }
+    if (error instanceof DependencyError) {
+      process.stderr.write(`Error: ${error.message}\n`);
+      process.exit(1);
     }
     if (
       (error as NodeJS.ErrnoException)?.code === 'EADDRINUSE' ||

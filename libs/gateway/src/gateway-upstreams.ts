@@ -2,6 +2,16 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AppConfig, ConfigError, UPSTREAM_SERVICES, type UpstreamService } from '@lib/core';
 import { UpstreamPool } from './upstream-pool';
 
+/** Throws a ConfigError naming every `NB_UPSTREAM_*` the gateway lacks (checked before the app is built). */
+export function requireUpstreams(config: AppConfig): void {
+  const missing = UPSTREAM_SERVICES.filter((service) => config.gateway.upstreams[service].length === 0);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `the gateway needs ${missing.map((service) => `NB_UPSTREAM_${service.toUpperCase()}`).join(', ')}`,
+    );
+  }
+}
+
 /** The gateway's upstream pools, one per service, re-resolved and probed every `healthIntervalMs`. */
 @Injectable()
 export class GatewayUpstreams implements OnModuleInit, OnModuleDestroy {
@@ -11,12 +21,7 @@ export class GatewayUpstreams implements OnModuleInit, OnModuleDestroy {
 
   constructor(private readonly config: AppConfig) {
     const pools = {} as Record<UpstreamService, UpstreamPool>;
-    const missing = UPSTREAM_SERVICES.filter((service) => config.gateway.upstreams[service].length === 0);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        `the gateway needs ${missing.map((service) => `NB_UPSTREAM_${service.toUpperCase()}`).join(', ')}`,
-      );
-    }
+    requireUpstreams(config);
     for (const service of UPSTREAM_SERVICES) {
       pools[service] = new UpstreamPool(service, config.gateway.upstreams[service]);
     }

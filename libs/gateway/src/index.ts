@@ -1,5 +1,5 @@
 export { GatewayModule } from './gateway.module';
-export { GatewayUpstreams } from './gateway-upstreams';
+export { GatewayUpstreams, requireUpstreams } from './gateway-upstreams';
 export { UpstreamPool } from './upstream-pool';
 export type { UpstreamAddress } from './upstream-pool';
 export { isApiUrl, routeFor } from './route-table';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig } from '@lib/core';
+import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig, waitForRedis } from '@lib/core';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
@@ -130,6 +130,9 @@ export class HooksServer extends HooksApp {
   private async boot(files: HooksApp | null): Promise<void> {
     const config = this.config;
     ensureDataDir(config.dataDir);
+    if (config.redis.url) {
+      await waitForRedis(config.redis.url, config.redis.waitMs);
+    }
     const module = {
       module: HooksServerModule,
       imports: [this.appModule(config), HooksModule.forRoot(this, this.hooks)],

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadProcessConfig, UnusableDirError } from '@lib/core';
+import { exitOnStartFailure, loadProcessConfig } from '@lib/core';
 import { HooksServer, type AppModuleFactory } from './hooks-server';
 import { HooksLoadError } from './loader/hooks-loader';
 
@@ -26,16 +26,5 @@ export function runHooksService(name: string, module: AppModuleFactory, defaultH
     const config = loadProcessConfig(flags, { NB_HTTP: defaultHttp });
     await new HooksServer(module, { config, dev, servePublicDir: false }, `nestbase ${name}`).start();
   };
-  start().catch((error: unknown) => {
-    const expected =
-      error instanceof ConfigError ||
-      error instanceof UnusableDirError ||
-      error instanceof HooksLoadError ||
-      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    const text = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `Error: ${expected ? text.split('\n')[0] : error instanceof Error ? (error.stack ?? text) : text}\n`,
-    );
-    process.exit(expected ? 2 : 1);
-  });
+  start().catch((error: unknown) => exitOnStartFailure(error, (e) => e instanceof HooksLoadError));
 }

@@ -20,7 +20,8 @@ export abstract class AppConfig {
   /** S3 file storage from the environment (`S3_*`); used when the settings' `s3.enabled` is off. */
   abstract readonly s3: S3Config;
   /** Redis for the event bus across processes (`REDIS_URL`); empty: the in-process bus. */
-  abstract readonly redis: { readonly url: string };
+  /** `REDIS_URL`, and how long start-up waits for it to answer (`NB_REDIS_WAIT_MS`). */
+  abstract readonly redis: { readonly url: string; readonly waitMs: number };
   /** The records service a realtime process without a database asks (`--records`/`NB_RECORDS_URL`); '' for none. */
   abstract readonly records: { readonly url: string };
   /** Shared secret of the services' internal endpoints (`NB_INTERNAL_SECRET`); '' disables them. */
@@ -169,7 +170,10 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       secret: env.S3_SECRET ?? '',
       forcePathStyle: ['1', 'true'].includes((env.S3_FORCE_PATH_STYLE ?? '').toLowerCase()),
     },
-    redis: { url: redisUrl(env.REDIS_URL ?? '', problems) },
+    redis: {
+      url: redisUrl(env.REDIS_URL ?? '', problems),
+      waitMs: parseInt(env, 'NB_REDIS_WAIT_MS', 30_000, 0, 600_000, problems),
+    },
     ...internalServices(overrides.records ?? env.NB_RECORDS_URL ?? '', env.NB_INTERNAL_SECRET ?? '', problems),
     gateway: {
       upstreams: upstreams(env, problems),

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { DynamicModule } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import type { AppOptions } from './bootstrap';
+import { DependencyError } from './dependencies';
 import { serve, UnusableDirError } from './serve';
 
 /**
@@ -28,14 +29,23 @@ export function runService(
     const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, values);
     await serve(module(config), config, `nestbase ${name}`, options(config));
   };
-  start().catch((error: unknown) => {
-    const expected =
-      error instanceof ConfigError ||
-      error instanceof UnusableDirError ||
-      (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(
-      `Error: ${expected ? (error as Error).message.split('\n')[0] : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(expected ? 2 : 1);
-  });
+  start().catch((error: unknown) => exitOnStartFailure(error));
+}
+
+/**
+ * How a service that failed to start leaves: bad configuration or usage (and what `usage` adds) is one
+ * `Error:` line and exit 2; an unreachable dependency one line and exit 1; anything else its stack and exit 1.
+ */
+export function exitOnStartFailure(error: unknown, usage: (error: unknown) => boolean = () => false): never {
+  const isUsage =
+    usage(error) ||
+    error instanceof ConfigError ||
+    error instanceof UnusableDirError ||
+    ((error as { code?: unknown })?.code as string | undefined)?.startsWith?.('ERR_PARSE_ARGS') === true;
+  const text = error instanceof Error ? error.message : String(error);
+  const oneLine = isUsage || error instanceof DependencyError;
+  process.stderr.write(
+    `Error: ${oneLine ? text.split('\n')[0] : error instanceof Error ? (error.stack ?? text) : text}\n`,
+  );
+  process.exit(isUsage ? 2 : 1);
 }

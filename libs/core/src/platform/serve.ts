@@ -4,6 +4,7 @@ import { DynamicModule, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config';
 import { createApp, type AppOptions } from './bootstrap';
+import { waitForRedis } from './dependencies';
 
 /** Thrown for a data directory that can't be created or written. */
 export class UnusableDirError extends Error {}
@@ -61,6 +62,9 @@ export async function serve(
 ): Promise<NestFastifyApplication> {
   if (!options.withoutDataDir) {
     ensureDataDir(config.dataDir);
+  }
+  if (config.redis.url) {
+    await waitForRedis(config.redis.url, config.redis.waitMs);
   }
   const app = await createApp(module as never, config, options);
   await app.listen(config.http.port, config.http.host);
