@@ -80,6 +80,11 @@ void describe('nestbase --help', () => {
     { args: ['superuser', '--help'], contains: ['superuser upsert EMAIL PASSWORD', 'superuser delete EMAIL', '--dir'] },
     { args: ['superuser', 'upsert', '--help'], contains: ['superuser upsert EMAIL PASSWORD'] },
     { args: ['superuser', 'delete', '--help'], contains: ['superuser delete EMAIL'] },
+    { args: ['gateway', '--help'], contains: ['Usage: nestbase gateway', '--http', '--dir'] },
+    { args: ['records', '--help'], contains: ['Usage: nestbase records', '--hooksDir', '--dev'] },
+    { args: ['auth', '--help'], contains: ['Usage: nestbase auth', '--hooksDir'] },
+    { args: ['files', '-h'], contains: ['Usage: nestbase files', '--dir'] },
+    { args: ['realtime', '--help'], contains: ['Usage: nestbase realtime', '--records URL'] },
   ];
   for (const c of cases) {
     void it(`nestbase ${c.args.join(' ')} prints usage and exits 0`, TIMEOUT, async () => {

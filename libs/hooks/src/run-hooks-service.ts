@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { exitOnStartFailure, loadProcessConfig } from '@lib/core';
+import { exitOnStartFailure, loadProcessConfig, serviceUsage } from '@lib/core';
 import { HooksServer, type AppModuleFactory } from './hooks-server';
 import { HooksLoadError } from './loader/hooks-loader';
 
@@ -19,10 +19,15 @@ export function runHooksService(name: string, module: AppModuleFactory, defaultH
         hooksDir: { type: 'string' },
         records: { type: 'string' },
         dev: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
-    const { dev, ...flags } = values;
+    if (values.help) {
+      process.stdout.write(serviceUsage(name, defaultHttp, ['http', 'dir', 'publicDir', 'hooksDir', 'dev']));
+      return;
+    }
+    const { dev, help: _help, ...flags } = values;
     const config = loadProcessConfig(flags, { NB_HTTP: defaultHttp });
     await new HooksServer(module, { config, dev, servePublicDir: false }, `nestbase ${name}`).start();
   };

@@ -23,9 +23,17 @@ export function runService(
         dir: { type: 'string' },
         publicDir: { type: 'string' },
         records: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
+    if (values.help) {
+      process.stdout.write(
+        serviceUsage(name, defaultHttp, ['http', 'dir', 'publicDir', ...(name === 'realtime' ? ['records'] : [])]),
+      );
+      return;
+    }
+    delete values.help;
     const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, values);
     await serve(module(config), config, `nestbase ${name}`, options(config));
   };
@@ -48,4 +56,29 @@ export function exitOnStartFailure(error: unknown, usage: (error: unknown) => bo
     `Error: ${oneLine ? text.split('\n')[0] : error instanceof Error ? (error.stack ?? text) : text}\n`,
   );
   process.exit(isUsage ? 2 : 1);
+}
+
+const FLAG_HELP: Record<string, string> = {
+  http: '--http ADDR        listen address (NB_HTTP)',
+  dir: '--dir DIR          data directory (NB_DIR, default ./pb_data)',
+  publicDir: '--publicDir DIR    static files served at / (NB_PUBLIC_DIR, default ./pb_public)',
+  hooksDir: '--hooksDir DIR     pb_hooks files (NB_HOOKS_DIR, default ./pb_hooks)',
+  dev: '--dev              reload the hooks when their files change',
+  records: '--records URL      realtime without a database: the records service to ask (NB_RECORDS_URL)',
+};
+
+/** `nestbase <service> --help`: the service's flags; the environment is in the README's Configuration. */
+export function serviceUsage(name: string, defaultHttp: string, flags: string[]): string {
+  return [
+    `Usage: nestbase ${name} [flags]`,
+    '',
+    `Runs the ${name} service of the split deployment (listens on ${defaultHttp} by default).`,
+    '',
+    'Flags:',
+    ...flags.map((flag) => `  ${FLAG_HELP[flag]}`),
+    '  --help             this text',
+    '',
+    'Every setting is also an environment variable (NB_*, PB_ADMIN_*, REDIS_URL, S3_*): see the README, "Configuration".',
+    '',
+  ].join('\n');
 }
