@@ -117,6 +117,10 @@ void describe('usage errors exit 2 with one Error: line', () => {
       args: (d) => ['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', join(d, 'file', 'x')],
     },
     {
+      name: 'delete with a --dir that holds no database (a typo) is refused',
+      args: (d) => ['superuser', 'delete', 'a@example.com', '--dir', join(d, 'typo')],
+    },
+    {
       name: 'delete with a --dir under a regular file',
       args: (d) => ['superuser', 'delete', 'a@example.com', '--dir', join(d, 'file', 'x')],
     },

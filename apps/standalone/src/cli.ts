@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -71,6 +73,10 @@ async function superuser(args: string[], overrides: ConfigOverrides): Promise<vo
     throw new UsageError('usage: nestbase superuser upsert EMAIL PASSWORD | superuser delete EMAIL');
   }
   const config = loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
+  if (action === 'delete' && !existsSync(join(config.dataDir, 'data.db'))) {
+    // A typo in --dir must not create an empty database there and report success.
+    throw new UsageError(`no database at ${join(config.dataDir, 'data.db')}: nothing to delete (check --dir)`);
+  }
   ensureDataDir(config.dataDir);
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
   try {
