@@ -30,6 +30,8 @@ Commands:
   backup create|list|restore     back up or restore the data directory
   gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
                                  run one service of the distributed set (see README "Deploy")
+  help [COMMAND]                 this text, or a command's (as COMMAND --help)
+  --version                      the version
 
 Run "nestbase <command> --help" for the flags of a command.
 `,
