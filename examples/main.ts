@@ -1,5 +1,5 @@
 // The tutorial's Go example in TypeScript: nestbase as a library, with the owner hook.
-// Build and run: see docs/readme-hooks.md ("nestbase as a library"). Listens on NB_HTTP (default 127.0.0.1:8090).
+// Build and run: see the README, "Hooks" → "As a library: main.ts". Listens on NB_HTTP (default 127.0.0.1:8090).
 import { NestBase } from 'nestbase';
 
 const app = new NestBase({ dir: './pb_data' });
