@@ -143,54 +143,65 @@ void describe('hooks in processes', () => {
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
   });
 
-  void it('the library example (examples/main.ts) runs as a program and owns todos', TIMEOUT, async () => {
-    // A user's project: main.ts compiled to JS, nestbase in node_modules (a link to this repository).
-    const project = tmp('nb-hooks-lib-');
-    mkdirSync(join(project, 'node_modules'));
-    symlinkSync(repoRoot(), join(project, 'node_modules', 'nestbase'), 'dir');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ts = require('typescript') as typeof import('typescript');
-    const source = readFileSync(join(repoRoot(), 'examples', 'main.ts'), 'utf8');
-    const js = ts.transpileModule(source, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    });
-    writeFileSync(join(project, 'main.js'), js.outputText);
-
-    const port = await freePort();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    const proc = startProcess(
-      [join(project, 'main.js')],
-      { env: { ...SU, NB_HTTP: `127.0.0.1:${port}` }, cwd: project },
-      baseUrl,
-    );
-    procs.push(proc);
-    await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => proc.stdout() + proc.stderr());
-    assert.match(proc.stdout(), /nestbase started at/);
-
-    const http = new HttpClient(baseUrl);
-    const token = await superuser(http);
-    const users = (await http.request('GET', '/api/collections/users', { token })).json<{ id: string }>().id;
-    const created = await http.request('POST', '/api/collections', {
-      token,
-      body: { name: 'todos', ...OPEN_RULES, fields: [text('title'), relation('owner', users)] },
-    });
-    assert.equal(created.status, 200, created.text);
-    const [alice, bob] = [makeUserInput(), makeUserInput()];
-    const ids: string[] = [];
-    for (const input of [alice, bob]) {
-      ids.push(
-        (await http.request('POST', '/api/collections/users/records', { body: input })).json<{ id: string }>().id,
+  void it(
+    'the library example (examples/main.ts) runs as a program, owns todos and loads ./pb_hooks',
+    TIMEOUT,
+    async () => {
+      // A user's project: main.ts compiled to JS, nestbase in node_modules (a link to this repository).
+      const project = tmp('nb-hooks-lib-');
+      mkdirSync(join(project, 'node_modules'));
+      symlinkSync(repoRoot(), join(project, 'node_modules', 'nestbase'), 'dir');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ts = require('typescript') as typeof import('typescript');
+      const source = readFileSync(join(repoRoot(), 'examples', 'main.ts'), 'utf8');
+      const js = ts.transpileModule(source, {
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+      });
+      writeFileSync(join(project, 'main.js'), js.outputText);
+      // No hooksDir given: the library loads ./pb_hooks of the working directory when it exists.
+      mkdirSync(join(project, 'pb_hooks'));
+      writeFileSync(
+        join(project, 'pb_hooks', 'hello.pb.js'),
+        "module.exports = (app) => app.routerAdd('GET', '/api/hello', (e) => e.json(200, { hello: 'from pb_hooks' }));\n",
       );
-    }
-    const aliceToken = await tokenFor(http, 'users', String(alice.email), String(alice.password));
-    const todo = await http.request('POST', '/api/collections/todos/records', {
-      token: aliceToken,
-      body: { title: 't', owner: ids[1] },
-    });
-    assert.equal(todo.status, 200, todo.text);
-    assert.equal(todo.json<{ owner: string }>().owner, ids[0]);
-    assert.ok(existsSync(join(project, 'pb_data')), 'pb_data is created in the working directory');
-    const result = await proc.stop();
-    assert.equal(result.code, 0, result.stderr);
-  });
+
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const proc = startProcess(
+        [join(project, 'main.js')],
+        { env: { ...SU, NB_HTTP: `127.0.0.1:${port}` }, cwd: project },
+        baseUrl,
+      );
+      procs.push(proc);
+      await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => proc.stdout() + proc.stderr());
+      assert.match(proc.stdout(), /nestbase started at/);
+
+      const http = new HttpClient(baseUrl);
+      const token = await superuser(http);
+      const users = (await http.request('GET', '/api/collections/users', { token })).json<{ id: string }>().id;
+      const created = await http.request('POST', '/api/collections', {
+        token,
+        body: { name: 'todos', ...OPEN_RULES, fields: [text('title'), relation('owner', users)] },
+      });
+      assert.equal(created.status, 200, created.text);
+      const [alice, bob] = [makeUserInput(), makeUserInput()];
+      const ids: string[] = [];
+      for (const input of [alice, bob]) {
+        ids.push(
+          (await http.request('POST', '/api/collections/users/records', { body: input })).json<{ id: string }>().id,
+        );
+      }
+      const aliceToken = await tokenFor(http, 'users', String(alice.email), String(alice.password));
+      const todo = await http.request('POST', '/api/collections/todos/records', {
+        token: aliceToken,
+        body: { title: 't', owner: ids[1] },
+      });
+      assert.equal(todo.status, 200, todo.text);
+      assert.equal(todo.json<{ owner: string }>().owner, ids[0]);
+      assert.ok(existsSync(join(project, 'pb_data')), 'pb_data is created in the working directory');
+      assert.deepEqual((await http.request('GET', '/api/hello')).json(), { hello: 'from pb_hooks' });
+      const result = await proc.stop();
+      assert.equal(result.code, 0, result.stderr);
+    },
+  );
 });

@@ -117,7 +117,10 @@ export class HooksServer extends HooksApp {
 
   /** A fresh copy of the app's own hooks plus those of the hooks files, registered through a `HooksApp`. */
   private async loadFiles(): Promise<HooksApp | null> {
-    if (this.options.hooksDir === undefined && this.options.config === undefined) {
+    // The library loads the files of `hooksDir`, else of the configured directory (NB_HOOKS_DIR, default
+    // ./pb_hooks) when it exists.
+    const implicit = this.options.hooksDir === undefined && this.options.config === undefined;
+    if (implicit && !fs.existsSync(this.config.hooksDir)) {
       return null;
     }
     const registry = new HookRegistry().merge(this.own!);
