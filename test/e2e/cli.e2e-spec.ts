@@ -158,6 +158,12 @@ void describe('configuration errors exit 2 with one Error: line', () => {
       message: /PB_ADMIN_EMAIL/,
     },
     { name: 'NB_JOB_WORKERS naming an unknown job', env: { NB_JOB_WORKERS: 'mail.send,bogus' }, message: /bogus/ },
+    { name: 'S3_ENDPOINT without S3_BUCKET', env: { S3_ENDPOINT: 'http://127.0.0.1:9' }, message: /S3_BUCKET/ },
+    {
+      name: 'S3_ACCESS_KEY without S3_SECRET',
+      env: { S3_BUCKET: 'b', S3_ACCESS_KEY: 'k' },
+      message: /S3_ACCESS_KEY is set without S3_SECRET/,
+    },
   ];
   for (const c of cases) {
     void it(c.name, TIMEOUT, async () => {

@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 
+import { s3FromEnv } from './s3-env';
+
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
 export abstract class AppConfig {
   abstract readonly http: {
@@ -161,15 +163,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
     bcryptCost: parseInt(env, 'NB_BCRYPT_COST', 10, 4, 31, problems),
     logLevel: logLevel as AppConfig['logLevel'],
-    s3: {
-      enabled: (env.S3_BUCKET ?? '') !== '',
-      endpoint: env.S3_ENDPOINT ?? '',
-      bucket: env.S3_BUCKET ?? '',
-      region: env.S3_REGION ?? '',
-      accessKey: env.S3_ACCESS_KEY ?? '',
-      secret: env.S3_SECRET ?? '',
-      forcePathStyle: ['1', 'true'].includes((env.S3_FORCE_PATH_STYLE ?? '').toLowerCase()),
-    },
+    s3: s3FromEnv(env, problems),
     redis: {
       url: redisUrl(env.REDIS_URL ?? '', problems),
       waitMs: parseInt(env, 'NB_REDIS_WAIT_MS', 30_000, 0, 600_000, problems),
