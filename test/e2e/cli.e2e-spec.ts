@@ -197,6 +197,22 @@ void describe('an unreachable Redis is one Error: line and exit 1 after a bounde
   }
 });
 
+void it(
+  'a realtime service whose records service never answers: progress, then one Error: line and exit 1',
+  TIMEOUT,
+  async () => {
+    const closed = await freePort();
+    const env = { NB_INTERNAL_SECRET: 'a-shared-internal-secret-0123', NB_RECORDS_WAIT_MS: '600' };
+    const res = await runCli(['realtime', '--http', '127.0.0.1:0', '--records', `http://127.0.0.1:${closed}`], { env });
+    assert.equal(res.code, 1, `exit ${String(res.code)}\n${res.stderr}`);
+    const errors = res.stderr.split('\n').filter((line) => line.startsWith('Error:'));
+    assert.deepEqual(errors, [
+      `Error: cannot load collections from the records service at http://127.0.0.1:${closed} (--records/NB_RECORDS_URL) within 1 s: ECONNREFUSED`,
+    ]);
+    assert.doesNotMatch(res.stderr, /^\s+at /m, 'no stack trace');
+  },
+);
+
 void describe('nestbase superuser', () => {
   void it('upsert creates a superuser that can log in over HTTP', TIMEOUT, async () => {
     const dir = await tempDir();

@@ -143,6 +143,34 @@ void describe('hooks in processes', () => {
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
   });
 
+  void it('--dev notices a hooks directory created after the start', TIMEOUT, async () => {
+    const base = tmp('nb-hooks-later-');
+    const hooks = join(base, 'later', 'pb_hooks');
+    const server = await startNestbase(tmp('nb-hooks-dev2-'), ['--hooksDir', hooks, '--dev'], { env: SU });
+    procs.push(server);
+    const http = new HttpClient(server.baseUrl);
+    assert.equal((await http.request('GET', '/api/hk/later')).status, 404);
+    mkdirSync(hooks, { recursive: true });
+    writeFileSync(
+      join(hooks, 'later.pb.js'),
+      "module.exports = (app) => app.routerAdd('GET', '/api/hk/later', (e) => e.json(200, { later: true }));\n",
+    );
+    await server.waitForOutput(/hooks reloaded/);
+    await waitForHealth(server.baseUrl, STARTUP_CEILING_MS);
+    const deadline = Date.now() + WAIT_CEILING_MS;
+    // the file may land after the directory's reload: a second reload follows it (the server is down meanwhile)
+    const status = () =>
+      http.request('GET', '/api/hk/later').then(
+        (r) => r.status,
+        () => 0,
+      );
+    while ((await status()) !== 200) {
+      assert.ok(Date.now() < deadline, `the route never appeared:\n${server.stdout()}\n${server.stderr()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual((await http.request('GET', '/api/hk/later')).json(), { later: true });
+  });
+
   void it(
     'the library example (examples/main.ts) runs as a program, owns todos and loads ./pb_hooks',
     TIMEOUT,

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig, waitForRedis } from '@lib/core';
@@ -202,20 +203,40 @@ export class HooksServer extends HooksApp {
     });
   }
 
-  /** `--dev`: on a change of the hooks directory, reload the files and restart the app with them. */
+  /**
+   * `--dev`: on a change of the hooks directory, reload the files and restart the app with them. A directory
+   * that doesn't exist yet is waited for (its nearest existing parent is watched) and loaded once it appears.
+   */
   private watch(): void {
     const dir = this.config.hooksDir;
-    if (!fs.existsSync(dir)) {
-      return;
-    }
     let timer: NodeJS.Timeout | undefined;
     let reloading = Promise.resolve();
-    this.watcher = fs.watch(dir, () => {
+    const reloadSoon = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         reloading = reloading.then(() => this.reload());
       }, 200);
-    });
+    };
+    const arm = (): void => {
+      this.watcher?.close();
+      if (fs.existsSync(dir)) {
+        this.watcher = fs.watch(dir, reloadSoon);
+        return;
+      }
+      let parent = path.dirname(dir);
+      while (!fs.existsSync(parent) && path.dirname(parent) !== parent) {
+        parent = path.dirname(parent);
+      }
+      const check = (): void => {
+        if (fs.existsSync(dir) || !fs.existsSync(parent)) {
+          arm();
+          reloadSoon();
+        }
+      };
+      this.watcher = fs.watch(parent, check);
+      check(); // created between the test above and the watch
+    };
+    arm();
   }
 
   private async reload(): Promise<void> {

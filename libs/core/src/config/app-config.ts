@@ -24,8 +24,11 @@ export abstract class AppConfig {
   /** Redis for the event bus across processes (`REDIS_URL`); empty: the in-process bus. */
   /** `REDIS_URL`, and how long start-up waits for it to answer (`NB_REDIS_WAIT_MS`). */
   abstract readonly redis: { readonly url: string; readonly waitMs: number };
-  /** The records service a realtime process without a database asks (`--records`/`NB_RECORDS_URL`); '' for none. */
-  abstract readonly records: { readonly url: string };
+  /**
+   * The records service a realtime process without a database asks (`--records`/`NB_RECORDS_URL`; '' for none),
+   * and how long its start waits for that service to answer (`NB_RECORDS_WAIT_MS`).
+   */
+  abstract readonly records: { readonly url: string; readonly waitMs: number };
   /** Shared secret of the services' internal endpoints (`NB_INTERNAL_SECRET`); '' disables them. */
   abstract readonly internal: { readonly secret: string };
   /** The gateway's upstreams and edge policies (`NB_UPSTREAM_*`, `NB_RATE_LIMIT_*`, `NB_ACCESS_LOG`). */
@@ -168,7 +171,12 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       url: redisUrl(env.REDIS_URL ?? '', problems),
       waitMs: parseInt(env, 'NB_REDIS_WAIT_MS', 30_000, 0, 600_000, problems),
     },
-    ...internalServices(overrides.records ?? env.NB_RECORDS_URL ?? '', env.NB_INTERNAL_SECRET ?? '', problems),
+    ...internalServices(
+      overrides.records ?? env.NB_RECORDS_URL ?? '',
+      env.NB_INTERNAL_SECRET ?? '',
+      parseInt(env, 'NB_RECORDS_WAIT_MS', 30_000, 0, 600_000, problems),
+      problems,
+    ),
     gateway: {
       upstreams: upstreams(env, problems),
       rateLimit: {
@@ -218,7 +226,7 @@ function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {
   return timeouts;
 }
 
-function internalServices(records: string, secret: string, problems: string[]) {
+function internalServices(records: string, secret: string, waitMs: number, problems: string[]) {
   if (records !== '' && !/^https?:\/\/[^\s]+$/.test(records)) {
     problems.push(`--records/NB_RECORDS_URL must be http(s)://host:port, got "${records}"`);
   }
@@ -228,7 +236,7 @@ function internalServices(records: string, secret: string, problems: string[]) {
   if (records !== '' && secret === '') {
     problems.push('--records/NB_RECORDS_URL needs NB_INTERNAL_SECRET (the records service must share it)');
   }
-  return { records: { url: records.replace(/\/+$/, '') }, internal: { secret } };
+  return { records: { url: records.replace(/\/+$/, ''), waitMs }, internal: { secret } };
 }
 
 function upstreams(env: Env, problems: string[]): Record<UpstreamService, string[]> {

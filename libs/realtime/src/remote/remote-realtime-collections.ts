@@ -1,11 +1,13 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig, DependencyError } from '@lib/core';
 import { EventBus } from '@lib/events';
 import { CollectionsRegistry } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeCollections } from '../realtime-collections';
 import { RecordsServiceClient } from './records-service.client';
 
-const START_TIMEOUT_MS = 30_000;
+const RETRY_MS = 500;
+const PROGRESS_MS = 5_000;
 /** An event of a collection this process doesn't know triggers at most one reload per this interval. */
 const UNKNOWN_RELOAD_MS = 1000;
 
@@ -24,23 +26,37 @@ export class RemoteRealtimeCollections extends RealtimeCollections implements On
   constructor(
     private readonly records: RecordsServiceClient,
     private readonly bus: EventBus,
+    @Inject(AppConfig) private readonly config: AppConfig,
   ) {
     super();
   }
 
-  /** Waits for the bus and the records service (it may start after this process), then loads the collections. */
+  /**
+   * Waits for the bus and the records service (it may start after this process), then loads the collections;
+   * a line every few seconds while it waits, and one `Error:` line (exit 1) when it never answers.
+   */
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.ready();
-    const deadline = Date.now() + START_TIMEOUT_MS;
+    const started = Date.now();
+    let lastProgress = started;
     for (;;) {
       try {
         await this.load();
         return;
       } catch (error) {
-        if (Date.now() > deadline) {
-          throw new Error(`cannot load collections from the records service: ${String(error)}`, { cause: error });
+        const reason = describe(error);
+        const where = `the records service at ${this.config.records.url} (--records/NB_RECORDS_URL)`;
+        const waitMs = this.config.records.waitMs;
+        if (Date.now() - started >= waitMs) {
+          throw new DependencyError(
+            `cannot load collections from ${where} within ${Math.round(waitMs / 1000)} s: ${reason}`,
+          );
         }
-        await new Promise((r) => setTimeout(r, 500));
+        if (Date.now() - lastProgress >= PROGRESS_MS) {
+          lastProgress = Date.now();
+          this.logger.warn(`waiting for ${where}: ${reason}`);
+        }
+        await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
   }
@@ -68,4 +84,11 @@ export class RemoteRealtimeCollections extends RealtimeCollections implements On
     const { collections } = await this.records.get<{ collections: CollectionModel[] }>('/api/_internal/collections');
     this.registry.replaceAll(collections);
   }
+}
+
+/** `fetch failed` says little: its cause (ECONNREFUSED …) says why. */
+function describe(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  const text = error instanceof Error ? error.message : String(error);
+  return cause?.code ?? cause?.message ?? text;
 }
