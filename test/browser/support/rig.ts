@@ -24,22 +24,33 @@ export async function startRig(
   superuser: { email: string; password: string },
   env: Record<string, string> = {},
 ): Promise<Rig> {
-  const dir = mkdtempSync(join(tmpdir(), `nestbase-${name}-`));
-  const server = await startNestbase(join(dir, 'data'), [], {
-    env: { PB_ADMIN_EMAIL: superuser.email, PB_ADMIN_PASSWORD: superuser.password, ...env },
-  });
-  const api = new Api(server.baseUrl);
-  api.token = await api.signIn('_superusers', superuser.email, superuser.password);
+  // the browser first: a missing Chromium fails here, before a server exists that would keep the file alive
   const browser = await launchBrowser();
+  const dir = mkdtempSync(join(tmpdir(), `nestbase-${name}-`));
+  let server: ManagedProcess | undefined;
+  let api: Api;
+  try {
+    server = await startNestbase(join(dir, 'data'), [], {
+      env: { PB_ADMIN_EMAIL: superuser.email, PB_ADMIN_PASSWORD: superuser.password, ...env },
+    });
+    api = new Api(server.baseUrl);
+    api.token = await api.signIn('_superusers', superuser.email, superuser.password);
+  } catch (error) {
+    await browser.close();
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const running = server;
   return {
     dir,
-    server,
+    server: running,
     api,
     browser,
-    url: (hash) => `${server.baseUrl}/_/#${hash}`,
+    url: (hash) => `${running.baseUrl}/_/#${hash}`,
     stop: async () => {
       await browser.close();
-      await server.stop();
+      await running.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
