@@ -39,6 +39,7 @@ export { SuperuserGuard } from './platform/superuser.guard';
 export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
+export { AppRestart, AppRestartModule } from './platform/app-restart';
 export { exitOnStartFailure, runService, serviceUsage } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';

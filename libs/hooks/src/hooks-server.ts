@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createApp, DashboardInstaller, ensureDataDir, loadProcessConfig, waitForRedis } from '@lib/core';
+import {
+  AppConfig,
+  AppRestartModule,
+  createApp,
+  DashboardInstaller,
+  ensureDataDir,
+  loadProcessConfig,
+  waitForRedis,
+} from '@lib/core';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
@@ -95,7 +103,7 @@ export class HooksServer extends HooksApp {
    * there), then starts it again with the hooks files reloaded. If `between` fails the app starts on what is
    * there, and the error is rethrown.
    */
-  async restart(between: () => Promise<void>): Promise<void> {
+  async restart(between: () => Promise<void> = async () => undefined): Promise<void> {
     const nest = this.nest;
     this.nest = null;
     await nest?.close();
@@ -139,7 +147,7 @@ export class HooksServer extends HooksApp {
     }
     const module = {
       module: HooksServerModule,
-      imports: [this.appModule(config), HooksModule.forRoot(this, this.hooks)],
+      imports: [this.appModule(config), HooksModule.forRoot(this, this.hooks), AppRestartModule.forRoot(this)],
     };
     const nest = await createApp(module as never, config, { servePublicDir: this.options.servePublicDir !== false });
     this.nest = nest;

@@ -6,6 +6,7 @@ import { BackupAccess } from './backups/backup-access';
 import { BackupMaker } from './backups/backup-maker';
 import { BackupRestorer } from './backups/backup-restorer';
 import { BackupStore } from './backups/backup-store';
+import { RestoreFollower } from './backups/restore-notice';
 import { BackupsController } from './backups/backups.controller';
 import { BackupsService } from './backups/backups.service';
 import { AuthStateCleanup } from './crons/auth-state-cleanup';
@@ -37,6 +38,7 @@ import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
     },
     LogWriter,
     RequestLogger,
+    RestoreFollower,
   ],
   exports: [LogRepository, LogWriter],
 })

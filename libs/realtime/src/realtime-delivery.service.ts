@@ -56,6 +56,15 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       this.bus.subscribe('collection.changed', ({ collectionId }) =>
         this.enqueue('collection.changed', () => this.collectionChanged(collectionId)),
       ),
+      // a restore replaced every collection at once: reload them all and re-check every client
+      this.bus.subscribe('backup.restored', () =>
+        this.enqueue('backup.restored', async () => {
+          const before = this.collections.registry.allCollections().map((c) => c.id);
+          await this.collections.refresh('');
+          const after = this.collections.registry.allCollections().map((c) => c.id);
+          new Set([...before, ...after]).forEach((id) => this.clients.revalidateCollection(id));
+        }),
+      ),
     );
   }
 

@@ -19,6 +19,8 @@ export interface EventMap {
   'oauth2.redirect': { requestId: string; state: string; code: string; error: string; ip: string };
   /** The instance holding the client delivered the `oauth2.redirect` of `requestId`. */
   'oauth2.delivered': { requestId: string };
+  /** A process restored a backup into the shared data directory and runs on it (`origin`: that process). */
+  'backup.restored': { origin: string };
 }
 
 export interface RealtimeSubscribeRequest {

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DynamicModule, Logger } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { AppConfig } from '../config/app-config';
+import { AppRestartModule } from './app-restart';
 import { createApp, type AppOptions } from './bootstrap';
 import { waitForRedis } from './dependencies';
 
@@ -66,8 +67,22 @@ export async function serve(
   if (config.redis.url) {
     await waitForRedis(config.redis.url, config.redis.waitMs);
   }
-  const app = await createApp(module as never, config, options);
-  await app.listen(config.http.port, config.http.host);
+  const start = async (): Promise<NestFastifyApplication> => {
+    const root = { module: ServeRoot, imports: [module, AppRestartModule.forRoot({ restart })] };
+    const started = await createApp(root as never, config, options);
+    await started.listen(config.http.port, config.http.host);
+    return started;
+  };
+  // a restore elsewhere swapped the data directory: close everything that holds it, then start again
+  const restart = async (between?: () => Promise<void>): Promise<void> => {
+    await app.close();
+    try {
+      await between?.();
+    } finally {
+      app = await start();
+    }
+  };
+  let app = await start();
   const address = `http://${config.http.host}:${config.http.port}`;
   process.stdout.write(`${name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`);
   let closing = false;
@@ -89,3 +104,7 @@ export async function serve(
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   return app;
 }
+
+/** The root of a served app: the service's module plus the process entry's `AppRestart`. */
+@Module({})
+class ServeRoot {}

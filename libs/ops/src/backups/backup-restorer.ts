@@ -3,21 +3,13 @@ import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { AppConfig, BadRequestError } from '@lib/core';
-import { HooksApp } from '@lib/hooks';
+import { AppConfig, AppRestart, BadRequestError } from '@lib/core';
 import { sqliteIntact } from '../logs/sqlite/sqlite-check';
 import { inspectArchive } from './backup-extract';
 import type { BackupTarget } from './backup-store';
 import { BackupMaker } from './backup-maker';
 import { swapDataDir } from './data-dir-swap';
-
-/** What can restart the running app around a callback (the hooks server the app runs on). */
-interface Restartable {
-  restart(between: () => Promise<void>): Promise<void>;
-}
-
-const restartable = (app: unknown): app is Restartable =>
-  typeof (app as Partial<Restartable> | null)?.restart === 'function';
+import { RestoreNotice } from './restore-notice';
 
 /**
  * Restores a backup: the archive is checked and extracted into a staging directory first (any problem: a 400
@@ -31,11 +23,11 @@ export class BackupRestorer {
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly maker: BackupMaker,
-    @Optional() private readonly app?: HooksApp,
+    @Optional() private readonly app?: AppRestart,
   ) {}
 
   get canRestart(): boolean {
-    return restartable(this.app);
+    return this.app !== undefined;
   }
 
   /** Validates and extracts `key`; resolves with the staging directory to swap in. */
@@ -72,13 +64,16 @@ export class BackupRestorer {
   async apply(staging: string): Promise<void> {
     const swap = () => swapDataDir(this.config.dataDir, staging);
     try {
-      if (restartable(this.app)) {
+      if (this.app) {
+        // the app that starts on the restored data tells the other processes on this directory to reopen it
+        RestoreNotice.pending = true;
         await this.app.restart(swap);
       } else {
         await swap();
       }
       this.logger.log(`restored the data directory from a backup`);
     } catch (error) {
+      RestoreNotice.pending = false;
       this.logger.error(`restore failed: ${(error as Error).stack ?? String(error)}`);
       await rm(staging, { recursive: true, force: true });
       throw error;
