@@ -72,6 +72,7 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^404 application\/json/m,
   ],
   'SSE with the JS SDK': [/^create Walk the dog$/m],
+  "WebSocket (the tutorial's protocol)": [/^create todos\/\* Feed the cat$/m],
   'Request logs': [/"items":\[/, /^\[\{"total":\d+,"date":"\d{4}-\d\d-\d\d \d\d:00:00\.000Z"\}/m, /"data":\{/],
   Backups: [/^204$/m, /"key":"before_upgrade\.zip"/, /^204$/m, /^204$/m],
   Crons: [/"id":"__pbLogsCleanup__","expression":"0 \*\/6 \* \* \*"/, /^204$/m],
