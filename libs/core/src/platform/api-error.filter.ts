@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, RawBodyError } from '../errors/api-error';
 import { capEcho, echo } from '../errors/echo';
 import { setRequestError } from '../contracts/request-error';
@@ -28,6 +28,10 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof ApiError) {
     return { status: error.status, message: echo(error.message), data: capEcho(error.data) as Record<string, unknown> };
   }
+  if (outOfSpace(error)) {
+    logger.error(`out of storage space: ${error instanceof Error ? error.message : String(error)}`);
+    return { status: 507, message: 'Not enough storage space on the server.', data: {} };
+  }
   let status = 500;
   if (error instanceof HttpException) {
     status = error.getStatus();
@@ -47,6 +51,22 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   return { status, message: DEFAULT_MESSAGES[status] ?? DEFAULT_MESSAGES[400], data: {} };
 }
 
+/**
+ * A full disk (or quota) under the data dir, from any layer: SQLite's SQLITE_FULL (TypeORM keeps it as
+ * `driverError`), a file write's ENOSPC/EDQUOT, possibly wrapped as a `cause`. Nothing was stored: a 507.
+ */
+function outOfSpace(error: unknown): boolean {
+  let current = error as { code?: unknown; cause?: unknown; driverError?: unknown } | undefined;
+  for (let depth = 0; current && typeof current === 'object' && depth < 4; depth++) {
+    const code = typeof current.code === 'string' ? current.code : '';
+    if (code === 'ENOSPC' || code === 'EDQUOT' || code.startsWith('SQLITE_FULL')) {
+      return true;
+    }
+    current = (current.driverError ?? current.cause) as typeof current;
+  }
+  return false;
+}
+
 @Catch()
 export class ApiErrorFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
@@ -56,7 +76,13 @@ export class ApiErrorFilter implements ExceptionFilter {
       return;
     }
     const envelope = toEnvelope(error);
-    setRequestError(host.switchToHttp().getRequest(), {
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    // An error before the body was read in full (a failed upload): the rest of the body is still on the
+    // socket, so this connection can't carry another request. Say so, or the client reuses it and is reset.
+    if (request.raw && !request.raw.complete) {
+      void reply.header('connection', 'close');
+    }
+    setRequestError(request, {
       message: envelope.message,
       details: details(error, envelope.data),
     });

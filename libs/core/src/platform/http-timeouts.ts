@@ -77,7 +77,13 @@ export function watchBodyRate(request: IncomingMessage, response: ServerResponse
   const socket = request.socket;
   const needed = (timeouts.bodyMinBytesPerSec * timeouts.bodyWindowMs) / 1000;
   let seen = socket.bytesRead;
-  const stop = () => clearInterval(timer);
+  // one keep-alive socket carries many requests: its listener goes with the request (it held the request's
+  // objects for the socket's life, and warned of a listener leak after ten uploads on one connection)
+  const stop = () => {
+    clearInterval(timer);
+    socket.off('close', stop);
+    response.off('finish', stop);
+  };
   const timer = setInterval(() => {
     if (request.complete || socket.destroyed) {
       stop();

@@ -1,0 +1,114 @@
+// A full disk under the data directory (a small tmpfs; mounting one needs root, as CI runs): record writes and
+// uploads are refused with a 507 in PocketBase's envelope while reads go on, the server stays up, no record
+// points at a file that wasn't stored, and once there is room again every acknowledged write is there and
+// `PRAGMA integrity_check` passes.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import Sqlite from 'better-sqlite3';
+
+import {
+  HttpClient,
+  makeCollection,
+  ManagedProcess,
+  OPEN_RULES,
+  startNestbase,
+  TEST_CEILING_MS,
+  text,
+  tokenFor,
+} from '@lib/testing';
+
+const SU = { PB_ADMIN_EMAIL: 'disk-su@example.com', PB_ADMIN_PASSWORD: 'Disk-Superuser-Passw0rd' };
+const isRoot = process.getuid?.() === 0;
+const BODY = 'x'.repeat(60_000);
+
+void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 'mounting a tmpfs needs root' }, () => {
+  const mount = mkdtempSync(join(tmpdir(), 'nb-fulldisk-'));
+  let server: ManagedProcess | undefined;
+  let http: HttpClient;
+  let su = '';
+  const acked: string[] = [];
+
+  before(async () => {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', mount]);
+    server = await startNestbase(join(mount, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
+    http = new HttpClient(server.baseUrl);
+    su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
+    const blobs = makeCollection({
+      name: 'blobs',
+      ...OPEN_RULES,
+      fields: [text('body', { max: 100_000 }), { name: 'doc', type: 'file', maxSelect: 1, maxSize: 5_000_000 }],
+    });
+    assert.equal((await http.request('POST', '/api/collections', { token: su, body: blobs })).status, 200);
+  });
+
+  after(async () => {
+    await server?.stop();
+    try {
+      execFileSync('umount', [mount]);
+    } catch {
+      // not mounted (a failed start)
+    }
+    rmSync(mount, { recursive: true, force: true });
+  });
+
+  void it('refuses writes with a 507 while reads go on, and keeps every acknowledged write', async () => {
+    let refused: { status: number; json: unknown } | undefined;
+    for (let i = 0; i < 1000 && !refused; i++) {
+      const res = await http.request('POST', '/api/collections/blobs/records', { body: { body: BODY } });
+      if (res.status === 200) {
+        acked.push(res.json<{ id: string }>().id);
+      } else {
+        refused = { status: res.status, json: res.json() };
+      }
+    }
+    assert.ok(acked.length > 10, `some writes fit first (${acked.length})`);
+    assert.deepEqual(refused, {
+      status: 507,
+      json: { status: 507, message: 'Not enough storage space on the server.', data: {} },
+    });
+
+    // an upload on the full disk: refused the same way, and no record points at it
+    const form = new FormData();
+    form.append('doc', new Blob([Buffer.alloc(2_000_000, 1)], { type: 'application/octet-stream' }), 'big.bin');
+    const upload = await http.request('POST', '/api/collections/blobs/records', { body: form });
+    assert.equal(upload.status, 507, upload.text);
+    const withDoc = await http.request(
+      'GET',
+      `/api/collections/blobs/records?filter=${encodeURIComponent("doc != ''")}`,
+    );
+    assert.equal(withDoc.json<{ totalItems: number }>().totalItems, 0);
+
+    // reads still work, the server still answers
+    const list = await http
+      .request('GET', '/api/collections/blobs/records?perPage=1')
+      .catch((error: unknown) => assert.fail(`${String(error)}\n${server!.stdout()}\n${server!.stderr()}`));
+    assert.equal(list.status, 200, list.text);
+    assert.equal((await http.request('GET', '/api/health')).status, 200);
+
+    // room again: restart on a bigger disk, every acknowledged write is there, the database is intact
+    await server!.stop();
+    execFileSync('mount', ['-o', 'remount,size=64m', mount]);
+    const db = new Sqlite(join(mount, 'pb_data', 'data.db'));
+    try {
+      assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+    } finally {
+      db.close();
+    }
+    server = await startNestbase(join(mount, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
+    http = new HttpClient(server.baseUrl);
+    const all = await http.request('GET', '/api/collections/blobs/records?perPage=1000&fields=id');
+    const stored = new Set(all.json<{ items: { id: string }[] }>().items.map((r) => r.id));
+    assert.deepEqual(
+      acked.filter((id) => !stored.has(id)),
+      [],
+      'every acknowledged write is stored',
+    );
+    const again = await http.request('POST', '/api/collections/blobs/records', { body: { body: 'fits now' } });
+    assert.equal(again.status, 200, again.text);
+  });
+});
