@@ -8,6 +8,7 @@ import {
   type PutOptions,
   type StoredFile,
 } from '../file-storage';
+import { guarded } from './s3-unavailable';
 
 /** The S3 settings PocketBase keeps (`settings.s3`, or `S3_*` in the environment). */
 export interface S3Options {
@@ -63,7 +64,11 @@ export class S3FileStorage extends FileStorage {
     super();
   }
 
-  override async put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
+  override put(key: string, body: Readable | Buffer, options: PutOptions = {}): Promise<void> {
+    return guarded(() => this.putDirect(key, body, options));
+  }
+
+  private async putDirect(key: string, body: Readable | Buffer, options: PutOptions): Promise<void> {
     const meta: Record<string, string> = options.contentType ? { 'Content-Type': options.contentType } : {};
     const client = await this.connect();
     const size = Buffer.isBuffer(body) ? body.length : options.size;
@@ -97,7 +102,11 @@ export class S3FileStorage extends FileStorage {
     }
   }
 
-  override async stat(key: string): Promise<StoredFile | null> {
+  override stat(key: string): Promise<StoredFile | null> {
+    return guarded(() => this.statDirect(key));
+  }
+
+  private async statDirect(key: string): Promise<StoredFile | null> {
     try {
       const info = await (await this.connect()).statObject(this.options.bucket, key);
       const meta = info.metaData as Record<string, string | undefined>;
@@ -115,8 +124,12 @@ export class S3FileStorage extends FileStorage {
     }
   }
 
-  override async get(key: string, range?: ByteRange): Promise<FileRead | null> {
-    const info = await this.stat(key);
+  override get(key: string, range?: ByteRange): Promise<FileRead | null> {
+    return guarded(() => this.getDirect(key, range));
+  }
+
+  private async getDirect(key: string, range?: ByteRange): Promise<FileRead | null> {
+    const info = await this.statDirect(key);
     if (!info) {
       return null;
     }
@@ -128,8 +141,8 @@ export class S3FileStorage extends FileStorage {
     return { ...info, stream };
   }
 
-  override async delete(key: string): Promise<void> {
-    await (await this.connect()).removeObject(this.options.bucket, key);
+  override delete(key: string): Promise<void> {
+    return guarded(async () => (await this.connect()).removeObject(this.options.bucket, key));
   }
 
   override async deletePrefix(prefix: string): Promise<void> {
