@@ -3,7 +3,7 @@
 // honour are refused with a 400 naming them.
 import assert from 'node:assert/strict';
 
-import { runScenarios, type Expected, type ScenarioContext } from '@lib/testing';
+import { runScenarios, WAIT_CEILING_MS, type Expected, type ScenarioContext } from '@lib/testing';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,12 +16,13 @@ async function autoBackups(t: ScenarioContext): Promise<string[]> {
   return list.map((b) => b.key).filter((k) => k.startsWith('@auto_pb_backup_'));
 }
 
-async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check()) && Date.now() < end) {
+/** Waits for a condition; the ceiling only catches a hang (a backup of the whole suite's data takes a while). */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + WAIT_CEILING_MS;
+  while (!(await check())) {
+    assert.ok(Date.now() < end, `${what}: not within ${WAIT_CEILING_MS} ms`);
     await sleep(100);
   }
-  assert.ok(await check(), 'condition not met in time');
 }
 
 const refused = (name: string, body: Record<string, unknown>, expectBody: Expected) => ({
@@ -74,26 +75,33 @@ runScenarios('backups.cron', [
     body: { backups: { cron: '0 3 * * *', cronMaxKeep: 2 } },
     expectStatus: 200,
     after: async (t) => {
-      await until(async () => (await crons(t)).includes('__pbAutoBackup__'));
+      await until('__pbAutoBackup__ listed', async () => (await crons(t)).includes('__pbAutoBackup__'));
+      const probe = `probe_${Date.now()}.zip`;
+      assert.equal((await t.su.request('POST', '/api/backups', { name: probe })).status, 204);
       for (let i = 0; i < 3; i++) {
         const before = (await autoBackups(t)).length;
+        const second = Math.floor(Date.now() / 1000);
         assert.equal((await t.su.request('POST', '/api/crons/__pbAutoBackup__')).status, 204);
-        await until(async () => (await autoBackups(t)).length === Math.min(before + 1, 2) && !(await busy(t)));
-        await sleep(1100); // names carry the second
+        await until(
+          `auto backup ${i + 1}`,
+          async () => (await autoBackups(t)).length === Math.min(before + 1, 2) && !(await busy(t, probe)),
+        );
+        // names carry the second: the next one starts in a later second
+        await until('the next second', () => Promise.resolve(Math.floor(Date.now() / 1000) > second));
       }
       assert.equal((await autoBackups(t)).length, 2);
       await t.su.expectOk('PATCH', '/api/settings', { backups: { cron: '' } });
-      await until(async () => !(await crons(t)).includes('__pbAutoBackup__'));
+      await until('__pbAutoBackup__ gone', async () => !(await crons(t)).includes('__pbAutoBackup__'));
     },
   },
 ]);
 
-/** True while a backup runs (a create is refused). */
-async function busy(t: ScenarioContext): Promise<boolean> {
-  const res = await t.su.request('POST', '/api/backups', { name: `probe_${Date.now()}.zip` });
-  if (res.status === 204) {
-    return false;
-  }
+/**
+ * True while a backup runs: creating one named like an existing backup is refused as taken when idle, and
+ * with "Try again later" while another runs (so probing never makes a backup).
+ */
+async function busy(t: ScenarioContext, existing: string): Promise<boolean> {
+  const res = await t.su.request('POST', '/api/backups', { name: existing });
   return res.json<{ message: string }>().message.startsWith('Try again later');
 }
 
@@ -125,7 +133,7 @@ runScenarios('batch.maxBodySize and trustedProxy', [
     after: async (t) => {
       const filter = encodeURIComponent(`data.url = "/api/collections/proxy_${t.suffix}/records"`);
       let items: { data: { userIP?: string; remoteIP?: string } }[] = [];
-      await until(async () => {
+      await until('the request logged', async () => {
         items = (await t.su.expectOk<{ items: typeof items }>('GET', `/api/logs?filter=${filter}`)).items;
         return items.length > 0;
       });
