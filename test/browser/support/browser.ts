@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { repoRoot } from '@lib/testing';
+import { repoRoot, WAIT_CEILING_MS } from '@lib/testing';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(repoRoot(), 'test-artifacts', 'dashboard');
@@ -30,7 +30,8 @@ export interface WatchedPage {
 /** A fresh context (no stored session) at 1280x800 (or `width`), with its errors collected. */
 export async function openPage(browser: Browser, width = 1280): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
-  context.setDefaultTimeout(15_000);
+  // a hang catcher, not a speed test: a loaded machine renders slowly
+  context.setDefaultTimeout(WAIT_CEILING_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
@@ -50,7 +51,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** Waits until `check` holds (polling), or throws with `what`. */
-export async function eventually(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = WAIT_CEILING_MS,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await check()) {
