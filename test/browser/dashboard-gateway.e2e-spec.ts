@@ -7,14 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { freePort, repoRoot, startProcess, startSplitService, waitForHealth, type ManagedProcess } from '@lib/testing';
+import {
+  freePort,
+  repoRoot,
+  startProcess,
+  startSplitService,
+  waitForHealth,
+  type ManagedProcess,
+  TEST_CEILING_MS,
+} from '@lib/testing';
 import { RedisServer } from '../e2e/support/redis-server';
 import { Api } from './support/api';
 import { launchBrowser, openPage, screenshot } from './support/browser';
 
 const SU = { email: 'gw-dash@example.com', password: 'Gateway-Passw0rd-1' };
 
-void describe('dashboard through the gateway', { timeout: 180_000 }, () => {
+void describe('dashboard through the gateway', { timeout: TEST_CEILING_MS }, () => {
   let dir: string;
   let redis: RedisServer;
   let browser: Browser;

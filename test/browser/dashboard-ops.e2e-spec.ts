@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CEILING_MS } from '@lib/testing';
 import { writeHooksDir } from '../e2e/support/hooks-files';
 import type { Api } from './support/api';
 import { eventually, openPage, screenshot, type WatchedPage } from './support/browser';
@@ -14,7 +15,7 @@ import { signIn } from './support/sign-in';
 
 const SU = { email: 'ops-admin@example.com', password: 'Admin-Passw0rd-1' };
 
-void describe('dashboard operations pages in Chromium', { timeout: 240_000 }, () => {
+void describe('dashboard operations pages in Chromium', { timeout: TEST_CEILING_MS }, () => {
   const ranFile = join(mkdtempSync(join(tmpdir(), 'nestbase-dashboard-ops-hooks-')), 'ran.log');
   let rig: Rig;
   let api: Api;

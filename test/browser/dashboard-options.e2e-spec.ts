@@ -3,6 +3,7 @@
 // the view query preview, the records column picker and the wide-table scroll hint.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CEILING_MS } from '@lib/testing';
 import type { Api } from './support/api';
 import { openPage, screenshot, type WatchedPage } from './support/browser';
 import { startRig, type Rig } from './support/rig';
@@ -21,7 +22,7 @@ interface Provider {
   pkce: boolean;
 }
 
-void describe('dashboard options in Chromium', { timeout: 240_000 }, () => {
+void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () => {
   let rig: Rig;
   let api: Api;
   let main: WatchedPage;

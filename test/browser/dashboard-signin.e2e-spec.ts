@@ -2,6 +2,7 @@
 // a real `nestbase serve` whose mail goes to a local SMTP catcher.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { TEST_CEILING_MS } from '@lib/testing';
 import type { Page } from 'playwright-core';
 import { SmtpCatcher } from '../e2e/support/smtp-catcher';
 import { eventually, openPage, screenshot } from './support/browser';
@@ -9,7 +10,7 @@ import { startRig, type Rig } from './support/rig';
 
 const SU = { email: 'signin-admin@example.com', password: 'Admin-Passw0rd-1' };
 
-void describe('dashboard sign-in with OTP and MFA in Chromium', { timeout: 180_000 }, () => {
+void describe('dashboard sign-in with OTP and MFA in Chromium', { timeout: TEST_CEILING_MS }, () => {
   let rig: Rig;
   let smtp: SmtpCatcher;
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { repoRoot, startNestbase, type ManagedProcess } from '@lib/testing';
+import { repoRoot, startNestbase, type ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
 import { SmtpCatcher } from '../e2e/support/smtp-catcher';
 import { Api } from './support/api';
 import { eventually, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
@@ -21,7 +21,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
+void describe('dashboard in Chromium', { timeout: TEST_CEILING_MS }, () => {
   let dir: string;
   let server: ManagedProcess;
   let browser: Browser;
