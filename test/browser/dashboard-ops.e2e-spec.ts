@@ -53,7 +53,7 @@ module.exports = (app) => {
     }, 'the probe request in the logs table');
     await row.getByText('status: 404').waitFor();
     // The chart counts it in the current hour's bar, the last of 24 (each bar is an image named by its count).
-    const chart = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs in the last 24 hours/ });
+    const chart = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs? in the last 24 hours/ });
     const bars = chart.getByRole('img');
     await chart.waitFor();
     assert.equal(await bars.count(), 24);
@@ -61,6 +61,17 @@ module.exports = (app) => {
     assert.ok(Number(await bars.last().getAttribute('height')) > 0, 'the current hour is drawn');
     assert.match((await bars.first().getAttribute('aria-label')) ?? '', /: 0 logs$/);
     await screenshot(page, '10-logs');
+    // The chart's window is chosen, and it follows the filter.
+    await page.getByLabel('Chart range').selectOption({ label: 'Last 7 days' });
+    const week = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs? in the last 7 days/ });
+    await week.waitFor();
+    assert.equal(await week.getByRole('img').count(), 168);
+    await page.getByLabel('Chart range').selectOption({ label: 'All kept logs' });
+    await page.getByLabel('Filter logs').fill('data.url ~ "nope_logs_probe"');
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'Logs per hour chart, 1 log in all kept logs' }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Chart range').selectOption({ label: 'Last 24 hours' });
 
     await row.click();
     const panel = page.getByRole('dialog', { name: 'Log details' });

@@ -258,6 +258,26 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await page.getByLabel('Filter records').fill('title ~ "an"');
     await page.getByRole('button', { name: 'Search' }).click();
     await eventually(async () => (await titles(page)).join() === 'banana', 'filtered list');
+    // A plain search term looks in the text fields.
+    await page.getByLabel('Filter records').fill('herr');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await titles(page)).join() === 'cherry', 'searched list');
+    // The filter bar completes fields and operators (the rules editor's source); Enter applies it.
+    const bar = page.getByRole('textbox', { name: 'Filter records' });
+    await bar.fill('');
+    await bar.pressSequentially('tit');
+    await page.getByRole('option', { name: 'title', exact: true }).waitFor();
+    await page.waitForTimeout(150); // CodeMirror ignores an Enter right as the list opens (it submits then)
+    await page.keyboard.press('Enter');
+    await bar.pressSequentially(' !');
+    await page.getByRole('option', { name: '!~' }).waitFor();
+    await page.waitForTimeout(150);
+    await page.keyboard.press('Enter');
+    await bar.pressSequentially('"apple"');
+    await screenshot(page, '04b-filter-autocomplete');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await titles(page)).join() === 'cherry,banana', 'completed filter applied');
+    assert.equal(await bar.innerText(), 'title != "apple"');
     await page.getByLabel('Filter records').fill('nope = 1');
     await page.getByRole('button', { name: 'Search' }).click();
     await page
@@ -269,6 +289,11 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
 
     await api.ok('POST', '/api/collections/todos/records', { title: 'made elsewhere', owner: ann.id });
     await page.getByRole('cell', { name: 'made elsewhere' }).waitFor();
+    // Expand preview: the owner column names the related user (no presentable field: its email), not its id.
+    await page
+      .getByRole('row', { name: /made elsewhere/ })
+      .getByText(ann.email, { exact: true })
+      .waitFor();
     await screenshot(page, '04-records');
   });
 

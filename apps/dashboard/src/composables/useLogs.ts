@@ -37,8 +37,8 @@ export function useLogs() {
   const withSuperusers = ref(false);
   const filterError = ref('');
   const loading = ref(false);
-  const bars = ref<HourBar[]>([]);
   const range = ref<ChartRange>('24h');
+  const bars = ref<HourBar[]>(chartBars([], new Date(), range.value));
   let generation = 0;
 
   async function load() {
