@@ -66,6 +66,7 @@ module.exports = (app) => {
     const week = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs? in the last 7 days/ });
     await week.waitFor();
     assert.equal(await week.getByRole('img').count(), 168);
+    await screenshot(page, '10b-logs-week');
     await page.getByLabel('Chart range').selectOption({ label: 'All kept logs' });
     await page.getByLabel('Filter logs').fill('data.url ~ "nope_logs_probe"');
     await page.keyboard.press('Enter');

@@ -212,9 +212,9 @@ void describe('dashboard records, auth records and page widths in Chromium', { t
 
 /** The page itself never scrolls sideways (a wide table scrolls inside its own box). */
 async function fitsWidth(page: Page, what: string): Promise<void> {
-  const { scroll, inner } = (await page.evaluate(
+  const { scroll, inner } = await page.evaluate<{ scroll: number; inner: number }>(
     '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
-  )) as { scroll: number; inner: number };
+  );
   assert.ok(scroll <= inner, `${what}: the page is ${scroll} px wide`);
 }
 
