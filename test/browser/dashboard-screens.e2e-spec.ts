@@ -122,6 +122,25 @@ void describe('dashboard records, auth records and page widths in Chromium', { t
     await panel.waitFor({ state: 'detached' });
   });
 
+  void it('auth options: invalidating the auth tokens voids those issued before the save', async () => {
+    const { page } = main;
+    await api.ok('POST', '/api/collections', { name: 'members', type: 'auth' });
+    const who = { email: 'max@example.com', password: 'Max-Passw0rd-1' };
+    await api.ok('POST', '/api/collections/members/records', { ...who, passwordConfirm: who.password });
+    const token = await api.signIn('members', who.email, who.password);
+    const refresh = () => api.call('POST', '/api/collections/members/auth-refresh', undefined, token);
+    assert.equal((await refresh()).status, 200);
+    await page.goto(rig.url('/collections/members'));
+    await page.getByRole('button', { name: 'Edit collection' }).click();
+    const panel = page.getByRole('dialog', { name: 'Edit collection members' });
+    await panel.getByRole('tab', { name: 'Options' }).click();
+    await panel.getByLabel('Invalidate all issued auth tokens').check();
+    await panel.getByRole('button', { name: 'Save changes' }).click();
+    await panel.waitFor({ state: 'detached' });
+    assert.equal((await refresh()).status, 401);
+    assert.ok(await api.signIn('members', who.email, who.password), 'new sign-ins work');
+  });
+
   void it('keyboard: Tab stays in a dialog, Escape closes it unless something is unsaved', async () => {
     const { page } = main;
     await page.goto(rig.url('/collections/tasks'));
