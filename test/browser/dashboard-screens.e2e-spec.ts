@@ -206,18 +206,22 @@ void describe('dashboard records, auth records and page widths in Chromium', { t
       await page.goto(rig.url('/collections/tasks'));
       await page.getByRole('cell', { name: 'Launch' }).click();
       await page.getByRole('dialog', { name: 'Edit tasks record' }).waitFor();
+      await fitsWidth(page, `record-panel at ${width}`);
       await screenshot(page, `30-record-panel-${width}`);
       await page.keyboard.press('Escape');
       await page.getByRole('button', { name: 'Edit collection' }).click();
       const editor = page.getByRole('dialog', { name: 'Edit collection tasks' });
       await editor.getByRole('button', { name: 'Options of project' }).click();
+      await fitsWidth(page, `collection-fields at ${width}`);
       await screenshot(page, `30-collection-fields-${width}`);
       await editor.getByRole('tab', { name: 'API Rules' }).click();
       await editor.getByLabel('View rule: superusers only').waitFor();
+      await fitsWidth(page, `collection-rules at ${width}`);
       await screenshot(page, `30-collection-rules-${width}`);
       await page.goto(rig.url('/collections/users'));
       await page.getByRole('button', { name: 'Edit collection' }).click();
       await page.getByRole('dialog', { name: 'Edit collection users' }).getByRole('tab', { name: 'Options' }).click();
+      await fitsWidth(page, `collection-options at ${width}`);
       await screenshot(page, `30-collection-options-${width}`);
       assert.deepEqual(errors, []);
       await context.close();
@@ -229,12 +233,23 @@ void describe('dashboard records, auth records and page widths in Chromium', { t
   });
 });
 
-/** The page itself never scrolls sideways (a wide table scrolls inside its own box). */
+/**
+ * The page itself never scrolls sideways (a wide table scrolls inside its own box), and every visible form
+ * control has a name (a label, aria-label or aria-labelledby).
+ */
 async function fitsWidth(page: Page, what: string): Promise<void> {
-  const { scroll, inner } = await page.evaluate<{ scroll: number; inner: number }>(
-    '({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })',
+  const { scroll, inner, unlabelled } = await page.evaluate<{ scroll: number; inner: number; unlabelled: string[] }>(
+    `({
+      scroll: document.documentElement.scrollWidth,
+      inner: window.innerWidth,
+      unlabelled: [...document.querySelectorAll('input, select, textarea, [contenteditable=true]')]
+        .filter((el) => el.getClientRects().length > 0 && el.type !== 'hidden')
+        .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby')))
+        .map((el) => el.outerHTML.slice(0, 100)),
+    })`,
   );
   assert.ok(scroll <= inner, `${what}: the page is ${scroll} px wide`);
+  assert.deepEqual(unlabelled, [], `${what}: controls without a label`);
 }
 
 /** Whether the element is focused or holds the focused element (the test code has no DOM types). */

@@ -237,7 +237,10 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await page.getByRole('cell', { name: 'Buy oat milk' }).click();
     await page.getByRole('dialog', { name: 'Edit todos record' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete' }).click();
-    await page.getByRole('cell', { name: 'No records found.' }).waitFor();
+    await page
+      .getByRole('cell', { name: 'No records found.' })
+      .getByRole('button', { name: 'Add the first record' })
+      .waitFor();
     const gone = await api.call('GET', `/api/collections/todos/records/${String(created[0].id)}`);
     assert.equal(gone.status, 404);
   });
@@ -278,13 +281,17 @@ void describe('dashboard in Chromium', { timeout: 300_000 }, () => {
     await page.keyboard.press('Enter');
     await eventually(async () => (await titles(page)).join() === 'cherry,banana', 'completed filter applied');
     assert.equal(await bar.innerText(), 'title != "apple"');
+    await page.getByLabel('Filter records').fill('title = "none such"');
+    await page.keyboard.press('Enter');
+    await page.getByRole('cell', { name: 'No records found.' }).getByRole('button', { name: 'Clear filter' }).click();
+    await eventually(async () => (await titles(page)).length === 3, 'the filter cleared from the empty state');
     await page.getByLabel('Filter records').fill('nope = 1');
     await page.getByRole('button', { name: 'Search' }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: /filter/i })
       .waitFor();
-    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.getByRole('cell', { name: 'apple' }).waitFor();
 
     await api.ok('POST', '/api/collections/todos/records', { title: 'made elsewhere', owner: ann.id });
