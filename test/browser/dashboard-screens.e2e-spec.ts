@@ -156,6 +156,13 @@ void describe('dashboard records, auth records and page widths in Chromium', { t
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Shift+Tab');
     assert.ok(await holdsFocus(panel), 'Shift+Tab left the panel');
+    // Escape in the relation picker closes its list, not the panel.
+    await panel.getByRole('combobox', { name: /project/ }).focus();
+    const options = panel.getByRole('listbox', { name: 'project options' });
+    await options.waitFor();
+    await page.keyboard.press('Escape');
+    await options.waitFor({ state: 'detached' });
+    assert.ok(await panel.isVisible(), 'the panel stays');
     await page.keyboard.press('Escape');
     await panel.waitFor({ state: 'detached' });
     assert.ok(await holdsFocus(row), 'focus back on the row');
