@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   axisMax,
   bucketHours,
+  tickIndexes,
   hourKey,
   hourlyBars,
   levelName,
@@ -57,6 +58,20 @@ describe('hourly log chart', () => {
     expect(rangeHours('all', [], now)).toBe(24);
     expect(rangeHours('all', [{ date: '2026-11-28 14:00:00.000Z', total: 1 }], now)).toBe(5 * 24 + 1);
     expect([24, 168, 169, 121, 720, 2400, 24 * 400].map((h) => bucketHours(h))).toEqual([1, 1, 2, 1, 6, 24, 72]);
+  });
+
+  it('labels a short window every few bars, a long one at the start of each local day', () => {
+    const hourly = (n: number) => hourlyBars([], now, n).map((b) => b.start);
+    expect(tickIndexes(hourly(24))).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
+    const week = hourly(168);
+    const ticks = tickIndexes(week);
+    expect(ticks.length).toBeGreaterThanOrEqual(6);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    for (const i of ticks) {
+      expect(week[i].toDateString()).not.toBe(week[i - 1].toDateString());
+    }
+    const days = hourlyBars([], now, 60 * 24, 12).map((b) => b.start);
+    expect(tickIndexes(days).length).toBeLessThanOrEqual(8);
   });
 
   it('rounds the axis up to 1, 2 or 5 times a power of ten', () => {

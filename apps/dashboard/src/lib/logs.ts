@@ -77,6 +77,23 @@ export function hourlyBars(stats: readonly LogStat[], now: Date, hours = 24, buc
   return bars;
 }
 
+/**
+ * Which bars get a label under the chart (about eight at most): every few bars in a short window; in a window
+ * over two days, the first bar of each local day (every few days when there are many).
+ */
+export function tickIndexes(starts: readonly Date[], maxTicks = 8): number[] {
+  const hours = starts.length > 1 ? (starts[starts.length - 1].getTime() - starts[0].getTime()) / HOUR + 1 : 1;
+  if (hours <= 48) {
+    const every = Math.max(1, Math.ceil(starts.length / maxTicks));
+    return starts.map((_, i) => i).filter((i) => i % every === 0);
+  }
+  const dayStarts = starts
+    .map((d, i) => i)
+    .filter((i) => i > 0 && starts[i].toDateString() !== starts[i - 1].toDateString());
+  const every = Math.max(1, Math.ceil(dayStarts.length / maxTicks));
+  return dayStarts.filter((_, n) => n % every === 0);
+}
+
 /** A round upper bound for the chart's axis (1, 2, 5 × 10ⁿ), at least 1. */
 export function axisMax(value: number): number {
   if (value <= 1) {
