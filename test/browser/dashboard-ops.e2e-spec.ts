@@ -142,6 +142,30 @@ module.exports = (app) => {
     );
   });
 
+  void it('backups: auto backup options save; a bad cron shows the server message at the field', async () => {
+    const { page } = main;
+    await page.goto(rig.url('/settings/backups'));
+    const form = page.getByRole('form', { name: 'Backup options' });
+    await form.getByLabel('Enable auto backups').check();
+    await form.getByLabel('Cron expression').fill('not a cron');
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await form.getByRole('alert').waitFor();
+    assert.equal(await form.getByLabel('Cron expression').getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('Presets').selectOption({ label: 'Every Sunday at 00:00' });
+    await form.getByLabel('Max @auto backups to keep').fill('5');
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await page.getByRole('status').getByText('Successfully saved the backup options.').waitFor();
+    await screenshot(page, '12b-backup-options');
+    const saved = await api.ok<{ backups: { cron: string; cronMaxKeep: number } }>('GET', '/api/settings');
+    assert.deepEqual([saved.backups.cron, saved.backups.cronMaxKeep], ['0 0 * * 0', 5]);
+    await form.getByLabel('Enable auto backups').uncheck();
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await eventually(
+      async () => (await api.ok<{ backups: { cron: string } }>('GET', '/api/settings')).backups.cron === '',
+      'auto backups off',
+    );
+  });
+
   void it('crons: lists the jobs and runs one now', async () => {
     const { page } = main;
     await page.getByRole('link', { name: 'Crons' }).click();
