@@ -54,7 +54,7 @@ module.exports = (app) => {
     }, 'the probe request in the logs table');
     await row.getByText('status: 404').waitFor();
     // The chart counts it in the current hour's bar, the last of 24 (each bar is an image named by its count).
-    const chart = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs in the last 24 hours/ });
+    const chart = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs? in the last 24 hours/ });
     const bars = chart.getByRole('img');
     await chart.waitFor();
     assert.equal(await bars.count(), 24);
@@ -62,6 +62,18 @@ module.exports = (app) => {
     assert.ok(Number(await bars.last().getAttribute('height')) > 0, 'the current hour is drawn');
     assert.match((await bars.first().getAttribute('aria-label')) ?? '', /: 0 logs$/);
     await screenshot(page, '10-logs');
+    // The chart's window is chosen, and it follows the filter.
+    await page.getByLabel('Chart range').selectOption({ label: 'Last 7 days' });
+    const week = page.getByRole('group', { name: /Logs per hour chart, [1-9]\d* logs? in the last 7 days/ });
+    await week.waitFor();
+    assert.equal(await week.getByRole('img').count(), 168);
+    await screenshot(page, '10b-logs-week');
+    await page.getByLabel('Chart range').selectOption({ label: 'All kept logs' });
+    await page.getByLabel('Filter logs').fill('data.url ~ "nope_logs_probe"');
+    await page.keyboard.press('Enter');
+    await page.getByRole('group', { name: 'Logs per hour chart, 1 log in all kept logs' }).waitFor();
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByLabel('Chart range').selectOption({ label: 'Last 24 hours' });
 
     await row.click();
     const panel = page.getByRole('dialog', { name: 'Log details' });
@@ -128,6 +140,30 @@ module.exports = (app) => {
     assert.deepEqual(
       uploaded.map((b) => [b.key, b.size]),
       [['downloaded.zip', listed[0].size]],
+    );
+  });
+
+  void it('backups: auto backup options save; a bad cron shows the server message at the field', async () => {
+    const { page } = main;
+    await page.goto(rig.url('/settings/backups'));
+    const form = page.getByRole('form', { name: 'Backup options' });
+    await form.getByLabel('Enable auto backups').check();
+    await form.getByLabel('Cron expression').fill('not a cron');
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await form.getByRole('alert').waitFor();
+    assert.equal(await form.getByLabel('Cron expression').getAttribute('aria-invalid'), 'true');
+    await form.getByLabel('Presets').selectOption({ label: 'Every Sunday at 00:00' });
+    await form.getByLabel('Max @auto backups to keep').fill('5');
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await page.getByRole('status').getByText('Successfully saved the backup options.').waitFor();
+    await screenshot(page, '12b-backup-options');
+    const saved = await api.ok<{ backups: { cron: string; cronMaxKeep: number } }>('GET', '/api/settings');
+    assert.deepEqual([saved.backups.cron, saved.backups.cronMaxKeep], ['0 0 * * 0', 5]);
+    await form.getByLabel('Enable auto backups').uncheck();
+    await form.getByRole('button', { name: 'Save backup options' }).click();
+    await eventually(
+      async () => (await api.ok<{ backups: { cron: string } }>('GET', '/api/settings')).backups.cron === '',
+      'auto backups off',
     );
   });
 

@@ -175,7 +175,14 @@ void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () 
       ['id text', 'a text'],
     );
     await screenshot(page, '22-view-preview');
+    // Unsaved changes: closing asks first; "No" keeps the panel, "Yes, discard" closes it.
     await panel.getByRole('button', { name: 'Cancel' }).click();
+    const ask = page.getByRole('alertdialog').filter({ hasText: 'You have unsaved changes' });
+    await ask.getByRole('button', { name: 'No' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await ask.getByRole('button', { name: 'Yes, discard' }).click();
+    await panel.waitFor({ state: 'detached' });
     const list = await api.ok<{ items: { type: string }[] }>('GET', '/api/collections?perPage=200');
     assert.ok(!list.items.some((c) => c.type === 'view'), 'the preview saved nothing');
   });

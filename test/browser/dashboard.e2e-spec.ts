@@ -237,7 +237,10 @@ void describe('dashboard in Chromium', { timeout: TEST_CEILING_MS }, () => {
     await page.getByRole('cell', { name: 'Buy oat milk' }).click();
     await page.getByRole('dialog', { name: 'Edit todos record' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Yes, delete' }).click();
-    await page.getByRole('cell', { name: 'No records found.' }).waitFor();
+    await page
+      .getByRole('cell', { name: 'No records found.' })
+      .getByRole('button', { name: 'Add the first record' })
+      .waitFor();
     const gone = await api.call('GET', `/api/collections/todos/records/${String(created[0].id)}`);
     assert.equal(gone.status, 404);
   });
@@ -258,17 +261,46 @@ void describe('dashboard in Chromium', { timeout: TEST_CEILING_MS }, () => {
     await page.getByLabel('Filter records').fill('title ~ "an"');
     await page.getByRole('button', { name: 'Search' }).click();
     await eventually(async () => (await titles(page)).join() === 'banana', 'filtered list');
+    // A plain search term looks in the text fields.
+    await page.getByLabel('Filter records').fill('herr');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await titles(page)).join() === 'cherry', 'searched list');
+    // The filter bar completes fields and operators (the rules editor's source); Enter applies it.
+    const bar = page.getByRole('textbox', { name: 'Filter records' });
+    await bar.fill('');
+    await bar.pressSequentially('tit');
+    await page.getByRole('option', { name: 'title', exact: true }).waitFor();
+    await page.waitForTimeout(150); // CodeMirror ignores an Enter right as the list opens (it submits then)
+    await page.keyboard.press('Enter');
+    await bar.pressSequentially(' !');
+    await page.getByRole('option', { name: '!~' }).waitFor();
+    await page.waitForTimeout(150);
+    await page.keyboard.press('Enter');
+    await bar.pressSequentially('"apple"');
+    await screenshot(page, '04b-filter-autocomplete');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await titles(page)).join() === 'cherry,banana', 'completed filter applied');
+    assert.equal(await bar.innerText(), 'title != "apple"');
+    await page.getByLabel('Filter records').fill('title = "none such"');
+    await page.keyboard.press('Enter');
+    await page.getByRole('cell', { name: 'No records found.' }).getByRole('button', { name: 'Clear filter' }).click();
+    await eventually(async () => (await titles(page)).length === 3, 'the filter cleared from the empty state');
     await page.getByLabel('Filter records').fill('nope = 1');
     await page.getByRole('button', { name: 'Search' }).click();
     await page
       .getByRole('alert')
       .filter({ hasText: /filter/i })
       .waitFor();
-    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await page.getByRole('cell', { name: 'apple' }).waitFor();
 
     await api.ok('POST', '/api/collections/todos/records', { title: 'made elsewhere', owner: ann.id });
     await page.getByRole('cell', { name: 'made elsewhere' }).waitFor();
+    // Expand preview: the owner column names the related user (no presentable field: its email), not its id.
+    await page
+      .getByRole('row', { name: /made elsewhere/ })
+      .getByText(ann.email, { exact: true })
+      .waitFor();
     await screenshot(page, '04-records');
   });
 

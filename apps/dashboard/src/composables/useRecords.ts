@@ -1,10 +1,14 @@
-import { onBeforeUnmount, ref, watch } from 'vue';
+import { onBeforeUnmount, ref, watch, type Ref } from 'vue';
 import type { CollectionModel, RecordModel, UnsubscribeFunc } from 'pocketbase';
 import { pb } from '../pb';
 import { readFailure } from '../lib/errors';
+import { searchFields, searchFilter } from '../lib/filter-completions';
 
-/** One page of a collection's records with sort, filter and live updates (realtime subscription). */
-export function useRecords(collection: CollectionModel) {
+/**
+ * One page of a collection's records with sort, filter and live updates (realtime subscription); `expand`
+ * names the relations to expand (the visible relation columns).
+ */
+export function useRecords(collection: CollectionModel, expand: Readonly<Ref<string>> = ref('')) {
   const items = ref<RecordModel[]>([]);
   const page = ref(1);
   const perPage = ref(30);
@@ -23,7 +27,8 @@ export function useRecords(collection: CollectionModel) {
     try {
       const result = await pb.collection(collection.id).getList(page.value, perPage.value, {
         sort: sort.value || undefined,
-        filter: filter.value || undefined,
+        filter: searchFilter(filter.value, searchFields(collection.fields)) || undefined,
+        expand: expand.value || undefined,
       });
       if (mine !== generation) {
         return;
@@ -55,7 +60,13 @@ export function useRecords(collection: CollectionModel) {
       .catch(() => null);
   }
 
-  watch([page, perPage, sort, filter], () => void load());
+  watch([page, perPage, expand], () => void load());
+  watch([sort, filter], () => {
+    if (page.value === 1) {
+      void load();
+    }
+    page.value = 1;
+  });
   void load();
   void subscribe();
   onBeforeUnmount(() => {

@@ -14,3 +14,8 @@ export function confirmAction(message: string, yes = 'Yes, delete'): Promise<boo
     pendingConfirm.value = { message, yes, resolve };
   });
 }
+
+/** Asks before a panel with unsaved changes is closed. */
+export function confirmDiscard(): Promise<boolean> {
+  return confirmAction('You have unsaved changes. Do you really want to close the panel?', 'Yes, discard');
+}

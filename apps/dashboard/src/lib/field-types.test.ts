@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FIELD_TYPES, isMultiple, newField, numberOrNull, parseList, withAutodates } from './field-types';
+import { FIELD_TYPES, insertField, isMultiple, newField, numberOrNull, parseList, withAutodates } from './field-types';
 import { FIELD_OPTIONS } from '../field-options';
 
 describe('field option forms', () => {
@@ -34,5 +34,15 @@ describe('field option forms', () => {
     expect(fields.map((f) => f.name)).toEqual(['id', 'created', 'updated']);
     expect(fields[2]).toMatchObject({ type: 'autodate', onCreate: true, onUpdate: true });
     expect(withAutodates(fields)).toHaveLength(3);
+  });
+
+  it('inserts new fields before the trailing created/updated, autodates at the end', () => {
+    const fields = withAutodates([{ name: 'id', type: 'text' }]);
+    expect(insertField(fields, { name: 'title', type: 'text' })).toBe(1);
+    expect(insertField(fields, { name: 'done', type: 'bool' })).toBe(2);
+    expect(insertField(fields, { name: 'seen', type: 'autodate' })).toBe(5);
+    expect(fields.map((f) => f.name)).toEqual(['id', 'title', 'done', 'created', 'updated', 'seen']);
+    const plain = [{ name: 'a', type: 'text' }];
+    expect(insertField(plain, { name: 'b', type: 'text' })).toBe(1);
   });
 });

@@ -61,6 +61,19 @@ export function newField(type: string, taken: string[]): FieldModel {
   return { name, type, required: false, hidden: false, presentable: false, system: false, ...defaults };
 }
 
+/**
+ * Where a new field goes: before the trailing autodate fields (`created`, `updated` stay last, as in
+ * PocketBase's dashboard), else at the end. Returns its index.
+ */
+export function insertField<F extends { type: string }>(fields: F[], field: F): number {
+  let at = fields.length;
+  while (field.type !== 'autodate' && at > 0 && fields[at - 1].type === 'autodate') {
+    at--;
+  }
+  fields.splice(at, 0, field);
+  return at;
+}
+
 /** "a, b ,c" -> ["a", "b", "c"] (list options typed as comma-separated text). */
 export function parseList(text: string): string[] {
   return text

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { axisMax, hourKey, hourlyBars, levelName, logLabels, logsFilter } from './logs';
+import {
+  axisMax,
+  bucketHours,
+  tickIndexes,
+  hourKey,
+  hourlyBars,
+  levelName,
+  logLabels,
+  logsFilter,
+  logSuggestions,
+  rangeHours,
+} from './logs';
 
 describe('hourly log chart', () => {
   const now = new Date('2026-12-03T14:25:10Z');
@@ -27,6 +38,42 @@ describe('hourly log chart', () => {
     expect(bars.map((b) => b.key)).toEqual(['2026-12-31 23:00:00', '2027-01-01 00:00:00']);
   });
 
+  it('sums the hourly buckets into wider bars, the last ending with the current hour', () => {
+    const stats = [
+      { date: '2026-12-03 09:00:00.000Z', total: 1 },
+      { date: '2026-12-03 10:00:00.000Z', total: 2 },
+      { date: '2026-12-03 14:00:00.000Z', total: 4 },
+      { date: '2026-12-03 08:00:00.000Z', total: 50 },
+    ];
+    const bars = hourlyBars(stats, now, 6, 3);
+    expect(bars.map((b) => [b.key, b.hours, b.total])).toEqual([
+      ['2026-12-03 09:00:00', 3, 3],
+      ['2026-12-03 12:00:00', 3, 4],
+    ]);
+  });
+
+  it('picks the window of a range and at most 168 bars for it', () => {
+    expect(rangeHours('24h', [], now)).toBe(24);
+    expect(rangeHours('7d', [], now)).toBe(168);
+    expect(rangeHours('all', [], now)).toBe(24);
+    expect(rangeHours('all', [{ date: '2026-11-28 14:00:00.000Z', total: 1 }], now)).toBe(5 * 24 + 1);
+    expect([24, 168, 169, 121, 720, 2400, 24 * 400].map((h) => bucketHours(h))).toEqual([1, 1, 2, 1, 6, 24, 72]);
+  });
+
+  it('labels a short window every few bars, a long one at the start of each local day', () => {
+    const hourly = (n: number) => hourlyBars([], now, n).map((b) => b.start);
+    expect(tickIndexes(hourly(24))).toEqual([0, 3, 6, 9, 12, 15, 18, 21]);
+    const week = hourly(168);
+    const ticks = tickIndexes(week);
+    expect(ticks.length).toBeGreaterThanOrEqual(6);
+    expect(ticks.length).toBeLessThanOrEqual(7);
+    for (const i of ticks) {
+      expect(week[i].toDateString()).not.toBe(week[i - 1].toDateString());
+    }
+    const days = hourlyBars([], now, 60 * 24, 12).map((b) => b.start);
+    expect(tickIndexes(days).length).toBeLessThanOrEqual(8);
+  });
+
   it('rounds the axis up to 1, 2 or 5 times a power of ten', () => {
     expect([0, 1, 3, 7, 10, 11, 180, 501].map(axisMax)).toEqual([1, 1, 5, 10, 10, 20, 200, 1000]);
   });
@@ -39,6 +86,17 @@ describe('logs filter and labels', () => {
     expect(logsFilter('level > 0', false, new Date('2026-12-03T14:25:00Z'))).toBe(
       '(level > 0) && data.auth != "_superusers" && created >= "2026-12-03 14:00:00.000Z"',
     );
+  });
+
+  it('completes log fields and macros, not @request', () => {
+    const labels = (word: string) =>
+      logSuggestions(word)
+        .map((s) => s.label)
+        .filter((l) => l.startsWith(word));
+    expect(labels('data.st')).toEqual(['data.status']);
+    expect(labels('@request')).toEqual([]);
+    expect(labels('@now')).toEqual(['@now']);
+    expect(labels('message:l')).toEqual(['message:length', 'message:lower']);
   });
 
   it('names levels and labels requests', () => {

@@ -80,30 +80,40 @@ function authFields(all: SchemaCollection[]): string[] {
   return [...names];
 }
 
+/** A records filter (the list's filter bar) rather than an API rule: no request body, no `:changed`. */
+export interface SuggestOptions {
+  filter?: boolean;
+}
+
 /**
  * Suggestions for the word before the cursor in an API rule or filter of `collection`: its fields (and
- * relation paths), `@request.*`, `@collection.<name>.<field>`, macros, modifiers after a field, functions.
+ * relation paths: two hops in rules, one in a records filter), `@request.*`, `@collection.<name>.<field>`,
+ * macros, modifiers after a field, functions.
  */
 export function ruleSuggestions(
   word: string,
   collection: SchemaCollection | null,
   all: SchemaCollection[],
+  options: SuggestOptions = {},
 ): Suggestion[] {
-  const fieldsOf = (c: SchemaCollection | null | undefined) => (c ? fieldPaths(c, all) : []);
+  const depth = options.filter ? 1 : 2;
+  const fieldsOf = (c: SchemaCollection | null | undefined) => (c ? fieldPaths(c, all, depth) : []);
+  const requestKeys = options.filter ? REQUEST_KEYS.filter((k) => k !== '@request.body.') : REQUEST_KEYS;
   const colon = word.lastIndexOf(':');
   if (colon > 0) {
-    return MODIFIERS.map((m) => ({ label: word.slice(0, colon) + m, kind: 'modifier' }));
+    const modifiers = options.filter ? MODIFIERS.filter((m) => m !== ':changed') : MODIFIERS;
+    return modifiers.map((m) => ({ label: word.slice(0, colon) + m, kind: 'modifier' }));
   }
   if (word.startsWith('@request.auth.')) {
     return authFields(all).map((f) => ({ label: `@request.auth.${f}`, kind: 'request' }));
   }
-  if (word.startsWith('@request.body.')) {
+  if (word.startsWith('@request.body.') && !options.filter) {
     return fieldsOf(collection)
       .filter((f) => !f.includes('.'))
       .map((f) => ({ label: `@request.body.${f}`, kind: 'request' }));
   }
   if (word.startsWith('@request')) {
-    return REQUEST_KEYS.map((label) => ({ label, kind: 'request' }));
+    return requestKeys.map((label) => ({ label, kind: 'request' }));
   }
   if (word.startsWith('@collection.')) {
     const rest = word.slice('@collection.'.length);
@@ -116,7 +126,7 @@ export function ruleSuggestions(
   }
   if (word.startsWith('@')) {
     return [
-      ...REQUEST_KEYS.map((label) => ({ label, kind: 'request' })),
+      ...requestKeys.map((label) => ({ label, kind: 'request' })),
       { label: '@collection.', kind: 'collection' },
       ...MACROS.map((label) => ({ label, kind: 'macro' })),
     ];
