@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { TEST_CEILING_MS } from '@lib/testing';
 import type { Api } from './support/api';
 import { openPage, screenshot, type WatchedPage } from './support/browser';
 import { startRig, type Rig } from './support/rig';
@@ -13,7 +14,7 @@ import { signIn } from './support/sign-in';
 const SU = { email: 'screens-admin@example.com', password: 'Admin-Passw0rd-1' };
 const ZOE = { email: 'zoe@example.com', password: 'Zoe-Passw0rd-1' };
 
-void describe('dashboard records, auth records and page widths in Chromium', { timeout: 300_000 }, () => {
+void describe('dashboard records, auth records and page widths in Chromium', { timeout: TEST_CEILING_MS }, () => {
   let rig: Rig;
   let api: Api;
   let main: WatchedPage;
