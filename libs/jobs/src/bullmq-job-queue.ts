@@ -10,6 +10,8 @@ const IDLE_POLL_MS = 50;
 const IDLE_TIMEOUT_MS = 30_000;
 /** Failed jobs kept for inspection (per queue); completed ones are removed at once. */
 const KEEP_FAILED = 1000;
+/** How long adding a job may hold its caller before Redis counts as unavailable for it. */
+const ENQUEUE_WAIT_MS = 2000;
 
 type BullmqModule = typeof import('bullmq');
 
@@ -86,7 +88,19 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       removeOnComplete: true,
       removeOnFail: KEEP_FAILED,
     };
-    await this.queue(name).add(name, payload, opts);
+    const adding = this.queue(name).add(name, payload, opts);
+    // Redis down: the add waits in the client's offline queue and goes in once Redis is back; the request
+    // that made the job doesn't wait for that (it would hang for the whole outage).
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ENQUEUE_WAIT_MS)));
+    try {
+      if ((await Promise.race([adding, waited])) === 'pending') {
+        this.logger.warn(`Redis unavailable: job ${name} is held in this process until it is back`);
+        adding.catch((error: unknown) => this.logger.error(`job ${name} was not queued: ${String(error)}`));
+      }
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**

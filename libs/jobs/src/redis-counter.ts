@@ -44,6 +44,11 @@ export class RedisCounter {
     return new RedisCounter(redis, prefix);
   }
 
+  /** Connected and answering: while false (Redis down, reconnecting) callers use their fallback at once. */
+  get ready(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   /** Adds one to `key` and returns its count in the current window of `windowMs`. */
   async hit(key: string, windowMs: number): Promise<number> {
     const n = await this.redis.eval(HIT_SCRIPT, 1, this.prefix + key, String(Math.max(1, Math.ceil(windowMs))));
