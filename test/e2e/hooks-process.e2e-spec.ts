@@ -150,7 +150,10 @@ void describe('hooks in processes', () => {
     procs.push(server);
     const http = new HttpClient(server.baseUrl);
     assert.equal((await http.request('GET', '/api/hk/later')).status, 404);
-    mkdirSync(hooks, { recursive: true });
+    // one level at a time, as a person would: the watcher must follow the new level down
+    mkdirSync(join(base, 'later'));
+    await new Promise((r) => setTimeout(r, 300));
+    mkdirSync(hooks);
     writeFileSync(
       join(hooks, 'later.pb.js'),
       "module.exports = (app) => app.routerAdd('GET', '/api/hk/later', (e) => e.json(200, { later: true }));\n",

@@ -225,24 +225,32 @@ export class HooksServer extends HooksApp {
         reloading = reloading.then(() => this.reload());
       }, 200);
     };
+    const nearestExisting = (): string => {
+      let parent = path.dirname(dir);
+      while (!fs.existsSync(parent) && path.dirname(parent) !== parent) {
+        parent = path.dirname(parent);
+      }
+      return parent;
+    };
     const arm = (): void => {
       this.watcher?.close();
       if (fs.existsSync(dir)) {
         this.watcher = fs.watch(dir, reloadSoon);
         return;
       }
-      let parent = path.dirname(dir);
-      while (!fs.existsSync(parent) && path.dirname(parent) !== parent) {
-        parent = path.dirname(parent);
-      }
+      const parent = nearestExisting();
+      // on a change there: the directory appeared (watch it, load it), or a level between appeared or went
+      // (watch the new nearest one); checked once more after arming, for what came before the watch
       const check = (): void => {
-        if (fs.existsSync(dir) || !fs.existsSync(parent)) {
+        if (fs.existsSync(dir)) {
           arm();
           reloadSoon();
+        } else if (nearestExisting() !== parent) {
+          arm();
         }
       };
       this.watcher = fs.watch(parent, check);
-      check(); // created between the test above and the watch
+      check();
     };
     arm();
   }
