@@ -7,7 +7,8 @@ import { HookRecord } from '../hook-record';
 import type { HookData } from '../hook-types';
 import { Collection, unmarshal } from './migration-models';
 import { MigrationQueue, type Queued } from './migration-queue';
-import { MigrationRecord, type CollectionRef } from './migration-record';
+import { lookupOf, MigrationRecord, pendingRecord, type CollectionRef, type PendingRecord } from './migration-record';
+import { newQuery } from './migration-sql';
 
 type Obj = Record<string, unknown>;
 
@@ -24,9 +25,6 @@ export interface MigrationContext {
   changed: { collections: boolean; settings: boolean };
 }
 
-/** A record being looked up: `await` it to read it; `set`, `load` and `app.save` work on it before that. */
-type PendingRecord = Queued<HookRecord> & Obj;
-
 /**
  * The `app` of migration callbacks, in PocketBase's style: collections, records and settings saved and deleted
  * with `app.save` / `app.delete`, lookups, imports, raw SQL. Its calls run in call order inside the migration's
@@ -41,7 +39,6 @@ export class MigrationApp {
   /** What the calls so far do to collections, by `id:<id>` and `name:<lowercased name>`; null: deleted. */
   private readonly overlay = new Map<string, Collection | null>();
   private readonly settingsObjects = new WeakSet<object>();
-  private readonly pending = new WeakMap<object, Queued<HookRecord>>();
 
   constructor(private readonly ctx: MigrationContext) {}
 
@@ -104,10 +101,16 @@ export class MigrationApp {
     this.importCollections(JSON.parse(json) as unknown[], deleteMissing);
 
   findRecordById = (collection: string, id: string): PendingRecord =>
-    this.pendingRecord(this.queue.push(() => this.ctx.data.findRecordById(collection, id)));
+    pendingRecord(
+      this.queue,
+      this.queue.push(() => this.ctx.data.findRecordById(collection, id)),
+    );
 
   findFirstRecordByFilter = (collection: string, filter: string, params?: Obj): PendingRecord =>
-    this.pendingRecord(this.queue.push(() => this.ctx.data.findFirstRecordByFilter(collection, filter, params)));
+    pendingRecord(
+      this.queue,
+      this.queue.push(() => this.ctx.data.findFirstRecordByFilter(collection, filter, params)),
+    );
 
   findAuthRecordByEmail = (collection: string, email: string): PendingRecord =>
     this.findFirstRecordByFilter(collection, 'email = {:email}', { email });
@@ -135,22 +138,7 @@ export class MigrationApp {
   };
 
   /** Raw SQL inside the migration's transaction: `app.db().newQuery(sql).bind({ name: value }).execute()`. */
-  db = () => ({ newQuery: (sql: string) => this.query(sql) });
-
-  private query(sql: string) {
-    let params: Obj = {};
-    const statement = () => bindNamed(sql, params);
-    const q = {
-      bind: (values: Obj) => {
-        params = { ...params, ...values };
-        return q;
-      },
-      execute: () => this.queue.push(async () => void (await this.ctx.tx.run(...statement()))),
-      all: () => this.queue.push(() => this.ctx.tx.query(...statement())),
-      one: () => this.queue.push(async () => (await this.ctx.tx.query(...statement()))[0] ?? null),
-    };
-    return q;
-  }
+  db = () => ({ newQuery: (sql: string) => newQuery(this.queue, this.ctx.tx, sql) });
 
   private saveCollection(collection: Collection): Queued<void> {
     const isUpdate = this.stored.has(collection);
@@ -183,7 +171,7 @@ export class MigrationApp {
 
   /** The `HookRecord` behind a record given to `app.save` / `app.delete`. */
   private async record(model: unknown, saved = false): Promise<HookRecord> {
-    const pending = model && typeof model === 'object' ? this.pending.get(model) : undefined;
+    const pending = lookupOf(model);
     const record = pending
       ? await pending
       : model instanceof MigrationRecord
@@ -200,31 +188,6 @@ export class MigrationApp {
     }
     return record;
   }
-
-  private pendingRecord(result: Queued<HookRecord>): PendingRecord {
-    const later = (apply: (record: HookRecord) => void) => {
-      this.queue.push(async () => apply(await result));
-    };
-    const unread = () => {
-      throw new TypeError(
-        'the record is still being looked up: read it with `await` (const record = await app.findRecordById(…))',
-      );
-    };
-    const pending: PendingRecord = {
-      then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
-      catch: (onRejected) => result.catch(onRejected),
-      finally: (onFinally) => result.finally(onFinally),
-      set: (name: string, value: unknown) => later((r) => r.set(name, value)),
-      load: (values: Obj) => later((r) => r.load(values)),
-      setPassword: (password: string) => later((r) => r.set('password', password)),
-      setEmail: (email: string) => later((r) => r.set('email', email)),
-      setVerified: (verified: boolean) => later((r) => r.set('verified', verified)),
-      get: unread,
-      getString: unread,
-    };
-    this.pending.set(pending, result);
-    return pending;
-  }
 }
 
 const idOf = (c: Collection): string => (typeof c.id === 'string' ? c.id : '');
@@ -240,17 +203,4 @@ function confirmPassword(record: HookRecord): void {
   ) {
     record.set('passwordConfirm', changes.password);
   }
-}
-
-/** `{:name}` placeholders become `?` with the bound values, in order. */
-export function bindNamed(sql: string, params: Obj): [string, unknown[]] {
-  const values: unknown[] = [];
-  const text = sql.replace(/\{:(\w+)\}/g, (_, name: string) => {
-    if (!(name in params)) {
-      throw new Error(`no value bound for {:${name}}`);
-    }
-    values.push(params[name]);
-    return '?';
-  });
-  return [text, values];
 }

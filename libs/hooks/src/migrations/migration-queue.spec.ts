@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { callSite, MigrationQueue } from './migration-queue';
 import { Collection, Field, FIELD_CLASSES, unmarshal } from './migration-models';
-import { bindNamed } from './migration-app';
+import { bindNamed } from './migration-sql';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

@@ -1,6 +1,7 @@
 import type { CollectionModel } from '@lib/schema';
 import type { HookRecord } from '../hook-record';
 import type { HookData } from '../hook-types';
+import type { MigrationQueue, Queued } from './migration-queue';
 
 type Obj = Record<string, unknown>;
 
@@ -95,4 +96,40 @@ export class MigrationRecord {
   stored(): HookRecord | null {
     return this.target;
   }
+}
+
+/** A record being looked up: `await` it to read it; `set`, `load` and `app.save` work on it before that. */
+export type PendingRecord = Queued<HookRecord> & Obj;
+
+const LOOKUPS = new WeakMap<object, Queued<HookRecord>>();
+
+/** The lookup behind a `PendingRecord` given to `app.save` / `app.delete`. */
+export function lookupOf(model: unknown): Queued<HookRecord> | undefined {
+  return model && typeof model === 'object' ? LOOKUPS.get(model) : undefined;
+}
+
+/** The answer of a record lookup: changes made to it before it is read are queued after the lookup. */
+export function pendingRecord(queue: MigrationQueue, result: Queued<HookRecord>): PendingRecord {
+  const later = (apply: (record: HookRecord) => void) => {
+    queue.push(async () => apply(await result));
+  };
+  const unread = () => {
+    throw new TypeError(
+      'the record is still being looked up: read it with `await` (const record = await app.findRecordById(…))',
+    );
+  };
+  const pending: PendingRecord = {
+    then: (onFulfilled, onRejected) => result.then(onFulfilled, onRejected),
+    catch: (onRejected) => result.catch(onRejected),
+    finally: (onFinally) => result.finally(onFinally),
+    set: (name: string, value: unknown) => later((r) => r.set(name, value)),
+    load: (values: Obj) => later((r) => r.load(values)),
+    setPassword: (password: string) => later((r) => r.set('password', password)),
+    setEmail: (email: string) => later((r) => r.set('email', email)),
+    setVerified: (verified: boolean) => later((r) => r.set('verified', verified)),
+    get: unread,
+    getString: unread,
+  };
+  LOOKUPS.set(pending, result);
+  return pending;
 }
