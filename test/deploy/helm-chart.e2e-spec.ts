@@ -19,6 +19,7 @@ import { typecheckObjects, validateObject } from './k8s-validate';
 const ALL_OPTIONS: Record<string, string> = {
   existingSecret: 'my-nestbase-secret',
   hooksConfigMap: 'my-hooks',
+  migrationsConfigMap: 'my-migrations',
   'gateway.publicConfigMap': 'my-public',
   'dataNodeSelector.nestbase\\.io/data': 'true',
   'persistence.storageClass': 'fast-ssd',
@@ -85,6 +86,16 @@ void describe('helm chart k8s/nestbase', () => {
         name,
       );
       assert.deepEqual(pod.imagePullSecrets, [{ name: 'registry' }], name);
+      // pb_migrations only where they are applied: the records service.
+      const migrations = pod.containers[0].volumeMounts.some(
+        (m: Yaml) => m.mountPath === '/pb_migrations' && m.readOnly,
+      );
+      assert.equal(migrations, name === 'nestbase-records', name);
+      assert.equal(
+        pod.volumes.some((v: Yaml) => v.configMap?.name === 'my-migrations'),
+        name === 'nestbase-records',
+        name,
+      );
     }
     assert.equal(findObject(objects, 'Deployment', 'nestbase-realtime').spec.template.spec.nodeSelector, undefined);
     assert.ok(containerOf(objects, 'nestbase-gateway').volumeMounts.some((m: Yaml) => m.mountPath === '/pb_public'));

@@ -13,8 +13,9 @@ import {
 } from '@lib/core';
 import { SuperusersService } from '@lib/auth';
 import { JobQueue } from '@lib/jobs';
-import { HooksLoadError } from '@lib/hooks';
+import { HooksLoadError, MigrationError } from '@lib/hooks';
 import { BACKUP_HELP, backup } from './cli-backup';
+import { MIGRATE_HELP, migrate } from './cli-migrate';
 import { NestBase } from './nestbase';
 import { CliModule } from './standalone.module';
 
@@ -28,6 +29,8 @@ Commands:
   superuser upsert EMAIL PASS    create or update a superuser
   superuser delete EMAIL         delete a superuser
   backup create|list|restore     back up or restore the data directory
+  migrate up|down|create|collections|history-sync
+                                 apply, revert or write pb_migrations files
   gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
                                  run one service of the distributed set (see README "Deploy")
   help [COMMAND]                 this text, or a command's (as COMMAND --help)
@@ -43,11 +46,15 @@ Flags:
   --publicDir DIR    static files served at / (default ./pb_public, env NB_PUBLIC_DIR)
   --hooksDir DIR     server-side hooks: *.pb.js / *.pb.ts files (default ./pb_hooks, env NB_HOOKS_DIR)
   --dev              reload the hooks when their files change
+  --migrationsDir DIR  migrations applied at start (default <dir>/../pb_migrations, env NB_MIGRATIONS_DIR)
+  --automigrate      write a migration file for each collection change made through the API or the
+                     dashboard (env NB_AUTOMIGRATE; off by default)
   -h, --help         show this help
 
 Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
 `,
   backup: BACKUP_HELP,
+  migrate: MIGRATE_HELP,
   superuser: `Usage:
   nestbase superuser upsert EMAIL PASSWORD [--dir DIR]   create or update a superuser
   nestbase superuser delete EMAIL [--dir DIR]            delete a superuser
@@ -60,8 +67,13 @@ const FLAGS = {
   publicDir: { type: 'string' },
   hooksDir: { type: 'string' },
   dev: { type: 'boolean' },
+  migrationsDir: { type: 'string' },
+  automigrate: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** The environment of the commands other than serve: they don't upsert PB_ADMIN_*. */
+const noAdmin = () => ({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' });
 
 /** A usage error: one line on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -74,7 +86,7 @@ async function superuser(args: string[], overrides: ConfigOverrides): Promise<vo
   )) {
     throw new UsageError('usage: nestbase superuser upsert EMAIL PASSWORD | superuser delete EMAIL');
   }
-  const config = loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
+  const config = loadConfig(noAdmin(), overrides);
   if (action === 'delete' && !existsSync(join(config.dataDir, 'data.db'))) {
     // A typo in --dir must not create an empty database there and report success.
     throw new UsageError(`no database at ${join(config.dataDir, 'data.db')}: nothing to delete (check --dir)`);
@@ -129,8 +141,16 @@ export async function main(argv: string[]): Promise<void> {
     await superuser(rest, overrides);
     return;
   }
+  if (command === 'migrate') {
+    await migrate(
+      rest,
+      () => loadConfig(noAdmin(), overrides),
+      (message) => new UsageError(message),
+    );
+    return;
+  }
   if (command === 'backup') {
-    const config = () => loadConfig({ ...process.env, PB_ADMIN_EMAIL: '', PB_ADMIN_PASSWORD: '' }, overrides);
+    const config = () => loadConfig(noAdmin(), overrides);
     await backup(rest, config, (message) => new UsageError(message));
     return;
   }
@@ -154,7 +174,7 @@ export function run(argv: string[]): void {
       process.stderr.write(`Error: ${error.message}${details}\n`);
       process.exit(2);
     }
-    if (error instanceof DependencyError) {
+    if (error instanceof DependencyError || error instanceof MigrationError) {
       process.stderr.write(`Error: ${error.message}\n`);
       process.exit(1);
     }

@@ -73,6 +73,11 @@ spec:
               mountPath: /pb_hooks
               readOnly: true
             {{- end }}
+            {{- if and (eq .component "records") $root.Values.migrationsConfigMap }}
+            - name: pb-migrations
+              mountPath: /pb_migrations
+              readOnly: true
+            {{- end }}
       volumes:
         - name: pb-data
           persistentVolumeClaim:
@@ -81,5 +86,10 @@ spec:
         - name: pb-hooks
           configMap:
             name: {{ $root.Values.hooksConfigMap }}
+        {{- end }}
+        {{- if and (eq .component "records") $root.Values.migrationsConfigMap }}
+        - name: pb-migrations
+          configMap:
+            name: {{ $root.Values.migrationsConfigMap }}
         {{- end }}
 {{- end }}

@@ -46,3 +46,5 @@ export { DASHBOARD_CSP } from './platform/dashboard-static';
 export { realIp } from './platform/real-ip';
 export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep } from './json-depth';
 export { DependencyError, waitForRedis } from './platform/dependencies';
+export { AppLogSink } from './platform/app-log-sink';
+export type { AppLogWrite } from './platform/app-log-sink';

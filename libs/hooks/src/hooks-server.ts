@@ -16,6 +16,7 @@ import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
 import { HooksModule } from './hooks.module';
 import { loadHooksDir } from './loader/hooks-loader';
+import { MigrationsService } from './migrations/migrations.service';
 import { HookRoutes } from './routes/hook-routes';
 import { runChain } from './hook-chain';
 import type { LifecycleEvent } from './hook-types';
@@ -31,6 +32,12 @@ export interface HooksServerOptions {
   hooksDir?: string;
   /** Reload the hooks files (restarting the app in-process) when they change. */
   dev?: boolean;
+  /** Migration files (default `<dir>/../pb_migrations`, env `NB_MIGRATIONS_DIR`), applied at start. */
+  migrationsDir?: string;
+  /** Write a migration file for each collection change made through the API (env `NB_AUTOMIGRATE`). */
+  automigrate?: boolean;
+  /** Apply the pending migrations at start (default true; the split auth service leaves them to records). */
+  migrate?: boolean;
   /** A configuration built already (the CLI); `dir`, `http`, `publicDir` are then ignored. */
   config?: AppConfig;
   /** Stop cleanly and exit on SIGINT/SIGTERM (default true). */
@@ -71,8 +78,8 @@ export class HooksServer extends HooksApp {
   ) {
     super();
     this.log = new Logger(name);
-    const { dir, http, publicDir, hooksDir } = options;
-    this.config = options.config ?? loadProcessConfig({ dir, http, publicDir, hooksDir });
+    const { dir, http, publicDir, hooksDir, migrationsDir, automigrate } = options;
+    this.config = options.config ?? loadProcessConfig({ dir, http, publicDir, hooksDir, migrationsDir, automigrate });
   }
 
   /** Loads the hooks files (if any), starts the server, then runs the crons. */
@@ -165,6 +172,9 @@ export class HooksServer extends HooksApp {
         },
         true,
       );
+      if (this.options.migrate !== false) {
+        await nest.get(MigrationsService).up((file) => process.stdout.write(`Applied migration ${file}\n`));
+      }
       // Made before listening: once the port answers, a SIGTERM must find the signal handlers installed.
       installerToken = await this.installerToken(nest);
       await runChain(

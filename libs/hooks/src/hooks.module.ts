@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
 import { MailerHooks } from '@lib/auth';
-import { RecordHooks, RecordsCoreModule } from '@lib/records';
+import { AppConfig } from '@lib/core';
+import { CollectionChanges, RecordHooks, RecordsCoreModule } from '@lib/records';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookDataService } from './hook-data.service';
 import { HookRegistry } from './hook-registry';
@@ -8,6 +9,9 @@ import { HooksApp } from './hooks-app';
 import { MailerHookRunner } from './mailer-hook-runner';
 import { RecordHookRunner } from './record-hook-runner';
 import { HookRoutes } from './routes/hook-routes';
+import { Automigrate } from './migrations/automigrate';
+import { MigrationDeps } from './migrations/migration-deps';
+import { MigrationsService } from './migrations/migrations.service';
 
 /** Connects the app's data helpers once the module is up (and disconnects them on shutdown). */
 class HooksAppBinding implements OnModuleInit {
@@ -27,7 +31,8 @@ class HooksAppBinding implements OnModuleInit {
 
 /**
  * The hooks of one app run: the registry, the records lib's `RecordHooks` and the auth lib's
- * `MailerHooks` implementations, custom routes and crons. Global, so the ports resolve everywhere.
+ * `MailerHooks` implementations, custom routes and crons, and `pb_migrations` (with automigrate, the records
+ * lib's `CollectionChanges`). Global, so the ports resolve everywhere.
  */
 @Global()
 @Module({})
@@ -47,10 +52,27 @@ export class HooksModule {
         HookRoutes,
         CronScheduler,
         { provide: HooksAppBinding, inject: [HooksApp, HookDataService], useFactory: bind },
+        MigrationDeps,
+        MigrationsService,
+        { provide: CollectionChanges, inject: [AppConfig, MigrationsService], useFactory: automigrate },
       ],
-      exports: [RecordHooks, MailerHooks, HookRoutes, CronScheduler, HookDataService, HooksApp],
+      exports: [
+        RecordHooks,
+        MailerHooks,
+        HookRoutes,
+        CronScheduler,
+        HookDataService,
+        HooksApp,
+        MigrationsService,
+        CollectionChanges,
+      ],
     };
   }
+}
+
+/** `--automigrate`: collection changes made through the API are written as migrations (none otherwise). */
+function automigrate(config: AppConfig, migrations: MigrationsService): CollectionChanges | null {
+  return config.migrations.auto ? new Automigrate(migrations) : null;
 }
 
 function bind(app: HooksApp, data: HookDataService): HooksAppBinding {

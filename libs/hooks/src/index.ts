@@ -14,6 +14,10 @@ export { CronSchedule, CronSyntaxError } from './cron/cron-schedule';
 export { runChain, hookError } from './hook-chain';
 export type { Chained, ChainHandler } from './hook-chain';
 export { loadHooksDir, hookFiles, HooksLoadError } from './loader/hooks-loader';
+export { MigrationsService } from './migrations/migrations.service';
+export { MigrationError } from './migrations/migration-file';
+export { blankMigration } from './migrations/migration-templates';
+export { snakeCase, writeMigrationFile } from './migrations/migration-names';
 export type {
   CronEvent,
   Handler,

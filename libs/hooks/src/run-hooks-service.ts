@@ -1,14 +1,22 @@
 import { parseArgs } from 'node:util';
-import { exitOnStartFailure, loadProcessConfig, serviceUsage } from '@lib/core';
+import { ConfigError, exitOnStartFailure, loadProcessConfig, serviceUsage } from '@lib/core';
 import { HooksServer, type AppModuleFactory } from './hooks-server';
 import { HooksLoadError } from './loader/hooks-loader';
+import { MigrationError } from './migrations/migration-file';
 
 /**
  * The `main.ts` of a split service that runs hooks (records: record hooks; auth: auth hooks): flags
  * `--http`, `--dir`, `--hooksDir`, `--dev` (or their `NB_*` variables), then the server with the
- * `pb_hooks` files loaded. Configuration and hooks-file problems print one line and exit 2.
+ * `pb_hooks` files loaded. Configuration and hooks-file problems print one line and exit 2. `migrate`
+ * (records, which owns the schema): `--migrationsDir`, `--automigrate`, and the migrations applied at start
+ * (a failing one prints one line and exits 1).
  */
-export function runHooksService(name: string, module: AppModuleFactory, defaultHttp: string): void {
+export function runHooksService(
+  name: string,
+  module: AppModuleFactory,
+  defaultHttp: string,
+  { migrate = false }: { migrate?: boolean } = {},
+): void {
   const start = async () => {
     const { values } = parseArgs({
       args: process.argv.slice(2),
@@ -19,17 +27,38 @@ export function runHooksService(name: string, module: AppModuleFactory, defaultH
         hooksDir: { type: 'string' },
         records: { type: 'string' },
         dev: { type: 'boolean' },
+        migrationsDir: { type: 'string' },
+        automigrate: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     });
     if (values.help) {
-      process.stdout.write(serviceUsage(name, defaultHttp, ['http', 'dir', 'publicDir', 'hooksDir', 'dev']));
+      const flags = [
+        'http',
+        'dir',
+        'publicDir',
+        'hooksDir',
+        'dev',
+        ...(migrate ? ['migrationsDir', 'automigrate'] : []),
+      ];
+      process.stdout.write(serviceUsage(name, defaultHttp, flags));
       return;
+    }
+    if (!migrate && (values.migrationsDir !== undefined || values.automigrate !== undefined)) {
+      throw new ConfigError(
+        '--migrationsDir and --automigrate are flags of the records service (it applies migrations)',
+      );
     }
     const { dev, help: _help, ...flags } = values;
     const config = loadProcessConfig(flags, { NB_HTTP: defaultHttp });
-    await new HooksServer(module, { config, dev, servePublicDir: false }, `nestbase ${name}`).start();
+    await new HooksServer(module, { config, dev, migrate, servePublicDir: false }, `nestbase ${name}`).start();
   };
-  start().catch((error: unknown) => exitOnStartFailure(error, (e) => e instanceof HooksLoadError));
+  start().catch((error: unknown) =>
+    exitOnStartFailure(
+      error,
+      (e) => e instanceof HooksLoadError,
+      (e) => e instanceof MigrationError,
+    ),
+  );
 }

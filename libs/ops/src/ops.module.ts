@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig, BackupActivity, BodyLimits } from '@lib/core';
+import { AppConfig, AppLogSink, BackupActivity, BodyLimits } from '@lib/core';
 import { RecordsCoreModule } from '@lib/records';
 import { AutoBackup } from './backups/auto-backup';
 import { BackupAccess } from './backups/backup-access';
@@ -51,10 +51,12 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     AppLogTee.attach((level, message, data) => this.writer.write(level, message, data), this.config.logLevel);
+    AppLogSink.attach((level, message, data) => this.writer.write(level, message, data));
   }
 
   async onApplicationShutdown(): Promise<void> {
     AppLogTee.attach(null, this.config.logLevel);
+    AppLogSink.attach(null);
     await this.writer.flush();
     this.logs.close();
   }

@@ -1,6 +1,8 @@
 export { RecordsCoreModule, RecordsApiModule } from './records.module';
 export { CollectionsRegistry } from './collections/collections.registry';
 export { CollectionsService } from './collections/collections.service';
+export { CollectionsApiService } from './collections/collections-api.service';
+export { CollectionChanges } from './collections/collection-changes';
 export { RecordsService } from './records/records.service';
 export type { ListParams, UnitOfWork } from './records/records.service';
 export { RecordRepository } from './records/record.repository';

@@ -8,6 +8,7 @@ import { CollectionsController } from './collections/collections.controller';
 import { CollectionsQuery } from './collections/collections-query';
 import { CollectionsRegistry } from './collections/collections.registry';
 import { CollectionsService } from './collections/collections.service';
+import { CollectionsApiService } from './collections/collections-api.service';
 import { StoreSync } from './collections/store-sync';
 import { ViewPreviewService } from './collections/view-preview.service';
 import { RecordPresenter } from './records/record-presenter';
@@ -30,6 +31,7 @@ const services = [
   { provide: RecordRepository, useClass: TypeormRecordRepository },
   CollectionsRegistry,
   CollectionsService,
+  CollectionsApiService,
   CollectionsQuery,
   ViewPreviewService,
   RecordPresenter,

@@ -27,6 +27,8 @@ interface Replica {
 export interface ServiceSetOptions {
   /** Extra variables for the compose interpolation (the `.env` of `docker compose`). */
   vars?: Record<string, string>;
+  /** The `pb_migrations` volume (records applies its files at start). */
+  migrationsDir?: string;
   /** Written as the `pb_hooks` volume. */
   hooksDir?: string;
 }
@@ -53,6 +55,7 @@ export class ServiceSet {
       '/pb_data': this.tempDir('nestbase-dist-data-'),
       '/pb_hooks': options.hooksDir ?? this.tempDir('nestbase-dist-hooks-'),
       '/pb_public': this.tempDir('nestbase-dist-public-'),
+      '/pb_migrations': options.migrationsDir ?? this.tempDir('nestbase-dist-migrations-'),
     };
     const nestbase = services.filter((s) => (NESTBASE_COMMANDS as readonly string[]).includes(s.command[0]));
     for (const service of nestbase) {

@@ -13,6 +13,11 @@ export abstract class AppConfig {
   abstract readonly dataDir: string;
   abstract readonly publicDir: string;
   abstract readonly hooksDir: string;
+  /**
+   * `pb_migrations` (`--migrationsDir`/`NB_MIGRATIONS_DIR`, default `<dataDir>/../pb_migrations`) and whether
+   * collection changes made through the API write migration files there (`--automigrate`/`NB_AUTOMIGRATE`).
+   */
+  abstract readonly migrations: { readonly dir: string; readonly auto: boolean };
   abstract readonly db: { readonly busyTimeoutMs: number };
   abstract readonly admin: { readonly email: string; readonly password: string };
   /** Request body limit in bytes (PocketBase: 32 MiB). */
@@ -110,6 +115,8 @@ export interface ConfigOverrides {
   publicDir?: string;
   hooksDir?: string;
   records?: string;
+  migrationsDir?: string;
+  automigrate?: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -159,6 +166,10 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     dataDir,
     publicDir: path.resolve(overrides.publicDir ?? env.NB_PUBLIC_DIR ?? './pb_public'),
     hooksDir: path.resolve(overrides.hooksDir ?? env.NB_HOOKS_DIR ?? './pb_hooks'),
+    migrations: {
+      dir: path.resolve(overrides.migrationsDir ?? env.NB_MIGRATIONS_DIR ?? path.join(dataDir, '..', 'pb_migrations')),
+      auto: overrides.automigrate ?? flag(env, 'NB_AUTOMIGRATE', false, problems),
+    },
     db: {
       busyTimeoutMs: parseInt(env, 'DB_BUSY_TIMEOUT_MS', 10000, 0, 600000, problems),
     },

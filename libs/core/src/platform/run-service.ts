@@ -42,16 +42,21 @@ export function runService(
 
 /**
  * How a service that failed to start leaves: bad configuration or usage (and what `usage` adds) is one
- * `Error:` line and exit 2; an unreachable dependency one line and exit 1; anything else its stack and exit 1.
+ * `Error:` line and exit 2; an unreachable dependency (and what `known` adds: a failed migration) one line and
+ * exit 1; anything else its stack and exit 1.
  */
-export function exitOnStartFailure(error: unknown, usage: (error: unknown) => boolean = () => false): never {
+export function exitOnStartFailure(
+  error: unknown,
+  usage: (error: unknown) => boolean = () => false,
+  known: (error: unknown) => boolean = () => false,
+): never {
   const isUsage =
     usage(error) ||
     error instanceof ConfigError ||
     error instanceof UnusableDirError ||
     ((error as { code?: unknown })?.code as string | undefined)?.startsWith?.('ERR_PARSE_ARGS') === true;
   const text = error instanceof Error ? error.message : String(error);
-  const oneLine = isUsage || error instanceof DependencyError;
+  const oneLine = isUsage || error instanceof DependencyError || known(error);
   process.stderr.write(
     `Error: ${oneLine ? text.split('\n')[0] : error instanceof Error ? (error.stack ?? text) : text}\n`,
   );
@@ -64,6 +69,9 @@ const FLAG_HELP: Record<string, string> = {
   publicDir: '--publicDir DIR    static files served at / (NB_PUBLIC_DIR, default ./pb_public)',
   hooksDir: '--hooksDir DIR     pb_hooks files (NB_HOOKS_DIR, default ./pb_hooks)',
   dev: '--dev              reload the hooks when their files change',
+  migrationsDir:
+    '--migrationsDir DIR  migration files applied at start (NB_MIGRATIONS_DIR, default <dir>/../pb_migrations)',
+  automigrate: '--automigrate      write a migration for each collection change made through the API (NB_AUTOMIGRATE)',
   records: '--records URL      realtime without a database: the records service to ask (NB_RECORDS_URL)',
 };
 

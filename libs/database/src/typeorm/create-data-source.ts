@@ -4,7 +4,10 @@ import { makeDirs } from '@lib/core';
 import { CollectionEntity } from './collection.entity';
 import { ParamEntity } from './param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
+import { MigrationsHistory1760000000000 } from '../migrations/1760000000000-migrations-history';
 import { retryBusy } from './sqlite-busy';
+
+const TYPEORM_MIGRATIONS = '_typeorm_migrations';
 
 export interface DataSourceSettings {
   dataDir: string;
@@ -21,8 +24,9 @@ export async function openDataSource(settings: DataSourceSettings): Promise<Data
     type: 'better-sqlite3',
     database: path.join(settings.dataDir, 'data.db'),
     entities: [CollectionEntity, ParamEntity],
-    migrations: [Init1732500000000],
-    migrationsTableName: '_migrations',
+    migrations: [Init1732500000000, MigrationsHistory1760000000000],
+    // `_migrations` is PocketBase's table of applied pb_migrations files.
+    migrationsTableName: TYPEORM_MIGRATIONS,
     synchronize: false,
     enableWAL: true,
     timeout: settings.busyTimeoutMs,
@@ -49,6 +53,11 @@ async function migrateUnderWriteLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await retryBusy(() => runner.query('BEGIN IMMEDIATE'));
   try {
+    // Data directories made before pb_migrations support kept TypeORM's own list under PocketBase's name.
+    const columns = (await runner.query('PRAGMA table_info("_migrations")')) as { name: string }[];
+    if (columns.some((c) => c.name === 'timestamp')) {
+      await runner.query(`ALTER TABLE "_migrations" RENAME TO "${TYPEORM_MIGRATIONS}"`);
+    }
     await dataSource.runMigrations({ transaction: 'none' });
     await retryBusy(() => runner.query('COMMIT'));
   } catch (error) {

@@ -4,6 +4,7 @@ import { queryValues, SuperuserGuard } from '@lib/core';
 import { listParams } from '../records/http-request';
 import { RecordsService } from '../records/records.service';
 import { CollectionsQuery } from './collections-query';
+import { CollectionsApiService } from './collections-api.service';
 import { CollectionsService } from './collections.service';
 import { ViewPreviewService } from './view-preview.service';
 
@@ -12,6 +13,7 @@ import { ViewPreviewService } from './view-preview.service';
 export class CollectionsController {
   constructor(
     private readonly collections: CollectionsService,
+    private readonly writes: CollectionsApiService,
     private readonly query: CollectionsQuery,
     private readonly records: RecordsService,
     private readonly viewPreview: ViewPreviewService,
@@ -37,7 +39,7 @@ export class CollectionsController {
   @Put('import')
   @HttpCode(204)
   async import(@Body() body: unknown): Promise<void> {
-    await this.collections.import(body);
+    await this.writes.import(body);
   }
 
   @Get(':collection')
@@ -48,18 +50,18 @@ export class CollectionsController {
   @Post()
   @HttpCode(200)
   async create(@Body() body: unknown) {
-    return await this.collections.create(body);
+    return await this.writes.create(body);
   }
 
   @Patch(':collection')
   async update(@Param('collection') c: string, @Body() body: unknown) {
-    return await this.collections.update(c, body);
+    return await this.writes.update(c, body);
   }
 
   @Delete(':collection')
   @HttpCode(204)
   async delete(@Param('collection') c: string): Promise<void> {
-    await this.collections.delete(c);
+    await this.writes.delete(c);
   }
 
   @Delete(':collection/truncate')

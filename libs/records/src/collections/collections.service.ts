@@ -65,6 +65,11 @@ export class CollectionsService implements OnModuleInit {
     return collection;
   }
 
+  /** Every collection, as the registry holds them. */
+  all(): readonly CollectionModel[] {
+    return this.registry.allCollections();
+  }
+
   view(idOrName: string): CollectionModel {
     return withoutSecrets(this.get(idOrName));
   }
@@ -138,45 +143,76 @@ export class CollectionsService implements OnModuleInit {
       );
     }
     const items = body.collections as Record<string, unknown>[];
-    const deleteMissing = body.deleteMissing === true;
-    await this.database.schemaTransaction(async (tx) => {
-      const index = new ImportIndex(await this.repository.findAll(tx));
-      // Tables changed in place (old and new names): the views reading them are checked once, at the end.
-      const touched = new Set<string>();
-      const ordered = [...items].sort((a, b) => Number(a?.type === 'view') - Number(b?.type === 'view'));
-      const kept = new Set<string>();
-      for (const [i, item] of ordered.entries()) {
-        const existing = index.match(item);
-        try {
-          const saved = await this.save(tx, mergeFields(item, existing, deleteMissing), existing, index.all(), false);
-          index.put(saved, existing);
-          kept.add(saved.id);
-          if (existing && saved.type !== 'view') {
-            touched.add(existing.name).add(saved.name);
-          }
-        } catch (error) {
-          if (error instanceof ValidationFailed) {
-            throw new ValidationFailed(
-              { collections: { [String(items.indexOf(item) >= 0 ? items.indexOf(item) : i)]: error.data } },
-              'Failed to import collections.',
-            );
-          }
-          throw error;
+    await this.database.schemaTransaction((tx) => this.importIn(tx, items, body.deleteMissing === true));
+    await this.changed('*');
+  }
+
+  /** An import inside a schema transaction the caller holds (see `saveIn`). */
+  async importIn(tx: TxExecutor, items: Record<string, unknown>[], deleteMissing: boolean): Promise<void> {
+    const index = new ImportIndex(await this.repository.findAll(tx));
+    // Tables changed in place (old and new names): the views reading them are checked once, at the end.
+    const touched = new Set<string>();
+    const ordered = [...items].sort((a, b) => Number(a?.type === 'view') - Number(b?.type === 'view'));
+    const kept = new Set<string>();
+    for (const [i, item] of ordered.entries()) {
+      const existing = index.match(item);
+      try {
+        const saved = await this.save(tx, mergeFields(item, existing, deleteMissing), existing, index.all(), false);
+        index.put(saved, existing);
+        kept.add(saved.id);
+        if (existing && saved.type !== 'view') {
+          touched.add(existing.name).add(saved.name);
         }
-      }
-      let remaining = index.all();
-      if (deleteMissing) {
-        const drops = planDrops(remaining, kept);
-        for (const c of drops) {
-          await dropStorage(tx, c);
-          await this.repository.delete(c.id, tx);
-          touched.add(c.name);
+      } catch (error) {
+        if (error instanceof ValidationFailed) {
+          throw new ValidationFailed(
+            { collections: { [String(items.indexOf(item) >= 0 ? items.indexOf(item) : i)]: error.data } },
+            'Failed to import collections.',
+          );
         }
-        const dropped = new Set(drops.map((c) => c.id));
-        remaining = remaining.filter((c) => !dropped.has(c.id));
+        throw error;
       }
-      await this.syncViews(tx, dependentViews(remaining, touched), remaining, 'Failed to import collections.');
-    });
+    }
+    let remaining = index.all();
+    if (deleteMissing) {
+      const drops = planDrops(remaining, kept);
+      for (const c of drops) {
+        await dropStorage(tx, c);
+        await this.repository.delete(c.id, tx);
+        touched.add(c.name);
+      }
+      const dropped = new Set(drops.map((c) => c.id));
+      remaining = remaining.filter((c) => !dropped.has(c.id));
+    }
+    await this.syncViews(tx, dependentViews(remaining, touched), remaining, 'Failed to import collections.');
+  }
+
+  /**
+   * Creates (`idOrName` undefined) or updates a collection inside a schema transaction the caller holds (a
+   * migration): no registry patch and no event; the caller reloads (`reload()`) and, once committed, calls
+   * `published()`.
+   */
+  async saveIn(tx: TxExecutor, input: unknown, idOrName?: string): Promise<CollectionModel> {
+    const all = await this.repository.findAll(tx);
+    const existing = idOrName === undefined ? undefined : findIn(all, idOrName);
+    if (idOrName !== undefined && !existing) {
+      throw new NotFoundError(`Missing collection "${idOrName}".`);
+    }
+    return this.save(tx, input, existing, all);
+  }
+
+  /** Deletes a collection inside a schema transaction the caller holds (see `saveIn`). */
+  async deleteIn(tx: TxExecutor, idOrName: string): Promise<void> {
+    const all = await this.repository.findAll(tx);
+    const collection = findIn(all, idOrName);
+    if (!collection) {
+      throw new NotFoundError(`Missing collection "${idOrName}".`);
+    }
+    await this.remove(tx, collection, all);
+  }
+
+  /** After changes made with the `…In` methods committed: the registry is read again and other processes told. */
+  async published(): Promise<void> {
     await this.changed('*');
   }
 
@@ -323,4 +359,8 @@ export class CollectionsService implements OnModuleInit {
     }
     this.bus.publish('collection.changed', { collectionId });
   }
+}
+
+function findIn(all: readonly CollectionModel[], idOrName: string): CollectionModel | undefined {
+  return all.find((c) => c.id === idOrName) ?? all.find((c) => c.name.toLowerCase() === idOrName.toLowerCase());
 }

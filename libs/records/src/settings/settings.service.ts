@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { fieldError, nowString, ValidationFailed } from '@lib/core';
-import { Database } from '@lib/database';
+import { Database, type SqlExecutor } from '@lib/database';
 import { rateLimitErrors } from './rate-limit-settings';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
 import { numberErrors } from './settings-numbers';
@@ -57,7 +57,8 @@ export class SettingsService {
     return redact(await this.get());
   }
 
-  async update(patch: unknown): Promise<Settings> {
+  /** `tx`: inside a transaction the caller holds (a migration), which calls `invalidate()` if it rolls back. */
+  async update(patch: unknown, tx?: SqlExecutor): Promise<Settings> {
     if (!isObj(patch)) {
       throw new ValidationFailed({}, 'Failed to update settings.');
     }
@@ -102,12 +103,12 @@ export class SettingsService {
     }
     const next = merge(await this.get(), patch as Settings);
     const now = nowString();
-    await this.database.transaction((tx) =>
-      tx.run(
+    const write = (db: SqlExecutor) =>
+      db.run(
         'INSERT INTO "_params" ("id", "value", "created", "updated") VALUES (?, ?, ?, ?) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value", "updated" = excluded."updated"',
         ['settings', JSON.stringify(next), now, now],
-      ),
-    );
+      );
+    await (tx ? write(tx) : this.database.transaction(write));
     this.cache = next;
     this.stamp = now;
     return redact(next);

@@ -1,0 +1,17 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * PocketBase's `_migrations` table: one row per applied `pb_migrations` file (`applied` in microseconds since
+ * the epoch). nestbase's own schema steps are TypeORM's, kept apart in `_typeorm_migrations`.
+ */
+export class MigrationsHistory1760000000000 implements MigrationInterface {
+  name = 'MigrationsHistory1760000000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE "_migrations" ("file" VARCHAR(255) PRIMARY KEY NOT NULL, "applied" INTEGER NOT NULL)');
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE "_migrations"');
+  }
+}
