@@ -36,7 +36,7 @@ export { getRequestError, setRequestError } from './contracts/request-error';
 export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { SuperuserGuard } from './platform/superuser.guard';
-export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';
+export { queryValues, headerValues, intParam, boolParam, decodeUrlPart } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
 export { exitOnStartFailure, runService, serviceUsage } from './platform/run-service';

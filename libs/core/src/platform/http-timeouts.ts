@@ -77,7 +77,12 @@ export function watchBodyRate(request: IncomingMessage, response: ServerResponse
   const socket = request.socket;
   const needed = (timeouts.bodyMinBytesPerSec * timeouts.bodyWindowMs) / 1000;
   let seen = socket.bytesRead;
-  const stop = () => clearInterval(timer);
+  // The socket outlives the request on a keep-alive connection: its listener goes when the request is done.
+  const stop = () => {
+    clearInterval(timer);
+    socket.removeListener('close', stop);
+    response.removeListener('finish', stop);
+  };
   const timer = setInterval(() => {
     if (request.complete || socket.destroyed) {
       stop();

@@ -56,3 +56,12 @@ export function boolParam(value: string | undefined, name: string): boolean {
   }
   throw new BadRequestError(`Invalid ${name} value: must be a boolean.`);
 }
+
+/** A percent-encoded URL part decoded; malformed encoding (`%zz`, a lone `%E2`) is a 400, never a URIError. */
+export function decodeUrlPart(value: string, what: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequestError(`Invalid ${what}: malformed percent-encoding.`);
+  }
+}
