@@ -14,6 +14,7 @@ export type { FieldError, FieldErrors } from './errors/api-error';
 export { echo, capEcho, MAX_ECHO_CHARS } from './errors/echo';
 export { randomString, newRecordId, crc32 } from './ids';
 export { isEmailAddress } from './email-address';
+export { wellFormedJson } from './well-formed';
 export { formatDate, nowString, normalizeDate } from './time';
 export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';

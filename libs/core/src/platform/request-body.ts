@@ -9,6 +9,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { ApiError, BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { SNIFF_BYTES, sniffMime } from '../mime';
+import { wellFormedJson } from '../well-formed';
 
 /**
  * An uploaded file part, streamed to a temporary file while the request was read (never held in
@@ -98,7 +99,7 @@ function parseJson(text: string, what: string): unknown {
     const reason = error instanceof RangeError ? 'a number is out of range' : 'malformed JSON';
     throw new BadRequestError(`${what}: ${reason}.`);
   }
-  return parsed;
+  return wellFormedJson(parsed, text);
 }
 
 function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown> {
