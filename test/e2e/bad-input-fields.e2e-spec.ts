@@ -15,7 +15,6 @@ import {
   num,
   OPEN_RULES,
   relation,
-  RequestBody,
   runScenarios,
   Scenario,
   ScenarioContext,
