@@ -12,6 +12,8 @@ import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
+const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
+
 /** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
 function responseTooLarge(max: number): BadRequestError {
   return new BadRequestError(
@@ -78,7 +80,8 @@ export async function createApp(
     routerOptions: { maxParamLength: 1000 },
     // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply.status(error.statusCode ?? 400).send(toEnvelope(error));
+      const known = error.code === 'FST_ERR_BAD_URL' ? new BadRequestError(BAD_URL) : error;
+      void reply.status(error.statusCode ?? 400).send(toEnvelope(known));
     },
     // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
     ...(config.http.trustProxyHops > 0
