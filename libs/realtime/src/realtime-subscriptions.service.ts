@@ -20,6 +20,7 @@ import { parseTopic } from './topic';
 const FORWARD_TIMEOUT_MS = 3000;
 const MAX_TOPICS = 1000;
 const MAX_TOPIC_LENGTH = 2500;
+const LINE_BREAK = /[\r\n]/;
 
 export interface SubscribeInput {
   body: Record<string, unknown>;
@@ -152,6 +153,12 @@ function validate(body: Record<string, unknown>): { clientId: string; subscripti
         'validation_invalid_value',
         `Up to ${MAX_TOPICS} topics of at most ${MAX_TOPIC_LENGTH} characters.`,
       ),
+    });
+  }
+  // A topic is the SSE `event:` name of its messages: a line break in it would start a forged field or frame.
+  if ((subscriptions as string[]).some((s) => LINE_BREAK.test(s))) {
+    throw new ValidationFailed({
+      subscriptions: fieldError('validation_invalid_value', 'A topic may not hold a line break.'),
     });
   }
   return { clientId, subscriptions: subscriptions as string[] };
