@@ -159,6 +159,7 @@ runScenarios(
     body('JSON null (an empty record)', 'null', JSON_TYPE, 200, ''),
     body('JSON with duplicate keys (the last wins)', '{"title":"a","title":"b"}', JSON_TYPE, 200, 'b'),
     body('JSON with a byte-order mark', '\ufeff{"title":"bom"}', JSON_TYPE, 200, 'bom'),
+    body('a content type without a slash', '{"title":"x"}', { 'content-type': 'garbage' }, 400),
     body('JSON as application/json+evil', '{"title":"x"}', { 'content-type': 'application/json+evil' }, 400),
     body('JSON with a __proto__ member', '{"__proto__":{"title":"polluted"},"title":"own"}', JSON_TYPE, 200, 'own'),
     body(
