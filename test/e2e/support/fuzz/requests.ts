@@ -5,7 +5,9 @@ import fc from 'fast-check';
 
 import type { RouteTemplate } from '@lib/testing';
 
-import { encodeAny, hostileSegment, hostileText, numberText, rawQuery } from './strings';
+import { bodies, CONTENT_TYPES } from './bodies';
+import { expression } from './expressions';
+import { encodeAny, hostileSegment, numberText, rawQuery } from './strings';
 import { AUTH_KINDS, type AuthKind, type World } from './world';
 
 export interface FuzzRequest {
@@ -31,47 +33,32 @@ function paramValue(world: World, path: string, name: string): fc.Arbitrary<stri
           : path.startsWith('/api/logs')
             ? ['abcdefghijklmno']
             : name === 'filename'
-              ? [world.fileName, `thumbs_${world.fileName}`]
+              ? [...world.fileNames, `thumbs_${world.fileNames[0]}`]
               : [world.openId, world.lockedId, world.memberId];
   return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...known) }, { weight: 2, arbitrary: hostileSegment });
 }
 
-/** A filter or sort expression over the world's fields, hidden ones, relations and macros. */
-function expression(world: World): fc.Arbitrary<string> {
-  const names = [...world.fields, 'id', 'r.email', 'r.nick', `${world.open}_via_o`, '@request.auth.id', 'hid'];
-  const ident = fc.oneof(
-    fc.constantFrom(
-      ...names,
-      `@collection.${world.locked}.secret`,
-      '@now',
-      '@rowid',
-      'hid:lower',
-      's:each',
-      'f:length',
-    ),
-    fc.string({ maxLength: 8 }),
-  );
-  const value = fc.oneof(
-    hostileText.map((s) => JSON.stringify(s)),
-    numberText,
-    fc.constantFrom('true', 'false', 'null', "''", '""', '@request.auth.id', '@todayStart'),
-  );
-  const op = fc.constantFrom('=', '!=', '>', '>=', '<', '<=', '~', '!~', '?=', '?~', '', '==');
-  const term = fc.tuple(ident, op, value).map(([a, o, v]) => `${a} ${o} ${v}`);
-  return fc.oneof(
-    { weight: 3, arbitrary: term },
-    {
-      weight: 2,
-      arbitrary: fc.array(term, { minLength: 2, maxLength: 4 }).map((t) => `(${t.join(' && ')}) || ${t[0]}`),
-    },
-    { weight: 1, arbitrary: hostileText },
-    { weight: 1, arbitrary: fc.constantFrom('-hid', 'hid', '@random', `-${world.fields.join(',+')}`, '((((', ')') },
-  );
+/** Path params that belong together (a record of the named collection, a file of that record): deeper paths. */
+function coherentParams(world: World, names: string[]): fc.Arbitrary<string[]> {
+  const records: [string, string][] = [
+    [world.open, world.openId],
+    [world.locked, world.lockedId],
+    [world.members, world.memberId],
+  ];
+  return fc
+    .tuple(fc.constantFrom(...records), fc.constantFrom(...world.fileNames))
+    .map(([[collection, id], file]) =>
+      names.map((n) => (n === 'collection' ? collection : n === 'filename' ? file : id)),
+    );
 }
 
-function query(world: World): fc.Arbitrary<string> {
+/** The query params a route reads first: a file's, or a list's. */
+const FILE_PARAMS = ['thumb', 'thumb', 'download', 'token', 'fields'];
+const LIST_PARAMS = ['filter', 'sort', 'expand', 'fields', 'page', 'perPage', 'skipTotal'];
+
+function query(world: World, files: boolean): fc.Arbitrary<string> {
   const key = fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom('filter', 'sort', 'expand', 'fields', 'page', 'perPage', 'skipTotal') },
+    { weight: 4, arbitrary: fc.constantFrom(...(files ? FILE_PARAMS : LIST_PARAMS)) },
     {
       weight: 1,
       arbitrary: fc.constantFrom('thumb', 'download', 'token', '__proto__', 'constructor[prototype][x]', 'a[b]'),
@@ -88,6 +75,11 @@ function query(world: World): fc.Arbitrary<string> {
       '*',
       'title:excerpt(5,true)',
       '100x100',
+      '10x10',
+      '0x20',
+      '20x0f',
+      '0x0',
+      '99999x99999',
       '1',
       world.tokens.fileToken ?? '',
     ),
@@ -97,141 +89,6 @@ function query(world: World): fc.Arbitrary<string> {
     .map(([k, v, raw]) => `${encodeAny(k)}=${raw ? rawQuery(v) : encodeAny(v)}`);
   return fc.array(pair, { maxLength: 4 }).map((pairs) => (pairs.length > 0 ? `?${pairs.join('&')}` : ''));
 }
-
-/** A body member name: a field, a modifier, an auth or admin key, or anything. */
-function memberName(world: World): fc.Arbitrary<string> {
-  const known = [
-    ...world.fields,
-    'n+',
-    'n-',
-    '+f',
-    'f-',
-    's+',
-    'id',
-    'collectionId',
-    'expand',
-    'password',
-    'passwordConfirm',
-    'oldPassword',
-    'email',
-    'emailVisibility',
-    'verified',
-    'tokenKey',
-    'identity',
-    'identityField',
-    'otpId',
-    'mfaId',
-    'token',
-    'newEmail',
-    'requests',
-    'clientId',
-    'subscriptions',
-    'name',
-    'type',
-    'fields',
-    'listRule',
-    'viewRule',
-    'collections',
-    'deleteMissing',
-    'query',
-    'duration',
-    'provider',
-    'code',
-    'meta',
-    'batch',
-    'filesystem',
-    'template',
-    '@jsonPayload',
-    '__proto__',
-    'constructor',
-  ];
-  return fc.oneof(
-    { weight: 4, arbitrary: fc.constantFrom(...known) },
-    { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
-  );
-}
-
-function memberValue(world: World): fc.Arbitrary<unknown> {
-  const subRequest = fc.record({
-    method: fc.constantFrom('POST', 'PATCH', 'PUT', 'DELETE', 'GET', 'TRACE'),
-    url: fc.oneof(
-      fc.constantFrom(
-        `/api/collections/${world.open}/records`,
-        `/api/collections/${world.open}/records/${world.openId}`,
-      ),
-      hostileSegment.map((s) => `/api/collections/${s}/records/${s}`),
-      fc.constantFrom('/api/settings', '/api/batch', `http://evil.example/api/collections/${world.open}/records`),
-    ),
-    body: fc.dictionary(fc.constantFrom(...world.fields), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
-  });
-  return fc.oneof(
-    { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-    { weight: 3, arbitrary: hostileText },
-    { weight: 1, arbitrary: fc.constantFrom(world.openId, world.lockedId, world.memberId, world.fileName) },
-    { weight: 1, arbitrary: expression(world) },
-    { weight: 1, arbitrary: fc.array(subRequest, { maxLength: 3 }) },
-  );
-}
-
-interface Body {
-  body?: Buffer;
-  contentType?: string;
-}
-
-function bodies(world: World): fc.Arbitrary<Body> {
-  const members = fc.dictionary(memberName(world), memberValue(world), { maxKeys: 5 });
-  const json = members.map((m): Body => ({ body: Buffer.from(JSON.stringify(m)), contentType: 'application/json' }));
-  const form = members.map((m): Body => ({
-    body: Buffer.from(
-      new URLSearchParams(
-        Object.entries(m).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
-      ).toString(),
-    ),
-    contentType: 'application/x-www-form-urlencoded',
-  }));
-  const boundary = 'fzb';
-  const part = fc
-    .tuple(memberName(world), memberValue(world), fc.option(hostileText, { nil: undefined }))
-    .map(
-      ([name, value, filename]) =>
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`,
-    );
-  const multipart = fc.tuple(fc.array(part, { maxLength: 4 }), fc.boolean()).map(([parts, closed]): Body => ({
-    body: Buffer.from(parts.join('') + (closed ? `--${boundary}--\r\n` : '')),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  }));
-  const deep = fc.integer({ min: 200, max: 3000 }).map((n): Body => ({
-    body: Buffer.from(`{"j":${'['.repeat(n)}${']'.repeat(n)}}`),
-    contentType: 'application/json',
-  }));
-  const garbage = fc
-    .uint8Array({ maxLength: 300 })
-    .map((b): Body => ({ body: Buffer.from(b), contentType: 'application/json' }));
-  const raw = fc
-    .jsonValue({ maxDepth: 3 })
-    .map((v): Body => ({ body: Buffer.from(JSON.stringify(v) ?? 'null'), contentType: 'application/json' }));
-  return fc.oneof(
-    { weight: 2, arbitrary: fc.constant<Body>({}) },
-    { weight: 4, arbitrary: json },
-    { weight: 1, arbitrary: raw },
-    { weight: 2, arbitrary: form },
-    { weight: 3, arbitrary: multipart },
-    { weight: 1, arbitrary: deep },
-    { weight: 1, arbitrary: garbage },
-  );
-}
-
-const CONTENT_TYPES = [
-  'text/plain',
-  'multipart/form-data',
-  'multipart/form-data; boundary=',
-  'application/json; charset=utf-16',
-  'application/xml',
-  'application/x-www-form-urlencoded',
-  'application/json',
-  '*/*',
-  'garbage',
-];
 
 const HEADERS: fc.Arbitrary<Record<string, string>> = fc.dictionary(
   fc.constantFrom(
@@ -264,7 +121,8 @@ const HEADERS: fc.Arbitrary<Record<string, string>> = fc.dictionary(
 /** Requests for `route` against `world`. */
 export function requestsFor(route: RouteTemplate, world: World): fc.Arbitrary<FuzzRequest> {
   const names = [...route.path.matchAll(/:(\w+)/g)].map((m) => m[1]);
-  const params = fc.tuple(...names.map((n) => paramValue(world, route.path, n)));
+  const random = fc.tuple(...names.map((n) => paramValue(world, route.path, n)));
+  const params = names.includes('collection') ? fc.oneof(random, coherentParams(world, names)) : random;
   const method = fc.oneof(
     { weight: 9, arbitrary: fc.constant(route.method) },
     { weight: 1, arbitrary: fc.constantFrom(...METHODS) },
@@ -274,7 +132,7 @@ export function requestsFor(route: RouteTemplate, world: World): fc.Arbitrary<Fu
     .record({
       method,
       params,
-      query: query(world),
+      query: query(world, route.path.startsWith('/api/files/')),
       body: bodies(world),
       contentType,
       headers: HEADERS,
@@ -290,18 +148,4 @@ export function requestsFor(route: RouteTemplate, world: World): fc.Arbitrary<Fu
       }
       return { method: r.method, target: `${path}${r.query}`, headers, body: r.body.body, auth: r.auth };
     });
-}
-
-/**
- * What the fuzzer never sends, so that a run changes nothing but its own data, even on a deployment other files
- * share: the superuser only reads (and writes records of the fuzzer's open collection), and the realtime stream
- * is never opened (its GET never ends).
- */
-export function withinBounds(req: FuzzRequest, world: World): FuzzRequest {
-  const path = req.target.split('?')[0];
-  const reads = ['GET', 'HEAD', 'OPTIONS'].includes(req.method);
-  const own = path.startsWith(`/api/collections/${world.open}/records`);
-  const auth = req.auth === 'superuser' && !reads && !own ? 'member' : req.auth;
-  const method = path === '/api/realtime' && (req.method === 'GET' || req.method === 'HEAD') ? 'POST' : req.method;
-  return { ...req, auth, method };
 }

@@ -20,8 +20,8 @@ export interface World {
   openId: string;
   lockedId: string;
   memberId: string;
-  /** The stored name of the open record's file. */
-  fileName: string;
+  /** The stored names of the open record's files: a text, a PNG and a broken PNG. */
+  fileNames: string[];
   /** Field names of the open collection (for bodies, filters and sorts). */
   fields: string[];
   /** Values no answer to a non-superuser may contain. */
@@ -40,6 +40,12 @@ export const AUTH_KINDS: readonly AuthKind[] = [
   'garbage',
 ];
 
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082',
+  'hex',
+);
+
 const FIELDS = [
   { name: 'title', type: 'text' },
   { name: 'n', type: 'number' },
@@ -51,7 +57,7 @@ const FIELDS = [
   { name: 'ad', type: 'autodate', onCreate: true, onUpdate: true },
   { name: 's', type: 'select', values: ['a', 'b', 'c'], maxSelect: 2 },
   { name: 'j', type: 'json' },
-  { name: 'f', type: 'file', maxSelect: 2, maxSize: 1024 * 1024 },
+  { name: 'f', type: 'file', maxSelect: 3, maxSize: 1024 * 1024, thumbs: ['10x10', '0x20', '20x0f'] },
   { name: 'g', type: 'geoPoint' },
   { name: 'hid', type: 'text', hidden: true },
 ];
@@ -89,8 +95,9 @@ export async function makeWorld(baseUrl: string, su: { email: string; password: 
     listRule: '',
     viewRule: '',
     createRule: '',
-    updateRule: '',
-    deleteRule: '',
+    // Anyone may change or delete records, but the world's own (its title is "world"): its files stay to be served.
+    updateRule: 'title != "world"',
+    deleteRule: 'title != "world"',
     fields: [...FIELDS, { name: 'r', type: 'relation', collectionId: members.id, maxSelect: 1 }],
   });
   await post('/api/collections', {
@@ -115,10 +122,16 @@ export async function makeWorld(baseUrl: string, su: { email: string; password: 
     passwordConfirm: password,
   });
   const form = new FormData();
-  form.append('title', 'open record');
+  form.append('title', 'world');
   form.append('hid', markers[1]);
   form.append('r', member.id);
   form.append('f', new Blob(['fuzz file']), 'fuzz.txt');
+  form.append('f', new Blob([PNG]), 'pixel.png');
+  form.append(
+    'f',
+    new Blob([Buffer.concat([PNG.subarray(0, 24), Buffer.from('not the rest of a png')])]),
+    'broken.png',
+  );
   const openRec = await post<{ id: string; f: string[] }>(`/api/collections/fz_open_${s}/records`, form);
   const lockedRec = await post<{ id: string }>(`/api/collections/fz_locked_${s}/records`, {
     secret: markers[0],
@@ -136,7 +149,7 @@ export async function makeWorld(baseUrl: string, su: { email: string; password: 
     openId: openRec.id,
     lockedId: lockedRec.id,
     memberId: member.id,
-    fileName: openRec.f[0] ?? 'missing.txt',
+    fileNames: openRec.f,
     fields: [...FIELDS.map((f) => f.name), 'r'],
     markers,
     tokens: {
