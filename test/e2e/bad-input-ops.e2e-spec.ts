@@ -153,6 +153,12 @@ runScenarios(
     },
     { name: 'POST /api/health → 404', method: 'POST', url: '/api/health', body: {}, expectStatus: 404 },
     {
+      name: 'OPTIONS without preflight headers → 204 (a preflight, as PocketBase)',
+      method: 'OPTIONS',
+      url: '/api/collections',
+      expectStatus: 204,
+    },
+    {
       name: 'GET /api/health?fields=__proto__ → 200',
       method: 'GET',
       url: '/api/health?fields=__proto__,code',

@@ -146,6 +146,9 @@ export async function createApp(
   await app.register((await import('@fastify/cors')).default, {
     origin: true,
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    // Every OPTIONS request is answered as a preflight (204), as PocketBase's CORS middleware does: one without
+    // Origin or Access-Control-Request-Method got a plain-text 400 "Invalid Preflight Request", outside the envelope.
+    strictPreflight: false,
   });
   if (options.serveDashboard ?? options.servePublicDir) {
     installDashboard(fastify, { distDir: defaultDashboardDir(), dataDir: config.dataDir });

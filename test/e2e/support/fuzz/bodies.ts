@@ -4,8 +4,12 @@
 import fc from 'fast-check';
 
 import { expression } from './expressions';
+import { collectionBody, recordBody } from './shaped-bodies';
 import { hostileSegment, hostileText } from './strings';
 import type { World } from './world';
+
+/** The first bytes of a PNG (the rest cut off). */
+const PNG_HEAD = '\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR';
 
 export interface Body {
   body?: Buffer;
@@ -87,28 +91,50 @@ function memberValue(world: World): fc.Arbitrary<unknown> {
   );
 }
 
-export function bodies(world: World): fc.Arbitrary<Body> {
-  const members = fc.dictionary(memberName(world), memberValue(world), { maxKeys: 5 });
+/** The shaped members of `path`'s body (a record, a collection definition), or none. */
+function shapedFor(world: World, path: string): fc.Arbitrary<Record<string, unknown>> | undefined {
+  if (path.startsWith('/api/collections/:collection/records')) {
+    return recordBody(world);
+  }
+  return /^\/api\/collections(\/:collection|\/meta\/view-preview)?$/.test(path) ? collectionBody(world) : undefined;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
+
+export function bodies(world: World, path: string): fc.Arbitrary<Body> {
+  const generic = fc.dictionary(memberName(world), memberValue(world), { maxKeys: 5 });
+  const shaped = shapedFor(world, path);
+  const members = shaped ? fc.oneof({ weight: 3, arbitrary: shaped }, { weight: 1, arbitrary: generic }) : generic;
   const json = members.map((m): Body => ({ body: Buffer.from(JSON.stringify(m)), contentType: 'application/json' }));
   const form = members.map((m): Body => ({
     body: Buffer.from(
-      new URLSearchParams(
-        Object.entries(m).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')]),
-      ).toString(),
+      new URLSearchParams(Object.entries(m).map(([k, v]): [string, string] => [k, text(v)])).toString(),
     ),
     contentType: 'application/x-www-form-urlencoded',
   }));
   const boundary = 'fzb';
-  const part = fc
-    .tuple(memberName(world), memberValue(world), fc.option(hostileText, { nil: undefined }))
-    .map(
-      ([name, value, filename]) =>
-        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n${typeof value === 'string' ? value : JSON.stringify(value)}\r\n`,
-    );
-  const multipart = fc.tuple(fc.array(part, { maxLength: 4 }), fc.boolean()).map(([parts, closed]): Body => ({
-    body: Buffer.from(parts.join('') + (closed ? `--${boundary}--\r\n` : '')),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  }));
+  const header = (name: string, filename?: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename === undefined ? '' : `; filename="${filename}"`}\r\n\r\n`;
+  const file = fc
+    .tuple(
+      fc.oneof(fc.constantFrom('f', 'f+', '+f', 'file', '@jsonPayload'), memberName(world)),
+      fc.oneof(fc.constantFrom('a.png', 'a.txt', 'a.zip', ''), hostileText),
+      fc.oneof(fc.constantFrom(PNG_HEAD, 'PK\u0005\u0006', 'hello'), fc.string({ unit: 'binary', maxLength: 40 })),
+    )
+    .map(([name, filename, content]) => `${header(name, filename)}${content}\r\n`);
+  const multipart = fc
+    .tuple(members, fc.array(file, { maxLength: 2 }), fc.boolean(), fc.boolean())
+    .map(([m, files, payload, closed]): Body => {
+      const values = payload
+        ? `${header('@jsonPayload')}${JSON.stringify(m)}\r\n`
+        : Object.entries(m)
+            .map(([k, v]) => `${header(k)}${text(v)}\r\n`)
+            .join('');
+      return {
+        body: Buffer.from(values + files.join('') + (closed ? `--${boundary}--\r\n` : '')),
+        contentType: `multipart/form-data; boundary=${boundary}`,
+      };
+    });
   const deep = fc.integer({ min: 200, max: 3000 }).map((n): Body => ({
     body: Buffer.from(`{"j":${'['.repeat(n)}${']'.repeat(n)}}`),
     contentType: 'application/json',

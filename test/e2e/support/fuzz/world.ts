@@ -22,6 +22,8 @@ export interface World {
   memberId: string;
   /** The stored names of the open record's files: a text, a PNG and a broken PNG. */
   fileNames: string[];
+  /** Ids of the world's collections and of `users` (for relation fields of generated collections). */
+  collectionIds: string[];
   /** Field names of the open collection (for bodies, filters and sorts). */
   fields: string[];
   /** Values no answer to a non-superuser may contain. */
@@ -100,7 +102,7 @@ export async function makeWorld(baseUrl: string, su: { email: string; password: 
     deleteRule: 'title != "world"',
     fields: [...FIELDS, { name: 'r', type: 'relation', collectionId: members.id, maxSelect: 1 }],
   });
-  await post('/api/collections', {
+  const locked = await post<{ id: string }>('/api/collections', {
     name: `fz_locked_${s}`,
     fields: [
       { name: 'secret', type: 'text' },
@@ -150,6 +152,7 @@ export async function makeWorld(baseUrl: string, su: { email: string; password: 
     lockedId: lockedRec.id,
     memberId: member.id,
     fileNames: openRec.f,
+    collectionIds: [members.id, open.id, locked.id, '_pb_users_auth_'],
     fields: [...FIELDS.map((f) => f.name), 'r'],
     markers,
     tokens: {
