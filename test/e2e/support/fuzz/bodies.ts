@@ -123,7 +123,12 @@ export function bodies(world: World, path: string): fc.Arbitrary<Body> {
     )
     .map(([name, filename, content]) => `${header(name, filename)}${content}\r\n`);
   const multipart = fc
-    .tuple(members, fc.array(file, { maxLength: 2 }), fc.boolean(), fc.boolean())
+    .tuple(
+      members,
+      fc.array(file, { maxLength: 2 }),
+      fc.boolean(),
+      fc.integer({ min: 0, max: 4 }).map((n) => n > 0),
+    )
     .map(([m, files, payload, closed]): Body => {
       const values = payload
         ? `${header('@jsonPayload')}${JSON.stringify(m)}\r\n`

@@ -116,7 +116,7 @@ export function collectionBody(world: World): fc.Arbitrary<Record<string, unknow
       otp: fc.record({ enabled: fc.boolean(), length: fc.integer({ min: -1, max: 20 }), duration: fc.integer() }),
       authToken: fc.jsonValue({ maxDepth: 2 }),
     },
-    { requiredKeys: [] },
+    { requiredKeys: ['name', 'type', 'fields'] },
   );
 }
 
