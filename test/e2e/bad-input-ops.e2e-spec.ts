@@ -143,6 +143,12 @@ runScenarios(
       expectStatus: 400,
     }),
     { name: 'backup download without a token → 403', method: 'GET', url: '/api/backups/x.zip', expectStatus: 403 },
+    {
+      name: 'backup download with the token param twice → 403 (the first counts)',
+      method: 'GET',
+      url: '/api/backups/x.zip?token=a&token=b',
+      expectStatus: 403,
+    },
     su({ name: 'cron id with malformed % → 400', method: 'POST', url: '/api/crons/%zz', expectStatus: 400 }),
     {
       name: 'crons as a user → 403',

@@ -10,6 +10,7 @@ import { BodyLimits } from './body-limits';
 import { clientErrorHandler, serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
+import { parseQuery } from './request-values';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 
 const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
@@ -77,7 +78,7 @@ export async function createApp(
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: 1000, querystringParser: parseQuery },
     // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       const known = error.code === 'FST_ERR_BAD_URL' ? new BadRequestError(BAD_URL) : error;
