@@ -1,11 +1,9 @@
-import { fieldError, ValidationFailed, type FieldErrors } from '@lib/core';
+import { fieldError, isEmailAddress, ValidationFailed, type FieldErrors } from '@lib/core';
 
 export const VALIDATION_MESSAGE = 'An error occurred while validating the submitted data.';
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function isEmail(value: string): boolean {
-  return value.length <= 255 && EMAIL_RE.test(value);
+  return isEmailAddress(value);
 }
 
 /** A required string body value (≤ 255 chars); records a field error and returns '' otherwise. */

@@ -13,6 +13,8 @@ export {
 export type { FieldError, FieldErrors } from './errors/api-error';
 export { echo, capEcho, MAX_ECHO_CHARS } from './errors/echo';
 export { randomString, newRecordId, crc32 } from './ids';
+export { isEmailAddress } from './email-address';
+export { wellFormedJson } from './well-formed';
 export { formatDate, nowString, normalizeDate } from './time';
 export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
@@ -36,7 +38,7 @@ export { getRequestError, setRequestError } from './contracts/request-error';
 export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { SuperuserGuard } from './platform/superuser.guard';
-export { queryValues, headerValues, intParam, boolParam } from './platform/request-values';
+export { queryValues, headerValues, intParam, boolParam, decodeUrlPart } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
 export { AppRestart, AppRestartModule } from './platform/app-restart';

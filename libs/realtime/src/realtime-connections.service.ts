@@ -6,7 +6,7 @@ import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
 import { SSE_LIMITS, SseTransport } from './sse-transport';
-import { parseTopic } from './topic';
+import { parseTopic, topicsProblem } from './topic';
 import { WS_LIMITS, WsTransport } from './ws-transport';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -81,12 +81,18 @@ export class RealtimeConnections {
       case 'ping':
         transport.reply({ type: 'pong' });
         return;
-      case 'subscribe':
+      case 'subscribe': {
+        const problem = topicsProblem(topics, new Set([...client.subscriptions.keys(), ...topics]).size);
+        if (problem) {
+          transport.reply({ type: 'error', message: problem });
+          return;
+        }
         if (client.allCollections) {
           client.allCollections = false;
         }
         topics.forEach((t) => client.subscriptions.set(t, parseTopic(t)));
         break;
+      }
       case 'unsubscribe':
         if (topics.length === 0) {
           client.allCollections = false;

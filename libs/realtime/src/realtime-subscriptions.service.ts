@@ -14,12 +14,10 @@ import { EventBus } from '@lib/events';
 import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
-import { parseTopic } from './topic';
+import { parseTopic, topicsProblem } from './topic';
 
 /** How long a forwarded subscription waits for the instance holding the client. */
 const FORWARD_TIMEOUT_MS = 3000;
-const MAX_TOPICS = 1000;
-const MAX_TOPIC_LENGTH = 2500;
 
 export interface SubscribeInput {
   body: Record<string, unknown>;
@@ -142,17 +140,9 @@ function validate(body: Record<string, unknown>): { clientId: string; subscripti
       ),
     });
   }
-  if (
-    !Array.isArray(subscriptions) ||
-    subscriptions.length > MAX_TOPICS ||
-    subscriptions.some((s) => typeof s !== 'string' || s.length > MAX_TOPIC_LENGTH)
-  ) {
-    throw new ValidationFailed({
-      subscriptions: fieldError(
-        'validation_invalid_value',
-        `Up to ${MAX_TOPICS} topics of at most ${MAX_TOPIC_LENGTH} characters.`,
-      ),
-    });
+  const problem = Array.isArray(subscriptions) ? topicsProblem(subscriptions) : 'Must be a list of topics.';
+  if (problem) {
+    throw new ValidationFailed({ subscriptions: fieldError('validation_invalid_value', problem) });
   }
   return { clientId, subscriptions: subscriptions as string[] };
 }

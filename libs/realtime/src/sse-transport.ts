@@ -12,6 +12,8 @@ export interface SseLimits {
 
 export const SSE_LIMITS: SseLimits = { idleMs: 5 * 60_000, maxMs: 30 * 60_000, maxBufferedBytes: 4 * 1024 * 1024 };
 
+const LINE_BREAKS = /[\r\n]/g;
+
 /**
  * Writes PocketBase's SSE frames (`id:<clientId>`, `event:<name>`, `data:<json>`) to one response and closes it
  * after the idle or maximum time, or when the client stops reading.
@@ -51,7 +53,8 @@ export class SseTransport implements ClientTransport {
       this.close();
       return false;
     }
-    this.res.write(`id:${this.clientId}\nevent:${event}\ndata:${message.toString()}\n\n`);
+    // Line breaks can't reach here from a subscription (refused there); a hook's custom topic is cut at them too.
+    this.res.write(`id:${this.clientId}\nevent:${event.replace(LINE_BREAKS, '')}\ndata:${message.toString()}\n\n`);
     this.touch();
     return true;
   }

@@ -16,6 +16,21 @@ export interface Topic {
 
 const OPTIONS_MARK = '?options=';
 
+/** What one client may subscribe to, over SSE and WebSocket alike (PocketBase: 1000 topics of 2500 characters). */
+export const MAX_TOPICS = 1000;
+export const MAX_TOPIC_LENGTH = 2500;
+
+/**
+ * Why `topics` can't be a client's subscription set (`count`: how many it would hold then), or null. A topic is the
+ * SSE `event:` name of its messages, so a line break in it would forge fields or frames into the stream.
+ */
+export function topicsProblem(topics: readonly unknown[], count = topics.length): string | null {
+  if (count > MAX_TOPICS || topics.some((t) => typeof t !== 'string' || t.length > MAX_TOPIC_LENGTH)) {
+    return `Up to ${MAX_TOPICS} topics of at most ${MAX_TOPIC_LENGTH} characters.`;
+  }
+  return topics.some((t) => /[\r\n]/.test(t as string)) ? 'A topic may not hold a line break.' : null;
+}
+
 function stringMap(value: unknown, snake: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   if (!value || typeof value !== 'object' || Array.isArray(value)) {

@@ -2,6 +2,7 @@ import { crc32, nowString, ValidationFailed, type FieldError } from '@lib/core';
 import type { CollectionModel, CollectionType, FieldModel } from './collection.model';
 import { mergeAuthOptions } from './auth-options';
 import { FIELD_KINDS, isFieldType } from './fields';
+import { optionTypeErrors } from './fields/option-types';
 
 /** Field options that count something (characters, bytes, items, bcrypt rounds): safe non-negative integers. */
 const COUNT_OPTIONS = ['maxSize', 'maxSelect', 'minSelect', 'cost'];
@@ -240,7 +241,13 @@ function buildFields(
       problems.help = err('validation_length_out_of_range', 'Must be at most 300 characters.');
     }
     if (isFieldType(fieldType)) {
-      Object.assign(problems, FIELD_KINDS[fieldType].checkOptions(field));
+      // Options of the wrong JSON type first: the per-type checks (and every later record write) rely on them.
+      const typeErrors = optionTypeErrors({ ...(previous ?? {}), ...raw }, fieldType);
+      Object.assign(
+        problems,
+        typeErrors,
+        Object.keys(typeErrors).length ? {} : FIELD_KINDS[fieldType].checkOptions(field),
+      );
     }
     for (const key of COUNT_OPTIONS) {
       const value = (field as Obj)[key];
@@ -331,7 +338,11 @@ function buildIndexes(
   });
   if (collection.type === 'auth') {
     for (const sql of authIndexes(collection.name)) {
-      const index = parseIndex(sql) as ParsedIndex;
+      const index = parseIndex(sql);
+      // An unusable collection name gives no parsable statement; the name's own error says why.
+      if ('code' in index) {
+        continue;
+      }
       if (!parsed.some((p) => p.unique && p.columns.length === 1 && p.columns[0] === index.columns[0])) {
         parsed.push(index);
       }

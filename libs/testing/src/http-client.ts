@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+
 // A thin wrapper over the global `fetch`: the scenario tables speak HTTP only, so they can run
 // against a standalone server or a distributed deployment alike.
 
@@ -9,6 +11,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Sent as the raw `Authorization` header (the SDK sends no `Bearer ` prefix). */
   token?: string;
+  /** Send the path exactly as written (fetch resolves `/../` and `%2e%2e` segments before sending). */
+  verbatim?: boolean;
 }
 
 export interface ApiResponse {
@@ -68,12 +72,8 @@ export class HttpClient {
 
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + url, {
-        method,
-        headers,
-        body: payload,
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      });
+      const init = { method, headers, body: payload, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+      res = options.verbatim ? await verbatimFetch(this.baseUrl, url, init) : await fetch(this.baseUrl + url, init);
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
       const why =
@@ -111,4 +111,42 @@ export function query(params: Record<string, string | number | boolean | undefin
   }
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** `fetch` for a request target sent as written: the body is encoded as fetch would, the path is left alone. */
+async function verbatimFetch(
+  baseUrl: string,
+  path: string,
+  init: { method: string; headers: Record<string, string>; body: RequestInit['body']; signal: AbortSignal },
+): Promise<Response> {
+  const encoded = new Request(baseUrl, { method: init.method, headers: init.headers, body: init.body });
+  const body = init.body === undefined ? undefined : Buffer.from(await encoded.arrayBuffer());
+  const headers = Object.fromEntries(encoded.headers);
+  if (body !== undefined) {
+    headers['content-length'] = String(body.length);
+  }
+  const base = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: base.hostname, port: base.port, method: init.method, path, headers, signal: init.signal },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const out = new Headers();
+          for (const [key, value] of Object.entries(res.headers)) {
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
+              out.append(key, v);
+            }
+          }
+          const status = res.statusCode ?? 0;
+          const empty = status === 204 || status === 304 || init.method === 'HEAD';
+          resolve(new Response(empty ? null : Buffer.concat(chunks), { status, headers: out }));
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -66,3 +66,5 @@ export type { FileResult, FileRunOptions } from './file-runner';
 export { readTap } from './tap-report';
 export type { TapFailure, TapSummary } from './tap-report';
 export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';
+export { CONTROLLER_ROUTES, FASTIFY_ROUTES, ROUTES } from './fuzz/route-list';
+export type { RouteMethod, RouteTemplate } from './fuzz/route-list';

@@ -37,6 +37,8 @@ export interface Scenario {
   method: HttpMethod;
   url: Resolvable<string>;
   headers?: Resolvable<Record<string, string>>;
+  /** Send `url` exactly as written (`/../` kept), see RequestOptions.verbatim. */
+  verbatim?: boolean;
   /** object → JSON; string → raw (content-type from headers, default application/json); FormData as is. */
   body?: Resolvable<RequestBody>;
   /** 'superuser', 'guest' (no token), or a function giving a token. Default: `t.token` if set, else guest. */
@@ -109,6 +111,7 @@ async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
     body: resolve(scenario.body, t),
     headers: resolve(scenario.headers, t),
     token,
+    verbatim: scenario.verbatim,
   });
   const where = `${scenario.method} ${url}`;
   assertNot5xx(scenario.method, url, res);

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, fieldError, ForbiddenError, newRecordId } from '@lib/core';
+import { BadRequestError, fieldError, ForbiddenError, isEmailAddress, newRecordId } from '@lib/core';
 import { fromRow, RecordRepository, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import { OtpMailerService } from './otp-mailer.service';
 import { otpOptions, OtpStoreService } from './otp-store.service';
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** `POST /api/collections/{c}/request-otp` (reference §2.2). */
 @Injectable()
@@ -26,7 +24,7 @@ export class OtpRequestService {
       throw new ForbiddenError('The collection is not configured to allow OTP authentication.');
     }
     const email = body.email;
-    if (typeof email !== 'string' || email === '' || email.length > 255 || !EMAIL.test(email)) {
+    if (typeof email !== 'string' || email === '' || !isEmailAddress(email, { dotted: false })) {
       throw new BadRequestError('An error occurred while validating the submitted data.', {
         email:
           typeof email !== 'string' || email === ''

@@ -36,13 +36,14 @@ export function toEnvelope(error: unknown): ErrorEnvelope {
   if (error instanceof HttpException) {
     status = error.getStatus();
   } else if (error && typeof error === 'object' && 'statusCode' in error) {
-    const code = (error as { code?: string }).code;
     status = Number((error as { statusCode: number }).statusCode) || 500;
-    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || status === 415) {
-      status = 400;
-    }
   } else if (error instanceof SyntaxError) {
     status = 400;
+  }
+  if (status === 415) {
+    // An unreadable or unsupported content type, however it got here (Fastify's own error, or Nest's
+    // HttpException around it): PocketBase answers 400.
+    return { status: 400, message: 'Unsupported Content-Type.', data: {} };
   }
   if (status >= 500) {
     logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

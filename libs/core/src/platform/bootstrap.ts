@@ -10,7 +10,10 @@ import { BodyLimits } from './body-limits';
 import { clientErrorHandler, serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
+import { parseQuery } from './request-values';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+
+const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
 
 /** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
 function responseTooLarge(max: number): BadRequestError {
@@ -75,10 +78,11 @@ export async function createApp(
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: { maxParamLength: 1000, querystringParser: parseQuery },
     // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply.status(error.statusCode ?? 400).send(toEnvelope(error));
+      const known = error.code === 'FST_ERR_BAD_URL' ? new BadRequestError(BAD_URL) : error;
+      void reply.status(error.statusCode ?? 400).send(toEnvelope(known));
     },
     // Behind the gateway: `request.ip` is the client the gateway saw (the last N X-Forwarded-For entries).
     ...(config.http.trustProxyHops > 0
@@ -143,6 +147,9 @@ export async function createApp(
   await app.register((await import('@fastify/cors')).default, {
     origin: true,
     methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
+    // Every OPTIONS request is answered as a preflight (204), as PocketBase's CORS middleware does: one without
+    // Origin or Access-Control-Request-Method got a plain-text 400 "Invalid Preflight Request", outside the envelope.
+    strictPreflight: false,
   });
   if (options.serveDashboard ?? options.servePublicDir) {
     installDashboard(fastify, { distDir: defaultDashboardDir(), dataDir: config.dataDir });

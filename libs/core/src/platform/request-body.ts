@@ -9,6 +9,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { ApiError, BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { SNIFF_BYTES, sniffMime } from '../mime';
+import { wellFormedJson } from '../well-formed';
 
 /**
  * An uploaded file part, streamed to a temporary file while the request was read (never held in
@@ -98,7 +99,7 @@ function parseJson(text: string, what: string): unknown {
     const reason = error instanceof RangeError ? 'a number is out of range' : 'malformed JSON';
     throw new BadRequestError(`${what}: ${reason}.`);
   }
-  return parsed;
+  return wellFormedJson(parsed, text);
 }
 
 function mergeJsonPayload(data: Record<string, unknown>): Record<string, unknown> {
@@ -190,10 +191,15 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
  * system error (a full disk writing an upload) stays a server error.
  */
 function malformedMultipart(error: unknown): unknown {
-  if (error instanceof ApiError || !(error instanceof Error) || 'syscall' in error) {
+  if (error instanceof ApiError || !(error instanceof Error) || 'syscall' in error || isProgrammingError(error)) {
     return error;
   }
   return new BadRequestError(`Failed to read the multipart body: ${error.message.replace(/\.$/, '')}.`);
+}
+
+/** A fault of our own code (it must stay a 500 with a generic message, never a 400 quoting the fault). */
+function isProgrammingError(error: Error): boolean {
+  return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
 }
 
 /** Reads a multipart body; on failure removes the files written so far and rethrows. */
@@ -260,6 +266,13 @@ async function readMultipart(request: WithFiles, options: BodyParserOptions, tem
   const files: Record<string, UploadedFile[]> = {};
   let dirReady = false;
   for await (const part of request.parts()) {
+    if (typeof part.fieldname !== 'string' || part.fieldname === '') {
+      // A part without a name, as Go's multipart reader (PocketBase's) does: skipped, its content drained.
+      if (part.type === 'file') {
+        part.file.resume();
+      }
+      continue;
+    }
     if (part.type === 'file') {
       if (!dirReady) {
         await mkdir(options.tmpDir, { recursive: true });

@@ -1,6 +1,25 @@
 import type { FastifyRequest } from 'fastify';
 import { BadRequestError } from '../errors/api-error';
 
+/**
+ * The query string parser of every app: one string per key, the first one given (as Go's `QueryParam` reads it), so
+ * no handler ever meets the array a repeated key (`?token=a&token=b`) would otherwise become. Keys are own data
+ * properties whatever their name (`__proto__`, `constructor`); malformed percent-encoding stays as written, invalid
+ * UTF-8 becomes U+FFFD.
+ */
+export function parseQuery(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (text.length === 0) {
+    return out;
+  }
+  for (const [key, value] of new URLSearchParams(text)) {
+    if (!Object.hasOwn(out, key)) {
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out;
+}
+
 /** Query params with the first value of each key, as PocketBase's `@request.query` sees them. */
 export function queryValues(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
@@ -55,4 +74,13 @@ export function boolParam(value: string | undefined, name: string): boolean {
     return false;
   }
   throw new BadRequestError(`Invalid ${name} value: must be a boolean.`);
+}
+
+/** A percent-encoded URL part decoded; malformed encoding (`%zz`, a lone `%E2`) is a 400, never a URIError. */
+export function decodeUrlPart(value: string, what: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new BadRequestError(`Invalid ${what}: malformed percent-encoding.`);
+  }
 }

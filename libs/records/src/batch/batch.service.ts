@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ApiError, BadRequestError, ForbiddenError, toEnvelope, ValidationFailed } from '@lib/core';
+import { ApiError, BadRequestError, decodeUrlPart, ForbiddenError, toEnvelope, ValidationFailed } from '@lib/core';
 import { applyFields, parseFields } from '@lib/query';
 import { RecordsService, type UnitOfWork } from '../records/records.service';
 import type { RecordRequest } from '../records/record-request';
@@ -107,7 +107,8 @@ export class BatchService {
     if (!match) {
       throw new BadRequestError('Invalid batch request url.');
     }
-    const [, collection, id] = match.map((m) => (m === undefined ? m : decodeURIComponent(m)));
+    const collection = decodeUrlPart(match[1], 'batch request url');
+    const id = match[2] === undefined ? undefined : decodeUrlPart(match[2], 'batch request url');
     const query = Object.fromEntries(new URLSearchParams(match[3] ?? ''));
     const headers = { ...outer.headers };
     if (item.headers && typeof item.headers === 'object') {

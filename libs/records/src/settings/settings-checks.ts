@@ -1,4 +1,4 @@
-import { fieldError } from '@lib/core';
+import { fieldError, isEmailAddress } from '@lib/core';
 import { SETTING_TYPES } from './settings.defaults';
 
 type Obj = Record<string, unknown>;
@@ -53,4 +53,38 @@ export function checkOperations(patch: Obj): Obj {
     out.superuserIPs = fieldError('validation_not_supported', 'nestbase does not restrict superusers by IP yet.');
   }
   return out;
+}
+
+/** Control characters: in a name that goes into a mail header, a CR/LF would start a header of its own. */
+const CONTROL = /\p{Cc}/u;
+
+function text(v: unknown): string | null {
+  if (typeof v !== 'string' || v.trim() === '') {
+    return 'Cannot be blank.';
+  }
+  return v.length > 255
+    ? 'Must be at most 255 characters.'
+    : CONTROL.test(v)
+      ? 'Must not hold control characters.'
+      : null;
+}
+
+function httpUrl(v: unknown): string | null {
+  try {
+    const url = new URL(String(v));
+    return ['http:', 'https:'].includes(url.protocol) && !CONTROL.test(String(v)) ? null : 'Must be a valid url.';
+  } catch {
+    return 'Must be a valid url.';
+  }
+}
+
+/** `meta` as PocketBase validates it: names required and short, `appURL` a URL, `senderAddress` an email. */
+export function checkMeta(patch: Obj): Obj {
+  const meta = group(patch.meta, {
+    appName: text,
+    senderName: text,
+    appURL: httpUrl,
+    senderAddress: (v) => (typeof v === 'string' && isEmailAddress(v) ? null : 'Must be a valid email address.'),
+  });
+  return meta ? { meta } : {};
 }

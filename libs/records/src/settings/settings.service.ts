@@ -4,7 +4,7 @@ import { Database, type SqlExecutor } from '@lib/database';
 import { rateLimitErrors } from './rate-limit-settings';
 import { defaultSettings, SETTING_TYPES, type Settings } from './settings.defaults';
 import { numberErrors } from './settings-numbers';
-import { checkOperations, type SettingsCheck } from './settings-checks';
+import { checkMeta, checkOperations, type SettingsCheck } from './settings-checks';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -15,7 +15,7 @@ export class SettingsService {
   private cache: Settings | null = null;
   /** The stored row's `updated` when the cache was filled ('' for none): StoreSync compares it. */
   private stamp = '';
-  private readonly checks: SettingsCheck[] = [checkOperations];
+  private readonly checks: SettingsCheck[] = [checkMeta, checkOperations];
 
   constructor(private readonly database: Database) {}
 
@@ -115,13 +115,32 @@ export class SettingsService {
   }
 }
 
+/**
+ * `patch` over `base`, group by group. Only the keys the defaults know are kept, at every level (PocketBase reads
+ * settings into typed structs): `__proto__`, `constructor` or any other unknown key is dropped, never stored.
+ */
 function merge(base: Settings, patch: Settings): Settings {
+  const template = defaultSettings() as Obj;
   const out: Settings = { ...base };
   for (const [key, value] of Object.entries(patch)) {
-    if (!(key in base)) {
+    if (!Object.hasOwn(template, key)) {
       continue;
     }
-    out[key] = isObj(value) && isObj(base[key]) ? { ...(base[key] as Obj), ...value } : value;
+    const group = template[key];
+    out[key] =
+      isObj(value) && isObj(base[key]) && isObj(group) ? { ...(base[key] as Obj), ...known(value, group) } : value;
+  }
+  return out;
+}
+
+/** `value` with only the keys `template` has, recursively through plain objects. */
+function known(value: Obj, template: Obj): Obj {
+  const out: Obj = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (Object.hasOwn(template, key)) {
+      const inner = template[key];
+      out[key] = isObj(item) && isObj(inner) ? known(item, inner) : item;
+    }
   }
   return out;
 }

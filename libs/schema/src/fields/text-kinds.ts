@@ -1,11 +1,10 @@
-import { normalizeDate } from '@lib/core';
+import { isEmailAddress, normalizeDate } from '@lib/core';
 import type { FieldError } from '@lib/core';
 import type { FieldModel } from '../collection.model';
 
 type OptionErrors = Record<string, FieldError>;
 import { asString, blank, FieldKind, scalarText, textColumn } from './field-kind';
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const runes = (s: string) => [...s].length;
 
 function checkPattern(field: FieldModel): OptionErrors {
@@ -105,7 +104,7 @@ export const emailKind: FieldKind = {
     if (s === '') {
       return field.required ? blank : null;
     }
-    if (s.length > 255 || !EMAIL.test(s)) {
+    if (!isEmailAddress(s)) {
       return { code: 'validation_is_email', message: 'Must be a valid email address.' };
     }
     return checkDomains(s, field, false);

@@ -1,4 +1,4 @@
-import { MAX_JSON_DEPTH, valueTooDeep, type FieldError } from '@lib/core';
+import { MAX_JSON_DEPTH, valueTooDeep, wellFormedJson, type FieldError } from '@lib/core';
 import { isMultiple, type FieldModel } from '../collection.model';
 import { asString, blank, FieldKind, InvalidValue, parseJsonText, scalarText } from './field-kind';
 
@@ -219,7 +219,7 @@ export const jsonKind: FieldKind = {
     const t = input.trim();
     if (/^[-\d"[{]/.test(t) || t === 'true' || t === 'false' || t === 'null') {
       try {
-        return JSON.parse(t) as unknown;
+        return wellFormedJson(JSON.parse(t), t);
       } catch {
         return input;
       }
