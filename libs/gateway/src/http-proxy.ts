@@ -22,7 +22,14 @@ const HOP_BY_HOP = new Set([
 const GATEWAY_SET = new Set(['x-forwarded-proto', 'x-forwarded-host', 'expect']);
 
 /** Connection errors after which the request surely never reached the service. */
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', CONNECT_TIMEOUT]);
+const NOT_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  CONNECT_TIMEOUT,
+]);
 
 export interface ProxyResult {
   status: number;
@@ -168,12 +175,18 @@ export function proxyHttp(
     const fail = (code: string, ms: number) =>
       upstream.destroy(Object.assign(new Error(`upstream ${code} after ${ms} ms`), { code }));
     // No response headers in time (a hung service): a 504, not a client waiting forever.
-    const responseTimer = setTimeout(() => fail(RESPONSE_TIMEOUT, options.responseTimeoutMs), options.responseTimeoutMs);
+    const responseTimer = setTimeout(
+      () => fail(RESPONSE_TIMEOUT, options.responseTimeoutMs),
+      options.responseTimeoutMs,
+    );
     upstream.once('close', () => clearTimeout(responseTimer));
     upstream.once('socket', (socket) => {
       if (socket.connecting) {
         // An address that doesn't answer the connect (a dead host): the request never left, try the next one.
-        const connectTimer = setTimeout(() => fail(CONNECT_TIMEOUT, options.connectTimeoutMs), options.connectTimeoutMs);
+        const connectTimer = setTimeout(
+          () => fail(CONNECT_TIMEOUT, options.connectTimeoutMs),
+          options.connectTimeoutMs,
+        );
         socket.once('connect', () => {
           clearTimeout(connectTimer);
           sendBody();
