@@ -80,7 +80,7 @@ export class ApiErrorFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     // An error before the body was read in full (a failed upload): the rest of the body is still on the
     // socket, so this connection can't carry another request. Say so, or the client reuses it and is reset.
-    if (request.raw && !request.raw.complete) {
+    if (request?.raw && !request.raw.complete) {
       void reply.header('connection', 'close');
     }
     setRequestError(request, {
