@@ -47,6 +47,6 @@ export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './
 export { DASHBOARD_CSP } from './platform/dashboard-static';
 export { realIp } from './platform/real-ip';
 export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep } from './json-depth';
-export { DependencyError, waitForRedis } from './platform/dependencies';
+export { DependencyError, waitForDependency, waitForRedis, type DependencyWait } from './platform/dependencies';
 export { AppLogSink } from './platform/app-log-sink';
 export type { AppLogWrite } from './platform/app-log-sink';

@@ -32,32 +32,59 @@ function ping(url: URL, timeoutMs: number): Promise<void> {
   });
 }
 
+/** What a bounded start-up wait for a dependency says and does. */
+export interface DependencyWait {
+  /** Who logs the progress lines. */
+  logger: Logger;
+  /** Names the dependency and where it is expected, e.g. "Redis at host:port (REDIS_URL)". */
+  what: string;
+  /** The whole wait. */
+  waitMs: number;
+  /** One try: resolves when the dependency answers. */
+  attempt: () => Promise<void>;
+  /** The reason a try failed, for the lines (default: the error's message). */
+  reason?: (error: unknown) => string;
+  /** The final line, given the reason (default: "cannot reach <what> within N s: <reason>"). */
+  failure?: (reason: string) => string;
+}
+
 /**
- * Waits until Redis at `redisUrl` answers, for at most `waitMs` (a line every few seconds while it waits), then
- * throws a DependencyError naming the last failure. Done once at start, before any client is made, so that an
- * unreachable Redis is one clear line instead of every client's retries.
+ * Tries `attempt` every half second until it succeeds, with a line every few seconds while it waits; after
+ * `waitMs` throws a DependencyError naming the last failure (one line at exit, no stack trace).
  */
-export async function waitForRedis(redisUrl: string, waitMs = REDIS_WAIT_MS): Promise<void> {
-  const url = new URL(redisUrl);
-  const logger = new Logger('Redis');
+export async function waitForDependency(wait: DependencyWait): Promise<void> {
+  const reasonOf = wait.reason ?? ((error: unknown) => (error as Error).message);
   const started = Date.now();
   let lastProgress = started;
   for (;;) {
     try {
-      await ping(url, Math.min(5_000, waitMs));
+      await wait.attempt();
       return;
     } catch (error) {
-      const waited = Date.now() - started;
-      if (waited >= waitMs) {
-        throw new DependencyError(
-          `cannot reach Redis at ${url.host} (REDIS_URL) within ${Math.round(waitMs / 1000)} s: ${(error as Error).message}`,
-        );
+      const reason = reasonOf(error);
+      if (Date.now() - started >= wait.waitMs) {
+        const seconds = Math.round(wait.waitMs / 1000);
+        throw new DependencyError(wait.failure?.(reason) ?? `cannot reach ${wait.what} within ${seconds} s: ${reason}`);
       }
       if (Date.now() - lastProgress >= PROGRESS_MS) {
         lastProgress = Date.now();
-        logger.warn(`waiting for Redis at ${url.host}: ${(error as Error).message}`);
+        wait.logger.warn(`waiting for ${wait.what}: ${reason}`);
       }
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }
+}
+
+/**
+ * Waits until Redis at `redisUrl` answers, for at most `waitMs`. Done once at start, before any client is made,
+ * so that an unreachable Redis is one clear line instead of every client's retries.
+ */
+export async function waitForRedis(redisUrl: string, waitMs = REDIS_WAIT_MS): Promise<void> {
+  const url = new URL(redisUrl);
+  await waitForDependency({
+    logger: new Logger('Redis'),
+    what: `Redis at ${url.host} (REDIS_URL)`,
+    waitMs,
+    attempt: () => ping(url, Math.min(5_000, waitMs)),
+  });
 }

@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, DependencyError } from '@lib/core';
+import { AppConfig, waitForDependency } from '@lib/core';
 import { EventBus } from '@lib/events';
 import { CollectionsRegistry } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeCollections } from '../realtime-collections';
 import { RecordsServiceClient } from './records-service.client';
 
-const RETRY_MS = 500;
-const PROGRESS_MS = 5_000;
 /** An event of a collection this process doesn't know triggers at most one reload per this interval. */
 const UNKNOWN_RELOAD_MS = 1000;
 
@@ -37,28 +35,16 @@ export class RemoteRealtimeCollections extends RealtimeCollections implements On
    */
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.ready();
-    const started = Date.now();
-    let lastProgress = started;
-    for (;;) {
-      try {
-        await this.load();
-        return;
-      } catch (error) {
-        const reason = describe(error);
-        const where = `the records service at ${this.config.records.url} (--records/NB_RECORDS_URL)`;
-        const waitMs = this.config.records.waitMs;
-        if (Date.now() - started >= waitMs) {
-          throw new DependencyError(
-            `cannot load collections from ${where} within ${Math.round(waitMs / 1000)} s: ${reason}`,
-          );
-        }
-        if (Date.now() - lastProgress >= PROGRESS_MS) {
-          lastProgress = Date.now();
-          this.logger.warn(`waiting for ${where}: ${reason}`);
-        }
-        await new Promise((r) => setTimeout(r, RETRY_MS));
-      }
-    }
+    const what = `the records service at ${this.config.records.url} (--records/NB_RECORDS_URL)`;
+    const seconds = Math.round(this.config.records.waitMs / 1000);
+    await waitForDependency({
+      logger: this.logger,
+      what,
+      waitMs: this.config.records.waitMs,
+      attempt: () => this.load(),
+      reason: describe,
+      failure: (reason) => `cannot load collections from ${what} within ${seconds} s: ${reason}`,
+    });
   }
 
   override async find(idOrName: string): Promise<CollectionModel | undefined> {
