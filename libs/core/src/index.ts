@@ -38,6 +38,8 @@ export { getRequestError, setRequestError } from './contracts/request-error';
 export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { SuperuserGuard } from './platform/superuser.guard';
+export { INTERNAL_SECRET_HEADER, InternalSecretGuard } from './platform/internal-secret.guard';
+export { RecordsServiceClient } from './platform/records-service.client';
 export { queryValues, headerValues, intParam, boolParam, decodeUrlPart } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
@@ -46,7 +48,7 @@ export { exitOnStartFailure, runService, serviceUsage } from './platform/run-ser
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';
 export { realIp } from './platform/real-ip';
-export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep } from './json-depth';
+export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep, isPlainObject } from './json-depth';
 export { DependencyError, waitForDependency, waitForRedis, type DependencyWait } from './platform/dependencies';
 export { AppLogSink } from './platform/app-log-sink';
 export type { AppLogWrite } from './platform/app-log-sink';

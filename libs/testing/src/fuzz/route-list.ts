@@ -63,6 +63,8 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'POST /api/_internal/auth-records',
   'POST /api/_internal/rule-check',
   'POST /api/_internal/render',
+  'POST /api/_internal/logs',
+  'GET /api/_internal/log-policy',
   // settings, logs, backups, crons, health
   'GET /api/settings',
   'PATCH /api/settings',
