@@ -103,7 +103,11 @@ function resolveCollection(ctx: ResolveContext, name: string, position: number, 
   const key = `@collection.${collection.id}:${joinAlias}`;
   const tableAlias = alloc.alias(key);
   const rule = ctx.joinRule(collection, tableAlias, position);
-  const item = { source: ctx.dialect.table(collection.name, tableAlias), on: rule ?? ctx.dialect.alwaysTrue(), alias: tableAlias };
+  const item = {
+    source: ctx.dialect.table(collection.name, tableAlias),
+    on: rule ?? ctx.dialect.alwaysTrue(),
+    alias: tableAlias,
+  };
   const walker = new PathWalker(ctx, alloc, key, position, { items: [item], multi: true });
   return walker.walk(collection, tableAlias, rest, modifier);
 }
@@ -139,7 +143,10 @@ function resolveRequest(ctx: ResolveContext, name: string, position: number, all
         const value = requestValue(sec, key);
         const json = ctx.dialect.bind((c) => asJsonArray(value(c)), 'jsonArray').expr;
         const walker = new PathWalker(ctx, alloc, `@request.${sec}.${key}`, position);
-        return { ...walker.finish({ expr: json, vtype: 'jsonText' }, listField(key), modifier, true), origin: 'request' };
+        return {
+          ...walker.finish({ expr: json, vtype: 'jsonText' }, listField(key), modifier, true),
+          origin: 'request',
+        };
       }
       return withModifier(ctx, dynamicValue(ctx, requestValue(sec, key)), modifier, position, ['lower']);
     default:

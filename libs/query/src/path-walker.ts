@@ -216,11 +216,11 @@ export class PathWalker {
     const id = dialect.column(alias, 'id');
     const cond = isMultiple(field)
       ? dialect.jsonArrayContains(ref, id)
-      : dialect.compare(
-          { expr: ref, vtype: 'text', affinity: 'text' },
-          '=',
-          { expr: id, vtype: 'text', affinity: 'text' },
-        );
+      : dialect.compare({ expr: ref, vtype: 'text', affinity: 'text' }, '=', {
+          expr: id,
+          vtype: 'text',
+          affinity: 'text',
+        });
     const rule = this.ctx.joinRule(source, joined, this.position);
     const on = rule ? sql`${cond} AND (${rule})` : cond;
     this.items.push({ source: dialect.table(source.name, joined), on, alias: joined });

@@ -171,7 +171,10 @@ export const postgresDialect: SqlDialect = {
       case 'text':
         return typed(bindAs(binder, 'text', encodeText), 'text');
       case 'bool':
-        return typed(bindAs(binder, 'boolean', (v) => (v ? 'true' : 'false')), 'int');
+        return typed(
+          bindAs(binder, 'boolean', (v) => (v ? 'true' : 'false')),
+          'int',
+        );
       case 'jsonArray':
         return typed(bindAs(binder, 'jsonb', encodeJsonArray), 'jsonText');
       case 'dyn':
@@ -198,8 +201,7 @@ export const postgresDialect: SqlDialect = {
     return typed(sql`(${json} #> ${param(() => path)}::text[])`, 'json');
   },
   jsonArrayContains: (json, value) => sql`(nb_arr(${json}) @> jsonb_build_array((${value})::text))`,
-  lower: (x) =>
-    typed(sql`translate(${text(x)}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`, 'text'),
+  lower: (x) => typed(sql`translate(${text(x)}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')`, 'text'),
   interruptCheck: () => raw('TRUE'),
   strftime: (format, _bindFormat, args) => {
     const [time, ...modifiers] = args;
@@ -229,5 +231,6 @@ export const postgresDialect: SqlDialect = {
     return sql`${cls}${dir}, ${num}${dir}, nb_str(${d}) COLLATE "C"${dir}`;
   },
   subquery: (x, from) => ({ ...x, expr: sql`(SELECT ${x.expr} FROM ${from})` }),
-  toValue: (value) => (value === null || value === undefined ? null : typeof value === 'string' ? value : String(value)),
+  // Bind sites encode their values already; anything else is encoded as a jsonb value.
+  toValue: (value) => (typeof value === 'string' ? value : encodeDyn(value)),
 };

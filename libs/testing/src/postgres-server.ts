@@ -70,7 +70,7 @@ export class PostgresServer {
       );
     } catch (err) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? err)}`);
+      throw new Error(`initdb failed: ${String((err as { stderr?: Buffer }).stderr ?? err)}`, { cause: err });
     }
     const port = await freePort();
     const settings = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=40'];
@@ -104,7 +104,7 @@ export class PostgresServer {
         if (child.exitCode !== null || Date.now() > deadline) {
           kill();
           unhook();
-          throw new Error(`PostgreSQL did not start on port ${port}: ${String(err)}\n${output}`);
+          throw new Error(`PostgreSQL did not start on port ${port}: ${String(err)}\n${output}`, { cause: err });
         }
         await new Promise((r) => setTimeout(r, 25));
       }
