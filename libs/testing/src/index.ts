@@ -68,3 +68,4 @@ export type { TapFailure, TapSummary } from './tap-report';
 export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';
 export { CONTROLLER_ROUTES, FASTIFY_ROUTES, ROUTES } from './fuzz/route-list';
 export type { RouteMethod, RouteTemplate } from './fuzz/route-list';
+export { PostgresServer, postgresBinDir } from './postgres-server';
