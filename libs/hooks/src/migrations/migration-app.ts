@@ -108,11 +108,7 @@ export class MigrationApp {
       await this.ctx.collections.importIn(this.ctx.tx, items, deleteMissing);
       await this.collectionsChanged();
       imported.forEach((c, i) => {
-        catchUp(
-          c,
-          items[i],
-          withoutSecrets(this.ctx.collection(String(items[i].id || items[i].name))),
-        );
+        catchUp(c, items[i], withoutSecrets(this.ctx.collection(String(items[i].id || items[i].name))));
         this.remember(c, c);
       });
     });
