@@ -1,5 +1,8 @@
 export { runScenarios } from './run-scenarios';
 export type { Expected, JsonBody, RequestBody, Resolvable, Scenario } from './run-scenarios';
+export { EventObserver, compareEvents } from './event-observer';
+export type { ExpectedEvents, ObservedEvent, ObservedEventName } from './event-observer';
+export { POLL_MS, waitFor } from './wait';
 export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
 export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';
