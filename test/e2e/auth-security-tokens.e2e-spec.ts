@@ -55,6 +55,8 @@ function guest(name: string, forge: (t: ScenarioContext, alice: TestUser) => Pro
     auth: async (t) => t.vars.bad,
     expectStatus: 401,
     expectBody: { status: 401, data: {} },
+    watch: (t) => [`users/${t.users.alice.record.id}`],
+    expectEvents: { '*': 0 },
     after: async (t) => {
       await assertActsAsGuest(t, t.vars.bad);
       await assertActsAsGuest(t, `Bearer ${t.vars.bad}`);
@@ -69,6 +71,8 @@ runScenarios('security: tampered and foreign tokens act as guest', [
     url: '/api/collections/users/auth-refresh',
     before: async (t) => t.auth(await aliceWithNote(t)),
     expectStatus: 200,
+    watch: (t) => [`users/${t.users.alice.record.id}`],
+    expectEvents: { '*': 0 },
     after: async (t) => {
       const list = await t.request('GET', t.records('notes'), { token: t.users.alice.token });
       assert.equal(list.json<{ totalItems: number }>().totalItems, 1);
