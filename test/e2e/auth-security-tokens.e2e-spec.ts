@@ -19,8 +19,6 @@ after(async () => {
   await smtp?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Alice, a note she owns in an owner-ruled `notes` collection; alice lands in t.users.alice. */
 async function aliceWithNote(t: ScenarioContext): Promise<TestUser> {
   await t.createCollection({
@@ -101,7 +99,7 @@ runScenarios('security: tampered and foreign tokens act as guest', [
   guest('expired: an impersonation token of 1 s, used 2 s later', async (t, alice) => {
     const res = await t.su.post(`/api/collections/users/impersonate/${alice.record.id}`, { duration: 1 });
     assert.equal(res.status, 200, res.text);
-    await sleep(2100);
+    await t.advanceClock(2_000);
     return res.json<{ token: string }>().token;
   }),
   guest(

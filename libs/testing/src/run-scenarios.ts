@@ -116,7 +116,7 @@ async function tokenOf(scenario: Scenario, t: ScenarioContext): Promise<string |
 }
 
 async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
-  const t = new ScenarioContext(env.http, env.superuserToken);
+  const t = new ScenarioContext(env.http, env.superuserToken, (ms) => env.server.advanceClock(ms));
   if (scenario.before) {
     await scenario.before(t);
   }
