@@ -3,6 +3,11 @@ export type { Expected, JsonBody, RequestBody, Resolvable, Scenario } from './ru
 export { EventObserver, compareEvents } from './event-observer';
 export type { ExpectedEvents, ObservedEvent, ObservedEventName } from './event-observer';
 export { POLL_MS, waitFor } from './wait';
+export { InMemoryRecordRepository } from './fakes/in-memory-record.repository';
+export { RecordingEventBus } from './fakes/recording-event-bus';
+export { FakeTransactions } from './fakes/fake-transactions';
+export { FakePasswordHasher } from './fakes/fake-password-hasher';
+export { ManualClock } from './fakes/manual-clock';
 export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
 export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';
