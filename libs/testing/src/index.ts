@@ -8,6 +8,12 @@ export { RecordingEventBus } from './fakes/recording-event-bus';
 export { FakeTransactions } from './fakes/fake-transactions';
 export { FakePasswordHasher } from './fakes/fake-password-hasher';
 export { ManualClock } from './fakes/manual-clock';
+export {
+  InMemoryRealtimeCollections,
+  NoJoinedRuleCheck,
+  PlainRealtimeRenderer,
+  RecordingTransport,
+} from './fakes/realtime-fakes';
 export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
 export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';
