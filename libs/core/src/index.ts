@@ -16,6 +16,7 @@ export { randomString, newRecordId, crc32 } from './ids';
 export { isEmailAddress } from './email-address';
 export { wellFormedJson } from './well-formed';
 export { formatDate, nowString, normalizeDate } from './time';
+export { Clock, SystemClock, SYSTEM_CLOCK } from './clock';
 export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';

@@ -42,6 +42,8 @@ export abstract class AppConfig {
   abstract readonly cost: CostLimits;
   /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
   abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
+  /** Test servers only: a file holding a clock offset in ms (`NB_TEST_CLOCK_FILE`, see OffsetFileClock); ''. */
+  abstract readonly testClockFile: string;
 }
 
 export interface CostLimits {
@@ -209,6 +211,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),
       lockMs: parseInt(env, 'NB_JOB_LOCK_MS', 30_000, 1000, 3_600_000, problems),
     },
+    testClockFile: env.NB_TEST_CLOCK_FILE ? path.resolve(env.NB_TEST_CLOCK_FILE) : '',
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));
