@@ -5,6 +5,7 @@ export { SuperusersService } from './superusers.service';
 export { RequestAuthGuard } from './request-auth.guard';
 export { AuthService } from './auth.service';
 export { MailerService } from './mail/mailer.service';
+export { AuthMailService } from './mail/auth-mail.service';
 export { MailerHooks } from './mail/mailer-hooks';
 export type { MailMessage, MailAddress } from './mail/mail-message';
 export { renderTemplate } from './mail/mail-template';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { NotFoundError } from '@lib/core';
+import { AppConfig, NotFoundError } from '@lib/core';
+import { Database } from '@lib/database';
 import {
   CollectionsRegistry,
   fromRow,
@@ -14,6 +15,9 @@ import {
 import type { CollectionModel } from '@lib/schema';
 import { HookRecord } from './hook-record';
 import type { HookData } from './hook-types';
+import { placeholders, syncFinders, type SyncFinders } from './jsvm/sync-reads';
+import { hookServices } from './jsvm/hook-services';
+import type { HookServices } from './jsvm/jsvm-context';
 
 /** The request of hook-made writes and reads: a superuser, so API rules don't apply (as PocketBase's app methods). */
 export const HOOK_REQUEST: RecordRequest = {
@@ -24,11 +28,6 @@ export const HOOK_REQUEST: RecordRequest = {
   context: 'default',
 };
 
-/** `{:name}` placeholders of a filter become `@request.body.name`, bound as values, never spliced into the text. */
-function placeholders(filter: string): string {
-  return filter.replace(/\{:(\w+)\}/g, '@request.body.$1');
-}
-
 /** The data helpers of hook events (`e.app.findRecordById` …), inside a unit of work or on their own. */
 @Injectable()
 export class HookDataService {
@@ -38,7 +37,25 @@ export class HookDataService {
     private readonly rules: RuleGuard,
     private readonly registry: CollectionsRegistry,
     private readonly sync: StoreSync,
+    private readonly database: Database,
+    private readonly config: AppConfig,
   ) {}
+
+  /** Settings, mail … as PocketBase-style hook files reach them (those this process has). */
+  services(): HookServices {
+    return hookServices(this.moduleRef, this.config, (c) => this.collection(c));
+  }
+
+  /** Synchronous finders (SQLite only): reads on the main connection see an open write transaction's rows. */
+  private syncReads: SyncFinders | undefined;
+
+  private get syncFinders(): SyncFinders | undefined {
+    if (!this.database.canQuerySync()) {
+      return undefined;
+    }
+    this.syncReads ??= syncFinders(this.database, this.repository, this.rules, (c) => this.collection(c), HOOK_REQUEST);
+    return this.syncReads;
+  }
 
   /**
    * Brings the collection and settings caches up to date with other processes sharing the database, for work
@@ -74,6 +91,7 @@ export class HookDataService {
       save: (record) => this.save(uow, record),
       delete: (record) => this.remove(uow, record),
       runInTransaction: (fn) => (uow ? fn(this.api(uow)) : this.records.inTransaction((tx) => fn(this.api(tx)))),
+      sync: this.syncFinders,
     };
   }
 

@@ -53,7 +53,24 @@ export class HookRegistry {
   readonly bootstrap: ChainHandler<LifecycleEvent>[] = [];
   readonly serve: ChainHandler<LifecycleEvent>[] = [];
   readonly routes: RouteDef[] = [];
+  /** `routerUse` middlewares: run before those of every `routerAdd` route. */
+  readonly routeMiddlewares: RouteMiddleware[] = [];
   readonly crons = new Map<string, CronDef>();
+  /** The other hook points, by PocketBase's name (`onTerminate`, `onCollectionCreate` …): see `fire`. */
+  readonly named = new Map<string, Scoped<ChainHandler<never>>[]>();
+
+  /** Adds a handler of the hook point `name`. */
+  add<E>(name: string, s: Scoped<ChainHandler<E>>): void {
+    const list = this.named.get(name) ?? [];
+    list.push(s as Scoped<ChainHandler<never>>);
+    this.named.set(name, list);
+  }
+
+  /** The handlers of `name` that apply to `collection` (all of them without one). */
+  handlers<E>(name: string, collection?: { id: string; name: string }): ChainHandler<E>[] {
+    const list = (this.named.get(name) ?? []) as Scoped<ChainHandler<E>>[];
+    return collection ? forCollection(list, collection) : list.map((s) => s.handler);
+  }
 
   /** Replaces every entry with those of `from` (a dev reload starts again from the app's own hooks). */
   copyFrom(from: HookRegistry): void {
@@ -69,6 +86,9 @@ export class HookRegistry {
     this.bootstrap.splice(0, Infinity, ...fresh.bootstrap);
     this.serve.splice(0, Infinity, ...fresh.serve);
     this.routes.splice(0, Infinity, ...fresh.routes);
+    this.routeMiddlewares.splice(0, Infinity, ...fresh.routeMiddlewares);
+    this.named.clear();
+    fresh.named.forEach((list, name) => this.named.set(name, list));
     this.crons.clear();
     fresh.crons.forEach((cron, name) => this.crons.set(name, cron));
   }
@@ -88,6 +108,8 @@ export class HookRegistry {
       out.bootstrap.push(...source.bootstrap);
       out.serve.push(...source.serve);
       out.routes.push(...source.routes);
+      out.routeMiddlewares.push(...source.routeMiddlewares);
+      source.named.forEach((list, name) => out.named.set(name, [...(out.named.get(name) ?? []), ...list]));
       source.crons.forEach((cron, name) => out.crons.set(name, cron));
     }
     return out;

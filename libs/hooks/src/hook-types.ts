@@ -1,6 +1,7 @@
 import type { MailMessage } from '@lib/auth';
 import type { Chained } from './hook-chain';
 import type { HookCollection, HookRecord } from './hook-record';
+import type { SyncFinders } from './jsvm/sync-reads';
 
 /** The request an operation runs for (record hooks of `app.save` calls get an internal one). */
 export interface HookRequestInfo {
@@ -30,6 +31,8 @@ export interface HookData {
   delete(record: HookRecord): Promise<void>;
   /** Runs `fn` in one transaction; `txApp` reads and writes inside it. Rolled back when `fn` throws. */
   runInTransaction<T>(fn: (txApp: HookData) => Promise<T>): Promise<T>;
+  /** The same finders answered synchronously (SQLite only; PocketBase-style hook files use them). */
+  readonly sync?: SyncFinders;
 }
 
 /** `onRecordCreate`/`Update`/`Delete` and the before/after hooks. */
@@ -95,6 +98,14 @@ export interface RouteEvent extends Chained {
   string(status: number, text: string): void;
   /** Sends an empty response (204 by default). */
   noContent(status?: number): void;
+  /** Sends an HTML response. */
+  html(status: number, html: string): void;
+  /** Redirects to `url` (status 3xx). */
+  redirect(status: number, url: string): void;
+  /** Sends bytes with the given content type. */
+  blob(status: number, contentType: string, bytes: Uint8Array | string): void;
+  /** Sets a response header. */
+  setHeader(name: string, value: string): void;
 }
 
 export interface CronEvent {

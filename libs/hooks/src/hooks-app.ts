@@ -16,6 +16,7 @@ import type {
   RouteMiddleware,
 } from './hook-types';
 import { requireAuth, requireGuestOnly, requireSuperuserAuth } from './routes/route-middlewares';
+import type { HookServices } from './jsvm/jsvm-context';
 
 /** Collection names (or ids) and one handler, in either order: `('todos', fn)`, `(fn, 'todos', 'posts')`, `(fn)`. */
 type Scope<E> = (string | string[] | Handler<E>)[];
@@ -57,6 +58,10 @@ export class HooksApp implements HookData {
   readonly logger = new Logger('hooks');
   /** Set while the app runs: the data helpers' implementation. */
   data: HookData | null = null;
+  /** Set while the app runs: settings, mail … for PocketBase-style hook files. */
+  services: HookServices | null = null;
+  /** The PocketBase-style hook files loaded into this app. */
+  readonly jsvmFiles: string[] = [];
 
   constructor(readonly hooks: HookRegistry = new HookRegistry()) {}
 
@@ -119,6 +124,11 @@ export class HooksApp implements HookData {
   save = (record: HookRecord) => this.running().save(record);
   delete = (record: HookRecord) => this.running().delete(record);
   runInTransaction = <T>(fn: (txApp: HookData) => Promise<T>) => this.running().runInTransaction(fn);
+
+  /** The synchronous finders, once the app runs on SQLite. */
+  get sync() {
+    return this.data?.sync;
+  }
 
   private addWrite(action: RecordAction, s: Scoped<ChainHandler<RecordEvent>>): void {
     this.hooks.write[action].push(s);

@@ -15,7 +15,7 @@ import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
 import { HooksModule } from './hooks.module';
-import { loadHooksDir } from './loader/hooks-loader';
+import { HooksLoadError, loadHooksDir } from './loader/hooks-loader';
 import { MigrationsService } from './migrations/migrations.service';
 import { HookRoutes } from './routes/hook-routes';
 import { runChain } from './hook-chain';
@@ -168,6 +168,12 @@ export class HooksServer extends HooksApp {
           await nest.init();
           if (files) {
             files.data = this.data;
+            files.services = this.services && { ...this.services, isDev: this.options.dev === true };
+            if (files.jsvmFiles.length > 0 && !this.data?.sync) {
+              throw new HooksLoadError(
+                `${files.jsvmFiles[0]}:1: PocketBase-style hook files need the SQLite database (their reads are synchronous); write module-style hooks (module.exports = (app) => {…}) for this one`,
+              );
+            }
           }
         },
         true,

@@ -22,10 +22,12 @@ class HooksAppBinding implements OnModuleInit {
 
   onModuleInit(): void {
     this.app.data = this.data.api(null);
+    this.app.services = this.data.services();
   }
 
   onApplicationShutdown(): void {
     this.app.data = null;
+    this.app.services = null;
   }
 }
 

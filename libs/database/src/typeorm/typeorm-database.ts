@@ -68,12 +68,18 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    return this.querySync<T>(sql, params);
+  }
+
+  /** `query`, run and answered synchronously (better-sqlite3 is synchronous). */
+  querySync<T>(sql: string, params: readonly unknown[] = [], readOnly = false): T[] {
     try {
       const statement = this.statement(sql);
+      if (readOnly && !statement.reader) {
+        throw new Error('only statements that read are allowed here');
+      }
       const values = params.map(bindable);
-      return (
-        statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])
-      ) as T[];
+      return (statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])) as T[];
     } catch (error) {
       throw isInterrupted(error) ? queryTimeout(this.deadline.timeoutMs) : unavailableIfBusy(error);
     }
@@ -207,6 +213,23 @@ export class Database extends SqlExecutor {
 
   override query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.direct.query<T>(sql, params);
+  }
+
+  /**
+   * Runs a statement on the main connection and answers at once (the reads of PocketBase-style hooks, which are
+   * synchronous): it sees the open write transaction's rows; `readOnly` refuses statements that don't read. Only on
+   * SQLite: see `canQuerySync`.
+   */
+  querySync<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], readOnly = false): T[] {
+    if (!(this.direct instanceof DirectSqliteExecutor)) {
+      throw new Error('synchronous queries need the SQLite database');
+    }
+    return this.direct.querySync<T>(sql, params, readOnly);
+  }
+
+  /** True when `querySync` works (SQLite through better-sqlite3). */
+  canQuerySync(): boolean {
+    return this.direct instanceof DirectSqliteExecutor;
   }
 
   /**

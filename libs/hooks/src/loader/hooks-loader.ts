@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { HooksApp } from '../hooks-app';
 import { hookConsole } from './hook-console';
 import { describeError, locate, runModule, typescript, type Typescript } from './module-runner';
+import { isJsvmSource, loadJsvmFile } from '../jsvm/jsvm-loader';
 
 /** A hooks file that can't be loaded: the message starts with `file:line`. */
 export class HooksLoadError extends Error {}
@@ -21,9 +22,18 @@ export function hookFiles(dir: string): string[] {
     .sort();
 }
 
-/** Compiles and runs one hooks file; its default export (or `module.exports`) is called with `app`. */
+/**
+ * Compiles and runs one hooks file; its default export (or `module.exports`) is called with `app`. A file written
+ * for PocketBase's JavaScript hooks (top-level `routerAdd(…)`, `onRecordCreate(…)`, no export) runs with
+ * PocketBase's globals instead (see jsvm-loader).
+ */
 async function loadFile(file: string, app: HooksApp, ts: Typescript | null): Promise<void> {
   try {
+    const source = fs.readFileSync(file, 'utf8');
+    if (isJsvmSource(source)) {
+      loadJsvmFile(file, source, app, ts, (m) => new HooksLoadError(m));
+      return;
+    }
     const exported = runModule(file, { console: hookConsole(file) }, ts, (m) => new HooksLoadError(m)) as
       { default?: unknown } | ((app: HooksApp) => unknown) | undefined;
     const register = typeof exported === 'function' ? exported : exported?.default;
@@ -46,7 +56,7 @@ async function loadFile(file: string, app: HooksApp, ts: Typescript | null): Pro
  */
 export async function loadHooksDir(dir: string, app: HooksApp): Promise<string[]> {
   const files = hookFiles(dir);
-  const ts = files.some((f) => f.endsWith('.ts')) ? typescript() : null;
+  const ts = files.length > 0 ? typescript() : null;
   const loaded: string[] = [];
   for (const file of files) {
     if (file.endsWith('.ts') && !ts) {

@@ -82,16 +82,18 @@ export function withScope(code: string, names: readonly string[]): string {
 
 /**
  * Reads, compiles and runs `file` as a CommonJS module (requires resolve from its directory) with the names of
- * `scope` in scope; returns its `module.exports`. Whatever the file throws is thrown unchanged.
+ * `scope` in scope (its JavaScript changed by `rewrite` first); returns its `module.exports`. Whatever the file throws
+ * is thrown unchanged.
  */
 export function runModule(
   file: string,
   scope: Record<string, unknown>,
   ts: Typescript | null,
   fail: (message: string) => Error,
+  rewrite: (code: string) => string = (code) => code,
 ): unknown {
   const source = fs.readFileSync(file, 'utf8');
-  const code = file.endsWith('.ts') && ts ? transpile(ts, file, source, fail) : source;
+  const code = rewrite(file.endsWith('.ts') && ts ? transpile(ts, file, source, fail) : source);
   const mod = new Module(file, module) as CompilableModule;
   mod.filename = file;
   mod.paths = (Module as unknown as ModuleStatics)._nodeModulePaths(path.dirname(file));

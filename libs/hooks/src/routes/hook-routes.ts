@@ -68,6 +68,13 @@ export class HookRoutes {
         json: (status, body) => send(status, body),
         string: (status, text) => send(status, text, 'text/plain; charset=utf-8'),
         noContent: (status = 204) => send(status, undefined),
+        html: (status, html) => send(status, html, 'text/html; charset=utf-8'),
+        redirect: (status, url) => {
+          void reply.header('location', url);
+          send(status, undefined);
+        },
+        blob: (status, type, bytes) => send(status, typeof bytes === 'string' ? bytes : Buffer.from(bytes), type),
+        setHeader: (name, value) => void reply.header(name, value),
         next: async () => undefined,
       };
       const handler = async (ev: RouteEvent) => {
@@ -76,7 +83,7 @@ export class HookRoutes {
           send(200, result);
         }
       };
-      await runChain([...route.middlewares, handler], e, async () => undefined);
+      await runChain([...this.registry.routeMiddlewares, ...route.middlewares, handler], e, async () => undefined);
       send(204, undefined);
     } catch (error) {
       const envelope = toEnvelope(error);

@@ -1,0 +1,50 @@
+import type { ModuleRef } from '@nestjs/core';
+import { AuthMailService, MailerService } from '@lib/auth';
+import type { AppConfig } from '@lib/core';
+import { SettingsService, type RecordData } from '@lib/records';
+import type { CollectionModel } from '@lib/schema';
+import type { HookServices } from './jsvm-context';
+
+/** A provider of the process, or null where it doesn't run (the records service sends no mail). */
+function optional<T>(moduleRef: ModuleRef, token: abstract new (...args: never[]) => T): T | null {
+  try {
+    return moduleRef.get(token, { strict: false });
+  } catch {
+    return null;
+  }
+}
+
+/** The services PocketBase-style hook files reach through `$app.settings()`, `$mails` … */
+export function hookServices(
+  moduleRef: ModuleRef,
+  config: AppConfig,
+  collection: (idOrName: string) => CollectionModel,
+): HookServices {
+  const settings = optional(moduleRef, SettingsService);
+  const mailer = optional(moduleRef, MailerService);
+  const authMail = optional(moduleRef, AuthMailService);
+  return {
+    settings: () => settings?.cached() ?? {},
+    dataDir: config.dataDir,
+    isDev: false,
+    sendMail: mailer ? (message) => mailer.send(message) : null,
+    sendRecordMail: authMail
+      ? (kind, idOrName, values, extra) => {
+          const c = collection(idOrName);
+          const record = values as RecordData;
+          switch (kind) {
+            case 'passwordReset':
+              return authMail.sendPasswordReset(c, record);
+            case 'verification':
+              return authMail.sendVerification(c, record);
+            case 'emailChange':
+              return authMail.sendEmailChange(c, record, String(extra[0] ?? ''));
+            case 'otp':
+              return authMail.sendOtp(c, record, String(record.email ?? ''), String(extra[0] ?? ''), String(extra[1] ?? ''));
+            default:
+              return authMail.sendAuthAlert(c, record, String(extra[0] ?? ''));
+          }
+        }
+      : null,
+  };
+}

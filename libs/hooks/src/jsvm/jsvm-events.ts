@@ -1,0 +1,150 @@
+import type { HookRecord } from '../hook-record';
+import type { HookData, RecordEvent, RecordRequestEvent, RouteEvent } from '../hook-types';
+import { jsvmApp } from './jsvm-app';
+import { queued, type JsvmHost } from './jsvm-context';
+
+type Obj = Record<string, unknown>;
+
+/** PocketBase's `requestInfo().headers`: lower-case names with `-` as `_`. */
+function infoHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase().replace(/-/g, '_'), v]));
+}
+
+function header(headers: Record<string, string>) {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return { get: (name: string) => lower[name.toLowerCase()] ?? '' };
+}
+
+function urlOf(url: string, query: Record<string, string>) {
+  const [path, rawQuery = ''] = url.split('?', 2);
+  return { path, rawQuery, string: () => url, query: () => ({ get: (k: string) => query[k] ?? '', has: (k: string) => k in query }) };
+}
+
+/** What every event of a hook file has: `e.app` (the handler's data helpers) and `e.next()`, queued in order. */
+function base(host: JsvmHost, file: string, e: { app: HookData; next(): Promise<void> }) {
+  return { app: jsvmApp(host, file, e.app), next: () => queued(() => e.next()) };
+}
+
+/** The `e` of `routerAdd` / `routerUse` handlers (PocketBase's `core.RequestEvent`). */
+export function requestEvent(host: JsvmHost, file: string, e: RouteEvent) {
+  const r = e.request;
+  return {
+    ...base(host, file, e),
+    auth: e.auth,
+    request: {
+      method: r.method,
+      url: urlOf(r.url, r.query),
+      header: header(r.headers),
+      remoteAddr: r.ip,
+      host: r.headers.host ?? '',
+      pathValue: (name: string) => r.params[name] ?? (r.params['*'] !== undefined ? (r.params['*'] ?? '') : ''),
+    },
+    response: { header: () => ({ set: (name: string, value: string) => e.setHeader(name, value) }) },
+    requestInfo: () => ({
+      method: r.method,
+      query: r.query,
+      headers: infoHeaders(r.headers),
+      body: r.body,
+      auth: e.auth,
+      context: 'default',
+    }),
+    realIP: () => r.ip,
+    remoteIP: () => r.ip,
+    hasSuperuserAuth: () => e.auth?.isSuperuser() ?? false,
+    isTLS: () => r.headers['x-forwarded-proto'] === 'https',
+    json: (status: number, body: unknown) => e.json(status, body),
+    string: (status: number, text: string) => e.string(status, text),
+    html: (status: number, html: string) => e.html(status, html),
+    noContent: (status = 204) => e.noContent(status),
+    redirect: (status: number, url: string) => e.redirect(status, url),
+    blob: (status: number, type: string, bytes: Uint8Array | string) => e.blob(status, type, bytes),
+  };
+}
+
+/** `onRecordCreate`, `onRecordAfterCreateSuccess` … (PocketBase's `core.RecordEvent`). */
+export function recordEvent(host: JsvmHost, file: string, e: RecordEvent) {
+  return {
+    ...base(host, file, e),
+    record: e.record,
+    collection: e.collection,
+    type: e.action,
+    context: e.request.context,
+    auth: e.auth,
+  };
+}
+
+/** The record request hooks: `e.record` (create / update: the body applied; changes go into the write). */
+export function recordRequestEvent(host: JsvmHost, file: string, e: RecordRequestEvent) {
+  const app = () => (e.app.sync ? e.app.sync : null);
+  let record: HookRecord | null | undefined;
+  let loaded: Obj = {};
+  const load = (): HookRecord | null => {
+    if (record !== undefined) {
+      return record;
+    }
+    const finders = app();
+    record = null;
+    if (!finders) {
+      return record;
+    }
+    if (e.kind === 'auth') {
+      record = e.record ?? null;
+    } else if (e.kind === 'create') {
+      record = e.app.newRecord(e.collection.id);
+      Object.assign(record.values(), e.body ?? {});
+    } else if (e.recordId) {
+      record = finders.findRecordById(e.collection.id, e.recordId);
+      Object.assign(record.values(), e.body ?? {});
+    }
+    loaded = { ...(record?.values() ?? {}) };
+    return record;
+  };
+  const info = () => ({
+    method: e.request.method,
+    query: e.request.query,
+    headers: infoHeaders(e.request.headers),
+    body: e.body ?? {},
+    auth: e.auth,
+    context: e.request.context,
+  });
+  const event = {
+    app: jsvmApp(host, file, e.app),
+    collection: e.collection,
+    auth: e.auth,
+    get record() {
+      return load();
+    },
+    get response() {
+      return e.response;
+    },
+    get result() {
+      return e.response;
+    },
+    request: { method: e.request.method, header: header(e.request.headers), url: urlOf('', e.request.query) },
+    requestInfo: info,
+    hasSuperuserAuth: () => e.auth?.isSuperuser() ?? false,
+    json: (status: number, body: unknown) => e.json(status, body),
+    next: () =>
+      queued(async () => {
+        if (record && e.body && (e.kind === 'create' || e.kind === 'update')) {
+          for (const [key, value] of Object.entries(record.values())) {
+            if (loaded[key] !== value) {
+              e.body[key] = value;
+            }
+          }
+        }
+        await e.next();
+        const id = (e.response as { id?: unknown } | null)?.id ?? (e.response as { record?: { id?: unknown } })?.record?.id;
+        const finders = app();
+        if (typeof id === 'string' && finders && e.kind !== 'delete') {
+          record = finders.findRecordById(e.collection.id, id);
+        }
+      }),
+  };
+  return event;
+}
+
+/** Lifecycle, mailer and other events: their own fields, `e.app` and `e.next()`. */
+export function plainEvent<E extends { app: HookData; next(): Promise<void> }>(host: JsvmHost, file: string, e: E) {
+  return Object.assign(Object.create(e) as E, base(host, file, e));
+}
