@@ -7,6 +7,7 @@ export { AuthService } from './auth.service';
 export { MailerService } from './mail/mailer.service';
 export { AuthMailService } from './mail/auth-mail.service';
 export { MailerHooks } from './mail/mailer-hooks';
+export type { RecordMailContext } from './mail/mailer-hooks';
 export type { MailMessage, MailAddress } from './mail/mail-message';
 export { renderTemplate } from './mail/mail-template';
 export type { MailTemplate, TemplateValues } from './mail/mail-template';

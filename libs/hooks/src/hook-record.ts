@@ -60,6 +60,47 @@ export class HookRecord {
     return value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   }
 
+  getBool(name: string): boolean {
+    const value = this.data[name];
+    return value === true || value === 1 || value === 'true' || value === '1';
+  }
+
+  getInt(name: string): number {
+    const n = Math.trunc(Number(this.data[name] ?? 0));
+    return Number.isFinite(n) ? n : 0;
+  }
+
+  getFloat(name: string): number {
+    const n = Number(this.data[name] ?? 0);
+    return Number.isFinite(n) ? n : 0;
+  }
+
+  getStringSlice(name: string): string[] {
+    const value = this.data[name];
+    return Array.isArray(value) ? value.map(String) : value === null || value === undefined || value === '' ? [] : [String(value)];
+  }
+
+  /** The auth record's email (PocketBase's `record.email()`). */
+  email(): string {
+    return this.getString('email');
+  }
+
+  setEmail(email: string): void {
+    this.set('email', email);
+  }
+
+  setPassword(password: string): void {
+    this.set('password', password);
+  }
+
+  verified(): boolean {
+    return this.getBool('verified');
+  }
+
+  setVerified(verified: boolean): void {
+    this.set('verified', verified);
+  }
+
   set(name: string, value: unknown): void {
     const field = this.model.fields.find((f) => f.name === name);
     if (!field) {

@@ -69,10 +69,23 @@ export interface MailerEvent extends Chained {
   app: HookData;
   /** The message about to be queued; change it in place, or return without `e.next()` to drop it. */
   message: MailMessage;
+  /** The auth record an auth flow's mail is about (password reset, verification …). */
+  record?: HookRecord;
+  collection?: HookCollection;
+  /** The flow's extra values (`newEmail`, `otpId`, `alertInfo`). */
+  meta?: Record<string, unknown>;
+}
+
+/** The collection hooks: `e.collection` (a `Collection`: change it before `e.next()`). */
+export interface CollectionEvent extends Chained {
+  app: HookData;
+  collection: Record<string, unknown>;
 }
 
 export interface LifecycleEvent extends Chained {
   app: HookData;
+  /** `onTerminate`: true when the app stops to start again (a restore, a `--dev` reload). */
+  isRestart?: boolean;
 }
 
 /** A custom route's request. */

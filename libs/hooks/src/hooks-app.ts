@@ -5,6 +5,7 @@ import { CronSchedule } from './cron/cron-schedule';
 import { HookRegistry, type RecordAction, type Scoped } from './hook-registry';
 import type { HookRecord } from './hook-record';
 import type {
+  CollectionEvent,
   CronEvent,
   Handler,
   HookData,
@@ -17,6 +18,7 @@ import type {
 } from './hook-types';
 import { requireAuth, requireGuestOnly, requireSuperuserAuth } from './routes/route-middlewares';
 import type { HookServices } from './jsvm/jsvm-context';
+import { COLLECTION_HOOKS } from './collection-hook-runner';
 
 /** Collection names (or ids) and one handler, in either order: `('todos', fn)`, `(fn, 'todos', 'posts')`, `(fn)`. */
 type Scope<E> = (string | string[] | Handler<E>)[];
@@ -94,6 +96,23 @@ export class HooksApp implements HookData {
   onBootstrap = (handler: ChainHandler<LifecycleEvent>) => this.hooks.bootstrap.push(handler);
   /** Runs before the server listens; `e.next()` starts listening. Routes added here still count. */
   onServe = (handler: ChainHandler<LifecycleEvent>) => this.hooks.serve.push(handler);
+
+  /** Runs when the app stops (`e.isRestart` when it starts again after); `e.next()` stops it. */
+  onTerminate = (handler: ChainHandler<LifecycleEvent>) => this.hooks.add('onTerminate', { handler, collections: [] });
+  /** An auth flow's mail (`e.record`, `e.message`): `kind` one of RECORD_MAIL_HOOKS' names, e.g. the password reset. */
+  onMailerRecordSend = (name: string, handler: ChainHandler<MailerEvent>, ...collections: string[]) =>
+    this.hooks.add(name, { handler, collections });
+
+  /**
+   * A hook point by PocketBase's name, for those without a method here: the collection hooks (`onCollectionCreate`,
+   * `onCollectionAfterUpdateSuccess` …; tags name collections). `e.next()` continues.
+   */
+  on = (name: string, handler: ChainHandler<CollectionEvent>, ...tags: string[]) => {
+    if (!COLLECTION_HOOKS.includes(name)) {
+      throw new TypeError(`app.on: unknown hook point "${name}"`);
+    }
+    this.hooks.add(name, { handler, collections: tags });
+  };
 
   /** A custom route: `routerAdd('GET', '/api/hello/{name}', e => e.json(200, {…}), app.requireAuth())`. */
   routerAdd = (method: string, path: string, handler: Handler<RouteEvent>, ...middlewares: RouteMiddleware[]) => {

@@ -100,9 +100,29 @@ export class HooksServer extends HooksApp {
   async stop(): Promise<void> {
     this.watcher?.close();
     this.watcher = null;
+    await this.terminate(false);
+  }
+
+  /** `onTerminate` handlers around closing the app (crons, server, database). */
+  private async terminate(isRestart: boolean): Promise<void> {
     const nest = this.nest;
-    this.nest = null;
-    await nest?.close();
+    const handlers = this.hooks.handlers<LifecycleEvent>('onTerminate');
+    let closed = false;
+    const close = async () => {
+      this.nest = null;
+      if (!closed) {
+        closed = true;
+        await nest?.close();
+      }
+    };
+    if (!nest || handlers.length === 0) {
+      return close();
+    }
+    const e: LifecycleEvent = { app: this, isRestart, next: async () => undefined };
+    await runChain(handlers, e, close, true).catch(async (error: unknown) => {
+      this.log.error(`onTerminate: ${String(error)}`);
+      await close();
+    });
   }
 
   /**
@@ -111,9 +131,7 @@ export class HooksServer extends HooksApp {
    * there, and the error is rethrown.
    */
   async restart(between: () => Promise<void> = async () => undefined): Promise<void> {
-    const nest = this.nest;
-    this.nest = null;
-    await nest?.close();
+    await this.terminate(true);
     let failure: Error | null = null;
     try {
       await between();

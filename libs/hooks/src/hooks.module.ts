@@ -1,7 +1,8 @@
 import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
 import { MailerHooks } from '@lib/auth';
 import { AppConfig } from '@lib/core';
-import { CollectionChanges, RecordHooks, RecordsCoreModule } from '@lib/records';
+import { CollectionChanges, CollectionHooks, RecordHooks, RecordsCoreModule } from '@lib/records';
+import { CollectionHookRunner } from './collection-hook-runner';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookDataService } from './hook-data.service';
 import { HookRegistry } from './hook-registry';
@@ -51,6 +52,8 @@ export class HooksModule {
         { provide: RecordHooks, useExisting: RecordHookRunner },
         MailerHookRunner,
         { provide: MailerHooks, useExisting: MailerHookRunner },
+        CollectionHookRunner,
+        { provide: CollectionHooks, useExisting: CollectionHookRunner },
         HookRoutes,
         CronScheduler,
         { provide: HooksAppBinding, inject: [HooksApp, HookDataService], useFactory: bind },
@@ -61,6 +64,7 @@ export class HooksModule {
       exports: [
         RecordHooks,
         MailerHooks,
+        CollectionHooks,
         HookRoutes,
         CronScheduler,
         HookDataService,

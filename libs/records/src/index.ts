@@ -3,6 +3,8 @@ export { CollectionsRegistry } from './collections/collections.registry';
 export { CollectionsService } from './collections/collections.service';
 export { CollectionsApiService } from './collections/collections-api.service';
 export { CollectionChanges } from './collections/collection-changes';
+export { CollectionHooks } from './collections/collection-hooks';
+export type { CollectionWrite } from './collections/collection-hooks';
 export { RecordsService } from './records/records.service';
 export type { ListParams, UnitOfWork } from './records/records.service';
 export { RecordRepository } from './records/record.repository';

@@ -3,6 +3,7 @@ import { SettingsService, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { TokenService } from '../token.service';
 import { MailerService } from './mailer.service';
+import type { RecordMailContext } from './mailer-hooks';
 import { renderTemplate, type MailTemplate, type TemplateValues } from './mail-template';
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
@@ -36,35 +37,51 @@ export class AuthMailService {
 
   async sendVerification(c: CollectionModel, record: RecordData): Promise<void> {
     const token = this.tokens.sign(c, record, 'verification', { email: record.email });
-    await this.send(c.verificationTemplate, String(record.email), record, { TOKEN: token });
+    await this.send(c.verificationTemplate, String(record.email), record, { TOKEN: token }, mail('verification', c));
   }
 
   async sendPasswordReset(c: CollectionModel, record: RecordData): Promise<void> {
     const token = this.tokens.sign(c, record, 'passwordReset', { email: record.email });
-    await this.send(c.resetPasswordTemplate, String(record.email), record, { TOKEN: token });
+    await this.send(c.resetPasswordTemplate, String(record.email), record, { TOKEN: token }, mail('passwordReset', c));
   }
 
   /** Sent to the new address: confirming proves the requester owns it. */
   async sendEmailChange(c: CollectionModel, record: RecordData, newEmail: string): Promise<void> {
     const token = this.tokens.sign(c, record, 'emailChange', { email: record.email, newEmail });
-    await this.send(c.confirmEmailChangeTemplate, newEmail, record, { TOKEN: token });
+    await this.send(c.confirmEmailChangeTemplate, newEmail, record, { TOKEN: token }, mail('emailChange', c, { newEmail }));
   }
 
   async sendOtp(c: CollectionModel, record: RecordData, to: string, otpId: string, otp: string): Promise<void> {
     const otpOptions = c.otp as { emailTemplate?: unknown } | undefined;
-    await this.send(otpOptions?.emailTemplate, to, record, { OTP: otp, OTP_ID: otpId });
+    await this.send(otpOptions?.emailTemplate, to, record, { OTP: otp, OTP_ID: otpId }, mail('otp', c, { otpId }));
   }
 
   /** `alertInfo` (time, IP, User-Agent: client-controlled) is HTML-escaped. */
   async sendAuthAlert(c: CollectionModel, record: RecordData, alertInfo: string): Promise<void> {
     const alert = c.authAlert as { emailTemplate?: unknown } | undefined;
-    await this.send(alert?.emailTemplate, String(record.email), record, { ALERT_INFO: escapeHtml(alertInfo) });
+    const info = { ALERT_INFO: escapeHtml(alertInfo) };
+    await this.send(alert?.emailTemplate, String(record.email), record, info, mail('authAlert', c, { alertInfo }));
   }
 
-  private async send(raw: unknown, to: string, record: RecordData, values: Partial<TemplateValues>): Promise<void> {
+  private async send(
+    raw: unknown,
+    to: string,
+    record: RecordData,
+    values: Partial<TemplateValues>,
+    context: Omit<RecordMailContext, 'record'>,
+  ): Promise<void> {
     const meta = (await this.settings.get()).meta as { appName?: string; appURL?: string };
     const app = { APP_NAME: String(meta.appName ?? ''), APP_URL: String(meta.appURL ?? '') };
     const { subject, body } = renderTemplate(template(raw), { ...app, ...values }, record);
-    await this.mailer.send({ to: [{ address: to }], subject, html: body }, { now: this.now });
+    const message = { to: [{ address: to }], subject, html: body };
+    await this.mailer.send(message, { now: this.now, context: { ...context, record } });
   }
+}
+
+function mail(
+  kind: RecordMailContext['kind'],
+  collection: CollectionModel,
+  meta: Record<string, unknown> = {},
+): Omit<RecordMailContext, 'record'> {
+  return { kind, collection, meta };
 }

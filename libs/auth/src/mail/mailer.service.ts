@@ -3,7 +3,7 @@ import { JobQueue } from '@lib/jobs';
 import { SettingsService } from '@lib/records';
 import type { Transporter } from 'nodemailer';
 import type { MailMessage } from './mail-message';
-import { MailerHooks } from './mailer-hooks';
+import { MailerHooks, type RecordMailContext } from './mailer-hooks';
 
 const JOB = 'mail.send';
 
@@ -39,13 +39,14 @@ export class MailerService implements OnModuleInit {
 
   /**
    * Queues a message; resolves once queued, not once sent. With `now`, sends it before resolving (no queue, no
-   * retry) and rejects with the SMTP server's error, or when SMTP is disabled (the settings' test mail).
+   * retry) and rejects with the SMTP server's error, or when SMTP is disabled (the settings' test mail). `context`:
+   * the auth flow the mail belongs to, for the mail hooks.
    */
-  async send(message: MailMessage, options: { now?: boolean } = {}): Promise<void> {
+  async send(message: MailMessage, options: { now?: boolean; context?: RecordMailContext } = {}): Promise<void> {
     const next = options.now
       ? (m: MailMessage) => this.deliver(m, true)
       : (m: MailMessage) => this.jobs.add(JOB, m, { attempts: 4, backoffMs: 1000 });
-    await (this.hooks ? this.hooks.send(message, next) : next(message));
+    await (this.hooks ? this.hooks.send(message, next, options.context) : next(message));
   }
 
   private async deliver(message: MailMessage, strict = false): Promise<void> {

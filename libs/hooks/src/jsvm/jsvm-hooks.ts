@@ -13,6 +13,8 @@ import type {
 import { invoke, type JsvmHost } from './jsvm-context';
 import { plainEvent, recordEvent, recordRequestEvent, requestEvent } from './jsvm-events';
 import { PB_HOOKS } from './jsvm-names';
+import { RECORD_MAIL_HOOKS } from '../mailer-hook-runner';
+import { COLLECTION_HOOKS } from '../collection-hook-runner';
 
 type Fn = (e?: unknown) => unknown;
 type Tags = (string | string[])[];
@@ -88,6 +90,16 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string, extra: Re
     onRecordAuthRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(req(fn), ...tags),
     onMailerSend: (fn: Fn) => app.onMailerSend(plain<MailerEvent & LifecycleEvent>(fn)),
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),
+    onTerminate: (fn: Fn) => app.onTerminate(plain(fn)),
+    ...Object.fromEntries(
+      COLLECTION_HOOKS.map((name) => [name, (fn: Fn, ...tags: Tags) => app.on(name, plain(fn), ...tags.flat())]),
+    ),
+    ...Object.fromEntries(
+      Object.values(RECORD_MAIL_HOOKS).map((name) => [
+        name,
+        (fn: Fn, ...tags: Tags) => app.onMailerRecordSend(name, plain<MailerEvent & LifecycleEvent>(fn), ...tags.flat()),
+      ]),
+    ),
     onServe: (fn: Fn) =>
       app.onServe(
         run<LifecycleEvent>(fn, (e) => Object.assign(plainEvent(host, file, e), { router: router(app, route) })),

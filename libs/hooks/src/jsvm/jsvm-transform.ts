@@ -85,14 +85,28 @@ export function awaitAsyncCalls(ts: Typescript, file: string, source: string): s
   }
   const inserts: { at: number; text: string }[] = [];
   for (const call of awaited.values()) {
-    if (!ts.isAwaitExpression(call.parent)) {
-      inserts.push({ at: call.getStart(sf), text: '(await ' }, { at: call.getEnd(), text: ')' });
+    const parent = call.parent;
+    if (ts.isAwaitExpression(parent)) {
+      continue;
     }
+    const whole =
+      ts.isExpressionStatement(parent) ||
+      ts.isReturnStatement(parent) ||
+      (ts.isVariableDeclaration(parent) && parent.initializer === call) ||
+      (ts.isArrowFunction(parent) && parent.body === call);
+    if (whole) {
+      inserts.push({ at: call.getStart(sf), text: 'await ' });
+      continue;
+    }
+    // in parentheses; a statement that starts with them gets a `;` (without semicolons, ASI would not end the line before)
+    const statement = ts.findAncestor(call, ts.isExpressionStatement);
+    const first = statement !== undefined && statement.getStart(sf) === call.getStart(sf);
+    inserts.push({ at: call.getStart(sf), text: first ? ';(await ' : '(await ' }, { at: call.getEnd(), text: ')' });
   }
   for (const fn of madeAsync.values()) {
     inserts.push({ at: fn.getStart(sf), text: 'async ' });
   }
-  // from the end, so earlier offsets stay valid; at one offset, "async " goes before "(await "
+  // from the end, so earlier offsets stay valid; at one offset, "async " goes before "await"
   inserts.sort((a, b) => b.at - a.at || (a.text === 'async ' ? 1 : -1));
   let out = source;
   for (const { at, text } of inserts) {

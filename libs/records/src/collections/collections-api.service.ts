@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { CollectionModel } from '@lib/schema';
 import { CollectionChanges } from './collection-changes';
+import { CollectionHooks, type CollectionWrite } from './collection-hooks';
 import { CollectionsRegistry } from './collections.registry';
 import { CollectionsService } from './collections.service';
 
@@ -15,18 +16,41 @@ export class CollectionsApiService {
     private readonly collections: CollectionsService,
     private readonly registry: CollectionsRegistry,
     @Optional() @Inject(CollectionChanges) private readonly changes: CollectionChanges | null = null,
+    @Optional() @Inject(CollectionHooks) private readonly hooks: CollectionHooks | null = null,
   ) {}
 
   create(input: unknown): Promise<CollectionModel> {
-    return this.reported(() => this.collections.create(input));
+    return this.reported(() =>
+      this.hooked({ action: 'create', existing: null, input: body(input) }, input, (i: unknown) => this.collections.create(i)),
+    ) as Promise<CollectionModel>;
   }
 
   update(idOrName: string, input: unknown): Promise<CollectionModel> {
-    return this.reported(() => this.collections.update(idOrName, input));
+    const existing = this.collections.get(idOrName);
+    return this.reported(() =>
+      this.hooked({ action: 'update', existing, input: body(input) }, input, (i: unknown) =>
+        this.collections.update(existing.id, i),
+      ),
+    ) as Promise<CollectionModel>;
   }
 
-  delete(idOrName: string): Promise<void> {
-    return this.reported(() => this.collections.delete(idOrName));
+  async delete(idOrName: string): Promise<void> {
+    const existing = this.collections.get(idOrName);
+    await this.reported(() =>
+      this.hooked({ action: 'delete', existing, input: {} }, {}, async () => {
+        await this.collections.delete(existing.id);
+        return null;
+      }),
+    );
+  }
+
+  /** The change through the collection hooks, when there are any (else with the request body as it came). */
+  private hooked(
+    change: CollectionWrite,
+    raw: unknown,
+    apply: (input: unknown) => Promise<CollectionModel | null>,
+  ): Promise<CollectionModel | null> {
+    return this.hooks ? this.hooks.write(change, apply) : apply(raw);
   }
 
   import(input: unknown): Promise<void> {
@@ -43,4 +67,8 @@ export class CollectionsApiService {
     await this.changes.committed(before, structuredClone(this.registry.allCollections()));
     return result;
   }
+}
+
+function body(input: unknown): Record<string, unknown> {
+  return input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : {};
 }
