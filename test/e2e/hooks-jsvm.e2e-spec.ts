@@ -55,7 +55,12 @@ async function user(): Promise<{ id: string; email: string; token: string }> {
 }
 
 async function notes(filter: string): Promise<string[]> {
-  const res = await call('GET', `/api/collections/jsvm_log/records?perPage=500&filter=${encodeURIComponent(filter)}`, undefined, su);
+  const res = await call(
+    'GET',
+    `/api/collections/jsvm_log/records?perPage=500&filter=${encodeURIComponent(filter)}`,
+    undefined,
+    su,
+  );
   return res.json<{ items: { note: string }[] }>().items.map((i) => i.note);
 }
 
@@ -110,12 +115,15 @@ void describe('PocketBase-style hook files', () => {
     const ok = await call('POST', '/api/jsvm/pair', { first: 'tx-a', second: 'tx-b' }, su);
     assert.equal(ok.status, 200, ok.text);
     const list = async (filter: string) =>
-      (await call('GET', `/api/collections/jsvm_notes/records?filter=${encodeURIComponent(filter)}`, undefined, su))
-        .json<{ items: { id: string; title: string }[] }>()
-        .items;
+      (
+        await call('GET', `/api/collections/jsvm_notes/records?filter=${encodeURIComponent(filter)}`, undefined, su)
+      ).json<{ items: { id: string; title: string }[] }>().items;
     const [a] = await list('title = "tx-a"');
     assert.ok(a);
-    assert.deepEqual((await list('title ~ "tx-b after"')).map((r) => r.title), [`tx-b after ${a.id}`]);
+    assert.deepEqual(
+      (await list('title ~ "tx-b after"')).map((r) => r.title),
+      [`tx-b after ${a.id}`],
+    );
     const failed = await call('POST', '/api/jsvm/pair', { first: 'tx-c', second: 'tx-d', fail: true }, su);
     assert.equal(failed.status, 400);
     assert.deepEqual(failed.body, { rolledBack: true, message: 'rolled back on purpose' });
@@ -154,28 +162,36 @@ void describe('PocketBase-style hook files', () => {
     await waitFor(async () => (await notes('note ~ "cron ran with"')).length === 1, 'the cron');
   });
 
-  void it('mail hooks: onMailerRecordPasswordResetSend sees the record, onMailerSend changes the subject', TIMEOUT, async () => {
-    const carol = await user();
-    const res = await call('POST', '/api/collections/users/request-password-reset', { email: carol.email });
-    assert.equal(res.status, 204);
-    const note = `reset mail for ${carol.email} to ${carol.email}`;
-    await waitFor(async () => (await notes(`note = "${note}"`)).length === 1, 'the record mail hook');
-    await waitFor(() => /dropped mail "\[jsvm\] /.test(proc.stdout() + proc.stderr()), 'the changed subject');
-  });
+  void it(
+    'mail hooks: onMailerRecordPasswordResetSend sees the record, onMailerSend changes the subject',
+    TIMEOUT,
+    async () => {
+      const carol = await user();
+      const res = await call('POST', '/api/collections/users/request-password-reset', { email: carol.email });
+      assert.equal(res.status, 204);
+      const note = `reset mail for ${carol.email} to ${carol.email}`;
+      await waitFor(async () => (await notes(`note = "${note}"`)).length === 1, 'the record mail hook');
+      await waitFor(() => /dropped mail "\[jsvm\] /.test(proc.stdout() + proc.stderr()), 'the changed subject');
+    },
+  );
 
-  void it('collection hooks: a create request rejected or changed, after-success and delete with the collection', TIMEOUT, async () => {
-    const refused = await call('POST', '/api/collections', { name: 'jsvm_forbidden_x', fields: [] }, su);
-    assert.equal(refused.status, 400);
-    assert.equal(refused.json<{ message: string }>().message, 'That name is reserved.');
-    const made = await call('POST', '/api/collections', { name: 'jsvm_open_x', ...LOCKED_RULES, fields: [] }, su);
-    assert.equal(made.status, 200, made.text);
-    const c = made.json<{ id: string; listRule: string | null; viewRule: string | null }>();
-    assert.equal(c.listRule, '');
-    assert.equal(c.viewRule, null);
-    assert.deepEqual(await notes('note ~ "collection jsvm_open_x"'), [`collection jsvm_open_x ${c.id}`]);
-    assert.equal((await call('DELETE', `/api/collections/${c.id}`, undefined, su)).status, 204);
-    assert.deepEqual(await notes('note ~ "deleted collection"'), ['deleted collection jsvm_open_x']);
-  });
+  void it(
+    'collection hooks: a create request rejected or changed, after-success and delete with the collection',
+    TIMEOUT,
+    async () => {
+      const refused = await call('POST', '/api/collections', { name: 'jsvm_forbidden_x', fields: [] }, su);
+      assert.equal(refused.status, 400);
+      assert.equal(refused.json<{ message: string }>().message, 'That name is reserved.');
+      const made = await call('POST', '/api/collections', { name: 'jsvm_open_x', ...LOCKED_RULES, fields: [] }, su);
+      assert.equal(made.status, 200, made.text);
+      const c = made.json<{ id: string; listRule: string | null; viewRule: string | null }>();
+      assert.equal(c.listRule, '');
+      assert.equal(c.viewRule, null);
+      assert.deepEqual(await notes('note ~ "collection jsvm_open_x"'), [`collection jsvm_open_x ${c.id}`]);
+      assert.equal((await call('DELETE', `/api/collections/${c.id}`, undefined, su)).status, 204);
+      assert.deepEqual(await notes('note ~ "deleted collection"'), ['deleted collection jsvm_open_x']);
+    },
+  );
 
   void it('onTerminate runs when the server stops', TIMEOUT, async () => {
     await proc.stop('SIGTERM');

@@ -7,6 +7,7 @@ import { HookDataService } from './hook-data.service';
 import { HookRegistry } from './hook-registry';
 import type { CollectionEvent } from './hook-types';
 import { Collection } from './migrations/migration-models';
+import { text } from './jsvm/text';
 
 const CAPITAL = { create: 'Create', update: 'Update', delete: 'Delete' } as const;
 
@@ -41,7 +42,7 @@ export class CollectionHookRunner extends CollectionHooks {
     apply: (input: Obj) => Promise<CollectionModel | null>,
   ): Promise<CollectionModel | null> {
     const name = CAPITAL[change.action];
-    const target = { id: change.existing?.id ?? '', name: String(change.input.name ?? change.existing?.name ?? '') };
+    const target = { id: change.existing?.id ?? '', name: text(change.input.name ?? change.existing?.name) };
     const chain = [`onCollection${name}Request`, `onCollection${name}`, `onCollection${name}Execute`].flatMap((n) =>
       this.registry.handlers<CollectionEvent>(n, target),
     );
@@ -49,7 +50,10 @@ export class CollectionHookRunner extends CollectionHooks {
     if (chain.length === 0 && after.length === 0) {
       return apply(change.input);
     }
-    const initial = { ...(change.existing ? (withoutSecrets(change.existing) as unknown as Obj) : {}), ...change.input };
+    const initial = {
+      ...(change.existing ? (withoutSecrets(change.existing) as unknown as Obj) : {}),
+      ...change.input,
+    };
     const collection = new Collection(initial);
     const start = collection.toJSON();
     const event: CollectionEvent = { app: this.data.api(null), collection, next: async () => undefined };
@@ -65,7 +69,7 @@ export class CollectionHookRunner extends CollectionHooks {
     const done = saved ?? change.existing;
     const e: CollectionEvent = {
       app: this.data.api(null),
-      collection: new Collection(done ? (withoutSecrets(done) as unknown as Obj) : initial),
+      collection: new Collection(done ? withoutSecrets(done) : initial),
       next: async () => undefined,
     };
     for (const handler of after) {

@@ -1,6 +1,7 @@
 import { ValidationFailed, type FieldErrors } from '@lib/core';
 import { exportRecord, type RecordData } from '@lib/records';
 import { FIELD_KINDS, InvalidValue, type CollectionModel } from '@lib/schema';
+import { text } from './jsvm/text';
 
 /** The collection of a record, as hooks see it. */
 export interface HookCollection {
@@ -77,7 +78,11 @@ export class HookRecord {
 
   getStringSlice(name: string): string[] {
     const value = this.data[name];
-    return Array.isArray(value) ? value.map(String) : value === null || value === undefined || value === '' ? [] : [String(value)];
+    return Array.isArray(value)
+      ? value.map(String)
+      : value === null || value === undefined || value === ''
+        ? []
+        : [text(value)];
   }
 
   /** The auth record's email (PocketBase's `record.email()`). */

@@ -62,7 +62,7 @@ export class HookRegistry {
   /** Adds a handler of the hook point `name`. */
   add<E>(name: string, s: Scoped<ChainHandler<E>>): void {
     const list = this.named.get(name) ?? [];
-    list.push(s as Scoped<ChainHandler<never>>);
+    list.push(s);
     this.named.set(name, list);
   }
 

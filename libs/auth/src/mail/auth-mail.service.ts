@@ -48,7 +48,13 @@ export class AuthMailService {
   /** Sent to the new address: confirming proves the requester owns it. */
   async sendEmailChange(c: CollectionModel, record: RecordData, newEmail: string): Promise<void> {
     const token = this.tokens.sign(c, record, 'emailChange', { email: record.email, newEmail });
-    await this.send(c.confirmEmailChangeTemplate, newEmail, record, { TOKEN: token }, mail('emailChange', c, { newEmail }));
+    await this.send(
+      c.confirmEmailChangeTemplate,
+      newEmail,
+      record,
+      { TOKEN: token },
+      mail('emailChange', c, { newEmail }),
+    );
   }
 
   async sendOtp(c: CollectionModel, record: RecordData, to: string, otpId: string, otp: string): Promise<void> {

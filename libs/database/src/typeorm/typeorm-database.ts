@@ -79,7 +79,9 @@ class DirectSqliteExecutor extends TxExecutor {
         throw new Error('only statements that read are allowed here');
       }
       const values = params.map(bindable);
-      return (statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])) as T[];
+      return (
+        statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])
+      ) as T[];
     } catch (error) {
       throw isInterrupted(error) ? queryTimeout(this.deadline.timeoutMs) : unavailableIfBusy(error);
     }

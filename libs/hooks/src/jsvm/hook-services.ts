@@ -4,6 +4,7 @@ import type { AppConfig } from '@lib/core';
 import { SettingsService, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import type { HookServices } from './jsvm-context';
+import { text } from './text';
 
 /** A provider of the process, or null where it doesn't run (the records service sends no mail). */
 function optional<T>(moduleRef: ModuleRef, token: abstract new (...args: never[]) => T): T | null {
@@ -38,11 +39,11 @@ export function hookServices(
             case 'verification':
               return authMail.sendVerification(c, record);
             case 'emailChange':
-              return authMail.sendEmailChange(c, record, String(extra[0] ?? ''));
+              return authMail.sendEmailChange(c, record, text(extra[0]));
             case 'otp':
-              return authMail.sendOtp(c, record, String(record.email ?? ''), String(extra[0] ?? ''), String(extra[1] ?? ''));
+              return authMail.sendOtp(c, record, text(record.email), text(extra[0]), text(extra[1]));
             default:
-              return authMail.sendAuthAlert(c, record, String(extra[0] ?? ''));
+              return authMail.sendAuthAlert(c, record, text(extra[0]));
           }
         }
       : null,

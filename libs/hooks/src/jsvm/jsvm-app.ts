@@ -7,6 +7,7 @@ import { bindNamed } from '../migrations/migration-sql';
 import { Collection } from '../migrations/migration-models';
 import { currentData, invoke, queued, services, type JsvmHost } from './jsvm-context';
 import type { SyncFinders } from './sync-reads';
+import { text } from './text';
 
 type Obj = Record<string, unknown>;
 
@@ -17,13 +18,15 @@ const LEVELS: Record<string, number> = { debug: -4, info: 0, warn: 4, error: 8 }
 
 /** `$app.logger()`: slog-style `info(message, key, value, …)`, written to the app logs. */
 function logger(file: string) {
-  const log = (level: string) => (message: unknown, ...attrs: unknown[]) => {
-    const data: Obj = { type: 'app', context: 'hooks', file };
-    for (let i = 0; i + 1 < attrs.length; i += 2) {
-      data[String(attrs[i])] = attrs[i + 1];
-    }
-    AppLogSink.write(LEVELS[level], format(message), data);
-  };
+  const log =
+    (level: string) =>
+    (message: unknown, ...attrs: unknown[]) => {
+      const data: Obj = { type: 'app', context: 'hooks', file };
+      for (let i = 0; i + 1 < attrs.length; i += 2) {
+        data[String(attrs[i])] = attrs[i + 1];
+      }
+      AppLogSink.write(LEVELS[level], format(message), data);
+    };
   const l = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), with: () => l };
   return l;
 }
@@ -41,7 +44,7 @@ export function collectionName(ref: unknown): string {
     return ref;
   }
   const c = ref as { id?: unknown; name?: unknown } | null;
-  return String(c?.id ?? c?.name ?? '');
+  return text(c?.id ?? c?.name);
 }
 
 /**
@@ -62,11 +65,12 @@ export function jsvmApp(host: JsvmHost, file: string, bound?: HookData) {
     findAllRecords: (c: unknown) => find().findRecordsByFilter(collectionName(c)),
     findFirstRecordByData: (c: unknown, field: string, value: unknown) =>
       find().findFirstRecordByData(collectionName(c), field, value),
-    findAuthRecordByEmail: (c: unknown, email: string) => find().findFirstRecordByData(collectionName(c), 'email', email),
+    findAuthRecordByEmail: (c: unknown, email: string) =>
+      find().findFirstRecordByData(collectionName(c), 'email', email),
     countRecords: (c: unknown, filter = '', params?: Obj) => find().countRecords(collectionName(c), filter, params),
     findCollectionByNameOrId: (nameOrId: string) => {
       const model = find().collection(nameOrId);
-      return new Collection(withoutSecrets(model) as unknown as Obj);
+      return new Collection(withoutSecrets(model));
     },
     findCachedCollectionByNameOrId: (nameOrId: string) => app.findCollectionByNameOrId(nameOrId),
     save: (model: unknown) => {
@@ -131,9 +135,10 @@ function syncQuery(find: () => SyncFinders, sql: string) {
     all: (target?: unknown) => {
       const found = rows();
       if (Array.isArray(target)) {
+        const list = target as unknown[];
         const template = (target as { [TEMPLATE]?: Obj })[TEMPLATE];
-        target.splice(0, target.length, ...found.map((row) => ({ ...(template ?? {}), ...row })));
-        return target;
+        list.splice(0, list.length, ...found.map((row) => ({ ...(template ?? {}), ...row })));
+        return list;
       }
       return found;
     },

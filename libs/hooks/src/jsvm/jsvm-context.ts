@@ -15,9 +15,17 @@ export interface HookServices {
   dataDir: string;
   isDev: boolean;
   /** Queues a mail (through `onMailerSend` hooks); null where the process sends no mail. */
-  sendMail: ((message: { to: { address: string; name?: string }[]; subject: string; html: string; text?: string }) => Promise<void>) | null;
+  sendMail:
+    | ((message: {
+        to: { address: string; name?: string }[];
+        subject: string;
+        html: string;
+        text?: string;
+      }) => Promise<void>)
+    | null;
   /** The auth flows' mails (`$mails.sendRecordPasswordReset(record)` …), by kind; null where there are none. */
-  sendRecordMail: ((kind: string, collection: string, record: Record<string, unknown>, extra: unknown[]) => Promise<void>) | null;
+  sendRecordMail:
+    ((kind: string, collection: string, record: Record<string, unknown>, extra: unknown[]) => Promise<void>) | null;
 }
 
 /** One handler run: the data helpers it works with (a write hook's transaction) and its queued calls. */
@@ -60,14 +68,20 @@ export function queued<T>(work: () => Promise<T>): Queued<T> {
   }
   const promise = work();
   promise.catch(() => undefined);
-  return { then: promise.then.bind(promise), catch: promise.catch.bind(promise), finally: promise.finally.bind(promise) };
+  return {
+    then: promise.then.bind(promise),
+    catch: promise.catch.bind(promise),
+    finally: promise.finally.bind(promise),
+  };
 }
 
 /** The data helpers of the running handler (a write hook's transaction), else the app's. */
 export function currentData(host: JsvmHost): HookData {
   const data = current.getStore()?.data ?? host.data;
   if (!data) {
-    throw new Error('$app is usable once the app is bootstrapped (in hooks, routes and crons, or after e.next() in onBootstrap)');
+    throw new Error(
+      '$app is usable once the app is bootstrapped (in hooks, routes and crons, or after e.next() in onBootstrap)',
+    );
   }
   return data;
 }

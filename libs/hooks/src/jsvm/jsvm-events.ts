@@ -17,7 +17,12 @@ function header(headers: Record<string, string>) {
 
 function urlOf(url: string, query: Record<string, string>) {
   const [path, rawQuery = ''] = url.split('?', 2);
-  return { path, rawQuery, string: () => url, query: () => ({ get: (k: string) => query[k] ?? '', has: (k: string) => k in query }) };
+  return {
+    path,
+    rawQuery,
+    string: () => url,
+    query: () => ({ get: (k: string) => query[k] ?? '', has: (k: string) => k in query }),
+  };
 }
 
 /** What every event of a hook file has: `e.app` (the handler's data helpers) and `e.next()`, queued in order. */
@@ -134,7 +139,8 @@ export function recordRequestEvent(host: JsvmHost, file: string, e: RecordReques
           }
         }
         await e.next();
-        const id = (e.response as { id?: unknown } | null)?.id ?? (e.response as { record?: { id?: unknown } })?.record?.id;
+        const id =
+          (e.response as { id?: unknown } | null)?.id ?? (e.response as { record?: { id?: unknown } })?.record?.id;
         const finders = app();
         if (typeof id === 'string' && finders && e.kind !== 'delete') {
           record = finders.findRecordById(e.collection.id, id);

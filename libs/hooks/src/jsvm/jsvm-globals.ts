@@ -7,6 +7,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
+  type FieldErrors,
 } from '@lib/core';
 import type { RouteEvent } from '../hook-types';
 import { Collection, Field, FIELD_CLASSES, unmarshal } from '../migrations/migration-models';
@@ -18,6 +19,7 @@ import { $http, $os } from './jsvm-os';
 import { $security } from './jsvm-security';
 import { $template } from './jsvm-template';
 import type { HookRecord } from '../hook-record';
+import { text } from './text';
 
 type Obj = Record<string, unknown>;
 
@@ -38,7 +40,8 @@ function serveStatic(dir: string, indexFallback = false) {
   return (e: { request: { pathValue(n: string): string }; blob(s: number, t: string, b: Uint8Array): void }) => {
     const wanted = path.resolve(root, `.${path.sep}${decodeURIComponent(e.request.pathValue('path'))}`);
     const inside = wanted === root || wanted.startsWith(root + path.sep);
-    let file = inside && fs.existsSync(wanted) && fs.statSync(wanted).isDirectory() ? path.join(wanted, 'index.html') : wanted;
+    let file =
+      inside && fs.existsSync(wanted) && fs.statSync(wanted).isDirectory() ? path.join(wanted, 'index.html') : wanted;
     if (!inside || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       if (!indexFallback || !fs.existsSync(path.join(root, 'index.html'))) {
         throw new NotFoundError();
@@ -135,13 +138,13 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string): Obj
     ForbiddenError: ForbiddenError,
     UnauthorizedError: UnauthorizedError,
     TooManyRequestsError: class extends ApiError {
-      constructor(message = 'Too Many Requests.', data: Obj = {}) {
-        super(429, message, data as never);
+      constructor(message = 'Too Many Requests.', data: FieldErrors = {}) {
+        super(429, message, data);
       }
     },
     InternalServerError: class extends ApiError {
-      constructor(message = 'Something went wrong while processing your request.', data: Obj = {}) {
-        super(500, message, data as never);
+      constructor(message = 'Something went wrong while processing your request.', data: FieldErrors = {}) {
+        super(500, message, data);
       }
     },
     ValidationError: class extends ApiError {
@@ -172,8 +175,10 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string): Obj
     unmarshal,
     ...errors,
     toString: (value: unknown) =>
-      Array.isArray(value) || value instanceof Uint8Array ? Buffer.from(value as number[]).toString('utf8') : String(value ?? ''),
-    toBytes: (value: unknown) => [...Buffer.from(String(value ?? ''), 'utf8')],
+      Array.isArray(value) || value instanceof Uint8Array
+        ? Buffer.from(value as number[]).toString('utf8')
+        : text(value),
+    toBytes: (value: unknown) => [...Buffer.from(text(value), 'utf8')],
     sleep: (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms)),
     arrayOf: (model: unknown) => Object.assign([], { [TEMPLATE]: model }),
     nullString: () => null,

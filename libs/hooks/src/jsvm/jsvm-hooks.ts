@@ -47,7 +47,12 @@ function fnOf(value: unknown, what: string): Fn {
  * `routerUse`, `cronAdd`, `cronRemove`. Handlers get PocketBase-shaped events (see jsvm-events) and run through
  * `invoke` (their calls queued in order).
  */
-export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string, extra: Record<string, (...a: never[]) => unknown> = {}) {
+export function jsvmHooks(
+  app: HooksApp,
+  host: JsvmHost,
+  file: string,
+  extra: Record<string, (...a: never[]) => unknown> = {},
+) {
   const run =
     <E extends { app: HookData }>(fn: Fn, toEvent: (e: E) => unknown) =>
     async (e: E) => {
@@ -56,14 +61,16 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string, extra: Re
   const rec = (fn: Fn) => run<RecordEvent>(fn, (e) => recordEvent(host, file, e));
   const req = (fn: Fn) => run<RecordRequestEvent>(fn, (e) => recordRequestEvent(host, file, e));
   const plain = <E extends LifecycleEvent>(fn: Fn) => run<E>(fn, (e) => plainEvent(host, file, e));
-  const onError = (fn: Fn): ChainHandler<RecordEvent> => async (e) => {
-    try {
-      await e.next();
-    } catch (error) {
-      await invoke(e.app, () => fn({ ...recordEvent(host, file, e), error }));
-      throw error;
-    }
-  };
+  const onError =
+    (fn: Fn): ChainHandler<RecordEvent> =>
+    async (e) => {
+      try {
+        await e.next();
+      } catch (error) {
+        await invoke(e.app, () => fn({ ...recordEvent(host, file, e), error }));
+        throw error;
+      }
+    };
   const route = (fn: Fn): RouteMiddleware => run<RouteEvent>(fn, (e) => requestEvent(host, file, e));
   const hooks: Record<string, (...args: never[]) => unknown> = {
     onRecordCreate: (fn: Fn, ...tags: Tags) => app.onRecordCreate(rec(fn), ...tags),
@@ -97,7 +104,8 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string, extra: Re
     ...Object.fromEntries(
       Object.values(RECORD_MAIL_HOOKS).map((name) => [
         name,
-        (fn: Fn, ...tags: Tags) => app.onMailerRecordSend(name, plain<MailerEvent & LifecycleEvent>(fn), ...tags.flat()),
+        (fn: Fn, ...tags: Tags) =>
+          app.onMailerRecordSend(name, plain<MailerEvent & LifecycleEvent>(fn), ...tags.flat()),
       ]),
     ),
     onServe: (fn: Fn) =>
@@ -112,9 +120,7 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string, extra: Re
         ...middlewares.map((m) => (isNative(m) ? m : route(fnOf(m, 'routerAdd middleware')))),
       ),
     routerUse: (...middlewares: unknown[]) =>
-      app.hooks.routeMiddlewares.push(
-        ...middlewares.map((m) => (isNative(m) ? m : route(fnOf(m, 'routerUse')))),
-      ),
+      app.hooks.routeMiddlewares.push(...middlewares.map((m) => (isNative(m) ? m : route(fnOf(m, 'routerUse'))))),
     cronAdd: (name: string, schedule: string, fn: unknown) =>
       app.cronAdd(name, schedule, (e: CronEvent) => invoke(e.app, () => fnOf(fn, 'cronAdd')())),
     cronRemove: (name: string) => app.cronRemove(name),

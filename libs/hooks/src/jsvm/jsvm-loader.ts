@@ -11,7 +11,10 @@ import { awaitAsyncCalls } from './jsvm-transform';
 function codeOnly(source: string): string {
   return source.replace(
     /"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|`(?:\\.|[^`\\])*`|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
-    (m) => (m[0] === '"' || m[0] === "'" || m[0] === '`' ? `${m[0]}${m.slice(1, -1).replace(/[^\n]/g, ' ')}${m[0]}` : m.replace(/[^\n]/g, ' ')),
+    (m) =>
+      m[0] === '"' || m[0] === "'" || m[0] === '`'
+        ? `${m[0]}${m.slice(1, -1).replace(/[^\n]/g, ' ')}${m[0]}`
+        : m.replace(/[^\n]/g, ' '),
   );
 }
 
@@ -52,7 +55,13 @@ function unsupportedName(file: string, source: string, scope: Record<string, unk
  * (only those the file names are declared, so its own names don't clash). With the `typescript` package, calls that
  * are asynchronous here are awaited (see jsvm-transform); without it they still run in call order.
  */
-export function loadJsvmFile(file: string, source: string, app: HooksApp, ts: Typescript | null, fail: (m: string) => Error): void {
+export function loadJsvmFile(
+  file: string,
+  source: string,
+  app: HooksApp,
+  ts: Typescript | null,
+  fail: (m: string) => Error,
+): void {
   const scope: Record<string, unknown> = {
     console: hookConsole(file),
     ...jsvmHooks(app, app, file),
@@ -64,7 +73,9 @@ export function loadJsvmFile(file: string, source: string, app: HooksApp, ts: Ty
   }
   const used = codeOnly(source);
   const named = Object.fromEntries(
-    Object.entries(scope).filter(([name]) => new RegExp(`(^|[^.\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(used)),
+    Object.entries(scope).filter(([name]) =>
+      new RegExp(`(^|[^.\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(used),
+    ),
   );
   const rewrite = ts ? (code: string) => awaitAsyncCalls(ts, file, code) ?? code : undefined;
   if (!ts) {

@@ -23,8 +23,7 @@ export const $os = {
   getenv: hookEnv,
   readFile: (path: string) => [...fs.readFileSync(path)],
   writeFile: (path: string, data: Bytes, perm = 0o644) => fs.writeFileSync(path, bytes(data), { mode: perm }),
-  readDir: (path: string) =>
-    fs.readdirSync(path).map((name) => entry(`${path.replace(/\/$/, '')}/${name}`, name)),
+  readDir: (path: string) => fs.readdirSync(path).map((name) => entry(`${path.replace(/\/$/, '')}/${name}`, name)),
   stat: (path: string) => entry(path, path.split('/').pop() ?? path),
   mkdir: (path: string, perm = 0o755) => fs.mkdirSync(path, { mode: perm }),
   mkdirAll: (path: string, perm = 0o755) => void fs.mkdirSync(path, { recursive: true, mode: perm }),
@@ -77,7 +76,7 @@ export const $http = {
     }
     const body = Buffer.from(answer.body, 'base64');
     const raw = body.toString('utf8');
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch {

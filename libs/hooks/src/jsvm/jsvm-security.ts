@@ -67,7 +67,10 @@ export const $security = {
   parseUnverifiedJWT: claimsOf,
   parseJWT: (token: string, verificationKey: string) => {
     const parts = token.split('.');
-    const expected = parts.length === 3 ? crypto.createHmac('sha256', verificationKey).update(`${parts[0]}.${parts[1]}`).digest() : null;
+    const expected =
+      parts.length === 3
+        ? crypto.createHmac('sha256', verificationKey).update(`${parts[0]}.${parts[1]}`).digest()
+        : null;
     const given = parts.length === 3 ? Buffer.from(parts[2], 'base64url') : null;
     if (!expected || !given || expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) {
       throw new Error('invalid JWT signature');

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { text } from './text';
 
 // `$template`: the part of Go's html/template that hooks use to render pages — `{{.a.b}}` (HTML-escaped),
 // `{{raw .html}}`, `{{if}}/{{else}}`, `{{range}}`, `{{with}}`, `{{define "n"}}`, `{{template "n" .}}`,
@@ -15,8 +16,12 @@ const escape = (text: string) =>
 
 function parse(source: string, defines: Map<string, Node[]>): Node[] {
   const root: Node[] = [];
-  const stack: { nodes: Node[]; node?: Node & { body: Node[]; otherwise: Node[] }; define?: string; inElse?: boolean }[] =
-    [{ nodes: root }];
+  const stack: {
+    nodes: Node[];
+    node?: Node & { body: Node[]; otherwise: Node[] };
+    define?: string;
+    inElse?: boolean;
+  }[] = [{ nodes: root }];
   const action = /\{\{(-?)\s*([\s\S]*?)\s*(-?)\}\}/g;
   let last = 0;
   let trimNext = false;
@@ -112,8 +117,7 @@ function render(nodes: Node[], dot: unknown, defines: Map<string, Node[]>, depth
     } else if (n.kind === 'value') {
       const raw = /^raw\s+(.*)$/.exec(n.expr);
       const value = lookup(raw ? raw[1] : n.expr, dot);
-      const text = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
-      out += raw ? text : escape(text);
+      out += raw ? text(value) : escape(text(value));
     } else if (n.kind === 'template') {
       out += render(defines.get(n.name) ?? [], lookup(n.expr, dot), defines, depth + 1);
     } else {

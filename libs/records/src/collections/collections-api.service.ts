@@ -21,7 +21,9 @@ export class CollectionsApiService {
 
   create(input: unknown): Promise<CollectionModel> {
     return this.reported(() =>
-      this.hooked({ action: 'create', existing: null, input: body(input) }, input, (i: unknown) => this.collections.create(i)),
+      this.hooked({ action: 'create', existing: null, input: body(input) }, input, (i: unknown) =>
+        this.collections.create(i),
+      ),
     ) as Promise<CollectionModel>;
   }
 
