@@ -15,10 +15,11 @@ import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
 import { HooksModule } from './hooks.module';
-import { HooksLoadError, loadHooksDir } from './loader/hooks-loader';
+import { assertSyncReads, loadHooksDir } from './loader/hooks-loader';
 import { MigrationsService } from './migrations/migrations.service';
 import { HookRoutes } from './routes/hook-routes';
 import { runChain } from './hook-chain';
+import { terminate } from './lifecycle';
 import type { LifecycleEvent } from './hook-types';
 
 export interface HooksServerOptions {
@@ -106,23 +107,10 @@ export class HooksServer extends HooksApp {
   /** `onTerminate` handlers around closing the app (crons, server, database). */
   private async terminate(isRestart: boolean): Promise<void> {
     const nest = this.nest;
-    const handlers = this.hooks.handlers<LifecycleEvent>('onTerminate');
-    let closed = false;
-    const close = async () => {
-      this.nest = null;
-      if (!closed) {
-        closed = true;
-        await nest?.close();
-      }
-    };
-    if (!nest || handlers.length === 0) {
-      return close();
+    this.nest = null;
+    if (nest) {
+      await terminate(this.hooks, this, isRestart, () => nest.close(), this.log);
     }
-    const e: LifecycleEvent = { app: this, isRestart, next: async () => undefined };
-    await runChain(handlers, e, close, true).catch(async (error: unknown) => {
-      this.log.error(`onTerminate: ${String(error)}`);
-      await close();
-    });
   }
 
   /**
@@ -187,11 +175,7 @@ export class HooksServer extends HooksApp {
           if (files) {
             files.data = this.data;
             files.services = this.services && { ...this.services, isDev: this.options.dev === true };
-            if (files.jsvmFiles.length > 0 && !this.data?.sync) {
-              throw new HooksLoadError(
-                `${files.jsvmFiles[0]}:1: PocketBase-style hook files need the SQLite database (their reads are synchronous); write module-style hooks (module.exports = (app) => {…}) for this one`,
-              );
-            }
+            assertSyncReads(files);
           }
         },
         true,

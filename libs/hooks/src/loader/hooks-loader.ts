@@ -68,3 +68,13 @@ export async function loadHooksDir(dir: string, app: HooksApp): Promise<string[]
   }
   return loaded;
 }
+
+/** PocketBase-style files read synchronously: on a database that can't (not SQLite), they stop the start. */
+export function assertSyncReads(app: HooksApp): void {
+  if (app.jsvmFiles.length > 0 && !app.data?.sync) {
+    throw new HooksLoadError(
+      `${app.jsvmFiles[0]}:1: PocketBase-style hook files need the SQLite database (their reads are synchronous); ` +
+        'write module-style hooks (module.exports = (app) => {…}) for this one',
+    );
+  }
+}
