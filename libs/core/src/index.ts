@@ -39,6 +39,8 @@ export type { RequestAuth } from './contracts/request-auth';
 export { getRequestError, setRequestError } from './contracts/request-error';
 export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
+export { HookPoints, fireHook } from './contracts/hook-points';
+export type { HookTag } from './contracts/hook-points';
 export { SuperuserGuard } from './platform/superuser.guard';
 export { INTERNAL_SECRET_HEADER, InternalSecretGuard } from './platform/internal-secret.guard';
 export { RecordsServiceClient } from './platform/records-service.client';

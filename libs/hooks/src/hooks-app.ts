@@ -19,6 +19,7 @@ import type {
 import { requireAuth, requireGuestOnly, requireSuperuserAuth } from './routes/route-middlewares';
 import type { HookServices } from './jsvm/jsvm-context';
 import { COLLECTION_HOOKS } from './collection-hook-runner';
+import { NAMED_HOOKS } from './hook-points-runner';
 
 /** Collection names (or ids) and one handler, in either order: `('todos', fn)`, `(fn, 'todos', 'posts')`, `(fn)`. */
 type Scope<E> = (string | string[] | Handler<E>)[];
@@ -105,10 +106,11 @@ export class HooksApp implements HookData {
 
   /**
    * A hook point by PocketBase's name, for those without a method here: the collection hooks (`onCollectionCreate`,
-   * `onCollectionAfterUpdateSuccess` …; tags name collections). `e.next()` continues.
+   * `onCollectionAfterUpdateSuccess` …; tags name collections) and NAMED_HOOKS (settings, batch, backups, realtime,
+   * files). `e.next()` continues.
    */
   on = (name: string, handler: ChainHandler<CollectionEvent>, ...tags: string[]) => {
-    if (!COLLECTION_HOOKS.includes(name)) {
+    if (!COLLECTION_HOOKS.includes(name) && !NAMED_HOOKS.includes(name)) {
       throw new TypeError(`app.on: unknown hook point "${name}"`);
     }
     this.hooks.add(name, { handler, collections: tags });

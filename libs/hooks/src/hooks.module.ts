@@ -1,8 +1,9 @@
 import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
 import { MailerHooks } from '@lib/auth';
-import { AppConfig } from '@lib/core';
+import { AppConfig, HookPoints } from '@lib/core';
 import { CollectionChanges, CollectionHooks, RecordHooks, RecordsCoreModule } from '@lib/records';
 import { CollectionHookRunner } from './collection-hook-runner';
+import { HookPointsRunner } from './hook-points-runner';
 import { CronScheduler } from './cron/cron-scheduler';
 import { HookDataService } from './hook-data.service';
 import { HookRegistry } from './hook-registry';
@@ -54,6 +55,8 @@ export class HooksModule {
         { provide: MailerHooks, useExisting: MailerHookRunner },
         CollectionHookRunner,
         { provide: CollectionHooks, useExisting: CollectionHookRunner },
+        HookPointsRunner,
+        { provide: HookPoints, useExisting: HookPointsRunner },
         HookRoutes,
         CronScheduler,
         { provide: HooksAppBinding, inject: [HooksApp, HookDataService], useFactory: bind },
@@ -65,6 +68,7 @@ export class HooksModule {
         RecordHooks,
         MailerHooks,
         CollectionHooks,
+        HookPoints,
         HookRoutes,
         CronScheduler,
         HookDataService,

@@ -1,4 +1,10 @@
-export { OpsApiModule, OpsBackupsModule, OpsLogsInternalModule, OpsLogsModule, OpsRemoteLogsModule } from './ops.module';
+export {
+  OpsApiModule,
+  OpsBackupsModule,
+  OpsLogsInternalModule,
+  OpsLogsModule,
+  OpsRemoteLogsModule,
+} from './ops.module';
 export { BackupsService } from './backups/backups.service';
 export type { BackupInfo } from './backups/backups.service';
 export { LogWriter } from './logs/log-writer';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import {
   AppConfig,
   BadRequestError,
@@ -6,6 +6,8 @@ import {
   NotFoundError,
   ValidationFailed,
   fieldError,
+  fireHook,
+  HookPoints,
   randomString,
   type RealtimeSubscribeRequest,
   type RequestAuth,
@@ -39,6 +41,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     private readonly bus: EventBus,
     private readonly auth: RealtimeAuthResolver,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
   onModuleInit(): void {
@@ -63,7 +66,12 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     const { clientId, subscriptions } = validate(input.body);
     const client = this.clients.get(clientId);
     if (client) {
-      return this.apply(client, subscriptions, await this.auth.resolve(input.authorization || undefined), input.ip);
+      const auth = await this.auth.resolve(input.authorization || undefined);
+      // onRealtimeSubscribeRequest (standalone: the split realtime service runs no hooks): `e.subscriptions` changeable
+      const event = { client: { id: () => client.id }, subscriptions, auth: auth?.record ?? null };
+      return fireHook(this.hooks, 'onRealtimeSubscribeRequest', event, async (e) =>
+        this.apply(client, e.subscriptions, auth, input.ip),
+      );
     }
     if (!this.distributed) {
       throw new NotFoundError('Missing or invalid client id.');

@@ -22,6 +22,7 @@ import { RecordBodyLimits } from './records/record-body-limits';
 import { RuleGuard } from './records/rule-guard';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
+import { SettingsApiService } from './settings/settings-api.service';
 import { TypeormCollectionRepository } from './typeorm/typeorm-collection.repository';
 import { TypeormRecordRepository } from './typeorm/typeorm-record.repository';
 
@@ -42,6 +43,7 @@ const services = [
   RecordBodyLimits,
   RuleGuard,
   SettingsService,
+  SettingsApiService,
   BatchService,
   StoreSync,
 ];

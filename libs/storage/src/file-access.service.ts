@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { UnauthorizedError, type RequestAuth } from '@lib/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { fireHook, HookPoints, UnauthorizedError, type RequestAuth } from '@lib/core';
 import { TokenService } from '@lib/auth';
 import { CollectionsRegistry, fromRow, RecordRepository, RuleGuard, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -15,15 +15,20 @@ export class FileAccessService {
     private readonly registry: CollectionsRegistry,
     private readonly records: RecordRepository,
     private readonly rules: RuleGuard,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
-  /** A file token for the requester (any auth collection, superusers too). */
-  issueToken(auth: RequestAuth | null): { token: string } {
+  /**
+   * A file token for the requester (any auth collection, superusers too), through the `onFileTokenRequest` hooks
+   * (`e.token` changeable, `e.record`: the requester; standalone: the split files service runs no hooks).
+   */
+  issueToken(auth: RequestAuth | null): Promise<{ token: string }> {
     const collection = auth ? this.registry.findCollection(auth.collectionId) : undefined;
     if (!auth || !collection) {
       throw new UnauthorizedError();
     }
-    return { token: this.tokens.sign(collection, auth.record, 'file') };
+    const event = { token: this.tokens.sign(collection, auth.record, 'file'), record: auth.record };
+    return fireHook(this.hooks, 'onFileTokenRequest', event, async (e) => ({ token: e.token }));
   }
 
   /** True when the token's record may view record `id` of `c` (a bad token or a failed rule: false). */

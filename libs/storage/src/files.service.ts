@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '@lib/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { fireHook, HookPoints, NotFoundError } from '@lib/core';
 import type { RecordRequest } from '@lib/records';
 import { FileAccessService } from './file-access.service';
 import { FileLocator } from './file-locator';
@@ -25,6 +25,7 @@ export class FilesService {
     private readonly storage: FileStorage,
     private readonly thumbs: ThumbsService,
     private readonly access: FileAccessService,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
   async serve(
@@ -57,7 +58,23 @@ export class FilesService {
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
-    return this.respond(key, info, fileHeaders(filename, info, download, file.isProtected), headers);
+    // onFileDownloadRequest (standalone: the split files service runs no hooks): `e.servedName` changeable
+    const c = file.collection;
+    const served = info;
+    const event = {
+      collection: { id: c.id, name: c.name, type: c.type },
+      record: { id: recordId },
+      fileField: file.field.name,
+      servedPath: key,
+      servedName: filename,
+    };
+    return fireHook(
+      this.hooks,
+      'onFileDownloadRequest',
+      event,
+      (e) => this.respond(key, served, fileHeaders(e.servedName, served, download, file.isProtected), headers),
+      c,
+    );
   }
 
   private async respond(

@@ -15,6 +15,7 @@ import { plainEvent, recordEvent, recordRequestEvent, requestEvent } from './jsv
 import { PB_HOOKS } from './jsvm-names';
 import { RECORD_MAIL_HOOKS } from '../mailer-hook-runner';
 import { COLLECTION_HOOKS } from '../collection-hook-runner';
+import { NAMED_HOOKS } from '../hook-points-runner';
 
 type Fn = (e?: unknown) => unknown;
 type Tags = (string | string[])[];
@@ -99,7 +100,10 @@ export function jsvmHooks(
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),
     onTerminate: (fn: Fn) => app.onTerminate(plain(fn)),
     ...Object.fromEntries(
-      COLLECTION_HOOKS.map((name) => [name, (fn: Fn, ...tags: Tags) => app.on(name, plain(fn), ...tags.flat())]),
+      [...COLLECTION_HOOKS, ...NAMED_HOOKS].map((name) => [
+        name,
+        (fn: Fn, ...tags: Tags) => app.on(name, plain(fn), ...tags.flat()),
+      ]),
     ),
     ...Object.fromEntries(
       Object.values(RECORD_MAIL_HOOKS).map((name) => [

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { Injectable } from '@nestjs/common';
-import { BadRequestError, formatDate, type UploadedFile } from '@lib/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { BadRequestError, fireHook, formatDate, HookPoints, type UploadedFile } from '@lib/core';
 import type { FileRead } from '@lib/storage';
 import { checkKey, checkNewName, defaultName, nameExists } from './backup-names';
 import { BackupMaker } from './backup-maker';
@@ -24,6 +24,7 @@ export class BackupsService {
     private readonly store: BackupStore,
     private readonly maker: BackupMaker,
     private readonly restorer: BackupRestorer,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
   get busy(): boolean {
@@ -41,12 +42,19 @@ export class BackupsService {
       .map((f) => ({ key: f.key, size: f.size, modified: formatDate(f.modified) }));
   }
 
-  /** Creates a backup named `name` (default `pb_backup_<UTC stamp>.zip`); resolves once it is stored. */
+  /**
+   * Creates a backup named `name` (default `pb_backup_<UTC stamp>.zip`); resolves once it is stored. The
+   * `onBackupCreate` hooks (`e.name`) run around it.
+   */
   async create(name?: string, onBytes?: (bytes: number) => void, auto = false): Promise<string> {
     const key = name || defaultName();
     if (!auto) {
       checkNewName(key);
     }
+    return fireHook(this.hooks, 'onBackupCreate', { name: key }, () => this.make(key, onBytes));
+  }
+
+  private make(key: string, onBytes?: (bytes: number) => void): Promise<string> {
     return this.exclusive(key, async () => {
       const { storage } = await this.store.current();
       if (await storage.exists(key)) {
@@ -117,7 +125,8 @@ export class BackupsService {
       if (!(await target.storage.exists(key))) {
         throw new BadRequestError('Missing or invalid backup file.');
       }
-      return this.restorer.stage(target, key);
+      // onBackupRestore (`e.name`): before the swap; a handler that doesn't call e.next() stops the restore
+      return fireHook(this.hooks, 'onBackupRestore', { name: key }, () => this.restorer.stage(target, key));
     });
     this.active = key;
     setTimeout(() => {

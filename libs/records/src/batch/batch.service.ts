@@ -1,5 +1,14 @@
-import { Injectable } from '@nestjs/common';
-import { ApiError, BadRequestError, decodeUrlPart, ForbiddenError, toEnvelope, ValidationFailed } from '@lib/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  ApiError,
+  BadRequestError,
+  decodeUrlPart,
+  fireHook,
+  ForbiddenError,
+  HookPoints,
+  toEnvelope,
+  ValidationFailed,
+} from '@lib/core';
 import { applyFields, parseFields } from '@lib/query';
 import { RecordsService, type UnitOfWork } from '../records/records.service';
 import type { RecordRequest } from '../records/record-request';
@@ -20,6 +29,7 @@ export class BatchService {
   constructor(
     private readonly records: RecordsService,
     private readonly settings: SettingsService,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
   async run(body: unknown, outer: RecordRequest): Promise<{ status: number; body: unknown }[]> {
@@ -46,12 +56,24 @@ export class BatchService {
       );
     }
     this.validateItems(requests as BatchItem[]);
+    // onBatchRequest: `e.batch` (the requests, changeable) before they run in one transaction
+    return fireHook(this.hooks, 'onBatchRequest', { batch: requests as BatchItem[] }, (e) =>
+      this.runAll(e.batch, outer, batch.timeout),
+    );
+  }
+
+  private async runAll(
+    requests: BatchItem[],
+    outer: RecordRequest,
+    timeout: number,
+  ): Promise<{ status: number; body: unknown }[]> {
+    const batch = { timeout };
     const deadline = Date.now() + Math.max(1, batch.timeout) * 1000;
     let current = 0;
     try {
       return await this.records.inTransaction(async (uow) => {
         const results: { status: number; body: unknown }[] = [];
-        for (const [i, item] of (requests as BatchItem[]).entries()) {
+        for (const [i, item] of (requests).entries()) {
           current = i;
           if (Date.now() > deadline) {
             throw new BadRequestError('Batch transaction timed out.');

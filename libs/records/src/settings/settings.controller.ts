@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Patch, UseGuards } from '@nestjs/common';
 import { SuperuserGuard } from '@lib/core';
-import { SettingsService } from './settings.service';
+import { SettingsApiService } from './settings-api.service';
 
 @Controller('api/settings')
 @UseGuards(SuperuserGuard)
 export class SettingsController {
-  constructor(private readonly settings: SettingsService) {}
+  constructor(private readonly settings: SettingsApiService) {}
 
   @Get()
   view() {
