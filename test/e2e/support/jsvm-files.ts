@@ -165,3 +165,74 @@ module.exports = (app) => {
   app.routerAdd('GET', '/api/jsvm/node-style', (e) => e.json(200, { nodeStyle: true }));
 };
 `;
+
+/** Settings, batch, backups, realtime, files, model and sign-in hooks. Notes go to the jsvm_log collection. */
+export const JSVM_MORE = `
+function note(text) {
+    $app.save(new Record($app.findCollectionByNameOrId("jsvm_log"), { "note": text }))
+}
+
+onSettingsListRequest((e) => {
+    e.settings.meta.appName = e.settings.meta.appName + " (listed)"
+    e.next()
+})
+
+onSettingsUpdateRequest((e) => {
+    if (e.newSettings.meta.appName === "forbidden") {
+        throw new BadRequestError("Not that name.")
+    }
+    e.newSettings.meta.senderName = "Sent for " + e.newSettings.meta.appName
+    e.next()
+})
+
+onSettingsReload((e) => {
+    note("settings reloaded: " + e.settings.meta.appName)
+    e.next()
+})
+
+onBatchRequest((e) => {
+    if (e.batch.length > 2) {
+        throw new BadRequestError("Two requests per batch at most.")
+    }
+    for (let request of e.batch) {
+        request.body.title = "[batch] " + request.body.title
+    }
+    e.next()
+})
+
+onBackupCreate((e) => {
+    note("backup " + e.name)
+    e.next()
+})
+
+onBackupRestore((e) => {
+    throw new BadRequestError("Restores are switched off here (" + e.name + ").")
+})
+
+onRealtimeSubscribeRequest((e) => {
+    e.subscriptions = e.subscriptions.filter((s) => !s.startsWith("hidden"))
+    note("subscribe " + e.client.id() + " " + e.subscriptions.join(","))
+    e.next()
+})
+
+onFileTokenRequest((e) => {
+    note("file token for " + e.record.id)
+    e.next()
+})
+
+onFileDownloadRequest((e) => {
+    e.servedName = "renamed-" + e.servedName
+    note("download " + e.collection.name + "/" + e.record.id + "/" + e.fileField)
+    e.next()
+}, "jsvm_files")
+
+onModelCreate((e) => {
+    e.model.set("seen", "model hook saw " + e.model.getString("title"))
+    e.next()
+}, "jsvm_models")
+
+onRecordAuthWithPasswordRequest((e) => {
+    e.next()
+    note("password sign-in of " + e.record.email())
+}, "users")
+`;

@@ -150,7 +150,20 @@ export function recordRequestEvent(host: JsvmHost, file: string, e: RecordReques
   return event;
 }
 
-/** Lifecycle, mailer and other events: their own fields, `e.app` and `e.next()`. */
+/**
+ * Lifecycle, mailer and the other events: their own fields (read and assigned through, `e.subscriptions = […]`
+ * changes the event), `e.app` and `e.next()`.
+ */
 export function plainEvent<E extends { app: HookData; next(): Promise<void> }>(host: JsvmHost, file: string, e: E) {
-  return Object.assign(Object.create(e) as E, base(host, file, e));
+  const own: Record<string, unknown> = base(host, file, e);
+  return new Proxy(e, {
+    get: (target, key) => (typeof key === 'string' && key in own ? own[key] : Reflect.get(target, key)),
+    set: (target, key, value) => {
+      if (typeof key === 'string' && key in own) {
+        own[key] = value;
+        return true;
+      }
+      return Reflect.set(target, key, value);
+    },
+  });
 }

@@ -72,6 +72,11 @@ export function jsvmHooks(
         throw error;
       }
     };
+  /** The auth request hooks of one way to sign in (after the credentials were checked: `e.record` is known). */
+  const authBy = (context: string, fn: Fn): ChainHandler<RecordRequestEvent> => {
+    const handler = req(fn);
+    return (e) => (e.request.context === context ? handler(e) : e.next());
+  };
   const route = (fn: Fn): RouteMiddleware => run<RouteEvent>(fn, (e) => requestEvent(host, file, e));
   const hooks: Record<string, (...args: never[]) => unknown> = {
     onRecordCreate: (fn: Fn, ...tags: Tags) => app.onRecordCreate(rec(fn), ...tags),
@@ -96,6 +101,11 @@ export function jsvmHooks(
     onRecordUpdateRequest: (fn: Fn, ...tags: Tags) => app.onRecordUpdateRequest(req(fn), ...tags),
     onRecordDeleteRequest: (fn: Fn, ...tags: Tags) => app.onRecordDeleteRequest(req(fn), ...tags),
     onRecordAuthRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(req(fn), ...tags),
+    onRecordAuthWithPasswordRequest: (fn: Fn, ...tags: Tags) =>
+      app.onRecordAuthRequest(authBy('password', fn), ...tags),
+    onRecordAuthWithOTPRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(authBy('otp', fn), ...tags),
+    onRecordAuthWithOAuth2Request: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(authBy('oauth2', fn), ...tags),
+    ...modelHooks(app, rec, onError),
     onMailerSend: (fn: Fn) => app.onMailerSend(plain<MailerEvent & LifecycleEvent>(fn)),
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),
     onTerminate: (fn: Fn) => app.onTerminate(plain(fn)),
@@ -168,4 +178,47 @@ function router(app: HooksApp, route: (fn: Fn) => RouteMiddleware) {
     route: (method: string, path: string, handler: Fn) => add(method)(path, handler),
     bindFunc: (fn: Fn) => app.hooks.routeMiddlewares.push(route(fn)),
   };
+}
+
+/**
+ * `onModelCreate` … for the models nestbase hooks see being written: records (`e.model` is the record; collections
+ * and settings are not models here).
+ */
+function modelHooks(
+  app: HooksApp,
+  rec: (fn: Fn) => ChainHandler<RecordEvent>,
+  onError: (fn: Fn) => ChainHandler<RecordEvent>,
+): Record<string, (fn: Fn, ...tags: Tags) => unknown> {
+  const model = (fn: Fn) => rec((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
+  const out: Record<string, (fn: Fn, ...tags: Tags) => unknown> = {};
+  for (const [action, name] of [
+    ['create', 'Create'],
+    ['update', 'Update'],
+    ['delete', 'Delete'],
+  ] as const) {
+    const write = (fn: Fn, tags: Tags) =>
+      action === 'create'
+        ? app.onRecordCreate(model(fn), ...tags)
+        : action === 'update'
+          ? app.onRecordUpdate(model(fn), ...tags)
+          : app.onRecordDelete(model(fn), ...tags);
+    out[`onModel${name}`] = (fn, ...tags) => write(fn, tags);
+    out[`onModel${name}Execute`] = (fn, ...tags) => write(fn, tags);
+    out[`onModelAfter${name}Error`] = (fn, ...tags) => {
+      const handler = onError((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
+      return action === 'create'
+        ? app.onRecordCreate(handler, ...tags)
+        : action === 'update'
+          ? app.onRecordUpdate(handler, ...tags)
+          : app.onRecordDelete(handler, ...tags);
+    };
+  }
+  out.onModelAfterCreateSuccess = (fn, ...tags) => app.onRecordAfterCreate(model(fn), ...tags);
+  out.onModelAfterUpdateSuccess = (fn, ...tags) => app.onRecordAfterUpdate(model(fn), ...tags);
+  out.onModelAfterDeleteSuccess = (fn, ...tags) => app.onRecordAfterDelete(model(fn), ...tags);
+  out.onModelValidate = (fn, ...tags) => {
+    app.onRecordCreate(model(fn), ...tags);
+    app.onRecordUpdate(model(fn), ...tags);
+  };
+  return out;
 }

@@ -55,7 +55,7 @@ export const PB_HOOKS: readonly string[] = [
   'onRecordAfterUpdateSuccess',
   'onRecordAuthRefreshRequest',
   'onRecordAuthRequest',
-  'onRecordAuthWithOAuth',
+  'onRecordAuthWithOAuth2Request',
   'onRecordAuthWithOTPRequest',
   'onRecordAuthWithPasswordRequest',
   'onRecordConfirmEmailChangeRequest',
