@@ -103,4 +103,5 @@ export const UNSUPPORTED_GLOBALS: readonly string[] = [
   'Timezone',
   'GeoPointField',
   'FormData',
+  'migrate',
 ];
