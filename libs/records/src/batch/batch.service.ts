@@ -73,7 +73,7 @@ export class BatchService {
     try {
       return await this.records.inTransaction(async (uow) => {
         const results: { status: number; body: unknown }[] = [];
-        for (const [i, item] of (requests).entries()) {
+        for (const [i, item] of requests.entries()) {
           current = i;
           if (Date.now() > deadline) {
             throw new BadRequestError('Batch transaction timed out.');
