@@ -21,7 +21,7 @@ export class ProviderApi {
   private constructor(
     private readonly server: Server,
     readonly url: string,
-    private readonly avatar: Buffer,
+    readonly avatar: Buffer,
   ) {
     server.on('request', (req, res) => void this.handle(req, res));
   }

@@ -46,7 +46,7 @@ export class OAuth2AccountService {
     createData: Record<string, unknown>,
     req: RecordRequest,
   ): Promise<OAuth2Account> {
-    const avatar = await this.avatars.download(c, provider, user);
+    const avatar = await this.avatars.download(c, provider, user, createData);
     try {
       return await this.match(c, provider, user, createData, req, avatar);
     } finally {

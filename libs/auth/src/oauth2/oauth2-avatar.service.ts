@@ -13,7 +13,7 @@ const AVATAR_TIMEOUT_MS = 10_000;
 /**
  * The provider's avatar as a file, for a collection whose `oauth2.mappedFields.avatarURL` names a file field
  * (reference §2.4). Fetched before the sign-in's transaction (no write lock held over the network), only
- * for a provider account not linked yet (only a new record gets it). Private and reserved addresses are
+ * for a provider account not linked yet (only a new record gets it) and when createData doesn't name the field. Private and reserved addresses are
  * refused, redirects too; loopback only with `NB_OAUTH2_AVATAR_ALLOW_LOOPBACK` (tests/dev). A failure is
  * logged and the record is created without the avatar, as in PocketBase.
  */
@@ -33,9 +33,19 @@ export class OAuth2AvatarService {
     return c.fields.some((f) => f.name === name && f.type === 'file') ? name : '';
   }
 
-  async download(c: CollectionModel, provider: string, user: OAuth2User): Promise<DownloadedFile | null> {
+  async download(
+    c: CollectionModel,
+    provider: string,
+    user: OAuth2User,
+    createData: Record<string, unknown>,
+  ): Promise<DownloadedFile | null> {
     const field = this.fileField(c);
-    if (!field || !user.avatarURL || (await this.accounts.findLink(c.id, provider, user.id, this.database))) {
+    if (
+      !field ||
+      !user.avatarURL ||
+      field in createData ||
+      (await this.accounts.findLink(c.id, provider, user.id, this.database))
+    ) {
       return null;
     }
     const loopback = this.config.oauth2.avatarAllowLoopback;
