@@ -39,6 +39,8 @@ export interface ProviderShape {
   token?: Record<string, unknown>;
   idToken?: Record<string, unknown>;
   emails?: unknown;
+  /** The token endpoint refuses HTTP Basic client auth (401 invalid_client): credentials must come as form fields. */
+  rejectBasic?: boolean;
 }
 
 export class OAuth2Mock {
@@ -61,23 +63,31 @@ export class OAuth2Mock {
         Object.assign(token.payload, shape.idToken);
       }
     });
-    server.service.on('beforeResponse', (response: { body: Record<string, unknown> }, req: Incoming) => {
-      this.lastTokenRequest = { ...req.body };
-      this.lastTokenHeaders = { ...req.headers };
-      const shape = this.byCode.get(String(req.body?.code));
-      if (shape) {
-        const token = `at_${randomBytes(12).toString('hex')}`;
-        response.body.access_token = token;
-        this.byToken.set(token, shape);
-        for (const [key, value] of Object.entries(shape.token ?? {})) {
-          if (value === null) {
-            delete response.body[key];
-          } else {
-            response.body[key] = value;
+    server.service.on(
+      'beforeResponse',
+      (response: { body: Record<string, unknown>; statusCode: number }, req: Incoming) => {
+        this.lastTokenRequest = { ...req.body };
+        this.lastTokenHeaders = { ...req.headers };
+        const shape = this.byCode.get(String(req.body?.code));
+        if (shape?.rejectBasic && req.headers.authorization) {
+          response.statusCode = 401;
+          response.body = { error: 'invalid_client' };
+          return;
+        }
+        if (shape) {
+          const token = `at_${randomBytes(12).toString('hex')}`;
+          response.body.access_token = token;
+          this.byToken.set(token, shape);
+          for (const [key, value] of Object.entries(shape.token ?? {})) {
+            if (value === null) {
+              delete response.body[key];
+            } else {
+              response.body[key] = value;
+            }
           }
         }
-      }
-    });
+      },
+    );
     server.service.on('beforeUserinfo', (response: { body: unknown; statusCode: number }, req: Incoming) => {
       this.lastUserinfoHeaders = { ...req.headers };
       const shape = this.shapeFor(String(req.headers.authorization ?? ''));

@@ -1,7 +1,7 @@
 // Provider rows (see oauth2-provider-cases.ts): the consumer and social networks.
 import assert from 'node:assert/strict';
 
-import { CLIENT_ID, mock } from './oauth2-mock';
+import { CLIENT_ID, CLIENT_SECRET, mock } from './oauth2-mock';
 import { mailOf, noPkce, userinfoHeader, type ProviderCase } from './oauth2-provider-cases';
 
 export const SOCIAL_CASES: ProviderCase[] = [
@@ -150,7 +150,7 @@ export const SOCIAL_CASES: ProviderCase[] = [
   },
   {
     provider: 'vk',
-    label: 'response[0]; the email comes with the token; no PKCE',
+    label: 'response[0]; the email comes with the token; no PKCE; Basic refused → credentials as form fields',
     shape: (t) => ({
       userinfo: {
         response: [
@@ -164,6 +164,7 @@ export const SOCIAL_CASES: ProviderCase[] = [
         ],
       },
       token: { email: mailOf(t, 'vk'), user_id: 777 },
+      rejectBasic: true,
     }),
     user: (t) => ({
       id: '777',
@@ -172,7 +173,12 @@ export const SOCIAL_CASES: ProviderCase[] = [
       email: mailOf(t, 'vk'),
       avatarURL: 'https://vk.example/p.jpg',
     }),
-    check: noPkce,
+    check: () => {
+      noPkce();
+      assert.equal(mock().lastTokenHeaders.authorization, undefined);
+      assert.equal(mock().lastTokenRequest.client_id, CLIENT_ID);
+      assert.equal(mock().lastTokenRequest.client_secret, CLIENT_SECRET);
+    },
   },
   {
     provider: 'spotify',

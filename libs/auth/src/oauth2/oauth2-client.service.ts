@@ -9,6 +9,8 @@ const TOKEN_TIMEOUT_MS = 30_000;
 const USER_TIMEOUT_MS = 30_000;
 const USER_FAILURE = 'Failed to fetch OAuth2 user.';
 
+type TokenAuth = NonNullable<OAuth2Preset['tokenAuth']>;
+
 /** `extra.issuers` as a list (an array, or one space-separated string). */
 const issuersOf = (value: unknown): string[] =>
   Array.isArray(value) ? value.map(str).filter(Boolean) : str(value).split(/\s+/).filter(Boolean);
@@ -25,37 +27,29 @@ export class OAuth2ClientService {
 
   constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
 
+  /**
+   * The authorization-code exchange. The client authenticates as Go's oauth2 package (PocketBase) does: HTTP
+   * Basic first, and form fields when that is refused (PocketBase builds a new Go config per exchange, so it
+   * probes every time; so does this). X/Twitter takes Basic only.
+   */
   async exchange(
     provider: OAuth2ProviderConfig,
     code: string,
     codeVerifier: string,
     redirectURL: string,
   ): Promise<OAuth2Tokens> {
-    const basic = findPreset(provider.name)?.tokenAuth === 'basic';
-    const form = new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectURL,
-      client_id: provider.clientId,
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
-    };
-    if (basic) {
-      const pair = `${encodeURIComponent(provider.clientId)}:${encodeURIComponent(provider.clientSecret)}`;
-      headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    const request = (style: TokenAuth) => this.requestToken(provider, style, code, codeVerifier, redirectURL);
+    const fixed = findPreset(provider.name)?.tokenAuth;
+    let body: Raw;
+    if (fixed) {
+      body = await request(fixed);
     } else {
-      form.set('client_secret', provider.clientSecret);
+      try {
+        body = await request('basic');
+      } catch {
+        body = await request('body');
+      }
     }
-    if (provider.pkce && codeVerifier) {
-      form.set('code_verifier', codeVerifier);
-    }
-    const body = await this.fetchObject(provider.tokenURL, TOKEN_TIMEOUT_MS, 'Failed to fetch OAuth2 token.', {
-      method: 'POST',
-      headers,
-      body: form.toString(),
-    });
     const accessToken = typeof body.access_token === 'string' ? body.access_token : '';
     if (!accessToken) {
       this.logger.warn(`token exchange with ${provider.name} gave no access_token: ${str(body.error) || 'no error'}`);
@@ -68,6 +62,35 @@ export class OAuth2ClientService {
       expiry: Number.isFinite(expiresIn) && expiresIn > 0 ? formatDate(new Date(Date.now() + expiresIn * 1000)) : '',
       raw: body,
     };
+  }
+
+  private requestToken(
+    provider: OAuth2ProviderConfig,
+    style: TokenAuth,
+    code: string,
+    codeVerifier: string,
+    redirectURL: string,
+  ): Promise<Raw> {
+    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectURL });
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (style === 'basic') {
+      const pair = `${encodeURIComponent(provider.clientId)}:${encodeURIComponent(provider.clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(pair).toString('base64')}`;
+    } else {
+      form.set('client_id', provider.clientId);
+      form.set('client_secret', provider.clientSecret);
+    }
+    if (provider.pkce && codeVerifier) {
+      form.set('code_verifier', codeVerifier);
+    }
+    return this.fetchObject(provider.tokenURL, TOKEN_TIMEOUT_MS, 'Failed to fetch OAuth2 token.', {
+      method: 'POST',
+      headers,
+      body: form.toString(),
+    });
   }
 
   /** The provider's user: its user info (or verified id_token), mapped; a failure of any step is a 400. */
