@@ -4,7 +4,16 @@
 // avatar download being refused by default.
 import assert from 'node:assert/strict';
 
-import { any, file, matching, runScenarios, text, type Scenario, type ScenarioContext } from '@lib/testing';
+import {
+  any,
+  file,
+  matching,
+  runScenarios,
+  text,
+  type Expected,
+  type Scenario,
+  type ScenarioContext,
+} from '@lib/testing';
 
 import { mock, oauthUrl, people, REDIRECT_URL, useOAuth2Mock, type ProviderShape } from './support/oauth2-mock';
 import { providerApi, useProviderApi } from './support/oauth2-provider-api';
@@ -74,8 +83,11 @@ function providerScenario(c: ProviderCase): Scenario {
         },
         meta: {
           ...user,
-          accessToken: any(String),
-          rawUser: c.rawUser?.(t) ?? any(Object),
+          accessToken: matching(/^at_[0-9a-f]{24}$/),
+          refreshToken: matching(/^[0-9a-f-]{36}$/),
+          expiry: matching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z$/),
+          // The provider's user as it answered (id_token claims for Apple and id_token-only OIDC).
+          rawUser: (c.rawUser?.(t) ?? c.shape(t).userinfo) as Expected,
           isNew: true,
           ...c.meta,
         },

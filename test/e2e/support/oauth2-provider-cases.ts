@@ -140,6 +140,7 @@ export const IDENTITY_CASES: ProviderCase[] = [
       idToken: { sub: `t3-${t.suffix}`, name: 'Leslie', email: mailOf(t, 'unverified'), email_verified: false },
     }),
     user: (t) => ({ id: `t3-${t.suffix}`, name: 'Leslie', username: '', email: '', avatarURL: '' }),
+    rawUser: (t) => ({ sub: `t3-${t.suffix}`, email_verified: false, aud: CLIENT_ID }),
   },
   {
     provider: 'mailcow',
