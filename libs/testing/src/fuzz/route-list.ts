@@ -70,6 +70,7 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'PATCH /api/settings',
   'POST /api/settings/test/email',
   'POST /api/settings/test/s3',
+  'POST /api/settings/apple/generate-client-secret',
   'GET /api/logs',
   'GET /api/logs/stats',
   'GET /api/logs/:id',
