@@ -125,6 +125,32 @@ export function publicPaths(): Record<string, PathItem> {
         },
       ),
     },
+    '/api/users': {
+      post: op(
+        'auth',
+        'Create a users record (older tutorial API)',
+        { ...ok('The record.', anyObject), ...errors(400) },
+        {
+          who: 'public',
+          deprecated: true,
+          description: 'Kept for older clients: `POST /api/collections/users/records` does the same.',
+          requestBody: jsonBody(anyObject),
+        },
+      ),
+    },
+    '/api/users/auth-via-email': {
+      post: op(
+        'auth',
+        'Sign in to users (older tutorial API)',
+        { ...ok('`{token, user}`.', anyObject), ...errors(400) },
+        {
+          who: 'public',
+          deprecated: true,
+          description: 'Kept for older clients: `POST /api/collections/users/auth-with-password` does the same.',
+          requestBody: jsonBody(object({ email: str, password: str }, ['email', 'password'])),
+        },
+      ),
+    },
     '/api/openapi.json': {
       get: op('docs', 'This document', ok('The OpenAPI 3.1 document of the live collections.', anyObject), {
         description: 'Public when `settings.openapi.public` is true.',

@@ -167,13 +167,18 @@ function collectionTypes(
     lines.push(`  ${key(field.name)}${optional}: ${valueType(field)};`);
   }
   lines.push('}', '');
-  lines.push(`export interface ${name}Expand {`);
-  for (const field of relations) {
-    const target = relationTarget(String(field.collectionId ?? ''));
-    const type = target ? `${target}Record` : 'Record<string, unknown>';
-    lines.push(`  ${key(field.name)}?: ${isMultiple(field) ? `${type}[]` : type};`);
+  if (relations.length === 0) {
+    lines.push(`export type ${name}Expand = Record<string, unknown>;`);
+  } else {
+    lines.push(`export interface ${name}Expand {`);
+    for (const field of relations) {
+      const target = relationTarget(String(field.collectionId ?? ''));
+      const type = target ? `${target}Record` : 'Record<string, unknown>';
+      lines.push(`  ${key(field.name)}?: ${isMultiple(field) ? `${type}[]` : type};`);
+    }
+    lines.push('}');
   }
-  lines.push('}', '', `export type ${name}Response<TExpand = ${name}Expand> = ${name}Record<TExpand>;`, '');
+  lines.push('', `export type ${name}Response<TExpand = ${name}Expand> = ${name}Record<TExpand>;`, '');
   if (collection.type === 'view') {
     return lines;
   }
