@@ -91,11 +91,14 @@ export function compose(): Yaml {
   return parse(readText('docker-compose.yml'), { merge: true });
 }
 
-/** Compose's `${VAR:-default}` / `${VAR}` as `docker compose` sees them with no such variable set. */
+/**
+ * Compose's `${VAR:-default}` / `${VAR}` as `docker compose` sees them with no such variable set; a required
+ * `${VAR:?message}` (compose refuses to start without it) gives "".
+ */
 export function composeDefault(value: unknown): string {
   return String(value).replace(
-    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g,
-    (_m, fallback?: string) => fallback ?? '',
+    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?([-?])([^}]*))?\}/g,
+    (_m, kind?: string, word?: string) => (kind === '-' ? (word ?? '') : ''),
   );
 }
 
