@@ -67,7 +67,8 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
 }
 
 interface RenderModule {
-  renderChart(set?: Record<string, string>): string;
+  /** `withTests`: with the `helm test` pod (k8s/manifests leaves it out). */
+  renderChart(set?: Record<string, string>, withTests?: boolean): string;
   splitBySource(text: string): Map<string, string[]>;
   helm(args: string[]): string;
   CHART_DIR: string;
@@ -78,8 +79,8 @@ export function chartRenderer(): RenderModule {
   return load('./k8s/render.js') as RenderModule;
 }
 
-export function renderChartObjects(set: Record<string, string> = {}): K8sObject[] {
-  return parseDocs(chartRenderer().renderChart(set), 'helm template');
+export function renderChartObjects(set: Record<string, string> = {}, withTests = false): K8sObject[] {
+  return parseDocs(chartRenderer().renderChart(set, withTests), 'helm template');
 }
 
 export function chartValues(): Yaml {
