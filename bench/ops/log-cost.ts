@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { SettingsService } from '@lib/records';
 import { LogWriter } from '../../libs/ops/src/logs/log-writer';
+import { DEFAULT_LOG_POLICY } from '../../libs/ops/src/logs/log-policy';
 import { SqliteLogRepository } from '../../libs/ops/src/logs/sqlite/sqlite-log.repository';
 
 /**
@@ -15,8 +15,8 @@ const entries = Number(process.env.BENCH_LOG_ENTRIES ?? 200_000);
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-logcost-'));
   const repo = new SqliteLogRepository(dir);
-  const settings = { get: async () => ({ logs: { maxDays: 5, minLevel: 0, logIP: true, logAuthId: false } }) };
-  const writer = new LogWriter(repo, settings as unknown as SettingsService);
+  const policy = { read: () => Promise.resolve(DEFAULT_LOG_POLICY) };
+  const writer = new LogWriter(repo, policy);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < entries; i++) {
@@ -44,10 +44,7 @@ async function main(): Promise<void> {
   );
   // The event loop's share: building and queueing (a store that takes batches at no cost), plus the structured
   // clone postMessage makes of each batch (approximated by structuredClone).
-  const free = new LogWriter(
-    { insertInBackground: async () => undefined } as unknown as SqliteLogRepository,
-    settings as unknown as SettingsService,
-  );
+  const free = new LogWriter({ insertInBackground: async () => undefined } as unknown as SqliteLogRepository, policy);
   const sample = {
     type: 'request',
     url: '/api/x',

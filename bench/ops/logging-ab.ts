@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runLoad } from '../records/load';
+import { call, runLoad } from '../records/load';
 import { ADMIN, freePort, ROOT, start, stop, waitHealthy, type Server } from '../records/processes';
 import { requestsFor } from '../records/scenarios';
 import { seed } from '../records/seed';
 
 /**
- * The request log's cost on throughput, A/B on one machine: the same seeded data served by a build without the
- * request log (`BENCH_BASE_ROOT`, a checkout of the commit before it, built) and by this one, list and view
- * alternated for `BENCH_ROUNDS` rounds of `BENCH_SECONDS` each; the medians are compared.
- * Run: BENCH_BASE_ROOT=/tmp/ops-base node -r ./scripts/paths.js dist/bench/ops/logging-ab.js
+ * The request log's cost on throughput, A/B on one machine: the same seeded data served twice, list and view
+ * alternated for `BENCH_ROUNDS` rounds of `BENCH_SECONDS` each; the medians are compared. Side A is this build
+ * with the request log turned off through the settings API (`logs.maxDays: 0`, as in PocketBase) — or, when
+ * `BENCH_BASE_ROOT` names a built checkout of a commit before the request log existed, that build.
+ * Run: npm run build:server && node -r ./scripts/paths.js dist/bench/ops/logging-ab.js
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -28,10 +29,27 @@ async function serve(name: string, root: string, dir: string): Promise<Server> {
   return server;
 }
 
-async function main(): Promise<void> {
-  if (!baseRoot) {
-    throw new Error('BENCH_BASE_ROOT must name a built checkout without the request log');
+/** `logs.maxDays: 0` through the settings API: the same build, its request log off. */
+async function turnLogsOff(port: number): Promise<void> {
+  const json = { 'content-type': 'application/json' };
+  const admin = await call<{ token: string }>(port, {
+    method: 'POST',
+    path: '/api/collections/_superusers/auth-with-password',
+    body: { identity: ADMIN.email, password: ADMIN.password },
+    headers: json,
+  });
+  const settings = await call<{ logs: { maxDays: number } }>(port, {
+    method: 'PATCH',
+    path: '/api/settings',
+    body: { logs: { maxDays: 0 } },
+    headers: { ...json, authorization: admin.token },
+  });
+  if (settings.logs.maxDays !== 0) {
+    throw new Error('the settings API did not turn the request log off');
   }
+}
+
+async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-logab-'));
   const servers: Server[] = [];
   try {
@@ -39,7 +57,10 @@ async function main(): Promise<void> {
     const data = await seed(dirA, 10_000, false);
     const dirB = path.join(tmp, 'ops');
     fs.cpSync(dirA, dirB, { recursive: true });
-    servers.push(await serve('without logs', baseRoot, dirA), await serve('with logs', ROOT, dirB));
+    servers.push(await serve('without logs', baseRoot || ROOT, dirA), await serve('with logs', ROOT, dirB));
+    if (!baseRoot) {
+      await turnLogsOff(servers[0].port);
+    }
     for (const scenario of ['list', 'view'] as const) {
       const rps = new Map<string, number[]>();
       for (let round = 0; round < rounds; round++) {

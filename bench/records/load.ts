@@ -2,7 +2,7 @@ import * as http from 'node:http';
 
 /** One request the load generator sends; `body` is JSON-encoded. */
 export interface LoadRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH';
   path: string;
   headers?: Record<string, string>;
   body?: unknown;

@@ -53,7 +53,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
 
   const suite = async (ctx: TestContext, only?: RegExp) => {
     const files = externalSuiteFiles(only);
-    const result = await runSuite(files, set.gatewayUrl, SUPERUSER, SUITE_OPTIONS);
+    const result = await runSuite(files, set.gatewayUrl, SUPERUSER, { ...SUITE_OPTIONS, clockFile: set.clockFile });
     for (const r of [...result.files].sort((a, b) => b.durationMs - a.durationMs)) {
       ctx.diagnostic(`${(r.durationMs / 1000).toFixed(1)} s ${r.ok ? 'ok' : 'FAILED'} ${basename(r.file)}`);
     }

@@ -5,7 +5,7 @@ import { after, before } from 'node:test';
 
 import { any, onlyKeys, runScenarios, ScenarioContext } from '@lib/testing';
 
-import { addUser, otpCollection, otpFor, sleep } from './auth-otp-helpers';
+import { addUser, otpCollection, otpFor } from './auth-otp-helpers';
 import { SmtpCatcher } from './support/smtp-catcher';
 
 let smtp: SmtpCatcher;
@@ -201,7 +201,7 @@ runScenarios('MFA: second factor', [
     url: url('auth-with-otp'),
     before: async (t) => {
       await passwordThenOtp(t, { duration: 10 });
-      await sleep(10_500);
+      await t.advanceClock(11_000);
     },
     body: (t) => ({ otpId: t.vars.otpId, password: t.vars.code, mfaId: t.vars.mfaId }),
     expectStatus: 400,

@@ -72,6 +72,7 @@ export async function otpFor(
   return { otpId, code: codeFromMail(await smtp.waitForMail(email, n)) };
 }
 
+/** Real waits for a rate-limit window (auth-ratelimit): in the split set windows are Redis TTLs, not the test clock. */
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -4,7 +4,7 @@ import { after, before } from 'node:test';
 
 import { any, matching, runScenarios, ScenarioContext, uniqueEmail } from '@lib/testing';
 
-import { addUser, codeFromMail, otpCollection, otpFor, requestOtp, sleep } from './auth-otp-helpers';
+import { addUser, codeFromMail, otpCollection, otpFor, requestOtp } from './auth-otp-helpers';
 import { SmtpCatcher } from './support/smtp-catcher';
 
 let smtp: SmtpCatcher;
@@ -240,7 +240,7 @@ runScenarios('POST /api/collections/:c/auth-with-otp', [
     url: authUrl,
     before: async (t) => {
       await withOtp(t, { otp: { duration: 10 } });
-      await sleep(10_500);
+      await t.advanceClock(11_000);
     },
     body: (t) => ({ otpId: t.vars.otpId, password: t.vars.code }),
     expectStatus: 400,

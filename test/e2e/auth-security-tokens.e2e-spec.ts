@@ -19,8 +19,6 @@ after(async () => {
   await smtp?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Alice, a note she owns in an owner-ruled `notes` collection; alice lands in t.users.alice. */
 async function aliceWithNote(t: ScenarioContext): Promise<TestUser> {
   await t.createCollection({
@@ -55,6 +53,8 @@ function guest(name: string, forge: (t: ScenarioContext, alice: TestUser) => Pro
     auth: async (t) => t.vars.bad,
     expectStatus: 401,
     expectBody: { status: 401, data: {} },
+    watch: (t) => [`users/${t.users.alice.record.id}`],
+    expectEvents: { '*': 0 },
     after: async (t) => {
       await assertActsAsGuest(t, t.vars.bad);
       await assertActsAsGuest(t, `Bearer ${t.vars.bad}`);
@@ -69,6 +69,8 @@ runScenarios('security: tampered and foreign tokens act as guest', [
     url: '/api/collections/users/auth-refresh',
     before: async (t) => t.auth(await aliceWithNote(t)),
     expectStatus: 200,
+    watch: (t) => [`users/${t.users.alice.record.id}`],
+    expectEvents: { '*': 0 },
     after: async (t) => {
       const list = await t.request('GET', t.records('notes'), { token: t.users.alice.token });
       assert.equal(list.json<{ totalItems: number }>().totalItems, 1);
@@ -97,7 +99,7 @@ runScenarios('security: tampered and foreign tokens act as guest', [
   guest('expired: an impersonation token of 1 s, used 2 s later', async (t, alice) => {
     const res = await t.su.post(`/api/collections/users/impersonate/${alice.record.id}`, { duration: 1 });
     assert.equal(res.status, 200, res.text);
-    await sleep(2100);
+    await t.advanceClock(2_000);
     return res.json<{ token: string }>().token;
   }),
   guest(

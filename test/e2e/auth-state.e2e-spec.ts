@@ -31,6 +31,8 @@ runScenarios('auth record state and legacy Authorization prefixes', [
       );
     },
     expectStatus: 204,
+    watch: (t) => [`users/${t.users.ann.record.id}`, `users/${t.users.bob.record.id}`],
+    expectEvents: { 'record.deleted': 1, '*': 0 },
     after: async (t) => {
       const ann = t.users.ann.record.id;
       assert.equal((await t.su.expectOk<{ totalItems: number }>('GET', originsOf(ann))).totalItems, 0);
@@ -51,6 +53,8 @@ runScenarios('auth record state and legacy Authorization prefixes', [
       await t.makeUser({}, 'users', 'cy');
     },
     expectStatus: 200,
+    watch: (t) => [`users/${t.users.cy.record.id}`],
+    expectEvents: { '*': 0 },
   })),
   {
     name: 'auth-refresh with a non-refreshable (impersonation) token returns the same token',
@@ -67,6 +71,8 @@ runScenarios('auth record state and legacy Authorization prefixes', [
       t.vars.impersonated = res.token;
     },
     expectStatus: 200,
+    watch: (t) => [`users/${t.users.dee.record.id}`],
+    expectEvents: { '*': 0 },
     after: async (t, res) => {
       const body = res.json<{ token: string; record: { id: string; email: string } }>();
       assert.equal(body.token, t.vars.impersonated);

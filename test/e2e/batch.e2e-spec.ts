@@ -38,6 +38,7 @@ runScenarios('POST /api/batch', [
       await t.setBatch(false, 50);
     },
     expectStatus: 403,
+    expectEvents: { '*': 0 },
     expectBody: { status: 403, message: 'Batch requests are not allowed.', data: {} },
     after: async (t) => {
       assert.deepEqual(await titles(t), ['existing']);
@@ -54,6 +55,7 @@ runScenarios('POST /api/batch', [
       await t.setBatch(true, 2);
     },
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, data: { requests: { code: 'validation_length_too_long' } } },
     after: async (t) => {
       await t.setBatch(true, 50);
@@ -67,6 +69,7 @@ runScenarios('POST /api/batch', [
     body: { requests: [] },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, data: { requests: { code: 'validation_required' } } },
   },
   {
@@ -83,6 +86,7 @@ runScenarios('POST /api/batch', [
     },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       data: {
         requests: {
@@ -102,6 +106,7 @@ runScenarios('POST /api/batch', [
     body: { requests: [{ method: 'GET', url: '/api/health' }] },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       status: 400,
       data: { requests: { '0': { code: 'batch_request_failed', message: any(String), response: any(Object) } } },
@@ -114,6 +119,7 @@ runScenarios('POST /api/batch', [
     body: (t) => ({ requests: [create(t, { title: 'b1' }), create(t, { title: 'b2' }), create(t, {})] }),
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       status: 400,
       message: 'Batch transaction failed.',
@@ -138,6 +144,7 @@ runScenarios('POST /api/batch', [
     body: (t) => ({ requests: ['c1', 'c2', 'c3', 'c4'].map((title) => create(t, { title })) }),
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 4, '*': 0 },
     expectBody: [
       { status: 200, body: { title: 'c1', id: any(String) } },
       { status: 200, body: { title: 'c2' } },
@@ -162,6 +169,7 @@ runScenarios('POST /api/batch', [
       t.vars.doomed = (await t.createRecord('todos', { title: 'doomed' })).id;
     },
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, 'record.updated': 1, 'record.deleted': 1, '*': 0 },
     expectBody: [
       { status: 200, body: { title: 'made' } },
       { status: 200, body: { title: 'changed' } },
@@ -181,6 +189,7 @@ runScenarios('POST /api/batch', [
     }),
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, 'record.updated': 1, '*': 0 },
     expectBody: (t) => [
       { status: 200, body: { id: t.vars.existing, title: 'upserted' } },
       { status: 200, body: { id: t.vars.fresh, title: 'inserted' } },
@@ -196,6 +205,7 @@ runScenarios('POST /api/batch', [
     }),
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { requests: { '1': { code: 'batch_request_failed', response: { status: 404 } } } } },
     after: async (t) => assert.deepEqual(await titles(t), ['existing']),
   },
@@ -206,6 +216,7 @@ runScenarios('POST /api/batch', [
     body: (t) => ({ requests: [create(t, { title: 'nope' })] }),
     before: (t) => todos(t, LOCKED_RULES),
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { requests: { '0': { code: 'batch_request_failed', response: { status: 403 } } } } },
     after: async (t) => assert.deepEqual(await titles(t), ['existing']),
   },
@@ -216,6 +227,7 @@ runScenarios('POST /api/batch', [
     body: (t) => ({ requests: [{ ...create(t, { title: 'sneaky' }), headers: { Authorization: t.su.token } }] }),
     before: (t) => todos(t, LOCKED_RULES),
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.deepEqual(await titles(t), ['existing']),
   },
   {
@@ -226,6 +238,7 @@ runScenarios('POST /api/batch', [
     auth: 'superuser',
     before: (t) => todos(t, LOCKED_RULES),
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: [{ status: 200, body: { title: 'admin' } }],
   },
   {
@@ -235,6 +248,7 @@ runScenarios('POST /api/batch', [
     body: (t) => ({ requests: [create(t, { title: 'q' }, '?fields=title')] }),
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: [{ status: 200, body: { title: 'q', id: absent() } }],
     expectNotContains: ['"collectionId"'],
   },
@@ -252,6 +266,7 @@ runScenarios('POST /api/batch', [
     },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 2, '*': 0 },
     expectBody: arrayOfLength(2),
     after: async (t) => assert.deepEqual(await titles(t), ['existing', 'mp1', 'mp2']),
   },
@@ -262,6 +277,7 @@ runScenarios('POST /api/batch', [
     body: '{"requests": [',
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, data: {} },
   },
 ]);

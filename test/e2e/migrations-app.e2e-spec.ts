@@ -55,7 +55,11 @@ const DATA = `migrate(async (app) => {
 const TYPED = `const tag: string = 'typed';
 migrate((app: any) => {
   app.importCollections([{ name: 'tags', type: 'base', fields: [{ name: 'label', type: 'text' }] }], false);
-  app.save(app.newRecord('tags', { label: tag }));
+  // looked up in the same file, after the import
+  const tags = app.findCollectionByNameOrId('tags');
+  tags.fields.add(new TextField({ name: 'note' }));
+  app.save(tags);
+  app.save(app.newRecord('tags', { label: tag, note: 'after the import' }));
 });
 `;
 
@@ -96,8 +100,8 @@ void describe('the migration app', () => {
     assert.equal(settings.json<{ meta: { appName: string } }>().meta.appName, 'Migrated app');
     const tags = await s.su('GET', '/api/collections/tags/records');
     assert.deepEqual(
-      tags.json<{ items: { label: string }[] }>().items.map((t) => t.label),
-      ['typed'],
+      tags.json<{ items: { label: string; note: string }[] }>().items.map((t) => [t.label, t.note]),
+      [['typed', 'after the import']],
     );
     await s.proc.stop();
   });

@@ -107,6 +107,25 @@ runScenarios('GET /api/logs', [
     }),
   },
   {
+    // through the gateway this request is the realtime service's, which has no database: its log still lands here
+    name: 'a realtime request is logged like the others',
+    method: 'GET',
+    url: (t) => `/api/logs?filter=${encodeURIComponent(`data.userAgent = "rt-probe-${t.suffix}"`)}`,
+    auth: 'superuser',
+    before: async (t) => {
+      const body = { clientId: `missing${t.suffix}`, subscriptions: [] };
+      await t.request('POST', '/api/realtime', { body, headers: { 'user-agent': `rt-probe-${t.suffix}` } });
+      await logsFor(t, `data.userAgent = "rt-probe-${t.suffix}"`);
+    },
+    expectStatus: 200,
+    expectBody: {
+      totalItems: 1,
+      items: [
+        { level: 8, message: 'POST /api/realtime', data: { type: 'request', url: '/api/realtime', status: 404 } },
+      ],
+    },
+  },
+  {
     name: 'sort by a data path and page',
     method: 'GET',
     url: '/api/logs?sort=-data.status,id&perPage=2&page=1',

@@ -25,6 +25,27 @@ async function until(what: string, check: () => Promise<boolean>): Promise<void>
   }
 }
 
+/** The log writer reads the settings again at its next flush: probe until a logged request shows the header's IP. */
+async function proxyApplied(t: ScenarioContext): Promise<void> {
+  for (let n = 0; ; n++) {
+    const url = `/api/collections/probe_${t.suffix}_${n}/records`;
+    await t.request('GET', url, { headers: { 'X-Real-IP': '203.0.113.7' } });
+    let ip: string | undefined;
+    await until('the probe logged', async () => {
+      const filter = encodeURIComponent(`data.url = "${url}"`);
+      const items = (
+        await t.su.expectOk<{ items: { data: { userIP?: string } }[] }>('GET', `/api/logs?filter=${filter}`)
+      ).items;
+      ip = items[0]?.data.userIP;
+      return items.length > 0;
+    });
+    if (ip === '203.0.113.7') {
+      return;
+    }
+    assert.ok(n < 1000, 'trustedProxy never applied to the logs');
+  }
+}
+
 const refused = (name: string, body: Record<string, unknown>, expectBody: Expected) => ({
   name,
   method: 'PATCH' as const,
@@ -127,7 +148,7 @@ runScenarios('batch.maxBodySize and trustedProxy', [
     headers: { 'X-Real-IP': '203.0.113.7' },
     before: async (t) => {
       await t.su.expectOk('PATCH', '/api/settings', { trustedProxy: { headers: ['X-Real-IP'], useLeftmostIP: false } });
-      await sleep(600);
+      await proxyApplied(t);
     },
     expectStatus: 404,
     after: async (t) => {

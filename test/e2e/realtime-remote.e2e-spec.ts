@@ -136,6 +136,11 @@ void describe('realtime without a database, through the records service', () => 
       headers: { 'x-nestbase-internal': SECRET },
     });
     assert.equal(right.status, 200);
+    const headers = { 'x-nestbase-internal': SECRET };
+    for (const body of [{}, { entries: 'x' }, { entries: [{ id: '../x', level: 0 }] }, { entries: [null] }]) {
+      const bad = await http.request('POST', '/api/_internal/logs', { headers, body });
+      assert.equal(bad.status, 400, JSON.stringify(body));
+    }
   });
 
   void it(
@@ -206,6 +211,29 @@ void describe('realtime without a database, through the records service', () => 
       }
     },
   );
+
+  void it('its requests reach the request logs through the records service; internal calls are not logged', async () => {
+    const clientId = `no-such-client-${Date.now()}`;
+    const http = new HttpClient(realtimeUrl);
+    const answer = await http.request('POST', '/api/realtime', { body: { clientId, subscriptions: [] } });
+    assert.equal(answer.status, 404);
+    const filter = encodeURIComponent(`data.url = '/api/realtime' && data.status = 404 && data.method = 'POST'`);
+    let logged: { items: { level: number; data: Record<string, unknown> }[] } = { items: [] };
+    await probeUntil(
+      async () => {
+        logged = await t.su.expectOk('GET', `/api/logs?filter=${filter}`);
+      },
+      () => logged.items.length > 0,
+      'the realtime request in GET /api/logs',
+    );
+    assert.equal(logged.items[0].level, 8);
+    assert.equal(logged.items[0].data.type, 'request');
+    const internal = await t.su.expectOk<{ totalItems: number }>(
+      'GET',
+      `/api/logs?filter=${encodeURIComponent("data.url ~ '/api/_internal/'")}`,
+    );
+    assert.equal(internal.totalItems, 0);
+  });
 
   void it('the realtime process made no data directory (NB_DIR stays absent)', async () => {
     assert.deepEqual(await readdir(emptyCwd), []);

@@ -51,6 +51,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: (t) => t.records('posts', 'missingmissing1'),
     before: seeded,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     expectBody: { status: 404, message: any(String), data: {} },
   },
   {
@@ -59,6 +60,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: rec,
     before: locked,
     expectStatus: 403,
+    expectEvents: { '*': 0 },
     expectBody: { status: 403, data: {} },
   },
   {
@@ -67,6 +69,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: (t) => t.records('posts', 'missingmissing1'),
     before: asUser(locked),
     expectStatus: 403,
+    expectEvents: { '*': 0 },
     expectBody: { status: 403, message: 'Only superusers can perform this action.', data: {} },
   },
   {
@@ -76,6 +79,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     auth: 'superuser',
     before: locked,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { title: 'hello' },
   },
   {
@@ -84,6 +88,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: rec,
     before: seeded,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({
       collectionId: t.id('posts'),
       collectionName: t.col('posts'),
@@ -99,6 +104,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: (t) => `/api/collections/${t.id('posts')}/records/${t.vars.rec}`,
     before: seeded,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { title: 'hello' },
   },
   {
@@ -107,6 +113,7 @@ runScenarios('GET /api/collections/:c/records/:id', [
     url: rec,
     before: (t) => posts(t, { ...OPEN_RULES, viewRule: 'views > 10' }),
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     expectBody: { status: 404, data: {} },
   },
 ]);
@@ -127,6 +134,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'new' },
     before: locked,
     expectStatus: 403,
+    expectEvents: { '*': 0 },
     expectBody: { status: 403, data: {} },
   },
   {
@@ -136,6 +144,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'new' },
     before: asUser(locked),
     expectStatus: 403,
+    expectEvents: { '*': 0 },
   },
   {
     name: 'nil body → required field error',
@@ -143,6 +152,7 @@ runScenarios('POST /api/collections/:c/records', [
     url: (t) => t.records('posts'),
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       status: 400,
       message: 'Failed to create record.',
@@ -156,6 +166,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'brand new', views: 5 },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: (t) => ({
       id: matching(/^[a-z0-9]{15}$/),
       collectionName: t.col('posts'),
@@ -173,6 +184,7 @@ runScenarios('POST /api/collections/:c/records', [
     auth: 'superuser',
     before: locked,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: { title: 'by su' },
   },
   {
@@ -182,6 +194,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'extra', bogus: 'x', collectionName: 'other' },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: (t) => ({ title: 'extra', collectionName: t.col('posts') }),
     expectNotContains: ['"bogus"'],
   },
@@ -192,6 +205,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: (t) => ({ id: (t.vars.id = recordId()), title: 'custom' }),
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: (t) => ({ id: t.vars.id }),
   },
   {
@@ -201,6 +215,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { id: '12345678901234', title: 'x1' },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { id: { code: 'validation_min_text_constraint' } } },
   },
   {
@@ -210,6 +225,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { id: '1234567890123456', title: 'x2' },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { id: { code: 'validation_max_text_constraint' } } },
   },
   {
@@ -219,6 +235,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { id: 'ABCDEFGHIJ-LMNO', title: 'x3' },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { id: { code: 'validation_invalid_format' } } },
   },
   {
@@ -228,6 +245,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: (t) => ({ id: t.vars.rec, title: 'dup id' }),
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, data: { id: { code: 'validation_not_unique' } } },
     after: async (t) => assert.equal(await t.countRecords('posts'), 1),
   },
@@ -238,6 +256,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'hello' },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, data: { title: { code: 'validation_not_unique' } } },
   },
   {
@@ -247,6 +266,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'dated', created: '2001-01-01 00:00:00.000Z' },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: { created: DATE },
     expectNotContains: ['2001-01-01'],
   },
@@ -257,6 +277,7 @@ runScenarios('POST /api/collections/:c/records', [
     body: { title: 'picked' },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: onlyKeys(['title']),
   },
 ]);
@@ -269,6 +290,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { title: 'zz' },
     before: seeded,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     expectBody: { status: 404, data: {} },
   },
   {
@@ -278,6 +300,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { title: 'zz' },
     before: asUser(locked),
     expectStatus: 403,
+    expectEvents: { '*': 0 },
   },
   {
     name: 'guest update in a public collection',
@@ -286,6 +309,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { title: 'changed' },
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.updated': 1, '*': 0 },
     expectBody: (t) => ({ id: t.vars.rec, title: 'changed', views: 1 }),
     after: async (t) => assert.equal((await t.findRecord('posts', t.vars.rec))?.title, 'changed'),
   },
@@ -296,6 +320,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: {},
     before: seeded,
     expectStatus: 200,
+    expectEvents: { 'record.updated': 1, '*': 0 },
     expectBody: { title: 'hello', views: 1 },
   },
   {
@@ -305,6 +330,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { title: 'a' },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       status: 400,
       message: 'Failed to update record.',
@@ -319,6 +345,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { id: recordId() },
     before: seeded,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { id: { code: 'validation_pk_change' } } },
   },
   {
@@ -331,6 +358,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
       await t.createRecord('posts', { title: 'other' });
     },
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { title: { code: 'validation_not_unique' } } },
   },
   {
@@ -340,6 +368,7 @@ runScenarios('PATCH /api/collections/:c/records/:id', [
     body: { title: 'nope' },
     before: (t) => posts(t, { ...OPEN_RULES, updateRule: 'views > 10' }),
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.equal((await t.findRecord('posts', t.vars.rec))?.title, 'hello'),
   },
 ]);

@@ -37,6 +37,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: (t) => t.records('parents', 'missingmissing1'),
     before: (t) => family(t, {}),
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     expectBody: { status: 404, data: {} },
   },
   {
@@ -45,6 +46,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, {}, LOCKED_RULES),
     expectStatus: 403,
+    expectEvents: { '*': 0 },
     expectBody: { status: 403, data: {} },
     after: async (t) => assert.ok(await t.findRecord('parents', t.vars.p1)),
   },
@@ -57,6 +59,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
       t.auth(await t.makeUser());
     },
     expectStatus: 403,
+    expectEvents: { '*': 0 },
   },
   {
     name: 'deleteRule not matching → 404, record kept',
@@ -64,6 +67,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, {}, { ...OPEN_RULES, deleteRule: 'title = "p2"' }),
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.ok(await t.findRecord('parents', t.vars.p1)),
   },
   {
@@ -72,6 +76,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: (t) => t.records('parents', t.vars.p2),
     before: (t) => family(t, {}),
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, '*': 0 },
     after: async (t, res) => {
       assert.equal(res.text, '');
       assert.equal(await t.findRecord('parents', t.vars.p2), undefined);
@@ -84,6 +89,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: (t) => `/api/collections/${t.id('parents')}/records/${t.vars.p2}`,
     before: (t) => family(t, {}),
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, '*': 0 },
   },
   {
     name: 'cascadeDelete removes the referencing record',
@@ -91,6 +97,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, { maxSelect: 1, cascadeDelete: true }),
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 2, '*': 0 },
     after: async (t) => assert.equal(await t.findRecord('children', t.vars.child), undefined),
   },
   {
@@ -99,6 +106,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, { maxSelect: 1, required: true }),
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       status: 400,
       message: 'Failed to delete record. Make sure that the record is not part of a required relation reference.',
@@ -115,6 +123,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, { maxSelect: 1 }),
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, 'record.updated': 1, '*': 0 },
     after: async (t) => assert.equal((await t.findRecord('children', t.vars.child))?.parent, ''),
   },
   {
@@ -123,6 +132,7 @@ runScenarios('DELETE /api/collections/:c/records/:id', [
     url: p1,
     before: (t) => family(t, { maxSelect: 5, required: true }),
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, 'record.updated': 1, '*': 0 },
     after: async (t) => assert.deepEqual((await t.findRecord('children', t.vars.child))?.parent, [t.vars.p2]),
   },
   {

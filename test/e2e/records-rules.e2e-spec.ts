@@ -35,6 +35,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.aliceNote }] }),
   },
   {
@@ -44,6 +45,7 @@ runScenarios('expression rules with two users', [
     auth: as('bob'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({ totalItems: 1, items: [{ id: t.vars.bobNote }] }),
   },
   {
@@ -52,6 +54,7 @@ runScenarios('expression rules with two users', [
     url: (t) => t.records('notes'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { totalItems: 0, items: [] },
   },
   {
@@ -61,6 +64,7 @@ runScenarios('expression rules with two users', [
     auth: as('bob'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { totalItems: 1 },
   },
   {
@@ -70,6 +74,7 @@ runScenarios('expression rules with two users', [
     auth: 'superuser',
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { totalItems: 2 },
   },
   {
@@ -79,6 +84,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { title: 'a' },
   },
   {
@@ -88,6 +94,7 @@ runScenarios('expression rules with two users', [
     auth: as('bob'),
     before: notes,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     expectBody: { status: 404, data: {} },
   },
   { name: 'view: guest → 404', method: 'GET', url: aliceNote, before: notes, expectStatus: 404 },
@@ -99,6 +106,7 @@ runScenarios('expression rules with two users', [
     auth: as('bob'),
     before: notes,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.equal((await t.findRecord('notes', t.vars.aliceNote))?.title, 'a'),
   },
   {
@@ -109,6 +117,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { 'record.updated': 1, '*': 0 },
     expectBody: { title: 'mine' },
   },
   {
@@ -118,6 +127,7 @@ runScenarios('expression rules with two users', [
     auth: as('bob'),
     before: notes,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.ok(await t.findRecord('notes', t.vars.aliceNote)),
   },
   {
@@ -127,6 +137,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, '*': 0 },
     after: async (t) => assert.equal(await t.findRecord('notes', t.vars.aliceNote), undefined),
   },
   {
@@ -136,6 +147,7 @@ runScenarios('expression rules with two users', [
     body: { title: 'anon' },
     before: notes,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { status: 400, message: 'Failed to create record.' },
     after: async (t) => assert.equal(await t.countRecords('notes'), 2),
   },
@@ -147,6 +159,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.equal(await t.countRecords('notes'), 2),
   },
   {
@@ -157,6 +170,7 @@ runScenarios('expression rules with two users', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { 'record.created': 1, '*': 0 },
     expectBody: (t) => ({ owner: t.users.alice.record.id }),
   },
   {
@@ -172,6 +186,7 @@ runScenarios('expression rules with two users', [
       });
     },
     expectStatus: 404,
+    expectEvents: { '*': 0 },
     after: async (t) => assert.equal((await t.findRecord('notes', t.vars.aliceNote))?.owner, t.users.alice.record.id),
   },
   {
@@ -220,6 +235,7 @@ runScenarios('null and empty rules', [
       assert.equal((await t.request('GET', t.records('open', t.vars.id))).status, 200);
     },
     expectStatus: 204,
+    expectEvents: { 'record.deleted': 1, '*': 0 },
   },
   {
     name: 'an invalid token is ignored: null rule gives 403, not 401',
@@ -230,6 +246,7 @@ runScenarios('null and empty rules', [
       await t.createCollection({ name: 'locked', ...LOCKED_RULES, fields: [text('title')] });
     },
     expectStatus: 403,
+    expectEvents: { '*': 0 },
   },
 ]);
 
@@ -241,6 +258,7 @@ runScenarios('the users collection', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({ email: t.users.alice.email, verified: false, password: absent(), tokenKey: absent() }),
   },
   {
@@ -250,6 +268,7 @@ runScenarios('the users collection', [
     auth: as('alice'),
     before: notes,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
   },
   {
     name: 'list as a user → only itself',
@@ -258,6 +277,7 @@ runScenarios('the users collection', [
     auth: as('alice'),
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({ totalItems: 1, items: [{ id: t.users.alice.record.id }] }),
   },
   {
@@ -266,6 +286,7 @@ runScenarios('the users collection', [
     url: '/api/collections/users/records',
     before: notes,
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: { totalItems: 0, items: [] },
   },
   {
@@ -295,6 +316,7 @@ runScenarios('the users collection', [
     url: '/api/collections/users/records',
     body: { email: `nopw_${Date.now()}@example.com` },
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: {
       data: { password: { code: 'validation_required' }, passwordConfirm: { code: 'validation_required' } },
     },
@@ -310,6 +332,7 @@ runScenarios('the users collection', [
       verified: true,
     },
     expectStatus: 400,
+    expectEvents: { '*': 0 },
     expectBody: { data: { verified: { code: any(String) } } },
   },
   {
@@ -320,6 +343,7 @@ runScenarios('the users collection', [
     auth: as('alice'),
     before: notes,
     expectStatus: 404,
+    expectEvents: { '*': 0 },
   },
   {
     name: 'email visible to others only with emailVisibility',
@@ -333,6 +357,7 @@ runScenarios('the users collection', [
       await t.makeUser({ name: 'shown', emailVisibility: true }, 'members', 'm2');
     },
     expectStatus: 200,
+    expectEvents: { '*': 0 },
     expectBody: (t) => ({
       items: [
         { name: 'hidden', email: absent() },

@@ -5,7 +5,7 @@ import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
-import { OpsApiModule } from '@lib/ops';
+import { OpsApiModule, OpsLogsInternalModule } from '@lib/ops';
 import { RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
 import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
@@ -25,6 +25,7 @@ export class RecordsAppModule {
         AuthCoreModule,
         RecordsApiModule,
         OpsApiModule,
+        OpsLogsInternalModule,
         ApiDocsModule,
         StorageCoreModule,
         RealtimeRuleCheckModule,

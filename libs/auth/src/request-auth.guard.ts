@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { hasRequestAuth, setRequestAuth, type RequestAuth } from '@lib/core';
+import { Clock, hasRequestAuth, setRequestAuth, type RequestAuth } from '@lib/core';
 import { CollectionsRegistry, fromRow, RecordRepository, StoreSync } from '@lib/records';
 import { TokenService } from './token.service';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -20,6 +20,7 @@ export class RequestAuthGuard implements CanActivate {
     private readonly registry: CollectionsRegistry,
     private readonly records: RecordRepository,
     private readonly sync: StoreSync,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,7 +47,7 @@ export class RequestAuthGuard implements CanActivate {
       return null;
     }
     const mark = this.sync.changeMark();
-    const cached = mark === null ? undefined : this.verified.get(header, mark);
+    const cached = mark === null ? undefined : this.verified.get(header, mark, this.clock.seconds());
     if (cached) {
       return cached;
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '@lib/core';
 import { decodeClaims, signHs256, verifyHs256 } from './hs256';
 import type { CollectionModel } from '@lib/schema';
 import type { RecordData } from '@lib/records';
@@ -25,6 +26,8 @@ export interface TokenClaims {
 /** PocketBase's JWTs: HS256, key = record.tokenKey + the collection's per-type secret (reference §7). */
 @Injectable()
 export class TokenService {
+  constructor(private readonly clock: Clock) {}
+
   sign(
     collection: CollectionModel,
     record: RecordData,
@@ -33,7 +36,7 @@ export class TokenService {
     durationSeconds?: number,
   ): string {
     const options = collection[SECRET_KEY[type]] as { duration: number; secret: string };
-    const exp = Math.floor(Date.now() / 1000) + (durationSeconds ?? options.duration);
+    const exp = Math.floor(this.clock.seconds()) + (durationSeconds ?? options.duration);
     return signHs256(
       { id: record.id, type, collectionId: collection.id, ...extra, exp },
       String(record.tokenKey) + options.secret,
@@ -53,7 +56,11 @@ export class TokenService {
     if (!options?.secret) {
       return null;
     }
-    const claims = verifyHs256(token, String(record.tokenKey) + options.secret) as TokenClaims | null;
+    const claims = verifyHs256(
+      token,
+      String(record.tokenKey) + options.secret,
+      this.clock.seconds(),
+    ) as TokenClaims | null;
     return claims && claims.type === type && claims.id === record.id && claims.collectionId === collection.id
       ? claims
       : null;

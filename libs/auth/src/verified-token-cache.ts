@@ -20,7 +20,7 @@ export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
 
   /** The auth of a header verified under this mark, if it has not expired. */
-  get(header: string, mark: string, nowSeconds = Date.now() / 1000): RequestAuth | undefined {
+  get(header: string, mark: string, nowSeconds: number): RequestAuth | undefined {
     if (mark !== this.mark) {
       this.mark = mark;
       this.entries.clear();

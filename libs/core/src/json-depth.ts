@@ -52,3 +52,8 @@ export function valueTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
   }
   return false;
 }
+
+/** A JSON object (not an array, not null). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

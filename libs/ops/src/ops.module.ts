@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AppConfig, AppLogSink, BackupActivity, BodyLimits } from '@lib/core';
+import { AppConfig, AppLogSink, BackupActivity, BodyLimits, RecordsServiceClient } from '@lib/core';
 import { RecordsCoreModule } from '@lib/records';
 import { AutoBackup } from './backups/auto-backup';
 import { BackupAccess } from './backups/backup-access';
@@ -15,6 +15,9 @@ import { SystemCrons } from './crons/system-crons';
 import { AppLogTee } from './logs/app-log-tee';
 import { LogRepository } from './logs/log.repository';
 import { LogWriter } from './logs/log-writer';
+import { LogPolicySource, SettingsLogPolicySource } from './logs/log-policy';
+import { LogsInternalController } from './logs/remote/logs-internal.controller';
+import { RemoteLogPolicySource, RemoteLogRepository } from './logs/remote/remote-logs';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { RequestLogger } from './logs/request-logger';
@@ -36,11 +39,12 @@ import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
       useFactory: (config: AppConfig) =>
         new SqliteLogRepository(config.dataDir, Math.max(5000, config.db.busyTimeoutMs)),
     },
+    { provide: LogPolicySource, useClass: SettingsLogPolicySource },
     LogWriter,
     RequestLogger,
     RestoreFollower,
   ],
-  exports: [LogRepository, LogWriter],
+  exports: [LogRepository, LogWriter, LogPolicySource],
 })
 export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
@@ -50,15 +54,53 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    AppLogTee.attach((level, message, data) => this.writer.write(level, message, data), this.config.logLevel);
-    AppLogSink.attach((level, message, data) => this.writer.write(level, message, data));
+    routeAppLogs(this.writer, this.config.logLevel);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    AppLogTee.attach(null, this.config.logLevel);
-    AppLogSink.attach(null);
+    routeAppLogs(null, this.config.logLevel);
     await this.writer.flush();
     this.logs.close();
+  }
+}
+
+/** The process's warnings and errors, and what hooks log, into `writer` (null: back to the console only). */
+function routeAppLogs(writer: LogWriter | null, logLevel: string): void {
+  const sink = writer
+    ? (level: number, message: string, data: Record<string, unknown>) => writer.write(level, message, data)
+    : null;
+  AppLogTee.attach(sink, logLevel);
+  AppLogSink.attach(sink);
+}
+
+/**
+ * Request and app logs of a process without a database (the realtime service with `--records`): written in
+ * batches to the records service (`POST /api/_internal/logs`), which stores them with its own in `auxiliary.db`.
+ */
+@Global()
+@Module({
+  providers: [
+    RecordsServiceClient,
+    { provide: LogRepository, useClass: RemoteLogRepository },
+    { provide: LogPolicySource, useClass: RemoteLogPolicySource },
+    LogWriter,
+    RequestLogger,
+  ],
+  exports: [LogWriter],
+})
+export class OpsRemoteLogsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(AppConfig) private readonly config: AppConfig,
+    private readonly writer: LogWriter,
+  ) {}
+
+  onModuleInit(): void {
+    routeAppLogs(this.writer, this.config.logLevel);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    routeAppLogs(null, this.config.logLevel);
+    await this.writer.flush();
   }
 }
 
@@ -94,3 +136,13 @@ export class OpsApiModule implements OnModuleInit {
     );
   }
 }
+
+/**
+ * Mounted by the records service: `/api/_internal/logs` and `/api/_internal/log-policy` for processes without a
+ * database (`OpsRemoteLogsModule`), behind `NB_INTERNAL_SECRET`.
+ */
+@Module({
+  imports: [OpsLogsModule],
+  controllers: [LogsInternalController],
+})
+export class OpsLogsInternalModule {}

@@ -1,7 +1,7 @@
 import type { BaseOperator } from './ast';
-import type { SqlDialect } from './dialect';
+import { type SqlDialect, type SqlOperator, sqliteValue } from './dialect';
 import type { ScalarOperand } from './operand';
-import { type Frag, param, raw, sql } from './sql-fragment';
+import { type Frag, raw, sql } from './sql-fragment';
 
 /** True when a LIKE pattern already holds an unescaped `%` (then it is used as written). */
 function hasUnescapedPercent(pattern: string): boolean {
@@ -41,54 +41,56 @@ export function compareScalars(dialect: SqlDialect, op: BaseOperator, left: Scal
   switch (op) {
     case '=':
     case '!=':
-      return equality(op === '=', left, right);
+      return equality(dialect, op === '=', left, right);
     case '>':
     case '>=':
     case '<':
     case '<=':
-      return sql`${left.expr} ${raw(op)} ${right.expr}`;
+      return dialect.compare(left, op, right);
     case '~':
     case '!~': {
       const binder = right.binder;
-      const pattern = binder ? param((ctx) => likePattern(dialect.toValue(binder(ctx)))) : dialect.wrapLike(right.expr);
-      return dialect.like(left.expr, pattern, op === '!~');
+      const pattern = binder
+        ? dialect.bind((ctx) => likePattern(sqliteValue(binder(ctx))), 'text').expr
+        : dialect.wrapLike(right);
+      return dialect.like(left, pattern, op === '!~');
     }
   }
 }
 
 /** PocketBase's `=` / `!=`: '' and NULL are the same value unless an operand disables coalescing. */
-function equality(equal: boolean, left: ScalarOperand, right: ScalarOperand): Frag {
-  const eq = raw(equal ? '=' : 'IS NOT');
-  const nullEq = raw(equal ? 'IS' : 'IS NOT');
+function equality(dialect: SqlDialect, equal: boolean, left: ScalarOperand, right: ScalarOperand): Frag {
+  const eq: SqlOperator = equal ? '=' : 'IS NOT';
   const concat = raw(equal ? 'OR' : 'AND');
-  const nullTest = raw(equal ? 'IS NULL' : 'IS NOT NULL');
+  const nullTest = (x: ScalarOperand): Frag => dialect.isNull(x, !equal);
   const leftEmpty = left.emptiness === 'empty';
   const rightEmpty = right.emptiness === 'empty';
-  const empty = raw("''");
+  const empty = dialect.emptyText();
 
   if (left.noCoalesce || right.noCoalesce) {
-    return sql`${left.expr} ${nullEq} ${right.expr}`;
+    return dialect.compare(left, equal ? 'IS' : 'IS NOT', right);
   }
   if (leftEmpty && rightEmpty) {
-    return sql`'' ${eq} ''`;
+    return dialect.compare(empty, eq, empty);
   }
   if (left.emptiness === 'nonEmpty' || right.emptiness === 'nonEmpty') {
-    return sql`${leftEmpty ? empty : left.expr} ${eq} ${rightEmpty ? empty : right.expr}`;
+    return dialect.compare(leftEmpty ? empty : left, eq, rightEmpty ? empty : right);
   }
   if (leftEmpty) {
-    return sql`('' ${eq} ${right.expr} ${concat} ${right.expr} ${nullTest})`;
+    return sql`(${dialect.compare(empty, eq, right)} ${concat} ${nullTest(right)})`;
   }
   if (rightEmpty) {
-    return sql`(${left.expr} ${eq} '' ${concat} ${left.expr} ${nullTest})`;
+    return sql`(${dialect.compare(left, eq, empty)} ${concat} ${nullTest(left)})`;
   }
   if (left.dynamic !== right.dynamic) {
     // A request value against a row value: its emptiness is only known per request.
-    const [value, other] = left.dynamic ? [left.expr, right.expr] : [right.expr, left.expr];
-    if ((left.dynamic ? right : left).notNull) {
+    const [value, other] = left.dynamic ? [left, right] : [right, left];
+    if (other.notNull) {
       // The column is never NULL: an empty value compares with '', so one plain (indexable) comparison does.
-      return sql`${other} ${raw(equal ? '=' : '!=')} COALESCE(${value}, '')`;
+      return dialect.compare(other, equal ? '=' : '!=', dialect.coalesceEmpty(value));
     }
-    return sql`(CASE WHEN COALESCE(${value}, '') = '' THEN (${other} ${eq} '' ${concat} ${other} ${nullTest}) ELSE ${other} ${eq} ${value} END)`;
+    const valueEmpty = dialect.compare(dialect.coalesceEmpty(value), '=', empty);
+    return sql`(CASE WHEN ${valueEmpty} THEN (${dialect.compare(other, eq, empty)} ${concat} ${nullTest(other)}) ELSE ${dialect.compare(other, eq, value)} END)`;
   }
-  return sql`COALESCE(${left.expr}, '') ${eq} COALESCE(${right.expr}, '')`;
+  return dialect.compare(dialect.coalesceEmpty(left), eq, dialect.coalesceEmpty(right));
 }

@@ -1,95 +1,113 @@
-import { type Frag, raw, sql, joinFrags } from './sql-fragment';
+import type { Binder, Frag } from './sql-fragment';
 
 /**
- * The SQL details that differ between databases. The compiler only builds SQL through this seam,
- * so a PostgreSQL implementation can be added beside `sqliteDialect`.
+ * What a value expression holds, so a dialect can compare it with SQLite's rules (PocketBase's database): its
+ * storage class and, for a bare column, its affinity (SQLite converts the other operand of a comparison to it).
+ * `text` / `number` / `bool` / `int`: native SQL values (`bool`: a boolean column, 0/1 in SQLite). `jsonText`:
+ * a column holding JSON (SQLite: its text). `json`: one value extracted from JSON (json_extract, json_each).
+ * `dyn`: a bound JS value of any type (request data, literals, macros). `null`: the NULL literal.
+ */
+export type ValueType = 'text' | 'number' | 'bool' | 'int' | 'jsonText' | 'json' | 'dyn' | 'null';
+
+/** An expression with its value type; `affinity` only for a bare column reference. */
+export interface Typed {
+  expr: Frag;
+  vtype: ValueType;
+  affinity?: 'text' | 'numeric';
+}
+
+/** How a bound value is used: any JS value (`dyn`), a text, a JSON array text (json_each input) or a boolean. */
+export type BindKind = 'dyn' | 'text' | 'jsonArray' | 'bool';
+
+/** Operators a dialect renders between two typed operands (`IS` / `IS NOT`: NULL-safe equality). */
+export type SqlOperator = '=' | '!=' | 'IS' | 'IS NOT' | '>' | '>=' | '<' | '<=';
+
+/**
+ * The SQL details that differ between databases. The compiler only builds SQL through this seam:
+ * `sqliteDialect` (sqlite-dialect.ts) and `postgresDialect` (postgres-dialect.ts).
  */
 export interface SqlDialect {
-  readonly name: string;
-  /** Double-quoted identifier with embedded quotes doubled. */
+  readonly name: 'sqlite' | 'postgres';
+  /** Double-quoted identifier with embedded quotes doubled: the one quoting function of the dialect. */
   quoteIdent(name: string): string;
   column(alias: string, column: string): Frag;
   /** A table source `"table" "alias"`. */
   table(name: string, alias: string): Frag;
   /** A one-row table source, the base of LEFT JOIN chains. */
   oneRow(alias: string): Frag;
+  /** The row-order sort (`@rowid`); throws a 400 where the database has none. */
   rowid(alias: string): Frag;
   random(): Frag;
-  /** `left [NOT] LIKE right` with `\` as the escape character (ASCII case-insensitive). */
-  like(left: Frag, right: Frag, negate: boolean): Frag;
-  /** `'%' || x || '%'` */
-  wrapLike(x: Frag): Frag;
+  /** A condition that is always true (join conditions without a test). */
+  alwaysTrue(): Frag;
+  /** `NOT COALESCE(cond, false)`: true when `cond` is false or NULL. */
+  notTrue(cond: Frag): Frag;
+  /** A stored bool column is true. */
+  isTrue(column: Frag): Frag;
+  /** A bound value: `?` with whatever the database needs around it. */
+  bind(binder: Binder, kind: BindKind): Typed;
+  /** `a <op> b` with SQLite's comparison rules (affinity, storage-class order, BINARY collation). */
+  compare(a: Typed, op: SqlOperator, b: Typed): Frag;
+  /** `x IS NULL` / `x IS NOT NULL`. */
+  isNull(x: Typed, negate: boolean): Frag;
+  /** `COALESCE(x, '')` (a value without affinity). */
+  coalesceEmpty(x: Typed): Typed;
+  /** The literal ''. */
+  emptyText(): Typed;
+  /** The bool literals (SQLite: 1 / 0) and NULL. */
+  boolLiteral(value: boolean): Typed;
+  nullLiteral(): Typed;
+  /** `left [NOT] LIKE pattern` with `\` as the escape character (ASCII case-insensitive, as SQLite's LIKE). */
+  like(left: Typed, pattern: Frag, negate: boolean): Frag;
+  /** `'%' || x || '%'` as text. */
+  wrapLike(x: Typed): Frag;
   /** A table source yielding one row per element of a JSON array; `trusted` skips the guard for malformed values. */
   jsonEach(json: Frag, alias: string, trusted: boolean): Frag;
-  jsonEachValue(alias: string): Frag;
-  jsonArrayLength(json: Frag, trusted: boolean): Frag;
-  /** Extracts a JSON path (bound as a parameter built by `jsonPath`); NULL for invalid JSON. */
-  jsonExtract(json: Frag, path: Frag): Frag;
-  jsonPath(parts: readonly string[]): string;
-  /** TRUE when `value` is one of the elements of the JSON array `json`. */
+  jsonEachValue(alias: string): Typed;
+  jsonArrayLength(json: Frag, trusted: boolean): Typed;
+  /** Extracts a JSON path of `\w+` parts; NULL for invalid JSON. */
+  jsonExtract(json: Frag, parts: readonly string[]): Typed;
+  /** TRUE when `value` (a text column) is one of the elements of the JSON array `json`. */
   jsonArrayContains(json: Frag, value: Frag): Frag;
-  lower(x: Frag): Frag;
-  strftime(args: readonly Frag[]): Frag;
+  lower(x: Typed): Typed;
+  /** `strftime(format, time?, modifiers…)`: the format is the literal text of the expression. */
+  strftime(format: string, bindFormat: Typed, args: readonly Typed[]): Typed;
   /** Haversine distance in km. */
-  geoDistance(lonA: Frag, latA: Frag, lonB: Frag, latB: Frag): Frag;
+  geoDistance(lonA: Typed, latA: Typed, lonB: Typed, latB: Typed): Typed;
+  /** `@request.body.f:changed`: `isSet` (bound bool) and the submitted value differs from the column (IS NOT). */
+  changed(isSet: Typed, value: Typed, column: Typed): Typed;
+  /** One ORDER BY term (SQLite's order: NULLs first, numbers before texts, texts by code point). */
+  orderBy(x: Typed, desc: boolean): Frag;
+  /** A scalar subquery `(SELECT x FROM …)` keeps x's type (SQLite also keeps a column's affinity). */
+  subquery(x: Typed, from: Frag): Typed;
   /**
    * A true condition that lets the database stop a statement past its time limit, ANDed into every join of a
    * relation path (where one row can fan out to many). SQLite: `nb_tick()`, a function `libs/database`
    * registers on each connection; it throws once the running statement is past its deadline.
    */
   interruptCheck(): Frag;
-  /** Converts a JS value to what the driver binds (booleans to 1/0, objects to JSON text, undefined to NULL). */
+  /** Converts a value computed by a binder into what the driver binds. */
   toValue(value: unknown): unknown;
 }
 
-/** SQLITE_MAX_LIKE_PATTERN_LENGTH. */
-const MAX_LIKE_PATTERN_BYTES = 50000;
-
-function quoteIdent(name: string): string {
+/** Double-quoted identifier with embedded quotes doubled (both dialects quote identifiers the same way). */
+export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function guardedArray(json: Frag): Frag {
-  return sql`(CASE WHEN json_valid(${json}) AND json_type(${json}) = 'array' THEN ${json} WHEN ${json} IS NULL OR ${json} = '' THEN '[]' ELSE json_array(${json}) END)`;
+/** A JS value as SQLite holds it: booleans as 1/0, objects as JSON text, dates as text, undefined as NULL. */
+export function sqliteValue(value: unknown): string | number | bigint | null {
+  if (value === undefined || value === null) {
+    return null;
+  }
+  if (typeof value === 'boolean') {
+    return value ? 1 : 0;
+  }
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') {
+    return value;
+  }
+  if (value instanceof Date) {
+    return value.toISOString().replace('T', ' ');
+  }
+  return JSON.stringify(value) ?? null;
 }
-
-export const sqliteDialect: SqlDialect = {
-  name: 'sqlite',
-  quoteIdent,
-  column: (alias, column) => raw(`${quoteIdent(alias)}.${quoteIdent(column)}`),
-  table: (name, alias) => raw(`${quoteIdent(name)} ${quoteIdent(alias)}`),
-  oneRow: (alias) => raw(`(SELECT 1) ${quoteIdent(alias)}`),
-  rowid: (alias) => raw(`${quoteIdent(alias)}.rowid`),
-  random: () => raw('RANDOM()'),
-  // A pattern over SQLite's LIKE length limit (50000 bytes) would be an SQL error: it matches nothing instead.
-  like: (left, right, negate) =>
-    sql`(CASE WHEN length(CAST(${right} AS BLOB)) > ${raw(String(MAX_LIKE_PATTERN_BYTES))} THEN NULL ELSE ${left} ${raw(negate ? 'NOT LIKE' : 'LIKE')} ${right} ESCAPE '\\' END)`,
-  wrapLike: (x) => sql`('%' || ${x} || '%')`,
-  jsonEach: (json, alias, trusted) => sql`json_each(${trusted ? json : guardedArray(json)}) ${raw(quoteIdent(alias))}`,
-  jsonEachValue: (alias) => raw(`${quoteIdent(alias)}.value`),
-  jsonArrayLength: (json, trusted) => sql`json_array_length(${trusted ? json : guardedArray(json)})`,
-  jsonExtract: (json, path) => sql`(CASE WHEN json_valid(${json}) THEN json_extract(${json}, ${path}) END)`,
-  jsonPath: (parts) => '$' + parts.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `."${p}"`)).join(''),
-  jsonArrayContains: (json, value) =>
-    sql`EXISTS (SELECT 1 FROM json_each(${guardedArray(json)}) WHERE json_each.value = ${value})`,
-  lower: (x) => sql`LOWER(${x})`,
-  interruptCheck: () => raw('nb_tick()'),
-  strftime: (args) => sql`strftime(${joinFrags(args, ', ')})`,
-  geoDistance: (lonA, latA, lonB, latB) =>
-    sql`(6371 * acos(MIN(1, MAX(-1, cos(radians(${latA})) * cos(radians(${latB})) * cos(radians(${lonB}) - radians(${lonA})) + sin(radians(${latA})) * sin(radians(${latB}))))))`,
-  toValue(value) {
-    if (value === undefined || value === null) {
-      return null;
-    }
-    if (typeof value === 'boolean') {
-      return value ? 1 : 0;
-    }
-    if (typeof value === 'number' || typeof value === 'string' || typeof value === 'bigint') {
-      return value;
-    }
-    if (value instanceof Date) {
-      return value.toISOString().replace('T', ' ');
-    }
-    return JSON.stringify(value);
-  },
-};

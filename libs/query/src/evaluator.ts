@@ -1,7 +1,7 @@
 import { FIELD_KINDS, isMultiple, type FieldModel } from '@lib/schema';
 import { type BaseOperator, type ComparisonNode, type FilterNode, type OperandNode, splitOperator } from './ast';
 import { likePattern } from './comparison';
-import { sqliteDialect } from './dialect';
+import { sqliteValue } from './dialect';
 import { asciiLower, codePointOrder, sqliteLike } from './evaluator-text';
 import { macroBinder } from './macros';
 import { parseFilter } from './parser';
@@ -85,7 +85,7 @@ function lowered(get: (ctx: Ctx) => Val | undefined): (ctx: Ctx) => Val | undefi
 }
 
 function toVal(value: unknown): Val {
-  const v = sqliteDialect.toValue(value);
+  const v = sqliteValue(value);
   return typeof v === 'string' || typeof v === 'number' ? v : null;
 }
 

@@ -120,7 +120,7 @@ export function compileFilterAst(
       right.kind === 'scalar'
     ) {
       // PocketBase matches a plain `~` against the stored JSON text of a multi-valued field (its "contains").
-      return compareScalars(dialect, base, scalar(left.storedText), right);
+      return compareScalars(dialect, base, scalar(left.storedText, { vtype: 'jsonText' }), right);
     }
     if (any) {
       return compareScalars(dialect, base, toScalar(left, true), toScalar(right, true));
@@ -128,7 +128,7 @@ export function compileFilterAst(
     const items = [...(left.kind === 'multi' ? left.items : []), ...(right.kind === 'multi' ? right.items : [])];
     const cmp = compareScalars(dialect, base, toScalar(left, false), toScalar(right, false));
     const chain = joinChain(dialect, counter.next('b'), items);
-    return sql`NOT EXISTS (SELECT 1 FROM ${chain} WHERE NOT COALESCE((${cmp}), 0))`;
+    return sql`NOT EXISTS (SELECT 1 FROM ${chain} WHERE ${dialect.notTrue(cmp)})`;
   };
 
   const compileNode = (node: FilterNode): Frag => {

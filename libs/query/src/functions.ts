@@ -1,12 +1,12 @@
 import type { FunctionNode, OperandNode } from './ast';
 import { invalidFilter } from './errors';
 import type { JoinItem, Operand } from './operand';
+import type { Typed } from './dialect';
 import type { ResolveContext } from './resolve-context';
-import type { Frag } from './sql-fragment';
 
 /** Combines resolved arguments into one operand: multi-valued when any argument is. */
-function combine(args: Operand[], build: (values: Frag[]) => Frag, noCoalesce: boolean): Operand {
-  const values = args.map((a) => (a.kind === 'scalar' ? a.expr : a.value));
+function combine(args: Operand[], build: (values: Typed[]) => Typed, noCoalesce: boolean): Operand {
+  const values = args.map((a): Typed => ({ expr: a.kind === 'scalar' ? a.expr : a.value, vtype: a.vtype }));
   const items: JoinItem[] = [];
   for (const arg of args) {
     if (arg.kind === 'multi') {
@@ -14,8 +14,10 @@ function combine(args: Operand[], build: (values: Frag[]) => Frag, noCoalesce: b
     }
   }
   const base = { noCoalesce, emptiness: 'unknown' as const, dynamic: false };
-  const value = build(values);
-  return items.length > 0 ? { kind: 'multi', items, value, ...base } : { kind: 'scalar', expr: value, ...base };
+  const { expr: value, vtype } = build(values);
+  return items.length > 0
+    ? { kind: 'multi', items, value, vtype, ...base }
+    : { kind: 'scalar', expr: value, vtype, ...base };
 }
 
 /** `geoDistance(lonA, latA, lonB, latB)` and `strftime(format, time?, modifiers…)` (reference §6.5). */
@@ -52,7 +54,7 @@ export function resolveFunction(
         }
       });
       const args = node.args.map(resolveArg);
-      return combine(args, (values) => dialect.strftime(values), false);
+      return combine(args, ([bindFormat, ...rest]) => dialect.strftime(format.value, bindFormat, rest), false);
     }
     default:
       throw invalidFilter(`unknown function "${node.name}"`, node.position);

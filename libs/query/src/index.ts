@@ -16,8 +16,11 @@ export type {
   BaseOperator,
   AnyOperator,
 } from './ast';
-export { sqliteDialect } from './dialect';
-export type { SqlDialect } from './dialect';
+export { sqliteDialect } from './sqlite-dialect';
+export { postgresDialect } from './postgres-dialect';
+export { POSTGRES_SUPPORT_SQL, toPostgresPlaceholders } from './postgres-support';
+export { quoteIdent } from './dialect';
+export type { SqlDialect, SqlOperator, Typed, ValueType, BindKind } from './dialect';
 export { MAX_SORT_FIELDS } from './sort-compiler';
 export { MAX_BACK_RELATIONS, MAX_RELATION_DEPTH } from './resolve-context';
 export { parseFields, applyFields } from './fields';

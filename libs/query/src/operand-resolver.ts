@@ -5,10 +5,11 @@ import { invalidFilter } from './errors';
 import { resolveFunction } from './functions';
 import { macroBinder } from './macros';
 import { type AliasAllocator, type Operand, scalar } from './operand';
-import { PathWalker } from './path-walker';
+import { columnType, PathWalker } from './path-walker';
 import { asJsonArray, type RequestSection, requestIsSet, requestValue } from './request-values';
 import { isRestricted, type ResolveContext } from './resolve-context';
-import { type Binder, constant, param, raw, sql } from './sql-fragment';
+import type { BindKind } from './dialect';
+import type { Binder } from './sql-fragment';
 
 /** Splits `a.b.c:mod` into parts and the modifier of the last part. */
 function splitIdentifier(name: string): { parts: string[]; modifier: string | null } {
@@ -25,14 +26,22 @@ function splitIdentifier(name: string): { parts: string[]; modifier: string | nu
 /** Resolves any operand of a comparison (or a function argument). */
 export function resolveOperand(ctx: ResolveContext, node: OperandNode, alloc: AliasAllocator): Operand {
   switch (node.type) {
-    case 'text':
-      return bound(constant(node.value), node.value === '' ? 'empty' : 'nonEmpty', false);
-    case 'number':
-      return bound(constant(node.value), 'nonEmpty', false);
-    case 'bool':
-      return scalar(raw(node.value ? '1' : '0'), { emptiness: 'nonEmpty' });
-    case 'null':
-      return scalar(raw('NULL'), { emptiness: 'empty' });
+    case 'text': {
+      const value = node.value;
+      return bound(ctx, () => value, 'text', value === '' ? 'empty' : 'nonEmpty', false);
+    }
+    case 'number': {
+      const value = node.value;
+      return bound(ctx, () => value, 'dyn', 'nonEmpty', false);
+    }
+    case 'bool': {
+      const lit = ctx.dialect.boolLiteral(node.value);
+      return scalar(lit.expr, { vtype: lit.vtype, emptiness: 'nonEmpty' });
+    }
+    case 'null': {
+      const lit = ctx.dialect.nullLiteral();
+      return scalar(lit.expr, { vtype: lit.vtype, emptiness: 'empty' });
+    }
     case 'function':
       return resolveFunction(ctx, node, (arg) => resolveOperand(ctx, arg, alloc));
     case 'identifier':
@@ -40,12 +49,19 @@ export function resolveOperand(ctx: ResolveContext, node: OperandNode, alloc: Al
   }
 }
 
-function bound(frag: ReturnType<typeof param>, emptiness: 'empty' | 'nonEmpty' | 'unknown', dynamic: boolean): Operand {
-  return scalar(frag, { emptiness, dynamic, binder: frag.params[0] });
+function bound(
+  ctx: ResolveContext,
+  binder: Binder,
+  kind: BindKind,
+  emptiness: 'empty' | 'nonEmpty' | 'unknown',
+  dynamic: boolean,
+): Operand {
+  const { expr, vtype } = ctx.dialect.bind(binder, kind);
+  return scalar(expr, { vtype, emptiness, dynamic, binder });
 }
 
-function dynamicValue(binder: Binder): Operand {
-  return { ...bound(param(binder), 'unknown', true), origin: 'request' };
+function dynamicValue(ctx: ResolveContext, binder: Binder): Operand {
+  return { ...bound(ctx, binder, 'dyn', 'unknown', true), origin: 'request' };
 }
 
 function resolveIdentifier(ctx: ResolveContext, name: string, position: number, alloc: AliasAllocator): Operand {
@@ -66,7 +82,7 @@ function resolveIdentifier(ctx: ResolveContext, name: string, position: number, 
     if (!macro) {
       throw invalidFilter(`unknown identifier "${name}"`, position);
     }
-    return bound(param(macro), 'nonEmpty', true);
+    return bound(ctx, macro, 'dyn', 'nonEmpty', true);
   }
   const { parts, modifier } = splitIdentifier(name);
   const { collection, alias } = ctx.opts;
@@ -87,7 +103,11 @@ function resolveCollection(ctx: ResolveContext, name: string, position: number, 
   const key = `@collection.${collection.id}:${joinAlias}`;
   const tableAlias = alloc.alias(key);
   const rule = ctx.joinRule(collection, tableAlias, position);
-  const item = { source: ctx.dialect.table(collection.name, tableAlias), on: rule ?? raw('1'), alias: tableAlias };
+  const item = {
+    source: ctx.dialect.table(collection.name, tableAlias),
+    on: rule ?? ctx.dialect.alwaysTrue(),
+    alias: tableAlias,
+  };
   const walker = new PathWalker(ctx, alloc, key, position, { items: [item], multi: true });
   return walker.walk(collection, tableAlias, rest, modifier);
 }
@@ -96,7 +116,7 @@ function resolveRequest(ctx: ResolveContext, name: string, position: number, all
   const { parts, modifier } = splitIdentifier(name.slice('@request.'.length));
   const [section, key, ...rest] = parts;
   if ((section === 'method' || section === 'context') && key === undefined) {
-    const value = dynamicValue((c) => (section === 'method' ? c.request.method : c.request.context));
+    const value = dynamicValue(ctx, (c) => (section === 'method' ? c.request.method : c.request.context));
     return withModifier(ctx, value, modifier, position, ['lower']);
   }
   if (!['auth', 'body', 'query', 'headers'].includes(section) || key === undefined || !/^\w+$/.test(key)) {
@@ -112,7 +132,7 @@ function resolveRequest(ctx: ResolveContext, name: string, position: number, all
       if (sec === 'auth') {
         break;
       }
-      return { ...bound(param(requestIsSet(sec, key)), 'nonEmpty', true), origin: 'request' };
+      return { ...bound(ctx, requestIsSet(sec, key), 'dyn', 'nonEmpty', true), origin: 'request' };
     case 'changed':
       return changed(ctx, sec, key, position);
     case 'each':
@@ -121,13 +141,16 @@ function resolveRequest(ctx: ResolveContext, name: string, position: number, all
     case null:
       if (modifier === 'each' || modifier === 'length' || (sec === 'auth' && field && isMultiple(field))) {
         const value = requestValue(sec, key);
-        const json = param((c) => asJsonArray(value(c)));
+        const json = ctx.dialect.bind((c) => asJsonArray(value(c)), 'jsonArray').expr;
         const walker = new PathWalker(ctx, alloc, `@request.${sec}.${key}`, position);
-        return { ...walker.finish(json, listField(key), modifier, true), origin: 'request' };
+        return {
+          ...walker.finish({ expr: json, vtype: 'jsonText' }, listField(key), modifier, true),
+          origin: 'request',
+        };
       }
-      return withModifier(ctx, dynamicValue(requestValue(sec, key)), modifier, position, ['lower']);
+      return withModifier(ctx, dynamicValue(ctx, requestValue(sec, key)), modifier, position, ['lower']);
     default:
-      return withModifier(ctx, dynamicValue(requestValue(sec, key)), modifier, position, ['lower']);
+      return withModifier(ctx, dynamicValue(ctx, requestValue(sec, key)), modifier, position, ['lower']);
   }
   throw invalidFilter(`unsupported modifier ":${modifier ?? ''}"`, position);
 }
@@ -169,7 +192,8 @@ function withModifier(
   if (!allowed.includes(modifier) || value.kind !== 'scalar') {
     throw invalidFilter(`unsupported modifier ":${modifier}"`, position);
   }
-  return { ...value, expr: ctx.dialect.lower(value.expr), binder: undefined };
+  const lowered = ctx.dialect.lower(value);
+  return { ...value, expr: lowered.expr, vtype: lowered.vtype, affinity: undefined, binder: undefined };
 }
 
 /** `@request.body.f:changed`: submitted, and different from the stored value (compared with IS). */
@@ -178,13 +202,12 @@ function changed(ctx: ResolveContext, section: RequestSection, key: string, posi
   if (section !== 'body' || !field) {
     throw invalidFilter(':changed applies only to @request.body.<field of the collection>', position);
   }
-  const isSet = param(requestIsSet('body', key));
-  const value = param(requestValue('body', key));
-  const column = ctx.dialect.column(ctx.opts.alias, field.name);
-  return scalar(sql`(CASE WHEN ${isSet} THEN (${value} IS NOT ${column}) ELSE 0 END)`, {
-    noCoalesce: true,
-    origin: 'request',
-  });
+  const { dialect } = ctx;
+  const isSet = dialect.bind(requestIsSet('body', key), 'bool');
+  const value = dialect.bind(requestValue('body', key), 'dyn');
+  const column = { expr: dialect.column(ctx.opts.alias, field.name), ...columnType(field) };
+  const result = dialect.changed(isSet, value, column);
+  return scalar(result.expr, { vtype: result.vtype, noCoalesce: true, origin: 'request' });
 }
 
 /** `@request.auth.rel.x` / `@request.body.rel.x`: follows the relation ids held by the request. */
@@ -207,7 +230,9 @@ function requestRelation(
   const ownerId = owner.id;
   const guarded: Binder =
     section === 'auth' ? (c) => (c.request.auth?.['collectionId'] === ownerId ? read(c) : null) : read;
-  const value = isMultiple(field) ? param((c) => asJsonArray(guarded(c))) : param(guarded);
+  const value = isMultiple(field)
+    ? ctx.dialect.bind((c) => asJsonArray(guarded(c)), 'jsonArray')
+    : ctx.dialect.bind(guarded, 'dyn');
   const walker = new PathWalker(ctx, alloc, `@request.${section}.${key}`, position);
   return { ...walker.relation(field, value, true, rest, modifier), origin: 'request' };
 }

@@ -1,3 +1,4 @@
+import type { ValueType } from './dialect';
 import type { Binder, Frag } from './sql-fragment';
 
 /** One LEFT JOIN of a path: a table source (with its alias) and the condition tying it to what precedes it. */
@@ -8,13 +9,16 @@ export interface JoinItem {
 }
 
 interface OperandBase {
+  /** What the value expression holds (see `ValueType`); `affinity` only for a bare column reference. */
+  vtype: ValueType;
+  affinity?: 'text' | 'numeric';
   /** JSON paths, geoDistance and `:changed` compare with IS / IS NOT instead of the empty-coalescing rules. */
   noCoalesce: boolean;
   /** Literal emptiness known at compile time: '' / null are `empty`, other literals `nonEmpty`. */
   emptiness: 'empty' | 'nonEmpty' | 'unknown';
   /** A value computed per request (request data, macros) rather than read from a row. */
   dynamic: boolean;
-  /** Set when the operand is exactly one bound value: `~` then wraps the value itself as `%value%`. */
+  /** Set when the operand is exactly one bound value (its raw binder): `~` then wraps the value itself as `%value%`. */
   binder?: Binder;
   /** A stored column that can't be NULL (storage default ''/0): `= ''` then needs no `IS NULL` twin, keeping indexes usable. */
   notNull?: boolean;
@@ -47,6 +51,7 @@ export interface AliasAllocator {
   alias(key: string): string;
 }
 
+/** A scalar operand; `vtype` defaults to `dyn` (any value). */
 export function scalar(expr: Frag, extra: Partial<OperandBase> = {}): ScalarOperand {
-  return { kind: 'scalar', expr, noCoalesce: false, emptiness: 'unknown', dynamic: false, ...extra };
+  return { kind: 'scalar', expr, vtype: 'dyn', noCoalesce: false, emptiness: 'unknown', dynamic: false, ...extra };
 }

@@ -9,7 +9,8 @@ import {
   MAX_RELATION_DEPTH,
   type ResolveContext,
 } from './resolve-context';
-import { type Frag, constant, raw, sql } from './sql-fragment';
+import type { Typed } from './dialect';
+import { type Frag, sql } from './sql-fragment';
 
 const BACK_RELATION = /^(\w+)_via_(\w+)$/;
 const EACH_TYPES = new Set(['select', 'file', 'relation']);
@@ -53,7 +54,7 @@ export class PathWalker {
       const operand = this.finish(column, field, modifier, false);
       const maskedEmail = collection.type === 'auth' && field.name === 'email' && isRestricted(this.ctx.opts);
       if (operand.kind === 'scalar' && modifier === null && this.items.length === 0 && !maskedEmail) {
-        operand.notNull = operand.expr === column && storedNotNull(collection, field);
+        operand.notNull = operand.expr === column.expr && storedNotNull(collection, field);
       }
       return operand;
     }
@@ -62,13 +63,13 @@ export class PathWalker {
       return this.relation(field, column, false, rest, modifier);
     }
     if (field.type === 'json') {
-      return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
+      return this.finish(this.jsonPath(column.expr, rest), null, modifier, false, true);
     }
     if (field.type === 'geoPoint') {
       if (rest.length !== 1 || (rest[0] !== 'lon' && rest[0] !== 'lat')) {
         throw invalidFilter(`geoPoint field "${part}" has only .lon and .lat`, this.position);
       }
-      return this.finish(this.jsonPath(column, rest), null, modifier, false, true);
+      return this.finish(this.jsonPath(column.expr, rest), null, modifier, false, true);
     }
     throw invalidFilter(`field "${part}" is not a relation`, this.position);
   }
@@ -76,7 +77,7 @@ export class PathWalker {
   /** Follows relation `field` whose stored value is `value` (a column, or a bound JSON array when `trusted`). */
   relation(
     field: FieldModel,
-    value: Frag,
+    value: Typed,
     trusted: boolean,
     rest: readonly string[],
     modifier: string | null,
@@ -92,7 +93,7 @@ export class PathWalker {
     let joinValue = value;
     if (isMultiple(field)) {
       const each = this.alloc.alias(this.key + '#each');
-      this.items.push({ source: dialect.jsonEach(value, each, trusted), on: raw('1'), alias: each });
+      this.items.push({ source: dialect.jsonEach(value.expr, each, trusted), on: dialect.alwaysTrue(), alias: each });
       joinValue = dialect.jsonEachValue(each);
       this.multi = true;
     }
@@ -101,14 +102,14 @@ export class PathWalker {
     }
     const alias = this.alloc.alias(this.key);
     const rule = this.ctx.joinRule(target, alias, this.position);
-    const on = sql`${dialect.column(alias, 'id')} = ${joinValue}`;
+    const on = dialect.compare({ expr: dialect.column(alias, 'id'), vtype: 'text', affinity: 'text' }, '=', joinValue);
     this.items.push({ source: dialect.table(target.name, alias), on: rule ? sql`${on} AND (${rule})` : on, alias });
     return this.walk(target, alias, rest, modifier);
   }
 
   /** Applies the modifier of the last part and builds the operand. */
   finish(
-    value: Frag,
+    value: Typed,
     field: FieldModel | null,
     modifier: string | null,
     trusted: boolean,
@@ -117,9 +118,9 @@ export class PathWalker {
     const { dialect } = this.ctx;
     let result = value;
     let storedText: Frag | undefined;
-    const eachOf = (): Frag => {
+    const eachOf = (): Typed => {
       const each = this.alloc.alias(this.key + '.' + (field?.name ?? '') + '#each');
-      this.items.push({ source: dialect.jsonEach(value, each, trusted), on: raw('1'), alias: each });
+      this.items.push({ source: dialect.jsonEach(value.expr, each, trusted), on: dialect.alwaysTrue(), alias: each });
       this.multi = true;
       return dialect.jsonEachValue(each);
     };
@@ -127,7 +128,7 @@ export class PathWalker {
       case null:
       case 'lower':
         if (field && isMultiple(field)) {
-          storedText = modifier === null && this.items.length === 0 ? value : undefined;
+          storedText = modifier === null && this.items.length === 0 ? value.expr : undefined;
           result = eachOf();
         }
         result = modifier === 'lower' ? dialect.lower(result) : result;
@@ -142,7 +143,7 @@ export class PathWalker {
         if (!field || !isMultiple(field)) {
           throw invalidFilter(':length applies only to multiple select, file and relation fields', this.position);
         }
-        result = dialect.jsonArrayLength(value, trusted);
+        result = dialect.jsonArrayLength(value.expr, trusted);
         break;
       default:
         throw invalidFilter(`unsupported modifier ":${modifier}"`, this.position);
@@ -150,13 +151,14 @@ export class PathWalker {
     return this.build(result, noCoalesce, storedText);
   }
 
-  private build(value: Frag, noCoalesce: boolean, storedText?: Frag): Operand {
+  private build(typed: Typed, noCoalesce: boolean, storedText?: Frag): Operand {
+    const { expr: value, vtype, affinity } = typed;
     if (this.items.length === 0) {
-      return scalar(value, { noCoalesce });
+      return scalar(value, { noCoalesce, vtype, affinity });
     }
     if (this.multi) {
       const multi = { kind: 'multi' as const, items: this.items, value, noCoalesce, emptiness: 'unknown' as const };
-      return { ...multi, dynamic: false, ...(storedText ? { storedText } : {}) };
+      return { ...multi, vtype, affinity, dynamic: false, ...(storedText ? { storedText } : {}) };
     }
     const [first, ...joins] = this.items;
     const check = this.ctx.dialect.interruptCheck();
@@ -165,25 +167,27 @@ export class PathWalker {
     for (const j of joined) {
       from = sql`${from}${j}`;
     }
-    return scalar(sql`(SELECT ${value} FROM ${from} WHERE ${check} AND (${first.on}) LIMIT 1)`, { noCoalesce });
+    const sub = this.ctx.dialect.subquery(typed, sql`${from} WHERE ${check} AND (${first.on}) LIMIT 1`);
+    return scalar(sub.expr, { noCoalesce, vtype: sub.vtype, affinity: sub.affinity });
   }
 
-  private columnOf(collection: CollectionModel, alias: string, field: FieldModel): Frag {
+  private columnOf(collection: CollectionModel, alias: string, field: FieldModel): Typed {
     const { dialect } = this.ctx;
     const column = dialect.column(alias, field.name);
     if (collection.type === 'auth' && field.name === 'email' && isRestricted(this.ctx.opts)) {
-      return sql`(CASE WHEN ${dialect.column(alias, 'emailVisibility')} = 1 THEN ${column} END)`;
+      const visible = dialect.isTrue(dialect.column(alias, 'emailVisibility'));
+      return { expr: sql`(CASE WHEN ${visible} THEN ${column} END)`, vtype: 'text' };
     }
-    return column;
+    return { expr: column, ...columnType(field) };
   }
 
-  private jsonPath(column: Frag, path: readonly string[]): Frag {
+  private jsonPath(column: Frag, path: readonly string[]): Typed {
     for (const part of path) {
       if (!/^\w+$/.test(part)) {
         throw invalidFilter(`invalid JSON path part "${part}"`, this.position);
       }
     }
-    return this.ctx.dialect.jsonExtract(column, constant(this.ctx.dialect.jsonPath(path)));
+    return this.ctx.dialect.jsonExtract(column, path);
   }
 
   private joinBackRelation(
@@ -210,7 +214,13 @@ export class PathWalker {
     const joined = this.alloc.alias(this.key);
     const ref = dialect.column(joined, field.name);
     const id = dialect.column(alias, 'id');
-    const cond = isMultiple(field) ? dialect.jsonArrayContains(ref, id) : sql`${ref} = ${id}`;
+    const cond = isMultiple(field)
+      ? dialect.jsonArrayContains(ref, id)
+      : dialect.compare({ expr: ref, vtype: 'text', affinity: 'text' }, '=', {
+          expr: id,
+          vtype: 'text',
+          affinity: 'text',
+        });
     const rule = this.ctx.joinRule(source, joined, this.position);
     const on = rule ? sql`${cond} AND (${rule})` : cond;
     this.items.push({ source: dialect.table(source.name, joined), on, alias: joined });
@@ -224,4 +234,18 @@ export class PathWalker {
 /** Columns of base/auth tables stored NOT NULL (everything but json; views may yield NULLs). */
 function storedNotNull(collection: CollectionModel, field: FieldModel): boolean {
   return collection.type !== 'view' && field.type !== 'json';
+}
+
+/** The value type and affinity of a field's stored column. */
+export function columnType(field: FieldModel): Pick<Typed, 'vtype' | 'affinity'> {
+  if (isMultiple(field) || field.type === 'json' || field.type === 'geoPoint') {
+    return { vtype: 'jsonText', affinity: 'text' };
+  }
+  if (field.type === 'number') {
+    return { vtype: 'number', affinity: 'numeric' };
+  }
+  if (field.type === 'bool') {
+    return { vtype: 'bool', affinity: 'numeric' };
+  }
+  return { vtype: 'text', affinity: 'text' };
 }

@@ -1,4 +1,5 @@
-import { type SqlDialect, sqliteDialect } from './dialect';
+import type { SqlDialect } from './dialect';
+import { sqliteDialect } from './sqlite-dialect';
 import { AliasCounter, compileFilterAst } from './expression-compiler';
 import { parseFilter } from './parser';
 import type { CompiledExpression, CompileOptions, RequestInfo } from './query.types';

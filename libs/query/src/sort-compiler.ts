@@ -4,7 +4,7 @@ import { AliasCounter, joinChain, makeResolveContext } from './expression-compil
 import type { AliasAllocator } from './operand';
 import { resolveOperand } from './operand-resolver';
 import type { CompileOptions } from './query.types';
-import { type Frag, joinFrags, raw, sql } from './sql-fragment';
+import { type Frag, joinFrags, sql } from './sql-fragment';
 
 /** Max comma-separated terms of one `sort` param. */
 export const MAX_SORT_FIELDS = 8;
@@ -26,12 +26,11 @@ export function compileSortExpression(sort: string, opts: CompileOptions, dialec
   const parts = terms.map((term) => {
     const desc = term.startsWith('-');
     const name = desc || term.startsWith('+') ? term.slice(1).trim() : term;
-    const direction = raw(desc ? ' DESC' : ' ASC');
     if (name === '@random') {
-      return sql`${dialect.random()}${direction}`;
+      return dialect.orderBy({ expr: dialect.random(), vtype: 'number' }, desc);
     }
     if (name === '@rowid') {
-      return sql`${dialect.rowid(opts.alias)}${direction}`;
+      return dialect.orderBy({ expr: dialect.rowid(opts.alias), vtype: 'int' }, desc);
     }
     if (!SORT_IDENTIFIER.test(name) || name.endsWith('.') || name.endsWith(':')) {
       throw invalidFilter(`invalid sort field ${JSON.stringify(name)}`);
@@ -41,10 +40,11 @@ export function compileSortExpression(sort: string, opts: CompileOptions, dialec
       throw invalidFilter(`can't sort by ${JSON.stringify(name)}`);
     }
     if (operand.kind === 'scalar') {
-      return sql`${operand.expr}${direction}`;
+      return dialect.orderBy(operand, desc);
     }
     const chain = joinChain(dialect, counter.next('b'), operand.items);
-    return sql`(SELECT ${operand.value} FROM ${chain} LIMIT 1)${direction}`;
+    const first = dialect.subquery({ expr: operand.value, vtype: operand.vtype }, sql`${chain} LIMIT 1`);
+    return dialect.orderBy(first, desc);
   });
   return joinFrags(parts, ', ');
 }

@@ -7,12 +7,7 @@ import type { CompileOptions } from './query.types';
 const run = runner();
 
 function sorted(sort: string, opts: Partial<CompileOptions> = {}): string[] {
-  const full: CompileOptions = { collection: posts, schema, mode: 'filter', isSuperuser: false, alias: 'r', ...opts };
-  const compiled = run.compiler.compileSort(sort, full);
-  const rows = run.db
-    .prepare(`SELECT "r"."id" AS id FROM "posts" "r" ORDER BY ${compiled.sql}`)
-    .all(...(compiled.bind(request({ auth: authOf(run.db, 'u1') })) as never[])) as { id: string }[];
-  return rows.map((r) => r.id);
+  return run.sorted(sort, opts, request({ auth: authOf(run.db, 'u1') }));
 }
 
 function status(fn: () => unknown): number {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestAuth } from '@lib/core';
+import { Clock, type RequestAuth } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeCollections, authSecretOf } from './realtime-collections';
@@ -9,7 +9,10 @@ import { RealtimeCollections, authSecretOf } from './realtime-collections';
 export class RealtimeClients {
   private readonly clients = new Map<string, RealtimeClient>();
 
-  constructor(private readonly collections: RealtimeCollections) {}
+  constructor(
+    private readonly collections: RealtimeCollections,
+    private readonly clock: Clock,
+  ) {}
 
   add(client: RealtimeClient): void {
     this.clients.set(client.id, client);
@@ -19,6 +22,11 @@ export class RealtimeClients {
     if (this.clients.get(client.id) === client) {
       this.clients.delete(client.id);
     }
+  }
+
+  /** The time token expiry is judged by (the injected clock). */
+  now(): number {
+    return this.clock.now();
   }
 
   get(id: string): RealtimeClient | undefined {
@@ -49,7 +57,7 @@ export class RealtimeClients {
    * Turns the client into a guest once its token expired, its auth collection's `authToken.secret` changed or
    * the collection is gone (reference §8, and the issue's "a token that expires stops receiving").
    */
-  revalidate(client: RealtimeClient, now = Date.now()): void {
+  revalidate(client: RealtimeClient, now = this.clock.now()): void {
     const auth = client.auth;
     if (!auth) {
       return;
@@ -62,7 +70,7 @@ export class RealtimeClients {
 
   /** After `collection.changed`: re-checks every client authenticated through that collection. */
   revalidateCollection(collectionId: string): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const client of this.clients.values()) {
       if (client.auth?.collectionId === collectionId) {
         this.revalidate(client, now);

@@ -126,7 +126,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
 
   private entries(c: CollectionModel, recordId: string): Entry[] {
     const out: Entry[] = [];
-    const now = Date.now();
+    const now = this.clients.now();
     for (const client of this.clients.all()) {
       this.clients.revalidate(client, now);
       if (client.allCollections) {

@@ -1,5 +1,19 @@
 export { runScenarios } from './run-scenarios';
 export type { Expected, JsonBody, RequestBody, Resolvable, Scenario } from './run-scenarios';
+export { EventObserver, compareEvents } from './event-observer';
+export type { ExpectedEvents, ObservedEvent, ObservedEventName } from './event-observer';
+export { POLL_MS, waitFor } from './wait';
+export { InMemoryRecordRepository } from './fakes/in-memory-record.repository';
+export { RecordingEventBus } from './fakes/recording-event-bus';
+export { FakeTransactions } from './fakes/fake-transactions';
+export { FakePasswordHasher } from './fakes/fake-password-hasher';
+export { ManualClock } from './fakes/manual-clock';
+export {
+  InMemoryRealtimeCollections,
+  NoJoinedRuleCheck,
+  PlainRealtimeRenderer,
+  RecordingTransport,
+} from './fakes/realtime-fakes';
 export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
 export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';
@@ -68,3 +82,4 @@ export type { TapFailure, TapSummary } from './tap-report';
 export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';
 export { CONTROLLER_ROUTES, FASTIFY_ROUTES, ROUTES } from './fuzz/route-list';
 export type { RouteMethod, RouteTemplate } from './fuzz/route-list';
+export { PostgresServer, postgresBinDir } from './postgres-server';

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { TEST_CEILING_MS } from './ceilings';
+import { compareEvents, EventObserver, ExpectedEvents } from './event-observer';
 import { tokenFor } from './factories';
 import { ApiResponse, HttpClient, HttpMethod } from './http-client';
 import { Matcher, matchPartial } from './matchers';
@@ -49,6 +50,17 @@ export interface Scenario {
   expectBody?: Resolvable<Expected>;
   expectContains?: Resolvable<string[]>;
   expectNotContains?: Resolvable<string[]>;
+  /**
+   * The record events the request must emit, counted by a superuser realtime client (event-observer.ts):
+   * `{ 'record.created': 1, '*': 0 }` = one create and nothing else. Counted on the topics of `watch`.
+   */
+  expectEvents?: ExpectedEvents;
+  /**
+   * Realtime topics `expectEvents` counts on (`name/*`, `name/id`) besides `<name>/*` of every collection the
+   * scenario created. Name records of shared collections (`users/<id>`), never `users/*`: files running
+   * beside this one against a shared deployment write there too.
+   */
+  watch?: Resolvable<string[]>;
   /** State checks through the HTTP API (use `t.su`, `t.listRecords`, ...). */
   after?: (t: ScenarioContext, res: ApiResponse) => Promise<void>;
 }
@@ -57,6 +69,8 @@ interface SharedServer {
   server: RunningServer;
   http: HttpClient;
   superuserToken: string;
+  /** Opened by the first scenario with `expectEvents`. */
+  observer?: Promise<EventObserver>;
 }
 
 let shared: Promise<SharedServer> | undefined;
@@ -79,8 +93,9 @@ async function release(): Promise<void> {
   }
   const current = shared;
   shared = undefined;
-  const { server } = await current.catch(() => ({ server: undefined }));
-  await server?.stop();
+  const env = await current.catch(() => undefined);
+  (await env?.observer?.catch(() => undefined))?.close();
+  await env?.server.stop();
 }
 
 function resolve<T>(value: Resolvable<T> | undefined, t: ScenarioContext): T | undefined {
@@ -101,12 +116,13 @@ async function tokenOf(scenario: Scenario, t: ScenarioContext): Promise<string |
 }
 
 async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
-  const t = new ScenarioContext(env.http, env.superuserToken);
+  const t = new ScenarioContext(env.http, env.superuserToken, (ms) => env.server.advanceClock(ms));
   if (scenario.before) {
     await scenario.before(t);
   }
   const url = resolve(scenario.url, t) ?? '';
   const token = await tokenOf(scenario, t);
+  const observer = scenario.expectEvents ? await observe(scenario, t, env) : undefined;
   const res = await env.http.request(scenario.method, url, {
     body: resolve(scenario.body, t),
     headers: resolve(scenario.headers, t),
@@ -141,9 +157,23 @@ async function runOne(scenario: Scenario, env: SharedServer): Promise<void> {
       `${where}: body must not contain ${JSON.stringify(fragment)}: ${res.text.slice(0, 1500)}`,
     );
   }
+  if (observer && scenario.expectEvents) {
+    const mismatches = compareEvents(await observer.settle(), scenario.expectEvents);
+    assert.ok(mismatches.length === 0, `${where}: events\n  ${mismatches.join('\n  ')}`);
+  }
   if (scenario.after) {
     await scenario.after(t, res);
   }
+}
+
+/** Subscribes the file's observer to the scenario's topics and drains what `before` caused. */
+async function observe(scenario: Scenario, t: ScenarioContext, env: SharedServer): Promise<EventObserver> {
+  env.observer ??= EventObserver.open(env.http, env.superuserToken);
+  const observer = await env.observer;
+  const topics = [...Object.values(t.collections).map((c) => `${c.name}/*`), ...(resolve(scenario.watch, t) ?? [])];
+  await observer.watch(topics);
+  await observer.settle();
+  return observer;
 }
 
 /** Registers one `describe` with an `it` per scenario; the server is shared by the whole file. */

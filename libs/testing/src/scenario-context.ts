@@ -80,8 +80,20 @@ export class ScenarioContext {
   constructor(
     readonly http: HttpClient,
     superuserToken: string,
+    private readonly clock?: (ms: number) => Promise<void>,
   ) {
     this.su = new SuperuserClient(http, superuserToken);
+  }
+
+  /**
+   * Moves the server's clock forward by `ms` instead of waiting for an expiry (tokens, OTPs, MFA sessions,
+   * in-memory rate-limit windows). Other files sharing a deployment see it too: such files run alone there.
+   */
+  advanceClock(ms: number): Promise<void> {
+    if (!this.clock) {
+      return Promise.reject(new Error('this ScenarioContext has no server clock to move'));
+    }
+    return this.clock(ms);
   }
 
   async request(method: HttpMethod, url: string, options: RequestOptions = {}): Promise<ApiResponse> {

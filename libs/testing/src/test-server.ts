@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { STARTUP_CEILING_MS } from './ceilings';
 import { tokenFor } from './factories';
 import { HttpClient } from './http-client';
+import { noClock, TestClock } from './test-clock';
 
 export interface TestTarget {
   baseUrl: string;
@@ -22,6 +23,8 @@ export interface RunningServer extends TestTarget {
   stop(): Promise<void>;
   /** When the spawned server died unexpectedly: its exit status and output tail. */
   crashReport(): string | undefined;
+  /** Moves the server's clock forward by `ms` (token, OTP and MFA expiry, rate-limit windows): see test-clock.ts. */
+  advanceClock(ms: number): Promise<void>;
 }
 
 const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
@@ -107,13 +110,19 @@ export async function spawnServer(): Promise<RunningServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'nestbase-e2e-'));
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const clock = new TestClock(`${dataDir}.clock`);
   const output: string[] = [];
   const child = spawn(
     process.execPath,
     [join(root, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir],
     {
       cwd: root,
-      env: { ...process.env, PB_ADMIN_EMAIL: DEFAULT_SU_EMAIL, PB_ADMIN_PASSWORD: DEFAULT_SU_PASSWORD },
+      env: {
+        ...process.env,
+        PB_ADMIN_EMAIL: DEFAULT_SU_EMAIL,
+        PB_ADMIN_PASSWORD: DEFAULT_SU_PASSWORD,
+        NB_TEST_CLOCK_FILE: clock.file,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -137,6 +146,7 @@ export async function spawnServer(): Promise<RunningServer> {
     child.kill('SIGKILL');
     process.off('exit', killOnExit);
     await rm(dataDir, { recursive: true, force: true });
+    await rm(clock.file, { force: true });
     throw err;
   }
 
@@ -149,6 +159,7 @@ export async function spawnServer(): Promise<RunningServer> {
         : undefined,
     superuserEmail: DEFAULT_SU_EMAIL,
     superuserPassword: DEFAULT_SU_PASSWORD,
+    advanceClock: (ms) => clock.advance(ms),
     stop: async () => {
       stopping = true;
       process.off('exit', killOnExit);
@@ -160,6 +171,7 @@ export async function spawnServer(): Promise<RunningServer> {
         clearTimeout(timer);
       }
       await rm(dataDir, { recursive: true, force: true });
+      await rm(clock.file, { force: true });
     },
   };
 }
@@ -175,9 +187,11 @@ export async function startTestServer(env: NodeJS.ProcessEnv): Promise<RunningSe
     await waitForHealth(target.baseUrl, STARTUP_TIMEOUT_MS);
     const http = new HttpClient(target.baseUrl);
     const token = await tokenFor(http, '_superusers', target.superuserEmail, target.superuserPassword);
+    const clock = TestClock.fromEnv(env);
+    const advanceClock = clock ? (ms: number) => clock.advance(ms) : noClock(target.baseUrl);
     if (env.NB_TEST_PARALLEL === '1') {
       // Run beside other files: it may not change the settings (the HTTP client refuses), so nothing to restore.
-      return { ...target, stop: async () => undefined, crashReport: () => undefined };
+      return { ...target, stop: async () => undefined, crashReport: () => undefined, advanceClock };
     }
     const before = await http.request('GET', '/api/settings', { token });
     const restore = async () => {
@@ -188,7 +202,7 @@ export async function startTestServer(env: NodeJS.ProcessEnv): Promise<RunningSe
         throw new Error(`restoring the settings of ${target.baseUrl} gave ${res.status}: ${res.text.slice(0, 300)}`);
       }
     };
-    return { ...target, stop: restore, crashReport: () => undefined };
+    return { ...target, stop: restore, crashReport: () => undefined, advanceClock };
   }
   return spawnServer();
 }

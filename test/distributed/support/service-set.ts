@@ -41,6 +41,8 @@ export class ServiceSet {
 
   /** The gateway's address: the one published port. */
   gatewayUrl = '';
+  /** The clock offset file every service reads (NB_TEST_CLOCK_FILE): the suite files move time through it. */
+  clockFile = '';
 
   async start(options: ServiceSetOptions = {}): Promise<void> {
     const services = readCompose({
@@ -66,6 +68,7 @@ export class ServiceSet {
         this.replicas.push({ service, port: await freePort(), env: {} });
       }
     }
+    this.clockFile = join(this.tempDir('nestbase-dist-clock-'), 'offset');
     const hosts = this.hostMap();
     for (const replica of this.replicas) {
       replica.env = this.localEnv(replica, hosts, volumes);
@@ -157,6 +160,7 @@ export class ServiceSet {
       env[key] = local;
     }
     env.NB_HTTP = `127.0.0.1:${replica.port}`;
+    env.NB_TEST_CLOCK_FILE = this.clockFile;
     if (env.S3_ENDPOINT) {
       // s3rver's fixed credentials and bucket instead of the MinIO root user and the created bucket.
       Object.assign(env, { S3_BUCKET: this.s3!.bucket, S3_ACCESS_KEY: 'S3RVER', S3_SECRET: 'S3RVER' });

@@ -40,7 +40,7 @@ export type SuiteRole = 'shared' | 'settings' | 'alone';
 // Files that change what every other file relies on: rate limits, the storage backend, or the set of
 // collections (`deleteMissing` drops every collection it isn't given), and the injection corpus, which
 // compares the whole collection list before and after each row. Nothing runs beside them.
-const ALONE = /\brateLimits\b|s3_server|deleteMissing|the database changed/;
+const ALONE = /\brateLimits\b|s3_server|deleteMissing|the database changed|\.advanceClock\(/;
 // Files that change other settings (SMTP, batch …): one at a time, beside the shared files. A file left out
 // here by mistake is stopped by the HTTP client (NB_TEST_PARALLEL) at its first settings change.
 const SETTINGS = /\/api\/settings['`]|smtp_catcher|\.setBatch\)?\(|settings\.update\(/;
@@ -60,7 +60,12 @@ export interface SuiteResult {
 }
 
 /** The environment of a suite file run against `baseUrl` (NB_* and PB_ADMIN_* of this process left out). */
-function suiteEnv(baseUrl: string, superuser: { email: string; password: string }, parallel: boolean) {
+function suiteEnv(
+  baseUrl: string,
+  superuser: { email: string; password: string },
+  parallel: boolean,
+  clockFile: string | undefined,
+) {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!key.startsWith('NB_') && !key.startsWith('PB_ADMIN_') && !key.startsWith('NODE_TEST')) {
@@ -73,6 +78,7 @@ function suiteEnv(baseUrl: string, superuser: { email: string; password: string 
     NB_TEST_SUPERUSER_EMAIL: superuser.email,
     NB_TEST_SUPERUSER_PASSWORD: superuser.password,
     ...(parallel ? { NB_TEST_PARALLEL: '1' } : {}),
+    ...(clockFile ? { NB_TEST_CLOCK_FILE: clockFile } : {}),
   };
 }
 
@@ -85,19 +91,19 @@ export async function runSuite(
   files: string[],
   baseUrl: string,
   superuser: { email: string; password: string },
-  options: { concurrency: number; ceilingMs: number },
+  options: { concurrency: number; ceilingMs: number; clockFile?: string },
 ): Promise<SuiteResult> {
   const role = new Map(files.map((file) => [file, suiteRole(file)]));
   const of = (wanted: SuiteRole) => files.filter((file) => role.get(file) === wanted);
   const alone = await runTestFiles(of('alone'), {
     concurrency: 1,
     ceilingMs: options.ceilingMs,
-    env: suiteEnv(baseUrl, superuser, false),
+    env: suiteEnv(baseUrl, superuser, false, options.clockFile),
   });
   const rest = await runTestFiles([...of('settings'), ...of('shared')], {
     concurrency: options.concurrency,
     ceilingMs: options.ceilingMs,
-    env: (file) => suiteEnv(baseUrl, superuser, role.get(file) === 'shared'),
+    env: (file) => suiteEnv(baseUrl, superuser, role.get(file) === 'shared', options.clockFile),
     group: (file) => (role.get(file) === 'settings' ? 'settings' : undefined),
   });
   const results = [...alone, ...rest];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, formatDate } from '@lib/core';
+import { BadRequestError, Clock, formatDate } from '@lib/core';
 import { RecordRepository, RuleGuard, type RecordData, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { MfaRepository } from './mfa.repository';
@@ -40,6 +40,7 @@ export class MfaService {
     private readonly sessions: MfaRepository,
     private readonly records: RecordRepository,
     private readonly rules: RuleGuard,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -55,12 +56,12 @@ export class MfaService {
     const recordId = String(record.id);
     const durationMs = (options.duration || 600) * 1000;
     if (!factor.mfaId) {
-      await this.sessions.deleteOlder(c.id, recordId, formatDate(new Date(Date.now() - durationMs)));
+      await this.sessions.deleteOlder(c.id, recordId, formatDate(new Date(this.clock.now() - durationMs)));
       const session = await this.sessions.insert(c.id, recordId, factor.method);
       throw new MfaRequiredError(session.id);
     }
     const session = await this.sessions.findById(factor.mfaId);
-    if (!session || Date.parse(session.created.replace(' ', 'T')) + durationMs < Date.now()) {
+    if (!session || Date.parse(session.created.replace(' ', 'T')) + durationMs < this.clock.now()) {
       if (session) {
         await this.sessions.delete(session.id);
       }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formatDate, randomString } from '@lib/core';
+import { Clock, formatDate, randomString } from '@lib/core';
 import { PasswordHasher, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import type { MailTemplate } from '../mail/mail-template';
@@ -37,6 +37,7 @@ export class OtpStoreService {
   constructor(
     private readonly otps: OtpRepository,
     private readonly hasher: PasswordHasher,
+    private readonly clock: Clock,
   ) {}
 
   /** A new OTP for the record, or the newest live one (`code: null`: nothing new to mail) past the cap. */
@@ -46,7 +47,7 @@ export class OtpStoreService {
     options: OtpOptions,
   ): Promise<{ id: string; code: string | null }> {
     const recordId = String(record.id);
-    await this.otps.deleteOlder(c.id, recordId, formatDate(new Date(Date.now() - options.duration * 1000)));
+    await this.otps.deleteOlder(c.id, recordId, formatDate(new Date(this.clock.now() - options.duration * 1000)));
     const live = await this.otps.listByRecord(c.id, recordId);
     if (live.length >= MAX_LIVE) {
       return { id: live[0].id, code: null };
@@ -71,7 +72,7 @@ export class OtpStoreService {
   }
 
   isExpired(row: OtpRow, options: OtpOptions): boolean {
-    return Date.parse(row.created.replace(' ', 'T')) + options.duration * 1000 < Date.now();
+    return Date.parse(row.created.replace(' ', 'T')) + options.duration * 1000 < this.clock.now();
   }
 
   /** Constant-time comparison through bcrypt. */

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '@lib/core';
 import { RateLimitStore } from './rate-limit.store';
 
 interface Window {
@@ -16,8 +17,12 @@ export class InMemoryRateLimitStore extends RateLimitStore implements OnModuleDe
   private readonly windows = new Map<string, Window>();
   private readonly timer = setInterval(() => this.sweep(), SWEEP_MS).unref();
 
+  constructor(private readonly clock: Clock = SYSTEM_CLOCK) {
+    super();
+  }
+
   override hit(key: string, durationSeconds: number): Promise<number> {
-    const now = Date.now();
+    const now = this.clock.now();
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       if (this.windows.size >= MAX_KEYS) {
@@ -33,7 +38,7 @@ export class InMemoryRateLimitStore extends RateLimitStore implements OnModuleDe
 
   override count(key: string): Promise<number> {
     const window = this.windows.get(key);
-    return Promise.resolve(window && window.endsAt > Date.now() ? window.count : 0);
+    return Promise.resolve(window && window.endsAt > this.clock.now() ? window.count : 0);
   }
 
   override reset(key: string): Promise<void> {
@@ -46,7 +51,7 @@ export class InMemoryRateLimitStore extends RateLimitStore implements OnModuleDe
   }
 
   private sweep(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [key, window] of this.windows) {
       if (window.endsAt <= now) {
         this.windows.delete(key);

@@ -42,6 +42,20 @@ export abstract class AppConfig {
   abstract readonly cost: CostLimits;
   /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
   abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
+  /** Test servers only: a file holding a clock offset in ms (`NB_TEST_CLOCK_FILE`, see OffsetFileClock); ''. */
+  abstract readonly testClockFile: string;
+  /** OAuth2 sign-in (`PB_ID_TOKEN_LEEWAY`, `NB_OAUTH2_AVATAR_ALLOW_LOOPBACK`). */
+  abstract readonly oauth2: OAuth2Config;
+}
+
+export interface OAuth2Config {
+  /** Clock skew allowed on id_token `exp`/`iat`/`nbf`, in seconds (PocketBase's `PB_ID_TOKEN_LEEWAY`, default 300). */
+  readonly idTokenLeewaySec: number;
+  /**
+   * Test/dev only: lets the OAuth2 avatar download reach loopback addresses (127.0.0.0/8, ::1), e.g. a local
+   * mock provider. Off by default; private, link-local and other reserved ranges stay refused either way.
+   */
+  readonly avatarAllowLoopback: boolean;
 }
 
 export interface CostLimits {
@@ -208,6 +222,11 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     jobs: {
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),
       lockMs: parseInt(env, 'NB_JOB_LOCK_MS', 30_000, 1000, 3_600_000, problems),
+    },
+    testClockFile: env.NB_TEST_CLOCK_FILE ? path.resolve(env.NB_TEST_CLOCK_FILE) : '',
+    oauth2: {
+      idTokenLeewaySec: parseInt(env, 'PB_ID_TOKEN_LEEWAY', 300, 0, 86_400, problems),
+      avatarAllowLoopback: flag(env, 'NB_OAUTH2_AVATAR_ALLOW_LOOPBACK', false, problems),
     },
   };
   if (problems.length > 0) {

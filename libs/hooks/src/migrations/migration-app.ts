@@ -5,7 +5,7 @@ import type { CollectionsService, SettingsService } from '@lib/records';
 import { withoutSecrets, type CollectionModel } from '@lib/schema';
 import { HookRecord } from '../hook-record';
 import type { HookData } from '../hook-types';
-import { Collection, unmarshal } from './migration-models';
+import { catchUp, Collection, unmarshal } from './migration-models';
 import { MigrationQueue, type Queued } from './migration-queue';
 import { lookupOf, MigrationRecord, pendingRecord, type CollectionRef, type PendingRecord } from './migration-record';
 import { newQuery } from './migration-sql';
@@ -39,6 +39,8 @@ export class MigrationApp {
   /** What the calls so far do to collections, by `id:<id>` and `name:<lowercased name>`; null: deleted. */
   private readonly overlay = new Map<string, Collection | null>();
   private readonly settingsObjects = new WeakSet<object>();
+  /** An import with `deleteMissing` ran: non-system collections it didn't name are gone. */
+  private onlyImported = false;
 
   constructor(private readonly ctx: MigrationContext) {}
 
@@ -51,7 +53,11 @@ export class MigrationApp {
       }
       return found;
     }
-    const collection = new Collection(withoutSecrets(this.ctx.collection(nameOrId)));
+    const model = this.ctx.collection(nameOrId);
+    if (this.onlyImported && !model.system) {
+      throw new NotFoundError(`Missing collection "${nameOrId}" (not in the import that replaced the others).`);
+    }
+    const collection = new Collection(withoutSecrets(model));
     this.stored.add(collection);
     return collection;
   };
@@ -91,9 +97,20 @@ export class MigrationApp {
   /** PocketBase's import: upserts by id or name; `deleteMissing` drops the other non-system collections. */
   importCollections = (collections: unknown[], deleteMissing = false): Queued<void> => {
     const items = collections.map((c) => (c instanceof Collection ? c.toJSON() : (c as Obj)));
+    // later lookups in this migration see the imported collections (filled in from the store once it ran)
+    const imported = items.map((item) => new Collection(item));
+    imported.forEach((c) => {
+      this.stored.add(c);
+      this.remember(c, c);
+    });
+    this.onlyImported ||= deleteMissing;
     return this.queue.push(async () => {
       await this.ctx.collections.importIn(this.ctx.tx, items, deleteMissing);
       await this.collectionsChanged();
+      imported.forEach((c, i) => {
+        catchUp(c, items[i], withoutSecrets(this.ctx.collection(String(items[i].id || items[i].name))));
+        this.remember(c, c);
+      });
     });
   };
 

@@ -130,3 +130,27 @@ export function unmarshal(data: unknown, target: Obj): Obj {
   }
   return target;
 }
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/**
+ * After an import ran: `target` — what a lookup in the same migration returned, perhaps changed since — takes
+ * what the store holds (ids, system fields, defaults), except what the migration changed on it after the import.
+ */
+export function catchUp(target: Collection, imported: Obj, stored: Obj): void {
+  const kept = Object.keys(target)
+    .filter((key) => key !== 'fields' && !same(target[key], imported[key]))
+    .map((key) => [key, target[key]] as const);
+  const before = FieldsList.fromJson(imported.fields);
+  const changed = target.fields.filter((f) => !same(f, before.getByName(String(f.name))));
+  const removed = before.filter((f) => !target.fields.getByName(String(f.name)));
+  unmarshal(stored, target);
+  for (const [key, value] of kept) {
+    target[key] = value;
+  }
+  for (const field of changed) {
+    field.id ||= target.fields.getByName(String(field.name))?.id;
+    target.fields.add(field);
+  }
+  removed.forEach((f) => target.fields.removeByName(String(f.name)));
+}

@@ -1,21 +1,8 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { nowString, randomString } from '@lib/core';
-import { SettingsService } from '@lib/records';
 import { LogRepository } from './log.repository';
 import type { LogEntry } from './log-entry';
-
-/** The `logs` settings as the writer applies them. */
-export interface LogPolicy {
-  /** `logs.maxDays` > 0: entries are kept (0 turns logging off, as in PocketBase). */
-  enabled: boolean;
-  maxDays: number;
-  minLevel: number;
-  logIP: boolean;
-  logAuthId: boolean;
-  /** `trustedProxy`: headers holding the client address (lower-cased), and which end of a list to take. */
-  proxyHeaders: string[];
-  useLeftmostIP: boolean;
-}
+import { DEFAULT_LOG_POLICY, LogPolicySource, type LogPolicy } from './log-policy';
 
 let counter = 0;
 
@@ -35,27 +22,19 @@ const MAX_BUFFERED = 20_000;
 
 /**
  * Collects log entries in memory and writes them to the auxiliary database in batches, on a timer, off the
- * request path: a request costs one object in an array. The `logs` settings are re-read at every flush.
+ * request path: a request costs one object in an array. The policy (`logs` settings) is re-read at every flush.
  */
 @Injectable()
 export class LogWriter implements OnModuleInit, OnApplicationShutdown {
   private buffer: LogEntry[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private current: LogPolicy = {
-    enabled: true,
-    maxDays: 5,
-    minLevel: 0,
-    logIP: true,
-    logAuthId: false,
-    proxyHeaders: [],
-    useLeftmostIP: false,
-  };
+  private current: LogPolicy = DEFAULT_LOG_POLICY;
   private failures = 0;
   private inflight: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly logs: LogRepository,
-    private readonly settings: SettingsService,
+    private readonly source: LogPolicySource,
   ) {}
 
   get policy(): LogPolicy {
@@ -122,18 +101,6 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async refresh(): Promise<void> {
-    const settings = await this.settings.get();
-    const logs = (settings.logs ?? {}) as Partial<Record<keyof LogPolicy, unknown>>;
-    const proxy = (settings.trustedProxy ?? {}) as { headers?: unknown; useLeftmostIP?: unknown };
-    const maxDays = Number(logs.maxDays ?? 5);
-    this.current = {
-      enabled: maxDays > 0,
-      maxDays,
-      minLevel: Number(logs.minLevel ?? 0),
-      logIP: logs.logIP !== false,
-      logAuthId: logs.logAuthId === true,
-      proxyHeaders: Array.isArray(proxy.headers) ? proxy.headers.map((h) => String(h).toLowerCase()) : [],
-      useLeftmostIP: proxy.useLeftmostIP === true,
-    };
+    this.current = await this.source.read();
   }
 }

@@ -2,7 +2,7 @@ import type { LogEntry, LogSql, LogStat } from './log-entry';
 
 /** The `_logs` table of the auxiliary database (never the main one). Synchronous: SQLite in this process. */
 export abstract class LogRepository {
-  /** Appends entries in one transaction. */
+  /** Appends entries in one transaction; an id already stored is skipped (a batch sent twice lands once). */
   abstract insertMany(entries: readonly LogEntry[]): void;
   /** Appends entries in one transaction on a writer thread; resolves once they are committed. */
   abstract insertInBackground(entries: LogEntry[]): Promise<void>;

@@ -29,7 +29,10 @@ export class RequestLogger implements OnModuleInit {
     const status = reply.statusCode;
     const level = status >= 400 ? LOG_LEVEL.error : LOG_LEVEL.info;
     const url = request.url;
-    if (!this.writer.accepts(level) || !(url === '/api' || url.startsWith('/api/') || url.startsWith('/api?'))) {
+    // the services' internal calls (`/api/_internal/…`) are not API requests
+    const api =
+      url === '/api' || url.startsWith('/api?') || (url.startsWith('/api/') && !url.startsWith('/api/_internal/'));
+    if (!this.writer.accepts(level) || !api) {
       return;
     }
     const policy = this.writer.policy;

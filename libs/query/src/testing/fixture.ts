@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { isMultiple, type CollectionModel, type FieldModel, type FieldType } from '@lib/schema';
 import type { CompileOptions, RequestInfo, SchemaLookup } from '../query.types';
 import { QueryCompiler } from '../query-compiler';
+import { recordCall } from './recorded-calls';
 
 /** Test fixture: users/teams/tags/posts/comments/memberships collections in an in-memory SQLite database. */
 export function field(name: string, type: FieldType, extra: Partial<FieldModel> = {}): FieldModel {
@@ -102,9 +103,9 @@ function columnType(f: FieldModel): string {
   return byType[f.type] ?? `TEXT NOT NULL DEFAULT ''`;
 }
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
-const DATA: Record<string, Row[]> = {
+export const DATA: Record<string, Row[]> = {
   teams: [
     { id: 'tm1', name: 'red' },
     { id: 'tm2', name: 'blue' },
@@ -261,6 +262,8 @@ export interface Runner {
   compiler: QueryCompiler;
   /** Sorted ids of `collection` rows matching `expr`. */
   ids(expr: string, opts?: Partial<CompileOptions>, req?: RequestInfo): string[];
+  /** Ids of `collection` rows in the order of the `sort` param. */
+  sorted(sort: string, opts?: Partial<CompileOptions>, req?: RequestInfo): string[];
 }
 
 export function runner(): Runner {
@@ -271,10 +274,28 @@ export function runner(): Runner {
     compiler,
     ids(expr, opts = {}, req = request()) {
       const full: CompileOptions = { collection: posts, schema, mode: 'rule', isSuperuser: false, alias: 'r', ...opts };
-      const compiled = compiler.compile(expr, full);
-      const sql = `SELECT "r"."id" AS id FROM "${full.collection.name}" "r" WHERE ${compiled.sql} ORDER BY "r"."id"`;
-      const rows = db.prepare(sql).all(...(compiled.bind(req) as never[])) as { id: string }[];
-      return rows.map((r) => r.id);
+      return recordCall({ kind: 'filter', expr, opts: full, req }, () => {
+        const compiled = compiler.compile(expr, full);
+        const sql = `SELECT "r"."id" AS id FROM "${full.collection.name}" "r" WHERE ${compiled.sql} ORDER BY "r"."id"`;
+        const rows = db.prepare(sql).all(...(compiled.bind(req) as never[])) as { id: string }[];
+        return rows.map((r) => r.id);
+      });
+    },
+    sorted(sort, opts = {}, req = request()) {
+      const full: CompileOptions = {
+        collection: posts,
+        schema,
+        mode: 'filter',
+        isSuperuser: false,
+        alias: 'r',
+        ...opts,
+      };
+      return recordCall({ kind: 'sort', expr: sort, opts: full, req }, () => {
+        const compiled = compiler.compileSort(sort, full);
+        const sql = `SELECT "r"."id" AS id FROM "${full.collection.name}" "r" ORDER BY ${compiled.sql}`;
+        const rows = db.prepare(sql).all(...(compiled.bind(req) as never[])) as { id: string }[];
+        return rows.map((r) => r.id);
+      });
     },
   };
 }

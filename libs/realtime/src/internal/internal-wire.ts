@@ -1,8 +1,5 @@
 import type { AccessExpression } from '../joined-rule-check';
 
-/** The header carrying the shared secret of the internal endpoints (`NB_INTERNAL_SECRET`). */
-export const INTERNAL_SECRET_HEADER = 'x-nestbase-internal';
-
 /** A subscriber's request as the realtime process sends it: its auth record snapshot and subscription options. */
 export interface WireRequest {
   auth: { collectionId: string; record: Record<string, unknown> } | null;

@@ -1,7 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { readBody } from '@lib/core';
-import { InternalSecretGuard } from './internal-secret.guard';
+import { InternalSecretGuard, readBody } from '@lib/core';
 import type { AuthRecordsBody, RenderBody, RuleCheckBody } from './internal-wire';
 import { RealtimeInternalService } from './realtime-internal.service';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError } from '@lib/core';
+import { BadRequestError, isPlainObject } from '@lib/core';
 import { RecordRepository, fromRow, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeAccess } from '../realtime-access.service';
@@ -34,7 +34,7 @@ export class RealtimeInternalService {
       expression &&
       (('rule' in expression && ['listRule', 'viewRule'].includes(expression.rule)) ||
         ('filter' in expression && typeof expression.filter === 'string'));
-    if (!valid || !Array.isArray(body.requests) || !isObject(body.record)) {
+    if (!valid || !Array.isArray(body.requests) || !isPlainObject(body.record)) {
       throw new BadRequestError('Invalid rule check.');
     }
     const requests = body.requests.map((r) => this.request(r));
@@ -43,7 +43,7 @@ export class RealtimeInternalService {
 
   async render(body: RenderBody): Promise<{ record: Record<string, unknown> }> {
     const c = await this.collection(body?.collectionId);
-    if (!isObject(body.record) || typeof body.expand !== 'string') {
+    if (!isPlainObject(body.record) || typeof body.expand !== 'string') {
       throw new BadRequestError('Invalid render request.');
     }
     return { record: await this.renderer.present(c, body.record, this.request(body.request), body.expand) };
@@ -84,7 +84,7 @@ export class RealtimeInternalService {
   private request(wire: WireRequest | undefined): RecordRequest {
     const authCollection = wire?.auth ? this.collections.registry.findCollection(wire.auth.collectionId) : undefined;
     const auth =
-      authCollection && wire?.auth && isObject(wire.auth.record)
+      authCollection && wire?.auth && isPlainObject(wire.auth.record)
         ? {
             collectionId: authCollection.id,
             collectionName: authCollection.name,
@@ -102,13 +102,9 @@ export class RealtimeInternalService {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function stringMap(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (isObject(value)) {
+  if (isPlainObject(value)) {
     for (const [k, v] of Object.entries(value)) {
       if (typeof v === 'string') {
         out[k] = v;

@@ -1,8 +1,8 @@
+import { InternalSecretGuard } from '@lib/core';
 import { Module } from '@nestjs/common';
 import { RecordsCoreModule } from '@lib/records';
 import { LOCAL_DATA_PORTS } from '../local/local-realtime-ports';
 import { RealtimeAccess } from '../realtime-access.service';
-import { InternalSecretGuard } from './internal-secret.guard';
 import { RealtimeInternalController } from './realtime-internal.controller';
 import { RealtimeInternalService } from './realtime-internal.service';
 

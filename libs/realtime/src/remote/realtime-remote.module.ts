@@ -1,3 +1,4 @@
+import { RecordsServiceClient } from '@lib/core';
 import { Module } from '@nestjs/common';
 import { TokenService } from '@lib/auth';
 import { QueryCompiler } from '@lib/query';
@@ -6,7 +7,6 @@ import { RealtimeAuthResolver } from '../realtime-auth.resolver';
 import { RealtimeCollections } from '../realtime-collections';
 import { REALTIME_CONTROLLERS, REALTIME_EXPORTS, REALTIME_PROVIDERS } from '../realtime-parts';
 import { RealtimeRenderer } from '../realtime-renderer';
-import { RecordsServiceClient } from './records-service.client';
 import { RemoteJoinedRuleCheck } from './remote-joined-rule-check';
 import { RemoteRealtimeAuthResolver } from './remote-realtime-auth.resolver';
 import { RemoteRealtimeCollections } from './remote-realtime-collections';

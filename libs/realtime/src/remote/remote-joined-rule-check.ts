@@ -1,9 +1,9 @@
+import { RecordsServiceClient } from '@lib/core';
 import { Injectable } from '@nestjs/common';
 import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import type { WireRequest } from '../internal/internal-wire';
 import { JoinedRuleCheck, type AccessExpression } from '../joined-rule-check';
-import { RecordsServiceClient } from './records-service.client';
 
 /**
  * Joined rule checks through the records service: one `POST /api/_internal/rule-check` per event and

@@ -1,10 +1,10 @@
+import { RecordsServiceClient } from '@lib/core';
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { RequestAuth } from '@lib/core';
 import { TokenService } from '@lib/auth';
 import { EventBus } from '@lib/events';
 import { RealtimeAuthResolver } from '../realtime-auth.resolver';
 import { RealtimeCollections } from '../realtime-collections';
-import { RecordsServiceClient } from './records-service.client';
 
 type AuthRecord = Record<string, unknown> | null;
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, waitForDependency } from '@lib/core';
+import { AppConfig, RecordsServiceClient, waitForDependency } from '@lib/core';
 import { EventBus } from '@lib/events';
 import { CollectionsRegistry } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeCollections } from '../realtime-collections';
-import { RecordsServiceClient } from './records-service.client';
 
 /** An event of a collection this process doesn't know triggers at most one reload per this interval. */
 const UNKNOWN_RELOAD_MS = 1000;

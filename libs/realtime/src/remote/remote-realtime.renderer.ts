@@ -1,9 +1,9 @@
+import { RecordsServiceClient } from '@lib/core';
 import { Injectable } from '@nestjs/common';
 import { exportRecord, isSuperuser, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { RealtimeRenderer } from '../realtime-renderer';
 import { toWire } from './remote-joined-rule-check';
-import { RecordsServiceClient } from './records-service.client';
 
 /** Renders in memory (visible fields, email visibility); `expand` reads related records through the records service. */
 @Injectable()

@@ -13,7 +13,9 @@ const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: num
 const db = new BetterSqlite3(file, { timeout: busyTimeoutMs });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-const insert = db.prepare('INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)');
+const insert = db.prepare(
+  'INSERT OR IGNORE INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)',
+);
 const insertAll = db.transaction((entries: LogEntry[]) => {
   for (const e of entries) {
     insert.run(e.id, e.level, e.message, JSON.stringify(e.data), e.created);

@@ -57,7 +57,7 @@ export class SqliteLogRepository extends LogRepository {
     this.db.pragma('synchronous = NORMAL');
     this.db.transaction(() => SCHEMA.forEach((sql) => this.db.exec(sql)))();
     this.insert = this.db.prepare(
-      'INSERT INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)',
     );
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '@lib/core';
-import { INTERNAL_SECRET_HEADER } from '../internal/internal-wire';
+import { AppConfig } from '../config/app-config';
+import { INTERNAL_SECRET_HEADER } from './internal-secret.guard';
 
 const TIMEOUT_MS = 10_000;
 
@@ -37,6 +37,6 @@ export class RecordsServiceClient {
     if (!res.ok) {
       throw new Error(`${method} ${path} on the records service: ${res.status} ${text.slice(0, 200)}`);
     }
-    return JSON.parse(text) as T;
+    return (text === '' ? undefined : JSON.parse(text)) as T;
   }
 }

@@ -1,8 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig, ForbiddenError, NotFoundError } from '@lib/core';
-import { INTERNAL_SECRET_HEADER } from './internal-wire';
+import { AppConfig } from '../config/app-config';
+import { ForbiddenError, NotFoundError } from '../errors/api-error';
+
+/** The header carrying the shared secret of the internal endpoints (`NB_INTERNAL_SECRET`). */
+export const INTERNAL_SECRET_HEADER = 'x-nestbase-internal';
 
 /** The internal endpoints answer only requests carrying `NB_INTERNAL_SECRET`; without one configured they don't exist. */
 @Injectable()

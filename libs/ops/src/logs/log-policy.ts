@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { SettingsService } from '@lib/records';
+
+/** The `logs` settings as the writer applies them. */
+export interface LogPolicy {
+  /** `logs.maxDays` > 0: entries are kept (0 turns logging off, as in PocketBase). */
+  enabled: boolean;
+  maxDays: number;
+  minLevel: number;
+  logIP: boolean;
+  logAuthId: boolean;
+  /** `trustedProxy`: headers holding the client address (lower-cased), and which end of a list to take. */
+  proxyHeaders: string[];
+  useLeftmostIP: boolean;
+}
+
+export const DEFAULT_LOG_POLICY: LogPolicy = Object.freeze({
+  enabled: true,
+  maxDays: 5,
+  minLevel: 0,
+  logIP: true,
+  logAuthId: false,
+  proxyHeaders: [],
+  useLeftmostIP: false,
+});
+
+/** Where the writer reads the policy from: the settings here, or the records service for a process without them. */
+export abstract class LogPolicySource {
+  abstract read(): Promise<LogPolicy>;
+}
+
+/** The policy from this process's settings (`logs.*` and `trustedProxy`). */
+@Injectable()
+export class SettingsLogPolicySource extends LogPolicySource {
+  constructor(private readonly settings: SettingsService) {
+    super();
+  }
+
+  async read(): Promise<LogPolicy> {
+    const settings = await this.settings.get();
+    const logs = (settings.logs ?? {}) as Partial<Record<keyof LogPolicy, unknown>>;
+    const proxy = (settings.trustedProxy ?? {}) as { headers?: unknown; useLeftmostIP?: unknown };
+    const maxDays = Number(logs.maxDays ?? 5);
+    return {
+      enabled: maxDays > 0,
+      maxDays,
+      minLevel: Number(logs.minLevel ?? 0),
+      logIP: logs.logIP !== false,
+      logAuthId: logs.logAuthId === true,
+      proxyHeaders: Array.isArray(proxy.headers) ? proxy.headers.map((h) => String(h).toLowerCase()) : [],
+      useLeftmostIP: proxy.useLeftmostIP === true,
+    };
+  }
+}

@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { RecordsServiceClient } from '@lib/core';
+import type { LogEntry } from '../log-entry';
+import { DEFAULT_LOG_POLICY, LogPolicySource, type LogPolicy } from '../log-policy';
+import { LogRepository } from '../log.repository';
+
+/** Entries per `POST /api/_internal/logs`: a backlog kept through an outage goes over in several calls. */
+export const REMOTE_LOG_BATCH = 1000;
+
+/**
+ * The log store of a process without a database (the realtime service with `--records`): its batches go to the
+ * records service (`POST /api/_internal/logs`), the one writer of `auxiliary.db`. A failed call rejects, so the
+ * writer keeps the batch for its next flush. Reading the logs is the records service's job.
+ */
+@Injectable()
+export class RemoteLogRepository extends LogRepository {
+  constructor(private readonly records: RecordsServiceClient) {
+    super();
+  }
+
+  async insertInBackground(entries: LogEntry[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += REMOTE_LOG_BATCH) {
+      await this.records.post('/api/_internal/logs', { entries: entries.slice(i, i + REMOTE_LOG_BATCH) });
+    }
+  }
+
+  insertMany(): void {
+    throw this.elsewhere();
+  }
+  list(): LogEntry[] {
+    throw this.elsewhere();
+  }
+  count(): number {
+    throw this.elsewhere();
+  }
+  findById(): LogEntry | null {
+    throw this.elsewhere();
+  }
+  stats(): never {
+    throw this.elsewhere();
+  }
+  deleteBefore(): number {
+    throw this.elsewhere();
+  }
+  deleteAll(): void {
+    throw this.elsewhere();
+  }
+  backupTo(): Promise<void> {
+    return Promise.reject(this.elsewhere());
+  }
+  close(): void {
+    // nothing held open: every batch is one HTTP call
+  }
+
+  private elsewhere(): Error {
+    return new Error('this process has no log store: the records service keeps the logs');
+  }
+}
+
+/** The `logs` policy as the records service applies it (`GET /api/_internal/log-policy`); the last one known while it is unreachable. */
+@Injectable()
+export class RemoteLogPolicySource extends LogPolicySource {
+  private last: LogPolicy = DEFAULT_LOG_POLICY;
+
+  constructor(private readonly records: RecordsServiceClient) {
+    super();
+  }
+
+  async read(): Promise<LogPolicy> {
+    try {
+      this.last = (await this.records.get<{ policy: LogPolicy }>('/api/_internal/log-policy')).policy;
+    } catch {
+      // unreachable for now: the writer keeps going on the last policy it had
+    }
+    return this.last;
+  }
+}
