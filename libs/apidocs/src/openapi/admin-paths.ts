@@ -129,6 +129,21 @@ export function adminPaths(): Record<string, PathItem> {
         },
       ),
     },
+    '/api/settings/apple/generate-client-secret': {
+      post: op(
+        'settings',
+        'Make a Sign in with Apple client secret',
+        { ...ok('`{secret}`.', anyObject), ...errors(400) },
+        {
+          requestBody: jsonBody(
+            object(
+              { clientId: str, teamId: str, keyId: str, privateKey: str, duration: { type: 'integer', minimum: 1 } },
+              ['clientId', 'teamId', 'keyId', 'privateKey', 'duration'],
+            ),
+          ),
+        },
+      ),
+    },
     '/api/logs': {
       get: op(
         'logs',
