@@ -16,6 +16,7 @@ import { JobQueue } from '@lib/jobs';
 import { HooksLoadError, MigrationError } from '@lib/hooks';
 import { BACKUP_HELP, backup } from './cli-backup';
 import { MIGRATE_HELP, migrate } from './cli-migrate';
+import { TYPEGEN_HELP, typegen } from './cli-typegen';
 import { NestBase } from './nestbase';
 import { CliModule } from './standalone.module';
 
@@ -31,6 +32,7 @@ Commands:
   backup create|list|restore     back up or restore the data directory
   migrate up|down|create|collections|history-sync
                                  apply, revert or write pb_migrations files
+  typegen [--out FILE]           write TypeScript types of the collections for the JS SDK
   gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
                                  run one service of the distributed set (see README "Deploy")
   help [COMMAND]                 this text, or a command's (as COMMAND --help)
@@ -55,6 +57,7 @@ Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
 `,
   backup: BACKUP_HELP,
   migrate: MIGRATE_HELP,
+  typegen: TYPEGEN_HELP,
   superuser: `Usage:
   nestbase superuser upsert EMAIL PASSWORD [--dir DIR]   create or update a superuser
   nestbase superuser delete EMAIL [--dir DIR]            delete a superuser
@@ -69,6 +72,7 @@ const FLAGS = {
   dev: { type: 'boolean' },
   migrationsDir: { type: 'string' },
   automigrate: { type: 'boolean' },
+  out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -116,7 +120,7 @@ export async function main(argv: string[]): Promise<void> {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const [command, ...rest] = parsed.positionals;
-  const { help, ...overrides } = parsed.values;
+  const { help, out, ...overrides } = parsed.values;
   if (!command || (help && !HELP[command])) {
     process.stdout.write(HELP.main);
     if (!command && !help) {
@@ -127,6 +131,9 @@ export async function main(argv: string[]): Promise<void> {
   if (help) {
     process.stdout.write(HELP[command]);
     return;
+  }
+  if (out !== undefined && command !== 'typegen') {
+    throw new UsageError(`--out is a flag of typegen, not of ${command}`);
   }
   if (command === 'serve') {
     if (rest.length > 0) {
@@ -144,6 +151,15 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') {
     await migrate(
       rest,
+      () => loadConfig(noAdmin(), overrides),
+      (message) => new UsageError(message),
+    );
+    return;
+  }
+  if (command === 'typegen') {
+    await typegen(
+      rest,
+      out,
       () => loadConfig(noAdmin(), overrides),
       (message) => new UsageError(message),
     );

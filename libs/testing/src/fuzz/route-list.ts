@@ -84,6 +84,11 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'GET /api/crons',
   'POST /api/crons/:id',
   'GET /api/health',
+  // API documentation
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'GET /api/docs/init.js',
+  'GET /api/docs/:name',
 ].map(route);
 
 /**
