@@ -38,8 +38,21 @@ export abstract class RecordRepository {
     limit: number,
     db?: SqlExecutor,
   ): Promise<Record<string, unknown>[]>;
-  abstract insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
-  abstract update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
+  /** Inserts a row and returns it as stored (`RETURNING *`). */
+  abstract insert(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown>>;
+  /** Updates a row and returns it as stored, or null when no row has that id. */
+  abstract update(
+    c: CollectionModel,
+    id: string,
+    names: string[],
+    values: unknown[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown> | null>;
   abstract delete(c: CollectionModel, id: string, db: SqlExecutor): Promise<void>;
   abstract deleteAll(c: CollectionModel, db: SqlExecutor): Promise<void>;
   /** Deletes the rows whose columns equal all the given values. */

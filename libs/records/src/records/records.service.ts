@@ -13,6 +13,7 @@ import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RecordDeps, type UnitOfWork } from './record-deps';
 import { RuleGuard } from './rule-guard';
+import { IndexAdvisor } from './index-advisor';
 
 export type { UnitOfWork } from './record-deps';
 
@@ -33,6 +34,7 @@ export class RecordsService {
     private readonly rules: RuleGuard,
     private readonly presenter: RecordPresenter,
     private readonly deps: RecordDeps,
+    private readonly advisor: IndexAdvisor,
   ) {}
 
   collection(idOrName: string): CollectionModel {
@@ -52,10 +54,15 @@ export class RecordsService {
     const orderBy = this.rules.sort(c, p.sort, req);
     // Off the event loop (read workers) and under the query time limit: the filter and sort are the client's.
     const db = this.deps.database.reads;
+    const started = performance.now();
     const [rows, totalItems] = await Promise.all([
       this.repository.list(c, { where, orderBy, limit: p.perPage, offset: (p.page - 1) * p.perPage }, db),
       p.skipTotal ? -1 : this.repository.count(c, where, db),
     ]);
+    const ms = performance.now() - started;
+    if (this.advisor.isSlow(ms)) {
+      this.advisor.observe(c, { rule: isSuperuser(req) ? '' : (c.listRule ?? ''), filter: p.filter, sort: p.sort }, ms);
+    }
     const records = rows.map((r) => fromRow(c, r));
     const items = await this.presenter.present(c, records, req, p.expand, db);
     const totalPages = p.skipTotal ? -1 : Math.ceil(totalItems / p.perPage);
@@ -127,15 +134,6 @@ export class RecordsService {
     req: RecordRequest,
   ): Promise<RecordData> {
     const errors: FieldErrors = input.errors;
-    const customId = typeof body.id === 'string' ? body.id : '';
-    if (
-      customId !== undefined &&
-      customId !== '' &&
-      !errors.id &&
-      (await this.repository.findById(c, String(customId), [], uow.tx))
-    ) {
-      errors.id = fieldError('validation_not_unique', 'Value must be unique.');
-    }
     if (c.type === 'auth') {
       await applyAuthInput(
         c,
@@ -148,16 +146,22 @@ export class RecordsService {
     }
     await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
     this.throwIfErrors(errors, 'Failed to create record.');
-    await this.write(uow.tx, c, input.data, undefined, 'Failed to create record.');
-    const id = String(input.data.id);
+    // A taken custom id is answered by the primary key (UNIQUE constraint failed: <table>.id), not a read first.
+    const row = await this.write(uow.tx, c, input.data, undefined, 'Failed to create record.');
+    const saved = fromRow(c, row);
+    const id = String(saved.id);
     if (rule.length > 0) {
-      const ruleWithBody = this.rules.condition(c, 'createRule', req, input.body);
-      if (!(await this.repository.findById(c, id, ruleWithBody, uow.tx))) {
+      // The rule on the row as stored: in memory when it needs no join, else its SQL against the new row.
+      const allowed =
+        this.rules.evaluate(c, 'createRule', req, saved, input.body) ??
+        (await this.repository.findById(c, id, this.rules.condition(c, 'createRule', req, input.body), uow.tx)) !==
+          null;
+      if (!allowed) {
         throw new BadRequestError('Failed to create record.');
       }
     }
     await this.deps.files.save(uow, c, id, null, input.data, input.uploads);
-    return fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
+    return saved;
   }
 
   async updateIn(
@@ -216,9 +220,9 @@ export class RecordsService {
     }
     await this.deps.relations.checkExisting(c, input.data, input.changed, errors, uow.tx);
     this.throwIfErrors(errors, 'Failed to update record.');
-    await this.write(uow.tx, c, input.data, id, 'Failed to update record.');
+    const row = await this.write(uow.tx, c, input.data, id, 'Failed to update record.');
     await this.deps.files.save(uow, c, id, stored, input.data, input.uploads);
-    return fromRow(c, (await this.repository.findById(c, id, [], uow.tx))!);
+    return fromRow(c, row);
   }
 
   async deleteIn(uow: UnitOfWork, idOrName: string, id: string, req: RecordRequest): Promise<void> {
@@ -286,17 +290,21 @@ export class RecordsService {
     data: RecordData,
     id: string | undefined,
     message: string,
-  ): Promise<void> {
+  ): Promise<Record<string, unknown>> {
     await assertAuthIdFree(this.repository, this.registry.allCollections(), c, String(data.id), tx, message);
     const { names, values } = toColumns(c, data);
+    let row: Record<string, unknown> | null;
     try {
-      if (id === undefined) {
-        await this.repository.insert(c, names, values, tx);
-      } else {
-        await this.repository.update(c, id, names, values, tx);
-      }
+      row =
+        id === undefined
+          ? await this.repository.insert(c, names, values, tx)
+          : await this.repository.update(c, id, names, values, tx);
     } catch (error) {
       throw uniqueViolation(error, message) ?? error;
     }
+    if (!row) {
+      throw new NotFoundError();
+    }
+    return row;
   }
 }
