@@ -53,7 +53,7 @@ export interface CostLimits {
   readonly maxExpandRecords: number;
   /** Bytes of one JSON answer (past it: 400). */
   readonly maxResponseBytes: number;
-  /** A list slower than this leaves an index advisor warning in the app logs (`NB_SLOW_LIST_MS`; 0: never). */
+  /** A list this slow leaves an index advisor warning in the app logs (`NB_SLOW_LIST_MS`; 0: every list, -1: never). */
   readonly slowListMs: number;
 }
 
@@ -206,7 +206,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       readWorkers: parseInt(env, 'NB_READ_WORKERS', 2, 0, 64, problems),
       maxExpandRecords: parseInt(env, 'NB_MAX_EXPAND_RECORDS', 20_000, 1, 10_000_000, problems),
       maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
-      slowListMs: parseInt(env, 'NB_SLOW_LIST_MS', 100, 0, 3_600_000, problems),
+      slowListMs: parseInt(env, 'NB_SLOW_LIST_MS', 100, -1, 3_600_000, problems),
     },
     jobs: {
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),

@@ -54,7 +54,7 @@ export function suggestIndex(c: CollectionModel, rule: string, filter: string, s
 }
 
 /**
- * The index advisor (issue 16): a list request slower than `NB_SLOW_LIST_MS` leaves a warning in the app logs
+ * The index advisor (issue 16): a list request as slow as `NB_SLOW_LIST_MS` leaves a warning in the app logs
  * (`GET /api/logs`, the dashboard's Logs) naming the collection, its filter and sort, the time, and the
  * `CREATE INDEX` statement that would serve it — to add to the collection's `indexes`.
  */
@@ -69,7 +69,7 @@ export class IndexAdvisor {
 
   /** Whether a list that took `ms` is worth a look (cheap: called on every list). */
   isSlow(ms: number): boolean {
-    return this.slowMs > 0 && ms >= this.slowMs;
+    return this.slowMs >= 0 && ms >= this.slowMs;
   }
 
   /** Logs the slow list of `c` (at most once a minute per collection and suggestion). */
