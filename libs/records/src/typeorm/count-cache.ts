@@ -23,7 +23,7 @@ export class CountCache {
 
   /** The database's change mark now, or null where the driver can't tell (then nothing is cached). */
   mark(): string | null {
-    const version = this.database.dataVersion();
+    const version = this.database.dataVersionThisTurn();
     const writes = this.database.writeCount();
     return version === null || writes === null ? null : `${version}:${writes}`;
   }
