@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database, SqlExecutor } from '@lib/database';
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { quoteIdent as q } from '../records/record-codec';
-import { ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
+import { IndexAdvisor } from '../records/index-advisor';
+import { ListAsked, ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
 import { CountCache } from './count-cache';
 
 /** `findById` texts kept per collection (one per distinct rule or filter condition). */
@@ -35,7 +36,10 @@ export class TypeormRecordRepository extends RecordRepository {
 
   private readonly counts: CountCache;
 
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    private readonly advisor: IndexAdvisor,
+  ) {
     super();
     this.counts = new CountCache(database);
   }
@@ -48,10 +52,25 @@ export class TypeormRecordRepository extends RecordRepository {
         ? ''
         : ' ORDER BY "r"."rowid"';
     const sql = `SELECT "r".* FROM ${q(c.name)} "r"${where.sql}${order} LIMIT ? OFFSET ?`;
-    return db.query(sql, [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset]);
+    const params = [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset];
+    return this.timed(c, query.asked, () => db.query(sql, params));
   }
 
-  override async count(c: CollectionModel, parts: SqlPart[], db: SqlExecutor = this.database) {
+  /** Runs a list's query; one as slow as `NB_SLOW_LIST_MS` goes to the index advisor. */
+  private async timed<T>(c: CollectionModel, asked: ListAsked | undefined, run: () => Promise<T>): Promise<T> {
+    if (!asked) {
+      return run();
+    }
+    const started = performance.now();
+    const value = await run();
+    const ms = performance.now() - started;
+    if (this.advisor.isSlow(ms)) {
+      this.advisor.observe(c, asked, ms);
+    }
+    return value;
+  }
+
+  override async count(c: CollectionModel, parts: SqlPart[], db: SqlExecutor = this.database, asked?: ListAsked) {
     const where = whereClause(parts);
     const sql = `SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`;
     // The mark before the query (see CountCache): a write landing while it runs makes the entry stale at once.
@@ -61,7 +80,7 @@ export class TypeormRecordRepository extends RecordRepository {
     if (known !== undefined) {
       return known;
     }
-    const n = (await db.query<{ n: number }>(sql, where.params))[0]?.n ?? 0;
+    const n = (await this.timed(c, asked, () => db.query<{ n: number }>(sql, where.params)))[0]?.n ?? 0;
     if (key !== null) {
       this.counts.set(key, mark!, n);
     }
