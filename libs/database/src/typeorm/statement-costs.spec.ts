@@ -12,17 +12,29 @@ void describe('StatementCosts', () => {
     assert.equal(costs.cheap('a'), true);
   });
 
-  void it('one slow run in the window sends it back to the workers until the window starts over', () => {
+  void it('a slow statement stays on the workers; one slow run of a cheap one does not move it', () => {
     const costs = new StatementCosts();
-    costs.record('a', 10);
-    costs.record('a', INLINE_US * 4);
-    assert.equal(costs.cheap('a'), false);
-    for (let i = 2; i < 32; i++) {
-      costs.record('a', 10);
+    costs.record('scan', INLINE_US * 8);
+    costs.record('scan', INLINE_US * 8);
+    assert.equal(costs.cheap('scan'), false);
+    costs.record('seek', 50);
+    costs.record('seek', 50);
+    costs.record('seek', INLINE_US * 2);
+    assert.equal(costs.cheap('seek'), true);
+  });
+
+  void it('a statement that turns slow leaves the main thread within a few runs, and comes back when cheap', () => {
+    const costs = new StatementCosts();
+    costs.record('a', 50);
+    costs.record('a', 50);
+    let runs = 0;
+    while (costs.cheap('a')) {
+      costs.record('a', INLINE_US * 4);
+      runs++;
     }
-    assert.equal(costs.cheap('a'), false);
-    costs.record('a', 10);
-    costs.record('a', 10);
-    assert.equal(costs.cheap('a'), true);
+    assert.ok(runs <= 4, `took ${runs} slow runs`);
+    while (!costs.cheap('a')) {
+      costs.record('a', 50);
+    }
   });
 });

@@ -1,21 +1,22 @@
-/** A read that took less than this (µs, the worst of its recent runs) runs on the main connection. */
+/** A read whose recent runs took less than this on average (µs) runs on the main connection. */
 export const INLINE_US = 500;
-/** Runs after which a statement's worst time starts over (an index added since makes a slow read cheap). */
-const WINDOW = 32;
+/** Weight of the newest run in the moving average: a descheduled run on a busy box moves it, one run doesn't flip it. */
+const WEIGHT = 1 / 8;
 const MAX_STATEMENTS = 2000;
 
 /**
  * How long each read statement took lately, to choose where the next run goes (issue 16): handing a read to a
  * worker thread costs the main thread a message each way (~50-100 µs on a busy 2-core box, more than a list
- * that an index serves), so a statement whose recent runs were all cheap runs inline, and one that was ever slow
- * in its window goes to the workers, where it can't hold up other requests. Unknown statements go to the workers.
+ * that an index serves), so a statement whose recent runs were cheap on average runs inline, and one that got
+ * slow (a scan, a temporary sort, a growing table) goes to the workers, where it can't hold up other requests.
+ * Unknown statements go to the workers until two runs are known.
  */
 export class StatementCosts {
-  private readonly costs = new Map<string, { worst: number; runs: number }>();
+  private readonly costs = new Map<string, { avg: number; runs: number }>();
 
   cheap(sql: string): boolean {
     const c = this.costs.get(sql);
-    return c !== undefined && c.runs >= 2 && c.worst < INLINE_US;
+    return c !== undefined && c.runs >= 2 && c.avg < INLINE_US;
   }
 
   record(sql: string, us: number): void {
@@ -24,10 +25,10 @@ export class StatementCosts {
       if (this.costs.size >= MAX_STATEMENTS) {
         this.costs.clear();
       }
-      c = { worst: 0, runs: 0 };
+      c = { avg: us, runs: 0 };
       this.costs.set(sql, c);
     }
-    c.worst = c.runs % WINDOW === 0 ? us : Math.max(c.worst, us);
+    c.avg += (us - c.avg) * WEIGHT;
     c.runs++;
   }
 }
