@@ -38,7 +38,7 @@ export abstract class AppConfig {
   abstract readonly internal: { readonly secret: string };
   /** The gateway's upstreams and edge policies (`NB_UPSTREAM_*`, `NB_RATE_LIMIT_*`, `NB_ACCESS_LOG`). */
   abstract readonly gateway: GatewayConfig;
-  /** What one request may cost (`NB_QUERY_TIMEOUT_MS`, `NB_READ_WORKERS`, `NB_MAX_EXPAND_RECORDS`, `NB_MAX_RESPONSE_BYTES`). */
+  /** What one request may cost (`NB_QUERY_TIMEOUT_MS`, `NB_READ_WORKERS`, `NB_MAX_EXPAND_RECORDS`, `NB_MAX_RESPONSE_BYTES`, `NB_SLOW_LIST_MS`). */
   abstract readonly cost: CostLimits;
   /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
   abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
@@ -67,6 +67,8 @@ export interface CostLimits {
   readonly maxExpandRecords: number;
   /** Bytes of one JSON answer (past it: 400). */
   readonly maxResponseBytes: number;
+  /** A list this slow leaves an index advisor warning in the app logs (`NB_SLOW_LIST_MS`; 0: every list, -1: never). */
+  readonly slowListMs: number;
 }
 
 /**
@@ -218,6 +220,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       readWorkers: parseInt(env, 'NB_READ_WORKERS', 2, 0, 64, problems),
       maxExpandRecords: parseInt(env, 'NB_MAX_EXPAND_RECORDS', 20_000, 1, 10_000_000, problems),
       maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
+      slowListMs: parseInt(env, 'NB_SLOW_LIST_MS', 100, -1, 3_600_000, problems),
     },
     jobs: {
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),
