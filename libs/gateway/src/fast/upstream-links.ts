@@ -100,6 +100,8 @@ export class UpstreamLinks {
     }
     link.owner = link;
     link.idleUntil = Date.now() + idleMs;
+    // The last response may have paused it (a client slower than the service): idle, it reads again.
+    link.socket.resume();
     let list = this.idle.get(link.address);
     if (!list) {
       list = [];
