@@ -64,8 +64,7 @@ export function parseRequestHead(head: string): RequestHead | null {
   if (!line || lines.length > MAX_HEADERS) {
     return null;
   }
-  const names: string[] = [];
-  const values: string[] = [];
+  let forwarded = '';
   let contentLength = -1;
   let connection = '';
   let host: string | undefined;
@@ -108,8 +107,9 @@ export function parseRequestHead(head: string): RequestHead | null {
         forwardedProto ??= value;
         break;
     }
-    names.push(name);
-    values.push(`${header[1]}: ${value}\r\n`);
+    if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
+      forwarded += `${lines[i]}\r\n`; // as sent: it matched HEADER_LINE
+    }
   }
   if (host === undefined) {
     return null;
@@ -118,12 +118,8 @@ export function parseRequestHead(head: string): RequestHead | null {
   if (named.includes('upgrade')) {
     return null;
   }
-  let forwarded = '';
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name) && (named.length === 0 || !named.includes(name))) {
-      forwarded += values[i];
-    }
+  if (named.some((token) => token !== 'close' && token !== 'keep-alive')) {
+    forwarded = withoutNamed(lines, named);
   }
   return {
     method: line[1],
@@ -136,6 +132,18 @@ export function parseRequestHead(head: string): RequestHead | null {
     forwardedFor,
     forwardedProto,
   };
+}
+
+/** The header lines but those hop-by-hop, set by the gateway or named in `Connection` (the rare second pass). */
+function withoutNamed(lines: readonly string[], named: readonly string[]): string {
+  let forwarded = '';
+  for (let i = 1; i < lines.length; i++) {
+    const name = lines[i].slice(0, lines[i].indexOf(':')).toLowerCase();
+    if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name) && !named.includes(name)) {
+      forwarded += `${lines[i]}\r\n`;
+    }
+  }
+  return forwarded;
 }
 
 /**
