@@ -142,7 +142,8 @@ export class FastConnection implements ExchangeHost {
         }
         break;
       }
-      const head = parseRequestHead(buffer.toString('latin1', 0, end));
+      // Past the header limit (Node answers the 431), a body over the limit (Fastify drains it and answers 413).
+      const head = end + 4 > MAX_HEADER_BYTES ? null : parseRequestHead(buffer.toString('latin1', 0, end));
       if (!head || head.contentLength > this.ctx.bodyLimit) {
         this.giveAway();
         break;
