@@ -4,8 +4,10 @@ import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/com
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@lib/core';
-import { writeAccessLog, type AccessLogEntry } from './access-log';
+import { flushAccessLog, writeAccessLog, type AccessLogEntry } from './access-log';
 import { EdgeRateLimit } from './edge-rate-limit';
+import { FastPath } from './fast/fast-path';
+import { UpstreamLinks } from './fast/upstream-links';
 import { GatewayUpstreams } from './gateway-upstreams';
 import { proxyHttp, sendEnvelope } from './http-proxy';
 import { isApiUrl, routeFor } from './route-table';
@@ -18,6 +20,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * (bodies are never parsed here), WebSocket upgrades are tunnelled. Before that: the body limit (the
  * platform's onRequest hook), CORS (the gateway's own headers win), the per-client rate limit; after it,
  * one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
+ * With `NB_GATEWAY_FAST_PATH` (the default) API requests are served by `FastPath` first (see fast/fast-path.ts),
+ * with the same routing, limits, CORS and log; this Fastify route serves the connections it hands over.
  */
 @Injectable()
 export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,6 +31,8 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly upstreams: GatewayUpstreams,
     private readonly limit: EdgeRateLimit,
   ) {}
+
+  private fastPath?: FastPath;
 
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -40,13 +46,37 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
       }
       done();
     });
+    if (this.config.gateway.fastPath) {
+      this.installFastPath(fastify.server);
+    }
     fastify.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(request, socket, head),
     );
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.fastPath?.close();
+    flushAccessLog();
     await this.limit.close();
+  }
+
+  private installFastPath(server: http.Server): void {
+    const { gateway, http: httpConfig, bodyLimit } = this.config;
+    const keepAliveSeconds = Math.floor(httpConfig.timeouts.keepAliveMs / 1000);
+    this.fastPath = new FastPath({
+      pool: (service) => this.upstreams.pool(service),
+      links: new UpstreamLinks(),
+      limit: this.limit,
+      log: gateway.accessLog ? writeAccessLog : undefined,
+      bodyLimit,
+      trustProxyHops: httpConfig.trustProxyHops,
+      timeouts: httpConfig.timeouts,
+      connectTimeoutMs: gateway.connectTimeoutMs,
+      responseTimeoutMs: gateway.responseTimeoutMs,
+      keepAliveLines: `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`,
+      draining: false,
+    });
+    this.fastPath.install(server);
   }
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {

@@ -103,6 +103,8 @@ export interface GatewayConfig {
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   /** One line per request on stdout. */
   readonly accessLog: boolean;
+  /** API requests proxied straight off the TCP connection, not through Node's HTTP server and Fastify. */
+  readonly fastPath: boolean;
   /** How often the gateway asks each upstream address for `/readyz`. */
   readonly healthIntervalMs: number;
   /** Connecting to an upstream address longer than this: the next address is tried (never reached, so safe). */
@@ -211,6 +213,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
         windowMs: parseInt(env, 'NB_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000, problems),
       },
       accessLog: flag(env, 'NB_ACCESS_LOG', true, problems),
+      fastPath: flag(env, 'NB_GATEWAY_FAST_PATH', true, problems),
       healthIntervalMs: parseInt(env, 'NB_UPSTREAM_HEALTH_INTERVAL_MS', 2000, 100, 600_000, problems),
       connectTimeoutMs: parseInt(env, 'NB_UPSTREAM_CONNECT_TIMEOUT_MS', 5000, 100, 600_000, problems),
       responseTimeoutMs: parseInt(env, 'NB_UPSTREAM_RESPONSE_TIMEOUT_MS', 600_000, 100, 86_400_000, problems),
