@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig } from '@lib/core';
+import { AppConfig, BodyLimits } from '@lib/core';
 import { flushAccessLog, writeAccessLog, type AccessLogEntry } from './access-log';
 import { EdgeRateLimit } from './edge-rate-limit';
 import { FastPath } from './fast/fast-path';
@@ -17,9 +17,8 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Routes everything under `/api` to the services (see route-table.ts): HTTP requests are streamed through
- * (bodies are never parsed here), WebSocket upgrades are tunnelled. Before that: the body limit (the
- * platform's onRequest hook), CORS (the gateway's own headers win), the per-client rate limit; after it,
- * one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
+ * (bodies are never parsed here, nor limited: the service decides), WebSocket upgrades are tunnelled. Before
+ * that: CORS (the gateway's own headers win), the per-client rate limit; after it, one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
  * With `NB_GATEWAY_FAST_PATH` (the default) API requests are served by `FastPath` first (see fast/fast-path.ts),
  * with the same routing, limits, CORS and log; this Fastify route serves the connections it hands over.
  */
@@ -30,7 +29,13 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
     private readonly upstreams: GatewayUpstreams,
     private readonly limit: EdgeRateLimit,
-  ) {}
+    bodyLimits: BodyLimits,
+  ) {
+    // Proxied bodies are streamed, so any size passes here: the service behind applies its own limit per
+    // route (batch.maxBodySize, backup uploads without one). The fast path holds bodies up to NB_BODY_LIMIT in
+    // memory for its retry; larger ones take the streaming route.
+    bodyLimits.register((request) => (isApiUrl(request.url) ? Number.POSITIVE_INFINITY : 0));
+  }
 
   private fastPath?: FastPath;
 
@@ -97,7 +102,7 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     }
     proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
       responseHeaders: corsHeaders(reply),
-      bodyLimit: this.config.bodyLimit,
+      bodyLimit: Number.POSITIVE_INFINITY,
       connectTimeoutMs: this.config.gateway.connectTimeoutMs,
       responseTimeoutMs: this.config.gateway.responseTimeoutMs,
       done: ({ status, upstream }) => log(status, upstream),
