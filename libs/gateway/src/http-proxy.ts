@@ -6,7 +6,6 @@ import { HOP_BY_HOP } from './fast/request-head';
 const CONNECT_TIMEOUT = 'NB_UPSTREAM_CONNECT_TIMEOUT';
 const RESPONSE_TIMEOUT = 'NB_UPSTREAM_RESPONSE_TIMEOUT';
 
-
 /** Request headers the gateway sets itself (`expect`: the gateway already answered the 100-continue). */
 const GATEWAY_SET = new Set(['x-forwarded-proto', 'x-forwarded-host', 'expect']);
 
