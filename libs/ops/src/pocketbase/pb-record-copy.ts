@@ -34,7 +34,7 @@ function liveFilter(
     all.map((c) => [c.id, Number((c[option] as { duration?: unknown } | undefined)?.duration ?? 0)]),
   );
   return (row) => {
-    const created = Date.parse(String(row.created ?? '').replace(' ', 'T'));
+    const created = Date.parse(typeof row.created === 'string' ? row.created.replace(' ', 'T') : '');
     return Number.isFinite(created) && created + (seconds.get(String(row.collectionRef)) ?? 0) * 1000 > now;
   };
 }

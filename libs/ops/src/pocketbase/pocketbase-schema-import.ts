@@ -98,11 +98,11 @@ export class PocketBaseSchemaImport {
   }
 
   private async save(tx: TxExecutor, items: PbCollection | readonly PbCollection[], step: string): Promise<void> {
-    const list = Array.isArray(items) ? items : [items];
+    const list: readonly PbCollection[] = Array.isArray(items) ? items : [items as PbCollection];
     try {
-      await this.collections.importIn(tx, list as unknown as Record<string, unknown>[], false);
+      await this.collections.importIn(tx, [...list], false);
     } catch (error) {
-      const which = Array.isArray(items) ? 'the collections' : `collection "${(items as PbCollection).name}"`;
+      const which = list.length > 1 ? 'the collections' : `collection "${list[0]?.name}"`;
       throw new PocketBaseSchemaError(`${which} (${step}): ${detail(error)}`);
     }
   }
@@ -116,7 +116,7 @@ export class PocketBaseSchemaImport {
       const next: PbCollection[] = [];
       for (const view of pending) {
         try {
-          await this.collections.importIn(tx, [view as unknown as Record<string, unknown>], false);
+          await this.collections.importIn(tx, [view], false);
           made.add(view.id);
         } catch (error) {
           failures.set(view.id, detail(error));
