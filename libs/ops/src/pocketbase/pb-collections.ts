@@ -33,8 +33,8 @@ export function fromCollectionRow(row: Record<string, unknown>): PbCollection {
 
 /**
  * The order and shape in which the collections are first created, so that each one's relation targets exist
- * before it: tables by their relation dependencies (a cycle is broken by a stand-in text field of the same id
- * and name, turned back into the relation by the second pass), then views. Rules are left out (they may name
+ * before it: tables by their relation dependencies (a cycle is broken by leaving a relation field out, added
+ * by the second pass), then views. Rules are left out (they may name
  * collections created later; those of system collections stay); the second pass, the full import, puts them and the relation fields in place.
  */
 export function creationOrder(all: readonly PbCollection[]): PbCollection[] {
@@ -44,11 +44,11 @@ export function creationOrder(all: readonly PbCollection[]): PbCollection[] {
   let pending = [...tables];
   while (pending.length > 0) {
     const ready = pending.filter((c) => targets(c).every((t) => t === c.id || created.has(t) || !has(all, t)));
-    // A cycle: the first pending one goes with stand-ins for the relations it can't point at yet.
+    // A cycle: the first pending one goes without the relations it can't point at yet.
     const batch = ready.length > 0 ? ready : [pending[0]];
     for (const c of batch) {
       created.add(c.id);
-      out.push(withoutRules(withStandIns(c, created)));
+      out.push(withoutRules(withoutEarlyRelations(c, created)));
     }
     pending = pending.filter((c) => !created.has(c.id));
   }
@@ -63,22 +63,20 @@ function targets(c: PbCollection): string[] {
   return c.fields.filter((f) => f.type === 'relation').map((f) => String(f.collectionId ?? ''));
 }
 
-function withStandIns(c: PbCollection, created: ReadonlySet<string>): PbCollection {
+function withoutEarlyRelations(c: PbCollection, created: ReadonlySet<string>): PbCollection {
   const early = (f: PbField) =>
     f.type === 'relation' && f.collectionId !== c.id && !created.has(String(f.collectionId));
   if (!c.fields.some(early)) {
     return c;
   }
-  const standIns = new Set(c.fields.filter(early).map((f) => f.name));
+  const left = new Set(c.fields.filter(early).map((f) => f.name));
   return {
     ...c,
-    fields: c.fields.map((f) =>
-      early(f) ? { id: f.id, name: f.name, type: 'text', system: f.system, hidden: f.hidden } : f,
-    ),
-    // An index over a stand-in waits for the second pass too.
+    fields: c.fields.filter((f) => !early(f)),
+    // An index over such a field waits for the second pass too.
     indexes: c.indexes.filter((sql) => {
       const parsed = parseIndex(sql);
-      return !('columns' in parsed) || !parsed.columns.some((col) => standIns.has(col));
+      return !('columns' in parsed) || !parsed.columns.some((col) => left.has(col));
     }),
   };
 }
