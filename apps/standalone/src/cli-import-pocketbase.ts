@@ -2,7 +2,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
+import { OAuth2ProvidersService } from '@lib/auth';
 import { ensureDataDir, type AppConfig } from '@lib/core';
+import type { CollectionModel } from '@lib/schema';
 import {
   checkTarget,
   copyMetadata,
@@ -43,6 +45,37 @@ function leftBehind(src: string): string[] {
     });
 }
 
+/** OAuth2 providers kept in the auth options that nestbase can't sign in with (no preset, or incomplete). */
+function unusableProviders(oauth2: OAuth2ProvidersService, collections: readonly CollectionModel[]): string[] {
+  return collections
+    .filter((c) => c.type === 'auth')
+    .flatMap((c) =>
+      oauth2
+        .options(c)
+        .providers.map((p) => String((p as { name?: unknown }).name))
+        .filter((name) => !oauth2.resolve(c, name))
+        .map(
+          (name) => `${c.name}: OAuth2 provider "${name}" kept in the options, but nestbase can't sign in with it yet`,
+        ),
+    );
+}
+
+function parseSettings(raw: unknown): unknown {
+  try {
+    return typeof raw === 'string' ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where the files are when PocketBase kept them in S3: nothing to copy, the keys are the same. */
+function s3Note(settings: unknown): string[] {
+  const s3 = (settings as { s3?: { enabled?: unknown; bucket?: unknown } } | null)?.s3;
+  return s3?.enabled === true
+    ? [`storage: files are in the S3 bucket "${String(s3.bucket)}" (settings.s3), left there under the same keys`]
+    : [];
+}
+
 interface Outcome {
   collections: CopiedCollection[];
   files: CopiedFiles;
@@ -67,7 +100,9 @@ async function build(src: string, staging: string, config: (dir: string) => AppC
       const importer = app.get(PocketBaseSchemaImport);
       skipped.push(...(await importer.importCollections(collections)));
       skipped.push(...(await importer.importSettings(source.settingsValue())));
+      skipped.push(...s3Note(parseSettings(source.settingsValue())));
       saved = [...importer.saved()];
+      skipped.push(...unusableProviders(new OAuth2ProvidersService(), saved));
     } finally {
       await app.close();
     }
