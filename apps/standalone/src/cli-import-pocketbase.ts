@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { NestFactory } from '@nestjs/core';
@@ -160,14 +160,23 @@ export async function importPocketBase(
   }
   const started = Date.now();
   const staging = await makeStaging(target);
+  // Ctrl-C before the final move: the half-built staging dir goes, the target was never touched.
+  const interrupted = () => {
+    rmSync(staging, { recursive: true, force: true });
+    process.stderr.write('\nInterrupted: nothing imported.\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   let outcome: Outcome;
   try {
     outcome = await build(src, staging, (dir) => {
       ensureDataDir(dir);
       return config(dir);
     });
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await placeStaging(target, staging);
   } catch (error) {
+    process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
