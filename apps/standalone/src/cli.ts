@@ -138,6 +138,9 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP[command]);
     return;
   }
+  if (replace !== undefined && command !== 'import-pocketbase') {
+    throw new UsageError(`--replace is a flag of import-pocketbase, not of ${command}`);
+  }
   if (out !== undefined && command !== 'typegen') {
     throw new UsageError(`--out is a flag of typegen, not of ${command}`);
   }
