@@ -34,10 +34,13 @@ function helm(args) {
   }
 }
 
-/** `helm template` of the chart; `set` entries become `--set key=value`. */
-function renderChart(set = {}) {
+/**
+ * `helm template` of the chart; `set` entries become `--set key=value`. The `helm test` pod is left out (it is
+ * no part of a deployment: k8s/manifests is what `kubectl apply` creates) unless `withTests`.
+ */
+function renderChart(set = {}, withTests = false) {
   const flags = Object.entries(set).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
-  return helm(['template', RELEASE, CHART_DIR, ...flags]);
+  return helm(['template', RELEASE, CHART_DIR, ...flags, ...(withTests ? [] : ['--skip-tests'])]);
 }
 
 /** Splits helm's output into its documents, grouped by the template each came from (`# Source:`). */

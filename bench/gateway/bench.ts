@@ -1,6 +1,8 @@
 // The gateway's cost: the same requests straight to a nestbase server (the baseline, measured in the same
-// run) and through `nestbase gateway` in front of it, with the access log off and on. Prints req/s, p99 and
-// the ratio per scenario (median of the rounds). BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it.
+// run) and through `nestbase gateway` in front of it: its fast path with the access log off and on, its Fastify
+// path (NB_GATEWAY_FAST_PATH=false), and a bare TCP relay (relay.ts: the floor of any proxy on Node's sockets).
+// Prints req/s, p99, the ratio to direct and the CPU time of the process asked per request (the gateway's own
+// cost; the service's for direct), median of the rounds. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it; NB_CPU_PROF_DIR=dir profiles the gateways.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,15 +15,26 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BIN = path.join(ROOT, 'bin', 'nestbase.js');
 
-async function service(name: string, args: string[], env: Record<string, string>): Promise<Server> {
+async function service(
+  name: string,
+  args: string[],
+  env: Record<string, string>,
+  flags: string[] = [],
+): Promise<Server> {
   const port = await freePort();
-  const server = start(name, port, [BIN, ...args, '--http', `127.0.0.1:${port}`], {
+  const server = start(name, port, [...flags, BIN, ...args, '--http', `127.0.0.1:${port}`], {
     ...process.env,
     NB_LOG_LEVEL: 'error',
     ...env,
   });
   await waitHealthy(server, process.hrtime.bigint());
   return server;
+}
+
+/** `--cpu-prof` flags for a gateway when NB_CPU_PROF_DIR is set (the profile is written when it stops). */
+function profile(name: string): string[] {
+  const dir = process.env.NB_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', `gateway-${name}.cpuprofile`] : [];
 }
 
 function median(values: number[]): number {
@@ -43,8 +56,19 @@ async function main(): Promise<void> {
     NB_UPSTREAM_FILES: upstream,
     NB_UPSTREAM_REALTIME: upstream,
   };
-  const quiet = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'false' });
+  const quiet = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'false' }, profile('fast'));
   const logging = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'true' });
+  const fastify = await service(
+    'gateway',
+    ['gateway'],
+    { ...upstreams, NB_ACCESS_LOG: 'false', NB_GATEWAY_FAST_PATH: 'false' },
+    profile('fastify'),
+  );
+  const relayPort = await freePort();
+  const relay = start('relay', relayPort, [path.join(__dirname, 'relay.js'), String(relayPort), String(records.port)], {
+    ...process.env,
+  });
+  await waitHealthy(relay, process.hrtime.bigint());
   logging.child.stdout?.removeAllListeners('data');
   logging.child.stdout?.resume();
   try {
@@ -58,7 +82,14 @@ async function main(): Promise<void> {
       method: 'POST',
       path: '/api/collections',
       headers: auth,
-      body: { name: 'notes', type: 'base', listRule: '', viewRule: '', fields: [{ name: 'title', type: 'text' }] },
+      body: {
+        name: 'notes',
+        type: 'base',
+        listRule: '',
+        viewRule: '',
+        createRule: '',
+        fields: [{ name: 'title', type: 'text' }],
+      },
     });
     const note = await call<{ id: string }>(records.port, {
       method: 'POST',
@@ -70,11 +101,14 @@ async function main(): Promise<void> {
       health: { method: 'GET', path: '/api/health' },
       'view record': { method: 'GET', path: `/api/collections/notes/records/${note.id}` },
       'list records': { method: 'GET', path: '/api/collections/notes/records?perPage=30' },
+      'create record': { method: 'POST', path: '/api/collections/notes/records', body: { title: 'created' } },
     };
     const targets: [string, Server][] = [
       ['direct (baseline)', records],
       ['gateway', quiet],
       ['gateway + access log', logging],
+      ['gateway, Fastify path', fastify],
+      ['TCP relay (floor)', relay],
     ];
     const results: Record<string, Record<string, (LoadResult & { gatewayUs: number })[]>> = {};
     for (let round = 0; round < ROUNDS; round++) {
@@ -115,7 +149,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await Promise.all([stop(quiet), stop(logging), stop(records)]);
+    await Promise.all([stop(quiet), stop(logging), stop(fastify), stop(relay), stop(records)]);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,15 +4,16 @@ import { openBaselineDb, type BaselineDb, type DriverName, type Row } from './ba
 
 /**
  * The raw baseline: plain Fastify and one SQLite driver running the SQL nestbase runs for the same
- * three endpoints of a `posts` collection whose rules are `owner = @request.auth.id`, with no
- * framework in between. Usage: `node dist/bench/records/baseline-server.js <port> <dbfile> <driver>`.
+ * endpoints of a `todos` collection whose rules are `owner = @request.auth.id` (list with and without totals,
+ * view, create) and the users' auth-refresh, with no framework in between. Usage: `node dist/bench/records/baseline-server.js <port> <dbfile> <driver>`.
  */
 
 interface Context {
   db: BaselineDb;
-  postsId: string;
+  todosId: string;
   usersId: string;
   authSecret: string;
+  authDuration: number;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -67,27 +68,45 @@ async function authUser(ctx: Context, header: string | undefined): Promise<Row |
   return user;
 }
 
-function exportPost(ctx: Context, row: Row): Record<string, unknown> {
+function exportTodo(ctx: Context, row: Row): Record<string, unknown> {
   return {
-    collectionId: ctx.postsId,
-    collectionName: 'posts',
+    collectionId: ctx.todosId,
+    collectionName: 'todos',
     id: row.id,
     title: row.title,
-    views: row.views,
+    completed: row.completed === 1,
     owner: row.owner,
     created: row.created,
     updated: row.updated,
   };
 }
 
+/** The user as its own auth-refresh shows it: every column but the hidden ones, booleans as booleans. */
+function exportUser(ctx: Context, row: Row): Record<string, unknown> {
+  const out: Record<string, unknown> = { collectionId: ctx.usersId, collectionName: 'users' };
+  for (const [name, value] of Object.entries(row)) {
+    if (name !== 'password' && name !== 'tokenKey') {
+      out[name] = name === 'verified' || name === 'emailVisibility' ? value === 1 : value;
+    }
+  }
+  return out;
+}
+
+const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+
+function signToken(ctx: Context, user: Row): string {
+  const claims = { id: user.id, type: 'auth', collectionId: ctx.usersId, refreshable: true, exp: 0 };
+  claims.exp = Math.floor(Date.now() / 1000) + ctx.authDuration;
+  const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+  const key = String(user.tokenKey) + ctx.authSecret;
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
 const notFound = (reply: FastifyReply) =>
   reply.code(404).send({ status: 404, message: "The requested resource wasn't found.", data: {} });
 
-/** The needle of a `title ~ '...'` filter, the only filter shape the benchmark sends. */
-function likeNeedle(filter: string | undefined): string | null {
-  const m = /^\s*title\s*~\s*'([^']*)'\s*$/.exec(filter ?? '');
-  return m ? `%${m[1].replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
-}
+/** The WHERE nestbase's rule `owner = @request.auth.id` and filter `completed=false` compile to. */
+const LIST_WHERE = ' WHERE (("r"."owner" = COALESCE(?, \'\')) AND ("r"."completed" = 0))';
 
 async function main(): Promise<void> {
   const [portArg, file, driverArg] = process.argv.slice(2);
@@ -97,88 +116,84 @@ async function main(): Promise<void> {
   }
   const driver: DriverName = driverArg;
   const db = await openBaselineDb(driver, file);
-  const posts = await db.get('SELECT id FROM _collections WHERE name = ?', ['posts']);
+  const todos = await db.get('SELECT id FROM _collections WHERE name = ?', ['todos']);
   const users = await db.get('SELECT id, data FROM _collections WHERE name = ?', ['users']);
-  if (!posts || !users) {
-    throw new Error('collections posts/users missing');
+  if (!todos || !users) {
+    throw new Error('collections todos/users missing');
   }
+  const authToken = (JSON.parse(String(users.data)) as { authToken: { secret: string; duration: number } }).authToken;
   const ctx: Context = {
     db,
-    postsId: String(posts.id),
+    todosId: String(todos.id),
     usersId: String(users.id),
-    authSecret: (JSON.parse(String(users.data)) as { authToken: { secret: string } }).authToken.secret,
+    authSecret: authToken.secret,
+    authDuration: authToken.duration,
   };
 
   const app = Fastify({ logger: false, bodyLimit: 32 * 1024 * 1024 });
   app.get('/api/health', async () => ({ code: 200, message: 'API is healthy.', data: {} }));
 
-  app.get<{ Querystring: { filter?: string; sort?: string; perPage?: string; page?: string } }>(
-    '/api/collections/posts/records',
+  app.get<{ Querystring: { perPage?: string; page?: string; skipTotal?: string } }>(
+    '/api/collections/todos/records',
     async (request) => {
       const user = await authUser(ctx, request.headers.authorization);
-      const perPage = Math.min(500, Math.max(1, Number(request.query.perPage ?? 30) || 30));
+      const perPage = Math.min(1000, Math.max(1, Number(request.query.perPage ?? 30) || 30));
       const page = Math.max(1, Number(request.query.page ?? 1) || 1);
       if (!user) {
         return { page, perPage, totalItems: 0, totalPages: 0, items: [] };
       }
-      const needle = likeNeedle(request.query.filter);
-      const where = needle === null ? '"r"."owner" = ?' : `"r"."owner" = ? AND "r"."title" LIKE ? ESCAPE '\\'`;
-      const params = needle === null ? [user.id] : [user.id, needle];
-      const order = request.query.sort === '-created' ? ' ORDER BY "r"."created" DESC' : '';
-      const rows = await db.all(`SELECT "r".* FROM "posts" "r" WHERE ${where}${order} LIMIT ? OFFSET ?`, [
-        ...params,
-        perPage,
-        (page - 1) * perPage,
-      ]);
-      const count = await db.get(`SELECT COUNT(*) AS "n" FROM "posts" "r" WHERE ${where}`, params);
-      const totalItems = Number(count?.n ?? 0);
-      return {
-        page,
-        perPage,
-        totalItems,
-        totalPages: Math.ceil(totalItems / perPage),
-        items: rows.map((r) => exportPost(ctx, r)),
-      };
+      const rows = await db.all(
+        `SELECT "r".* FROM "todos" "r"${LIST_WHERE} ORDER BY "r"."created" DESC LIMIT ? OFFSET ?`,
+        [user.id, perPage, (page - 1) * perPage],
+      );
+      const skip = request.query.skipTotal === '1' || request.query.skipTotal === 'true';
+      const count = skip ? null : await db.get(`SELECT COUNT(*) AS "n" FROM "todos" "r"${LIST_WHERE}`, [user.id]);
+      const totalItems = count ? Number(count.n) : -1;
+      const totalPages = count ? Math.ceil(totalItems / perPage) : -1;
+      return { page, perPage, totalItems, totalPages, items: rows.map((r) => exportTodo(ctx, r)) };
     },
   );
 
-  app.get<{ Params: { id: string } }>('/api/collections/posts/records/:id', async (request, reply) => {
+  app.get<{ Params: { id: string } }>('/api/collections/todos/records/:id', async (request, reply) => {
     const user = await authUser(ctx, request.headers.authorization);
     if (!user) {
       return notFound(reply);
     }
-    const row = await db.get('SELECT "r".* FROM "posts" "r" WHERE "r"."id" = ? AND "r"."owner" = ? LIMIT 1', [
+    const row = await db.get('SELECT "r".* FROM "todos" "r" WHERE "r"."id" = ? AND "r"."owner" = ? LIMIT 1', [
       request.params.id,
       user.id,
     ]);
-    return row ? exportPost(ctx, row) : notFound(reply);
+    return row ? exportTodo(ctx, row) : notFound(reply);
   });
 
-  app.post<{ Body: { title?: string; views?: number; owner?: string } }>(
-    '/api/collections/posts/records',
+  app.post<{ Body: { title?: string; completed?: boolean; owner?: string } }>(
+    '/api/collections/todos/records',
     async (request, reply) => {
       const user = await authUser(ctx, request.headers.authorization);
-      if (!user) {
+      const body = request.body ?? {};
+      if (!user || body.owner !== user.id) {
         return reply.code(400).send({ status: 400, message: 'Failed to create record.', data: {} });
       }
-      const body = request.body ?? {};
       const id = newId();
       const stamp = now();
       await db.run(
-        'INSERT INTO "posts" ("id", "title", "views", "owner", "created", "updated") VALUES (?, ?, ?, ?, ?, ?)',
-        [
-          id,
-          typeof body.title === 'string' ? body.title : '',
-          Number(body.views ?? 0) || 0,
-          typeof body.owner === 'string' ? body.owner : '',
-          stamp,
-          stamp,
-        ],
+        'INSERT INTO "todos" ("id", "title", "completed", "owner", "created", "updated") VALUES (?, ?, ?, ?, ?, ?)',
+        [id, typeof body.title === 'string' ? body.title : '', body.completed === true ? 1 : 0, user.id, stamp, stamp],
       );
-      const row = await db.get('SELECT "r".* FROM "posts" "r" WHERE "r"."id" = ? LIMIT 1', [id]);
-      return exportPost(ctx, row!);
+      const row = await db.get('SELECT "r".* FROM "todos" "r" WHERE "r"."id" = ? LIMIT 1', [id]);
+      return exportTodo(ctx, row!);
     },
   );
+
+  app.post('/api/collections/users/auth-refresh', async (request, reply) => {
+    const user = await authUser(ctx, request.headers.authorization);
+    if (!user) {
+      return reply
+        .code(401)
+        .send({ status: 401, message: 'The request requires valid record authorization token.', data: {} });
+    }
+    return { token: signToken(ctx, user), record: exportUser(ctx, user) };
+  });
 
   const shutdown = () => {
     app

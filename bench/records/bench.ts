@@ -3,17 +3,28 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runLoad } from './load';
 import { cpuMs, ROOT, rssMb, startBaseline, startNestbase, stop, type Server } from './processes';
-import { formatReport, writeResults, type Results, type RunResult, type Scenario, type Target } from './report';
+import {
+  formatReport,
+  SCENARIOS,
+  writeResults,
+  type Results,
+  type RunResult,
+  type Scenario,
+  type Target,
+} from './report';
 import { compareAnswers, requestsFor } from './scenarios';
 import { copyDatabase, seed } from './seed';
 import { sqlite3Installed, type DriverName } from './baseline-db';
 
 /**
  * `npm run bench:records`: nestbase against a raw Fastify + SQLite baseline (better-sqlite3 and
- * node-sqlite3) on create / list / view of a ruled collection, plus idle RSS and start time.
- * Env: BENCH_SECONDS (5), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (16), BENCH_ROWS (10000),
+ * node-sqlite3) on issue 16's scenario: a `todos` collection with owner-only rules, `BENCH_ROWS` todos of the
+ * listing user (half completed); list `perPage=30&sort=-created&filter=completed=false` with totals and with
+ * skipTotal=1, view by id, auth-refresh, create; plus idle / peak RSS and start time.
+ * Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (50), BENCH_ROWS (10000),
  * BENCH_ROUNDS (1; >1 alternates targets and keeps the median run), BENCH_INDEX (0; 1 adds an
- * (owner, created) index to the collection), BENCH_KEEP (keep the temp dir).
+ * (owner, completed, created) index to the collection), BENCH_SCENARIOS (all; a comma list picks some),
+ * BENCH_KEEP (keep the temp dir).
  */
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -26,13 +37,16 @@ function envNumber(name: string, fallback: number, min: number): number {
 }
 
 const settings = {
-  seconds: envNumber('BENCH_SECONDS', 5, 0.5),
+  seconds: envNumber('BENCH_SECONDS', 10, 0.5),
   warmupSeconds: envNumber('BENCH_WARMUP_SECONDS', 1, 0),
-  concurrency: Math.trunc(envNumber('BENCH_CONCURRENCY', 16, 1)),
+  concurrency: Math.trunc(envNumber('BENCH_CONCURRENCY', 50, 1)),
   rows: Math.trunc(envNumber('BENCH_ROWS', 10_000, 100)),
   rounds: Math.trunc(envNumber('BENCH_ROUNDS', 1, 1)),
   index: process.env.BENCH_INDEX === '1',
 };
+const scenarios = (process.env.BENCH_SCENARIOS ?? '').trim()
+  ? SCENARIOS.filter((s) => (process.env.BENCH_SCENARIOS ?? '').split(',').includes(s))
+  : SCENARIOS;
 const MAX_REQUESTS = 500_000;
 const STARTS = 3;
 
@@ -52,6 +66,22 @@ async function measureStartup(dir: string): Promise<{ server: Server; runsMs: nu
     await stop(server);
   }
   throw new Error('unreachable');
+}
+
+/** The highest RSS of the server seen while `work` runs (sampled every 100 ms). */
+async function peakRss<T>(server: Server, work: Promise<T>): Promise<{ value: T; peakMb: number | null }> {
+  let peakMb: number | null = rssMb(server);
+  const timer = setInterval(() => {
+    const mb = rssMb(server);
+    if (mb !== null && (peakMb === null || mb > peakMb)) {
+      peakMb = mb;
+    }
+  }, 100);
+  try {
+    return { value: await work, peakMb };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function measure(server: Server, scenario: Scenario, next: ReturnType<typeof requestsFor>): Promise<RunResult> {
@@ -87,12 +117,12 @@ async function main(): Promise<void> {
     settings,
     machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
     startup: { runsMs: [], medianMs: 0 },
-    rss: { idleAfterStartMb: null, afterLoadMb: null },
-    scenarios: { list: {}, view: {}, create: {} },
+    rss: { idleAfterStartMb: null, afterLoadMb: null, peakMb: null },
+    scenarios: { list: {}, 'list-skip': {}, view: {}, refresh: {}, create: {} },
     notes: [],
   };
   try {
-    log(`seeding ${settings.rows} posts in ${tmp} ...`);
+    log(`seeding ${settings.rows} todos in ${tmp} ...`);
     const nbDir = path.join(tmp, 'nestbase');
     const data = await seed(nbDir, settings.rows, settings.index);
     const files = {
@@ -122,12 +152,15 @@ async function main(): Promise<void> {
     problems.forEach((p) => log(`  WARNING: ${p}`));
 
     log('load ...');
-    for (const scenario of ['list', 'view', 'create'] as Scenario[]) {
+    for (const scenario of scenarios) {
       const runs = new Map<Target, RunResult[]>();
       for (let round = 0; round < settings.rounds; round++) {
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const [target, server] of order) {
-          const r = await measure(server, scenario, requestsFor(scenario, data));
+          const { value: r, peakMb } = await peakRss(server, measure(server, scenario, requestsFor(scenario, data)));
+          if (server === nestbase && peakMb !== null) {
+            results.rss.peakMb = Math.max(results.rss.peakMb ?? 0, peakMb);
+          }
           runs.set(target, [...(runs.get(target) ?? []), r]);
         }
       }

@@ -12,30 +12,35 @@ export interface BenchUser {
 
 export interface SeededData {
   users: BenchUser[];
-  /** Ids of posts owned by `users[0]`, the user every scenario runs as. */
+  /** Ids of todos owned by `users[0]`, the user every scenario runs as. */
   viewIds: string[];
-  /** The `title ~ '...'` needle of the list filter. */
-  filterWord: string;
 }
 
-const WORDS = ['alpha', 'beta', 'gamma', 'delta'];
 const USER_COUNT = 3;
 const PASSWORD = 'bench-user-pw-1234';
+/** Todos of the other users, per 10 of `users[0]`'s: the owner condition has rows to skip. */
+const OTHERS_PER_TEN = 1;
 
-function postsCollection(withIndex: boolean): Record<string, unknown> {
+/** The issue's collection: owner-only rules `owner = @request.auth.id` on every action. */
+function todosCollection(withIndex: boolean): Record<string, unknown> {
+  const owner = 'owner = @request.auth.id';
   return {
-    name: 'posts',
-    listRule: 'owner = @request.auth.id',
-    viewRule: 'owner = @request.auth.id',
-    createRule: "@request.auth.id != ''",
+    name: 'todos',
+    listRule: owner,
+    viewRule: owner,
+    createRule: owner,
+    updateRule: owner,
+    deleteRule: owner,
     fields: [
       { name: 'title', type: 'text' },
-      { name: 'views', type: 'number' },
-      { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
+      { name: 'completed', type: 'bool' },
+      { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1, required: true },
       { name: 'created', type: 'autodate', onCreate: true },
       { name: 'updated', type: 'autodate', onCreate: true, onUpdate: true },
     ],
-    indexes: withIndex ? ['CREATE INDEX `idx_posts_owner_created` ON `posts` (`owner`, `created`)'] : [],
+    indexes: withIndex
+      ? ['CREATE INDEX `idx_todos_owner_completed_created` ON `todos` (`owner`, `completed`, `created`)']
+      : [],
   };
 }
 
@@ -55,7 +60,7 @@ async function setUpThroughApi(dir: string, withIndex: boolean): Promise<BenchUs
       method: 'POST',
       path: '/api/collections',
       headers: { authorization: admin.token },
-      body: postsCollection(withIndex),
+      body: todosCollection(withIndex),
     });
     const users: BenchUser[] = [];
     for (let i = 0; i < USER_COUNT; i++) {
@@ -78,22 +83,29 @@ async function setUpThroughApi(dir: string, withIndex: boolean): Promise<BenchUs
   }
 }
 
-/** Inserts `count` posts straight into `<dir>/data.db`, spread round-robin over the users. */
-function insertPosts(dir: string, users: BenchUser[], count: number): string[] {
+/**
+ * Inserts `count` todos of `users[0]` (every second one completed) and `count / 10` of the other users
+ * straight into `<dir>/data.db`, interleaved in time.
+ */
+function insertTodos(dir: string, users: BenchUser[], count: number): string[] {
   const db = new BetterSqlite3(path.join(dir, 'data.db'));
   try {
     const insert = db.prepare(
-      'INSERT INTO posts (id, title, views, owner, created, updated) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO todos (id, title, completed, owner, created, updated) VALUES (?, ?, ?, ?, ?, ?)',
     );
     const start = Date.parse('2024-01-01T00:00:00Z');
     const viewIds: string[] = [];
+    const total = count + Math.floor((count * OTHERS_PER_TEN) / 10);
+    let mine = 0;
     db.transaction(() => {
-      for (let i = 0; i < count; i++) {
-        const id = `p${String(i).padStart(14, '0')}`;
+      for (let i = 0; i < total; i++) {
+        const id = `t${String(i).padStart(14, '0')}`;
         const stamp = new Date(start + i * 61_000 + (i % 997)).toISOString().replace('T', ' ');
-        const owner = users[i % users.length].id;
-        insert.run(id, `${WORDS[i % WORDS.length]} post number ${i}`, i % 1000, owner, stamp, stamp);
-        if (owner === users[0].id && viewIds.length < 500) {
+        const isMine = i % (10 + OTHERS_PER_TEN) < 10 && mine < count;
+        const owner = isMine ? users[0].id : users[1 + (i % (users.length - 1))].id;
+        const completed = isMine ? mine++ % 2 : i % 2;
+        insert.run(id, `todo number ${i}`, completed, owner, stamp, stamp);
+        if (isMine && viewIds.length < 500) {
           viewIds.push(id);
         }
       }
@@ -105,11 +117,11 @@ function insertPosts(dir: string, users: BenchUser[], count: number): string[] {
   }
 }
 
-/** A fresh data dir holding the collection, `USER_COUNT` users and `rows` posts. */
+/** A fresh data dir holding the collection, `USER_COUNT` users and `rows` todos of `users[0]`. */
 export async function seed(dir: string, rows: number, withIndex: boolean): Promise<SeededData> {
   const users = await setUpThroughApi(dir, withIndex);
-  const viewIds = insertPosts(dir, users, rows);
-  return { users, viewIds, filterWord: WORDS[1] };
+  const viewIds = insertTodos(dir, users, rows);
+  return { users, viewIds };
 }
 
 /** Copies a stopped, checkpointed data dir's database to `<dest>/data.db` and returns that path. */

@@ -67,7 +67,8 @@ export function findObject(objects: K8sObject[], kind: string, name: string): K8
 }
 
 interface RenderModule {
-  renderChart(set?: Record<string, string>): string;
+  /** `withTests`: with the `helm test` pod (k8s/manifests leaves it out). */
+  renderChart(set?: Record<string, string>, withTests?: boolean): string;
   splitBySource(text: string): Map<string, string[]>;
   helm(args: string[]): string;
   CHART_DIR: string;
@@ -78,8 +79,8 @@ export function chartRenderer(): RenderModule {
   return load('./k8s/render.js') as RenderModule;
 }
 
-export function renderChartObjects(set: Record<string, string> = {}): K8sObject[] {
-  return parseDocs(chartRenderer().renderChart(set), 'helm template');
+export function renderChartObjects(set: Record<string, string> = {}, withTests = false): K8sObject[] {
+  return parseDocs(chartRenderer().renderChart(set, withTests), 'helm template');
 }
 
 export function chartValues(): Yaml {
@@ -91,11 +92,14 @@ export function compose(): Yaml {
   return parse(readText('docker-compose.yml'), { merge: true });
 }
 
-/** Compose's `${VAR:-default}` / `${VAR}` as `docker compose` sees them with no such variable set. */
+/**
+ * Compose's `${VAR:-default}` / `${VAR}` as `docker compose` sees them with no such variable set; a required
+ * `${VAR:?message}` (compose refuses to start without it) gives "".
+ */
 export function composeDefault(value: unknown): string {
   return String(value).replace(
-    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?-([^}]*))?\}/g,
-    (_m, fallback?: string) => fallback ?? '',
+    /\$\{[A-Za-z_][A-Za-z0-9_]*(?::?([-?])([^}]*))?\}/g,
+    (_m, kind?: string, word?: string) => (kind === '-' ? (word ?? '') : ''),
   );
 }
 

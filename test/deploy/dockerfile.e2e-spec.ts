@@ -3,9 +3,10 @@
 // No Docker engine here, so the runtime stage's file set is assembled in a temp dir (dockerfile-layout.ts)
 // and started the way the image starts, HEALTHCHECK included.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Instruction } from 'dockerfile-ast';
@@ -40,10 +41,16 @@ function runs(stage: Stage): string[] {
 }
 
 void describe('docker/Dockerfile', () => {
-  void it('is multi-stage: native-addon toolchain, production deps, build, and a slim Node 20 runtime', () => {
+  void it('is multi-stage: native-addon toolchain, build, and a slim Node 22/24 LTS runtime', () => {
     assert.ok(stages.length >= 3, `stages: ${stages.map((s) => s.name).join(', ')}`);
     assert.equal(new Set(stages.map((s) => s.name)).size, stages.length, 'unique stage names');
-    assert.match(runtime.image, /^node:20(\.\d+)*-(bookworm-|bullseye-|trixie-)?slim$/);
+    assert.match(runtime.image, /^node:(22|24)(\.\d+)*-(bookworm-|bullseye-|trixie-)?slim$/);
+    const engines = (JSON.parse(readText('package.json')) as { engines: { node: string } }).engines.node;
+    assert.match(
+      engines,
+      /\^20\.19\.0 \|\| \^22\.13\.0 \|\| >=24\.11\.0/,
+      'engines: the range of the strictest dependency',
+    );
     const toolchain = stages.find((s) => runs(s).some((r) => /apt-get install.*\bg\+\+/.test(r)));
     assert.ok(toolchain && toolchain !== runtime, 'a stage installs compilers for the native addons');
     const build = stages.find((s) => runs(s).some((r) => /\bnpm run build\b/.test(r)));
@@ -54,7 +61,7 @@ void describe('docker/Dockerfile', () => {
     );
   });
 
-  void it('the runtime stage installs nothing and copies production node_modules from an `npm ci --omit=dev` stage', () => {
+  void it('the runtime stage installs nothing and copies node_modules pruned to production after one `npm ci`', () => {
     for (const command of runs(runtime)) {
       assert.doesNotMatch(command, /\b(npm|yarn|pnpm)\b|apt-get/, `runtime RUN: ${command}`);
     }
@@ -63,18 +70,30 @@ void describe('docker/Dockerfile', () => {
     assert.equal(modules.length, 1);
     const from = stages.find((s) => s.name === flags(modules[0]).from);
     assert.ok(from, 'node_modules comes from another stage');
-    const installs =
-      runs(from)
-        .join(' && ')
-        .match(/\bnpm (ci|install)\b[^&]*/g) ?? [];
+    const all = stages.flatMap(runs).join(' && ');
+    assert.equal(all.match(/\bnpm ci\b/g)?.length, 1, 'one npm ci in the whole Dockerfile');
+    const steps = runs(from).join(' && ');
+    const ci = steps.search(/\bnpm ci\b(?![^&]*--omit)/);
+    const build = steps.search(/\bnpm run build\b/);
+    const prune = steps.search(/\bnpm prune --omit=dev\b/);
     assert.ok(
-      installs.some((i) => /^npm ci\b.*--omit=dev/.test(i)),
-      `installs in ${from.name}: ${installs.join('; ')}`,
+      ci >= 0 && build > ci && prune > build,
+      `${from.name}: npm ci, then the build, then npm prune --omit=dev`,
     );
+    const installs = all.match(/\bnpm (install|i)\b[^&]*/g) ?? [];
     assert.ok(
-      installs.every((i) => /--omit=dev|-g\s+"?npm@/.test(i)),
-      `no dev install in ${from.name}`,
+      installs.every((i) => /-g\s+"?npm@/.test(i)),
+      `no other install: ${installs.join('; ')}`,
     );
+  });
+
+  void it('keeps typescript through the prune: the hooks loader compiles .pb.ts files with it at run time', () => {
+    assert.match(readText('libs/hooks/src/loader/module-runner.ts'), /require\('typescript'\)/);
+    const steps = runs(stages.find((s) => runs(s).some((r) => /npm prune/.test(r)))!).join(' && ');
+    const saved = steps.search(/mv node_modules\/typescript (\S+)/);
+    const prune = steps.search(/npm prune --omit=dev/);
+    const restored = steps.search(/mv \S+ node_modules\/typescript/);
+    assert.ok(saved >= 0 && saved < prune && prune < restored, steps);
   });
 
   void it('the runtime stage ships dist/apps, dist/libs and the built dashboard only (no tests, benchmarks or sources)', () => {
@@ -148,6 +167,16 @@ void describe('the runtime image layout, run without Docker', () => {
     rmSync(layout.dir, { recursive: true, force: true, maxRetries: 5 });
   });
   const healthcheck = exec(only(runtime, 'HEALTHCHECK'));
+  // A TypeScript hook in the image's /pb_hooks volume: the services that run hooks must compile and load it.
+  writeFileSync(
+    join(layout.dir, 'pb_hooks', 'hello.pb.ts'),
+    `type App = { routerAdd(method: string, path: string, handler: (e: { json(s: number, b: unknown): void }) => void): void };
+export default (app: App): void => {
+  const greeting: string = 'hello from a .pb.ts hook';
+  app.routerAdd('GET', '/api/hello-ts', (e) => e.json(200, { greeting }));
+};
+`,
+  );
 
   void it('the HEALTHCHECK exits 0 when /readyz answers 200, 1 on another status or no answer', async () => {
     let status = 200;
@@ -170,7 +199,7 @@ void describe('the runtime image layout, run without Docker', () => {
   });
 
   for (const service of ['(default CMD: serve)', 'records']) {
-    void it(`the runtime files run ${service} as the image would, until the HEALTHCHECK passes and SIGTERM stops it`, async () => {
+    void it(`the runtime files run ${service} as the image would, .pb.ts hooks loaded, until SIGTERM stops it`, async () => {
       const port = await freePort();
       const env: Record<string, string> = {};
       for (const [key, value] of Object.entries(layout.env)) {
@@ -189,6 +218,8 @@ void describe('the runtime image layout, run without Docker', () => {
         code = await runHealthcheck(layout, healthcheck, env);
       }
       assert.equal(code, 0, `HEALTHCHECK never passed; stderr: ${proc.stderr()}`);
+      const hook = await fetch(`http://127.0.0.1:${port}/api/hello-ts`);
+      assert.deepEqual(await hook.json(), { greeting: 'hello from a .pb.ts hook' }, 'the .pb.ts hook is loaded');
       const stopped = await proc.stop('SIGTERM');
       assert.equal(stopped.code, 0, `after SIGTERM: ${stopped.stderr}`);
     });

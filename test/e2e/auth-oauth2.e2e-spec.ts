@@ -6,6 +6,7 @@ import { absent, any, not, runScenarios, ScenarioContext, tokenFor } from '@lib/
 import {
   authorize,
   CLIENT_ID,
+  CLIENT_SECRET,
   links,
   mock,
   oauthBody,
@@ -75,7 +76,9 @@ runScenarios('auth-with-oauth2: account matching', [
       // The code was exchanged with the client credentials, the redirect URL and the PKCE verifier.
       assert.equal(mock().lastTokenRequest.code_verifier, t.vars.verifier);
       assert.equal(mock().lastTokenRequest.redirect_uri, REDIRECT_URL);
-      assert.equal(mock().lastTokenRequest.client_id, CLIENT_ID);
+      // The client authenticates with HTTP Basic first, as PocketBase (Go's oauth2) does.
+      const basic = String(mock().lastTokenHeaders.authorization);
+      assert.equal(Buffer.from(basic.replace(/^Basic /, ''), 'base64').toString(), `${CLIENT_ID}:${CLIENT_SECRET}`);
       assert.equal(mock().lastTokenRequest.grant_type, 'authorization_code');
     },
   },

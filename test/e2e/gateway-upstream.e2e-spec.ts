@@ -1,6 +1,7 @@
 // The gateway's upstream hygiene against a stand-in service (a plain HTTP server on the records route): headers
 // a message's `Connection` names are dropped both ways (RFC 9110 §7.6.1), and a service that never sends its
-// response headers gets the client a 504 in the envelope after NB_UPSTREAM_RESPONSE_TIMEOUT_MS, not a hang.
+// response headers gets the client a 504 in the envelope after NB_UPSTREAM_RESPONSE_TIMEOUT_MS, not a hang; a
+// body past the gateway's NB_BODY_LIMIT is streamed to the service, which decides.
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -34,6 +35,10 @@ void describe('gateway upstream hygiene', { timeout: TEST_CEILING_MS }, () => {
           'x-service-kept': 'reaches the client',
         });
         res.end(JSON.stringify(req.headers satisfies IncomingHttpHeaders));
+      } else if (req.url === '/api/size') {
+        let bytes = 0;
+        req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        req.on('end', () => res.end(JSON.stringify({ bytes })));
       } else {
         hanging.push(res); // /api/hang: never answers
       }
@@ -49,6 +54,7 @@ void describe('gateway upstream hygiene', { timeout: TEST_CEILING_MS }, () => {
         NB_UPSTREAM_FILES: upstream,
         NB_UPSTREAM_REALTIME: upstream,
         NB_UPSTREAM_RESPONSE_TIMEOUT_MS: '500',
+        NB_BODY_LIMIT: '65536',
         NB_INTERNAL_SECRET: 'gateway-upstream-test',
       },
     });
@@ -61,6 +67,13 @@ void describe('gateway upstream hygiene', { timeout: TEST_CEILING_MS }, () => {
     hanging.forEach((res) => res.destroy());
     service?.closeAllConnections();
     await new Promise((resolve) => service?.close(resolve));
+  });
+
+  void it('streams a body over NB_BODY_LIMIT to the service, whose limits apply (backup uploads, big batches)', async () => {
+    const body = Buffer.alloc(1024 * 1024, 'x');
+    const res = await fetch(`${gatewayUrl}/api/size`, { method: 'POST', body });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), { bytes: body.length });
   });
 
   void it('drops the headers Connection names, in the request and in the response', async () => {

@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 
-import { runCli, TEST_CEILING_MS } from '@lib/testing';
+import { repoRoot, runCli, TEST_CEILING_MS } from '@lib/testing';
 import {
   assertExit,
   cleanUp,
@@ -114,6 +115,28 @@ void describe('nestbase migrate', () => {
     s = await serve(p, ['--migrationsDir', empty]);
     assert.equal((await s.su('GET', '/api/collections/posts')).status, 200);
     await s.proc.stop();
+  });
+
+  void it('down on a terminal asks first: no keeps everything, yes reverts', TIMEOUT, async () => {
+    const p = project();
+    writeMigration(p.migrations, '1700000001_a.js', collectionMigration('a'));
+    assertExit(await migrateCli(p, 'up'), 0, 'up');
+    // util-linux `script` gives the CLI a terminal; the answer is typed into it
+    const onTerminal = (answer: string) =>
+      new Promise<string>((resolve, reject) => {
+        const cli = `node ${join(repoRoot(), 'bin', 'nestbase.js')} migrate down --dir ${p.data}`;
+        const child = spawn('script', ['-qec', cli, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', () => resolve(out));
+        child.stdin.end(`${answer}\n`);
+      });
+    const no = await onTerminal('n');
+    assert.match(no, /Do you really want to revert the last 1 applied migration\(s\)\?/);
+    assert.match(no, /Nothing reverted\./);
+    const yes = await onTerminal('y');
+    assert.match(yes, /Reverted 1700000001_a\.js/);
   });
 
   void it('down N reverts the last N, latest first', TIMEOUT, async () => {

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthController, ProbesModule } from '@lib/core';
+import { ApiDocsModule } from '@lib/apidocs';
 import { AuthCoreModule } from '@lib/auth';
 import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
@@ -25,6 +26,7 @@ export class RecordsAppModule {
         RecordsApiModule,
         OpsApiModule,
         OpsLogsInternalModule,
+        ApiDocsModule,
         StorageCoreModule,
         RealtimeRuleCheckModule,
       ],

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as readline from 'node:readline/promises';
 import { NestFactory } from '@nestjs/core';
 import { ensureDataDir, type AppConfig } from '@lib/core';
 import {
@@ -16,7 +17,7 @@ import { CliModule } from './standalone.module';
 
 export const MIGRATE_HELP = `Usage:
   nestbase migrate up                 apply the migrations not applied yet
-  nestbase migrate down [N]           revert the last N applied migrations (default 1)
+  nestbase migrate down [N]           revert the last N applied migrations (default 1; asks first on a terminal)
   nestbase migrate create NAME        write a blank migration: <unix seconds>_<name>.js
   nestbase migrate collections        write a migration of every current collection (a snapshot; system ones aside)
   nestbase migrate history-sync       forget applied migrations whose files were deleted
@@ -35,6 +36,20 @@ through the API or the dashboard.
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/** PocketBase's question before `migrate down`, asked on a terminal only (scripts and CI have no one to ask). */
+async function confirmRevert(count: number): Promise<boolean> {
+  if (!process.stdin.isTTY) {
+    return true;
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question(`Do you really want to revert the last ${count} applied migration(s)? [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
 /** `nestbase migrate up|down [N]|create NAME|collections|history-sync`. */
 export async function migrate(args: string[], config: () => AppConfig, usage: (m: string) => Error): Promise<void> {
   const [action, arg] = args;
@@ -49,6 +64,10 @@ export async function migrate(args: string[], config: () => AppConfig, usage: (m
     );
   }
   const loaded = config();
+  if (action === 'down' && !(await confirmRevert(count))) {
+    print('Nothing reverted.');
+    return;
+  }
   if (action === 'create') {
     const name = writeMigrationFile(loaded.migrations.dir, snakeCase(arg), blankMigration());
     print(`Created ${path.join(loaded.migrations.dir, name)}`);

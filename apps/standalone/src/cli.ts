@@ -13,9 +13,12 @@ import {
 } from '@lib/core';
 import { SuperusersService } from '@lib/auth';
 import { JobQueue } from '@lib/jobs';
+import { PocketBaseSchemaError, PocketBaseSourceError } from '@lib/ops';
 import { HooksLoadError, MigrationError } from '@lib/hooks';
 import { BACKUP_HELP, backup } from './cli-backup';
+import { IMPORT_POCKETBASE_HELP, importPocketBase } from './cli-import-pocketbase';
 import { MIGRATE_HELP, migrate } from './cli-migrate';
+import { TYPEGEN_HELP, typegen } from './cli-typegen';
 import { NestBase } from './nestbase';
 import { CliModule } from './standalone.module';
 
@@ -31,6 +34,9 @@ Commands:
   backup create|list|restore     back up or restore the data directory
   migrate up|down|create|collections|history-sync
                                  apply, revert or write pb_migrations files
+  typegen [--out FILE]           write TypeScript types of the collections for the JS SDK
+  import-pocketbase SRC [--dir DIR] [--replace]
+                                 import a PocketBase (v0.23+) pb_data: collections, records, users, files
   gateway|auth|records|files|realtime [--http ADDR] [--dir DIR]
                                  run one service of the distributed set (see README "Deploy")
   help [COMMAND]                 this text, or a command's (as COMMAND --help)
@@ -55,6 +61,8 @@ Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
 `,
   backup: BACKUP_HELP,
   migrate: MIGRATE_HELP,
+  typegen: TYPEGEN_HELP,
+  'import-pocketbase': IMPORT_POCKETBASE_HELP,
   superuser: `Usage:
   nestbase superuser upsert EMAIL PASSWORD [--dir DIR]   create or update a superuser
   nestbase superuser delete EMAIL [--dir DIR]            delete a superuser
@@ -69,6 +77,8 @@ const FLAGS = {
   dev: { type: 'boolean' },
   migrationsDir: { type: 'string' },
   automigrate: { type: 'boolean' },
+  out: { type: 'string' },
+  replace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -116,7 +126,7 @@ export async function main(argv: string[]): Promise<void> {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const [command, ...rest] = parsed.positionals;
-  const { help, ...overrides } = parsed.values;
+  const { help, out, replace, ...overrides } = parsed.values;
   if (!command || (help && !HELP[command])) {
     process.stdout.write(HELP.main);
     if (!command && !help) {
@@ -127,6 +137,12 @@ export async function main(argv: string[]): Promise<void> {
   if (help) {
     process.stdout.write(HELP[command]);
     return;
+  }
+  if (replace !== undefined && command !== 'import-pocketbase') {
+    throw new UsageError(`--replace is a flag of import-pocketbase, not of ${command}`);
+  }
+  if (out !== undefined && command !== 'typegen') {
+    throw new UsageError(`--out is a flag of typegen, not of ${command}`);
   }
   if (command === 'serve') {
     if (rest.length > 0) {
@@ -149,9 +165,23 @@ export async function main(argv: string[]): Promise<void> {
     );
     return;
   }
+  if (command === 'typegen') {
+    await typegen(
+      rest,
+      out,
+      () => loadConfig(noAdmin(), overrides),
+      (message) => new UsageError(message),
+    );
+    return;
+  }
   if (command === 'backup') {
     const config = () => loadConfig(noAdmin(), overrides);
     await backup(rest, config, (message) => new UsageError(message));
+    return;
+  }
+  if (command === 'import-pocketbase') {
+    const config = (dir?: string) => loadConfig(noAdmin(), dir ? { ...overrides, dir } : overrides);
+    await importPocketBase(rest, replace === true, config, (message) => new UsageError(message));
     return;
   }
   throw new UsageError(`unknown command "${command}" (see nestbase --help)`);
@@ -164,7 +194,8 @@ export function run(argv: string[]): void {
       error instanceof UsageError ||
       error instanceof ConfigError ||
       error instanceof UnusableDirError ||
-      error instanceof HooksLoadError
+      error instanceof HooksLoadError ||
+      error instanceof PocketBaseSourceError
     ) {
       process.stderr.write(`Error: ${error.message}\n`);
       process.exit(2);
@@ -174,7 +205,7 @@ export function run(argv: string[]): void {
       process.stderr.write(`Error: ${error.message}${details}\n`);
       process.exit(2);
     }
-    if (error instanceof DependencyError || error instanceof MigrationError) {
+    if (error instanceof DependencyError || error instanceof MigrationError || error instanceof PocketBaseSchemaError) {
       process.stderr.write(`Error: ${error.message}\n`);
       process.exit(1);
     }

@@ -1,3 +1,4 @@
+import './heap-flags';
 import 'reflect-metadata';
 import { run } from './cli';
 

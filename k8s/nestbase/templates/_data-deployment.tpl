@@ -33,12 +33,7 @@ spec:
                 matchLabels:
                   {{- include "nestbase.dataLabel" $root | nindent 18 }}
               topologyKey: kubernetes.io/hostname
-      {{- with $root.Values.dataNodeSelector }}
-      nodeSelector:
-        {{- range $label, $value := . }}
-        {{ $label }}: {{ $value | quote }}
-        {{- end }}
-      {{- end }}
+      {{- with include "nestbase.scheduling" (dict "root" $root "component" .component "nodeSelector" $root.Values.dataNodeSelector) }}{{ . | nindent 6 }}{{- end }}
       {{- if ne .component "records" }}
       initContainers:
         {{- include "nestbase.waitForRecords" $root | nindent 8 }}
@@ -62,12 +57,14 @@ spec:
             {{- include "nestbase.secretEnv" (dict "root" $root "key" $key "optional" true) | nindent 12 }}
             {{- end }}
             {{- end }}
+            {{- with include "nestbase.extraEnv" . }}{{ . | nindent 12 }}{{- end }}
           {{- include "nestbase.containerCommon" $root | nindent 10 }}
           resources:
             {{- toYaml $values.resources | nindent 12 }}
           volumeMounts:
             - name: pb-data
               mountPath: /pb_data
+            {{- include "nestbase.tmpMount" $root | nindent 12 }}
             {{- if $root.Values.hooksConfigMap }}
             - name: pb-hooks
               mountPath: /pb_hooks
@@ -82,6 +79,7 @@ spec:
         - name: pb-data
           persistentVolumeClaim:
             claimName: {{ include "nestbase.fullname" $root }}-data
+        {{- include "nestbase.tmpVolume" $root | nindent 8 }}
         {{- if $root.Values.hooksConfigMap }}
         - name: pb-hooks
           configMap:

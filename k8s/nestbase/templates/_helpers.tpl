@@ -1,9 +1,28 @@
-{{/* The release's base name: the release name, prefixed by the chart's unless it contains it. */}}
+{{/* The chart's name, or nameOverride. */}}
+{{- define "nestbase.name" -}}
+{{- .Values.nameOverride | default .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- end }}
+
+{{/* The release's base name: fullnameOverride, or the release name prefixed by the chart's unless it contains it. */}}
 {{- define "nestbase.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 50 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "nestbase.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 50 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 50 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 50 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end }}
+
+{{/* The service account the pods run as: the chart's (serviceAccount.create) or an existing one. */}}
+{{- define "nestbase.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- .Values.serviceAccount.name | default (include "nestbase.fullname" .) -}}
+{{- else -}}
+{{- .Values.serviceAccount.name | default "default" -}}
 {{- end -}}
 {{- end }}
 
@@ -17,7 +36,7 @@ app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
 {{- end }}
 
 {{- define "nestbase.selectorLabels" -}}
-app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/name: {{ include "nestbase.name" .root }}
 app.kubernetes.io/instance: {{ .root.Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
@@ -32,12 +51,13 @@ http://{{ include "nestbase.fullname" .root }}-{{ .component }}:{{ .root.Values.
 {{- end }}
 
 {{- define "nestbase.image" -}}
-image: {{ printf "%s:%s" .Values.image.repository .Values.image.tag | quote }}
+image: {{ printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) | quote }}
 imagePullPolicy: {{ .Values.image.pullPolicy }}
 {{- end }}
 
 {{/* Pod-level settings every component shares. */}}
 {{- define "nestbase.podSpec" -}}
+serviceAccountName: {{ include "nestbase.serviceAccountName" . }}
 automountServiceAccountToken: false
 {{- with .Values.imagePullSecrets }}
 imagePullSecrets:
@@ -111,4 +131,41 @@ X-Forwarded-For hops the services trust: the gateway, and the Ingress controller
 */}}
 {{- define "nestbase.trustProxyHops" -}}
 {{- if .Values.ingress.enabled }}2{{ else }}1{{ end }}
+{{- end }}
+
+{{/*
+Scheduling of one component: (dict "root" $ "component" "records" "nodeSelector" extra). Its nodeSelector (merged
+over `nodeSelector`, e.g. dataNodeSelector) and tolerations.
+*/}}
+{{- define "nestbase.scheduling" -}}
+{{- $values := index .root.Values .component -}}
+{{- $selector := merge (dict) ($values.nodeSelector | default dict) (.nodeSelector | default dict) -}}
+{{- with $selector }}
+nodeSelector:
+  {{- range $label, $value := . }}
+  {{ $label }}: {{ $value | quote }}
+  {{- end }}
+{{- end }}
+{{- with $values.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- end }}
+
+{{/* A component's extraEnv entries ({name, value} or {name, valueFrom}), after the chart's own. */}}
+{{- define "nestbase.extraEnv" -}}
+{{- with (index .root.Values .component).extraEnv }}
+{{- toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* The writable /tmp every container gets (the root filesystem is read-only). */}}
+{{- define "nestbase.tmpMount" -}}
+- name: tmp
+  mountPath: /tmp
+{{- end }}
+
+{{- define "nestbase.tmpVolume" -}}
+- name: tmp
+  emptyDir: {}
 {{- end }}

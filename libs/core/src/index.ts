@@ -21,6 +21,7 @@ export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICE
 export { hookEnv } from './config/hook-env';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
+export { MAX_HEADER_BYTES } from './platform/http-timeouts';
 export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';
 export type { ErrorEnvelope } from './platform/api-error.filter';

@@ -3,9 +3,11 @@ import type { Duplex } from 'node:stream';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig } from '@lib/core';
-import { writeAccessLog, type AccessLogEntry } from './access-log';
+import { AppConfig, BodyLimits } from '@lib/core';
+import { flushAccessLog, writeAccessLog, type AccessLogEntry } from './access-log';
 import { EdgeRateLimit } from './edge-rate-limit';
+import { FastPath } from './fast/fast-path';
+import { UpstreamLinks } from './fast/upstream-links';
 import { GatewayUpstreams } from './gateway-upstreams';
 import { proxyHttp, sendEnvelope } from './http-proxy';
 import { isApiUrl, routeFor } from './route-table';
@@ -15,9 +17,10 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /**
  * Routes everything under `/api` to the services (see route-table.ts): HTTP requests are streamed through
- * (bodies are never parsed here), WebSocket upgrades are tunnelled. Before that: the body limit (the
- * platform's onRequest hook), CORS (the gateway's own headers win), the per-client rate limit; after it,
- * one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
+ * (bodies are never parsed here, nor limited: the service decides), WebSocket upgrades are tunnelled. Before
+ * that: CORS (the gateway's own headers win), the per-client rate limit; after it, one access-log line. Everything else (`pb_public`, `/healthz`, `/readyz`) the gateway serves itself.
+ * With `NB_GATEWAY_FAST_PATH` (the default) API requests are served by `FastPath` first (see fast/fast-path.ts),
+ * with the same routing, limits, CORS and log; this Fastify route serves the connections it hands over.
  */
 @Injectable()
 export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
@@ -26,7 +29,15 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
     private readonly upstreams: GatewayUpstreams,
     private readonly limit: EdgeRateLimit,
-  ) {}
+    bodyLimits: BodyLimits,
+  ) {
+    // Proxied bodies are streamed, so any size passes here: the service behind applies its own limit per
+    // route (batch.maxBodySize, backup uploads without one). The fast path holds bodies up to NB_BODY_LIMIT in
+    // memory for its retry; larger ones take the streaming route.
+    bodyLimits.register((request) => (isApiUrl(request.url) ? Number.POSITIVE_INFINITY : 0));
+  }
+
+  private fastPath?: FastPath;
 
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -40,13 +51,37 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
       }
       done();
     });
+    if (this.config.gateway.fastPath) {
+      this.installFastPath(fastify.server);
+    }
     fastify.server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       this.upgrade(request, socket, head),
     );
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.fastPath?.close();
+    flushAccessLog();
     await this.limit.close();
+  }
+
+  private installFastPath(server: http.Server): void {
+    const { gateway, http: httpConfig, bodyLimit } = this.config;
+    const keepAliveSeconds = Math.floor(httpConfig.timeouts.keepAliveMs / 1000);
+    this.fastPath = new FastPath({
+      pool: (service) => this.upstreams.pool(service),
+      links: new UpstreamLinks(),
+      limit: this.limit,
+      log: gateway.accessLog ? writeAccessLog : undefined,
+      bodyLimit,
+      trustProxyHops: httpConfig.trustProxyHops,
+      timeouts: httpConfig.timeouts,
+      connectTimeoutMs: gateway.connectTimeoutMs,
+      responseTimeoutMs: gateway.responseTimeoutMs,
+      keepAliveLines: `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`,
+      draining: false,
+    });
+    this.fastPath.install(server);
   }
 
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -67,7 +102,7 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     }
     proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
       responseHeaders: corsHeaders(reply),
-      bodyLimit: this.config.bodyLimit,
+      bodyLimit: Number.POSITIVE_INFINITY,
       connectTimeoutMs: this.config.gateway.connectTimeoutMs,
       responseTimeoutMs: this.config.gateway.responseTimeoutMs,
       done: ({ status, upstream }) => log(status, upstream),

@@ -1,22 +1,10 @@
 import * as http from 'node:http';
 import type { UpstreamAddress, UpstreamPool } from './upstream-pool';
+import { HOP_BY_HOP } from './fast/request-head';
 
 /** Codes of the gateway's own upstream timeouts. */
 const CONNECT_TIMEOUT = 'NB_UPSTREAM_CONNECT_TIMEOUT';
 const RESPONSE_TIMEOUT = 'NB_UPSTREAM_RESPONSE_TIMEOUT';
-
-/** Headers that belong to one connection, never forwarded (RFC 9110 §7.6.1). */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
 
 /** Request headers the gateway sets itself (`expect`: the gateway already answered the 100-continue). */
 const GATEWAY_SET = new Set(['x-forwarded-proto', 'x-forwarded-host', 'expect']);
@@ -57,7 +45,7 @@ export function forwardedFor(request: http.IncomingMessage): string {
 }
 
 /** The hop-by-hop headers of one message: the fixed ones plus every header its `Connection` names. */
-function hopByHop(message: http.IncomingMessage): Set<string> {
+function hopByHop(message: http.IncomingMessage): ReadonlySet<string> {
   const named = message.headers.connection;
   if (!named) {
     return HOP_BY_HOP;

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ApiDocsModule } from '@lib/apidocs';
 import { AuthApiModule } from '@lib/auth';
 import { RealtimeModule } from '@lib/realtime';
 import { OpsApiModule } from '@lib/ops';
@@ -36,6 +37,7 @@ void describe('routeFor', () => {
     [AuthApiModule, 'auth'],
     [RecordsApiModule, 'records'],
     [OpsApiModule, 'records'],
+    [ApiDocsModule, 'records'],
     [FilesApiModule, 'files'],
     [RealtimeModule, 'realtime'],
   ];

@@ -11,6 +11,7 @@ const RULES: readonly [RegExp, Route][] = [
   [/^\/api\/files(?:\/|$)/, 'files'],
   [/^\/api\/settings\/test\/s3(?:\/|$)/, 'files'],
   [/^\/api\/settings\/test\/email(?:\/|$)/, 'auth'],
+  [/^\/api\/settings\/apple\/generate-client-secret(?:\/|$)/, 'auth'],
   [/^\/api\/collections\/[^/?]+\/(?:auth-[^/?]+|request-[^/?]+|confirm-[^/?]+|impersonate\/[^/?]+)(?:\/|$)/, 'auth'],
   [/^\/api\/collections\/meta\/oauth2-providers(?:\/|$)/, 'auth'],
   [/^\/api\/oauth2-redirect(?:\/|$)/, 'auth'],

@@ -52,15 +52,21 @@ export class UpstreamPool {
   }
 
   /** The next healthy address not in `exclude`; if none is healthy, the next one not excluded at all. */
-  pick(exclude: ReadonlySet<UpstreamAddress> = new Set()): UpstreamAddress | undefined {
-    const candidates = this.addresses.filter((address) => !exclude.has(address));
+  pick(exclude?: ReadonlySet<UpstreamAddress> | readonly UpstreamAddress[]): UpstreamAddress | undefined {
+    this.next = (this.next + 1) % 1_000_000;
+    if (exclude === undefined || ('size' in exclude ? exclude.size : exclude.length) === 0) {
+      // The hot path: no allocation when every address is healthy.
+      const all = this.addresses;
+      const healthy = all.every((address) => address.healthy) ? all : all.filter((address) => address.healthy);
+      const from = healthy.length > 0 ? healthy : all;
+      return from.length === 0 ? undefined : from[this.next % from.length];
+    }
+    const excluded = (address: UpstreamAddress) =>
+      'has' in exclude ? exclude.has(address) : exclude.includes(address);
+    const candidates = this.addresses.filter((address) => !excluded(address));
     const healthy = candidates.filter((address) => address.healthy);
     const from = healthy.length > 0 ? healthy : candidates;
-    if (from.length === 0) {
-      return undefined;
-    }
-    this.next = (this.next + 1) % 1_000_000;
-    return from[this.next % from.length];
+    return from.length === 0 ? undefined : from[this.next % from.length];
   }
 
   /** Takes an address out of rotation until its next passing probe. */

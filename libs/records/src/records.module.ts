@@ -20,6 +20,7 @@ import { RelationWriter } from './records/relation-writer';
 import { RecordFileWriter } from './records/record-files';
 import { RecordBodyLimits } from './records/record-body-limits';
 import { RuleGuard } from './records/rule-guard';
+import { IndexAdvisor } from './records/index-advisor';
 import { SettingsController } from './settings/settings.controller';
 import { SettingsService } from './settings/settings.service';
 import { SettingsApiService } from './settings/settings-api.service';
@@ -42,6 +43,7 @@ const services = [
   RecordFileWriter,
   RecordBodyLimits,
   RuleGuard,
+  IndexAdvisor,
   SettingsService,
   SettingsApiService,
   BatchService,

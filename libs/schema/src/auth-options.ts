@@ -1,5 +1,6 @@
 import type { FieldError } from '@lib/core';
 import type { CollectionModel } from './collection.model';
+import { checkOAuth2Providers } from './oauth2-provider-options';
 import { defaultAuthOptions } from './system-collections';
 
 const TOKEN_KEYS = ['authToken', 'passwordResetToken', 'emailChangeToken', 'verificationToken', 'fileToken'] as const;
@@ -63,6 +64,9 @@ export function mergeAuthOptions(input: Obj, existing: CollectionModel | undefin
     out[key] = { ...(base[key] as Obj), ...(isObj(given) ? given : {}) };
   }
   out.oauth2 = keepClientSecrets(out.oauth2 as Obj, base.oauth2);
+  if (!errors.oauth2) {
+    checkOAuth2Providers(out.oauth2, errors);
+  }
   for (const key of TOKEN_KEYS) {
     const current = base[key] as Obj;
     const given = isObj(input[key]) ? input[key] : {};

@@ -5,6 +5,7 @@ export type { FieldKind, FieldContext } from './fields/field-kind';
 export { InvalidValue } from './fields/field-kind';
 export { buildCollection } from './collection-builder';
 export { withoutSecrets } from './auth-options';
+export { OAUTH2_PROVIDER_NAMES } from './oauth2-provider-options';
 export { parseIndex, formatIndex } from './index-definition';
 export type { ParsedIndex } from './index-definition';
 export { scaffold, initialCollections, SUPERUSERS_ID, USERS_ID, idField, autodateFields } from './system-collections';

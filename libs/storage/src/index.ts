@@ -5,6 +5,4 @@ export { LocalFileStorage } from './local/local-file-storage';
 export { S3FileStorage } from './s3/s3-file-storage';
 export type { S3Options } from './s3/s3-file-storage';
 export { fileKey, thumbKey, storageKey } from './storage-key';
-export { downloadUrlFile, isPublicAddress } from './url-download';
-export type { DownloadedFile, UrlDownloadOptions } from './url-download';
 export { StorageReadinessCheck } from './storage-readiness-check';

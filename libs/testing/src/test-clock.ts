@@ -14,9 +14,18 @@ export class TestClock {
   /** Moves the server's time forward by `ms` (on top of earlier moves); it applies to the next request. */
   async advance(ms: number): Promise<void> {
     const current = Number((await readFile(this.file, 'utf8').catch(() => '0')).trim()) || 0;
+    await this.set(current + ms);
+  }
+
+  /** Back on real time. */
+  reset(): Promise<void> {
+    return this.set(0);
+  }
+
+  private async set(offsetMs: number): Promise<void> {
     // A new file renamed over the old one: a reader sees the whole number, and a new inode even within 1 ms.
     const next = `${this.file}.${process.pid}.tmp`;
-    await writeFile(next, String(current + ms));
+    await writeFile(next, String(offsetMs));
     await rename(next, this.file);
   }
 }

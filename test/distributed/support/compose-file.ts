@@ -1,5 +1,5 @@
 // Reads docker-compose.yml the way `docker compose` does for what the distributed tests need: variable
-// interpolation (`${NAME}`, `${NAME:-default}`, `$$`), YAML anchors and `<<` merge keys, each service's
+// interpolation (`${NAME}`, `${NAME:-default}`, `${NAME:?error}`, `$$`), YAML anchors and `<<` merge keys, each service's
 // command, environment, replica count and start order (depends_on).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,13 +28,18 @@ export function composePath(): string {
 /** Compose's interpolation of `text` from `vars` (the shell environment or a `.env`). */
 export function interpolate(text: string, vars: Record<string, string | undefined>): string {
   return text.replace(
-    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}/g,
-    (whole, name?: string, fallback?: string) => {
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}/g,
+    (whole, name?: string, colon?: string, kind?: string, word?: string) => {
       if (whole === '$$') {
         return '$';
       }
       const value = vars[name ?? ''];
-      return value === undefined || (value === '' && whole.includes(':-')) ? (fallback ?? '') : value;
+      const missing = value === undefined || (value === '' && colon === ':');
+      if (missing && kind === '?') {
+        // `${NAME:?message}`: compose refuses to start without the variable.
+        throw new Error(`docker-compose.yml: required variable ${String(name)} is missing: ${String(word)}`);
+      }
+      return missing ? (kind === '-' ? (word ?? '') : '') : (value ?? '');
     },
   );
 }

@@ -49,6 +49,9 @@ export class ServiceSet {
       PB_ADMIN_EMAIL: SUPERUSER.email,
       PB_ADMIN_PASSWORD: SUPERUSER.password,
       NB_INTERNAL_SECRET: 'distributed-test-internal-secret',
+      // The MinIO root user (required by the compose file); s3rver stands in for MinIO with its own (localEnv).
+      MINIO_ROOT_USER: 'distributed-minio',
+      MINIO_ROOT_PASSWORD: 'distributed-minio-secret',
       ...options.vars,
     });
     this.redis = await RedisServer.start();

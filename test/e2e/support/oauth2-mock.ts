@@ -29,31 +29,76 @@ interface Incoming {
   body?: Record<string, unknown>;
 }
 
+/**
+ * What a provider answers for one sign-in, in its own shape: the user info body, members merged into the
+ * token response (`null` removes one, e.g. GitHub sends no `expires_in`), claims merged into the id_token, and
+ * the secondary email list some providers have (served by the ProviderApi beside the mock).
+ */
+export interface ProviderShape {
+  userinfo: unknown;
+  token?: Record<string, unknown>;
+  idToken?: Record<string, unknown>;
+  emails?: unknown;
+  /** The token endpoint refuses HTTP Basic client auth (401 invalid_client): credentials must come as form fields. */
+  rejectBasic?: boolean;
+}
+
 export class OAuth2Mock {
   /** The form of the last token request the provider received. */
   lastTokenRequest: Record<string, unknown> = {};
-  private readonly byCode = new Map<string, Profile>();
-  private readonly byToken = new Map<string, Profile>();
+  /** The headers of the last token and user info requests. */
+  lastTokenHeaders: Record<string, unknown> = {};
+  lastUserinfoHeaders: Record<string, unknown> = {};
+  private readonly byCode = new Map<string, ProviderShape>();
+  private readonly byToken = new Map<string, ProviderShape>();
 
   private constructor(
     private readonly server: MockServer,
     readonly url: string,
   ) {
-    server.service.on('beforeResponse', (response: { body: Record<string, unknown> }, req: Incoming) => {
-      this.lastTokenRequest = { ...req.body };
-      const profile = this.byCode.get(String(req.body?.code));
-      if (profile) {
-        const token = `at_${randomBytes(12).toString('hex')}`;
-        response.body.access_token = token;
-        this.byToken.set(token, profile);
+    server.service.on('beforeTokenSigning', (token: { payload: Record<string, unknown> }, req: Incoming) => {
+      // The id_token is the one built with an audience (the access token carries a scope instead).
+      const shape = this.byCode.get(String(req.body?.code));
+      if (shape?.idToken && 'aud' in token.payload && !('scope' in token.payload)) {
+        Object.assign(token.payload, shape.idToken);
       }
     });
+    server.service.on(
+      'beforeResponse',
+      (response: { body: Record<string, unknown>; statusCode: number }, req: Incoming) => {
+        this.lastTokenRequest = { ...req.body };
+        this.lastTokenHeaders = { ...req.headers };
+        const shape = this.byCode.get(String(req.body?.code));
+        if (shape?.rejectBasic && req.headers.authorization) {
+          response.statusCode = 401;
+          response.body = { error: 'invalid_client' };
+          return;
+        }
+        if (shape) {
+          const token = `at_${randomBytes(12).toString('hex')}`;
+          response.body.access_token = token;
+          this.byToken.set(token, shape);
+          for (const [key, value] of Object.entries(shape.token ?? {})) {
+            if (value === null) {
+              delete response.body[key];
+            } else {
+              response.body[key] = value;
+            }
+          }
+        }
+      },
+    );
     server.service.on('beforeUserinfo', (response: { body: unknown; statusCode: number }, req: Incoming) => {
-      const header = String(req.headers.authorization ?? '');
-      const profile = this.byToken.get(header.replace(/^Bearer\s+/i, ''));
-      response.statusCode = profile ? 200 : 401;
-      response.body = profile ?? { error: 'invalid_token' };
+      this.lastUserinfoHeaders = { ...req.headers };
+      const shape = this.shapeFor(String(req.headers.authorization ?? ''));
+      response.statusCode = shape ? 200 : 401;
+      response.body = shape ? shape.userinfo : { error: 'invalid_token' };
     });
+  }
+
+  /** The sign-in an `Authorization: Bearer …` header belongs to. */
+  shapeFor(authorization: string): ProviderShape | undefined {
+    return this.byToken.get(authorization.replace(/^Bearer\s+/i, ''));
   }
 
   static async start(): Promise<OAuth2Mock> {
@@ -82,11 +127,16 @@ export class OAuth2Mock {
 
   /** Ties an issued code to the profile /userinfo answers with. */
   remember(code: string, profile: Profile): void {
-    this.byCode.set(code, profile);
+    this.byCode.set(code, { userinfo: profile });
   }
 
   /** The browser step: a code for `profile`, issued against a PKCE S256 challenge. */
   async authorize(profile: Profile): Promise<Authorization> {
+    return this.authorizeShape({ userinfo: profile });
+  }
+
+  /** The browser step for a sign-in answered in a provider's own shape. */
+  async authorizeShape(shape: ProviderShape): Promise<Authorization> {
     const codeVerifier = randomBytes(32).toString('base64url');
     const query = new URLSearchParams({
       response_type: 'code',
@@ -106,7 +156,7 @@ export class OAuth2Mock {
     if (!code) {
       throw new Error(`mock /authorize gave ${res.status} without a code`);
     }
-    this.byCode.set(code, profile);
+    this.byCode.set(code, shape);
     return { code, codeVerifier };
   }
 }

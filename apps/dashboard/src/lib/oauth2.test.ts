@@ -23,6 +23,7 @@ describe('OAuth2 provider forms', () => {
     expect(needsUrls(github)).toBe(false);
     expect(needsUrls(oidc)).toBe(true);
     expect(needsUrls(undefined)).toBe(true);
+    expect(needsUrls({ ...github, name: 'apple', userInfoURL: '' })).toBe(false);
   });
 
   it('offers the presets not configured yet', () => {

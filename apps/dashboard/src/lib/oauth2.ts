@@ -27,9 +27,12 @@ export const URL_KEYS = [
   ['userInfoURL', 'User info URL'],
 ] as const;
 
-/** Providers whose endpoints come only from the config (the OpenID Connect slots): their URLs are required. */
+/**
+ * Providers whose endpoints come only from the config (the OpenID Connect slots, mailcow): their URLs are
+ * asked for. A preset without a user info URL but with its own auth and token URLs (Apple) reads the id_token.
+ */
 export function needsUrls(preset: OAuth2Preset | undefined): boolean {
-  return !preset || !preset.authURL || !preset.tokenURL || !preset.userInfoURL;
+  return !preset || !preset.authURL || !preset.tokenURL;
 }
 
 /** A new entry for `preset`, with PocketBase's defaults (empty overrides, the preset's PKCE). */

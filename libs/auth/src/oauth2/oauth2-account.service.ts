@@ -10,6 +10,8 @@ import {
 } from '@lib/records';
 import { FIELD_KINDS, InvalidValue, type CollectionModel } from '@lib/schema';
 import { OAuth2AccountRepository } from './oauth2-account.repository';
+import { OAuth2AvatarService } from './oauth2-avatar.service';
+import type { DownloadedFile } from './url-download';
 import type { OAuth2User } from './oauth2-user';
 import { SYSTEM_REQUEST } from '../system-request';
 
@@ -34,14 +36,31 @@ export class OAuth2AccountService {
     private readonly records: RecordsService,
     private readonly repository: RecordRepository,
     private readonly accounts: OAuth2AccountRepository,
+    private readonly avatars: OAuth2AvatarService,
   ) {}
 
-  resolve(
+  async resolve(
     c: CollectionModel,
     provider: string,
     user: OAuth2User,
     createData: Record<string, unknown>,
     req: RecordRequest,
+  ): Promise<OAuth2Account> {
+    const avatar = await this.avatars.download(c, provider, user, createData);
+    try {
+      return await this.match(c, provider, user, createData, req, avatar);
+    } finally {
+      await avatar?.dispose();
+    }
+  }
+
+  private match(
+    c: CollectionModel,
+    provider: string,
+    user: OAuth2User,
+    createData: Record<string, unknown>,
+    req: RecordRequest,
+    avatar: DownloadedFile | null,
   ): Promise<OAuth2Account> {
     return this.records.inTransaction(async (uow) => {
       const link = await this.accounts.findLink(c.id, provider, user.id, uow.tx);
@@ -60,7 +79,7 @@ export class OAuth2AccountService {
       const isNew = !record;
       record = record
         ? await this.secureUnverified(uow, c, record, user, record.id === callerId)
-        : await this.create(uow, c, user, createData, req);
+        : await this.create(uow, c, user, createData, req, avatar);
       if (!(await this.accounts.findLink(c.id, provider, user.id, uow.tx))) {
         const link = { collectionRef: c.id, recordRef: record.id, provider, providerId: user.id };
         await this.records.createIn(uow, '_externalAuths', link, '', SYSTEM_REQUEST);
@@ -69,17 +88,23 @@ export class OAuth2AccountService {
     });
   }
 
-  /** createData + the provider's email + the mapped fields + a random password; createRule applies. */
+  /** createData + the provider's email + the mapped fields (avatar file) + a random password; createRule applies. */
   private async create(
     uow: UnitOfWork,
     c: CollectionModel,
     user: OAuth2User,
     createData: Record<string, unknown>,
     req: RecordRequest,
+    avatar: DownloadedFile | null,
   ): Promise<RecordData> {
     const body: Record<string, unknown> = { ...createData };
     await this.addMappedFields(uow, c, user, body);
-    if (user.email) {
+    const avatarField = this.avatars.fileField(c);
+    if (avatar && avatarField && !(avatarField in body)) {
+      body[avatarField] = avatar.file;
+    }
+    // As PocketBase: the provider's email only when createData has none (an empty or non-string one counts as none).
+    if (typeof body.email !== 'string' || body.email === '') {
       body.email = user.email;
     }
     const password = randomString(30, PASSWORD_ALPHABET);
@@ -99,7 +124,7 @@ export class OAuth2AccountService {
     for (const key of MAPPED_KEYS) {
       const name = mapped[key];
       const field = c.fields.find((f) => f.name === name);
-      // File fields would need the avatar downloaded: not supported until file storage exists.
+      // A file field gets the downloaded avatar (OAuth2AvatarService), not the URL.
       if (!field || field.type === 'file' || !user[key] || name in body) {
         continue;
       }

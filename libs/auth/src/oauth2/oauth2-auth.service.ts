@@ -3,6 +3,7 @@ import { fieldError, ForbiddenError, ValidationFailed, type FieldErrors } from '
 import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
+import { AppleNameCache } from './apple-name-cache';
 import { authFactor } from '../mfa/mfa.service';
 import { OAuth2AccountService } from './oauth2-account.service';
 import { OAuth2ClientService } from './oauth2-client.service';
@@ -27,6 +28,7 @@ export class OAuth2AuthService {
     private readonly providers: OAuth2ProvidersService,
     private readonly client: OAuth2ClientService,
     private readonly accounts: OAuth2AccountService,
+    private readonly appleNames: AppleNameCache,
   ) {}
 
   async authWithOAuth2(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
@@ -37,6 +39,9 @@ export class OAuth2AuthService {
     const form = this.validate(c, body);
     const tokens = await this.client.exchange(form.provider, form.code, form.codeVerifier, form.redirectURL);
     const user = await this.client.fetchUser(form.provider, tokens);
+    if (form.provider.name === 'apple' && !user.name) {
+      user.name = this.appleNames.take(form.code);
+    }
     const request: RecordRequest = { ...req, context: 'oauth2' };
     const account = await this.accounts.resolve(c, form.provider.name, user, form.createData, request);
     // MFA (reference §2.3): a first factor answers 401 {mfaId}; a second one (body or query mfaId) completes it.

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { randomString } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
+import { usesIdToken } from './oauth2-client.service';
 import { findPreset, OAUTH2_PRESETS } from './oauth2-presets';
 import type { OAuth2ProviderConfig } from './oauth2-user';
 
@@ -48,6 +49,8 @@ export class OAuth2ProvidersService {
     if (!entry || !preset || entry.enabled === false) {
       return null;
     }
+    const extra =
+      typeof entry.extra === 'object' && entry.extra !== null ? (entry.extra as Record<string, unknown>) : {};
     const config: OAuth2ProviderConfig = {
       name,
       displayName: text(entry.displayName) || preset.displayName,
@@ -57,11 +60,13 @@ export class OAuth2ProvidersService {
       tokenURL: text(entry.tokenURL) || preset.tokenURL,
       userInfoURL: text(entry.userInfoURL) || preset.userInfoURL,
       pkce: typeof entry.pkce === 'boolean' ? entry.pkce : preset.pkce,
-      scopes: preset.scopes,
+      scopes: preset.scopesFor?.(extra) ?? preset.scopes,
       logo: preset.logo,
-      extra: typeof entry.extra === 'object' && entry.extra !== null ? (entry.extra as Record<string, unknown>) : {},
+      extra,
     };
-    return config.clientId && config.authURL && config.tokenURL && config.userInfoURL ? config : null;
+    // Apple and an OIDC provider without a user info URL read the user from the id_token.
+    const hasUserSource = config.userInfoURL !== '' || usesIdToken(preset, config.userInfoURL);
+    return config.clientId && config.authURL && config.tokenURL && hasUserSource ? config : null;
   }
 
   /**
@@ -83,7 +88,10 @@ export class OAuth2ProvidersService {
     return out;
   }
 
-  /** The built-in providers (`GET /api/collections/meta/oauth2-providers`). */
+  /**
+   * The built-in providers (`GET /api/collections/meta/oauth2-providers`): PocketBase's `name`, `displayName`
+   * and `logo` (an inline SVG), in its order; the default endpoints and PKCE are extra (the dashboard's hints).
+   */
   builtIns() {
     return OAUTH2_PRESETS.map((p) => ({
       name: p.name,
@@ -105,7 +113,11 @@ export class OAuth2ProvidersService {
       response_type: 'code',
       scope: provider.scopes.join(' '),
       state,
+      ...findPreset(provider.name)?.authParams,
     });
+    if (provider.scopes.length === 0) {
+      params.delete('scope'); // LiveChat, Notion, Lark, Trakt: the scopes are set at the provider
+    }
     if (provider.pkce) {
       params.set('code_challenge', codeChallenge);
       params.set('code_challenge_method', 'S256');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppleNameCache } from './apple-name-cache';
 import { OAuth2RedirectSinks } from './oauth2-redirect-sink';
 
 export interface RedirectPage {
@@ -23,7 +24,10 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : ''
  */
 @Injectable()
 export class OAuth2RedirectService {
-  constructor(private readonly sink: OAuth2RedirectSinks) {}
+  constructor(
+    private readonly sink: OAuth2RedirectSinks,
+    private readonly appleNames: AppleNameCache,
+  ) {}
 
   async handle(params: Record<string, unknown>, ip: string): Promise<RedirectPage> {
     const state = text(params.state);
@@ -39,6 +43,8 @@ export class OAuth2RedirectService {
     if (!code) {
       return page(400, 'OAuth2 authentication failed', 'The redirect is missing its "code" parameter.');
     }
+    // Apple's form post carries the user's name (first sign-in only): kept for the code exchange.
+    this.appleNames.remember(code, text(params.user));
     if (!(await this.sink.deliver({ state, code, error }, ip))) {
       return page(
         400,

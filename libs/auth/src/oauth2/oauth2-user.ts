@@ -19,6 +19,8 @@ export interface OAuth2Tokens {
   refreshToken: string;
   /** The access token's expiry as a PocketBase date string, or "" when the provider gave none. */
   expiry: string;
+  /** The token endpoint's whole JSON answer (id_token and provider extras). */
+  raw: Record<string, unknown>;
 }
 
 /** The provider's user, mapped to PocketBase's OAuth2 user fields. */

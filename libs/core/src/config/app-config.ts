@@ -38,12 +38,24 @@ export abstract class AppConfig {
   abstract readonly internal: { readonly secret: string };
   /** The gateway's upstreams and edge policies (`NB_UPSTREAM_*`, `NB_RATE_LIMIT_*`, `NB_ACCESS_LOG`). */
   abstract readonly gateway: GatewayConfig;
-  /** What one request may cost (`NB_QUERY_TIMEOUT_MS`, `NB_READ_WORKERS`, `NB_MAX_EXPAND_RECORDS`, `NB_MAX_RESPONSE_BYTES`). */
+  /** What one request may cost (`NB_QUERY_TIMEOUT_MS`, `NB_READ_WORKERS`, `NB_MAX_EXPAND_RECORDS`, `NB_MAX_RESPONSE_BYTES`, `NB_SLOW_LIST_MS`). */
   abstract readonly cost: CostLimits;
   /** Which queued jobs this process works on (`NB_JOB_WORKERS`) and BullMQ's lock (`NB_JOB_LOCK_MS`). */
   abstract readonly jobs: { readonly workers: readonly string[] | '*'; readonly lockMs: number };
   /** Test servers only: a file holding a clock offset in ms (`NB_TEST_CLOCK_FILE`, see OffsetFileClock); ''. */
   abstract readonly testClockFile: string;
+  /** OAuth2 sign-in (`PB_ID_TOKEN_LEEWAY`, `NB_OAUTH2_AVATAR_ALLOW_LOOPBACK`). */
+  abstract readonly oauth2: OAuth2Config;
+}
+
+export interface OAuth2Config {
+  /** Clock skew allowed on id_token `exp`/`iat`/`nbf`, in seconds (PocketBase's `PB_ID_TOKEN_LEEWAY`, default 300). */
+  readonly idTokenLeewaySec: number;
+  /**
+   * Test/dev only: lets the OAuth2 avatar download reach loopback addresses (127.0.0.0/8, ::1), e.g. a local
+   * mock provider. Off by default; private, link-local and other reserved ranges stay refused either way.
+   */
+  readonly avatarAllowLoopback: boolean;
 }
 
 export interface CostLimits {
@@ -55,6 +67,8 @@ export interface CostLimits {
   readonly maxExpandRecords: number;
   /** Bytes of one JSON answer (past it: 400). */
   readonly maxResponseBytes: number;
+  /** A list this slow leaves an index advisor warning in the app logs (`NB_SLOW_LIST_MS`; 0: every list, -1: never). */
+  readonly slowListMs: number;
 }
 
 /**
@@ -89,6 +103,8 @@ export interface GatewayConfig {
   readonly rateLimit: { readonly max: number; readonly windowMs: number };
   /** One line per request on stdout. */
   readonly accessLog: boolean;
+  /** API requests proxied straight off the TCP connection, not through Node's HTTP server and Fastify. */
+  readonly fastPath: boolean;
   /** How often the gateway asks each upstream address for `/readyz`. */
   readonly healthIntervalMs: number;
   /** Connecting to an upstream address longer than this: the next address is tried (never reached, so safe). */
@@ -197,6 +213,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
         windowMs: parseInt(env, 'NB_RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000, problems),
       },
       accessLog: flag(env, 'NB_ACCESS_LOG', true, problems),
+      fastPath: flag(env, 'NB_GATEWAY_FAST_PATH', true, problems),
       healthIntervalMs: parseInt(env, 'NB_UPSTREAM_HEALTH_INTERVAL_MS', 2000, 100, 600_000, problems),
       connectTimeoutMs: parseInt(env, 'NB_UPSTREAM_CONNECT_TIMEOUT_MS', 5000, 100, 600_000, problems),
       responseTimeoutMs: parseInt(env, 'NB_UPSTREAM_RESPONSE_TIMEOUT_MS', 600_000, 100, 86_400_000, problems),
@@ -206,12 +223,17 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       readWorkers: parseInt(env, 'NB_READ_WORKERS', 2, 0, 64, problems),
       maxExpandRecords: parseInt(env, 'NB_MAX_EXPAND_RECORDS', 20_000, 1, 10_000_000, problems),
       maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
+      slowListMs: parseInt(env, 'NB_SLOW_LIST_MS', 100, -1, 3_600_000, problems),
     },
     jobs: {
       workers: jobWorkers(env.NB_JOB_WORKERS ?? '*', problems),
       lockMs: parseInt(env, 'NB_JOB_LOCK_MS', 30_000, 1000, 3_600_000, problems),
     },
     testClockFile: env.NB_TEST_CLOCK_FILE ? path.resolve(env.NB_TEST_CLOCK_FILE) : '',
+    oauth2: {
+      idTokenLeewaySec: parseInt(env, 'PB_ID_TOKEN_LEEWAY', 300, 0, 86_400, problems),
+      avatarAllowLoopback: flag(env, 'NB_OAUTH2_AVATAR_ALLOW_LOOPBACK', false, problems),
+    },
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));

@@ -5,6 +5,7 @@ import { ServiceUnavailableError } from '@lib/core';
 import { INTERRUPTED } from './query-deadline';
 import type { ReadJob, ReadResult, ReadWorkerData } from './read-worker';
 import { queryTimeout } from './query-timeout';
+import { StatementCosts } from './statement-costs';
 
 /** Extra time a worker gets past the limit to report its own interrupt before it is given up. */
 const GRACE_MS = 250;
@@ -42,6 +43,8 @@ export class ReadPool {
   private closed = false;
 
   private started = false;
+  /** What each statement cost lately (`OffloadedReads` runs the cheap ones inline). */
+  readonly costs = new StatementCosts();
 
   /** The workers start with the first read (an idle process keeps its memory). */
   constructor(
@@ -122,6 +125,7 @@ export class ReadPool {
     }
     this.free(slot);
     if ('rows' in result) {
+      this.costs.record(pending.job.sql, result.us);
       pending.resolve(result.rows);
     } else if (result.error.message.includes(INTERRUPTED)) {
       pending.reject(queryTimeout(this.timeoutMs));

@@ -17,7 +17,9 @@ export interface ReadJob {
   timeoutMs: number;
 }
 
-export type ReadResult = { id: number; rows: unknown[] } | { id: number; error: { message: string; code?: string } };
+/** `us`: how long the statement ran, for `StatementCosts`. */
+export type ReadResult =
+  { id: number; rows: unknown[]; us: number } | { id: number; error: { message: string; code?: string } };
 
 const { file, busyTimeoutMs } = workerData as ReadWorkerData;
 const db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
@@ -46,7 +48,9 @@ parentPort?.on('message', (job: ReadJob) => {
     if (!s.reader) {
       throw new Error('read workers run only statements that return rows');
     }
-    result = { id: job.id, rows: deadline.run(() => s.all(...job.params), job.timeoutMs) };
+    const started = performance.now();
+    const rows = deadline.run(() => s.all(...job.params), job.timeoutMs);
+    result = { id: job.id, rows, us: (performance.now() - started) * 1000 };
   } catch (error) {
     const e = error as { message?: string; code?: unknown };
     result = {

@@ -103,6 +103,8 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   private dataVersionStatement: SqliteStatement | undefined;
+  /** The value `dataVersionThisTurn()` read in this turn of the event loop (null: read it again). */
+  private dataVersionNow: number | null = null;
 
   dataVersion(): number {
     try {
@@ -111,6 +113,15 @@ class DirectSqliteExecutor extends TxExecutor {
     } catch (error) {
       throw unavailableIfBusy(error);
     }
+  }
+
+  /** `dataVersion()` read at most once per turn of the event loop (see `Database.dataVersionThisTurn`). */
+  dataVersionThisTurn(): number {
+    if (this.dataVersionNow === null) {
+      this.dataVersionNow = this.dataVersion();
+      setImmediate(() => (this.dataVersionNow = null));
+    }
+    return this.dataVersionNow;
   }
 
   /**
@@ -240,6 +251,15 @@ export class Database extends SqlExecutor {
    */
   dataVersion(): number | null {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersion() : null;
+  }
+
+  /**
+   * `dataVersion()` read once per turn of the event loop: a commit by another process that lands within the turn
+   * is no different from one that lands just after it, and a request looked three times (the rate limiter's and
+   * the auth guard's cache checks, the list totals). For per-request freshness checks; exact reads use the other.
+   */
+  dataVersionThisTurn(): number | null {
+    return this.direct instanceof DirectSqliteExecutor ? this.direct.dataVersionThisTurn() : null;
   }
 
   /**

@@ -8,6 +8,7 @@ import { CollectionRepository } from './collection.repository';
 import { CollectionsRegistry } from './collections.registry';
 import { ImportIndex, mergeFields, planDrops } from './collections-import';
 import { checkRules, lookupWith } from './rule-check';
+import { withRuleIndexes } from './rule-indexes';
 import { readSchemaStamp } from './schema-stamp';
 import { createStorage, dropStorage, updateStorage } from './table-sync';
 import { checkViews, dependentViews } from './view-dependencies';
@@ -228,7 +229,7 @@ export class CollectionsService implements OnModuleInit {
     const failMessage = existing ? 'Failed to update collection.' : 'Failed to create collection.';
     const all = current ?? (await this.repository.findAll(tx));
     const others = all.filter((c) => c.id !== existing?.id);
-    const collection = buildCollection(input, existing, others);
+    const collection = withRuleIndexes(buildCollection(input, existing, others), existing, others);
     const registry = new CollectionsRegistry();
     registry.replaceAll(all);
     const lookup = lookupWith(collection, {

@@ -30,7 +30,7 @@ export class StoreSync {
     if (this.pending) {
       return this.pending;
     }
-    const version = this.database.dataVersion();
+    const version = this.database.dataVersionThisTurn();
     if (version !== null && version === this.dataVersion) {
       return undefined;
     }

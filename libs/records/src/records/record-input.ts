@@ -36,6 +36,26 @@ function applyModifier(field: FieldModel, current: unknown, op: '+' | '-' | 'pre
   return kind.normalize(merged, field);
 }
 
+type BodyOp = 'set' | '+' | '-' | 'prepend' | 'autogenerate';
+/** The body keys that can set each field, made once per field model (every create and update looks at them). */
+const keysOf = new WeakMap<FieldModel, [string, BodyOp][]>();
+
+function bodyKeys(field: FieldModel): [string, BodyOp][] {
+  let keys = keysOf.get(field);
+  if (!keys) {
+    const n = field.name;
+    keys = [
+      [n, 'set'],
+      [`${n}:autogenerate`, 'autogenerate'],
+      [`+${n}`, 'prepend'],
+      [`${n}+`, '+'],
+      [`${n}-`, '-'],
+    ];
+    keysOf.set(field, keys);
+  }
+  return keys;
+}
+
 /**
  * Applies a create/update body to a record: plain keys, the `name+` / `+name` / `name-` modifiers
  * (shortest key first), autodate and autogenerate values, then validates every field.
@@ -60,14 +80,7 @@ export function applyInput(
       continue;
     }
     const acceptsInput = !field.hidden || allowHidden || field.type === 'password';
-    const keys: [string, 'set' | '+' | '-' | 'prepend' | 'autogenerate'][] = [
-      [field.name, 'set'],
-      [`${field.name}:autogenerate`, 'autogenerate'],
-      [`+${field.name}`, 'prepend'],
-      [`${field.name}+`, '+'],
-      [`${field.name}-`, '-'],
-    ];
-    for (const [key, op] of keys) {
+    for (const [key, op] of bodyKeys(field)) {
       if (!acceptsInput || !(key in body)) {
         continue;
       }

@@ -7,17 +7,25 @@ export interface SqlPart {
   params: unknown[];
 }
 
+/** The rule, filter and sort texts a list came from: what the index advisor names when its query is slow. */
+export interface ListAsked {
+  rule: string;
+  filter: string;
+  sort: string;
+}
+
 export interface ListQuery {
   where: SqlPart[];
   orderBy: SqlPart | null;
   limit: number;
   offset: number;
+  asked?: ListAsked;
 }
 
 /** Rows of collection tables; `where` fragments reference the table as alias `r`. */
 export abstract class RecordRepository {
   abstract list(c: CollectionModel, q: ListQuery, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
-  abstract count(c: CollectionModel, where: SqlPart[], db?: SqlExecutor): Promise<number>;
+  abstract count(c: CollectionModel, where: SqlPart[], db?: SqlExecutor, asked?: ListAsked): Promise<number>;
   abstract findById(
     c: CollectionModel,
     id: string,
@@ -38,8 +46,21 @@ export abstract class RecordRepository {
     limit: number,
     db?: SqlExecutor,
   ): Promise<Record<string, unknown>[]>;
-  abstract insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
-  abstract update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor): Promise<void>;
+  /** Inserts a row and returns it as stored (`RETURNING *`). */
+  abstract insert(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown>>;
+  /** Updates a row and returns it as stored, or null when no row has that id. */
+  abstract update(
+    c: CollectionModel,
+    id: string,
+    names: string[],
+    values: unknown[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown> | null>;
   abstract delete(c: CollectionModel, id: string, db: SqlExecutor): Promise<void>;
   abstract deleteAll(c: CollectionModel, db: SqlExecutor): Promise<void>;
   /** Deletes the rows whose columns equal all the given values. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ForbiddenError } from '@lib/core';
-import { QueryCompiler } from '@lib/query';
+import { compileEvaluator, QueryCompiler, type InMemoryRule } from '@lib/query';
 import type { CollectionModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import type { SqlPart } from './record.repository';
@@ -59,6 +59,39 @@ export class RuleGuard {
     });
     return { sql: compiled.sql, params: compiled.bind(requestInfo(req, body)) };
   }
+
+  /**
+   * A non-superuser's rule decided in memory against a row as stored (the create rule after its INSERT … RETURNING):
+   * true / false, or undefined when it needs the database (a join, a value SQLite's affinity could read otherwise) —
+   * then the caller runs the SQL. The evaluator is compiled once per collection model and rule.
+   */
+  evaluate(
+    collection: CollectionModel,
+    key: RuleKey,
+    req: RecordRequest,
+    record: Record<string, unknown>,
+    body: Record<string, unknown>,
+  ): boolean | undefined {
+    const rule = collection[key];
+    if (isSuperuser(req) || typeof rule !== 'string') {
+      return undefined;
+    }
+    let rules = this.evaluators.get(collection);
+    if (!rules) {
+      rules = new Map();
+      this.evaluators.set(collection, rules);
+    }
+    let evaluator = rules.get(key);
+    if (evaluator === undefined) {
+      const opts = { collection, schema: this.registry, mode: 'rule' as const, isSuperuser: false, alias: 'r' };
+      evaluator = compileEvaluator(rule, opts);
+      rules.set(key, evaluator);
+    }
+    return evaluator?.evaluate(record, requestInfo(req, body));
+  }
+
+  /** In-memory rules per collection model (a reloaded collection is a new model: its old entries go with it). */
+  private readonly evaluators = new WeakMap<CollectionModel, Map<RuleKey, InMemoryRule | null>>();
 
   sort(collection: CollectionModel, sort: string, req: RecordRequest): SqlPart | null {
     if (!sort) {

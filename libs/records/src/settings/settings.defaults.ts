@@ -40,6 +40,8 @@ export function defaultSettings(): Settings {
       excludedIPs: [],
     },
     trustedProxy: { headers: [], useLeftmostIP: false },
+    // nestbase's own: GET /api/openapi.json and /api/docs for anyone (superusers only by default: it shows the schema)
+    openapi: { public: false },
     superuserIPs: [],
   };
 }
@@ -76,4 +78,5 @@ export const SETTING_TYPES: Record<string, Record<string, 'string' | 'number' | 
   },
   batch: { enabled: 'boolean', maxRequests: 'number', timeout: 'number', maxBodySize: 'number' },
   backups: { cron: 'string', cronMaxKeep: 'number' },
+  openapi: { public: 'boolean' },
 };

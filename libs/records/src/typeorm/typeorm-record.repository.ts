@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Database, SqlExecutor } from '@lib/database';
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { quoteIdent as q } from '../records/record-codec';
-import { ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
+import { IndexAdvisor } from '../records/index-advisor';
+import { ListAsked, ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
+import { CountCache } from './count-cache';
 
 /** `findById` texts kept per collection (one per distinct rule or filter condition). */
 const MAX_TEXTS_PER_COLLECTION = 100;
@@ -32,8 +34,14 @@ export class TypeormRecordRepository extends RecordRepository {
    */
   private readonly byIdSql = new WeakMap<CollectionModel, Map<string, string>>();
 
-  constructor(private readonly database: Database) {
+  private readonly counts: CountCache;
+
+  constructor(
+    private readonly database: Database,
+    private readonly advisor: IndexAdvisor,
+  ) {
     super();
+    this.counts = new CountCache(database);
   }
 
   override list(c: CollectionModel, query: ListQuery, db: SqlExecutor = this.database) {
@@ -44,16 +52,39 @@ export class TypeormRecordRepository extends RecordRepository {
         ? ''
         : ' ORDER BY "r"."rowid"';
     const sql = `SELECT "r".* FROM ${q(c.name)} "r"${where.sql}${order} LIMIT ? OFFSET ?`;
-    return db.query(sql, [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset]);
+    const params = [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset];
+    return this.timed(c, query.asked, () => db.query(sql, params));
   }
 
-  override async count(c: CollectionModel, parts: SqlPart[], db: SqlExecutor = this.database) {
+  /** Runs a list's query; one as slow as `NB_SLOW_LIST_MS` goes to the index advisor. */
+  private async timed<T>(c: CollectionModel, asked: ListAsked | undefined, run: () => Promise<T>): Promise<T> {
+    if (!asked) {
+      return run();
+    }
+    const started = performance.now();
+    const value = await run();
+    const ms = performance.now() - started;
+    if (this.advisor.isSlow(ms)) {
+      this.advisor.observe(c, asked, ms);
+    }
+    return value;
+  }
+
+  override async count(c: CollectionModel, parts: SqlPart[], db: SqlExecutor = this.database, asked?: ListAsked) {
     const where = whereClause(parts);
-    const rows = await db.query<{ n: number }>(
-      `SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`,
-      where.params,
-    );
-    return rows[0]?.n ?? 0;
+    const sql = `SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`;
+    // The mark before the query (see CountCache): a write landing while it runs makes the entry stale at once.
+    const mark = this.counts.mark();
+    const key = mark === null ? null : this.counts.key(c, sql, where.params);
+    const known = key === null ? undefined : this.counts.get(key, mark!);
+    if (known !== undefined) {
+      return known;
+    }
+    const n = (await this.timed(c, asked, () => db.query<{ n: number }>(sql, where.params)))[0]?.n ?? 0;
+    if (key !== null) {
+      this.counts.set(key, mark!, n);
+    }
+    return n;
   }
 
   override async findById(c: CollectionModel, id: string, parts: SqlPart[] = [], db: SqlExecutor = this.database) {
@@ -105,16 +136,43 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor) {
-    const cols = names.map(q).join(', ');
-    await db.run(`INSERT INTO ${q(c.name)} (${cols}) VALUES (${names.map(() => '?').join(', ')})`, values);
+    const sql = this.writeSql(c, 'insert', names, () => {
+      const cols = names.map(q).join(', ');
+      return `INSERT INTO ${q(c.name)} (${cols}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`;
+    });
+    return (await db.query(sql, values))[0];
   }
 
   override async update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor) {
     if (names.length === 0) {
-      return;
+      return this.findById(c, id, [], db);
     }
-    const sets = names.map((n) => `${q(n)} = ?`).join(', ');
-    await db.run(`UPDATE ${q(c.name)} SET ${sets} WHERE "id" = ?`, [...values, id]);
+    const sql = this.writeSql(c, 'update', names, () => {
+      const sets = names.map((n) => `${q(n)} = ?`).join(', ');
+      return `UPDATE ${q(c.name)} SET ${sets} WHERE "id" = ? RETURNING *`;
+    });
+    return (await db.query(sql, [...values, id]))[0] ?? null;
+  }
+
+  /** INSERT / UPDATE texts per collection model and column list: one statement per collection shape. */
+  private readonly writeTexts = new WeakMap<CollectionModel, Map<string, string>>();
+
+  private writeSql(c: CollectionModel, kind: string, names: string[], build: () => string): string {
+    let texts = this.writeTexts.get(c);
+    if (!texts) {
+      texts = new Map();
+      this.writeTexts.set(c, texts);
+    }
+    const key = `${kind}:${names.join(',')}`;
+    let sql = texts.get(key);
+    if (sql === undefined) {
+      sql = build();
+      if (texts.size >= MAX_TEXTS_PER_COLLECTION) {
+        texts.clear();
+      }
+      texts.set(key, sql);
+    }
+    return sql;
   }
 
   override async delete(c: CollectionModel, id: string, db: SqlExecutor) {

@@ -55,7 +55,12 @@ export class InMemoryRecordRepository extends RecordRepository {
     );
   }
 
-  override insert(c: CollectionModel, names: string[], values: unknown[], _db: SqlExecutor): Promise<void> {
+  override insert(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    _db: SqlExecutor,
+  ): Promise<Record<string, unknown>> {
     const row = Object.fromEntries(names.map((n, i) => [n, values[i]]));
     const id = String(row.id);
     if (this.table(c).has(id)) {
@@ -63,16 +68,23 @@ export class InMemoryRecordRepository extends RecordRepository {
     }
     this.table(c).set(id, row);
     this.writes.push(`insert ${c.name}/${id}`);
-    return Promise.resolve();
+    return Promise.resolve({ ...row });
   }
 
-  override update(c: CollectionModel, id: string, names: string[], values: unknown[], _db: SqlExecutor): Promise<void> {
+  override update(
+    c: CollectionModel,
+    id: string,
+    names: string[],
+    values: unknown[],
+    _db: SqlExecutor,
+  ): Promise<Record<string, unknown> | null> {
     const row = this.table(c).get(id);
-    if (row) {
-      names.forEach((n, i) => (row[n] = values[i]));
-      this.writes.push(`update ${c.name}/${id}`);
+    if (!row) {
+      return Promise.resolve(null);
     }
-    return Promise.resolve();
+    names.forEach((n, i) => (row[n] = values[i]));
+    this.writes.push(`update ${c.name}/${id}`);
+    return Promise.resolve({ ...row });
   }
 
   override delete(c: CollectionModel, id: string, _db: SqlExecutor): Promise<void> {

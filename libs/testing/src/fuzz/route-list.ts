@@ -70,6 +70,7 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'PATCH /api/settings',
   'POST /api/settings/test/email',
   'POST /api/settings/test/s3',
+  'POST /api/settings/apple/generate-client-secret',
   'GET /api/logs',
   'GET /api/logs/stats',
   'GET /api/logs/:id',
@@ -83,6 +84,11 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'GET /api/crons',
   'POST /api/crons/:id',
   'GET /api/health',
+  // API documentation
+  'GET /api/openapi.json',
+  'GET /api/docs',
+  'GET /api/docs/init.js',
+  'GET /api/docs/:name',
 ].map(route);
 
 /**

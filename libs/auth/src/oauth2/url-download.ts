@@ -43,6 +43,13 @@ export function isPublicAddress(address: string): boolean {
   return family !== 0 && !PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** True for 127.0.0.0/8 and ::1 (also IPv4-mapped). */
+export function isLoopbackAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  const plain = mapped ? mapped[1] : address;
+  return isIP(plain) === 4 ? plain.startsWith('127.') : plain === '::1';
+}
+
 export interface UrlDownloadOptions {
   /** Where the temporary file goes (the uploads' directory: `<dataDir>/.tmp`). */
   tmpDir: string;

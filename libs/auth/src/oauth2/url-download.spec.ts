@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { downloadUrlFile, isPublicAddress } from './url-download';
+import { downloadUrlFile, isLoopbackAddress, isPublicAddress } from './url-download';
 
 const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 1)]);
 
@@ -82,5 +82,22 @@ void describe('isPublicAddress', () => {
   ];
   for (const [address, expected] of cases) {
     void it(`${address} → ${expected}`, () => assert.equal(isPublicAddress(address), expected));
+  }
+});
+
+void describe('isLoopbackAddress', () => {
+  const cases: [string, boolean][] = [
+    ['127.0.0.1', true],
+    ['127.8.9.10', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['10.0.0.1', false],
+    ['169.254.169.254', false],
+    ['192.168.0.1', false],
+    ['fe80::1', false],
+    ['8.8.8.8', false],
+  ];
+  for (const [address, expected] of cases) {
+    void it(`${address} → ${expected}`, () => assert.equal(isLoopbackAddress(address), expected));
   }
 });
