@@ -61,9 +61,9 @@ void describe('PocketBase-style hook files that name what nestbase lacks', () =>
   void it('names in comments and strings are not held against the file', TIMEOUT, async () => {
     const res = await serve({
       'ok.pb.js': '// $os.exec is what PocketBase has\nrouterAdd("GET", "/x", (e) => e.string(200, "$filesystem"))\n',
-      'zz-bad.pb.js': 'onBackupCreate((e) => e.next())\n',
+      'zz-bad.pb.js': 'onRealtimeMessageSend((e) => e.next())\n',
     });
     assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, /zz-bad\.pb\.js:1: UnsupportedHook: onBackupCreate/);
+    assert.match(res.stderr, /zz-bad\.pb\.js:1: UnsupportedHook: onRealtimeMessageSend/);
   });
 });
