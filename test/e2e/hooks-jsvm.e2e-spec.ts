@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,6 +35,7 @@ type Obj = Record<string, unknown>;
 let proc: ManagedProcess;
 let http: HttpClient;
 let su = '';
+let upstream: Server;
 const work = mkdtempSync(join(tmpdir(), 'nb-jsvm-'));
 const out = mkdtempSync(join(tmpdir(), 'nb-jsvm-out-'));
 const hooks = writeHooksDir({
@@ -66,7 +69,14 @@ async function notes(filter: string): Promise<string[]> {
 
 void describe('PocketBase-style hook files', () => {
   before(async () => {
-    proc = await startNestbase(join(work, 'pb_data'), ['--hooksDir', hooks], { env: { ...SU, JSVM_OUT: out } });
+    upstream = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ path: req.url, token: req.headers['x-token'] }));
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const JSVM_UPSTREAM = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    const env = { ...SU, JSVM_OUT: out, JSVM_UPSTREAM };
+    proc = await startNestbase(join(work, 'pb_data'), ['--hooksDir', hooks], { env });
     http = new HttpClient(proc.baseUrl);
     su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
     const make = async (body: Obj) => assert.equal((await call('POST', '/api/collections', body, su)).status, 200);
@@ -77,6 +87,7 @@ void describe('PocketBase-style hook files', () => {
   });
   after(async () => {
     proc?.kill();
+    upstream?.close();
     [work, out, hooks].forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
@@ -98,6 +109,14 @@ void describe('PocketBase-style hook files', () => {
     const hash = await call('GET', '/api/jsvm/hash?text=abc');
     assert.equal(hash.text, createHmac('sha256', 'secret').update('abc').digest('hex'));
     assert.deepEqual((await call('GET', '/api/jsvm/node-style')).body, { nodeStyle: true });
+  });
+
+  void it('$http.send: an outside request, its status, JSON and headers', TIMEOUT, async () => {
+    assert.deepEqual((await call('GET', '/api/jsvm/upstream')).body, {
+      status: 200,
+      json: { path: '/data', token: 'abc' },
+      type: ['application/json'],
+    });
   });
 
   void it('$app: a save then synchronous finders in the same handler see the record', TIMEOUT, async () => {

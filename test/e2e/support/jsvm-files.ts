@@ -31,6 +31,16 @@ routerAdd("GET", "/api/jsvm/old", (e) => e.redirect(307, "/api/jsvm/hello/moved"
 
 routerAdd("GET", "/api/jsvm/hash", (e) => e.string(200, $security.hs256(e.requestInfo().query["text"], "secret")))
 
+routerAdd("GET", "/api/jsvm/upstream", (e) => {
+    const res = $http.send({
+        "url": $os.getenv("JSVM_UPSTREAM") + "/data",
+        "method": "GET",
+        "headers": { "x-token": "abc" },
+        "timeout": 10,
+    })
+    return e.json(200, { "status": res.statusCode, "json": res.json, "type": res.headers["Content-Type"] })
+})
+
 routerAdd("POST", "/api/jsvm/notes", (e) => {
     const body = e.requestInfo().body
     const collection = $app.findCollectionByNameOrId("jsvm_notes")

@@ -15,7 +15,8 @@ import { requireAuth, requireGuestOnly, requireSuperuserAuth } from '../routes/r
 import { collectionName, jsvmApp, TEMPLATE } from './jsvm-app';
 import { currentData, queued, services, type JsvmHost } from './jsvm-context';
 import { Middleware, native } from './jsvm-hooks';
-import { $http, $os } from './jsvm-os';
+import { jsvmHttp } from './jsvm-http';
+import { $os } from './jsvm-os';
 import { $security } from './jsvm-security';
 import { $template } from './jsvm-template';
 import type { HookRecord } from '../hook-record';
@@ -120,9 +121,9 @@ class DateTime {
 /**
  * The globals of a PocketBase-style hooks file besides the hook functions: `$app`, `$apis`, `$os`, `$security`,
  * `$http`, `$mails`, `$template`, `Record`, `Collection`, `DynamicModel`, the errors, the field classes and the
- * small helpers (`toString`, `sleep`, `arrayOf` …).
+ * small helpers (`toString`, `sleep`, `arrayOf` …). `awaited`: the file's asynchronous calls are awaited (rewritten).
  */
-export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string): Obj {
+export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awaited: boolean): Obj {
   function Record(collection: unknown, data: Obj = {}): HookRecord {
     const record = currentData(host).newRecord(collectionName(collection));
     record.load(data);
@@ -159,7 +160,7 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string): Obj
     $apis,
     $os,
     $security,
-    $http,
+    $http: jsvmHttp(awaited),
     $mails: mails(host),
     $template,
     __hooks: hooksDir,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { jsvmHttp } from './jsvm-http';
 import { isJsvmSource } from './jsvm-loader';
 import { $security } from './jsvm-security';
 import { $template } from './jsvm-template';
@@ -59,5 +60,11 @@ void describe('$template', () => {
     const page = render('<main>{{template "body" .}}</main>', { t: 'hi' }, '{{define "body"}}<h1>{{.t}}</h1>{{end}}');
     assert.equal(page, '<main><h1>hi</h1></main>');
     assert.throws(() => render('{{if .x}}open', {}), /missing \{\{end\}\}/);
+  });
+});
+
+void describe('$http.send without the await rewrite', () => {
+  void it('answers synchronously (a child process asks); a failure is thrown with its cause', () => {
+    assert.throws(() => jsvmHttp(false).send({ url: 'http://127.0.0.1:1/', timeout: 5 }), /^Error: \$http\.send: /);
   });
 });

@@ -65,7 +65,7 @@ export function loadJsvmFile(
   const scope: Record<string, unknown> = {
     console: hookConsole(file),
     ...jsvmHooks(app, app, file),
-    ...jsvmGlobals(app, file, path.dirname(file)),
+    ...jsvmGlobals(app, file, path.dirname(file), ts !== null),
   };
   const problem = unsupportedName(file, source, scope);
   if (problem) {
