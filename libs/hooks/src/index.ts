@@ -19,6 +19,7 @@ export { MigrationError } from './migrations/migration-file';
 export { blankMigration } from './migrations/migration-templates';
 export { snakeCase, writeMigrationFile } from './migrations/migration-names';
 export type {
+  CollectionEvent,
   CronEvent,
   Handler,
   HookData,

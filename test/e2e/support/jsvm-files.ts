@@ -42,7 +42,8 @@ routerAdd("GET", "/api/jsvm/upstream", (e) => {
 })
 
 routerAdd("POST", "/api/jsvm/notes", (e) => {
-    const body = e.requestInfo().body
+    const body = new DynamicModel({ "title": "" })
+    e.bindBody(body)
     const collection = $app.findCollectionByNameOrId("jsvm_notes")
     const record = new Record(collection)
     record.set("title", body.title)

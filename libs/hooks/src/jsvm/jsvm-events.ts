@@ -53,6 +53,16 @@ export function requestEvent(host: JsvmHost, file: string, e: RouteEvent) {
       auth: e.auth,
       context: 'default',
     }),
+    /** Copies the body's values into `target` (its own keys only, when it has any: a `DynamicModel`'s shape). */
+    bindBody: (target: Record<string, unknown>) => {
+      const keys = Object.keys(target);
+      for (const [key, value] of Object.entries(r.body)) {
+        if (keys.length === 0 || keys.includes(key)) {
+          target[key] = value;
+        }
+      }
+      return target;
+    },
     realIP: () => r.ip,
     remoteIP: () => r.ip,
     hasSuperuserAuth: () => e.auth?.isSuperuser() ?? false,
