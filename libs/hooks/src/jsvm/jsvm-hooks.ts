@@ -48,12 +48,7 @@ function fnOf(value: unknown, what: string): Fn {
  * `routerUse`, `cronAdd`, `cronRemove`. Handlers get PocketBase-shaped events (see jsvm-events) and run through
  * `invoke` (their calls queued in order).
  */
-export function jsvmHooks(
-  app: HooksApp,
-  host: JsvmHost,
-  file: string,
-  extra: Record<string, (...a: never[]) => unknown> = {},
-) {
+export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
   const run =
     <E extends { app: HookData }>(fn: Fn, toEvent: (e: E) => unknown) =>
     async (e: E) => {
@@ -138,7 +133,6 @@ export function jsvmHooks(
     cronAdd: (name: string, schedule: string, fn: unknown) =>
       app.cronAdd(name, schedule, (e: CronEvent) => invoke(e.app, () => fnOf(fn, 'cronAdd')())),
     cronRemove: (name: string) => app.cronRemove(name),
-    ...extra,
   };
   for (const name of PB_HOOKS) {
     hooks[name] ??= () => {
