@@ -9,8 +9,11 @@ import { file, matching, runScenarios, text, type ScenarioContext } from '@lib/t
 import { mock, oauthUrl, people, REDIRECT_URL, useOAuth2Mock } from './support/oauth2-mock';
 import { providerApi, useProviderApi } from './support/oauth2-provider-api';
 
-// Read by the server this file spawns (its environment is this process's).
+// Read by the server this file spawns (its environment is this process's). The flag is a server setting, so this
+// file always spawns its own server, also when the suite runs against a shared deployment (which keeps the
+// default, refusal, checked there by auth-oauth2-providers).
 process.env.NB_OAUTH2_AVATAR_ALLOW_LOOPBACK = 'true';
+delete process.env.NB_TEST_BASE_URL;
 
 useOAuth2Mock();
 useProviderApi();

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export class TokenCatcher {
   readonly posts: URLSearchParams[] = [];
+  /** The client secret of each post: HTTP Basic's password (tried first, as PocketBase does) or the form field. */
+  readonly secrets: (string | null)[] = [];
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<TokenCatcher> {
@@ -13,7 +15,11 @@ export class TokenCatcher {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        catcher.posts.push(new URLSearchParams(body));
+        const form = new URLSearchParams(body);
+        const basic = /^Basic (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        const password = basic ? Buffer.from(basic, 'base64').toString().split(':').slice(1).join(':') : null;
+        catcher.posts.push(form);
+        catcher.secrets.push(password === null ? form.get('client_secret') : decodeURIComponent(password));
         res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"invalid_grant"}');
       });
     });
