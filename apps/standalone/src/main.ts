@@ -1,4 +1,5 @@
 import './heap-flags';
+import './lazy-date-format';
 import 'reflect-metadata';
 import { run } from './cli';
 
