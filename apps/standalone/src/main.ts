@@ -1,4 +1,6 @@
 import './heap-flags';
+import './lazy-date-format';
+import './typeorm-drivers';
 import 'reflect-metadata';
 import { run } from './cli';
 

@@ -9,7 +9,7 @@ import { VerifiedTokenCache } from './verified-token-cache';
  * Resolves `Authorization` (raw token or `Bearer <token>`) into the request's auth record. An invalid,
  * expired or foreign token is ignored: the request runs as a guest (reference §0). It first brings the
  * collection and settings caches up to date with other processes sharing the database (StoreSync).
- * A header verified since the last write anywhere is answered from memory (VerifiedTokenCache).
+ * A header verified since the last change that could invalidate it is answered from memory (VerifiedTokenCache).
  */
 @Injectable()
 export class RequestAuthGuard implements CanActivate {

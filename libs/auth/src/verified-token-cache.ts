@@ -10,9 +10,10 @@ interface Entry {
 }
 
 /**
- * `Authorization` headers already resolved to their auth record, valid while the database is unchanged:
- * every entry belongs to one change mark (`StoreSync.changeMark()`), and any write, rollback or other
- * process's commit gives a new mark that empties the cache. So a changed `tokenKey`, secret, record or
+ * `Authorization` headers already resolved to their auth record, valid while nothing they were verified
+ * against changed: every entry belongs to one change mark (`StoreSync.changeMark()`), and a write of an auth
+ * record, a collection or the settings, a rollback or any other process's commit gives a new mark that
+ * empties the cache (writes of other records don't). So a changed `tokenKey`, password, secret, record or
  * collection is seen at the next request, as without the cache. Expiry is checked on every hit.
  */
 export class VerifiedTokenCache {

@@ -198,6 +198,8 @@ export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly direct: TxExecutor;
   private rollbacks = 0;
+  /** `noteSensitiveWrite()` calls and schema transactions (see `sensitiveWriteCount`). */
+  private sensitiveWrites = 0;
   private readonly pool: ReadPool | null = null;
   /**
    * Where reads that may be slow run (lists, counts, their expands): a worker thread with its own read-only
@@ -281,6 +283,23 @@ export class Database extends SqlExecutor {
     return this.direct instanceof DirectSqliteExecutor ? this.direct.totalChanges() + this.rollbacks : null;
   }
 
+  /**
+   * Called (before the statement) by writers of the rows an auth token is verified against: auth records,
+   * collections, settings. Moves `sensitiveWriteCount()`.
+   */
+  noteSensitiveWrite(): void {
+    this.sensitiveWrites++;
+  }
+
+  /**
+   * Like `writeCount()`, but grows only with `noteSensitiveWrite()`, schema transactions (their start and end)
+   * and rollbacks: with `dataVersion()`, tells the verified-token cache whether a token's auth record,
+   * collection or secret may have changed. Null off SQLite.
+   */
+  sensitiveWriteCount(): number | null {
+    return this.direct instanceof DirectSqliteExecutor ? this.sensitiveWrites + this.rollbacks : null;
+  }
+
   override run(sql: string, params?: readonly unknown[]): Promise<number> {
     return this.direct.run(sql, params);
   }
@@ -313,7 +332,15 @@ export class Database extends SqlExecutor {
   schemaTransaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
     const direct = this.direct;
     if (direct instanceof DirectSqliteExecutor) {
-      return this.serialize(() => direct.writeTransaction(() => fn(direct)));
+      return this.serialize(async () => {
+        // Raw SQL (migrations, table changes) may touch anything: the mark moves before and after.
+        this.sensitiveWrites++;
+        try {
+          return await direct.writeTransaction(() => fn(direct));
+        } finally {
+          this.sensitiveWrites++;
+        }
+      });
     }
     return this.serialize(async () => {
       const runner = this.dataSource.createQueryRunner();

@@ -2,7 +2,6 @@ import { createWriteStream } from 'node:fs';
 import { lstat, readdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ZipFile } from 'yazl';
 
 /** One file of an archive: its path inside the zip and on disk. */
 export interface ArchiveFile {
@@ -19,6 +18,9 @@ export async function writeArchive(
   files: ArchiveFile[],
   onBytes?: (bytes: number) => void,
 ): Promise<void> {
+  // Loaded at first use: a server that never makes a backup keeps its memory.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ZipFile } = require('yazl') as typeof import('yazl');
   const zip = new ZipFile();
   for (const entry of files) {
     zip.addFile(entry.file, entry.name, {

@@ -39,12 +39,14 @@ export class StoreSync {
   }
 
   /**
-   * A mark of the database as of the last `ensureFresh()` (which must have just run): it differs
-   * whenever something may have changed since, in this process or another. Lets a cache of data read
-   * after that call (verified tokens) be reused until any write. Null where the driver can't tell.
+   * A mark of the database as of the last `ensureFresh()` (which must have just run): it differs whenever
+   * what an auth token is verified against may have changed since: any commit by another process, and here
+   * a write of an auth record, a collection or the settings, a schema transaction or a rollback
+   * (`Database.sensitiveWriteCount`). Lets the verified-token cache outlive writes of other records.
+   * Null where the driver can't tell.
    */
   changeMark(): string | null {
-    const writes = this.database.writeCount();
+    const writes = this.database.sensitiveWriteCount();
     return writes === null || this.dataVersion === null ? null : `${this.dataVersion}:${writes}`;
   }
 

@@ -62,6 +62,7 @@ export class SettingsService {
     if (!isObj(patch)) {
       throw new ValidationFailed({}, 'Failed to update settings.');
     }
+    this.database.noteSensitiveWrite();
     const errors: Obj = {};
     for (const [group, keys] of Object.entries(SETTING_TYPES)) {
       const given = patch[group];

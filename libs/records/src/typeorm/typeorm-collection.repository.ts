@@ -38,6 +38,7 @@ export class TypeormCollectionRepository extends CollectionRepository {
   }
 
   override async insert(c: CollectionModel, db: SqlExecutor): Promise<void> {
+    this.database.noteSensitiveWrite(); // an auth collection's options and secrets verify its tokens
     await db.run(
       'INSERT INTO "_collections" ("id", "name", "type", "system", "data", "created", "updated") VALUES (?, ?, ?, ?, ?, ?, ?)',
       toRow(c),
@@ -45,6 +46,7 @@ export class TypeormCollectionRepository extends CollectionRepository {
   }
 
   override async update(c: CollectionModel, db: SqlExecutor): Promise<void> {
+    this.database.noteSensitiveWrite(); // an auth collection's options and secrets verify its tokens
     const [id, ...rest] = toRow(c);
     await db.run(
       'UPDATE "_collections" SET "name" = ?, "type" = ?, "system" = ?, "data" = ?, "created" = ?, "updated" = ? WHERE "id" = ?',
@@ -53,6 +55,7 @@ export class TypeormCollectionRepository extends CollectionRepository {
   }
 
   override async delete(id: string, db: SqlExecutor): Promise<void> {
+    this.database.noteSensitiveWrite(); // an auth collection's options and secrets verify its tokens
     await db.run('DELETE FROM "_collections" WHERE "id" = ?', [id]);
   }
 }

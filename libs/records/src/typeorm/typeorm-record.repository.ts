@@ -136,6 +136,7 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async insert(c: CollectionModel, names: string[], values: unknown[], db: SqlExecutor) {
+    this.noteAuthWrite(c);
     const sql = this.writeSql(c, 'insert', names, () => {
       const cols = names.map(q).join(', ');
       return `INSERT INTO ${q(c.name)} (${cols}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`;
@@ -147,6 +148,7 @@ export class TypeormRecordRepository extends RecordRepository {
     if (names.length === 0) {
       return this.findById(c, id, [], db);
     }
+    this.noteAuthWrite(c);
     const sql = this.writeSql(c, 'update', names, () => {
       const sets = names.map((n) => `${q(n)} = ?`).join(', ');
       return `UPDATE ${q(c.name)} SET ${sets} WHERE "id" = ? RETURNING *`;
@@ -175,7 +177,15 @@ export class TypeormRecordRepository extends RecordRepository {
     return sql;
   }
 
+  /** A row of an auth collection may be a token's auth record: the verified-token cache must see the change. */
+  private noteAuthWrite(c: CollectionModel): void {
+    if (c.type === 'auth') {
+      this.database.noteSensitiveWrite();
+    }
+  }
+
   override async delete(c: CollectionModel, id: string, db: SqlExecutor) {
+    this.noteAuthWrite(c);
     await db.run(`DELETE FROM ${q(c.name)} WHERE "id" = ?`, [id]);
   }
 
@@ -184,6 +194,7 @@ export class TypeormRecordRepository extends RecordRepository {
     if (names.length === 0) {
       return;
     }
+    this.noteAuthWrite(c);
     const where = names.map((n) => `${q(n)} = ?`).join(' AND ');
     await db.run(
       `DELETE FROM ${q(c.name)} WHERE ${where}`,
@@ -192,6 +203,7 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async deleteAll(c: CollectionModel, db: SqlExecutor) {
+    this.noteAuthWrite(c);
     await db.run(`DELETE FROM ${q(c.name)}`);
   }
 }

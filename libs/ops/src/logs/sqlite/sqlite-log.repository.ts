@@ -18,6 +18,9 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS "idx_logs_created_hour" ON "_logs" (strftime('%Y-%m-%d %H:00:00', "created"))`,
 ];
 
+/** The largest batch `insertInBackground` writes on the calling thread (see there). */
+const INLINE_MAX = 50;
+
 interface Row {
   id: string;
   level: number;
@@ -44,6 +47,8 @@ export class SqliteLogRepository extends LogRepository {
   private readonly db: BetterSqlite3.Database;
   private readonly insert: BetterSqlite3.Statement;
   private worker: Worker | null = null;
+  /** Whether batches go through the writer thread (see `insertInBackground`). */
+  private threaded = false;
   private seq = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
 
@@ -69,7 +74,21 @@ export class SqliteLogRepository extends LogRepository {
     })();
   }
 
+  /**
+   * Small batches are written on this thread until the writer thread is needed, without waiting for another
+   * process's lock: an idle or lightly used server never starts the thread (~10 MB of RSS). The first bigger
+   * batch or busy file starts it, and every later batch goes through it (in order).
+   */
   insertInBackground(entries: LogEntry[]): Promise<void> {
+    if (!this.worker && !this.threaded && entries.length <= INLINE_MAX) {
+      try {
+        if (this.insertUnlessBusy(entries)) {
+          return Promise.resolve();
+        }
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
     const worker = this.writerThread();
     const seq = ++this.seq;
     return new Promise((resolve, reject) => {
@@ -78,8 +97,25 @@ export class SqliteLogRepository extends LogRepository {
     });
   }
 
+  /** One transaction on this thread; false (nothing written) if another connection holds the lock. */
+  private insertUnlessBusy(entries: readonly LogEntry[]): boolean {
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.insertMany(entries);
+      return true;
+    } catch (error) {
+      if (String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY')) {
+        return false;
+      }
+      throw error;
+    } finally {
+      this.db.pragma(`busy_timeout = ${Math.trunc(this.busyTimeoutMs)}`);
+    }
+  }
+
   /** The writer thread, started on first use (an unref'd worker: it never keeps the process alive). */
   private writerThread(): Worker {
+    this.threaded = true;
     if (!this.worker) {
       const worker = new Worker(path.join(__dirname, 'log-insert.worker.js'), {
         workerData: { file: this.db.name, busyTimeoutMs: this.busyTimeoutMs },
