@@ -6,18 +6,11 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  freePort,
-  ManagedProcess,
-  repoRoot,
-  startProcess,
-  STARTUP_CEILING_MS,
-  TEST_CEILING_MS,
-  waitForHealth,
-} from '@lib/testing';
+import { freePort, ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
+
+import { startGateway } from './support/gateway-process';
 
 interface Seen {
   method: string;
@@ -101,21 +94,17 @@ void describe('gateway fast path', { timeout: TEST_CEILING_MS }, () => {
     };
     a = await standIn(seenA, answer('a'));
     b = await standIn(seenB, answer('b'));
-    const port = await freePort();
     const upstream = `${a.url},${b.url}`;
-    gateway = startProcess([join(repoRoot(), 'bin', 'nestbase.js'), 'gateway', '--http', `127.0.0.1:${port}`], {
-      env: {
-        NB_UPSTREAM_RECORDS: upstream,
-        NB_UPSTREAM_AUTH: upstream,
-        NB_UPSTREAM_FILES: upstream,
-        NB_UPSTREAM_REALTIME: upstream,
-        // No probe during the test: an address that stops listening stays in rotation until a request meets it.
-        NB_UPSTREAM_HEALTH_INTERVAL_MS: '600000',
-        NB_INTERNAL_SECRET: 'gateway-fast-path-test',
-      },
+    gateway = await startGateway({
+      NB_UPSTREAM_RECORDS: upstream,
+      NB_UPSTREAM_AUTH: upstream,
+      NB_UPSTREAM_FILES: upstream,
+      NB_UPSTREAM_REALTIME: upstream,
+      // No probe during the test: an address that stops listening stays in rotation until a request meets it.
+      NB_UPSTREAM_HEALTH_INTERVAL_MS: '600000',
+      NB_INTERNAL_SECRET: 'gateway-fast-path-test',
     });
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(gatewayUrl, STARTUP_CEILING_MS, gateway.child, () => gateway.stderr(), '/readyz');
+    gatewayUrl = gateway.baseUrl;
   });
 
   after(async () => {

@@ -4,18 +4,11 @@
 // body past the gateway's NB_BODY_LIMIT is streamed to the service, which decides.
 import assert from 'node:assert/strict';
 import { createServer, request, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  freePort,
-  ManagedProcess,
-  repoRoot,
-  startProcess,
-  STARTUP_CEILING_MS,
-  TEST_CEILING_MS,
-  waitForHealth,
-} from '@lib/testing';
+import { freePort, ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
+
+import { startGateway } from './support/gateway-process';
 
 void describe('gateway upstream hygiene', { timeout: TEST_CEILING_MS }, () => {
   let service: Server;
@@ -45,21 +38,17 @@ void describe('gateway upstream hygiene', { timeout: TEST_CEILING_MS }, () => {
     });
     const servicePort = await freePort();
     await new Promise<void>((resolve) => service.listen(servicePort, '127.0.0.1', resolve));
-    const port = await freePort();
     const upstream = `http://127.0.0.1:${servicePort}`;
-    gateway = startProcess([join(repoRoot(), 'bin', 'nestbase.js'), 'gateway', '--http', `127.0.0.1:${port}`], {
-      env: {
-        NB_UPSTREAM_RECORDS: upstream,
-        NB_UPSTREAM_AUTH: upstream,
-        NB_UPSTREAM_FILES: upstream,
-        NB_UPSTREAM_REALTIME: upstream,
-        NB_UPSTREAM_RESPONSE_TIMEOUT_MS: '500',
-        NB_BODY_LIMIT: '65536',
-        NB_INTERNAL_SECRET: 'gateway-upstream-test',
-      },
+    gateway = await startGateway({
+      NB_UPSTREAM_RECORDS: upstream,
+      NB_UPSTREAM_AUTH: upstream,
+      NB_UPSTREAM_FILES: upstream,
+      NB_UPSTREAM_REALTIME: upstream,
+      NB_UPSTREAM_RESPONSE_TIMEOUT_MS: '500',
+      NB_BODY_LIMIT: '65536',
+      NB_INTERNAL_SECRET: 'gateway-upstream-test',
     });
-    gatewayUrl = `http://127.0.0.1:${port}`;
-    await waitForHealth(gatewayUrl, STARTUP_CEILING_MS, gateway.child, () => gateway.stderr(), '/readyz');
+    gatewayUrl = gateway.baseUrl;
   });
 
   after(async () => {

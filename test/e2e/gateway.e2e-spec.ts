@@ -10,32 +10,13 @@ import { after, before, describe, it } from 'node:test';
 
 import WebSocket from 'ws';
 
-import {
-  freePort,
-  HttpClient,
-  ManagedProcess,
-  repoRoot,
-  startProcess,
-  startSplitService,
-  STARTUP_CEILING_MS,
-  TEST_CEILING_MS,
-  waitForHealth,
-} from '@lib/testing';
+import { HttpClient, ManagedProcess, startSplitService, TEST_CEILING_MS } from '@lib/testing';
 
+import { startGateway } from './support/gateway-process';
 import { RedisServer } from './support/redis-server';
 
 const SU = { email: 'gw-admin@example.com', password: 'Gateway-Passw0rd' };
 const SECRET = 'gateway-test-internal-secret';
-
-async function startGateway(env: Record<string, string>): Promise<ManagedProcess> {
-  const port = await freePort();
-  const proc = startProcess([join(repoRoot(), 'bin', 'nestbase.js'), 'gateway', '--http', `127.0.0.1:${port}`], {
-    env,
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(url, STARTUP_CEILING_MS, proc.child, () => proc.stderr(), '/readyz');
-  return Object.assign(proc, { baseUrl: url });
-}
 
 void describe('gateway', { timeout: TEST_CEILING_MS }, () => {
   let dir: string;
