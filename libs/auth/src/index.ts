@@ -18,3 +18,11 @@ export type { OAuth2RedirectMessage } from './oauth2/oauth2-redirect-sink';
 export { RateLimitStore } from './rate-limit/rate-limit.store';
 export { CountsAuthFailures } from './rate-limit/counts-auth-failures.decorator';
 export type { AuthFactor, AuthMethod } from './mfa/mfa.service';
+// The repository ports, for in-memory fakes (libs/testing) in unit specs.
+export { AuthRecordRepository } from './auth-record.repository';
+export { AuthOriginRepository } from './auth-origin.repository';
+export type { AuthOrigin } from './auth-origin.repository';
+export { MfaRepository } from './mfa/mfa.repository';
+export type { MfaRow } from './mfa/mfa.repository';
+export { OtpRepository } from './otp/otp.repository';
+export type { OtpRow } from './otp/otp.repository';

@@ -9,6 +9,13 @@ export { FakeTransactions } from './fakes/fake-transactions';
 export { FakePasswordHasher } from './fakes/fake-password-hasher';
 export { ManualClock } from './fakes/manual-clock';
 export {
+  InMemoryAuthOriginRepository,
+  InMemoryAuthRecordRepository,
+  InMemoryMfaRepository,
+  InMemoryOtpRepository,
+  RecordingAuthMail,
+} from './fakes/auth-fakes';
+export {
   InMemoryRealtimeCollections,
   NoJoinedRuleCheck,
   PlainRealtimeRenderer,
