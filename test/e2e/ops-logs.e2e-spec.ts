@@ -2,7 +2,7 @@
 // /api/logs/{id}; superusers only. Entries are written in batches, so checks poll until they appear.
 import assert from 'node:assert/strict';
 
-import { any, absent, matching, runScenarios, type ScenarioContext } from '@lib/testing';
+import { any, absent, matching, runScenarios, waitFor, type ScenarioContext } from '@lib/testing';
 
 interface Log {
   id: string;
@@ -17,19 +17,37 @@ interface LogList {
 }
 
 const userToken = async (t: ScenarioContext) => (await t.makeUser()).token;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The entries matching `filter`, once at least `min` are there (5 s at most). */
+/** The entries matching `filter`, once at least `min` are there (`min` 0: at once). */
 async function logsFor(t: ScenarioContext, filter: string, min = 1): Promise<Log[]> {
   const url = `/api/logs?perPage=500&filter=${encodeURIComponent(filter)}`;
-  for (let i = 0; i < 100; i++) {
+  return waitFor(async () => {
     const list = await t.su.expectOk<LogList>('GET', url);
-    if (list.items.length >= min) {
-      return list.items;
-    }
-    await sleep(50);
-  }
-  return (await t.su.expectOk<LogList>('GET', url)).items;
+    return list.items.length >= min ? list.items : null;
+  }, `${min} log entries matching ${filter}`);
+}
+
+/**
+ * A settings change reaches the log writer at its next flush: instead of waiting out that period, each round
+ * sends a fresh request (a new URL tagged `tag` and the round) and looks at every entry of the rounds so far,
+ * until `applied` finds one written under the new settings; returns what it returned. `extra` runs before
+ * each round's request (a request that must be dropped, say): entries are flushed in request order.
+ */
+async function untilApplied<T>(
+  t: ScenarioContext,
+  tag: string,
+  applied: (entries: Log[], round: (url: string) => number) => T | undefined | false | Promise<T | false>,
+  token?: string,
+  extra?: (round: number) => Promise<unknown>,
+): Promise<T> {
+  const urls: string[] = [];
+  const round = (url: string) => urls.indexOf(url);
+  const found = await waitFor(async () => {
+    await extra?.(urls.length);
+    urls.push(await marked(t, token, {}, `${tag}${urls.length}x`));
+    return applied(await logsFor(t, `data.url ~ "missing_${t.suffix}${tag}"`, 0), round);
+  }, `the log settings to apply (${tag})`);
+  return found as T;
 }
 
 /** A request to a unique URL, so its entry can be found. */
@@ -176,12 +194,16 @@ runScenarios('logs settings', [
     url: (t) => `/api/logs?filter=${encodeURIComponent(`data.url = "${t.vars.url}"`)}`,
     auth: 'superuser',
     before: async (t) => {
-      await t.su.expectOk('PATCH', '/api/settings', { logs: { logAuthId: true, logIP: false } });
-      await sleep(600);
       const user = await t.makeUser();
       t.vars.user = user.record.id;
-      await marked(t, user.token);
-      await logsFor(t, `data.url = "${t.vars.url}"`);
+      await t.su.expectOk('PATCH', '/api/settings', { logs: { logAuthId: true, logIP: false } });
+      const entry = await untilApplied(
+        t,
+        '_auth',
+        (entries) => entries.find((e) => e.data.authId === user.record.id && !('userIP' in e.data)),
+        user.token,
+      );
+      t.vars.url = String(entry.data.url);
       await t.su.expectOk('PATCH', '/api/settings', { logs: { logAuthId: false, logIP: true } });
     },
     expectStatus: 200,
@@ -194,20 +216,31 @@ runScenarios('logs settings', [
     auth: 'superuser',
     expectStatus: 200,
     after: async (t) => {
+      // A 200 before each round's 404: once a round's 404 is stored without its 200, minLevel 8 applies.
       await t.su.expectOk('PATCH', '/api/settings', { logs: { minLevel: 8 } });
-      await sleep(600);
-      const ok = `/api/health?ok=${t.suffix}`;
-      await t.request('GET', ok);
-      await marked(t);
-      await logsFor(t, `data.url = "${t.vars.url}"`);
-      assert.equal((await logsFor(t, `data.url = "${ok}"`, 0)).length, 0, 'a 200 below minLevel is not kept');
-      await t.su.expectOk('PATCH', '/api/settings', { logs: { minLevel: 0, maxDays: 0 } });
-      await sleep(600);
-      const off = await marked(t, undefined, {}, '_off');
-      await sleep(600);
-      await t.su.expectOk('PATCH', '/api/settings', { logs: { maxDays: 5 } });
-      await sleep(600); // the writers re-read the settings at their next flush
-      assert.equal((await logsFor(t, `data.url = "${off}"`, 0)).length, 0, 'maxDays 0 turns logging off');
+      const ok = (r: number) => `/api/health?ok=${t.suffix}_${r}`;
+      await untilApplied(
+        t,
+        '_lvl',
+        async (entries, round) => {
+          const oks = await logsFor(t, `data.url ~ "/api/health?ok=${t.suffix}_"`, 0);
+          const kept = new Set(oks.map((e) => String(e.data.url)));
+          return entries.some((e) => !kept.has(ok(round(String(e.data.url)))));
+        },
+        undefined,
+        (r) => t.request('GET', ok(r)),
+      );
+      // maxDays 0: a request made then is never stored, though one made after maxDays is 5 again is (entries
+      // are flushed in order). A round whose request came before the writer saw maxDays 0 is stored: retried.
+      let rounds = 0;
+      await waitFor(async () => {
+        rounds++;
+        await t.su.expectOk('PATCH', '/api/settings', { logs: { minLevel: 0, maxDays: 0 } });
+        const off = await marked(t, undefined, {}, `_off${rounds}x`);
+        await t.su.expectOk('PATCH', '/api/settings', { logs: { maxDays: 5 } });
+        await untilApplied(t, `_on${rounds}x`, (entries) => entries.length > 0);
+        return (await logsFor(t, `data.url = "${off}"`, 0)).length === 0;
+      }, 'a request made while maxDays is 0 to be left out');
     },
   },
   {

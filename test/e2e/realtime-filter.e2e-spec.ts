@@ -14,7 +14,7 @@ import {
   tokenFor,
 } from '@lib/testing';
 
-import { RawSse, RealtimeMessage, sleep, waitUntil } from './support/realtime-helpers';
+import { RawSse, RealtimeMessage, waitUntil } from './support/realtime-helpers';
 
 let server: RunningServer | undefined;
 let http: HttpClient;
@@ -65,6 +65,8 @@ void describe('realtime: the filter option', () => {
         { name: 'owner', type: 'relation', collectionId: '_pb_users_auth_', maxSelect: 1 },
       ],
     });
+    // Every stream also subscribes here: a marker record after the one under test bounds the wait.
+    await t.createCollection({ name: 'marks', ...OPEN_RULES, fields: [text('title')] });
     alice = await t.makeUser();
   });
 
@@ -81,16 +83,19 @@ void describe('realtime: the filter option', () => {
         streams.push(sse);
         const options = encodeURIComponent(JSON.stringify({ query: { filter: row.filter } }));
         const res = await http.request('POST', '/api/realtime', {
-          body: { clientId: sse.clientId, subscriptions: [`${t.col('docs')}/*?options=${options}`] },
+          body: {
+            clientId: sse.clientId,
+            subscriptions: [`${t.col('docs')}/*?options=${options}`, `${t.col('marks')}/*`],
+          },
           token: row.who === 'superuser' ? su : alice.token,
         });
         assert.equal(res.status, 204, res.text);
       }
       const rec = await t.createRecord('docs', { title: 'match', secret: 's3cr3t', owner: alice.record.id });
-      const expected = ROWS.filter((r) => r.delivered).length;
-      const got = () => streams.filter((s) => s.frames.length > 1).length;
-      await waitUntil(() => got() >= expected, 'the deliveries');
-      await sleep(300);
+      // Each client gets its events in commit order: once the marker is in, so is every delivery of `rec`.
+      const marker = await t.createRecord('marks', { title: 'marker' });
+      const marked = (sse: RawSse) => sse.frames.some((f) => (f.data as RealtimeMessage).record?.id === marker.id);
+      await waitUntil(() => streams.every(marked), 'the marker on every stream');
       assert.deepEqual(
         ROWS.map((row, i) => ({
           name: row.name,

@@ -16,7 +16,7 @@ import {
   uniqueSuffix,
 } from '@lib/testing';
 
-import { Collector, installEventSource, sleep } from './support/realtime-helpers';
+import { Collector, installEventSource } from './support/realtime-helpers';
 
 installEventSource();
 
@@ -48,9 +48,6 @@ async function register(): Promise<{ pb: PocketBase; id: string }> {
   await pb.collection('users').authWithPassword(email, DEFAULT_PASSWORD);
   return { pb, id: created.id };
 }
-
-/** Lets in-flight deliveries land before asserting that something did NOT arrive. */
-const settle = (): Promise<void> => sleep(300);
 
 void describe('realtime SSE with the JS SDK', () => {
   before(async () => {
@@ -110,8 +107,9 @@ void describe('realtime SSE with the JS SDK', () => {
         ['delete', mine.id, 'a1 edited'],
       ],
     );
+    // bob's create came after alice's writes: every event of them for bob is in by now.
     await b.find((m) => m.record.id === theirs.id, "bob's create");
-    await settle();
+    await a.fence(() => alice.pb.collection(todos).create({ title: 'marker', owner: alice.id }));
     assert.equal(a.items.length, 3, JSON.stringify(a.items));
     assert.ok(!b.items.some((m) => m.record.id === mine.id), 'bob saw a record of alice');
     assert.equal(got[0].record.collectionName, todos);
@@ -145,7 +143,7 @@ void describe('realtime SSE with the JS SDK', () => {
     await alice.pb.collection(todos).create({ title: 'drop me', owner: alice.id });
     await alice.pb.collection(todos).create({ title: 'keep me', owner: alice.id });
     await filtered.find((x) => x.record.title === 'keep me', 'filtered create');
-    await settle();
+    await filtered.fence(() => alice.pb.collection(todos).create({ title: 'keep marker', owner: alice.id }));
     assert.deepEqual(
       filtered.items.map((x) => x.record.title),
       ['one keep', 'keep me'],
@@ -161,8 +159,8 @@ void describe('realtime SSE with the JS SDK', () => {
     await guest.collection(pubs).subscribe('*', gp.push);
     await alice.pb.collection(todos).create({ title: 'private', owner: alice.id });
     const pub = await admin.collection(pubs).create({ title: 'public' });
+    // One connection, events in commit order: the public create came after the private one.
     await gp.find((m) => m.record.id === pub.id, 'public create');
-    await settle();
     assert.equal(g.items.length, 0, JSON.stringify(g.items));
     await guest.realtime.unsubscribe();
   });
@@ -191,7 +189,8 @@ void describe('realtime SSE with the JS SDK', () => {
     await admin.collection(comments).delete(ca.id);
     await a.count(2, 'create + delete for alice');
     await b.count(1, 'create for bob');
-    await settle();
+    await b.fence(() => admin.collection(comments).create({ text: 'marker', todo: bTodo.id }));
+    await a.fence(() => admin.collection(comments).create({ text: 'marker', todo: aTodo.id }));
     assert.deepEqual(
       a.items.map((m) => [m.action, m.record.id]),
       [
@@ -216,8 +215,8 @@ void describe('realtime SSE with the JS SDK', () => {
     batch.collection(todos).create({ title: 'not mine', owner: bob.id });
     await assert.rejects(batch.send());
     const after = await alice.pb.collection(todos).create({ title: 'after', owner: alice.id });
+    // Created after the batch failed: anything the batch published would have come first.
     await a.find((m) => m.record.id === after.id, 'the create after the failed batch');
-    await settle();
     assert.deepEqual(
       a.items.map((m) => m.record.title),
       ['after'],
@@ -228,7 +227,9 @@ void describe('realtime SSE with the JS SDK', () => {
   void it('a password change (new tokenKey) turns the live client into a guest', async () => {
     const carol = await register();
     const c = new Collector();
+    const publicOnes = new Collector(); // open rules: still delivered to the client once it is a guest
     await carol.pb.collection(todos).subscribe('*', c.push);
+    await carol.pb.collection(pubs).subscribe('*', publicOnes.push);
     await carol.pb.collection(todos).create({ title: 'before', owner: carol.id });
     await c.count(1, 'create before the password change');
     const email = carol.pb.authStore.record?.email as string;
@@ -238,7 +239,7 @@ void describe('realtime SSE with the JS SDK', () => {
     const other = client();
     await other.collection('users').authWithPassword(email, 'Other-Passw0rd-9');
     await other.collection(todos).create({ title: 'after', owner: carol.id });
-    await settle();
+    await publicOnes.fence(() => admin.collection(pubs).create({ title: 'marker' }));
     assert.deepEqual(
       c.items.map((m) => m.record.title),
       ['before'],

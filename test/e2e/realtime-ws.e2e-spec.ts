@@ -7,6 +7,7 @@ import WebSocket from 'ws';
 
 import {
   HttpClient,
+  OPEN_RULES,
   OWNER_RULES,
   RunningServer,
   ScenarioContext,
@@ -17,7 +18,7 @@ import {
   tokenFor,
 } from '@lib/testing';
 
-import { Collector, RawSse, RealtimeMessage, sleep, waitUntil } from './support/realtime-helpers';
+import { Collector, RawSse, RealtimeMessage, waitUntil } from './support/realtime-helpers';
 
 let server: RunningServer | undefined;
 let http: HttpClient;
@@ -72,6 +73,8 @@ void describe('realtime wire protocols', () => {
       ...OWNER_RULES,
       fields: [text('title'), relation('owner', '_pb_users_auth_')],
     });
+    // Open: every client gets its records, which makes them markers that bound a wait for "nothing came".
+    await t.createCollection({ name: 'pubs', ...OPEN_RULES, fields: [text('title')] });
     alice = await t.makeUser();
     bob = await t.makeUser();
   });
@@ -164,14 +167,18 @@ void describe('realtime wire protocols', () => {
     await waitUntil(() => control.some((c) => c.type === 'pong'), 'pong');
     const before = got.items.length;
     await t.su.patch(t.records('todos', b.id), { title: 'b 3' });
-    await sleep(300);
+    // A marker on a topic 'b 3' can't match, subscribed after it was published: events come in commit order.
+    const acks = control.filter((c) => c.type === 'subscribed').length;
+    ws.send(JSON.stringify({ type: 'subscribe', topics: [`${t.col('pubs')}/*`] }));
+    await waitUntil(() => control.filter((c) => c.type === 'subscribed').length > acks, 'the marker subscription');
+    await got.fence(() => t.createRecord('pubs', { title: 'marker' }));
     assert.equal(got.items.length, before);
   });
 
   void it('WS without a token sees nothing behind owner rules', async () => {
     const { got } = await connectWs('?token=not-a-jwt');
     await t.createRecord('todos', { title: 'hidden', owner: alice.record.id });
-    await sleep(300);
+    await got.fence(() => t.createRecord('pubs', { title: 'marker' }));
     assert.equal(got.items.length, 0);
   });
 });

@@ -64,7 +64,7 @@ export async function probeUntil(
   }
 }
 
-/** Collects messages; `next` waits for the n-th, `quiet` asserts nothing more came. */
+/** Collects messages; `count` waits for the n-th, `find` for a match, `fence` for everything published so far. */
 export class Collector {
   readonly items: RealtimeMessage[] = [];
   readonly push = (m: RealtimeMessage): void => {
@@ -84,6 +84,18 @@ export class Collector {
   ): Promise<RealtimeMessage> {
     await waitUntil(() => this.items.some(pred), `${what} (got ${JSON.stringify(this.items)})`, timeoutMs);
     return this.items.find(pred)!;
+  }
+
+  /**
+   * Ordering instead of time, before asserting that something did NOT arrive: `write` makes a marker record
+   * this subscriber gets; a client's events come in commit order, so once the marker is here every event
+   * published before it is too. The marker's messages are dropped from `items`.
+   */
+  async fence(write: () => Promise<{ id: string }>, what = 'the marker record'): Promise<void> {
+    const marker = await write();
+    await this.find((m) => m.record.id === marker.id, what);
+    const kept = this.items.filter((m) => m.record.id !== marker.id);
+    this.items.splice(0, this.items.length, ...kept);
   }
 }
 
