@@ -71,8 +71,3 @@ export async function otpFor(
   const otpId = await requestOtp(t, key, email);
   return { otpId, code: codeFromMail(await smtp.waitForMail(email, n)) };
 }
-
-/** Real waits for a rate-limit window (auth-ratelimit): in the split set windows are Redis TTLs, not the test clock. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

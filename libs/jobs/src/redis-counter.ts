@@ -10,6 +10,19 @@ end
 return n`;
 
 /**
+ * As HIT_SCRIPT, the window's end kept beside the count as a time of the caller's clock (ARGV[2]): the window
+ * closes when that clock passes it (a test clock moved forward too); Redis's expiry only removes the key.
+ */
+const HIT_AT_SCRIPT = `
+local now = tonumber(ARGV[2])
+if tonumber(redis.call('HGET', KEYS[1], 'e') or '0') <= now then
+  redis.call('HSET', KEYS[1], 'c', 1, 'e', now + tonumber(ARGV[1]))
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  return 1
+end
+return redis.call('HINCRBY', KEYS[1], 'c', 1)`;
+
+/**
  * Fixed-window counters in Redis, shared by every process on the same server: `hit` adds one and
  * returns the window's count, the window (its TTL) opening with the first hit. Keys are prefixed
  * (`nestbase:counter:` by default). ioredis is loaded only when a counter is connected.
@@ -58,6 +71,18 @@ export class RedisCounter {
   /** The count of `key`'s current window (0 when none). */
   async count(key: string): Promise<number> {
     return Number((await this.redis.get(this.prefix + key)) ?? 0);
+  }
+
+  /** `hit` on the caller's clock: the window (of `windowMs`) ends at `nowMs + windowMs` of that clock. */
+  async hitAt(key: string, windowMs: number, nowMs: number): Promise<number> {
+    const ms = String(Math.max(1, Math.ceil(windowMs)));
+    return Number(await this.redis.eval(HIT_AT_SCRIPT, 1, this.prefix + key, ms, String(nowMs)));
+  }
+
+  /** The count of a `hitAt` window that is still open at `nowMs` (0 when none). */
+  async countAt(key: string, nowMs: number): Promise<number> {
+    const [count, ends] = await this.redis.hmget(this.prefix + key, 'c', 'e');
+    return Number(ends ?? 0) > nowMs ? Number(count ?? 0) : 0;
   }
 
   async reset(key: string): Promise<void> {

@@ -9,5 +9,5 @@ export const RATE_LIMIT_STORE_PROVIDER: Provider = {
   provide: RateLimitStore,
   inject: [AppConfig, Clock],
   useFactory: (config: AppConfig, clock: Clock): RateLimitStore | Promise<RateLimitStore> =>
-    config.redis?.url ? RedisRateLimitStore.connect(config.redis.url) : new InMemoryRateLimitStore(clock),
+    config.redis?.url ? RedisRateLimitStore.connect(config.redis.url, clock) : new InMemoryRateLimitStore(clock),
 };

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock, SYSTEM_CLOCK } from '@lib/core';
 import { RedisCounter } from '@lib/jobs';
 import { InMemoryRateLimitStore } from './in-memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit.store';
@@ -7,31 +8,36 @@ import { RateLimitStore } from './rate-limit.store';
 /**
  * Counters shared by every replica on one Redis server (`REDIS_URL`): the same windows as in memory.
  * Keys are hashed, so a long typed identity can't make a long Redis key. While Redis is down each process
- * counts in memory (limits still hold, per process) instead of failing the requests they guard.
+ * counts in memory (limits still hold, per process) instead of failing the requests they guard. Windows end
+ * on the injected clock (a test moves it instead of waiting a window out).
  */
 export class RedisRateLimitStore extends RateLimitStore implements OnModuleDestroy {
   private readonly logger = new Logger('RateLimit');
-  private readonly fallback = new InMemoryRateLimitStore();
+  private readonly fallback: InMemoryRateLimitStore;
   private degraded = false;
 
-  constructor(private readonly counter: RedisCounter) {
+  constructor(
+    private readonly counter: RedisCounter,
+    private readonly clock: Clock = SYSTEM_CLOCK,
+  ) {
     super();
+    this.fallback = new InMemoryRateLimitStore(clock);
   }
 
-  static async connect(url: string): Promise<RedisRateLimitStore> {
-    return new RedisRateLimitStore(await RedisCounter.connect(url, 'nestbase:ratelimit:'));
+  static async connect(url: string, clock: Clock = SYSTEM_CLOCK): Promise<RedisRateLimitStore> {
+    return new RedisRateLimitStore(await RedisCounter.connect(url, 'nestbase:ratelimit:'), clock);
   }
 
   override hit(key: string, durationSeconds: number): Promise<number> {
     return this.either(
-      () => this.counter.hit(hashed(key), durationSeconds * 1000),
+      () => this.counter.hitAt(hashed(key), durationSeconds * 1000, this.clock.now()),
       () => this.fallback.hit(key, durationSeconds),
     );
   }
 
   override count(key: string): Promise<number> {
     return this.either(
-      () => this.counter.count(hashed(key)),
+      () => this.counter.countAt(hashed(key), this.clock.now()),
       () => this.fallback.count(key),
     );
   }
