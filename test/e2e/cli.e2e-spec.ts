@@ -5,7 +5,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import {
   freePort,
@@ -22,6 +21,7 @@ import {
   text,
   tokenFor,
   uniqueEmail,
+  waitFor,
 } from '@lib/testing';
 
 const PASSWORD = 'Cli-Passw0rd-1';
@@ -305,9 +305,10 @@ void describe('nestbase serve', () => {
       // Send part of the body, then SIGTERM, then the rest: the server is mid-request throughout.
       const url = `${proc.baseUrl}/api/collections/notes/records`;
       const slow = startSlowRequest('POST', url, { title: 'written during shutdown' }, { authorization: token });
-      await sleep(300);
+      // Accepted and read in order: once a request sent after it is answered, the slow one is in the server.
+      assert.equal((await http.request('GET', '/api/health')).status, 200);
       const stopped = proc.stop('SIGTERM', 15_000);
-      await sleep(300);
+      await waitFor(() => /SIGTERM: shutting down/.test(proc.stdout() + proc.stderr()), 'the shutdown to begin');
       slow.finish();
       const res = await slow.response;
       assert.equal(res.status, 200, res.text);

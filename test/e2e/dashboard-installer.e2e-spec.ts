@@ -5,9 +5,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { runCli, startNestbase } from '@lib/testing';
+import { runCli, startNestbase, type ManagedProcess } from '@lib/testing';
 
 const LINK = /http:\/\/127\.0\.0\.1:\d+\/_\/#\/pbinstall\/([\w-]+\.[\w-]+\.[\w-]+)/;
+
+/**
+ * Everything the start-up prints is in: the installer link is written right after the "Dashboard:" line, in
+ * the same tick, so by the time the server answers a request after it, both are in the pipe (no fixed wait).
+ */
+async function startupPrinted(server: ManagedProcess): Promise<void> {
+  await server.waitForOutput(/Dashboard: http/);
+  await (await fetch(`${server.baseUrl}/api/health`)).arrayBuffer();
+}
 
 function claims(token: string): { exp: number; refreshable?: boolean } {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number; refreshable?: boolean };
@@ -48,7 +57,7 @@ void describe('dashboard installer link', { timeout: 300_000 }, () => {
     }
     const again = await startNestbase(dir);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await startupPrinted(again);
       assert.doesNotMatch(again.stdout(), /pbinstall/);
     } finally {
       await again.stop();
@@ -78,8 +87,7 @@ void describe('dashboard installer link', { timeout: 300_000 }, () => {
       env: { PB_ADMIN_EMAIL: 'env@example.com', PB_ADMIN_PASSWORD: 'Env-Passw0rd-123' },
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      assert.match(server.stdout(), /Dashboard: http/);
+      await startupPrinted(server);
       assert.doesNotMatch(server.stdout(), /pbinstall/);
     } finally {
       await server.stop();

@@ -132,7 +132,7 @@ void describe('backups through the SDK', () => {
       }
     };
     const writers = Array.from({ length: 4 }, () => writer());
-    await sleep(500);
+    await until(() => Promise.resolve(written >= 20)); // the load is on
     await pb.backups.create('under_load.zip');
     stop = true;
     await Promise.all(writers);

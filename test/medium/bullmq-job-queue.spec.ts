@@ -27,7 +27,13 @@ void describe('BullmqJobQueue', () => {
     const done = (): string[] =>
       workers.flatMap((w) => w.stdout().split('\n')).filter((line) => line.startsWith('done '));
     await waitFor(() => done().length >= ids.length, `${ids.length} jobs done`);
-    await new Promise((r) => setTimeout(r, 300));
+    // None left waiting or active, so none can run again: the count below is final.
+    await waitFor(
+      async () =>
+        (await fx.redis.cli('LLEN', `${prefix}:test.job:wait`)) === '0' &&
+        (await fx.redis.cli('LLEN', `${prefix}:test.job:active`)) === '0',
+      'the wait and active lists to empty',
+    );
     assert.deepEqual(
       done()
         .map((l) => l.slice(5))
@@ -64,9 +70,9 @@ void describe('BullmqJobQueue', () => {
     await queue.add('broken', { n: 1 }, { attempts: 2, backoffMs: 20 });
     await waitFor(() => calls === 2, 'two attempts');
     await queue.idle();
-    await new Promise((r) => setTimeout(r, 300));
+    // Kept as failed: no attempt can follow.
+    await waitFor(async () => (await fx.redis.cli('ZCARD', 'nbtest-giveup:broken:failed')) === '1', 'the failed job');
     assert.equal(calls, 2);
-    assert.equal(await fx.redis.cli('ZCARD', 'nbtest-giveup:broken:failed'), '1');
   });
 
   void it('honours delayMs before the first run', TIMEOUT, async () => {

@@ -8,10 +8,14 @@ import { ManagedProcess, repoRoot, startProcess, WAIT_CEILING_MS } from '@lib/te
 
 import { RedisServer } from '../../e2e/support/redis-server';
 
-/** Polls `check` every 20 ms; fails after `timeoutMs` naming `what`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = WAIT_CEILING_MS): Promise<void> {
+/** Polls `check` (sync or async) every 20 ms; fails after `timeoutMs` naming `what`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = WAIT_CEILING_MS,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) {
       assert.fail(`timed out after ${timeoutMs} ms waiting for ${what}`);
     }
