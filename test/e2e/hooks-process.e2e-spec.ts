@@ -2,7 +2,17 @@
 // failure is logged while the data stays, `--dev` reloads changed hooks, and the library example
 // (examples/main.ts, `import { NestBase } from 'nestbase'`) runs as a program of its own.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -22,6 +32,7 @@ import {
   TEST_CEILING_MS,
   text,
   tokenFor,
+  waitFor,
   WAIT_CEILING_MS,
   waitForHealth,
 } from '@lib/testing';
@@ -37,6 +48,25 @@ async function waitForText(text: () => string, re: RegExp): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+/**
+ * Whether process `pid` watches `dir` (Linux: /proc/<pid>/fdinfo lists each inotify watch with its inode, in
+ * hex). Where there is no /proc, true: the wait it serves is then skipped.
+ */
+function watches(pid: number, dir: string): boolean {
+  const fdinfo = `/proc/${pid}/fdinfo`;
+  if (!existsSync(fdinfo)) {
+    return true;
+  }
+  const ino = ` ino:${statSync(dir).ino.toString(16)} `;
+  return readdirSync(fdinfo).some((fd) => {
+    try {
+      return readFileSync(join(fdinfo, fd), 'utf8').includes(ino);
+    } catch {
+      return false; // closed meanwhile
+    }
+  });
+}
+
 const SU = { PB_ADMIN_EMAIL: 'hooks-su@example.com', PB_ADMIN_PASSWORD: 'Hooks-Su-Passw0rd' };
 const cleanup: string[] = [];
 const procs: ManagedProcess[] = [];
@@ -152,7 +182,8 @@ void describe('hooks in processes', () => {
     assert.equal((await http.request('GET', '/api/hk/later')).status, 404);
     // one level at a time, as a person would: the watcher must follow the new level down
     mkdirSync(join(base, 'later'));
-    await new Promise((r) => setTimeout(r, 300));
+    const pid = server.child.pid ?? 0;
+    await waitFor(() => watches(pid, join(base, 'later')), 'the watcher to follow the new level');
     mkdirSync(hooks);
     writeFileSync(
       join(hooks, 'later.pb.js'),
