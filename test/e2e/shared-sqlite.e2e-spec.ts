@@ -5,6 +5,7 @@
 // busy timeout at all a write that can't get the lock is a 503 in PocketBase's envelope, never a 500. Start-up
 // waits out a lock another process holds whatever DB_BUSY_TIMEOUT_MS says; requests wait only that long.
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ import {
   startSplitService,
   TEST_CEILING_MS,
   tokenFor,
+  waitFor,
 } from '@lib/testing';
 
 const TIMEOUT = { timeout: TEST_CEILING_MS };
@@ -35,6 +37,38 @@ async function freshDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'nestbase-shared-'));
   dirs.push(dir);
   return dir;
+}
+
+/** The sleep syscalls (nanosleep, clock_nanosleep) by architecture: what SQLite's busy handler waits in. */
+const SLEEP_SYSCALLS: Record<string, number[]> = { x64: [35, 230], arm64: [101, 115] };
+
+/**
+ * Whether a process whose command line names `dir` has a thread asleep in a sleep syscall (Linux /proc): SQLite's
+ * busy handler waiting for a lock (Node's own threads wait in epoll or futex, and retries between busy answers
+ * are timers). Without /proc or a known architecture: true after a second, the wait this replaces.
+ */
+async function waitsInBusyHandler(dir: string, since: number): Promise<boolean> {
+  const sleeps = SLEEP_SYSCALLS[process.arch];
+  if (!sleeps || !existsSync('/proc/self/syscall')) {
+    return Date.now() - since > 1000;
+  }
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch {
+      return ''; // gone meanwhile
+    }
+  };
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    if (!read(`/proc/${pid}/cmdline`).split('\0').includes(dir)) {
+      continue;
+    }
+    const tasks = readdirSync(`/proc/${pid}/task`, { withFileTypes: false }) as string[];
+    if (tasks.some((task) => sleeps.includes(Number(read(`/proc/${pid}/task/${task}/syscall`).split(' ')[0])))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** The services started all at once on `dir`, each with PB_ADMIN_* (healthy on return). */
@@ -188,10 +222,12 @@ void describe('one SQLite file shared by several processes', () => {
       const holder = new Sqlite(join(dir, 'data.db'));
       try {
         holder.pragma('journal_mode = WAL');
-        // Held for a second while the service starts: far past the few quick retries a request gets.
+        // Held until the starting service waits for it in SQLite's busy handler: with DB_BUSY_TIMEOUT_MS 0 a
+        // request never does (it answers busy at once, then retries on timers), so that wait is the start-up's.
         holder.exec('BEGIN IMMEDIATE');
+        const since = Date.now();
         const starting = startTogether(dir, ['records'], { DB_BUSY_TIMEOUT_MS: '0' });
-        await sleep(1000);
+        await waitFor(() => waitsInBusyHandler(dir, since), 'the starting service to wait for the lock');
         holder.exec('COMMIT');
         const [records] = await starting;
         // The lock taken again: with no busy timeout the request answers 503 while it is still held (with the
