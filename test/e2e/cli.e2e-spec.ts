@@ -2,6 +2,7 @@
 // Every process is spawned here with its own data dir and killed in `finally`/`after`.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -41,6 +42,18 @@ async function serve(dir: string, extra: string[] = [], env: Record<string, stri
   const proc = await startNestbase(dir, extra, { env });
   procs.push(proc);
   return proc;
+}
+
+/** Whether a new TCP connection to `port` on 127.0.0.1 is refused (the listener closed). */
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(true));
+  });
 }
 
 async function loginStatus(baseUrl: string, email: string, password: string): Promise<number> {
@@ -305,10 +318,13 @@ void describe('nestbase serve', () => {
       // Send part of the body, then SIGTERM, then the rest: the server is mid-request throughout.
       const url = `${proc.baseUrl}/api/collections/notes/records`;
       const slow = startSlowRequest('POST', url, { title: 'written during shutdown' }, { authorization: token });
-      // Accepted and read in order: once a request sent after it is answered, the slow one is in the server.
+      // Accepted and read in order: once a request sent after its head is answered, the slow one is in the server.
+      await slow.sent;
       assert.equal((await http.request('GET', '/api/health')).status, 200);
       const stopped = proc.stop('SIGTERM', 15_000);
-      await waitFor(() => /SIGTERM: shutting down/.test(proc.stdout() + proc.stderr()), 'the shutdown to begin');
+      // Shutting down: the listener is closed (a new connection is refused) while the slow request is open.
+      const port = Number(new URL(proc.baseUrl).port);
+      await waitFor(() => refused(port), 'the server to stop accepting connections');
       slow.finish();
       const res = await slow.response;
       assert.equal(res.status, 200, res.text);

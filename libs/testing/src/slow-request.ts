@@ -5,6 +5,8 @@ import { request as httpRequest } from 'node:http';
 import { WAIT_CEILING_MS } from './ceilings';
 
 export interface SlowRequest {
+  /** Resolves once the headers and the first part of the body are written to the connection. */
+  sent: Promise<void>;
   /** Sends the rest of the body. */
   finish(): void;
   /** The response; rejects on a network error or after the timeout. */
@@ -36,6 +38,9 @@ export function startSlowRequest(
     req.on('error', reject);
     req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
   });
-  req.write(payload.slice(0, headBytes));
-  return { finish: () => req.end(payload.slice(headBytes)), response };
+  const sent = new Promise<void>((resolve, reject) => {
+    req.write(payload.slice(0, headBytes), (error) => (error ? reject(error) : resolve()));
+  });
+  sent.catch(() => undefined); // the failure surfaces through `response` too
+  return { sent, finish: () => req.end(payload.slice(headBytes)), response };
 }
