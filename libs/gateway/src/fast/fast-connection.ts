@@ -143,7 +143,7 @@ export class FastConnection implements ExchangeHost {
         break;
       }
       // Past the header limit (Node answers the 431), a body over the limit (Fastify drains it and answers 413).
-      const head = end + 4 > MAX_HEADER_BYTES ? null : parseRequestHead(buffer.toString('latin1', 0, end));
+      const head = end + 4 > MAX_HEADER_BYTES ? null : parseRequestHead(buffer, end);
       if (!head || head.contentLength > this.ctx.bodyLimit) {
         this.giveAway();
         break;
