@@ -36,7 +36,7 @@ export class ResponseRelay {
     private readonly forHead: boolean,
   ) {}
 
-  /** Bytes from the service. */
+  /** Bytes from the service (valid during this call only: see `LinkOwner.onUpstreamData`). */
   feed(chunk: Buffer): void {
     if (this.response) {
       this.forward(chunk, 0);
@@ -46,7 +46,7 @@ export class ResponseRelay {
     for (;;) {
       const end = buffer.indexOf(CRLF2);
       if (end === -1) {
-        this.buffered = buffer;
+        this.buffered = Buffer.from(buffer); // a copy: `chunk` is read into again
         if (buffer.length > MAX_RESPONSE_HEAD) {
           this.host.headFailed();
         }
@@ -98,7 +98,7 @@ export class ResponseRelay {
     const stop = end === -1 ? chunk.length : end;
     if (
       stop > start &&
-      !this.host.client.write(stop === chunk.length && start === 0 ? chunk : chunk.subarray(start, stop))
+      !this.host.client.write(Buffer.from(chunk.subarray(start, stop))) // a copy, as above
     ) {
       this.host.pauseUpstream();
     }

@@ -74,7 +74,7 @@ export function writeResponseHead(
   }
   socket.cork();
   socket.write(out);
-  const full = socket.write(chunk.subarray(start, end));
+  const full = socket.write(Buffer.from(chunk.subarray(start, end))); // a copy: `chunk` is read into again
   socket.uncork();
   return full;
 }
