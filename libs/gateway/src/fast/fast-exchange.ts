@@ -5,28 +5,20 @@ import { corsLines, envelopeResponse, type FastContext } from './fast-context';
 import type { RequestHead } from './request-head';
 import type { ResponseHead } from './response-head';
 import { ResponseRelay, type RelayHost } from './response-relay';
+import type { ExchangeHost } from './fast-connection';
 import type { LinkOwner, UpstreamLink } from './upstream-links';
 import { forwardingLines, writeRequest } from './wire';
 
-/** Connection errors after which the request surely never reached the service. */
+// Connection errors after which the request surely never reached the service; body bytes held while no upstream
+// connection is open before the client is paused.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** Body bytes held while no upstream connection is open before the client is paused. */
 const MAX_PENDING_BODY = 1024 * 1024;
-
-/** The client connection an exchange answers on. */
-export interface ExchangeHost {
-  readonly socket: net.Socket;
-  /** The response is complete and the request body read: the connection may serve its next request. */
-  exchangeDone(keepAlive: boolean): void;
-  /** Cuts the client connection (a response that can't be completed). */
-  cut(): void;
-}
 
 /**
  * One request through the fast path: routed, rate-limited, sent to an address of its service over a kept-alive
- * connection, the answer streamed back. The body is held until a connection is open, so a refused connect is
- * retried on the next address with nothing sent; a request without a body is also retried when a reused
- * connection turns out closed. No response headers within `responseTimeoutMs`: a 504, never sent again.
+ * connection, the answer passed back by a `ResponseRelay`. The body is held until a connection is open, so a
+ * refused connect is retried on the next address with nothing sent; a request without a body is also retried
+ * when a reused connection turns out closed. No response head within `responseTimeoutMs`: a 504, never resent.
  */
 export class FastExchange implements LinkOwner, RelayHost {
   /** Body bytes still to come from the client. */
@@ -50,6 +42,7 @@ export class FastExchange implements LinkOwner, RelayHost {
   private finished = false;
   private readonly started: number;
   private readonly cors: string;
+  readonly client: net.Socket;
 
   constructor(
     private readonly ctx: FastContext,
@@ -64,6 +57,7 @@ export class FastExchange implements LinkOwner, RelayHost {
     this.pending = body ? [body] : null;
     this.pendingBytes = body ? body.length : 0;
     this.cors = corsLines(head.origin);
+    this.client = host.socket;
     this.route = routeFor(head.url);
   }
 
@@ -91,7 +85,7 @@ export class FastExchange implements LinkOwner, RelayHost {
     this.bodyLeft -= take;
     if (this.responseDone) {
       if (this.bodyLeft === 0) {
-        this.complete();
+        this.finish(this.keepAlive);
       }
     } else if (this.sentAt > 0 && this.link) {
       if (!this.link.socket.write(part)) {
@@ -142,7 +136,7 @@ export class FastExchange implements LinkOwner, RelayHost {
   }
 
   onUpstreamDrain(): void {
-    this.host.socket.resume();
+    this.client.resume();
   }
 
   onUpstreamData(chunk: Buffer): void {
@@ -207,24 +201,14 @@ export class FastExchange implements LinkOwner, RelayHost {
   }
 
   private send(): void {
-    const socket = (this.link as UpstreamLink).socket;
-    const full = writeRequest(
-      socket,
-      this.head,
-      forwardingLines(this.head, this.remote),
-      this.pending,
-      this.pendingBytes,
-    );
+    const lines = forwardingLines(this.head, this.remote);
+    const full = writeRequest((this.link as UpstreamLink).socket, this.head, lines, this.pending, this.pendingBytes);
     this.sentAt = Date.now();
     if (this.pendingBytes > MAX_PENDING_BODY && full) {
       this.host.socket.resume();
     }
     this.pending = null;
     this.pendingBytes = 0;
-  }
-
-  get client(): net.Socket {
-    return this.host.socket;
   }
 
   headLines(response: ResponseHead): string {
@@ -253,13 +237,11 @@ export class FastExchange implements LinkOwner, RelayHost {
       }
     }
     if (this.bodyLeft === 0) {
-      this.complete();
+      this.finish(this.keepAlive);
     }
   }
 
   headFailed(): void {
-    this.link?.destroy();
-    this.link = undefined;
     this.answer(502, `The ${this.route} service did not answer.`);
   }
 
@@ -284,12 +266,8 @@ export class FastExchange implements LinkOwner, RelayHost {
     this.pending = null;
     this.responseDone = true;
     if (this.bodyLeft === 0 || !this.keepAlive) {
-      this.complete();
+      this.finish(this.keepAlive);
     }
-  }
-
-  private complete(): void {
-    this.finish(this.keepAlive);
   }
 
   private finish(keepAlive: boolean): void {
