@@ -2,7 +2,7 @@
 // sent, body and all, to the next address exactly once; a POST the service received and dropped is a 502, never
 // sent twice; hop-by-hop request headers stay at the gateway; chunked and close-delimited answers arrive whole;
 // pipelined requests and a body sent after its head are served in order; what the fast path doesn't take
-// (chunked bodies) still goes through.
+// (chunked bodies) still goes through, on a connection handed to Node with the bytes already read.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -137,6 +137,18 @@ void describe('gateway fast path', { timeout: TEST_CEILING_MS }, () => {
     ]);
     const urls = [...response.matchAll(/"url":"([^"]+)","body":"([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
     assert.deepEqual(urls, ['/api/one=', '/api/two=hello world', '/api/three=']);
+  });
+
+  void it('hands a connection to Node with the bytes already read, in order, and later ones after them', async () => {
+    const response = await rawExchange(gatewayUrl, [
+      'GET /api/h1 HTTP/1.1\r\nHost: x\r\n\r\n' +
+        'POST /api/h2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n' +
+        'GET /api/h3 HTTP/1.1\r\nHost: x\r\n\r\nPOST /api/h4 HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab',
+      'cde',
+      'GET /api/h5 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ]);
+    const urls = [...response.matchAll(/"url":"([^"]+)","body":"([^"]*)"/g)].map((m) => `${m[1]}=${m[2]}`);
+    assert.deepEqual(urls, ['/api/h1=', '/api/h2=hello', '/api/h3=', '/api/h4=abcde', '/api/h5=']);
   });
 
   void it('passes chunked and close-delimited answers on whole', async () => {

@@ -5,6 +5,9 @@ export type Route = UpstreamService | 'blocked';
 
 // One pattern per service, tried in order; whatever else is under /api goes to records (collections,
 // records, batch, settings, health, custom hook routes).
+const COLLECTION_AUTH =
+  /^\/api\/collections\/[^/?]+\/(?:auth-[^/?]+|request-[^/?]+|confirm-[^/?]+|impersonate\/[^/?]+)(?:\/|$)/;
+const OAUTH2_PROVIDERS = /^\/api\/collections\/meta\/oauth2-providers(?:\/|$)/;
 const RULES: readonly [RegExp, Route][] = [
   [/^\/api\/_internal(?:\/|$)/, 'blocked'],
   [/^\/api\/realtime(?:\/|$)/, 'realtime'],
@@ -12,8 +15,8 @@ const RULES: readonly [RegExp, Route][] = [
   [/^\/api\/settings\/test\/s3(?:\/|$)/, 'files'],
   [/^\/api\/settings\/test\/email(?:\/|$)/, 'auth'],
   [/^\/api\/settings\/apple\/generate-client-secret(?:\/|$)/, 'auth'],
-  [/^\/api\/collections\/[^/?]+\/(?:auth-[^/?]+|request-[^/?]+|confirm-[^/?]+|impersonate\/[^/?]+)(?:\/|$)/, 'auth'],
-  [/^\/api\/collections\/meta\/oauth2-providers(?:\/|$)/, 'auth'],
+  [COLLECTION_AUTH, 'auth'],
+  [OAUTH2_PROVIDERS, 'auth'],
   [/^\/api\/oauth2-redirect(?:\/|$)/, 'auth'],
   [/^\/api\/users(?:\/|$)/, 'auth'],
 ];
@@ -36,6 +39,10 @@ export function routeFor(url: string): Route {
     } catch {
       return 'records';
     }
+  }
+  if (path.startsWith('/api/collections/')) {
+    // The hot prefix: only the two collection rules can match it.
+    return COLLECTION_AUTH.test(path) || OAUTH2_PROVIDERS.test(path) ? 'auth' : 'records';
   }
   for (const [pattern, route] of RULES) {
     if (pattern.test(path)) {

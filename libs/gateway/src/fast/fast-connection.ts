@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import { MAX_HEADER_BYTES } from '@lib/core';
 import type { FastContext } from './fast-context';
-import { FastExchange, type ExchangeHost } from './fast-exchange';
+import { FastExchange } from './fast-exchange';
 import { clientIp, parseRequestHead } from './request-head';
 
 const CRLF2 = Buffer.from('\r\n\r\n');
@@ -11,6 +11,15 @@ const TIMED_OUT = JSON.stringify({ status: 408, message: 'Request timeout.', dat
 const TIMED_OUT_RESPONSE =
   'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
   `Content-Length: ${Buffer.byteLength(TIMED_OUT)}\r\n\r\n${TIMED_OUT}`;
+
+/** The client connection an exchange answers on. */
+export interface ExchangeHost {
+  readonly socket: net.Socket;
+  /** The response is complete and the request body read: the connection may serve its next request. */
+  exchangeDone(keepAlive: boolean): void;
+  /** Cuts the client connection (a response that can't be completed). */
+  cut(): void;
+}
 
 /** Gives a connection the fast path won't serve to Node's HTTP server, with the bytes already read. */
 export type Handover = (socket: net.Socket, buffered: Buffer | null) => void;
@@ -143,7 +152,7 @@ export class FastConnection implements ExchangeHost {
         break;
       }
       // Past the header limit (Node answers the 431), a body over the limit (Fastify drains it and answers 413).
-      const head = end + 4 > MAX_HEADER_BYTES ? null : parseRequestHead(buffer.toString('latin1', 0, end));
+      const head = end + 4 > MAX_HEADER_BYTES ? null : parseRequestHead(buffer, end);
       if (!head || head.contentLength > this.ctx.bodyLimit) {
         this.giveAway();
         break;

@@ -3,32 +3,24 @@ import { routeFor, type Route } from '../route-table';
 import type { UpstreamAddress, UpstreamPool } from '../upstream-pool';
 import { corsLines, envelopeResponse, type FastContext } from './fast-context';
 import type { RequestHead } from './request-head';
-import { ChunkedTracker, parseResponseHead, type ResponseHead } from './response-head';
+import type { ResponseHead } from './response-head';
+import { ResponseRelay, type RelayHost } from './response-relay';
+import type { ExchangeHost } from './fast-connection';
 import type { LinkOwner, UpstreamLink } from './upstream-links';
+import { forwardingLines, writeRequest } from './wire';
 
-/** Connection errors after which the request surely never reached the service. */
+// Connection errors after which the request surely never reached the service; body bytes held while no upstream
+// connection is open before the client is paused.
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-/** Body bytes held while no upstream connection is open before the client is paused. */
 const MAX_PENDING_BODY = 1024 * 1024;
-const MAX_RESPONSE_HEAD = 256 * 1024;
-const CRLF2 = Buffer.from('\r\n\r\n');
-
-/** The client connection an exchange answers on. */
-export interface ExchangeHost {
-  readonly socket: net.Socket;
-  /** The response is complete and the request body read: the connection may serve its next request. */
-  exchangeDone(keepAlive: boolean): void;
-  /** Cuts the client connection (a response that can't be completed). */
-  cut(): void;
-}
 
 /**
  * One request through the fast path: routed, rate-limited, sent to an address of its service over a kept-alive
- * connection, the answer streamed back. The body is held until a connection is open, so a refused connect is
- * retried on the next address with nothing sent; a request without a body is also retried when a reused
- * connection turns out closed. No response headers within `responseTimeoutMs`: a 504, never sent again.
+ * connection, the answer passed back by a `ResponseRelay`. The body is held until a connection is open, so a
+ * refused connect is retried on the next address with nothing sent; a request without a body is also retried
+ * when a reused connection turns out closed. No response head within `responseTimeoutMs`: a 504, never resent.
  */
-export class FastExchange implements LinkOwner {
+export class FastExchange implements LinkOwner, RelayHost {
   /** Body bytes still to come from the client. */
   bodyLeft: number;
   responseStarted = false;
@@ -44,15 +36,13 @@ export class FastExchange implements LinkOwner {
   private connectTimedOut = false;
   private status = 0;
   private upstream = '-';
-  private responseBuffer: Buffer | null = null;
-  private response: ResponseHead | undefined;
-  private responseLeft = 0;
-  private chunked: ChunkedTracker | undefined;
+  private relay: ResponseRelay | undefined;
   private responseDone = false;
   private keepAlive = false;
   private finished = false;
   private readonly started: number;
   private readonly cors: string;
+  readonly client: net.Socket;
 
   constructor(
     private readonly ctx: FastContext,
@@ -67,6 +57,7 @@ export class FastExchange implements LinkOwner {
     this.pending = body ? [body] : null;
     this.pendingBytes = body ? body.length : 0;
     this.cors = corsLines(head.origin);
+    this.client = host.socket;
     this.route = routeFor(head.url);
   }
 
@@ -94,7 +85,7 @@ export class FastExchange implements LinkOwner {
     this.bodyLeft -= take;
     if (this.responseDone) {
       if (this.bodyLeft === 0) {
-        this.complete();
+        this.finish(this.keepAlive);
       }
     } else if (this.sentAt > 0 && this.link) {
       if (!this.link.socket.write(part)) {
@@ -118,7 +109,7 @@ export class FastExchange implements LinkOwner {
   /** Deadlines, checked by the gateway's periodic sweep. */
   check(now: number): void {
     const link = this.link;
-    if (!link || this.response) {
+    if (!link || this.relay?.response) {
       return;
     }
     if (!link.connected && now - link.openedAt > this.ctx.connectTimeoutMs) {
@@ -145,36 +136,11 @@ export class FastExchange implements LinkOwner {
   }
 
   onUpstreamDrain(): void {
-    this.host.socket.resume();
+    this.client.resume();
   }
 
   onUpstreamData(chunk: Buffer): void {
-    if (this.response) {
-      this.forwardBody(chunk, 0);
-      return;
-    }
-    let buffer = this.responseBuffer ? Buffer.concat([this.responseBuffer, chunk]) : chunk;
-    for (;;) {
-      const end = buffer.indexOf(CRLF2);
-      if (end === -1) {
-        this.responseBuffer = buffer;
-        if (buffer.length > MAX_RESPONSE_HEAD) {
-          this.failUpstream();
-        }
-        return;
-      }
-      const response = parseResponseHead(buffer.toString('latin1', 0, end), this.head.method === 'HEAD');
-      if (!response) {
-        this.failUpstream();
-        return;
-      }
-      if (response.status >= 200) {
-        this.responseBuffer = null;
-        this.startResponse(response, buffer, end + 4);
-        return;
-      }
-      buffer = buffer.subarray(end + 4); // an interim 1xx answer: not passed on
-    }
+    (this.relay ??= new ResponseRelay(this, this.head.method === 'HEAD')).feed(chunk);
   }
 
   onUpstreamGone(error: NodeJS.ErrnoException | undefined): void {
@@ -183,9 +149,10 @@ export class FastExchange implements LinkOwner {
     if (this.finished || this.responseDone || !link) {
       return;
     }
-    if (this.response) {
-      if (this.response.framing === 'close' && !error) {
-        this.endResponse(false);
+    const response = this.relay?.response;
+    if (response) {
+      if (response.framing === 'close' && !error) {
+        this.responseEnded(false);
       } else {
         this.host.cut(); // a service that died mid-response: the client reconnects elsewhere
         this.finish(false);
@@ -225,6 +192,7 @@ export class FastExchange implements LinkOwner {
     }
     const link = this.ctx.links.take(address, this, this.fresh);
     this.fresh = false;
+    this.relay = undefined;
     this.link = link;
     this.upstream = `${address.host}:${address.port}`;
     if (link.connected) {
@@ -233,21 +201,8 @@ export class FastExchange implements LinkOwner {
   }
 
   private send(): void {
-    const link = this.link as UpstreamLink;
-    const head = this.head;
-    const socket = link.socket;
-    const forwardedFor = head.forwardedFor.length > 0 ? `${head.forwardedFor.join(', ')}, ${this.remote}` : this.remote;
-    socket.cork();
-    socket.write(
-      `${head.method} ${head.url} HTTP/1.1\r\n${head.forwarded}x-forwarded-for: ${forwardedFor}\r\n` +
-        `x-forwarded-proto: ${head.forwardedProto ?? 'http'}\r\nx-forwarded-host: ${head.host}\r\n\r\n`,
-      'latin1',
-    );
-    let full = true;
-    for (const part of this.pending ?? []) {
-      full = socket.write(part);
-    }
-    socket.uncork();
+    const lines = forwardingLines(this.head, this.remote);
+    const full = writeRequest((this.link as UpstreamLink).socket, this.head, lines, this.pending, this.pendingBytes);
     this.sentAt = Date.now();
     if (this.pendingBytes > MAX_PENDING_BODY && full) {
       this.host.socket.resume();
@@ -256,77 +211,45 @@ export class FastExchange implements LinkOwner {
     this.pendingBytes = 0;
   }
 
-  private startResponse(response: ResponseHead, buffer: Buffer, bodyStart: number): void {
-    this.response = response;
+  headLines(response: ResponseHead): string {
     this.status = response.status;
     this.responseStarted = true;
     this.keepAlive = !this.head.close && !response.close && !this.ctx.draining;
     const framing = response.framing === 'chunked' ? 'Transfer-Encoding: chunked\r\n' : '';
-    const socket = this.host.socket;
-    socket.cork();
-    socket.write(
-      `HTTP/1.1 ${response.status} ${response.reason}\r\n${response.forwarded}${this.cors}${framing}` +
-        `${this.keepAlive ? this.ctx.keepAliveLines : 'Connection: close\r\n'}\r\n`,
-      'latin1',
-    );
-    if (response.framing === 'none') {
-      socket.uncork();
-      this.endResponse(bodyStart === buffer.length);
-      return;
-    }
-    this.responseLeft = response.contentLength;
-    this.chunked = response.framing === 'chunked' ? new ChunkedTracker() : undefined;
-    this.forwardBody(buffer, bodyStart);
-    socket.uncork();
+    return `${this.cors}${framing}${this.keepAlive ? this.ctx.keepAliveLines : 'Connection: close\r\n'}\r\n`;
   }
 
-  private forwardBody(chunk: Buffer, start: number): void {
-    const response = this.response as ResponseHead;
-    let end = chunk.length;
-    let ended = false;
-    if (response.framing === 'length') {
-      end = start + Math.min(this.responseLeft, chunk.length - start);
-      this.responseLeft -= end - start;
-      ended = this.responseLeft === 0;
-    } else if (this.chunked) {
-      try {
-        const found = this.chunked.feed(chunk, start);
-        ended = found !== -1;
-        end = ended ? found : chunk.length;
-      } catch {
-        this.host.cut();
-        this.link?.destroy();
-        this.link = undefined;
-        this.finish(false);
-        return;
-      }
-    }
-    if (
-      end > start &&
-      !this.host.socket.write(start === 0 && end === chunk.length ? chunk : chunk.subarray(start, end))
-    ) {
-      this.link?.socket.pause();
-    }
-    if (ended) {
-      this.endResponse(end === chunk.length);
-    }
+  pauseUpstream(): void {
+    this.link?.socket.pause();
   }
 
   /** The response's last byte went to the client; `clean`: the connection to the service can serve another. */
-  private endResponse(clean: boolean): void {
+  responseEnded(clean: boolean): void {
     this.responseDone = true;
     const link = this.link;
     this.link = undefined;
+    const response = this.relay?.response;
     if (link) {
-      if (clean && this.bodyLeft === 0 && !this.response?.close) {
-        this.ctx.links.release(link, this.response?.keepAliveSeconds ?? -1);
+      if (clean && this.bodyLeft === 0 && response && !response.close) {
+        this.ctx.links.release(link, response.keepAliveSeconds);
       } else {
         link.destroy();
       }
     }
     if (this.bodyLeft === 0) {
-      this.complete();
+      this.finish(this.keepAlive);
     }
+  }
+
+  headFailed(): void {
+    this.answer(502, `The ${this.route} service did not answer.`);
+  }
+
+  bodyFailed(): void {
+    this.host.cut();
+    this.link?.destroy();
+    this.link = undefined;
+    this.finish(false);
   }
 
   /** An answer of the gateway's own, in the envelope (the rest of the request body is read and dropped). */
@@ -343,18 +266,8 @@ export class FastExchange implements LinkOwner {
     this.pending = null;
     this.responseDone = true;
     if (this.bodyLeft === 0 || !this.keepAlive) {
-      this.complete();
+      this.finish(this.keepAlive);
     }
-  }
-
-  private failUpstream(): void {
-    this.link?.destroy();
-    this.link = undefined;
-    this.answer(502, `The ${this.route} service did not answer.`);
-  }
-
-  private complete(): void {
-    this.finish(this.keepAlive);
   }
 
   private finish(keepAlive: boolean): void {

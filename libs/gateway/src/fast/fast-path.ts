@@ -26,16 +26,12 @@ export class FastPath {
   install(server: http.Server): void {
     const originals = server.listeners('connection') as ((socket: net.Socket) => void)[];
     server.removeAllListeners('connection');
+    // The bytes already read go back into the socket's stream (`unshift`), paused until Node's server has its
+    // listeners on; `resume` then passes them on first, before anything read later.
     const handover: Handover = (socket, buffered) => {
       socket.pause();
       if (buffered) {
         socket.unshift(buffered);
-      }
-      // Node's server reads a fresh socket straight from its handle, ahead of the bytes put back above: this
-      // socket was read through its stream, so it keeps being read that way (in order).
-      const handle = (socket as unknown as { _handle?: { _consumed?: boolean } })._handle;
-      if (handle) {
-        handle._consumed = true;
       }
       for (const listener of originals) {
         listener.call(server, socket);

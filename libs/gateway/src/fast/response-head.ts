@@ -1,99 +1,170 @@
-import { connectionTokens, HOP_BY_HOP } from './request-head';
-
-const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
-// A service's header line, passed on as it came: no control characters but HTAB (no response splitting).
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\x00-\x08\x0a-\x1f\x7f]*?)[ \t]*$/;
-const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/i;
+import { connectionValue, decimal, FIELDS, keep, LINES, nameIs, nameOf, scanHeaderLines, valueOf } from './head-bytes';
 
 /** How the body of a response ends. */
 export type Framing = 'none' | 'length' | 'chunked' | 'close';
 
 export interface ResponseHead {
   status: number;
-  reason: string;
-  /** The service's header lines for the client (hop-by-hop, CORS and Vary dropped), each ending in CRLF. */
-  forwarded: string;
+  /** The bytes the head was read from. */
+  source: Buffer;
+  /**
+   * `[start, end)` pairs of `source` passed on to the client as they came: the status line past its
+   * `HTTP/1.x ` (the status and reason) and the header lines but hop-by-hop, CORS, Vary and `Connection`-named.
+   */
+  kept: number[];
+  /** How many bytes `kept` covers. */
+  keptBytes: number;
   framing: Framing;
   contentLength: number;
   /** The service will close this connection after the response. */
   close: boolean;
   /** The service's `Keep-Alive: timeout=` in seconds, or -1. */
   keepAliveSeconds: number;
-  eventStream: boolean;
+}
+
+const OTHER = 0;
+const DROPPED = 1; // hop-by-hop (but the ones read below), Vary, Access-Control-*
+const CONTENT_LENGTH = 2;
+const TRANSFER_ENCODING = 3;
+const CONNECTION = 4;
+const KEEP_ALIVE = 5;
+
+/** What the response header whose name is `buf[start, end)` is to the gateway. */
+function kindOf(buf: Buffer, start: number, end: number): number {
+  const length = end - start;
+  if (length > 15 && nameIs(buf, start, 'access-control-')) {
+    return DROPPED;
+  }
+  switch (length) {
+    case 2:
+      return nameIs(buf, start, 'te') ? DROPPED : OTHER;
+    case 4:
+      return nameIs(buf, start, 'vary') ? DROPPED : OTHER;
+    case 7:
+      return nameIs(buf, start, 'upgrade') || nameIs(buf, start, 'trailer') ? DROPPED : OTHER;
+    case 10:
+      return nameIs(buf, start, 'connection') ? CONNECTION : nameIs(buf, start, 'keep-alive') ? KEEP_ALIVE : OTHER;
+    case 14:
+      return nameIs(buf, start, 'content-length') ? CONTENT_LENGTH : OTHER;
+    case 16:
+      return nameIs(buf, start, 'proxy-connection') ? DROPPED : OTHER;
+    case 17:
+      return nameIs(buf, start, 'transfer-encoding') ? TRANSFER_ENCODING : OTHER;
+    case 18:
+      return nameIs(buf, start, 'proxy-authenticate') ? DROPPED : OTHER;
+    case 19:
+      return nameIs(buf, start, 'proxy-authorization') ? DROPPED : OTHER;
+    default:
+      return OTHER;
+  }
+}
+
+const KEEP_ALIVE_TIMEOUT = /timeout=(\d+)/i;
+
+/** `HTTP/1.` and 0 or 1, a space, three digits: the HTTP minor version (0 or 1), or -1. */
+function statusLine(buf: Buffer, end: number): number {
+  if (
+    end < 12 ||
+    buf.toString('latin1', 0, 7) !== 'HTTP/1.' ||
+    (buf[7] !== 0x30 && buf[7] !== 0x31) ||
+    buf[8] !== 0x20 ||
+    decimal(buf, 9, 12) === -1 ||
+    (buf[12] !== 0x20 && buf[12] !== 13)
+  ) {
+    return -1;
+  }
+  return buf[7] - 0x30;
+}
+
+/** Where the status line's CRLF is (its reason holds no control character but HTAB), or -1. */
+function reasonEnd(buf: Buffer, end: number): number {
+  let pos = 12;
+  while (pos < end && buf[pos] !== 13) {
+    const c = buf[pos++];
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) {
+      return -1;
+    }
+  }
+  return buf[pos + 1] === 10 ? pos : -1;
 }
 
 /**
- * Parses a service's response head (the bytes before the blank line, as latin1); null when it isn't one the
- * gateway can pass on (the service is then treated as failed). `head` is true for an answer to HEAD.
+ * Parses a service's response head in `buf[0, end)` (`end`: where its blank line starts); null when it isn't
+ * one the gateway can pass on (the service is then treated as failed). `head` is true for an answer to HEAD.
  */
-export function parseResponseHead(text: string, head: boolean): ResponseHead | null {
-  const lines = text.split('\r\n');
-  const status = STATUS_LINE.exec(lines[0]);
-  if (!status) {
+export function parseResponseHead(buf: Buffer, end: number, head: boolean): ResponseHead | null {
+  const minor = statusLine(buf, end);
+  const lineEnd = minor === -1 ? -1 : reasonEnd(buf, end);
+  if (lineEnd === -1) {
     return null;
   }
-  const code = Number(status[2]);
-  const names: string[] = [];
+  const code = decimal(buf, 9, 12);
+  const kept: number[] = [];
+  let keptBytes = keep(kept, 9, lineEnd + 2);
+  const lines = lineEnd === end ? 0 : scanHeaderLines(buf, lineEnd + 2, end);
+  if (lines < 0) {
+    return null;
+  }
   let contentLength = -1;
   let chunked = false;
-  let connection = '';
+  let named: readonly string[] | undefined;
   let keepAliveSeconds = -1;
-  let eventStream = false;
-  for (let i = 1; i < lines.length; i++) {
-    const header = HEADER_LINE.exec(lines[i]);
-    if (!header) {
-      return null;
+  for (let i = 0; i < lines; i++) {
+    const at = i * FIELDS;
+    switch (kindOf(buf, LINES[at], LINES[at + 1])) {
+      case OTHER:
+        break;
+      case CONTENT_LENGTH: {
+        const value = decimal(buf, LINES[at + 2], LINES[at + 3]);
+        if (value === -1 || (contentLength !== -1 && value !== contentLength)) {
+          return null;
+        }
+        contentLength = value;
+        break;
+      }
+      case TRANSFER_ENCODING:
+        if (LINES[at + 3] - LINES[at + 2] !== 7 || !nameIs(buf, LINES[at + 2], 'chunked')) {
+          return null;
+        }
+        chunked = true;
+        continue;
+      case CONNECTION:
+        named = named ? [...named, ...connectionValue(buf, i)] : connectionValue(buf, i);
+        continue;
+      case KEEP_ALIVE: {
+        const match = KEEP_ALIVE_TIMEOUT.exec(valueOf(buf, i));
+        keepAliveSeconds = match ? Number(match[1]) : keepAliveSeconds;
+        continue;
+      }
+      default: // DROPPED
+        continue;
     }
-    const name = header[1].toLowerCase();
-    const value = header[2];
-    if (name === 'content-length') {
-      if (contentLength !== -1 && Number(value) !== contentLength) {
-        return null;
-      }
-      contentLength = Number(value);
-      if (!Number.isSafeInteger(contentLength) || contentLength < 0) {
-        return null;
-      }
-    } else if (name === 'transfer-encoding') {
-      if (value.toLowerCase() !== 'chunked') {
-        return null;
-      }
-      chunked = true;
-    } else if (name === 'connection') {
-      connection = connection ? `${connection},${value}` : value;
-    } else if (name === 'keep-alive') {
-      const match = KEEP_ALIVE_TIMEOUT.exec(value);
-      keepAliveSeconds = match ? Number(match[1]) : keepAliveSeconds;
-    } else if (name === 'content-type') {
-      eventStream = value.startsWith('text/event-stream');
-    }
-    names.push(name);
+    keptBytes += keep(kept, LINES[at], LINES[at + 4]);
   }
-  const named = connection ? connectionTokens(connection) : [];
-  let forwarded = '';
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i];
-    if (
-      !HOP_BY_HOP.has(name) &&
-      name !== 'vary' &&
-      !name.startsWith('access-control-') &&
-      (named.length === 0 || !named.includes(name))
-    ) {
-      forwarded += `${lines[i + 1]}\r\n`;
+  if (named?.some((token) => token !== 'close' && token !== 'keep-alive')) {
+    // The rare second pass: the headers `Connection` names are dropped too.
+    kept.length = 0;
+    keptBytes = keep(kept, 9, lineEnd + 2);
+    for (let i = 0; i < lines; i++) {
+      const at = i * FIELDS;
+      const kind = kindOf(buf, LINES[at], LINES[at + 1]);
+      if ((kind === OTHER || kind === CONTENT_LENGTH) && !named.includes(nameOf(buf, i))) {
+        keptBytes += keep(kept, LINES[at], LINES[at + 4]);
+      }
     }
   }
   const bodiless = head || code < 200 || code === 204 || code === 304;
   const framing: Framing = bodiless ? 'none' : chunked ? 'chunked' : contentLength >= 0 ? 'length' : 'close';
+  const close = named?.includes('close') === true || (minor === 0 && named?.includes('keep-alive') !== true);
   return {
     status: code,
-    reason: status[3] ?? '',
-    forwarded,
+    source: buf,
+    kept,
+    keptBytes,
     framing,
     contentLength: Math.max(0, contentLength),
-    close: named.includes('close') || (status[1] === '0' && !named.includes('keep-alive')) || framing === 'close',
+    close: close || framing === 'close',
     keepAliveSeconds,
-    eventStream,
   };
 }
 

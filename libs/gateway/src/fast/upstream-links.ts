@@ -4,6 +4,10 @@ import type { UpstreamAddress } from '../upstream-pool';
 /** What an upstream connection reports to the request using it. */
 export interface LinkOwner {
   onUpstreamConnect(): void;
+  /**
+   * Bytes from the service, in a buffer every upstream connection reads into: valid during this call only
+   * (what is kept or written on must be copied).
+   */
   onUpstreamData(chunk: Buffer): void;
   onUpstreamGone(error: NodeJS.ErrnoException | undefined): void;
   onUpstreamDrain(): void;
@@ -13,6 +17,11 @@ export interface LinkOwner {
 const KEEP_ALIVE_MARGIN_MS = 1000;
 /** Without a `Keep-Alive: timeout=` from the service: Node's default keep-alive timeout is 5 s. */
 const DEFAULT_IDLE_MS = 4000;
+/**
+ * The one buffer all upstream connections read into (`onread`: no buffer allocated per read and no stream
+ * machinery per chunk); each chunk is handled before the next read, on this thread.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 /**
  * One kept-alive TCP connection to a service address. Its listeners are set once and pass events to the
@@ -26,18 +35,29 @@ export class UpstreamLink implements LinkOwner {
   /** When the connect started (ms): the connect timeout counts from it. */
   readonly openedAt = Date.now();
   idleUntil = 0;
+  readonly socket: net.Socket;
 
   constructor(
     readonly address: UpstreamAddress,
-    readonly socket: net.Socket,
     private readonly links: UpstreamLinks,
   ) {
+    const socket = net.connect({
+      port: address.port,
+      host: address.host,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (bytes: number) => {
+          this.owner.onUpstreamData(READ_BUFFER.subarray(0, bytes));
+          return true;
+        },
+      },
+    });
+    this.socket = socket;
     socket.setNoDelay(true);
     socket.on('connect', () => {
       this.connected = true;
       this.owner.onUpstreamConnect();
     });
-    socket.on('data', (chunk: Buffer) => this.owner.onUpstreamData(chunk));
     socket.on('drain', () => this.owner.onUpstreamDrain());
     let gone = false;
     const end = (error?: NodeJS.ErrnoException) => {
@@ -86,7 +106,7 @@ export class UpstreamLinks {
       }
       link.destroy();
     }
-    const link = new UpstreamLink(address, net.connect(address.port, address.host), this);
+    const link = new UpstreamLink(address, this);
     link.owner = owner;
     return link;
   }
