@@ -42,5 +42,8 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
     checks.realtimeMessagesAndEnrich(),
   );
   void it('auth service: onRecordAuthRefreshRequest', TIMEOUT, () => checks.authRefresh());
+  void it('auth service: the request hooks of password reset, verification, email change', TIMEOUT, () =>
+    checks.authFlows(),
+  );
   void it('files service: onFileTokenRequest and onFileDownloadRequest', TIMEOUT, () => checks.files());
 });

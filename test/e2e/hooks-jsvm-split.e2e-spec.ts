@@ -38,5 +38,8 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
     checks.realtimeMessagesAndEnrich(),
   );
   void it('onRecordAuthRefreshRequest refuses a refresh by the record', TIMEOUT, () => checks.authRefresh());
+  void it('onRecordRequestPasswordResetRequest, …VerificationRequest, …EmailChangeRequest', TIMEOUT, () =>
+    checks.authFlows(),
+  );
   void it('onFileTokenRequest and onFileDownloadRequest', TIMEOUT, () => checks.files());
 });

@@ -105,6 +105,20 @@ export class AuthService {
   }
 
   /**
+   * A hook point of an auth flow by PocketBase's name (`onRecordRequestPasswordResetRequest` …), tagged with the
+   * collection: `e.collection`, `e.record` and `fields`; `handle` runs as the handlers' `e.next()`.
+   */
+  hook<E extends { record: RecordData }, T>(
+    name: string,
+    c: CollectionModel,
+    fields: E,
+    handle: (e: E) => Promise<T>,
+  ): Promise<T> {
+    const event = { ...fields, collection: { id: c.id, name: c.name, type: c.type } };
+    return fireHook(this.helpers.points, name, event, handle, c);
+  }
+
+  /**
    * The auth response `{ token, record }` after the collection's authRule passed. `factor`: the auth
    * method just passed (defaults from `req.context`), for MFA; refresh and impersonation pass none.
    */

@@ -10,7 +10,8 @@ import { HookRegistry } from './hook-registry';
 
 /**
  * The hook points other libs fire by name (see HookPoints), supported by name in NAMED_HOOKS: settings, batch,
- * backups, realtime connections / subscriptions / messages, files, auth refresh, record enrichment.
+ * backups, realtime connections / subscriptions / messages, files, auth refresh and the request / confirm flows of auth
+ * records, record enrichment.
  */
 export const NAMED_HOOKS = [
   'onSettingsListRequest',
@@ -26,6 +27,13 @@ export const NAMED_HOOKS = [
   'onFileTokenRequest',
   'onRecordAuthRefreshRequest',
   'onRecordEnrich',
+  'onRecordRequestPasswordResetRequest',
+  'onRecordConfirmPasswordResetRequest',
+  'onRecordRequestVerificationRequest',
+  'onRecordConfirmVerificationRequest',
+  'onRecordRequestEmailChangeRequest',
+  'onRecordConfirmEmailChangeRequest',
+  'onRecordRequestOTPRequest',
 ];
 
 /** Hook points whose chain may stop without refusing anything (the rest of the handlers are skipped). */

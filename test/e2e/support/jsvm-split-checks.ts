@@ -129,6 +129,31 @@ export class SplitHookChecks {
     }
   }
 
+  /** The request hooks of the password reset, verification and email change flows refuse by the record they got. */
+  async authFlows(): Promise<void> {
+    const user = async (prefix: string) => {
+      const email = uniqueEmail(prefix);
+      const made = await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '');
+      assert.equal(made.status, 200, made.text);
+      return email;
+    };
+    const refused = async (url: string, body: unknown, message: string, token = '') => {
+      const res = await this.call('POST', `/api/collections/users/${url}`, body, token);
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.json<{ message: string }>().message, message);
+    };
+    const noReset = await user('noreset');
+    await refused('request-password-reset', { email: noReset }, `No reset for ${noReset} of users.`);
+    const fine = await user('fine');
+    const reset = await this.call('POST', '/api/collections/users/request-password-reset', { email: fine }, '');
+    assert.equal(reset.status, 204, reset.text);
+    const noVerify = await user('noverify');
+    await refused('request-verification', { email: noVerify }, `No verification mail for ${noVerify}.`);
+    const token = await tokenFor(this.http, 'users', fine, DEFAULT_PASSWORD);
+    const blocked = `new_${fine.split('@')[0]}@blocked.example.com`;
+    await refused('request-email-change', { newEmail: blocked }, `Not to ${blocked} for ${fine}.`, token);
+  }
+
   /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest renames the served file. */
   async files(): Promise<void> {
     const email = uniqueEmail('notoken');

@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `notoken_`, and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `notoken_` / `noreset_` / `noverify_` (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -48,6 +48,27 @@ onRecordEnrich((e) => {
 onRecordAuthRefreshRequest((e) => {
     if (e.record.email().startsWith("banned_")) {
         throw new ForbiddenError("No refresh for " + e.record.email() + " of " + e.collection.name + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestPasswordResetRequest((e) => {
+    if (e.record.email().startsWith("noreset_")) {
+        throw new BadRequestError("No reset for " + e.record.email() + " of " + e.collection.name + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestVerificationRequest((e) => {
+    if (e.record.email().startsWith("noverify_")) {
+        throw new BadRequestError("No verification mail for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestEmailChangeRequest((e) => {
+    if (e.newEmail.endsWith("@blocked.example.com")) {
+        throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
     }
     e.next()
 }, "users")
