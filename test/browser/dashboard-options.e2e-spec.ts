@@ -1,5 +1,6 @@
-// Collection and application options in Chromium against a real `nestbase serve`: OAuth2 provider forms (saved,
-// read back through the API, the secret kept when saved again without it), the settings page with hideControls,
+// Collection and application options in Chromium against a real `nestbase serve`: OAuth2 provider forms (saved with
+// their extra settings, read back through the API, the secret kept when saved again without it), the settings page
+// with hideControls,
 // the view query preview, the records column picker and the wide-table scroll hint.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +21,7 @@ interface Provider {
   tokenURL: string;
   userInfoURL: string;
   pkce: boolean;
+  extra?: Record<string, unknown>;
 }
 
 void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () => {
@@ -73,6 +75,8 @@ void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () 
     await panel.getByLabel('OpenID Connect Auth URL').fill('https://id.example.com/authorize');
     await panel.getByLabel('OpenID Connect Token URL').fill(`${catcher.url}/token`);
     await panel.getByLabel('OpenID Connect User info URL').fill('https://id.example.com/userinfo');
+    await panel.getByLabel('OpenID Connect JWKS URL').fill('https://id.example.com/jwks');
+    await panel.getByLabel('OpenID Connect Issuers').fill('https://id.example.com https://login.example.com');
     await panel.getByLabel('OpenID Connect: use PKCE').uncheck();
     await panel.getByText('Optional fields of new users filled from the provider').click();
     await panel.getByLabel('OAuth2 full name').selectOption('name');
@@ -99,6 +103,11 @@ void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () 
       ],
     );
     assert.ok(!('clientSecret' in saved), 'the secret is never read back');
+    const extra = {
+      jwksURL: 'https://id.example.com/jwks',
+      issuers: 'https://id.example.com https://login.example.com',
+    };
+    assert.deepEqual(saved.extra, extra, 'the extra settings');
     assert.equal(await secretSent(), 'dash-secret-1');
 
     // Edit the display name only: the blank secret input keeps the stored secret.
@@ -117,6 +126,8 @@ void describe('dashboard options in Chromium', { timeout: TEST_CEILING_MS }, () 
       [['oidc', 'Company SSO']],
     );
     assert.equal(await secretSent(), 'dash-secret-1');
+    const again = await api.ok<{ oauth2: { providers: { extra?: unknown }[] } }>('GET', '/api/collections/users');
+    assert.deepEqual(again.oauth2.providers[0].extra, extra, 'the extra settings kept, shown in their inputs');
   });
 
   void it('settings: the application name saves, and hideControls hides the collection controls', async () => {

@@ -24,10 +24,10 @@ const cases: [string, Record<string, string>, RegExp][] = [
   [
     'a hook function nestbase has no hook point for',
     {
-      'realtime.pb.js':
-        '// realtime\nrouterAdd("GET", "/ok", (e) => e.json(200, {}))\nonRealtimeConnectRequest((e) => {\n  e.next()\n})\n',
+      'import.pb.js':
+        '// import\nrouterAdd("GET", "/ok", (e) => e.json(200, {}))\nonCollectionsImportRequest((e) => {\n  e.next()\n})\n',
     },
-    /realtime\.pb\.js:3: UnsupportedHook: onRealtimeConnectRequest is not supported by nestbase/,
+    /import\.pb\.js:3: UnsupportedHook: onCollectionsImportRequest is not supported by nestbase/,
   ],
   [
     'a member of a global, used only inside a handler',
@@ -61,9 +61,9 @@ void describe('PocketBase-style hook files that name what nestbase lacks', () =>
   void it('names in comments and strings are not held against the file', TIMEOUT, async () => {
     const res = await serve({
       'ok.pb.js': '// $os.exec is what PocketBase has\nrouterAdd("GET", "/x", (e) => e.string(200, "$filesystem"))\n',
-      'zz-bad.pb.js': 'onRealtimeMessageSend((e) => e.next())\n',
+      'zz-bad.pb.js': 'onCollectionViewRequest((e) => e.next())\n',
     });
     assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, /zz-bad\.pb\.js:1: UnsupportedHook: onRealtimeMessageSend/);
+    assert.match(res.stderr, /zz-bad\.pb\.js:1: UnsupportedHook: onCollectionViewRequest/);
   });
 });

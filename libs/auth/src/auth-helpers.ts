@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HookPoints } from '@lib/core';
 import { NoRecordHooks, PasswordHasher, RecordHooks, RuleGuard } from '@lib/records';
 import { AuthAlertService } from './auth-alert.service';
 import { MfaService } from './mfa/mfa.service';
@@ -17,6 +18,8 @@ export class AuthHelpers {
     /** The second-factor check, called once by AuthService.authResponse. */
     readonly mfa: MfaService,
     @Optional() @Inject(RecordHooks) hooks: RecordHooks | null = null,
+    /** The hook points fired by name (`onRecordAuthRefreshRequest`), when mounted. */
+    @Optional() @Inject(HookPoints) readonly points: HookPoints | null = null,
   ) {
     this.hooks = hooks ?? new NoRecordHooks();
   }

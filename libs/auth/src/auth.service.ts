@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError, type RequestAuth } from '@lib/core';
+import {
+  BadRequestError,
+  fireHook,
+  ForbiddenError,
+  NotFoundError,
+  UnauthorizedError,
+  type RequestAuth,
+} from '@lib/core';
 import {
   CollectionsRegistry,
   RecordPresenter,
@@ -78,12 +85,37 @@ export class AuthService {
     if (req.auth.collectionId !== c.id) {
       throw new ForbiddenError('The request requires valid record authorization token to be set.');
     }
-    if (req.auth.refreshable === false && req.auth.token) {
-      // Impersonation tokens are not refreshable: the same token comes back (reference §2.2).
-      const [record] = await this.presenter.present(c, [req.auth.record], req, expand);
-      return { token: req.auth.token, record: { ...record, email: req.auth.record.email } };
-    }
-    return this.authResponse(c, req.auth.record, expand, req);
+    const auth = req.auth;
+    // onRecordAuthRefreshRequest: `e.record`, `e.collection`; a handler that throws (or doesn't call e.next()) refuses
+    const event = { record: auth.record, collection: { id: c.id, name: c.name, type: c.type }, auth };
+    return fireHook(
+      this.helpers.points,
+      'onRecordAuthRefreshRequest',
+      event,
+      async () => {
+        if (auth.refreshable === false && auth.token) {
+          // Impersonation tokens are not refreshable: the same token comes back (reference §2.2).
+          const [record] = await this.presenter.present(c, [auth.record], req, expand);
+          return { token: auth.token, record: { ...record, email: auth.record.email } };
+        }
+        return this.authResponse(c, auth.record, expand, req);
+      },
+      c,
+    );
+  }
+
+  /**
+   * A hook point of an auth flow by PocketBase's name (`onRecordRequestPasswordResetRequest` …), tagged with the
+   * collection: `e.collection`, `e.record` and `fields`; `handle` runs as the handlers' `e.next()`.
+   */
+  hook<E extends { record: RecordData }, T>(
+    name: string,
+    c: CollectionModel,
+    fields: E,
+    handle: (e: E) => Promise<T>,
+  ): Promise<T> {
+    const event = { ...fields, collection: { id: c.id, name: c.name, type: c.type } };
+    return fireHook(this.helpers.points, name, event, handle, c);
   }
 
   /**

@@ -44,7 +44,9 @@ export class EmailChangeService {
       errors.newEmail = fieldError('validation_invalid_new_email', 'Invalid new email address.');
     }
     throwIfErrors(errors);
-    await this.mail.sendEmailChange(c, record, newEmail);
+    await this.auth.hook('onRecordRequestEmailChangeRequest', c, { record, newEmail }, () =>
+      this.mail.sendEmailChange(c, record, newEmail),
+    );
   }
 
   /** Sets the token's new email (and verified) after checking the record's current password. */
@@ -65,7 +67,9 @@ export class EmailChangeService {
       errors.password = fieldError('validation_invalid_password', 'Missing or invalid auth record password.');
     }
     throwIfErrors(errors);
-    await this.accounts.changeEmail(c, record, newEmail);
+    await this.auth.hook('onRecordConfirmEmailChangeRequest', c, { record, newEmail }, () =>
+      this.accounts.changeEmail(c, record, newEmail),
+    );
   }
 
   private refuseSuperusers(c: CollectionModel): void {

@@ -28,9 +28,14 @@ export class PasswordResetService {
     const email = requiredEmail(body, 'email', errors);
     throwIfErrors(errors);
     const record = await this.accounts.findByEmail(c, email);
-    if (record && this.limiter.tryAcquire(`passwordReset:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
-      await this.mail.sendPasswordReset(c, record);
+    if (!record) {
+      return;
     }
+    await this.auth.hook('onRecordRequestPasswordResetRequest', c, { record }, async () => {
+      if (this.limiter.tryAcquire(`passwordReset:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
+        await this.mail.sendPasswordReset(c, record);
+      }
+    });
   }
 
   /** Sets the new password (old tokens stop working); verifies the record when the token's email is current. */
@@ -45,7 +50,9 @@ export class PasswordResetService {
     throwIfErrors(errors);
     const { record, claims } = await this.actionTokens.resolve(c, body.token, 'passwordReset');
     const verify = record.verified !== true && claims.email === record.email;
-    await this.accounts.resetPassword(c, record, password, confirm, verify);
+    await this.auth.hook('onRecordConfirmPasswordResetRequest', c, { record }, () =>
+      this.accounts.resetPassword(c, record, password, confirm, verify),
+    );
   }
 
   private collection(idOrName: string): CollectionModel {

@@ -31,9 +31,11 @@ export class VerificationService {
     if (!record || record.verified === true) {
       return;
     }
-    if (this.limiter.tryAcquire(`verification:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
-      await this.mail.sendVerification(c, record);
-    }
+    await this.auth.hook('onRecordRequestVerificationRequest', c, { record }, async () => {
+      if (this.limiter.tryAcquire(`verification:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
+        await this.mail.sendVerification(c, record);
+      }
+    });
   }
 
   async confirm(idOrName: string, body: Record<string, unknown>): Promise<void> {
@@ -50,9 +52,11 @@ export class VerificationService {
         VALIDATION_MESSAGE,
       );
     }
-    if (record.verified !== true) {
-      await this.accounts.markVerified(c, record);
-    }
+    await this.auth.hook('onRecordConfirmVerificationRequest', c, { record }, async () => {
+      if (record.verified !== true) {
+        await this.accounts.markVerified(c, record);
+      }
+    });
   }
 
   private collection(idOrName: string): CollectionModel {

@@ -5,8 +5,13 @@ import { InProcessEventBus } from './in-process-event-bus';
 import { RedisEventBus } from './redis-event-bus';
 import { RedisTickLock } from './redis-tick-lock';
 import { LocalTickLock, TickLock } from './tick-lock';
+import { RedisSharedStore } from './redis-shared-store';
+import { LocalSharedStore, SharedStore } from './shared-store';
 
-/** The event bus (Redis pub/sub when `REDIS_URL` is configured, else in-process) and the matching TickLock. */
+/**
+ * The event bus (Redis pub/sub when `REDIS_URL` is configured, else in-process) and the matching TickLock and
+ * SharedStore.
+ */
 @Global()
 @Module({
   providers: [
@@ -22,7 +27,13 @@ import { LocalTickLock, TickLock } from './tick-lock';
       useFactory: (config: AppConfig): TickLock =>
         config.redis?.url ? new RedisTickLock(config.redis.url) : new LocalTickLock(),
     },
+    {
+      provide: SharedStore,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): SharedStore =>
+        config.redis?.url ? new RedisSharedStore(config.redis.url) : new LocalSharedStore(),
+    },
   ],
-  exports: [EventBus, TickLock],
+  exports: [EventBus, TickLock, SharedStore],
 })
 export class EventsModule {}

@@ -6,3 +6,5 @@ export { EventsModule } from './events.module';
 export { TickLock, LocalTickLock } from './tick-lock';
 export { RedisTickLock } from './redis-tick-lock';
 export { RedisReadinessCheck } from './redis-readiness-check';
+export { SharedStore, LocalSharedStore } from './shared-store';
+export { RedisSharedStore } from './redis-shared-store';

@@ -15,6 +15,7 @@ import { CronScheduler } from './cron/cron-scheduler';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
 import { HooksModule } from './hooks.module';
+import { HookPointsModule } from './hook-points.module';
 import { assertSyncReads, loadHooksDir } from './loader/hooks-loader';
 import { MigrationsService } from './migrations/migrations.service';
 import { HookRoutes } from './routes/hook-routes';
@@ -45,6 +46,13 @@ export interface HooksServerOptions {
   handleSignals?: boolean;
   /** Serve `publicDir` at `/` (default true). */
   servePublicDir?: boolean;
+  /**
+   * `points`: the process only fires hook points by name (the split files and realtime services): no record hooks,
+   * routes, crons or data helpers. Default `all`.
+   */
+  hooks?: 'all' | 'points';
+  /** The app uses no data directory (a realtime process reading from the records service). */
+  withoutDataDir?: boolean;
 }
 
 /** The Nest module of the app's capabilities (standalone: everything; split services: their slice). */
@@ -154,15 +162,25 @@ export class HooksServer extends HooksApp {
 
   private async boot(files: HooksApp | null): Promise<void> {
     const config = this.config;
-    ensureDataDir(config.dataDir);
+    const pointsOnly = this.options.hooks === 'points';
+    if (!this.options.withoutDataDir) {
+      ensureDataDir(config.dataDir);
+    }
     if (config.redis.url) {
       await waitForRedis(config.redis.url, config.redis.waitMs);
     }
     const module = {
       module: HooksServerModule,
-      imports: [this.appModule(config), HooksModule.forRoot(this, this.hooks), AppRestartModule.forRoot(this)],
+      imports: [
+        this.appModule(config),
+        pointsOnly ? HookPointsModule.forRoot(this, this.hooks) : HooksModule.forRoot(this, this.hooks),
+        AppRestartModule.forRoot(this),
+      ],
     };
-    const nest = await createApp(module as never, config, { servePublicDir: this.options.servePublicDir !== false });
+    const nest = await createApp(module as never, config, {
+      servePublicDir: this.options.servePublicDir !== false,
+      withoutDataDir: this.options.withoutDataDir,
+    });
     this.nest = nest;
     const e: LifecycleEvent = { app: this, next: async () => undefined };
     let installerToken: string | null;
@@ -172,7 +190,7 @@ export class HooksServer extends HooksApp {
         e,
         async () => {
           await nest.init();
-          if (files) {
+          if (files && !pointsOnly) {
             files.data = this.data;
             files.services = this.services && { ...this.services, isDev: this.options.dev === true };
             assertSyncReads(files);
@@ -189,7 +207,9 @@ export class HooksServer extends HooksApp {
         this.hooks.serve,
         e,
         async () => {
-          nest.get(HookRoutes).install();
+          if (!pointsOnly) {
+            nest.get(HookRoutes).install();
+          }
           await nest.listen(config.http.port, config.http.host);
         },
         true,
@@ -199,7 +219,9 @@ export class HooksServer extends HooksApp {
       await nest.close().catch(() => undefined);
       throw error;
     }
-    nest.get(CronScheduler).start();
+    if (!pointsOnly) {
+      nest.get(CronScheduler).start();
+    }
     const address = `http://${config.http.host}:${config.http.port}`;
     process.stdout.write(
       `${this.name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`,

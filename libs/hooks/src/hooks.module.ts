@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module, OnModuleInit } from '@nestjs/common';
 import { MailerHooks } from '@lib/auth';
 import { AppConfig, HookPoints } from '@lib/core';
-import { CollectionChanges, CollectionHooks, RecordHooks, RecordsCoreModule } from '@lib/records';
+import { CollectionChanges, CollectionHooks, CollectionsRegistry, RecordHooks, RecordsCoreModule } from '@lib/records';
 import { CollectionHookRunner } from './collection-hook-runner';
 import { HookPointsRunner } from './hook-points-runner';
 import { CronScheduler } from './cron/cron-scheduler';
@@ -55,7 +55,11 @@ export class HooksModule {
         { provide: MailerHooks, useExisting: MailerHookRunner },
         CollectionHookRunner,
         { provide: CollectionHooks, useExisting: CollectionHookRunner },
-        HookPointsRunner,
+        {
+          provide: HookPointsRunner,
+          inject: [HookRegistry, HookDataService, CollectionsRegistry],
+          useFactory: (r: HookRegistry, d: HookDataService, c: CollectionsRegistry) => new HookPointsRunner(r, d, c),
+        },
         { provide: HookPoints, useExisting: HookPointsRunner },
         HookRoutes,
         CronScheduler,

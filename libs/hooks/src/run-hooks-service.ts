@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, exitOnStartFailure, loadProcessConfig, serviceUsage } from '@lib/core';
+import { AppConfig, ConfigError, exitOnStartFailure, loadProcessConfig, serviceUsage } from '@lib/core';
 import { HooksServer, type AppModuleFactory } from './hooks-server';
 import { HooksLoadError } from './loader/hooks-loader';
 import { MigrationError } from './migrations/migration-file';
@@ -15,7 +15,11 @@ export function runHooksService(
   name: string,
   module: AppModuleFactory,
   defaultHttp: string,
-  { migrate = false }: { migrate?: boolean } = {},
+  {
+    migrate = false,
+    hooks = 'all',
+    withoutDataDir = () => false,
+  }: { migrate?: boolean; hooks?: 'all' | 'points'; withoutDataDir?: (config: AppConfig) => boolean } = {},
 ): void {
   const start = async () => {
     const { values } = parseArgs({
@@ -38,6 +42,7 @@ export function runHooksService(
         'http',
         'dir',
         'publicDir',
+        ...(name === 'realtime' ? ['records'] : []),
         'hooksDir',
         'dev',
         ...(migrate ? ['migrationsDir', 'automigrate'] : []),
@@ -52,7 +57,8 @@ export function runHooksService(
     }
     const { dev, help: _help, ...flags } = values;
     const config = loadProcessConfig(flags, { NB_HTTP: defaultHttp });
-    await new HooksServer(module, { config, dev, migrate, servePublicDir: false }, `nestbase ${name}`).start();
+    const options = { config, dev, migrate, servePublicDir: false, hooks, withoutDataDir: withoutDataDir(config) };
+    await new HooksServer(module, options, `nestbase ${name}`).start();
   };
   start().catch((error: unknown) =>
     exitOnStartFailure(

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { randomString } from '@lib/core';
+import { ApiError, randomString } from '@lib/core';
 import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
+import { RealtimeHooks } from './realtime-hooks';
 import { SSE_LIMITS, SseTransport } from './sse-transport';
 import { parseTopic, topicsProblem } from './topic';
 import { WS_LIMITS, WsTransport } from './ws-transport';
@@ -22,10 +23,29 @@ export class RealtimeConnections {
   constructor(
     private readonly clients: RealtimeClients,
     private readonly auth: RealtimeAuthResolver,
+    private readonly hooks: RealtimeHooks,
   ) {}
 
-  /** `GET /api/realtime`: the stream, its `PB_CONNECT` message, and the client for later POSTs. */
-  openSse(request: FastifyRequest, reply: FastifyReply): void {
+  /**
+   * `GET /api/realtime`: the stream, its `PB_CONNECT` message, and the client for later POSTs. `onRealtimeConnectRequest`
+   * handlers run first (they may refuse it with an error, or change its idle timeout).
+   */
+  async openSse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const id = randomString(40, ID_ALPHABET);
+    let limits = this.sseLimits;
+    if (this.hooks.onConnect) {
+      try {
+        const query = (request.query ?? {}) as Record<string, unknown>;
+        const idleMs = await this.hooks.connect(id, limits.idleMs, { headers: request.headers, query, ip: request.ip });
+        limits = { ...limits, idleMs };
+      } catch (error) {
+        const status = error instanceof ApiError ? error.status : 400;
+        const data = error instanceof ApiError ? error.data : {};
+        const message = error instanceof Error ? error.message : 'The connection was refused.';
+        await reply.code(status).send({ status, message, data });
+        return;
+      }
+    }
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -38,12 +58,11 @@ export class RealtimeConnections {
     res.socket?.setNoDelay(true);
     // A long-lived stream with its own idle limit (SseLimits): the server's idle-socket timeout doesn't apply.
     res.socket?.setTimeout(0);
-    const id = randomString(40, ID_ALPHABET);
     let client: RealtimeClient | undefined = undefined;
-    const transport = new SseTransport(res, id, this.sseLimits, () => client && this.clients.remove(client));
+    const transport = new SseTransport(res, id, limits, () => client && this.clients.remove(client));
     client = new RealtimeClient(id, 'sse', request.ip, transport);
     this.clients.add(client);
-    client.send('PB_CONNECT', { clientId: id });
+    await this.hooks.send(client, 'PB_CONNECT', JSON.stringify({ clientId: id }));
   }
 
   /** `GET /api/realtime` with an upgrade: `?token=` or `Authorization`, then JSON messages both ways. */

@@ -18,6 +18,7 @@ import { RealtimeAccess } from './realtime-access.service';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
 import { RealtimeDelivery } from './realtime-delivery.service';
+import { RealtimeHooks } from './realtime-hooks';
 import { RealtimeMessages } from './realtime-messages.service';
 
 const OWNER = 'owner = @request.auth.id';
@@ -44,6 +45,7 @@ function setup() {
     access,
     new RealtimeMessages(new PlainRealtimeRenderer()),
     collections,
+    new RealtimeHooks(),
   );
   const connect = (id: string, auth: RequestAuth | null, topic = `${notes.name}/*`) => {
     const transport = new RecordingTransport();

@@ -7,6 +7,7 @@ import { RealtimeAccess } from './realtime-access.service';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
 import { RealtimeCollections } from './realtime-collections';
+import { RealtimeHooks } from './realtime-hooks';
 import { RealtimeMessages } from './realtime-messages.service';
 import type { Topic } from './topic';
 
@@ -44,6 +45,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     private readonly access: RealtimeAccess,
     private readonly messages: RealtimeMessages,
     private readonly collections: RealtimeCollections,
+    private readonly hooks: RealtimeHooks,
   ) {}
 
   onModuleInit(): void {
@@ -91,6 +93,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     const allowed = await this.checkRules(c, payload.record, entries);
     const render = this.messages.forEvent(c, payload.record);
     const frames = new Map<Record<string, unknown>, Map<string, Buffer | string>>();
+    const hooked = this.hooks.onMessage;
     for (const entry of allowed) {
       const record = await render(entry.req);
       if (!record) {
@@ -108,7 +111,11 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
         frame = key ? Buffer.from(JSON.stringify({ action, record, topic: key })) : JSON.stringify({ action, record });
         byTopic.set(key, frame);
       }
-      client.sendSerialized(topic.key, frame);
+      if (hooked) {
+        await this.hooks.send(client, topic.key, frame.toString());
+      } else {
+        client.sendSerialized(topic.key, frame);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import { RealtimeConnections } from './realtime-connections.service';
 import { RealtimeController } from './realtime.controller';
 import { RealtimeDelivery } from './realtime-delivery.service';
 import { RealtimeGateway } from './realtime.gateway';
+import { RealtimeHooks } from './realtime-hooks';
 import { RealtimeMessages } from './realtime-messages.service';
 import { RealtimeSubscriptions } from './realtime-subscriptions.service';
 import { RealtimeOAuth2Relay } from './realtime-oauth2.sink';
@@ -16,6 +17,7 @@ export const REALTIME_PROVIDERS = [
   RealtimeDelivery,
   RealtimeSubscriptions,
   RealtimeConnections,
+  RealtimeHooks,
   RealtimeGateway,
   RealtimeOAuth2Relay,
 ];

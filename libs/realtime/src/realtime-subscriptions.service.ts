@@ -16,6 +16,7 @@ import { EventBus } from '@lib/events';
 import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
+import { clientView } from './realtime-hooks';
 import { parseTopic, topicsProblem } from './topic';
 
 /** How long a forwarded subscription waits for the instance holding the client. */
@@ -67,11 +68,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     const client = this.clients.get(clientId);
     if (client) {
       const auth = await this.auth.resolve(input.authorization || undefined);
-      // onRealtimeSubscribeRequest (standalone: the split realtime service runs no hooks): `e.subscriptions` changeable
-      const event = { client: { id: () => client.id }, subscriptions, auth: auth?.record ?? null };
-      return fireHook(this.hooks, 'onRealtimeSubscribeRequest', event, async (e) =>
-        this.apply(client, e.subscriptions, auth, input.ip),
-      );
+      return this.subscribeLocal(client, subscriptions, auth, input.ip);
     }
     if (!this.distributed) {
       throw new NotFoundError('Missing or invalid client id.');
@@ -102,6 +99,14 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /** onRealtimeSubscribeRequest (`e.subscriptions` changeable), then `apply`. */
+  private subscribeLocal(client: RealtimeClient, subscriptions: string[], auth: RequestAuth | null, ip: string) {
+    const event = { client: clientView(client), subscriptions, auth: auth?.record ?? null };
+    return fireHook(this.hooks, 'onRealtimeSubscribeRequest', event, async (e) =>
+      this.apply(client, e.subscriptions, auth, ip),
+    );
+  }
+
   /** Sets the topics and the auth of a local client (guest → auth is the only allowed auth change). */
   apply(client: RealtimeClient, subscriptions: string[], auth: RequestAuth | null, ip: string): void {
     if (client.ip !== ip) {
@@ -126,7 +131,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     let answer = { status: 204, message: '' };
     try {
       const auth = await this.auth.resolve(request.authorization || undefined);
-      this.apply(client, request.subscriptions, auth, request.ip);
+      await this.subscribeLocal(client, request.subscriptions, auth, request.ip);
     } catch (error) {
       const e = error as { status?: number; message?: string };
       answer = { status: e.status ?? 400, message: e.message ?? 'Something went wrong while processing your request.' };

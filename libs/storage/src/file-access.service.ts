@@ -20,7 +20,7 @@ export class FileAccessService {
 
   /**
    * A file token for the requester (any auth collection, superusers too), through the `onFileTokenRequest` hooks
-   * (`e.token` changeable, `e.record`: the requester; standalone: the split files service runs no hooks).
+   * (`e.token` changeable, `e.record`: the requester).
    */
   issueToken(auth: RequestAuth | null): Promise<{ token: string }> {
     const collection = auth ? this.registry.findCollection(auth.collectionId) : undefined;
@@ -28,7 +28,8 @@ export class FileAccessService {
       throw new UnauthorizedError();
     }
     const event = { token: this.tokens.sign(collection, auth.record, 'file'), record: auth.record };
-    return fireHook(this.hooks, 'onFileTokenRequest', event, async (e) => ({ token: e.token }));
+    // tagged with the requester's collection (`onFileTokenRequest(fn, "users")`), whose record `e.record` is
+    return fireHook(this.hooks, 'onFileTokenRequest', event, async (e) => ({ token: e.token }), collection);
   }
 
   /** True when the token's record may view record `id` of `c` (a bad token or a failed rule: false). */

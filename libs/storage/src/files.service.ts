@@ -58,7 +58,7 @@ export class FilesService {
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
-    // onFileDownloadRequest (standalone: the split files service runs no hooks): `e.servedName` changeable
+    // onFileDownloadRequest: `e.servedName` changeable
     const c = file.collection;
     const served = info;
     const event = {

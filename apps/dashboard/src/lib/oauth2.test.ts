@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addablePresets, needsUrls, newProvider, setSecret, type OAuth2Preset } from './oauth2';
+import {
+  addablePresets,
+  extraKeys,
+  extraValue,
+  needsUrls,
+  newProvider,
+  setExtra,
+  setSecret,
+  type OAuth2Preset,
+} from './oauth2';
 
 const github: OAuth2Preset = {
   name: 'github',
@@ -40,5 +49,20 @@ describe('OAuth2 provider forms', () => {
     const fresh = newProvider(github);
     setSecret(fresh, '', false);
     expect(fresh.clientSecret).toBe('');
+  });
+
+  it("shows the provider's extra settings, then any other key the entry has", () => {
+    expect(extraKeys({ name: 'oidc2', clientId: '' }).map(([k]) => k)).toEqual(['jwksURL', 'issuers']);
+    expect(extraKeys({ name: 'microsoft', clientId: '' }).map(([k]) => k)).toEqual(['idTokenEmailClaim']);
+    expect(extraKeys({ name: 'github', clientId: '', extra: { team: 'x' } })).toEqual([['team', 'extra: team']]);
+  });
+
+  it('reads and writes extra settings; blank removes one', () => {
+    const entry = { name: 'oidc', clientId: '', extra: { issuers: ['https://a', 'https://b'] } };
+    expect(extraValue(entry, 'issuers')).toBe('https://a https://b');
+    setExtra(entry, 'jwksURL', ' https://id.example.com/jwks ');
+    expect(entry.extra).toEqual({ issuers: ['https://a', 'https://b'], jwksURL: 'https://id.example.com/jwks' });
+    setExtra(entry, 'issuers', '');
+    expect(entry.extra).toEqual({ jwksURL: 'https://id.example.com/jwks' });
   });
 });

@@ -62,3 +62,50 @@ export function setSecret(entry: OAuth2ProviderEntry, typed: string, saved: bool
     entry.clientSecret = typed;
   }
 }
+
+/** The `extra` settings the server reads, per provider (PocketBase's names): [key, label]. */
+const KNOWN_EXTRA: Record<string, [string, string][]> = {
+  oidc: [
+    ['jwksURL', 'JWKS URL (id_token signature)'],
+    ['issuers', 'Issuers (id_token, space separated)'],
+  ],
+  apple: [
+    ['jwksURL', 'JWKS URL (override)'],
+    ['issuers', 'Issuers (override, space separated)'],
+  ],
+  microsoft: [['idTokenEmailClaim', 'Email from this id_token claim']],
+};
+
+/** The extra settings to show for an entry: those its provider reads, then any other key it already has. */
+export function extraKeys(entry: OAuth2ProviderEntry): [string, string][] {
+  const known = KNOWN_EXTRA[/^oidc\d*$/.test(entry.name) ? 'oidc' : entry.name] ?? [];
+  const extra = isRecord(entry.extra) ? entry.extra : {};
+  const others = Object.keys(extra)
+    .filter((key) => !known.some(([k]) => k === key))
+    .map((key): [string, string] => [key, `extra: ${key}`]);
+  return [...known, ...others];
+}
+
+/** An extra setting as text (a list of issuers space separated). */
+export function extraValue(entry: OAuth2ProviderEntry, key: string): string {
+  const value = isRecord(entry.extra) ? entry.extra[key] : undefined;
+  if (Array.isArray(value)) {
+    return value.map(String).join(' ');
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
+/** Sets an extra setting from its input; blank removes it (and `extra` itself once empty). */
+export function setExtra(entry: OAuth2ProviderEntry, key: string, typed: string): void {
+  const extra = { ...(isRecord(entry.extra) ? entry.extra : {}) };
+  if (typed.trim() === '') {
+    delete extra[key];
+  } else {
+    extra[key] = typed.trim();
+  }
+  entry.extra = extra;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,19 +1,24 @@
-import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { LocalSharedStore, SharedStore } from '@lib/events';
 
 const TTL_MS = 60_000;
-const MAX_ENTRIES = 10_000;
 
 /**
  * Apple sends the user's name only once, with the redirect (`user` form field), never with the token or
- * id_token. The redirect keeps it here for a minute under the code; auth-with-oauth2 takes it (reference §2.4).
- * In-process: with several auth replicas, the redirect and the code exchange must reach the same one to keep it.
+ * id_token. The redirect keeps it for a minute under the code; auth-with-oauth2 takes it (reference §2.4). Kept in
+ * the SharedStore (Redis when configured), so the redirect and the code exchange may reach different processes.
  */
 @Injectable()
 export class AppleNameCache {
-  private readonly names = new Map<string, { name: string; until: number }>();
+  private readonly store: SharedStore;
+
+  constructor(@Optional() @Inject(SharedStore) store: SharedStore | null = null) {
+    this.store = store ?? new LocalSharedStore();
+  }
 
   /** Reads `{"name":{"firstName","lastName"}}` and keeps the full name; anything malformed is ignored. */
-  remember(code: string, userJson: string): void {
+  async remember(code: string, userJson: string): Promise<void> {
     if (!code || code.length > 1000 || !userJson) {
       return;
     }
@@ -25,29 +30,18 @@ export class AppleNameCache {
     } catch {
       return;
     }
-    if (!name) {
-      return;
+    if (name) {
+      await this.store.put(key(code), name, TTL_MS);
     }
-    this.sweep();
-    this.names.set(code, { name, until: Date.now() + TTL_MS });
   }
 
   /** The name kept for `code` (once), or ''. */
-  take(code: string): string {
-    const hit = this.names.get(code);
-    this.names.delete(code);
-    return hit && hit.until > Date.now() ? hit.name : '';
+  async take(code: string): Promise<string> {
+    return (await this.store.take(key(code))) ?? '';
   }
+}
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const [code, entry] of this.names) {
-      if (entry.until <= now) {
-        this.names.delete(code);
-      }
-    }
-    if (this.names.size >= MAX_ENTRIES) {
-      this.names.delete(this.names.keys().next().value!);
-    }
-  }
+/** The code itself is a credential: only its hash is stored. */
+function key(code: string): string {
+  return `apple-name:${createHash('sha256').update(code).digest('hex')}`;
 }

@@ -40,7 +40,7 @@ export class OAuth2AuthService {
     const tokens = await this.client.exchange(form.provider, form.code, form.codeVerifier, form.redirectURL);
     const user = await this.client.fetchUser(form.provider, tokens);
     if (form.provider.name === 'apple' && !user.name) {
-      user.name = this.appleNames.take(form.code);
+      user.name = await this.appleNames.take(form.code);
     }
     const request: RecordRequest = { ...req, context: 'oauth2' };
     const account = await this.accounts.resolve(c, form.provider.name, user, form.createData, request);

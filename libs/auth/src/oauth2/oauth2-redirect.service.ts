@@ -44,7 +44,7 @@ export class OAuth2RedirectService {
       return page(400, 'OAuth2 authentication failed', 'The redirect is missing its "code" parameter.');
     }
     // Apple's form post carries the user's name (first sign-in only): kept for the code exchange.
-    this.appleNames.remember(code, text(params.user));
+    await this.appleNames.remember(code, text(params.user));
     if (!(await this.sink.deliver({ state, code, error }, ip))) {
       return page(
         400,

@@ -37,11 +37,13 @@ export class OtpRequestService {
       await this.store.decoy();
       return { otpId: newRecordId() };
     }
-    const issued = await this.store.issue(c, record, options);
-    if (issued.code !== null) {
-      await this.mailer.send(c, record, issued.id, issued.code);
-    }
-    return { otpId: issued.id };
+    return this.auth.hook('onRecordRequestOTPRequest', c, { record }, async () => {
+      const issued = await this.store.issue(c, record, options);
+      if (issued.code !== null) {
+        await this.mailer.send(c, record, issued.id, issued.code);
+      }
+      return { otpId: issued.id };
+    });
   }
 
   private async findByEmail(c: CollectionModel, email: string): Promise<RecordData | null> {

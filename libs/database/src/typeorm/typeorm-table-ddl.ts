@@ -86,7 +86,8 @@ export class TypeormTableDdl extends TableDdl {
     if (!current) {
       return;
     }
-    for (const index of current.indices) {
+    // a copy: dropIndex takes each index out of `current.indices` (iterating that array itself skipped every other one)
+    for (const index of [...current.indices]) {
       await this.runner.dropIndex(current, index);
     }
     for (const index of indexes) {

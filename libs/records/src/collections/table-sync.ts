@@ -47,11 +47,36 @@ export async function updateStorage(tx: TxExecutor, before: CollectionModel, aft
   if (rename.length + drop.length + add.length > 0 || indexesChanged) {
     // Indexes go first: the table rebuild of a rename or drop would otherwise trip over them.
     await tx.ddl.setIndexes(after.name, []);
-    await tx.ddl.changeColumns(after.name, { rename, drop, add });
+    await changeColumns(tx, after.name, rename, drop, add);
     await tx.ddl.setIndexes(after.name, indexSpecs(after));
   }
   for (const field of changedShape) {
     await convertShape(tx, after.name, oldById.get(field.id)!, field);
+  }
+}
+
+/**
+ * Drops first (a field may take the name of one that goes), then renames — through temporary names when a new name
+ * is still held by another column (two fields swapping names) — then adds (a new field may take a renamed one's name).
+ */
+async function changeColumns(
+  tx: TxExecutor,
+  table: string,
+  rename: { from: string; to: string }[],
+  drop: string[],
+  add: ReturnType<typeof columnsOf>,
+): Promise<void> {
+  if (drop.length > 0) {
+    await tx.ddl.changeColumns(table, { rename: [], drop, add: [] });
+  }
+  const sources = new Set(rename.map((r) => r.from));
+  if (rename.some((r) => sources.has(r.to))) {
+    const temp = rename.map((r, i) => ({ from: r.from, to: `_nb_rename_${i}_${r.from}` }));
+    await tx.ddl.changeColumns(table, { rename: temp, drop: [], add: [] });
+    rename = rename.map((r, i) => ({ from: temp[i].to, to: r.to }));
+  }
+  if (rename.length + add.length > 0) {
+    await tx.ddl.changeColumns(table, { rename, drop: [], add });
   }
 }
 

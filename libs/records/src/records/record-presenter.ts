@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig, BadRequestError } from '@lib/core';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig, BadRequestError, HookPoints } from '@lib/core';
 import type { SqlExecutor } from '@lib/database';
 import { parseExpand, type ExpandTree } from '@lib/query';
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
@@ -50,6 +50,7 @@ export class RecordPresenter {
     private readonly repository: RecordRepository,
     private readonly rules: RuleGuard,
     private readonly config: AppConfig,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
   async present(
@@ -67,7 +68,30 @@ export class RecordPresenter {
       const memo = new Map<object, number>();
       new ExpandBudget(this.config.cost.maxExpandRecords).take(out.reduce((n, o) => n + expandedCount(o, memo), 0));
     }
+    if (this.hooks?.has('onRecordEnrich', collection)) {
+      await this.enrich(collection, records, out, req);
+    }
     return out;
+  }
+
+  /** onRecordEnrich, once per record sent (`e.record`: its JSON, changeable; `e.raw`: its stored values). */
+  private async enrich(
+    collection: CollectionModel,
+    records: RecordData[],
+    out: Record<string, unknown>[],
+    req: RecordRequest,
+  ): Promise<void> {
+    const requestInfo = () => ({
+      auth: req.auth?.record ?? null,
+      query: req.query,
+      headers: req.headers,
+      method: req.method,
+      context: req.context,
+    });
+    for (let i = 0; i < out.length; i++) {
+      const event = { record: out[i], raw: records[i], auth: req.auth, requestInfo };
+      await this.hooks!.run('onRecordEnrich', event, async () => undefined, collection);
+    }
   }
 
   exportOne(collection: CollectionModel, record: RecordData, req: RecordRequest): Record<string, unknown> {

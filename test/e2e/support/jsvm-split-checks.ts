@@ -1,0 +1,179 @@
+// The checks of support/jsvm-split-files.ts's hooks, through the HTTP API of a server that loaded that file:
+// standalone (hooks-jsvm-split.e2e-spec.ts) or the distributed set's gateway (test/distributed/hooks.e2e-spec.ts).
+import assert from 'node:assert/strict';
+
+import {
+  DEFAULT_PASSWORD,
+  file,
+  HttpClient,
+  makeUserInput,
+  OPEN_RULES,
+  text,
+  tokenFor,
+  uniqueEmail,
+} from '@lib/testing';
+
+import { HK_FILES, HK_RT } from './jsvm-split-files';
+import { RawSse, waitUntil } from './realtime-helpers';
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export class SplitHookChecks {
+  private readonly http: HttpClient;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly su: string,
+  ) {
+    this.http = new HttpClient(baseUrl);
+  }
+
+  private call(method: Method, url: string, body?: unknown, token = this.su) {
+    return this.http.request(method, url, { body, token });
+  }
+
+  /** The collections the hooks act on (once per server). */
+  async setUp(): Promise<void> {
+    const hidden = { hidden: true };
+    for (const body of [
+      { name: HK_RT, ...OPEN_RULES, fields: [text('title'), text('secret'), text('internal', hidden)] },
+      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 })] },
+    ]) {
+      const res = await this.call('POST', '/api/collections', body);
+      assert.equal(res.status, 200, res.text);
+    }
+  }
+
+  /** onRealtimeConnectRequest: refused with the handler's error (and the client id it was given); idle timeout set. */
+  async realtimeConnect(): Promise<void> {
+    const refused = await fetch(`${this.baseUrl}/api/realtime?refuse=me`);
+    assert.equal(refused.status, 403);
+    const body = (await refused.json()) as { message: string };
+    assert.equal(body.message, 'No stream for me (40).');
+    const short = await fetch(`${this.baseUrl}/api/realtime?idle=1`);
+    assert.equal(short.status, 200);
+    // the stream ends by itself once idle for the hook's 300 ms (the default is 5 minutes)
+    await short.text();
+    const normal = await RawSse.open(this.baseUrl);
+    try {
+      assert.equal(normal.frames[0].event, 'PB_CONNECT');
+    } finally {
+      normal.close();
+    }
+  }
+
+  /**
+   * onRealtimeMessageSend changes a record message for its client, drops another; onRecordEnrich shapes the record
+   * JSON of the API answer and of the realtime message alike.
+   */
+  async realtimeMessagesAndEnrich(): Promise<void> {
+    const sse = await RawSse.open(this.baseUrl);
+    try {
+      const sub = await this.call(
+        'POST',
+        '/api/realtime',
+        { clientId: sse.clientId, subscriptions: [`${HK_RT}/*`] },
+        '',
+      );
+      assert.equal(sub.status, 204, sub.text);
+      const created: string[] = [];
+      for (const title of ['keep one', 'drop', 'keep two']) {
+        // made by the superuser (a hidden field is set by superusers only), read back as a guest
+        const res = await this.call('POST', `/api/collections/${HK_RT}/records`, { title, secret: 's', internal: 'i' });
+        assert.equal(res.status, 200, res.text);
+        const id = res.json<{ id: string }>().id;
+        const record = (await this.call('GET', `/api/collections/${HK_RT}/records/${id}`, undefined, '')).json<
+          Record<string, unknown>
+        >();
+        assert.equal(record.shout, title.toUpperCase(), 'enriched answer');
+        assert.equal(record.internal, 'i', 'a hidden field unhidden');
+        assert.ok(!('secret' in record), 'a field hidden');
+        created.push(id);
+      }
+      const records = () =>
+        sse.frames
+          .filter((f) => f.event === `${HK_RT}/*`)
+          .map((f) => (f.data as { record: Record<string, unknown> }).record);
+      await waitUntil(() => records().some((r) => r.id === created[2]), 'the last realtime message');
+      assert.deepEqual(
+        records().map((r) => [r.id, r.title, r.via, r.shout, r.internal, 'secret' in r]),
+        [
+          [created[0], 'keep one', `hook for ${sse.clientId}`, 'KEEP ONE', 'i', false],
+          [created[2], 'keep two', `hook for ${sse.clientId}`, 'KEEP TWO', 'i', false],
+        ],
+      );
+      const plain = await this.call('POST', `/api/collections/${HK_RT}/records`, { title: 'plain', secret: 's' }, '');
+      assert.equal(plain.status, 200, plain.text);
+      assert.ok(!('extra' in plain.json<object>()), 'custom data only with withCustomData(true)');
+      assert.equal(plain.json<{ secret: string }>().secret, 's', 'the handler that returned early hid nothing');
+    } finally {
+      sse.close();
+    }
+  }
+
+  /** onRecordAuthRefreshRequest refuses one user's refresh with the record and collection it got; others refresh. */
+  async authRefresh(): Promise<void> {
+    for (const prefix of ['banned', 'fine']) {
+      const email = uniqueEmail(prefix);
+      const made = await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '');
+      assert.equal(made.status, 200, made.text);
+      const token = await tokenFor(this.http, 'users', email, DEFAULT_PASSWORD);
+      const res = await this.call('POST', '/api/collections/users/auth-refresh', undefined, token);
+      if (prefix === 'banned') {
+        assert.equal(res.status, 403, res.text);
+        assert.equal(res.json<{ message: string }>().message, `No refresh for ${email} of users.`);
+      } else {
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json<{ record: { email: string } }>().record.email, email);
+      }
+    }
+  }
+
+  /** The request hooks of the password reset, verification and email change flows refuse by the record they got. */
+  async authFlows(): Promise<void> {
+    const user = async (prefix: string) => {
+      const email = uniqueEmail(prefix);
+      const made = await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '');
+      assert.equal(made.status, 200, made.text);
+      return email;
+    };
+    const refused = async (url: string, body: unknown, message: string, token = '') => {
+      const res = await this.call('POST', `/api/collections/users/${url}`, body, token);
+      assert.equal(res.status, 400, res.text);
+      assert.equal(res.json<{ message: string }>().message, message);
+    };
+    const noReset = await user('noreset');
+    await refused('request-password-reset', { email: noReset }, `No reset for ${noReset} of users.`);
+    const fine = await user('fine');
+    const reset = await this.call('POST', '/api/collections/users/request-password-reset', { email: fine }, '');
+    assert.equal(reset.status, 204, reset.text);
+    const noVerify = await user('noverify');
+    await refused('request-verification', { email: noVerify }, `No verification mail for ${noVerify}.`);
+    const token = await tokenFor(this.http, 'users', fine, DEFAULT_PASSWORD);
+    const blocked = `new_${fine.split('@')[0]}@blocked.example.com`;
+    await refused('request-email-change', { newEmail: blocked }, `Not to ${blocked} for ${fine}.`, token);
+  }
+
+  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest renames the served file. */
+  async files(): Promise<void> {
+    const email = uniqueEmail('notoken');
+    assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
+    const refused = await this.call(
+      'POST',
+      '/api/files/token',
+      undefined,
+      await tokenFor(this.http, 'users', email, DEFAULT_PASSWORD),
+    );
+    assert.equal(refused.status, 403, refused.text);
+    assert.equal(refused.json<{ message: string }>().message, `No file token for ${email}.`);
+    const form = new FormData();
+    form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+    const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
+    assert.equal(made.status, 200, made.text);
+    const record = made.json<{ id: string; doc: string }>();
+    const res = await this.call('GET', `/api/files/${HK_FILES}/${record.id}/${record.doc}?download=1`, undefined, '');
+    assert.equal(res.status, 200);
+    assert.equal(res.text, 'hello');
+    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-${record.id}-doc-${record.doc}`));
+  }
+}

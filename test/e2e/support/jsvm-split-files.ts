@@ -1,0 +1,87 @@
+// A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
+// record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
+// file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
+// starts with `banned_` / `notoken_` / `noreset_` / `noverify_` (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+
+export const HK_RT = 'hk_rt';
+export const HK_FILES = 'hk_files';
+
+export const JSVM_SPLIT = `
+onRealtimeConnectRequest((e) => {
+    const refuse = e.request.url.query().get("refuse")
+    if (refuse !== "") {
+        throw new ForbiddenError("No stream for " + refuse + " (" + e.client.id().length + ").")
+    }
+    if (e.request.url.query().get("idle") !== "") {
+        e.idleTimeout = 300
+    }
+    e.next()
+})
+
+onRealtimeMessageSend((e) => {
+    if (!e.message.name.startsWith("${HK_RT}/")) {
+        e.next()
+        return
+    }
+    const data = JSON.parse(toString(e.message.data))
+    if (data.record.title === "drop") {
+        return
+    }
+    data.record.via = "hook for " + e.client.id()
+    e.message.data = JSON.stringify(data)
+    e.next()
+})
+
+onRecordEnrich((e) => {
+    if (e.record.getString("title") === "plain") {
+        e.record.set("extra", "not without custom data")
+        e.next()
+        return
+    }
+    e.record.hide("secret")
+    e.record.unhide("internal")
+    e.record.withCustomData(true)
+    e.record.set("shout", e.record.getString("title").toUpperCase())
+    e.next()
+}, "${HK_RT}")
+
+onRecordAuthRefreshRequest((e) => {
+    if (e.record.email().startsWith("banned_")) {
+        throw new ForbiddenError("No refresh for " + e.record.email() + " of " + e.collection.name + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestPasswordResetRequest((e) => {
+    if (e.record.email().startsWith("noreset_")) {
+        throw new BadRequestError("No reset for " + e.record.email() + " of " + e.collection.name + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestVerificationRequest((e) => {
+    if (e.record.email().startsWith("noverify_")) {
+        throw new BadRequestError("No verification mail for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordRequestEmailChangeRequest((e) => {
+    if (e.newEmail.endsWith("@blocked.example.com")) {
+        throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onFileTokenRequest((e) => {
+    if (e.record.email().startsWith("notoken_")) {
+        throw new ForbiddenError("No file token for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onFileDownloadRequest((e) => {
+    e.servedName = "hk-" + e.record.id + "-" + e.fileField + "-" + e.servedName
+    e.next()
+}, "${HK_FILES}")
+`;
