@@ -2,6 +2,7 @@ import type * as net from 'node:net';
 import { routeFor, type Route } from '../route-table';
 import type { UpstreamAddress, UpstreamPool } from '../upstream-pool';
 import { corsLines, envelopeResponse, type FastContext } from './fast-context';
+import { observeExchange, type ExchangeObservation } from './fast-observe';
 import type { RequestHead } from './request-head';
 import { ChunkedTracker, parseResponseHead, type ResponseHead } from './response-head';
 import type { LinkOwner, UpstreamLink } from './upstream-links';
@@ -53,6 +54,7 @@ export class FastExchange implements LinkOwner {
   private finished = false;
   private readonly started: number;
   private readonly cors: string;
+  private readonly observed: ExchangeObservation;
 
   constructor(
     private readonly ctx: FastContext,
@@ -68,6 +70,7 @@ export class FastExchange implements LinkOwner {
     this.pendingBytes = body ? body.length : 0;
     this.cors = corsLines(head.origin);
     this.route = routeFor(head.url);
+    this.observed = observeExchange(head, this.route);
   }
 
   start(): void {
@@ -239,7 +242,8 @@ export class FastExchange implements LinkOwner {
     const forwardedFor = head.forwardedFor.length > 0 ? `${head.forwardedFor.join(', ')}, ${this.remote}` : this.remote;
     socket.cork();
     socket.write(
-      `${head.method} ${head.url} HTTP/1.1\r\n${head.forwarded}x-forwarded-for: ${forwardedFor}\r\n` +
+      `${head.method} ${head.url} HTTP/1.1\r\n${this.observed.forwarded}${this.observed.upstreamLines}` +
+        `x-forwarded-for: ${forwardedFor}\r\n` +
         `x-forwarded-proto: ${head.forwardedProto ?? 'http'}\r\nx-forwarded-host: ${head.host}\r\n\r\n`,
       'latin1',
     );
@@ -337,7 +341,12 @@ export class FastExchange implements LinkOwner {
     this.responseStarted = true;
     this.keepAlive = !this.head.close && !this.ctx.draining;
     this.host.socket.write(
-      envelopeResponse(status, message, this.cors, this.keepAlive ? this.ctx.keepAliveLines : null),
+      envelopeResponse(
+        status,
+        message,
+        `${this.cors}X-Request-Id: ${this.observed.requestId}\r\n`,
+        this.keepAlive ? this.ctx.keepAliveLines : null,
+      ),
       'latin1',
     );
     this.pending = null;
@@ -367,8 +376,10 @@ export class FastExchange implements LinkOwner {
   }
 
   private log(status: number): void {
+    this.observed.end(status, this.upstream);
     this.ctx.log?.(
       {
+        reqId: this.observed.requestId,
         method: this.head.method,
         url: this.head.url,
         status,

@@ -27,8 +27,16 @@ export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'upgrade',
 ]);
 
-/** Request headers the gateway sets itself (X-Forwarded-For is rebuilt with the client's address). */
-const GATEWAY_SET: ReadonlySet<string> = new Set(['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host']);
+/**
+ * Request headers the gateway sets itself (X-Forwarded-For is rebuilt with the client's address; X-Request-Id is
+ * the client's when sane, else a new one: see fast-observe.ts).
+ */
+const GATEWAY_SET: ReadonlySet<string> = new Set([
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-request-id',
+]);
 
 /** Headers that send a request to Node's server instead (their semantics are its job). */
 const DECLINED: ReadonlySet<string> = new Set(['transfer-encoding', 'expect', 'upgrade']);
@@ -47,6 +55,9 @@ export interface RequestHead {
   /** Every X-Forwarded-For value the client sent, in order. */
   forwardedFor: string[];
   forwardedProto: string | undefined;
+  /** The client's X-Request-Id and W3C traceparent (first of each), for fast-observe.ts. */
+  requestId: string | undefined;
+  traceparent: string | undefined;
 }
 
 /** The tokens of a `Connection` header, lower-cased. */
@@ -70,6 +81,8 @@ export function parseRequestHead(head: string): RequestHead | null {
   let host: string | undefined;
   let origin: string | undefined;
   let forwardedProto: string | undefined;
+  let requestId: string | undefined;
+  let traceparent: string | undefined;
   const forwardedFor: string[] = [];
   for (let i = 1; i < lines.length; i++) {
     const header = HEADER_LINE.exec(lines[i]);
@@ -106,6 +119,12 @@ export function parseRequestHead(head: string): RequestHead | null {
       case 'x-forwarded-proto':
         forwardedProto ??= value;
         break;
+      case 'x-request-id':
+        requestId ??= value;
+        break;
+      case 'traceparent':
+        traceparent ??= value;
+        break;
     }
     if (!HOP_BY_HOP.has(name) && !GATEWAY_SET.has(name)) {
       forwarded += `${lines[i]}\r\n`; // as sent: it matched HEADER_LINE
@@ -131,6 +150,8 @@ export function parseRequestHead(head: string): RequestHead | null {
     host,
     forwardedFor,
     forwardedProto,
+    requestId,
+    traceparent,
   };
 }
 
