@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { DynamicModule } from '@nestjs/common';
-import { ConfigError, loadConfig, type AppConfig, type ConfigOverrides } from '../config/app-config';
+import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import type { AppOptions } from './bootstrap';
 import { DependencyError } from './dependencies';
 import { setProcessService } from './observability/log';
@@ -73,7 +73,7 @@ export function runService(spec: ServiceSpec): void {
     const { help: _help, ...given } = values as FlagValues;
     const extra = Object.fromEntries(Object.entries(given).filter(([key]) => !(key in COMMON_FLAGS)));
     // (the runner's flags that are configuration, `--hooksDir`, `--migrationsDir`…, are overrides too)
-    const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, given as ConfigOverrides);
+    const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, given);
     if (runner) {
       await runner.start(spec.module, config, extra, `nestbase ${name}`);
     } else {
