@@ -21,10 +21,11 @@ export function prettyLine(json: string): string {
   }
   const time = typeof entry.time === 'string' ? entry.time.slice(11, 23) : '';
   const level = LABELS[String(entry.level)] ?? String(entry.level);
-  const context = entry.context ? `[${String(entry.context)}] ` : '';
+  const str = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+  const context = entry.context ? `[${str(entry.context)}] ` : '';
   const rest = Object.entries(entry)
     .filter(([key]) => !SHOWN.has(key))
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([key, value]) => `${key}=${str(value)}`)
     .join(' ');
-  return `${time} ${level} ${String(entry.service)} ${context}${String(entry.msg ?? '')}${rest ? ` ${rest}` : ''}\n`;
+  return `${time} ${level} ${str(entry.service)} ${context}${str(entry.msg ?? '')}${rest ? ` ${rest}` : ''}\n`;
 }

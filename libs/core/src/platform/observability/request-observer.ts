@@ -40,15 +40,22 @@ export function observeRequests(fastify: FastifyInstance): void {
     const requestId = saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
     reply.header(REQUEST_ID_HEADER, requestId);
     const headers = request.headers;
-    const span = tracing
-      ? startSpan(
-          `${request.method} ${request.routeOptions.url ?? ''}`.trim(),
-          SPAN_KIND.server,
-          { 'http.request.method': request.method, 'url.path': request.url.split('?')[0], 'nestbase.request_id': requestId },
-          { tp: headers.traceparent as string | undefined, ts: headers.tracestate as string | undefined },
-        )
-      : undefined;
-    (request as Observed)[STATE] = { requestId, span, ownLog: false };
+    // probes (the gateway asks every upstream every few seconds): an id, but neither a span nor a log line
+    const probe = request.url === '/readyz' || request.url === '/healthz';
+    const span =
+      tracing && !probe
+        ? startSpan(
+            `${request.method} ${request.routeOptions.url ?? ''}`.trim(),
+            SPAN_KIND.server,
+            {
+              'http.request.method': request.method,
+              'url.path': request.url.split('?')[0],
+              'nestbase.request_id': requestId,
+            },
+            { tp: headers.traceparent as string | undefined, ts: headers.tracestate as string | undefined },
+          )
+        : undefined;
+    (request as Observed)[STATE] = { requestId, span, ownLog: probe };
     done();
   });
   // From here on (body parsed) the route's code runs in the request's context.

@@ -60,7 +60,10 @@ export function startTracing(config: ObservabilityConfig, service: string): void
 /** Exports the spans still held (an app closing: shutdown or restart). */
 export async function flushTracing(): Promise<void> {
   const provider = api?.trace.getTracerProvider() as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
-  await provider?.getDelegate?.().forceFlush?.().catch(() => undefined);
+  await provider
+    ?.getDelegate?.()
+    .forceFlush?.()
+    .catch(() => undefined);
 }
 
 /** Exports the spans still held and stops the SDK (process exit). */
@@ -69,7 +72,12 @@ export async function stopTracing(): Promise<void> {
 }
 
 /** Starts a span, child of the active context or of `parent` (a carrier from another process). */
-export function startSpan(name: string, kind: Kind, attributes?: Attributes, parent?: ContextCarrier): Span | undefined {
+export function startSpan(
+  name: string,
+  kind: Kind,
+  attributes?: Attributes,
+  parent?: ContextCarrier,
+): Span | undefined {
   if (!tracer || !api) {
     return undefined;
   }
