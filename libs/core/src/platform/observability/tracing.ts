@@ -44,7 +44,7 @@ export function startTracing(config: ObservabilityConfig, service: string): void
         ? new sdkNode.tracing.ConsoleSpanExporter()
         : undefined;
   const sdk = new sdkNode.NodeSDK({
-    serviceName: config.serviceName || `nestbase-${service}`,
+    serviceName: config.serviceName || (service === 'nestbase' ? service : `nestbase-${service}`),
     ...(exporter ? { traceExporter: exporter } : {}),
     instrumentations: [],
     // traces only: the SDK would otherwise start OTLP metric and log exporters by default
