@@ -70,12 +70,12 @@ void describe('gateway', { timeout: TEST_CEILING_MS }, () => {
       .stdout()
       .split('\n')
       .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as { url: string; service: string; status: number; upstream: string });
+      .map((line) => JSON.parse(line) as { url: string; route: string; status: number; upstream: string });
     const auth = lines.find((l) => l.url === '/api/collections/_superusers/auth-with-password');
-    assert.equal(auth?.service, 'auth');
+    assert.equal(auth?.route, 'auth');
     assert.equal(auth?.upstream, new URL(services[2].baseUrl).host);
     assert.deepEqual(
-      lines.filter((l) => l.url === '/api/collections').map((l) => [l.service, l.status]),
+      lines.filter((l) => l.url === '/api/collections').map((l) => [l.route, l.status]),
       [['records', 200]],
     );
   });

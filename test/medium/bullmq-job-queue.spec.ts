@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { currentRequestId, runInContext } from '@lib/core';
 import { BullmqJobQueue } from '@lib/jobs';
 import { ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
 
@@ -85,5 +86,23 @@ void describe('BullmqJobQueue', () => {
     await queue.add('later', {}, { delayMs: 300 });
     await waitFor(() => ranAt > 0, 'the delayed job');
     assert.ok(ranAt - added >= 290, `ran after ${ranAt - added} ms`);
+  });
+
+  void it('runs a job added during a request in that request context (its id in the worker)', TIMEOUT, async () => {
+    const queue = await connect('nbtest-context');
+    const seen: [unknown, string][] = [];
+    queue.process<{ n: number }>('ctx', async (payload) => {
+      seen.push([payload, currentRequestId()]);
+    });
+    await runInContext({ requestId: 'job-request-1' }, () => queue.add('ctx', { n: 1 }));
+    await queue.add('ctx', { n: 2 });
+    await waitFor(() => seen.length === 2, 'both jobs');
+    assert.deepEqual(
+      seen.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+      [
+        [{ n: 1 }, 'job-request-1'],
+        [{ n: 2 }, ''],
+      ],
+    );
   });
 });

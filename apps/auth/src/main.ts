@@ -1,6 +1,12 @@
 import 'reflect-metadata';
-import { runHooksService } from '@lib/hooks';
+import { runService } from '@lib/core';
+import { hooksRunner } from '@lib/hooks';
 import { AuthAppModule } from './auth-app.module';
 
 // The auth service runs the `pb_hooks` files too: auth hooks run where the operation runs.
-runHooksService('auth', (config) => AuthAppModule.forRoot(config), '127.0.0.1:8092');
+runService({
+  name: 'auth',
+  module: (config) => AuthAppModule.forRoot(config),
+  defaultHttp: '127.0.0.1:8092',
+  runner: hooksRunner(),
+});

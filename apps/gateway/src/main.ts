@@ -2,12 +2,9 @@ import 'reflect-metadata';
 import { runService } from '@lib/core';
 import { GatewayAppModule } from './gateway-app.module';
 
-runService(
-  'gateway',
-  (config) => GatewayAppModule.forRoot(config),
-  '127.0.0.1:8090',
-  () => ({
-    servePublicDir: true,
-    withoutDataDir: true,
-  }),
-);
+runService({
+  name: 'gateway',
+  module: (config) => GatewayAppModule.forRoot(config),
+  defaultHttp: '127.0.0.1:8090',
+  options: () => ({ servePublicDir: true, withoutDataDir: true }),
+});

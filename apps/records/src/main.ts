@@ -1,7 +1,13 @@
 import 'reflect-metadata';
-import { runHooksService } from '@lib/hooks';
+import { runService } from '@lib/core';
+import { hooksRunner } from '@lib/hooks';
 import { RecordsAppModule } from './records-app.module';
 
 // The records service runs the `pb_hooks` files too: record hooks, routes and crons run where the operation runs.
 // It owns the schema: it applies pb_migrations at start (the other services don't).
-runHooksService('records', (config) => RecordsAppModule.forRoot(config), '127.0.0.1:8091', { migrate: true });
+runService({
+  name: 'records',
+  module: (config) => RecordsAppModule.forRoot(config),
+  defaultHttp: '127.0.0.1:8091',
+  runner: hooksRunner({ migrate: true }),
+});

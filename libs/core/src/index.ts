@@ -50,10 +50,42 @@ export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
 export { AppRestart, AppRestartModule } from './platform/app-restart';
 export { exitOnStartFailure, runService, serviceUsage } from './platform/run-service';
+export type { ServiceRunner, ServiceSpec } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';
 export { realIp } from './platform/real-ip';
 export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep, isPlainObject } from './json-depth';
 export { DependencyError, waitForDependency, waitForRedis, type DependencyWait } from './platform/dependencies';
 export { AppLogSink } from './platform/app-log-sink';
+export type { ObservabilityConfig } from './config/observability-env';
+export {
+  accessLog,
+  appLog,
+  configureLogging,
+  flushLogs,
+  processServiceName,
+  setProcessService,
+} from './platform/observability/log';
+export { StructuredNestLogger } from './platform/observability/nest-logger';
+export {
+  currentRequestId,
+  newRequestId,
+  REQUEST_ID_HEADER,
+  runInContext,
+  saneRequestId,
+} from './platform/observability/request-context';
+export type { ContextCarrier, RequestContext } from './platform/observability/request-context';
+export { requestIdOf, skipAccessLog } from './platform/observability/request-observer';
+export { captureContext, joinCarrier, runFromCarrier, splitCarrier } from './platform/observability/propagation';
+export {
+  currentTraceparent,
+  endSpan,
+  SPAN_KIND,
+  startSpan,
+  startTracing,
+  traced,
+  tracingOn,
+  withSpan,
+} from './platform/observability/tracing';
+export type { Span } from './platform/observability/tracing';
 export type { AppLogWrite } from './platform/app-log-sink';

@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
-import type { EventMap } from '@lib/core';
+import { captureContext, runFromCarrier, tracingOn, type EventMap } from '@lib/core';
 import { EventBus, EventHandler } from './event-bus';
 
-/** Delivers events to handlers of the same process, after the current tick; handler errors are logged. */
+/**
+ * Delivers events to handlers of the same process, after the current tick; handler errors are logged. Handlers
+ * run in the publisher's request context (what they log carries its id); with tracing, in a `receive` span.
+ */
 export class InProcessEventBus extends EventBus {
   private readonly handlers = new Map<keyof EventMap, Set<EventHandler<never>>>();
   private readonly logger = new Logger('EventBus');
@@ -12,11 +15,17 @@ export class InProcessEventBus extends EventBus {
     if (!handlers || handlers.size === 0) {
       return;
     }
+    const event = String(name);
+    const carrier = tracingOn()
+      ? captureContext(`publish ${event}`, { 'messaging.destination.name': event })
+      : undefined;
     for (const handler of handlers) {
       queueMicrotask(() => {
-        Promise.resolve((handler as EventHandler<K>)(payload)).catch((error: unknown) => {
-          this.logger.error(`handler of ${String(name)} failed: ${String(error)}`);
-        });
+        void runFromCarrier(carrier, `receive ${event}`, { 'messaging.destination.name': event }, () =>
+          Promise.resolve((handler as EventHandler<K>)(payload)).catch((error: unknown) => {
+            this.logger.error(`handler of ${String(name)} failed: ${String(error)}`);
+          }),
+        );
       });
     }
   }

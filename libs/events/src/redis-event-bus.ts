@@ -1,5 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import type { EventMap } from '@lib/core';
+import { captureContext, joinCarrier, runFromCarrier, splitCarrier, type EventMap } from '@lib/core';
 import type Redis from 'ioredis';
 import { EventBus, EventHandler } from './event-bus';
 
@@ -7,8 +7,9 @@ const PREFIX = 'nestbase:';
 
 /**
  * Redis pub/sub: every process subscribed to an event name receives every publication, its own included
- * (so a publisher's local handlers run once, from Redis). Payloads travel as JSON. ioredis is loaded only
- * when this bus is created (`REDIS_URL` set).
+ * (so a publisher's local handlers run once, from Redis). Payloads travel as JSON, after a `@{…}` line with
+ * the publishing request's id and trace context when there is one (handlers run in that context, so what they
+ * log carries the request id). ioredis is loaded only when this bus is created (`REDIS_URL` set).
  */
 export class RedisEventBus extends EventBus implements OnModuleDestroy {
   private readonly handlers = new Map<string, Set<EventHandler<never>>>();
@@ -39,7 +40,8 @@ export class RedisEventBus extends EventBus implements OnModuleDestroy {
   }
 
   override publish<K extends keyof EventMap>(name: K, payload: EventMap[K]): void {
-    this.pub.publish(PREFIX + String(name), JSON.stringify(payload)).catch((error: unknown) => {
+    const carrier = captureContext(`publish ${String(name)}`, { 'messaging.destination.name': String(name) });
+    this.pub.publish(PREFIX + String(name), joinCarrier(carrier, JSON.stringify(payload))).catch((error: unknown) => {
       this.logger.error(`publish ${String(name)} failed: ${String(error)}`);
     });
   }
@@ -81,17 +83,21 @@ export class RedisEventBus extends EventBus implements OnModuleDestroy {
     if (!handlers || handlers.size === 0) {
       return;
     }
+    const { carrier, body } = splitCarrier(message);
     let payload: unknown;
     try {
-      payload = JSON.parse(message);
+      payload = JSON.parse(body);
     } catch {
       this.logger.warn(`dropped a malformed message on ${channel}`);
       return;
     }
-    for (const handler of handlers) {
-      Promise.resolve((handler as (p: unknown) => void | Promise<void>)(payload)).catch((error: unknown) => {
-        this.logger.error(`handler of ${channel} failed: ${String(error)}`);
-      });
-    }
+    const name = channel.slice(PREFIX.length);
+    runFromCarrier(carrier, `receive ${name}`, { 'messaging.destination.name': name }, () => {
+      for (const handler of handlers) {
+        Promise.resolve((handler as (p: unknown) => void | Promise<void>)(payload)).catch((error: unknown) => {
+          this.logger.error(`handler of ${channel} failed: ${String(error)}`);
+        });
+      }
+    });
   }
 }

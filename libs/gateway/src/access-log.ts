@@ -1,5 +1,9 @@
-/** One access-log line: JSON on stdout, for the container's log collector. */
+import { accessLog } from '@lib/core';
+
+/** One access-log line of the gateway (the structured log's access logger: JSON on stdout by default). */
 export interface AccessLogEntry {
+  /** The request id (the client's sane X-Request-Id or the gateway's), passed on to the service. */
+  reqId: string;
   method: string;
   url: string;
   status: number;
@@ -8,33 +12,10 @@ export interface AccessLogEntry {
   ip: string;
 }
 
-/** Lines are gathered and written once per event-loop turn (one write under load, not one per request). */
-const FLUSH_AT = 64 * 1024;
-let pending = '';
-let scheduled = false;
-
-function flush(): void {
-  scheduled = false;
-  if (pending !== '') {
-    const out = pending;
-    pending = '';
-    process.stdout.write(out);
-  }
-}
-
 /** Writes `entry` with the milliseconds since `started` (a `performance.now()` reading). */
 export function writeAccessLog(entry: AccessLogEntry, started: number): void {
   const ms = Math.round((performance.now() - started) * 10) / 10;
-  pending += `${JSON.stringify({ time: new Date().toISOString(), ...entry, ms })}\n`;
-  if (pending.length >= FLUSH_AT) {
-    flush();
-  } else if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
-}
-
-/** Writes what is gathered now (shutdown). */
-export function flushAccessLog(): void {
-  flush();
+  // `service` is the process's (gateway); the one proxied to is `route`.
+  const { service: route, ...rest } = entry;
+  accessLog().info({ ...rest, route, ms }, 'request');
 }

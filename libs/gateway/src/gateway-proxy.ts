@@ -3,8 +3,18 @@ import type { Duplex } from 'node:stream';
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, BodyLimits } from '@lib/core';
-import { flushAccessLog, writeAccessLog, type AccessLogEntry } from './access-log';
+import {
+  AppConfig,
+  BodyLimits,
+  flushLogs,
+  newRequestId,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  saneRequestId,
+  skipAccessLog,
+} from '@lib/core';
+import { writeAccessLog, type AccessLogEntry } from './access-log';
+import { proxyTrace } from './proxy-trace';
 import { EdgeRateLimit } from './edge-rate-limit';
 import { FastPath } from './fast/fast-path';
 import { UpstreamLinks } from './fast/upstream-links';
@@ -61,7 +71,7 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     this.fastPath?.close();
-    flushAccessLog();
+    flushLogs();
     await this.limit.close();
   }
 
@@ -87,25 +97,41 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
   private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const started = performance.now();
     const route = routeFor(request.url);
+    const reqId = requestIdOf(request);
+    skipAccessLog(request);
     const log = (status: number, upstream: string) =>
-      this.log(started, { method: request.method, url: request.url, status, service: route, upstream, ip: request.ip });
+      this.log(started, {
+        reqId,
+        method: request.method,
+        url: request.url,
+        status,
+        service: route,
+        upstream,
+        ip: request.ip,
+      });
     reply.hijack();
+    const responseHeaders = { ...corsHeaders(reply), 'x-request-id': reqId };
     if (route === 'blocked') {
-      sendEnvelope(reply.raw, 404, "The requested resource wasn't found.");
+      sendEnvelope(reply.raw, 404, "The requested resource wasn't found.", responseHeaders);
       log(404, '-');
       return;
     }
     if (!(await this.limit.allow(request.ip))) {
-      sendEnvelope(reply.raw, 429, 'Too many requests.');
+      sendEnvelope(reply.raw, 429, 'Too many requests.', responseHeaders);
       log(429, '-');
       return;
     }
+    const trace = proxyTrace(route, request.method);
     proxyHttp(request.raw, reply.raw, this.upstreams.pool(route), {
-      responseHeaders: corsHeaders(reply),
+      responseHeaders,
+      requestHeaders: { 'x-request-id': reqId, ...trace.headers },
       bodyLimit: Number.POSITIVE_INFINITY,
       connectTimeoutMs: this.config.gateway.connectTimeoutMs,
       responseTimeoutMs: this.config.gateway.responseTimeoutMs,
-      done: ({ status, upstream }) => log(status, upstream),
+      done: ({ status, upstream }) => {
+        trace.end(status, upstream);
+        log(status, upstream);
+      },
     });
   }
 
@@ -124,8 +150,9 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const started = performance.now();
     const ip = request.socket.remoteAddress ?? '';
+    const reqId = saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
     proxyUpgrade(request, socket, head, this.upstreams.pool(route), (upstream) =>
-      this.log(started, { method: 'UPGRADE', url, status: 101, service: route, upstream, ip }),
+      this.log(started, { reqId, method: 'UPGRADE', url, status: 101, service: route, upstream, ip }),
     );
   }
 }

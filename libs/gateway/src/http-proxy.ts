@@ -27,6 +27,8 @@ export interface ProxyResult {
 export interface ProxyOptions {
   /** The gateway's CORS headers: they replace the upstream's (its `access-control-*` ones are dropped). */
   responseHeaders: Record<string, string | string[]>;
+  /** Request headers the gateway sets (X-Request-Id, traceparent): they replace the client's. */
+  requestHeaders?: Record<string, string>;
   bodyLimit: number;
   /** Connecting longer than this: the next address is tried. */
   connectTimeoutMs: number;
@@ -55,15 +57,18 @@ function hopByHop(message: http.IncomingMessage): ReadonlySet<string> {
 }
 
 /** The request headers for the upstream: hop-by-hop ones dropped, X-Forwarded-* added. */
-function forwardHeaders(request: http.IncomingMessage): string[] {
+function forwardHeaders(request: http.IncomingMessage, set: Record<string, string> = {}): string[] {
   const out: string[] = [];
   const raw = request.rawHeaders;
   const drop = hopByHop(request);
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (name !== 'x-forwarded-for' && !drop.has(name) && !GATEWAY_SET.has(name)) {
+    if (name !== 'x-forwarded-for' && !drop.has(name) && !GATEWAY_SET.has(name) && !(name in set)) {
       out.push(raw[i], raw[i + 1]);
     }
+  }
+  for (const [name, value] of Object.entries(set)) {
+    out.push(name, value);
   }
   out.push('x-forwarded-for', forwardedFor(request));
   out.push('x-forwarded-proto', (request.headers['x-forwarded-proto'] as string | undefined) ?? 'http');
@@ -94,13 +99,22 @@ function responseHeaders(upstream: http.IncomingMessage, options: ProxyOptions):
 }
 
 /** PocketBase's error envelope, written straight to the response. */
-export function sendEnvelope(response: http.ServerResponse, status: number, message: string): void {
+export function sendEnvelope(
+  response: http.ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string | string[]> = {},
+): void {
   if (response.headersSent) {
     response.destroy();
     return;
   }
   const body = JSON.stringify({ status, message, data: {} });
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -117,7 +131,7 @@ export function proxyHttp(
   options: ProxyOptions,
 ): void {
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'];
-  const headers = forwardHeaders(request);
+  const headers = forwardHeaders(request, options.requestHeaders);
   const tried = new Set<UpstreamAddress>();
   let status = 0;
   let upstreamName = '-';
@@ -134,7 +148,7 @@ export function proxyHttp(
     const address = pool.pick(tried);
     if (!address) {
       status = 503;
-      sendEnvelope(response, 503, `The ${pool.service} service is unavailable.`);
+      sendEnvelope(response, 503, `The ${pool.service} service is unavailable.`, options.responseHeaders);
       return;
     }
     tried.add(address);
@@ -154,7 +168,7 @@ export function proxyHttp(
         pipeBody(request, upstream, options.bodyLimit, () => {
           status = 413;
           upstream.destroy();
-          sendEnvelope(response, 413, 'Request entity too large.');
+          sendEnvelope(response, 413, 'Request entity too large.', options.responseHeaders);
         });
       } else {
         upstream.end();
@@ -208,7 +222,7 @@ export function proxyHttp(
       if (error.code === RESPONSE_TIMEOUT) {
         // The service has the request and may be working on it: never sent again.
         status = 504;
-        sendEnvelope(response, 504, `The ${pool.service} service did not answer in time.`);
+        sendEnvelope(response, 504, `The ${pool.service} service did not answer in time.`, options.responseHeaders);
         return;
       }
       const refused = NOT_CONNECTED.has(error.code ?? '');
@@ -220,7 +234,7 @@ export function proxyHttp(
         return;
       }
       status = 502;
-      sendEnvelope(response, 502, `The ${pool.service} service did not answer.`);
+      sendEnvelope(response, 502, `The ${pool.service} service did not answer.`, options.responseHeaders);
     });
     response.once('close', () => {
       if (!response.writableFinished) {

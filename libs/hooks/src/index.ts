@@ -1,7 +1,7 @@
 export { HooksModule } from './hooks.module';
 export { HooksServer } from './hooks-server';
 export type { HooksServerOptions, AppModuleFactory } from './hooks-server';
-export { runHooksService } from './run-hooks-service';
+export { hooksRunner } from './hooks-runner';
 export { HooksApp } from './hooks-app';
 export { HookRegistry } from './hook-registry';
 export { HookRecord } from './hook-record';

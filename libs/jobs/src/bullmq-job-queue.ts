@@ -1,5 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionOptions, Job, JobsOptions, Queue, Worker } from 'bullmq';
+import { captureContext, runFromCarrier, type ContextCarrier } from '@lib/core';
 import { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 /** Key prefix of every BullMQ queue of nestbase (`nestbase:<job name>:…`). */
@@ -14,6 +15,20 @@ const KEEP_FAILED = 1000;
 const ENQUEUE_WAIT_MS = 2000;
 
 type BullmqModule = typeof import('bullmq');
+
+/**
+ * A job added during a request carries its context (request id, trace): its data is `{ $nbctx, payload }`. Jobs
+ * without one (added outside a request, or by an older version) are the payload itself.
+ */
+const CONTEXT_KEY = '$nbctx';
+interface WithContext {
+  [CONTEXT_KEY]: ContextCarrier;
+  payload: unknown;
+}
+
+function withContext(data: unknown): data is WithContext {
+  return typeof data === 'object' && data !== null && CONTEXT_KEY in data && 'payload' in data;
+}
 
 export interface BullmqQueueOptions {
   /** Key prefix (default `nestbase`). */
@@ -88,7 +103,9 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       removeOnComplete: true,
       removeOnFail: KEEP_FAILED,
     };
-    const adding = this.queue(name).add(name, payload, opts);
+    const carrier = captureContext(`enqueue ${name}`, { 'messaging.destination.name': name });
+    const data: unknown = carrier ? { [CONTEXT_KEY]: carrier, payload } : payload;
+    const adding = this.queue(name).add(name, data, opts);
     // Redis down: the add waits in the client's offline queue and goes in once Redis is back; the request
     // that made the job doesn't wait for that (it would hang for the whole outage).
     let timer: NodeJS.Timeout | undefined;
@@ -118,7 +135,15 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       this.logger.debug(`job ${name} is not worked on in this process (NB_JOB_WORKERS)`);
       return;
     }
-    const worker = new this.bullmq.Worker(name, async (job: Job) => handler(job.data as T), {
+    const run = async (job: Job) => {
+      const data: unknown = job.data;
+      if (!withContext(data)) {
+        return handler(data as T);
+      }
+      const attributes = { 'messaging.destination.name': name, 'messaging.message.id': job.id ?? '' };
+      return runFromCarrier(data[CONTEXT_KEY], `job ${name}`, attributes, () => handler(data.payload as T));
+    };
+    const worker = new this.bullmq.Worker(name, run, {
       connection: this.connection,
       prefix,
       concurrency: CONCURRENCY,

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { RecordPayload } from '@lib/core';
+import { accessLog, SPAN_KIND, traced, type RecordPayload } from '@lib/core';
 import { EventBus } from '@lib/events';
 import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -80,7 +80,20 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     return this.queue;
   }
 
-  async deliver(action: Action, payload: RecordPayload): Promise<void> {
+  /**
+   * One event to its subscribers, in a `deliver` span; with subscribers for it, one access-log line (`realtime
+   * delivery`: event, collection, record, subscriptions matched, messages sent) carrying the causing request's id.
+   */
+  deliver(action: Action, payload: RecordPayload): Promise<void> {
+    return traced(
+      `deliver record.${action}`,
+      SPAN_KIND.internal,
+      { 'nestbase.collection_id': payload.collectionId },
+      () => this.deliverNow(action, payload),
+    );
+  }
+
+  private async deliverNow(action: Action, payload: RecordPayload): Promise<void> {
     const c = await this.collections.find(payload.collectionId);
     if (!c) {
       return;
@@ -94,6 +107,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     const render = this.messages.forEvent(c, payload.record);
     const frames = new Map<Record<string, unknown>, Map<string, Buffer | string>>();
     const hooked = this.hooks.onMessage;
+    let sent = 0;
     for (const entry of allowed) {
       const record = await render(entry.req);
       if (!record) {
@@ -116,6 +130,16 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       } else {
         client.sendSerialized(topic.key, frame);
       }
+      sent++;
+    }
+    if (entries.length > 0) {
+      const fields = {
+        event: action,
+        collection: c.name,
+        recordId: String(payload.record.id),
+        matched: entries.length,
+      };
+      accessLog().info({ ...fields, sent }, 'realtime delivery');
     }
   }
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 
+import { observabilityFromEnv, type ObservabilityConfig } from './observability-env';
 import { s3FromEnv } from './s3-env';
 
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
@@ -24,6 +25,8 @@ export abstract class AppConfig {
   abstract readonly bodyLimit: number;
   abstract readonly bcryptCost: number;
   abstract readonly logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Log format, the access log, traces (`NB_LOG_FORMAT`, `NB_ACCESS_LOG`, `OTEL_*`). */
+  abstract readonly observability: ObservabilityConfig;
   /** S3 file storage from the environment (`S3_*`); used when the settings' `s3.enabled` is off. */
   abstract readonly s3: S3Config;
   /** Redis for the event bus across processes (`REDIS_URL`); empty: the in-process bus. */
@@ -195,6 +198,12 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
     bcryptCost: parseInt(env, 'NB_BCRYPT_COST', 10, 4, 31, problems),
     logLevel: logLevel as AppConfig['logLevel'],
+    observability: observabilityFromEnv(
+      env,
+      flag(env, 'NB_ACCESS_LOG', true, []),
+      process.stdout.isTTY === true,
+      problems,
+    ),
     s3: s3FromEnv(env, problems),
     redis: {
       url: redisUrl(env.REDIS_URL ?? '', problems),

@@ -12,6 +12,10 @@ import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { parseQuery } from './request-values';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { configureLogging, processServiceName } from './observability/log';
+import { StructuredNestLogger } from './observability/nest-logger';
+import { observeRequests } from './observability/request-observer';
+import { flushTracing, startTracing } from './observability/tracing';
 
 const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
 
@@ -50,6 +54,13 @@ const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'],
 };
 
+/** Nest's logger: the process's structured log, at `NB_LOG_LEVEL`. */
+function nestLogger(config: AppConfig): StructuredNestLogger {
+  const logger = new StructuredNestLogger();
+  logger.setLogLevels(LEVELS[config.logLevel]);
+  return logger;
+}
+
 export interface AppOptions {
   /** Serve `config.publicDir` at `/` (the standalone app and the gateway do). */
   servePublicDir?: boolean;
@@ -69,6 +80,8 @@ export async function createApp(
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
   const timeouts = config.http.timeouts;
+  configureLogging(config);
+  startTracing(config.observability, processServiceName());
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     logger: false,
@@ -90,13 +103,16 @@ export async function createApp(
       : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: LEVELS[config.logLevel],
+    logger: nestLogger(config),
     abortOnError: false,
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
+  // First: the request id, the context the handler runs in, the access log and the server span.
+  observeRequests(fastify);
+  fastify.addHook('onClose', (_instance, done) => void flushTracing().then(() => done()));
   await installBodyParsers(fastify, {
     bodyLimit: config.bodyLimit,
     tmpDir: path.join(config.dataDir, '.tmp'),

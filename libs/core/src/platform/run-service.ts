@@ -3,41 +3,84 @@ import type { DynamicModule } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import type { AppOptions } from './bootstrap';
 import { DependencyError } from './dependencies';
+import { setProcessService } from './observability/log';
 import { serve, UnusableDirError } from './serve';
 
+/** Flags every service takes (`NB_*` variables otherwise). */
+const COMMON_FLAGS = {
+  http: { type: 'string' },
+  dir: { type: 'string' },
+  publicDir: { type: 'string' },
+  records: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+type FlagValues = Record<string, string | boolean | undefined>;
+
 /**
- * The `main.ts` of a split service: flags `--http`/`--dir` (or `NB_HTTP`/`NB_DIR`), then `serve`.
- * Configuration problems print one line and exit 2.
+ * How a service starts beyond the plain `serve` (the records and auth services: with their `pb_hooks`, see
+ * `hooksRunner` of the hooks lib): its extra flags, their help lines, and the start itself.
  */
-export function runService(
-  name: string,
-  module: (config: AppConfig) => DynamicModule,
-  defaultHttp: string,
-  options: (config: AppConfig) => AppOptions = () => ({}),
-): void {
+export interface ServiceRunner {
+  /** Extra flags (`parseArgs` options) and the `serviceUsage` names of those shown in `--help`. */
+  readonly flags: FlagSpec;
+  readonly help: readonly string[];
+  /** Starts the service; `flags` are the extra flags given. */
+  start(
+    module: (config: AppConfig) => DynamicModule,
+    config: AppConfig,
+    flags: FlagValues,
+    name: string,
+  ): Promise<void>;
+  /** Errors that are usage (one line, exit 2) or known failures (one line, exit 1). */
+  readonly usageError?: (error: unknown) => boolean;
+  readonly knownError?: (error: unknown) => boolean;
+}
+
+export interface ServiceSpec {
+  /** `gateway`, `records`…: the command, the log lines' `service`, the traces' `service.name` suffix. */
+  name: string;
+  module: (config: AppConfig) => DynamicModule;
+  /** Where it listens without `--http`/`NB_HTTP`. */
+  defaultHttp: string;
+  /** App options from the configuration (the gateway serves `pb_public`; realtime may run without data). */
+  options?: (config: AppConfig) => AppOptions;
+  /** A start other than `serve` (with hooks); its flags are added to the common ones. */
+  runner?: ServiceRunner;
+}
+
+/**
+ * The one process entry of the split services (each `main.ts` is a call to it): flags `--http`/`--dir`/
+ * `--publicDir`/`--records` (or `NB_HTTP`/`NB_DIR`/…) plus the runner's, `--help`, the configuration, the
+ * structured log named after the service, then `serve` (or the runner's start). Configuration problems print
+ * one line and exit 2.
+ */
+export function runService(spec: ServiceSpec): void {
+  const { name, defaultHttp, runner } = spec;
+  setProcessService(name);
   const start = async () => {
     const { values } = parseArgs({
       args: process.argv.slice(2),
-      options: {
-        http: { type: 'string' },
-        dir: { type: 'string' },
-        publicDir: { type: 'string' },
-        records: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...COMMON_FLAGS, ...runner?.flags },
       strict: true,
     });
     if (values.help) {
-      process.stdout.write(
-        serviceUsage(name, defaultHttp, ['http', 'dir', 'publicDir', ...(name === 'realtime' ? ['records'] : [])]),
-      );
+      const flags = ['http', 'dir', 'publicDir', ...(name === 'realtime' ? ['records'] : []), ...(runner?.help ?? [])];
+      process.stdout.write(serviceUsage(name, defaultHttp, flags));
       return;
     }
-    delete values.help;
-    const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, values);
-    await serve(module(config), config, `nestbase ${name}`, options(config));
+    const { help: _help, ...given } = values as FlagValues;
+    const extra = Object.fromEntries(Object.entries(given).filter(([key]) => !(key in COMMON_FLAGS)));
+    // (the runner's flags that are configuration, `--hooksDir`, `--migrationsDir`…, are overrides too)
+    const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, given);
+    if (runner) {
+      await runner.start(spec.module, config, extra, `nestbase ${name}`);
+    } else {
+      await serve(spec.module(config), config, `nestbase ${name}`, spec.options?.(config));
+    }
   };
-  start().catch((error: unknown) => exitOnStartFailure(error));
+  start().catch((error: unknown) => exitOnStartFailure(error, runner?.usageError, runner?.knownError));
 }
 
 /**

@@ -7,6 +7,7 @@ import { isInterrupted, QueryDeadline } from './query-deadline';
 import { queryTimeout } from './query-timeout';
 import { ReadPool } from './read-pool';
 import { OffloadedReads } from './offloaded-reads';
+import { tracedSql } from './sql-trace';
 
 class RunnerExecutor extends TxExecutor {
   readonly ddl: TableDdl;
@@ -71,8 +72,12 @@ class DirectSqliteExecutor extends TxExecutor {
     return this.querySync<T>(sql, params);
   }
 
-  /** `query`, run and answered synchronously (better-sqlite3 is synchronous). */
+  /** `query`, run and answered synchronously (better-sqlite3 is synchronous); a span per statement while tracing. */
   querySync<T>(sql: string, params: readonly unknown[] = [], readOnly = false): T[] {
+    return tracedSql(sql, () => this.querySyncNow<T>(sql, params, readOnly));
+  }
+
+  private querySyncNow<T>(sql: string, params: readonly unknown[], readOnly: boolean): T[] {
     try {
       const statement = this.statement(sql);
       if (readOnly && !statement.reader) {
@@ -88,6 +93,10 @@ class DirectSqliteExecutor extends TxExecutor {
   }
 
   override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
+    return tracedSql(sql, () => this.runNow(sql, params));
+  }
+
+  private runNow(sql: string, params: readonly unknown[]): number {
     try {
       const statement = this.statement(sql);
       const values = params.map(bindable);

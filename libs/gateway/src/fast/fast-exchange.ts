@@ -2,6 +2,7 @@ import type * as net from 'node:net';
 import { routeFor, type Route } from '../route-table';
 import type { UpstreamAddress, UpstreamPool } from '../upstream-pool';
 import { corsLines, envelopeResponse, type FastContext } from './fast-context';
+import { observeExchange, type ExchangeObservation } from './fast-observe';
 import type { RequestHead } from './request-head';
 import type { ResponseHead } from './response-head';
 import { ResponseRelay, type RelayHost } from './response-relay';
@@ -43,6 +44,7 @@ export class FastExchange implements LinkOwner, RelayHost {
   private readonly started: number;
   private readonly cors: string;
   readonly client: net.Socket;
+  private readonly observed: ExchangeObservation;
 
   constructor(
     private readonly ctx: FastContext,
@@ -59,6 +61,7 @@ export class FastExchange implements LinkOwner, RelayHost {
     this.cors = corsLines(head.origin);
     this.client = host.socket;
     this.route = routeFor(head.url);
+    this.observed = observeExchange(head, this.route);
   }
 
   start(): void {
@@ -201,7 +204,7 @@ export class FastExchange implements LinkOwner, RelayHost {
   }
 
   private send(): void {
-    const lines = forwardingLines(this.head, this.remote);
+    const lines = this.observed.upstreamLines + forwardingLines(this.head, this.remote);
     const full = writeRequest((this.link as UpstreamLink).socket, this.head, lines, this.pending, this.pendingBytes);
     this.sentAt = Date.now();
     if (this.pendingBytes > MAX_PENDING_BODY && full) {
@@ -260,7 +263,12 @@ export class FastExchange implements LinkOwner, RelayHost {
     this.responseStarted = true;
     this.keepAlive = !this.head.close && !this.ctx.draining;
     this.host.socket.write(
-      envelopeResponse(status, message, this.cors, this.keepAlive ? this.ctx.keepAliveLines : null),
+      envelopeResponse(
+        status,
+        message,
+        `${this.cors}X-Request-Id: ${this.observed.requestId}\r\n`,
+        this.keepAlive ? this.ctx.keepAliveLines : null,
+      ),
       'latin1',
     );
     this.pending = null;
@@ -280,8 +288,10 @@ export class FastExchange implements LinkOwner, RelayHost {
   }
 
   private log(status: number): void {
+    this.observed.end(status, this.upstream);
     this.ctx.log?.(
       {
+        reqId: this.observed.requestId,
         method: this.head.method,
         url: this.head.url,
         status,

@@ -55,6 +55,9 @@ export interface RequestHead {
   /** Every X-Forwarded-For value the client sent, in order. */
   forwardedFor: string[];
   forwardedProto: string | undefined;
+  /** The client's X-Request-Id and W3C traceparent (first of each; not kept: see fast-observe.ts). */
+  requestId: string | undefined;
+  traceparent: string | undefined;
 }
 
 const OTHER = 0;
@@ -66,6 +69,8 @@ const CONNECTION = 5;
 const ORIGIN = 6;
 const FORWARDED_FOR = 7;
 const FORWARDED_PROTO = 8;
+const REQUEST_ID = 9;
+const TRACEPARENT = 10;
 
 /** What the request header whose name is `buf[start, end)` is to the fast path. */
 function kindOf(buf: Buffer, start: number, end: number): number {
@@ -78,6 +83,10 @@ function kindOf(buf: Buffer, start: number, end: number): number {
       return nameIs(buf, start, 'origin') ? ORIGIN : nameIs(buf, start, 'expect') ? DECLINED : OTHER;
     case 7:
       return nameIs(buf, start, 'upgrade') ? DECLINED : nameIs(buf, start, 'trailer') ? DROPPED : OTHER;
+    case 11:
+      return nameIs(buf, start, 'traceparent') ? TRACEPARENT : OTHER;
+    case 12:
+      return nameIs(buf, start, 'x-request-id') ? REQUEST_ID : OTHER;
     case 10:
       return nameIs(buf, start, 'connection') ? CONNECTION : nameIs(buf, start, 'keep-alive') ? DROPPED : OTHER;
     case 14:
@@ -177,6 +186,8 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead | null {
   let host: string | undefined;
   let origin: string | undefined;
   let forwardedProto: string | undefined;
+  let requestId: string | undefined;
+  let traceparent: string | undefined;
   let named: readonly string[] | undefined;
   const forwardedFor: string[] = [];
   for (let i = 0; i < lines; i++) {
@@ -214,6 +225,12 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead | null {
         continue;
       case FORWARDED_PROTO:
         forwardedProto ??= valueOf(buf, i);
+        continue;
+      case REQUEST_ID:
+        requestId ??= valueOf(buf, i);
+        continue;
+      case TRACEPARENT:
+        traceparent ??= valueOf(buf, i);
         continue;
       default: // DROPPED
         continue;
@@ -257,6 +274,8 @@ export function parseRequestHead(buf: Buffer, end: number): RequestHead | null {
     host,
     forwardedFor,
     forwardedProto,
+    requestId,
+    traceparent,
   };
 }
 

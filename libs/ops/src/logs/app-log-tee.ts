@@ -1,4 +1,5 @@
-import { ConsoleLogger, Logger, type LogLevel } from '@nestjs/common';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { StructuredNestLogger } from '@lib/core';
 import { LOG_LEVEL } from './log-entry';
 
 type Sink = (level: number, message: string, data: Record<string, unknown>) => void;
@@ -12,10 +13,10 @@ const LEVELS: Record<string, LogLevel[]> = {
 };
 
 /**
- * The process's Nest logger, printing as before (`NB_LOG_LEVEL`) and copying into the request logs what
+ * The process's Nest logger, writing the structured log as before (`NB_LOG_LEVEL`, `NB_LOG_FORMAT`) and copying into the request logs what
  * PocketBase keeps there: warnings and errors of the code, and every entry of the hooks (`app.logger`).
  */
-export class AppLogTee extends ConsoleLogger {
+export class AppLogTee extends StructuredNestLogger {
   private static installed: AppLogTee | null = null;
   private sink: Sink | null = null;
 
@@ -31,32 +32,32 @@ export class AppLogTee extends ConsoleLogger {
 
   override log(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.info, message, rest);
-    super.log(message, ...(rest as string[]));
+    super.log(message, ...rest);
   }
 
   override warn(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.warn, message, rest);
-    super.warn(message, ...(rest as string[]));
+    super.warn(message, ...rest);
   }
 
   override error(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.error, message, rest);
-    super.error(message, ...(rest as string[]));
+    super.error(message, ...rest);
   }
 
   override fatal(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.error, message, rest);
-    super.fatal(message, ...(rest as string[]));
+    super.fatal(message, ...rest);
   }
 
   override debug(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.debug, message, rest);
-    super.debug(message, ...(rest as string[]));
+    super.debug(message, ...rest);
   }
 
   override verbose(message: unknown, ...rest: unknown[]): void {
     this.copy(LOG_LEVEL.debug, message, rest);
-    super.verbose(message, ...(rest as string[]));
+    super.verbose(message, ...rest);
   }
 
   private copy(level: number, message: unknown, rest: unknown[]): void {

@@ -1,0 +1,103 @@
+import pino, { type Logger } from 'pino';
+import type { AppConfig } from '../../config/app-config';
+import { prettyLine } from './pretty-line';
+import { currentRequestId } from './request-context';
+
+/**
+ * The process's structured log (pino): one line per entry on stdout, JSON (`NB_LOG_FORMAT=json`, the default
+ * when stdout isn't a terminal) or a readable line (`pretty`). Every entry carries level, time, service, and the
+ * request id of the request whose code wrote it (`reqId`). Two loggers share the output: `appLog` (Nest's and the
+ * code's entries, filtered by `NB_LOG_LEVEL`) and `accessLog` (one line per request, `NB_ACCESS_LOG`).
+ */
+
+const PINO_LEVELS: Record<AppConfig['logLevel'], pino.LevelWithSilent> = {
+  silent: 'silent',
+  error: 'error',
+  warn: 'warn',
+  info: 'info',
+  debug: 'debug',
+};
+
+/** Lines are gathered and written once per event-loop turn (one write under load, not one per line). */
+class BatchedStdout {
+  private pending = '';
+  private scheduled = false;
+
+  constructor(private readonly pretty: boolean) {
+    process.once('exit', () => this.flush());
+  }
+
+  write(line: string): void {
+    this.pending += this.pretty ? prettyLine(line) : line;
+    if (this.pending.length >= 64 * 1024) {
+      this.flush();
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending !== '') {
+      const out = this.pending;
+      this.pending = '';
+      process.stdout.write(out);
+    }
+  }
+}
+
+let output: BatchedStdout | undefined;
+let processService = 'nestbase';
+
+/** Names this process in every log line and its traces (`records`, `gateway`…; default `nestbase`). */
+export function setProcessService(name: string): void {
+  processService = name;
+}
+
+/** The name `setProcessService` gave. */
+export function processServiceName(): string {
+  return processService;
+}
+let app: Logger | undefined;
+let access: Logger | undefined;
+
+function build(service: string, level: pino.LevelWithSilent, pretty: boolean): Logger {
+  output ??= new BatchedStdout(pretty);
+  return pino(
+    {
+      level,
+      base: { service },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const reqId = currentRequestId();
+        return reqId === '' ? {} : { reqId };
+      },
+    },
+    output,
+  );
+}
+
+/** Sets the process's loggers up from the configuration (the first call wins the format; levels follow each call). */
+export function configureLogging(config: AppConfig): void {
+  const { logFormat, accessLog: accessOn } = config.observability;
+  const service = processService;
+  app = build(service, PINO_LEVELS[config.logLevel], logFormat === 'pretty');
+  access = build(service, accessOn ? 'info' : 'silent', logFormat === 'pretty');
+}
+
+/** The code's log (Nest's logger writes here); before `configureLogging`: JSON, warnings and up. */
+export function appLog(): Logger {
+  return (app ??= build(processService, 'warn', false));
+}
+
+/** The access log: one `info` line per request or delivery, whatever `NB_LOG_LEVEL` says (off: `NB_ACCESS_LOG=0`). */
+export function accessLog(): Logger {
+  return (access ??= build(processService, 'info', false));
+}
+
+/** Writes what is gathered now (shutdown, tests). */
+export function flushLogs(): void {
+  output?.flush();
+}

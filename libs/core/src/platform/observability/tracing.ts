@@ -1,0 +1,166 @@
+import type * as OtelApi from '@opentelemetry/api';
+import type { ObservabilityConfig } from '../../config/observability-env';
+import type { ContextCarrier } from './request-context';
+
+/**
+ * OpenTelemetry traces, off unless `OTEL_*` turns them on (see ObservabilityConfig): then `@opentelemetry/sdk-node`
+ * is loaded (never before), spans are exported by the OTLP/HTTP exporter (JSON), and context travels as W3C
+ * `traceparent` over HTTP, Redis events and jobs. No auto-instrumentation: the spans are nestbase's own (the
+ * gateway's proxy, each service's request, SQL, event publish and receipt, realtime delivery, jobs).
+ * Everything here is a no-op while tracing is off.
+ */
+
+type Api = typeof OtelApi;
+export type Span = OtelApi.Span;
+export type Attributes = OtelApi.Attributes;
+
+/** OpenTelemetry's SpanKind values (the enum lives in the API module, which isn't loaded while off). */
+export const SPAN_KIND = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 } as const;
+type Kind = (typeof SPAN_KIND)[keyof typeof SPAN_KIND];
+
+let api: Api | undefined;
+let tracer: OtelApi.Tracer | undefined;
+let shutdown: (() => Promise<void>) | undefined;
+
+/** True once `startTracing` turned traces on in this process. */
+export function tracingOn(): boolean {
+  return tracer !== undefined;
+}
+
+/** Loads and starts the SDK once per process (`service`: the default `service.name` suffix). */
+export function startTracing(config: ObservabilityConfig, service: string): void {
+  if (tracer || !config.tracing) {
+    return;
+  }
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const sdkNode = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { OTLPTraceExporter } =
+    require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const exporter =
+    config.tracesExporter === 'otlp-json'
+      ? new OTLPTraceExporter()
+      : config.tracesExporter === 'console'
+        ? new sdkNode.tracing.ConsoleSpanExporter()
+        : undefined;
+  const sdk = new sdkNode.NodeSDK({
+    serviceName: config.serviceName || (service === 'nestbase' ? service : `nestbase-${service}`),
+    ...(exporter ? { traceExporter: exporter } : {}),
+    instrumentations: [],
+    // traces only: the SDK would otherwise start OTLP metric and log exporters by default
+    metricReaders: [],
+    logRecordProcessors: [],
+  });
+  sdk.start();
+  api = sdkNode.api;
+  tracer = api.trace.getTracer('nestbase');
+  shutdown = () => sdk.shutdown();
+}
+
+/** Exports the spans still held (an app closing: shutdown or restart). */
+export async function flushTracing(): Promise<void> {
+  const provider = api?.trace.getTracerProvider() as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
+  await provider
+    ?.getDelegate?.()
+    .forceFlush?.()
+    .catch(() => undefined);
+}
+
+/** Exports the spans still held and stops the SDK (process exit). */
+export async function stopTracing(): Promise<void> {
+  await shutdown?.().catch(() => undefined);
+}
+
+/** Starts a span, child of the active context or of `parent` (a carrier from another process). */
+export function startSpan(
+  name: string,
+  kind: Kind,
+  attributes?: Attributes,
+  parent?: ContextCarrier,
+): Span | undefined {
+  if (!tracer || !api) {
+    return undefined;
+  }
+  const context = parent ? extract(api, parent) : api.context.active();
+  return tracer.startSpan(name, { kind, attributes }, context);
+}
+
+/** Runs `fn` with `span` as the active span (its children and carriers descend from it). */
+export function withSpan<T>(span: Span | undefined, fn: () => T): T {
+  if (!span || !api) {
+    return fn();
+  }
+  return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
+}
+
+/** Ends `span`, marking it failed when `error` is given or `status` is a server error. */
+export function endSpan(span: Span | undefined, status?: number, error?: unknown): void {
+  if (!span) {
+    return;
+  }
+  if (status !== undefined) {
+    span.setAttribute('http.response.status_code', status);
+  }
+  if (error !== undefined || (status !== undefined && status >= 500)) {
+    span.setStatus({ code: 2, message: error instanceof Error ? error.message : undefined });
+  }
+  span.end();
+}
+
+/** `fn` in a span of its own (sync or async), ended when it returns or settles. */
+export function traced<T>(name: string, kind: Kind, attributes: Attributes, fn: () => T): T {
+  const span = startSpan(name, kind, attributes);
+  if (!span) {
+    return fn();
+  }
+  try {
+    const result = withSpan(span, fn);
+    if (result instanceof Promise) {
+      return result.then(
+        (value: unknown) => (endSpan(span), value),
+        (error: unknown) => {
+          endSpan(span, undefined, error);
+          throw error;
+        },
+      ) as T;
+    }
+    endSpan(span);
+    return result;
+  } catch (error) {
+    endSpan(span, undefined, error);
+    throw error;
+  }
+}
+
+/** The active trace context as `traceparent`/`tracestate` into `carrier` (no-op while off). */
+export function injectTrace(carrier: ContextCarrier): void {
+  if (!api) {
+    return;
+  }
+  const headers: Record<string, string> = {};
+  api.propagation.inject(api.context.active(), headers);
+  if (headers.traceparent) {
+    carrier.tp = headers.traceparent;
+  }
+  if (headers.tracestate) {
+    carrier.ts = headers.tracestate;
+  }
+}
+
+/** The active span's `traceparent` header value ('' while off). */
+export function currentTraceparent(): string {
+  const carrier: ContextCarrier = {};
+  injectTrace(carrier);
+  return carrier.tp ?? '';
+}
+
+function extract(otel: Api, carrier: ContextCarrier): OtelApi.Context {
+  const headers: Record<string, string> = {};
+  if (carrier.tp) {
+    headers.traceparent = carrier.tp;
+  }
+  if (carrier.ts) {
+    headers.tracestate = carrier.ts;
+  }
+  return otel.propagation.extract(otel.context.active(), headers);
+}
