@@ -11,12 +11,13 @@ import { clientErrorHandler, serverTimeoutOptions, watchBodyRate } from './http-
 import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { parseQuery } from './request-values';
-import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from '../errors/api-error';
 import { configureLogging, processServiceName } from './observability/log';
 import { StructuredNestLogger } from './observability/nest-logger';
 import { observeRequests } from './observability/request-observer';
 import { flushTracing, startTracing } from './observability/tracing';
 
+const CLOSING = 'The server is shutting down; try again.';
 const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
 
 /** Consumes a request stream until its end, `maxBytes` or `maxMs`, whichever comes first. */
@@ -91,6 +92,9 @@ export async function createApp(
     connectionTimeout: timeouts.idleMs,
     keepAliveTimeout: timeouts.keepAliveMs,
     requestTimeout: timeouts.requestMs,
+    // While closing, a request still arriving (pipelined, or on a busy keep-alive connection) gets the
+    // envelope's 503 from the onRequest hook below, not Fastify's own body.
+    return503OnClosing: false,
     routerOptions: { maxParamLength: 1000, querystringParser: parseQuery },
     // A malformed or over-long URL: the envelope, never Fastify's default answer quoting the whole URL.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
@@ -118,8 +122,20 @@ export async function createApp(
     tmpDir: path.join(config.dataDir, '.tmp'),
     limitFor,
   });
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
   fastify.addHook('onRequest', (request, reply, done) => {
+    if (closing) {
+      void reply
+        .header('connection', 'close')
+        .status(503)
+        .send(toEnvelope(new ServiceUnavailableError(CLOSING)));
+      return;
+    }
     // The idle timeout is for silent sockets, not for a request being answered: a slow handler isn't cut
     // (the body has its own rate check); it applies again from the response on (a client that stops reading).
     request.raw.socket?.setTimeout(0);
