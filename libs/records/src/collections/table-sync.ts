@@ -57,12 +57,8 @@ export async function updateStorage(tx: TxExecutor, before: CollectionModel, aft
 
 /** Single <-> multiple select/relation/file: converts the stored values in place. */
 async function convertShape(tx: TxExecutor, table: string, before: FieldModel, after: FieldModel): Promise<void> {
-  const col = `"${after.name}"`;
   const toMultiple = (after.maxSelect ?? 0) > 1 && (before.maxSelect ?? 0) <= 1;
-  const sql = toMultiple
-    ? `UPDATE "${table}" SET ${col} = CASE WHEN ${col} = '' OR ${col} IS NULL THEN '[]' ELSE json_array(${col}) END`
-    : `UPDATE "${table}" SET ${col} = COALESCE(json_extract(${col}, '$[#-1]'), '') WHERE json_valid(${col})`;
-  await tx.run(sql);
+  await tx.ddl.changeShape(table, after.name, toMultiple);
 }
 
 export async function dropStorage(tx: TxExecutor, collection: CollectionModel): Promise<void> {
