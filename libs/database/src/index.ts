@@ -8,4 +8,5 @@ export { snapshotSqlite } from './typeorm/sqlite-snapshot';
 export { POSTGRES_SUPPORT_SQL, toPostgresPlaceholders } from './postgres/postgres-support';
 export { openPostgres } from './postgres/open-postgres';
 export { PostgresDatabase } from './postgres/postgres-database';
+export { DependentViewError } from './postgres/postgres-errors';
 export { quoteIdentifier } from './quote';

@@ -8,6 +8,9 @@ interface PgError {
   constraint?: string;
 }
 
+/** A table or column change PostgreSQL refused because a view reads it (SQLite would rebuild, then re-check views). */
+export class DependentViewError extends Error {}
+
 const codeOf = (error: unknown): string => {
   const code = (error as PgError | null)?.code;
   return typeof code === 'string' ? code : '';
@@ -45,13 +48,9 @@ export function fromPostgresError(error: unknown, timeoutMs: number): unknown {
     case '22P02': // invalid_text_representation
     case '22003': // numeric_value_out_of_range
     case '22021': // character_not_in_repertoire (NUL in text)
-    case '42883': // undefined_function (a view query or index written for SQLite)
-    case '42601': // syntax_error
-    case '42703': // undefined_column
-    case '42P01': // undefined_table
-    case '42804': // datatype_mismatch
-    case '2BP01': // dependent_objects_still_exist (a view reads the column or table)
-      return new BadRequestError(`PostgreSQL refused the statement: ${e.message}`);
+      return new BadRequestError(`PostgreSQL refused a value: ${e.message}`);
+    case '2BP01': // dependent_objects_still_exist
+      return Object.assign(new DependentViewError(e.message), { cause: error });
     default:
       return error;
   }

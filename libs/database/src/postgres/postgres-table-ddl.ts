@@ -121,22 +121,50 @@ export class PostgresTableDdl extends TableDdl {
     }
   }
 
-  override async describe(name: string): Promise<DescribedColumn[]> {
-    const result = await this.target.query({ text: `SELECT * FROM ${q(name)} LIMIT 0`, rowMode: 'array' });
+  /**
+   * A view's columns are described from its definition (`pg_get_viewdef`), not from the view: PostgreSQL then
+   * reports the table column each one reads (through subqueries and joins); one read from another view is
+   * followed into that view.
+   */
+  override async describe(name: string, depth = 0): Promise<DescribedColumn[]> {
+    const [view] = await this.sql.query<{ def: string }>(
+      `SELECT pg_get_viewdef(c.oid) AS "def" FROM pg_class c
+        WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v'`,
+      [name],
+    );
+    const source = view ? `(${view.def.replace(/;\s*$/, '')}) "_v"` : q(name);
+    const result = await this.target.query({ text: `SELECT * FROM ${source} LIMIT 0`, rowMode: 'array' });
     const out: DescribedColumn[] = [];
     for (const field of result.fields) {
       const column: DescribedColumn = { name: field.name, type: TYPE_NAMES[field.dataTypeID] ?? '' };
-      if (field.tableID) {
-        const [origin] = await this.sql.query<{ t: string; c: string }>(
-          'SELECT c.relname AS "t", a.attname AS "c" FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = ? AND a.attnum = ?',
-          [field.tableID, field.columnID],
-        );
-        if (origin) {
-          column.origin = { table: origin.t, column: origin.c };
-        }
+      column.origin = field.tableID ? await this.origin(field.tableID, field.columnID, depth) : undefined;
+      if (!column.origin) {
+        delete column.origin;
       }
       out.push(column);
     }
     return out;
+  }
+
+  private async origin(
+    tableId: number,
+    columnId: number,
+    depth: number,
+  ): Promise<{ table: string; column: string } | undefined> {
+    const [row] = await this.sql.query<{ t: string; c: string; k: string }>(
+      `SELECT c.relname AS "t", a.attname AS "c", c.relkind::text AS "k" FROM pg_attribute a
+        JOIN pg_class c ON c.oid = a.attrelid WHERE a.attrelid = ? AND a.attnum = ?`,
+      [tableId, columnId],
+    );
+    if (!row) {
+      return undefined;
+    }
+    if (row.k !== 'v') {
+      return { table: row.t, column: row.c };
+    }
+    if (depth > 8) {
+      return undefined;
+    }
+    return (await this.describe(row.t, depth + 1)).find((c) => c.name === row.c)?.origin;
   }
 }

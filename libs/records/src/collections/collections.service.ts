@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BadRequestError, NotFoundError, ValidationFailed } from '@lib/core';
-import { Database, TxExecutor } from '@lib/database';
+import { Database, DependentViewError, TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { QueryCompiler } from '@lib/query';
 import { buildCollection, initialCollections, scaffold, withoutSecrets, type CollectionModel } from '@lib/schema';
@@ -257,6 +257,12 @@ export class CollectionsService implements OnModuleInit {
     } catch (error) {
       if (error instanceof ValidationFailed || error instanceof BadRequestError) {
         throw error;
+      }
+      if (error instanceof DependentViewError) {
+        const reason = error.message.slice(0, 200);
+        throw new BadRequestError(failMessage, {
+          view: { code: 'validation_view_dependency', message: `A view collection depends on this change: ${reason}` },
+        });
       }
       const message = error instanceof Error ? error.message.replace(/^.*?: /, '') : 'unknown error';
       const [key, code] =
