@@ -1,4 +1,5 @@
-import type { IndexSpec, TxExecutor } from '@lib/database';
+import { BadRequestError } from '@lib/core';
+import { DependentViewError, type IndexSpec, type TxExecutor } from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type FieldModel, type ParsedIndex } from '@lib/schema';
 
 function indexSpecs(collection: CollectionModel): IndexSpec[] {
@@ -61,10 +62,27 @@ async function convertShape(tx: TxExecutor, table: string, before: FieldModel, a
   await tx.ddl.changeShape(table, after.name, toMultiple);
 }
 
-export async function dropStorage(tx: TxExecutor, collection: CollectionModel): Promise<void> {
-  if (collection.type === 'view') {
-    await tx.ddl.dropView(collection.name);
-  } else {
-    await tx.ddl.dropTable(collection.name);
+/**
+ * PocketBase's 400 for a change a view collection depends on, from the database's refusal (PostgreSQL refuses to
+ * drop or alter what a view reads; SQLite lets it happen and the views are checked after).
+ */
+export function viewDependency(error: DependentViewError, failMessage: string): BadRequestError {
+  return new BadRequestError(failMessage, {
+    view: {
+      code: 'validation_view_dependency',
+      message: `A view collection depends on this change: ${error.message.slice(0, 200)}`,
+    },
+  });
+}
+
+export async function dropStorage(tx: TxExecutor, collection: CollectionModel, failMessage: string): Promise<void> {
+  try {
+    if (collection.type === 'view') {
+      await tx.ddl.dropView(collection.name);
+    } else {
+      await tx.ddl.dropTable(collection.name);
+    }
+  } catch (error) {
+    throw error instanceof DependentViewError ? viewDependency(error, failMessage) : error;
   }
 }
