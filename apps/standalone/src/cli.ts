@@ -179,6 +179,11 @@ export async function main(argv: string[]): Promise<void> {
     );
     return;
   }
+  if ((command === 'backup' || command === 'import-pocketbase') && loadConfig(noAdmin(), overrides).db.url) {
+    throw new UsageError(
+      `${command} is not supported on PostgreSQL yet (DATABASE_URL/--db is set): see README "PostgreSQL"`,
+    );
+  }
   if (command === 'backup') {
     const config = () => loadConfig(noAdmin(), overrides);
     await backup(rest, config, (message) => new UsageError(message));
