@@ -46,6 +46,13 @@ const PG_FILES = [
   'auth-otp',
   'auth-mfa',
   'auth-state',
+  'auth-oauth2',
+  'auth-security-tokens',
+  'auth-tutorial',
+  'collections-import',
+  'records-modifiers',
+  'security-realtime-rules',
+  'sdk',
 ];
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };
