@@ -8,7 +8,11 @@
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
 // the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
-// line that says PASSED or FAILED. Exits non-zero on any failure, crash or hung file. `unit` and the full run
+// line that says PASSED or FAILED. `pg` = the HTTP scenario files of PG_FILES again, each server on a fresh
+// database of one PostgreSQL the runner starts (libs/testing's PostgresServer: initdb into a temp dir, a free
+// port); skipped with a note when no PostgreSQL binaries are installed. After the tier, names (substrings of
+// the paths) pick files: `node scripts/run-tests.js e2e records-crud` or `pg auth-otp`.
+// Exits non-zero on any failure, crash or hung file. `unit` and the full run
 // also run the dashboard's Vitest tests (apps/dashboard/src/**/*.test.ts) first; its browser flows
 // (test/browser/) belong to `e2e`.
 const { spawnSync } = require('node:child_process');
@@ -22,11 +26,40 @@ const root = path.join(__dirname, '..');
 const dist = path.join(root, 'dist');
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-const kind = args.find((a) => !a.startsWith('--')) ?? 'all';
-const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed'];
+const [kind = 'all', ...picks] = args.filter((a) => !a.startsWith('--'));
+const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed', 'pg'];
+// The scenario files run on PostgreSQL too (records, collections, auth): see README "PostgreSQL".
+const PG_FILES = [
+  'records-crud',
+  'records-list',
+  'records-rules',
+  'records-delete',
+  'records-filter',
+  'records-fields',
+  'batch',
+  'expand-fields',
+  'collections-create',
+  'collections-update',
+  'collections-delete',
+  'collections-read',
+  'auth-methods',
+  'auth-otp',
+  'auth-mfa',
+  'auth-state',
+  'auth-oauth2',
+  'auth-security-tokens',
+  'auth-tutorial',
+  'collections-import',
+  'records-modifiers',
+  'security-realtime-rules',
+  'sdk',
+];
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };
 const timesFile = path.join(dist, '.test-times.json');
+/** The same file in the pg tier is another entry (its own time, its own line): `<file>#pg`. */
+const PG_MARK = '#pg';
+const rel = (file) => path.relative(root, file);
 
 if (kind !== 'all' && !TIERS.includes(kind)) {
   process.stderr.write(`unknown tier ${kind}: one of ${TIERS.join(', ')} or nothing for all\n`);
@@ -57,11 +90,18 @@ const tierFiles = {
   ],
   deploy: () => find(path.join(dist, 'test', 'deploy'), '.e2e-spec.js'),
   distributed: () => find(path.join(dist, 'test', 'distributed'), '.e2e-spec.js'),
+  // NB_TEST_PG_ANY=1: any e2e file may be picked by name (to try one on PostgreSQL before listing it).
+  pg: () =>
+    process.env.NB_TEST_PG_ANY === '1'
+      ? find(path.join(dist, 'test', 'e2e'), '.e2e-spec.js')
+      : PG_FILES.map((name) => path.join(dist, 'test', 'e2e', `${name}.e2e-spec.js`)).filter((f) => fs.existsSync(f)),
 };
 const tierOf = new Map();
 for (const tier of TIERS) {
   if (kind === 'all' || kind === tier) {
-    tierFiles[tier]().forEach((file) => tierOf.set(file, tier));
+    tierFiles[tier]()
+      .filter((file) => picks.length === 0 || picks.some((p) => rel(file).includes(p)))
+      .forEach((file) => tierOf.set(`${file}${tier === 'pg' ? PG_MARK : ''}`, tier));
   }
 }
 if (tierOf.size === 0) {
@@ -77,7 +117,6 @@ function readTimes() {
   }
 }
 const known = readTimes();
-const rel = (file) => path.relative(root, file);
 // Longest first; a file never timed counts as long as the distributed set if it is one, else a minute.
 const expected = (file) => known[rel(file)] ?? (tierOf.get(file) === 'distributed' ? 600_000 : 60_000);
 const files = [...tierOf.keys()].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
@@ -119,9 +158,31 @@ function runVitest() {
   return spawnSync(process.execPath, [vitest, 'run', '--config', config], { stdio: 'inherit' }).status === 0;
 }
 
+/** One PostgreSQL for the pg tier's files (each server makes its own database on it). */
+async function startPostgres() {
+  const none = { url: '', stop: async () => undefined };
+  if (![...tierOf.values()].includes('pg')) {
+    return none;
+  }
+  const { PostgresServer, postgresBinDir } = require(path.join(dist, 'libs', 'testing', 'src', 'postgres-server.js'));
+  if (!postgresBinDir()) {
+    process.stdout.write('# pg tier skipped: no PostgreSQL binaries under /usr/lib/postgresql\n');
+    return none;
+  }
+  const server = await PostgresServer.start('nestbase_runner');
+  return { url: server.url, stop: () => server.stop() };
+}
+
 async function main() {
   const vitestOk = runVitest();
-  const results = await runTestFiles(files, { concurrency, ceilingMs: ceiling, onDone });
+  const postgres = await startPostgres();
+  const env = (file) =>
+    tierOf.get(file) === 'pg'
+      ? { ...process.env, NB_TEST_POSTGRES_URL: postgres.url, NB_DB_POOL_MAX: '4' }
+      : process.env;
+  const runnable = files.filter((file) => tierOf.get(file) !== 'pg' || postgres.url);
+  const results = await runTestFiles(runnable, { concurrency, ceilingMs: ceiling, onDone, env });
+  await postgres.stop();
   const wall = Date.now() - started;
   const times = { ...known };
   results.forEach((r) => (times[rel(r.file)] = r.durationMs));

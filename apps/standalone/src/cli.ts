@@ -55,6 +55,9 @@ Flags:
   --migrationsDir DIR  migrations applied at start (default <dir>/../pb_migrations, env NB_MIGRATIONS_DIR)
   --automigrate      write a migration file for each collection change made through the API or the
                      dashboard (env NB_AUTOMIGRATE; off by default)
+  --db URL           postgres://user:password@host:port/db selects PostgreSQL (env DATABASE_URL; default:
+                     SQLite <dir>/data.db)
+  --queryTimeout S   seconds one read statement may run (env NB_QUERY_TIMEOUT_MS in ms; default 5)
   -h, --help         show this help
 
 Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
@@ -77,6 +80,8 @@ const FLAGS = {
   dev: { type: 'boolean' },
   migrationsDir: { type: 'string' },
   automigrate: { type: 'boolean' },
+  db: { type: 'string' },
+  queryTimeout: { type: 'string' },
   out: { type: 'string' },
   replace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -173,6 +178,11 @@ export async function main(argv: string[]): Promise<void> {
       (message) => new UsageError(message),
     );
     return;
+  }
+  if ((command === 'backup' || command === 'import-pocketbase') && loadConfig(noAdmin(), overrides).db.url) {
+    throw new UsageError(
+      `${command} is not supported on PostgreSQL yet (DATABASE_URL/--db is set): see README "PostgreSQL"`,
+    );
   }
   if (command === 'backup') {
     const config = () => loadConfig(noAdmin(), overrides);

@@ -72,7 +72,7 @@ export class InstallerService extends DashboardInstaller implements OnApplicatio
 
   private async realSuperusers(): Promise<number> {
     const rows = await this.database.query<{ n: number }>(
-      'SELECT COUNT(*) AS "n" FROM "_superusers" WHERE "email" <> ? COLLATE NOCASE',
+      `SELECT COUNT(*) AS "n" FROM "_superusers" WHERE NOT (${this.database.equalsNoCase('"email"')})`,
       [INSTALLER_EMAIL],
     );
     return Number(rows[0]?.n ?? 0);
@@ -80,7 +80,7 @@ export class InstallerService extends DashboardInstaller implements OnApplicatio
 
   private async placeholderId(): Promise<string | null> {
     const rows = await this.database.query<{ id: string }>(
-      'SELECT "id" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE',
+      `SELECT "id" FROM "_superusers" WHERE ${this.database.equalsNoCase('"email"')}`,
       [INSTALLER_EMAIL],
     );
     return rows[0]?.id ?? null;

@@ -66,7 +66,7 @@ export class SuperusersService {
       throw new BadRequestError('Invalid email address.');
     }
     const rows = await this.database.query<{ id: string; password: string }>(
-      'SELECT "id", "password" FROM "_superusers" WHERE "email" = ? COLLATE NOCASE',
+      `SELECT "id", "password" FROM "_superusers" WHERE ${this.database.equalsNoCase('"email"')}`,
       [email],
     );
     return rows[0] ?? null;

@@ -3,6 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AppConfig } from '@lib/core';
 import { Database } from './typeorm/typeorm-database';
 import { openDataSource } from './typeorm/create-data-source';
+import { openPostgres } from './postgres/open-postgres';
+import { PostgresDatabase } from './postgres/postgres-database';
 
 /**
  * The busy timeout while the app starts: processes sharing the file (the services of the distributed set)
@@ -19,13 +21,24 @@ export const STARTUP_BUSY_TIMEOUT_MS = 60_000;
       provide: Database,
       inject: [AppConfig],
       useFactory: async (config: AppConfig) =>
-        new Database(
-          await openDataSource({
-            dataDir: config.dataDir,
-            busyTimeoutMs: Math.max(STARTUP_BUSY_TIMEOUT_MS, config.db.busyTimeoutMs),
-          }),
-          { ...config.cost, busyTimeoutMs: config.db.busyTimeoutMs },
-        ),
+        config.db.url
+          ? new Database(
+              new PostgresDatabase(
+                await openPostgres({
+                  url: config.db.url,
+                  poolMax: config.db.poolMax,
+                  statementTimeoutMs: config.cost.queryTimeoutMs,
+                }),
+                config.cost.queryTimeoutMs,
+              ),
+            )
+          : new Database(
+              await openDataSource({
+                dataDir: config.dataDir,
+                busyTimeoutMs: Math.max(STARTUP_BUSY_TIMEOUT_MS, config.db.busyTimeoutMs),
+              }),
+              { ...config.cost, busyTimeoutMs: config.db.busyTimeoutMs },
+            ),
     },
   ],
   exports: [Database],

@@ -42,6 +42,8 @@ export abstract class TableDdl {
   abstract createTable(name: string, columns: ColumnSpec[], indexes?: IndexSpec[]): Promise<void>;
   abstract renameTable(from: string, to: string): Promise<void>;
   abstract changeColumns(table: string, changes: ColumnChanges): Promise<void>;
+  /** A select/relation/file column turned single <-> multiple: its stored values converted in place. */
+  abstract changeShape(table: string, column: string, toMultiple: boolean): Promise<void>;
   abstract dropTable(name: string): Promise<void>;
   abstract createView(name: string, selectSql: string): Promise<void>;
   abstract dropView(name: string): Promise<void>;

@@ -159,9 +159,9 @@ export const postgresDialect: SqlDialect = {
   column: (alias, column) => raw(`${quoteIdent(alias)}.${quoteIdent(column)}`),
   table: (name, alias) => raw(`${quoteIdent(name)} ${quoteIdent(alias)}`),
   oneRow: (alias) => raw(`(SELECT 1) ${quoteIdent(alias)}`),
-  rowid: () => {
-    throw invalidFilter('@rowid sorts only on SQLite (PostgreSQL tables have no row ids)');
-  },
+  // PostgreSQL tables have no row ids: `@rowid` is the physical order (`ctid`), insertion order until rows are
+  // updated, as the lists' default order there (libs/records).
+  rowid: (alias) => raw(`${quoteIdent(alias)}.ctid`),
   random: () => raw('random()'),
   alwaysTrue: () => raw('TRUE'),
   notTrue: (cond) => sql`(${cond}) IS NOT TRUE`,

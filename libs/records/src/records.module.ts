@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { FieldsResponseHook } from './records/fields-response';
-import { QueryCompiler } from '@lib/query';
+import { Database } from '@lib/database';
+import { postgresDialect, QueryCompiler, sqliteDialect } from '@lib/query';
 import { BatchController } from './batch/batch.controller';
 import { BatchService } from './batch/batch.service';
 import { CollectionRepository } from './collections/collection.repository';
@@ -28,7 +29,11 @@ import { TypeormCollectionRepository } from './typeorm/typeorm-collection.reposi
 import { TypeormRecordRepository } from './typeorm/typeorm-record.repository';
 
 const services = [
-  { provide: QueryCompiler, useValue: new QueryCompiler() },
+  {
+    provide: QueryCompiler,
+    inject: [Database],
+    useFactory: (db: Database) => new QueryCompiler(db.engine === 'postgres' ? postgresDialect : sqliteDialect),
+  },
   { provide: CollectionRepository, useClass: TypeormCollectionRepository },
   { provide: RecordRepository, useClass: TypeormRecordRepository },
   CollectionsRegistry,

@@ -33,11 +33,15 @@ export interface FileResult extends TapSummary {
   ok: boolean;
 }
 
-/** Runs one file; resolves when its process has closed. */
+/**
+ * Runs one file; resolves when its process has closed. `file` may carry a `#variant` suffix (the same file run
+ * again in another setting, e.g. `#pg`): it names the result, the path without it is run.
+ */
 export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.ProcessEnv): Promise<FileResult> {
   const root = repoRoot();
   const startedAt = Date.now();
-  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'paths.js'), '--test-reporter=tap', file], {
+  const path = file.replace(/#[\w-]+$/, '');
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts', 'paths.js'), '--test-reporter=tap', path], {
     cwd: root,
     env: env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

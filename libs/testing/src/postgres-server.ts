@@ -36,6 +36,30 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
+/**
+ * A new, empty database on the server `serverUrl` points at (a `PostgresServer` a test runner started): its URL,
+ * and `drop` to remove it (connections closed first).
+ */
+export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `nb_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = async (sql: string): Promise<void> => {
+    const client = new Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE "${name}" TEMPLATE template0 ENCODING 'UTF8'`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined),
+  };
+}
+
 export class PostgresServer {
   private stopped = false;
 

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { STARTUP_CEILING_MS } from './ceilings';
+import { freshPostgresDatabase } from './postgres-server';
 import { tokenFor } from './factories';
 import { HttpClient } from './http-client';
 import { noClock, TestClock } from './test-clock';
@@ -104,10 +105,16 @@ export async function waitForHealth(
   throw new Error(`nestbase at ${baseUrl} not healthy after ${timeoutMs} ms (${last}):\n${log?.() ?? ''}`);
 }
 
-/** Spawns `node bin/nestbase.js serve` on a free port with a fresh data dir. */
+/**
+ * Spawns `node bin/nestbase.js serve` on a free port with a fresh data dir; with `NB_TEST_POSTGRES_URL` (the
+ * runner's `pg` tier) on a fresh database of that PostgreSQL server (`DATABASE_URL`), dropped at stop.
+ */
 export async function spawnServer(): Promise<RunningServer> {
   const root = repoRoot();
   const dataDir = await mkdtemp(join(tmpdir(), 'nestbase-e2e-'));
+  const postgres = process.env.NB_TEST_POSTGRES_URL
+    ? await freshPostgresDatabase(process.env.NB_TEST_POSTGRES_URL)
+    : null;
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const clock = new TestClock(`${dataDir}.clock`);
@@ -122,6 +129,7 @@ export async function spawnServer(): Promise<RunningServer> {
         PB_ADMIN_EMAIL: DEFAULT_SU_EMAIL,
         PB_ADMIN_PASSWORD: DEFAULT_SU_PASSWORD,
         NB_TEST_CLOCK_FILE: clock.file,
+        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -147,6 +155,7 @@ export async function spawnServer(): Promise<RunningServer> {
     process.off('exit', killOnExit);
     await rm(dataDir, { recursive: true, force: true });
     await rm(clock.file, { force: true });
+    await postgres?.drop();
     throw err;
   }
 
@@ -172,6 +181,7 @@ export async function spawnServer(): Promise<RunningServer> {
       }
       await rm(dataDir, { recursive: true, force: true });
       await rm(clock.file, { force: true });
+      await postgres?.drop();
     },
   };
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, fieldError, ForbiddenError, isEmailAddress, newRecordId } from '@lib/core';
 import { fromRow, RecordRepository, type RecordData } from '@lib/records';
+import { Database } from '@lib/database';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import { OtpMailerService } from './otp-mailer.service';
@@ -14,6 +15,7 @@ export class OtpRequestService {
     private readonly records: RecordRepository,
     private readonly store: OtpStoreService,
     private readonly mailer: OtpMailerService,
+    private readonly database: Database,
   ) {}
 
   /** `{otpId}`; for an unknown email a random id, so the answer doesn't reveal which emails exist. */
@@ -48,7 +50,7 @@ export class OtpRequestService {
 
   private async findByEmail(c: CollectionModel, email: string): Promise<RecordData | null> {
     const rows = await this.records.list(c, {
-      where: [{ sql: '"r"."email" = ? COLLATE NOCASE', params: [email] }],
+      where: [{ sql: this.database.equalsNoCase('"r"."email"'), params: [email] }],
       orderBy: null,
       limit: 1,
       offset: 0,

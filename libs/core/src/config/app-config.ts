@@ -19,7 +19,11 @@ export abstract class AppConfig {
    * collection changes made through the API write migration files there (`--automigrate`/`NB_AUTOMIGRATE`).
    */
   abstract readonly migrations: { readonly dir: string; readonly auto: boolean };
-  abstract readonly db: { readonly busyTimeoutMs: number };
+  /**
+   * `url`: `DATABASE_URL` / `--db` (`postgres://…` selects PostgreSQL; empty: SQLite `<dataDir>/data.db`).
+   * `poolMax`: PostgreSQL connections per process (`NB_DB_POOL_MAX`).
+   */
+  abstract readonly db: { readonly busyTimeoutMs: number; readonly url: string; readonly poolMax: number };
   abstract readonly admin: { readonly email: string; readonly password: string };
   /** Request body limit in bytes (PocketBase: 32 MiB). */
   abstract readonly bodyLimit: number;
@@ -138,6 +142,10 @@ export interface ConfigOverrides {
   records?: string;
   migrationsDir?: string;
   automigrate?: boolean;
+  /** `--db`: a `postgres://` URL (DATABASE_URL). */
+  db?: string;
+  /** `--queryTimeout`: seconds (NB_QUERY_TIMEOUT_MS). */
+  queryTimeout?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -193,6 +201,8 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     },
     db: {
       busyTimeoutMs: parseInt(env, 'DB_BUSY_TIMEOUT_MS', 10000, 0, 600000, problems),
+      url: databaseUrl(overrides.db ?? env.DATABASE_URL ?? '', problems),
+      poolMax: parseInt(env, 'NB_DB_POOL_MAX', 10, 1, 1000, problems),
     },
     admin: adminPair(env, problems),
     bodyLimit: parseInt(env, 'NB_BODY_LIMIT', 32 * 1024 * 1024, 1024, 2 ** 31, problems),
@@ -228,7 +238,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       responseTimeoutMs: parseInt(env, 'NB_UPSTREAM_RESPONSE_TIMEOUT_MS', 600_000, 100, 86_400_000, problems),
     },
     cost: {
-      queryTimeoutMs: parseInt(env, 'NB_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000, problems),
+      queryTimeoutMs: queryTimeoutMs(env, overrides.queryTimeout, problems),
       readWorkers: parseInt(env, 'NB_READ_WORKERS', 2, 0, 64, problems),
       maxExpandRecords: parseInt(env, 'NB_MAX_EXPAND_RECORDS', 20_000, 1, 10_000_000, problems),
       maxResponseBytes: parseInt(env, 'NB_MAX_RESPONSE_BYTES', 64 * 1024 * 1024, 1024, 2 ** 31, problems),
@@ -343,6 +353,27 @@ function adminPair(env: Env, problems: string[]): { email: string; password: str
     );
   }
   return { email, password };
+}
+
+function databaseUrl(value: string, problems: string[]): string {
+  if (value !== '' && !/^postgres(ql)?:\/\/[^\s]+$/.test(value)) {
+    problems.push(`DATABASE_URL/--db must be postgres://user:password@host:port/database, got "${value}"`);
+    return '';
+  }
+  return value;
+}
+
+/** `--queryTimeout` in seconds (as PocketBase's flag) wins over NB_QUERY_TIMEOUT_MS. */
+function queryTimeoutMs(env: Env, seconds: string | undefined, problems: string[]): number {
+  if (seconds === undefined) {
+    return parseInt(env, 'NB_QUERY_TIMEOUT_MS', 5000, 0, 3_600_000, problems);
+  }
+  const n = Number(seconds);
+  if (seconds.trim() === '' || !Number.isFinite(n) || n < 0 || n > 3600) {
+    problems.push(`--queryTimeout must be seconds in 0..3600, got "${seconds}"`);
+    return 5000;
+  }
+  return Math.round(n * 1000);
 }
 
 function redisUrl(value: string, problems: string[]): string {

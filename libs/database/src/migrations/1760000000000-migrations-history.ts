@@ -8,7 +8,11 @@ export class MigrationsHistory1760000000000 implements MigrationInterface {
   name = 'MigrationsHistory1760000000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query('CREATE TABLE "_migrations" ("file" VARCHAR(255) PRIMARY KEY NOT NULL, "applied" INTEGER NOT NULL)');
+    // Microseconds outgrow PostgreSQL's 32-bit INTEGER (SQLite's INTEGER is 64-bit).
+    const applied = q.connection.driver.options.type === 'postgres' ? 'BIGINT' : 'INTEGER';
+    await q.query(
+      `CREATE TABLE "_migrations" ("file" VARCHAR(255) PRIMARY KEY NOT NULL, "applied" ${applied} NOT NULL)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -7,9 +7,9 @@ function verb(sql: string): string {
 }
 
 /** `fn` (one statement) in a `db <verb>` client span while tracing is on; just `fn()` otherwise. */
-export function tracedSql<T>(sql: string, fn: () => T): T {
+export function tracedSql<T>(sql: string, fn: () => T, system: 'sqlite' | 'postgresql' = 'sqlite'): T {
   if (!tracingOn()) {
     return fn();
   }
-  return traced(`db ${verb(sql)}`, SPAN_KIND.client, { 'db.system.name': 'sqlite', 'db.query.text': sql }, fn);
+  return traced(`db ${verb(sql)}`, SPAN_KIND.client, { 'db.system.name': system, 'db.query.text': sql }, fn);
 }

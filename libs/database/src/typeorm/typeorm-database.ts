@@ -1,43 +1,13 @@
-import { DataSource, QueryRunner } from 'typeorm';
-import { SqlExecutor, TableDdl, TxExecutor } from '../sql-executor';
+import { DataSource } from 'typeorm';
+import { BadRequestError } from '@lib/core';
+import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { TypeormTableDdl } from './typeorm-table-ddl';
-import { retryBusy, unavailableIfBusy } from './sqlite-busy';
 import { snapshotSqlite } from './sqlite-snapshot';
-import { isInterrupted, QueryDeadline } from './query-deadline';
-import { queryTimeout } from './query-timeout';
+import { QueryDeadline } from './query-deadline';
 import { ReadPool } from './read-pool';
 import { OffloadedReads } from './offloaded-reads';
-import { tracedSql } from './sql-trace';
-
-class RunnerExecutor extends TxExecutor {
-  readonly ddl: TableDdl;
-  constructor(private readonly runner: QueryRunner) {
-    super();
-    this.ddl = new TypeormTableDdl(runner);
-  }
-  override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return (await this.runner.query(sql, params as unknown[])) as T[];
-  }
-  override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    const result = await this.runner.query(sql, params as unknown[], true);
-    return (result as { affected?: number }).affected ?? 0;
-  }
-}
-
-interface SqliteStatement {
-  reader: boolean;
-  pluck(): SqliteStatement;
-  get(...params: unknown[]): unknown;
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): { changes: number };
-}
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
-  function(name: string, options: { deterministic: boolean; varargs: boolean }, fn: () => number): unknown;
-  readonly inTransaction: boolean;
-  readonly memory: boolean;
-  readonly name: string;
-}
+import { DirectSqliteExecutor, RunnerExecutor, type SqliteConnection } from './sqlite-executor';
+import { PostgresDatabase } from '../postgres/postgres-database';
 
 /** What one request's queries may cost. */
 export interface QueryLimits {
@@ -49,163 +19,22 @@ export interface QueryLimits {
   busyTimeoutMs?: number;
 }
 
-const STATEMENT_CACHE = 500;
-
-/**
- * Runs statements straight on the better-sqlite3 connection TypeORM opened, with a prepared-statement
- * cache: TypeORM's query path (broadcaster, logger, several awaits per query) cost more than the
- * query itself on the hot read path. DDL, migrations and transaction control stay with TypeORM.
- */
-class DirectSqliteExecutor extends TxExecutor {
-  private readonly statements = new Map<string, SqliteStatement>();
-
-  constructor(
-    readonly connection: SqliteConnection,
-    readonly ddl: TableDdl,
-    private readonly deadline: QueryDeadline,
-  ) {
-    super();
-    deadline.install(connection);
-  }
-
-  override async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-    return this.querySync<T>(sql, params);
-  }
-
-  /** `query`, run and answered synchronously (better-sqlite3 is synchronous); a span per statement while tracing. */
-  querySync<T>(sql: string, params: readonly unknown[] = [], readOnly = false): T[] {
-    return tracedSql(sql, () => this.querySyncNow<T>(sql, params, readOnly));
-  }
-
-  private querySyncNow<T>(sql: string, params: readonly unknown[], readOnly: boolean): T[] {
-    try {
-      const statement = this.statement(sql);
-      if (readOnly && !statement.reader) {
-        throw new Error('only statements that read are allowed here');
-      }
-      const values = params.map(bindable);
-      return (
-        statement.reader ? this.deadline.run(() => statement.all(...values)) : (statement.run(...values), [])
-      ) as T[];
-    } catch (error) {
-      throw isInterrupted(error) ? queryTimeout(this.deadline.timeoutMs) : unavailableIfBusy(error);
-    }
-  }
-
-  override async run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    return tracedSql(sql, () => this.runNow(sql, params));
-  }
-
-  private runNow(sql: string, params: readonly unknown[]): number {
-    try {
-      const statement = this.statement(sql);
-      const values = params.map(bindable);
-      return statement.reader ? (statement.all(...values), 0) : statement.run(...values).changes;
-    } catch (error) {
-      throw unavailableIfBusy(error);
-    }
-  }
-
-  /** SQLite's busy timeout of this connection (how long a statement waits for another process's lock). */
-  setBusyTimeout(ms: number): void {
-    this.connection.prepare(`PRAGMA busy_timeout = ${Math.trunc(ms)}`).run();
-  }
-
-  private dataVersionStatement: SqliteStatement | undefined;
-  /** The value `dataVersionThisTurn()` read in this turn of the event loop (null: read it again). */
-  private dataVersionNow: number | null = null;
-
-  dataVersion(): number {
-    try {
-      this.dataVersionStatement ??= this.connection.prepare('PRAGMA data_version').pluck();
-      return this.dataVersionStatement.get() as number;
-    } catch (error) {
-      throw unavailableIfBusy(error);
-    }
-  }
-
-  /** `dataVersion()` read at most once per turn of the event loop (see `Database.dataVersionThisTurn`). */
-  dataVersionThisTurn(): number {
-    if (this.dataVersionNow === null) {
-      this.dataVersionNow = this.dataVersion();
-      setImmediate(() => (this.dataVersionNow = null));
-    }
-    return this.dataVersionNow;
-  }
-
-  /**
-   * Runs `work` in `BEGIN IMMEDIATE … COMMIT`: the write lock is taken first (waiting up to the busy
-   * timeout for other processes), so the transaction never has to upgrade a read snapshot another
-   * process made stale. A busy BEGIN or COMMIT is retried a few times; work that failed is rolled back,
-   * and a SQLITE_BUSY that still gets through is a 503.
-   */
-  async writeTransaction<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      await retryBusy(() => this.control('BEGIN IMMEDIATE'));
-    } catch (error) {
-      throw unavailableIfBusy(error);
-    }
-    try {
-      const value = await work();
-      await retryBusy(() => this.control('COMMIT'));
-      return value;
-    } catch (error) {
-      if (this.connection.inTransaction) {
-        this.control('ROLLBACK');
-      }
-      throw unavailableIfBusy(error);
-    }
-  }
-
-  /** Transaction control, errors unchanged (the caller decides what a busy one means). */
-  private control(sql: string): void {
-    this.statement(sql).run();
-  }
-
-  /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted (triggers, cascades too). */
-  totalChanges(): number {
-    return (this.statement('SELECT total_changes() AS "n"').get() as { n: number }).n;
-  }
-
-  /** The same executor for a transaction that must not run DDL (it would commit the transaction). */
-  withoutDdl(): TxExecutor {
-    this.noDdl ??= Object.create(this, {
-      ddl: {
-        get() {
-          throw new Error('DDL needs Database.schemaTransaction');
-        },
-      },
-    }) as TxExecutor;
-    return this.noDdl;
-  }
-
-  private noDdl: TxExecutor | undefined;
-
-  private statement(sql: string): SqliteStatement {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.connection.prepare(sql);
-      this.statements.set(sql, statement);
-      if (this.statements.size > STATEMENT_CACHE) {
-        this.statements.delete(this.statements.keys().next().value as string);
-      }
-    }
-    return statement;
-  }
-}
-
-/** better-sqlite3 binds no booleans. */
-function bindable(value: unknown): unknown {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-}
-
 /**
  * The data source seen by repositories: reads run directly; write transactions are serialized,
  * because SQLite has one writer and the better-sqlite3 driver shares one connection per process.
  */
+const SYNC_ON_POSTGRES =
+  'Synchronous queries (the $app reads of PocketBase-style hooks) are not supported on PostgreSQL yet.';
+
 export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly direct: TxExecutor;
+  private readonly direct: SqlExecutor;
+  /** The PostgreSQL pool's side (null on SQLite). */
+  private readonly postgres: PostgresDatabase | null = null;
+  /** The database this process speaks: SQLite (`<dataDir>/data.db`) or PostgreSQL (`DATABASE_URL`). */
+  readonly engine: 'sqlite' | 'postgres';
+  /** TypeORM's data source of the SQLite file (null on PostgreSQL: the pool is `postgres.pool`). */
+  readonly dataSource: DataSource | null;
   private rollbacks = 0;
   /** `noteSensitiveWrite()` calls and schema transactions (see `sensitiveWriteCount`). */
   private sensitiveWrites = 0;
@@ -217,11 +46,18 @@ export class Database extends SqlExecutor {
    */
   readonly reads: SqlExecutor;
 
-  constructor(
-    readonly dataSource: DataSource,
-    limits: QueryLimits = { queryTimeoutMs: 0, readWorkers: 0 },
-  ) {
+  constructor(source: DataSource | PostgresDatabase, limits: QueryLimits = { queryTimeoutMs: 0, readWorkers: 0 }) {
     super();
+    if (source instanceof PostgresDatabase) {
+      this.engine = 'postgres';
+      this.dataSource = null;
+      this.postgres = source;
+      this.direct = source;
+      this.reads = this;
+      return;
+    }
+    this.engine = 'sqlite';
+    const dataSource = (this.dataSource = source);
     const runner = dataSource.createQueryRunner();
     const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
     const deadline = new QueryDeadline(limits.queryTimeoutMs);
@@ -235,6 +71,14 @@ export class Database extends SqlExecutor {
     this.reads = this.pool ? new OffloadedReads(this, this.pool, connection as SqliteConnection) : this;
   }
 
+  /**
+   * `column = ?` ignoring ASCII case: SQLite's `COLLATE NOCASE`; `lower()` on both sides on PostgreSQL (which also
+   * folds non-ASCII letters).
+   */
+  equalsNoCase(column: string): string {
+    return this.postgres ? `lower(${column}) = lower(?)` : `${column} = ? COLLATE NOCASE`;
+  }
+
   override query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]> {
     return this.direct.query<T>(sql, params);
   }
@@ -246,7 +90,7 @@ export class Database extends SqlExecutor {
    */
   querySync<T = Record<string, unknown>>(sql: string, params?: readonly unknown[], readOnly = false): T[] {
     if (!(this.direct instanceof DirectSqliteExecutor)) {
-      throw new Error('synchronous queries need the SQLite database');
+      throw new BadRequestError(SYNC_ON_POSTGRES);
     }
     return this.direct.querySync<T>(sql, params, readOnly);
   }
@@ -319,6 +163,9 @@ export class Database extends SqlExecutor {
    * than a record write); it can't run DDL: use `schemaTransaction` for that.
    */
   transaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
+    if (this.postgres) {
+      return this.postgres.transaction(fn, false, () => this.rollbacks++);
+    }
     const direct = this.direct;
     if (!(direct instanceof DirectSqliteExecutor)) {
       return this.schemaTransaction(fn);
@@ -339,6 +186,11 @@ export class Database extends SqlExecutor {
    * it is `BEGIN IMMEDIATE` too (TypeORM's own would begin deferred and could fail to upgrade to a write).
    */
   schemaTransaction<T>(fn: (tx: TxExecutor) => Promise<T>): Promise<T> {
+    if (this.postgres) {
+      const postgres = this.postgres;
+      this.sensitiveWrites++;
+      return postgres.transaction(fn, true, () => this.rollbacks++).finally(() => this.sensitiveWrites++);
+    }
     const direct = this.direct;
     if (direct instanceof DirectSqliteExecutor) {
       return this.serialize(async () => {
@@ -352,7 +204,7 @@ export class Database extends SqlExecutor {
       });
     }
     return this.serialize(async () => {
-      const runner = this.dataSource.createQueryRunner();
+      const runner = this.dataSource!.createQueryRunner();
       await runner.startTransaction();
       try {
         const value = await fn(new RunnerExecutor(runner));
@@ -375,6 +227,11 @@ export class Database extends SqlExecutor {
 
   /** A consistent copy of the database at the new file `file` while writes go on (see `snapshotSqlite`). */
   async backupTo(file: string): Promise<void> {
+    if (!this.dataSource) {
+      throw new BadRequestError(
+        'Backups are not supported on PostgreSQL yet: back the database up with pg_dump (see the README).',
+      );
+    }
     const connection = (this.dataSource.driver as unknown as { databaseConnection?: SqliteConnection })
       .databaseConnection;
     if (!connection || connection.memory) {
@@ -386,7 +243,8 @@ export class Database extends SqlExecutor {
   async close(): Promise<void> {
     await this.queue;
     await this.pool?.close();
-    if (this.dataSource.isInitialized) {
+    await this.postgres?.close();
+    if (this.dataSource?.isInitialized) {
       await this.dataSource.destroy();
     }
   }

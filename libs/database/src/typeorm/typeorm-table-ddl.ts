@@ -1,4 +1,5 @@
 import { QueryRunner, Table, TableColumn, TableIndex, View } from 'typeorm';
+import { quoteIdentifier } from '../quote';
 import { ColumnChanges, ColumnSpec, DescribedColumn, IndexSpec, TableDdl } from '../sql-executor';
 
 /** The part of a better-sqlite3 connection that reports where a statement's columns come from. */
@@ -67,10 +68,18 @@ export class TypeormTableDdl extends TableDdl {
     }
   }
 
+  override async changeShape(table: string, column: string, toMultiple: boolean): Promise<void> {
+    const col = quoteIdentifier(column);
+    const sql = toMultiple
+      ? `UPDATE ${quoteIdentifier(table)} SET ${col} = CASE WHEN ${col} = '' OR ${col} IS NULL THEN '[]' ELSE json_array(${col}) END`
+      : `UPDATE ${quoteIdentifier(table)} SET ${col} = COALESCE(json_extract(${col}, '$[#-1]'), '') WHERE json_valid(${col})`;
+    await this.runner.query(sql);
+  }
+
   override async dropTable(name: string): Promise<void> {
     // Plain SQL: the table's indexes go with it. TypeORM's dropTable first loads the table's whole description
     // (several catalog scans), which made dropping many collections slow.
-    await this.runner.query(`DROP TABLE IF EXISTS "${name.replace(/"/g, '""')}"`);
+    await this.runner.query(`DROP TABLE IF EXISTS ${quoteIdentifier(name)}`);
   }
 
   override async createView(name: string, selectSql: string): Promise<void> {
@@ -78,7 +87,7 @@ export class TypeormTableDdl extends TableDdl {
   }
 
   override async dropView(name: string): Promise<void> {
-    await this.runner.query(`DROP VIEW IF EXISTS "${name.replace(/"/g, '""')}"`);
+    await this.runner.query(`DROP VIEW IF EXISTS ${quoteIdentifier(name)}`);
   }
 
   override async setIndexes(table: string, indexes: IndexSpec[]): Promise<void> {
@@ -114,6 +123,6 @@ export class TypeormTableDdl extends TableDdl {
     if (!connection || typeof connection.prepare !== 'function') {
       return null;
     }
-    return connection.prepare(`SELECT * FROM "${name.replace(/"/g, '""')}"`).columns();
+    return connection.prepare(`SELECT * FROM ${quoteIdentifier(name)}`).columns();
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { formatDate } from '@lib/core';
-import { Database } from '@lib/database';
-import { sqliteDialect } from '@lib/query';
+import { Database, quoteIdentifier } from '@lib/database';
 import { CollectionsRegistry } from '@lib/records';
 
 /** The system jobs' clean-up of the auth state tables: expired OTPs and MFAs, origins of records gone. */
@@ -38,7 +37,7 @@ export class AuthStateCleanup {
       auth.map((c) => c.id),
     );
     for (const c of auth) {
-      const table = sqliteDialect.quoteIdent(c.name);
+      const table = quoteIdentifier(c.name);
       removed += await this.database.run(
         `DELETE FROM "_authOrigins" WHERE "collectionRef" = ? AND "recordRef" NOT IN (SELECT "id" FROM ${table})`,
         [c.id],
@@ -48,6 +47,9 @@ export class AuthStateCleanup {
   }
 
   async optimize(): Promise<void> {
-    await this.database.run('PRAGMA optimize');
+    // PostgreSQL's autovacuum analyzes on its own.
+    if (this.database.engine === 'sqlite') {
+      await this.database.run('PRAGMA optimize');
+    }
   }
 }

@@ -3,7 +3,6 @@
  * the messages of those refusals. The PostgreSQL specs accept exactly these where SQLite gave rows.
  */
 export const POSTGRES_ONLY_REFUSALS: RegExp[] = [
-  /@rowid sorts only on SQLite/,
   /strftime\(\) modifiers are supported only on SQLite/,
   /strftime\(\) %[JUW] is supported only on SQLite/,
   /PostgreSQL text values cannot contain NUL characters/,

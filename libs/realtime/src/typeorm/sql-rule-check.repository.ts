@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@lib/database';
+import { Database, quoteIdentifier } from '@lib/database';
 import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
 import { RuleCheckRepository } from '../rule-check.repository';
 
@@ -7,7 +7,22 @@ import { RuleCheckRepository } from '../rule-check.repository';
 const MAX_TERMS = 400;
 const MAX_PARAMS = 30000;
 
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+const quote = quoteIdentifier;
+
+type ColumnType = 'text' | 'numeric' | 'boolean' | 'json';
+const SQLITE_CASTS: Record<ColumnType, string> = {
+  text: 'CAST(? AS TEXT)',
+  numeric: 'CAST(? AS NUMERIC)',
+  boolean: 'CAST(? AS NUMERIC)',
+  json: '?',
+};
+/** The column types nestbase's tables have on PostgreSQL (what the compiled rule expects of each column). */
+const POSTGRES_CASTS: Record<ColumnType, string> = {
+  text: 'CAST(? AS TEXT)',
+  numeric: 'CAST(? AS DOUBLE PRECISION)',
+  boolean: 'CAST(CAST(? AS INTEGER) AS BOOLEAN)',
+  json: 'CAST(? AS JSONB)',
+};
 
 /**
  * The snapshot as a one-row CTE with the table's column affinities (`CAST(? AS TEXT|NUMERIC)`), and one
@@ -30,7 +45,7 @@ export class SqlRuleCheckRepository extends RuleCheckRepository {
     for (const f of c.fields) {
       const kind = FIELD_KINDS[f.type];
       const type = kind.column(f).type;
-      const cast = type === 'text' ? 'CAST(? AS TEXT)' : type === 'json' ? '?' : 'CAST(? AS NUMERIC)';
+      const cast = this.database.engine === 'postgres' ? POSTGRES_CASTS[type] : SQLITE_CASTS[type];
       columns.push(`${cast} AS ${quote(f.name)}`);
       rowParams.push(kind.toDb(record[f.name], f) ?? null);
     }

@@ -59,7 +59,8 @@ export class CollectionsQuery {
     const request = { auth: null, body: {}, query: {}, headers: {}, method: 'GET', context: 'default' };
     const where = filter ? ` WHERE ${filter.sql}` : '';
     const whereParams = filter ? filter.bind(request) : [];
-    const order = sort?.sql ? ` ORDER BY ${sort.sql}` : ' ORDER BY "r"."created", "r"."rowid"';
+    const row = this.database.engine === 'postgres' ? '"r"."ctid"' : '"r"."rowid"';
+    const order = sort?.sql ? ` ORDER BY ${sort.sql}` : ` ORDER BY "r"."created", ${row}`;
     const rows = await this.database.query<{ id: string }>(
       `SELECT "r"."id" FROM "_collections" "r"${where}${order} LIMIT ? OFFSET ?`,
       [...whereParams, ...(sort ? sort.bind(request) : []), p.perPage, (p.page - 1) * p.perPage],

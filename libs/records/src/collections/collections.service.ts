@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { BadRequestError, NotFoundError, ValidationFailed } from '@lib/core';
-import { Database, TxExecutor } from '@lib/database';
+import { Database, DependentViewError, TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { QueryCompiler } from '@lib/query';
 import { buildCollection, initialCollections, scaffold, withoutSecrets, type CollectionModel } from '@lib/schema';
@@ -10,7 +10,7 @@ import { ImportIndex, mergeFields, planDrops } from './collections-import';
 import { checkRules, lookupWith } from './rule-check';
 import { withRuleIndexes } from './rule-indexes';
 import { readSchemaStamp } from './schema-stamp';
-import { createStorage, dropStorage, updateStorage } from './table-sync';
+import { createStorage, dropStorage, updateStorage, viewDependency } from './table-sync';
 import { checkViews, dependentViews } from './view-dependencies';
 import { viewFields } from './view-fields';
 
@@ -178,7 +178,7 @@ export class CollectionsService implements OnModuleInit {
     if (deleteMissing) {
       const drops = planDrops(remaining, kept);
       for (const c of drops) {
-        await dropStorage(tx, c);
+        await dropStorage(tx, c, 'Failed to import collections.');
         await this.repository.delete(c.id, tx);
         touched.add(c.name);
       }
@@ -258,6 +258,9 @@ export class CollectionsService implements OnModuleInit {
       if (error instanceof ValidationFailed || error instanceof BadRequestError) {
         throw error;
       }
+      if (error instanceof DependentViewError) {
+        throw viewDependency(error, failMessage);
+      }
       const message = error instanceof Error ? error.message.replace(/^.*?: /, '') : 'unknown error';
       const [key, code] =
         collection.type === 'view'
@@ -316,7 +319,7 @@ export class CollectionsService implements OnModuleInit {
     if (referenced) {
       throw new BadRequestError('The collection is referenced by a relation field of another collection.');
     }
-    await dropStorage(tx, collection);
+    await dropStorage(tx, collection, 'Failed to delete collection.');
     await this.repository.delete(collection.id, tx);
     const others = all.filter((c) => c.id !== collection.id);
     await this.syncViews(

@@ -11,6 +11,9 @@ import { readSchemaStamp } from './schema-stamp';
  * per request; the schema stamp (`readSchemaStamp`) is read only after a foreign commit, or at the
  * first check, and compared with the stamp each cache was loaded under.
  */
+/** How often a PostgreSQL-backed process looks for other processes' collection and settings changes. */
+const POSTGRES_STAMP_MS = 250;
+
 @Injectable()
 export class StoreSync {
   private dataVersion: number | null = null;
@@ -34,6 +37,9 @@ export class StoreSync {
     if (version !== null && version === this.dataVersion) {
       return undefined;
     }
+    if (version === null && this.database.engine === 'postgres') {
+      return this.checkPostgres();
+    }
     this.pending = this.check(version).finally(() => (this.pending = null));
     return this.pending;
   }
@@ -50,6 +56,22 @@ export class StoreSync {
     return writes === null || this.dataVersion === null ? null : `${this.dataVersion}:${writes}`;
   }
 
+  /**
+   * PostgreSQL has no `data_version`: the schema stamp itself is read, at most once per `POSTGRES_STAMP_MS`
+   * (another process's collection or settings change shows within that; this process's own at once).
+   */
+  private checkPostgres(): Promise<void> | undefined {
+    const now = performance.now();
+    if (now - this.stampReadAt < POSTGRES_STAMP_MS) {
+      return undefined;
+    }
+    this.stampReadAt = now;
+    this.pending = this.reloadIfStale().finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private stampReadAt = -Infinity;
+
   private async check(known: number | null): Promise<void> {
     const version =
       known ?? (await this.database.query<{ data_version: number }>('PRAGMA data_version'))[0].data_version;
@@ -57,6 +79,10 @@ export class StoreSync {
       return;
     }
     this.dataVersion = version;
+    await this.reloadIfStale();
+  }
+
+  private async reloadIfStale(): Promise<void> {
     // Each cache is compared with the stamp it was loaded under, not with what an earlier check saw: a change
     // made between a cache's load and this process's first check is as visible as any later one.
     const stamp = await readSchemaStamp(this.database);

@@ -1,4 +1,5 @@
-import type { IndexSpec, TxExecutor } from '@lib/database';
+import { BadRequestError } from '@lib/core';
+import { DependentViewError, type IndexSpec, type TxExecutor } from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type FieldModel, type ParsedIndex } from '@lib/schema';
 
 function indexSpecs(collection: CollectionModel): IndexSpec[] {
@@ -82,18 +83,31 @@ async function changeColumns(
 
 /** Single <-> multiple select/relation/file: converts the stored values in place. */
 async function convertShape(tx: TxExecutor, table: string, before: FieldModel, after: FieldModel): Promise<void> {
-  const col = `"${after.name}"`;
   const toMultiple = (after.maxSelect ?? 0) > 1 && (before.maxSelect ?? 0) <= 1;
-  const sql = toMultiple
-    ? `UPDATE "${table}" SET ${col} = CASE WHEN ${col} = '' OR ${col} IS NULL THEN '[]' ELSE json_array(${col}) END`
-    : `UPDATE "${table}" SET ${col} = COALESCE(json_extract(${col}, '$[#-1]'), '') WHERE json_valid(${col})`;
-  await tx.run(sql);
+  await tx.ddl.changeShape(table, after.name, toMultiple);
 }
 
-export async function dropStorage(tx: TxExecutor, collection: CollectionModel): Promise<void> {
-  if (collection.type === 'view') {
-    await tx.ddl.dropView(collection.name);
-  } else {
-    await tx.ddl.dropTable(collection.name);
+/**
+ * PocketBase's 400 for a change a view collection depends on, from the database's refusal (PostgreSQL refuses to
+ * drop or alter what a view reads; SQLite lets it happen and the views are checked after).
+ */
+export function viewDependency(error: DependentViewError, failMessage: string): BadRequestError {
+  return new BadRequestError(failMessage, {
+    view: {
+      code: 'validation_view_dependency',
+      message: `A view collection depends on this change: ${error.message.slice(0, 200)}`,
+    },
+  });
+}
+
+export async function dropStorage(tx: TxExecutor, collection: CollectionModel, failMessage: string): Promise<void> {
+  try {
+    if (collection.type === 'view') {
+      await tx.ddl.dropView(collection.name);
+    } else {
+      await tx.ddl.dropTable(collection.name);
+    }
+  } catch (error) {
+    throw error instanceof DependentViewError ? viewDependency(error, failMessage) : error;
   }
 }

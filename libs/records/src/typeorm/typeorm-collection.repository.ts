@@ -25,7 +25,8 @@ export class TypeormCollectionRepository extends CollectionRepository {
   }
 
   override async findAll(db: SqlExecutor = this.database): Promise<CollectionModel[]> {
-    const rows = await db.query<CollectionRow>('SELECT * FROM "_collections" ORDER BY "created", "rowid"');
+    const order = this.database.engine === 'postgres' ? '"ctid"' : '"rowid"';
+    const rows = await db.query<CollectionRow>(`SELECT * FROM "_collections" ORDER BY "created", ${order}`);
     return rows.map((r): CollectionModel => ({
       ...(JSON.parse(r.data) as CollectionModel),
       id: r.id,

@@ -35,6 +35,15 @@ export class TypeormRecordRepository extends RecordRepository {
   private readonly byIdSql = new WeakMap<CollectionModel, Map<string, string>>();
 
   private readonly counts: CountCache;
+  private readonly postgres: boolean;
+
+  /**
+   * A list's order without a sort: SQLite's rowid (insertion order); on PostgreSQL the table's physical order
+   * (`ctid`: insertion order until rows are updated). Views have none.
+   */
+  private rowOrder(c: CollectionModel): string {
+    return c.type === 'view' ? '' : this.postgres ? ' ORDER BY "r"."ctid"' : ' ORDER BY "r"."rowid"';
+  }
 
   constructor(
     private readonly database: Database,
@@ -42,15 +51,12 @@ export class TypeormRecordRepository extends RecordRepository {
   ) {
     super();
     this.counts = new CountCache(database);
+    this.postgres = database.engine === 'postgres';
   }
 
   override list(c: CollectionModel, query: ListQuery, db: SqlExecutor = this.database) {
     const where = whereClause(query.where);
-    const order = query.orderBy?.sql
-      ? ` ORDER BY ${query.orderBy.sql}`
-      : c.type === 'view'
-        ? ''
-        : ' ORDER BY "r"."rowid"';
+    const order = query.orderBy?.sql ? ` ORDER BY ${query.orderBy.sql}` : this.rowOrder(c);
     const sql = `SELECT "r".* FROM ${q(c.name)} "r"${where.sql}${order} LIMIT ? OFFSET ?`;
     const params = [...where.params, ...(query.orderBy?.params ?? []), query.limit, query.offset];
     return this.timed(c, query.asked, () => db.query(sql, params));
@@ -115,10 +121,8 @@ export class TypeormRecordRepository extends RecordRepository {
     if (ids.length === 0) {
       return [];
     }
-    const where = whereClause([
-      { sql: `"r"."id" IN (SELECT value FROM json_each(?))`, params: [JSON.stringify(ids)] },
-      ...parts,
-    ]);
+    const ids_ = this.postgres ? `SELECT jsonb_array_elements_text(?::jsonb)` : `SELECT value FROM json_each(?)`;
+    const where = whereClause([{ sql: `"r"."id" IN (${ids_})`, params: [JSON.stringify(ids)] }, ...parts]);
     return db.query(`SELECT "r".* FROM ${q(c.name)} "r"${where.sql}`, where.params);
   }
 
@@ -130,8 +134,11 @@ export class TypeormRecordRepository extends RecordRepository {
     db: SqlExecutor = this.database,
   ) {
     const col = `"r".${q(field.name)}`;
-    const cond = isMultiple(field) ? `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?)` : `${col} = ?`;
-    const order = c.type === 'view' ? '' : ' ORDER BY "r"."rowid"';
+    const multiple = this.postgres
+      ? `${col} @> jsonb_build_array(?::text)`
+      : `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?)`;
+    const cond = isMultiple(field) ? multiple : `${col} = ?`;
+    const order = this.rowOrder(c);
     return db.query(`SELECT "r".* FROM ${q(c.name)} "r" WHERE ${cond}${order} LIMIT ?`, [id, limit]);
   }
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { SqlExecutor } from '@lib/database';
+import { Database, quoteIdentifier as quote, type SqlExecutor } from '@lib/database';
 import type { CollectionModel } from '@lib/schema';
 import { OAuth2AccountRepository } from '../oauth2-account.repository';
 
-const quote = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
 @Injectable()
 export class TypeormOAuth2AccountRepository extends OAuth2AccountRepository {
+  constructor(private readonly database: Database) {
+    super();
+  }
+
   override async findLink(
     collectionId: string,
     provider: string,
@@ -30,7 +32,7 @@ export class TypeormOAuth2AccountRepository extends OAuth2AccountRepository {
 
   override async findIdByEmail(c: CollectionModel, email: string, db: SqlExecutor): Promise<string | null> {
     const rows = await db.query<{ id: string }>(
-      `SELECT "id" FROM ${quote(c.name)} WHERE "email" = ? COLLATE NOCASE LIMIT 1`,
+      `SELECT "id" FROM ${quote(c.name)} WHERE ${this.database.equalsNoCase('"email"')} LIMIT 1`,
       [email],
     );
     return rows[0]?.id ?? null;
@@ -40,9 +42,8 @@ export class TypeormOAuth2AccountRepository extends OAuth2AccountRepository {
     if (!c.fields.some((f) => f.name === field)) {
       return false;
     }
-    const rows = await db.query(`SELECT 1 FROM ${quote(c.name)} WHERE ${quote(field)} = ? COLLATE NOCASE LIMIT 1`, [
-      value,
-    ]);
+    const sql = `SELECT 1 FROM ${quote(c.name)} WHERE ${this.database.equalsNoCase(quote(field))} LIMIT 1`;
+    const rows = await db.query(sql, [value]);
     return rows.length > 0;
   }
 }

@@ -1,0 +1,77 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { SqlExecutor, TxExecutor } from '../sql-executor';
+import { isRetryable } from './postgres-errors';
+import { PostgresExecutor } from './postgres-executor';
+
+/** Runs of a transaction that failed on a serialization failure or a deadlock, before its 503. */
+const SERIALIZATION_RETRIES = 3;
+
+const logger = new Logger('Database');
+
+/**
+ * The PostgreSQL side of `Database`: statements on the pool; a transaction holds one client. Code that runs inside
+ * a transaction but reaches for the database rather than its `tx` (as it may on SQLite, whose one connection sees
+ * its own open transaction) is routed to the transaction's client, so it sees the uncommitted rows and never waits
+ * on the transaction's own locks.
+ */
+export class PostgresDatabase extends SqlExecutor {
+  private readonly open = new AsyncLocalStorage<PostgresExecutor>();
+  private readonly pooled: PostgresExecutor;
+
+  constructor(
+    readonly pool: Pool,
+    private readonly timeoutMs: number,
+  ) {
+    super();
+    this.pooled = new PostgresExecutor(pool, timeoutMs, false);
+  }
+
+  private current(): PostgresExecutor {
+    return this.open.getStore() ?? this.pooled;
+  }
+
+  override query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return this.current().query<T>(sql, params);
+  }
+
+  override run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.current().run(sql, params);
+  }
+
+  /** A transaction (READ COMMITTED); run again on a serialization failure or deadlock. `ddl`: a schema change. */
+  async transaction<T>(fn: (tx: TxExecutor) => Promise<T>, ddl: boolean, onRollback: () => void): Promise<T> {
+    const outer = this.open.getStore();
+    if (outer) {
+      return fn(outer); // already inside one (a hook's runInTransaction in a record write): the same
+    }
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.connect();
+      const tx = new PostgresExecutor(client, this.timeoutMs, ddl);
+      try {
+        await client.query(ddl ? 'BEGIN; SET LOCAL statement_timeout = 0' : 'BEGIN');
+        const value = await this.open.run(tx, () => fn(tx));
+        await client.query('COMMIT');
+        return value;
+      } catch (error) {
+        onRollback();
+        await client.query('ROLLBACK').catch(() => undefined);
+        const original = (error as { cause?: unknown }).cause ?? error;
+        if (isRetryable(error) || isRetryable(original)) {
+          if (attempt < SERIALIZATION_RETRIES) {
+            logger.warn(`transaction retried after ${(original as Error).message}`);
+            continue;
+          }
+        }
+        throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
