@@ -116,7 +116,7 @@ void describe('PocketBase-style hook files in the split records and auth service
     const reset = await call(auth, 'POST', '/api/collections/users/request-password-reset', { email }, '');
     assert.equal(reset.status, 204);
     await waitFor(async () => (await notes(`note = "reset mail for ${email} to ${email}"`)).length === 1, 'mail hook');
-    await waitFor(() => /dropped mail "\[jsvm\] /.test(procs[2].stdout() + procs[2].stderr()), 'onMailerSend');
+    await waitFor(() => /dropped mail \\?"\[jsvm\] /.test(procs[2].stdout() + procs[2].stderr()), 'onMailerSend');
     await tokenFor(auth, 'users', email, DEFAULT_PASSWORD);
     assert.deepEqual(await notes(`note = "password sign-in of ${email}"`), [`password sign-in of ${email}`]);
   });

@@ -190,7 +190,7 @@ void describe('PocketBase-style hook files', () => {
       assert.equal(res.status, 204);
       const note = `reset mail for ${carol.email} to ${carol.email}`;
       await waitFor(async () => (await notes(`note = "${note}"`)).length === 1, 'the record mail hook');
-      await waitFor(() => /dropped mail "\[jsvm\] /.test(proc.stdout() + proc.stderr()), 'the changed subject');
+      await waitFor(() => /dropped mail \\?"\[jsvm\] /.test(proc.stdout() + proc.stderr()), 'the changed subject');
     },
   );
 
