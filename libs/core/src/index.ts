@@ -57,3 +57,6 @@ export { MAX_JSON_DEPTH, jsonTextTooDeep, valueTooDeep, isPlainObject } from './
 export { DependencyError, waitForDependency, waitForRedis, type DependencyWait } from './platform/dependencies';
 export { AppLogSink } from './platform/app-log-sink';
 export type { AppLogWrite } from './platform/app-log-sink';
+export { metrics, NB_METRICS, METRICS_PATH, installMetrics } from './metrics';
+export type { Counter, Gauge, GaugeSource, Histogram, HistogramChild } from './metrics';
+export type { MetricsConfig } from './config/metrics-env';

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import type { RecordPayload } from '@lib/core';
+import { NB_METRICS, type HistogramChild, type RecordPayload } from '@lib/core';
 import { EventBus } from '@lib/events';
 import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -26,6 +26,9 @@ const EVENTS = [
 ] as const;
 
 const NO_OPTIONS = { query: {}, headers: {} };
+const delivered = NB_METRICS.realtimeDelivered.labels();
+const dropped = NB_METRICS.realtimeDropped.labels();
+const ruleChecks = { rule: NB_METRICS.ruleCheck.labels('rule'), filter: NB_METRICS.ruleCheck.labels('filter') };
 
 /**
  * Delivers committed record events to the subscribers of this instance that may see them (reference §8), one
@@ -108,7 +111,11 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
         frame = key ? Buffer.from(JSON.stringify({ action, record, topic: key })) : JSON.stringify({ action, record });
         byTopic.set(key, frame);
       }
-      client.sendSerialized(topic.key, frame);
+      if (client.sendSerialized(topic.key, frame)) {
+        delivered.inc();
+      } else {
+        dropped.inc();
+      }
     }
   }
 
@@ -116,6 +123,15 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     this.queue = this.queue
       .then(task)
       .catch((error: unknown) => this.logger.error(`delivery of ${name} failed: ${String(error)}`));
+  }
+
+  private async timed<T>(histogram: HistogramChild, check: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await check();
+    } finally {
+      histogram.observe((performance.now() - started) / 1000);
+    }
   }
 
   /** A changed or deleted auth collection: clients whose token secret no longer holds become guests. */
@@ -147,11 +163,13 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     for (const rule of ['listRule', 'viewRule'] as const) {
       const group = entries.filter((e) => e.rule === rule);
       if (group.length > 0) {
-        const ok = await this.access.check(
-          c,
-          { rule },
-          record,
-          group.map((e) => e.req),
+        const ok = await this.timed(ruleChecks.rule, () =>
+          this.access.check(
+            c,
+            { rule },
+            record,
+            group.map((e) => e.req),
+          ),
         );
         passed.push(...group.filter((_, i) => ok[i]));
       }
@@ -169,11 +187,13 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       byFilter.set(filter, group);
     }
     for (const [filter, group] of byFilter) {
-      const ok = await this.access.check(
-        c,
-        { filter },
-        record,
-        group.map((e) => e.req),
+      const ok = await this.timed(ruleChecks.filter, () =>
+        this.access.check(
+          c,
+          { filter },
+          record,
+          group.map((e) => e.req),
+        ),
       );
       out.push(...group.filter((_, i) => ok[i]));
     }

@@ -12,6 +12,7 @@ import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
 import { parseQuery } from './request-values';
 import { BadRequestError, PayloadTooLargeError } from '../errors/api-error';
+import { installMetrics } from '../metrics';
 
 const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
 
@@ -95,6 +96,7 @@ export async function createApp(
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installMetrics(fastify, config);
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
   await installBodyParsers(fastify, {
