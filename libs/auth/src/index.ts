@@ -18,3 +18,4 @@ export type { OAuth2RedirectMessage } from './oauth2/oauth2-redirect-sink';
 export { RateLimitStore } from './rate-limit/rate-limit.store';
 export { CountsAuthFailures } from './rate-limit/counts-auth-failures.decorator';
 export type { AuthFactor, AuthMethod } from './mfa/mfa.service';
+export { signHs256, verifyHs256 } from './hs256';
