@@ -76,6 +76,7 @@ void describe('GET /metrics in the distributed set', { timeout: 10 * 60_000 }, (
     await fetch(`${set.gatewayUrl}/api/collections/nope/records`);
     const own = await metricsText(set.gatewayUrl, TOKEN);
     assert.match(own, /^# TYPE nb_gateway_upstream_duration_seconds histogram$/m);
+    assert.equal(sampleSum(own, 'nb_http_requests_in_flight'), 1, 'proxied requests never stay in flight');
     assert.doesNotMatch(own, /route="\/api\/collections\/:collection\/records"/, 'no records service series');
     for (const path of ['/api/metrics', '/api/../metrics', '/api/%2e%2e/metrics', '/api/records/../../metrics']) {
       const got = await rawGet(set.gatewayUrl, path);

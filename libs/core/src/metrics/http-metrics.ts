@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthorizedError } from '../errors/api-error';
 import { toEnvelope } from '../platform/api-error.filter';
@@ -12,12 +12,17 @@ export const METRICS_PATH = '/metrics';
 
 /** Requests that matched no route share one label value (unbounded URLs would make unbounded series). */
 const UNMATCHED = '(unmatched)';
-/** Long-lived streams aren't "in flight": an SSE client would count as a stuck request for hours. */
-const STREAMS = new Set(['/api/realtime']);
+/**
+ * Routes whose answers don't go through Fastify's send (hijacked: the SSE stream, the gateway's streaming proxy
+ * route) aren't counted in flight (they would stay there), nor timed: an SSE client would be a stuck request for
+ * hours. The gateway's proxied requests have their own histogram (nb_gateway_upstream_duration_seconds).
+ */
+const UNSENT = new Set(['/api/realtime', '/api', '/api/*']);
 const IN_FLIGHT = Symbol('nb.metrics.inFlight');
 const ROUTE = Symbol('nb.metrics.route');
+const STARTED = Symbol('nb.metrics.started');
 
-type Tracked = FastifyRequest & { [IN_FLIGHT]?: boolean; [ROUTE]?: string };
+type Tracked = FastifyRequest & { [IN_FLIGHT]?: boolean; [ROUTE]?: string; [STARTED]?: number };
 
 /**
  * `GET /metrics` (Prometheus text) and the HTTP metrics of this app: the duration histogram by method, route
@@ -62,29 +67,32 @@ export function installMetrics(fastify: FastifyInstance, config: AppConfig): voi
     }
     return child;
   };
-  const leave = (request: Tracked) => {
-    if (request[IN_FLIGHT]) {
-      request[IN_FLIGHT] = false;
-      inFlight.dec();
-    }
-  };
+  // Two callback hooks, no per-request listener: Fastify adds 'finish'/'close' listeners to every request once
+  // an onResponse or onRequestAbort hook exists, which cost more than the metrics themselves. The duration is
+  // taken when the answer is handed to Node (onSend): handler and serialization, not the socket's write.
   fastify.addHook('onRequest', (request: Tracked, _reply, done) => {
     // routeOptions builds an object on each read: read it once per request.
     const url = request.routeOptions.url ?? UNMATCHED;
     request[ROUTE] = url;
-    if (!STREAMS.has(url)) {
+    request[STARTED] = performance.now();
+    if (!UNSENT.has(url)) {
       request[IN_FLIGHT] = true;
       inFlight.inc();
     }
     done();
   });
-  fastify.addHook('onRequestAbort', (request: Tracked, done) => {
-    leave(request);
-    done();
-  });
-  fastify.addHook('onResponse', (request: Tracked, reply: FastifyReply, done) => {
-    leave(request);
-    childFor(request.method, request[ROUTE] ?? UNMATCHED, reply.statusCode).observe(reply.elapsedTime / 1000);
-    done();
+  fastify.addHook('onSend', (request: Tracked, reply, payload, done) => {
+    if (request[IN_FLIGHT]) {
+      request[IN_FLIGHT] = false;
+      inFlight.dec();
+    }
+    const started = request[STARTED];
+    if (started !== undefined) {
+      request[STARTED] = undefined;
+      childFor(request.method, request[ROUTE] ?? UNMATCHED, reply.statusCode).observe(
+        (performance.now() - started) / 1000,
+      );
+    }
+    done(null, payload);
   });
 }
