@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { ForbiddenError, UnauthorizedError } from '../errors/api-error';
 import { toEnvelope } from '../platform/api-error.filter';
@@ -18,11 +18,7 @@ const UNMATCHED = '(unmatched)';
  * hours. The gateway's proxied requests have their own histogram (nb_gateway_upstream_duration_seconds).
  */
 const UNSENT = new Set(['/api/realtime', '/api', '/api/*']);
-const IN_FLIGHT = Symbol('nb.metrics.inFlight');
-const ROUTE = Symbol('nb.metrics.route');
-const STARTED = Symbol('nb.metrics.started');
-
-type Tracked = FastifyRequest & { [IN_FLIGHT]?: boolean; [ROUTE]?: string; [STARTED]?: number };
+type Tracked = FastifyRequest & { nbRouteMetrics: RouteMetrics | null; nbStarted: number };
 
 /**
  * `GET /metrics` (Prometheus text) and the HTTP metrics of this app: the duration histogram by method, route
@@ -35,6 +31,45 @@ export function installMetrics(fastify: FastifyInstance, config: AppConfig): voi
     return;
   }
   const expected = config.metrics.token ? Buffer.from(`Bearer ${config.metrics.token}`) : null;
+  const inFlight = NB_METRICS.httpInFlight.labels();
+  const unmatched = new RouteMetrics(UNMATCHED);
+  // Per-request state declared up front (a stable request shape), the route's metrics bound when it is
+  // registered (no routeOptions read per request: it builds an object each time).
+  fastify.decorateRequest('nbRouteMetrics', null);
+  fastify.decorateRequest('nbStarted', 0);
+  fastify.addHook('onRoute', (route) => {
+    const metrics = new RouteMetrics(route.url);
+    const bind: onRequestHookHandler = (request, _reply, done) => {
+      const tracked = request as Tracked;
+      tracked.nbRouteMetrics = metrics;
+      if (metrics.unsent) {
+        // Hijacked answers (the SSE stream, the gateway's streaming route) never reach onSend: not counted.
+        tracked.nbStarted = 0;
+        inFlight.dec();
+      }
+      done();
+    };
+    route.onRequest = route.onRequest ? [bind, ...[route.onRequest].flat()] : bind;
+  });
+  // Two callback hooks, no per-request listener: Fastify adds 'finish'/'close' listeners to every request once
+  // an onResponse or onRequestAbort hook exists, which cost more than the metrics themselves. The duration is
+  // taken when the answer is handed to Node (onSend): handler and serialization, not the socket's write.
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    (request as Tracked).nbStarted = performance.now();
+    inFlight.inc();
+    done();
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    const tracked = request as Tracked;
+    if (tracked.nbStarted !== 0) {
+      const metrics = tracked.nbRouteMetrics ?? unmatched;
+      inFlight.dec();
+      metrics.child(request.method, reply.statusCode).observe((performance.now() - tracked.nbStarted) / 1000);
+      tracked.nbStarted = 0;
+    }
+    done(null, payload);
+  });
+  // After the onRoute hook: /metrics is counted under its own route.
   fastify.route({
     method: 'GET',
     url: METRICS_PATH,
@@ -56,43 +91,28 @@ export function installMetrics(fastify: FastifyInstance, config: AppConfig): voi
         .send(text);
     },
   });
-  const inFlight = NB_METRICS.httpInFlight.labels();
-  const children = new Map<string, HistogramChild>();
-  const childFor = (method: string, route: string, status: number): HistogramChild => {
-    const key = `${status}${method}${route}`;
-    let child = children.get(key);
+}
+
+/** One route's histogram children, by status and method, bound on first use. */
+class RouteMetrics {
+  readonly unsent: boolean;
+  private readonly children = new Map<number, Map<string, HistogramChild>>();
+
+  constructor(readonly route: string) {
+    this.unsent = UNSENT.has(route);
+  }
+
+  child(method: string, status: number): HistogramChild {
+    let byMethod = this.children.get(status);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.children.set(status, byMethod);
+    }
+    let child = byMethod.get(method);
     if (!child) {
-      child = NB_METRICS.httpDuration.labels(method, route, String(status));
-      children.set(key, child);
+      child = NB_METRICS.httpDuration.labels(method, this.route, String(status));
+      byMethod.set(method, child);
     }
     return child;
-  };
-  // Two callback hooks, no per-request listener: Fastify adds 'finish'/'close' listeners to every request once
-  // an onResponse or onRequestAbort hook exists, which cost more than the metrics themselves. The duration is
-  // taken when the answer is handed to Node (onSend): handler and serialization, not the socket's write.
-  fastify.addHook('onRequest', (request: Tracked, _reply, done) => {
-    // routeOptions builds an object on each read: read it once per request.
-    const url = request.routeOptions.url ?? UNMATCHED;
-    request[ROUTE] = url;
-    request[STARTED] = performance.now();
-    if (!UNSENT.has(url)) {
-      request[IN_FLIGHT] = true;
-      inFlight.inc();
-    }
-    done();
-  });
-  fastify.addHook('onSend', (request: Tracked, reply, payload, done) => {
-    if (request[IN_FLIGHT]) {
-      request[IN_FLIGHT] = false;
-      inFlight.dec();
-    }
-    const started = request[STARTED];
-    if (started !== undefined) {
-      request[STARTED] = undefined;
-      childFor(request.method, request[ROUTE] ?? UNMATCHED, reply.statusCode).observe(
-        (performance.now() - started) / 1000,
-      );
-    }
-    done(null, payload);
-  });
+  }
 }
