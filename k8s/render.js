@@ -39,8 +39,19 @@ function helm(args) {
  * no part of a deployment: k8s/manifests is what `kubectl apply` creates) unless `withTests`.
  */
 function renderChart(set = {}, withTests = false) {
-  const flags = Object.entries(set).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
-  return helm(['template', RELEASE, CHART_DIR, ...flags, ...(withTests ? [] : ['--skip-tests'])]);
+  return helm(['template', RELEASE, CHART_DIR, ...setFlags(set), ...(withTests ? [] : ['--skip-tests'])]);
+}
+
+/**
+ * The chart has no default secrets: it refuses to render without `internalSecret` (and S3 credentials with a
+ * bucket). The manifests carry placeholders instead, which the services refuse (NB_INTERNAL_SECRET needs 16
+ * characters): replace them (or apply your own Secret) before `kubectl apply`.
+ */
+const MANIFEST_VALUES = { internalSecret: 'REPLACE-ME', 's3.accessKey': 'REPLACE-ME', 's3.secret': 'REPLACE-ME' };
+
+/** `--set` flags: the manifests' placeholders for the required secrets, then `set`. */
+function setFlags(set = {}) {
+  return Object.entries({ ...MANIFEST_VALUES, ...set }).flatMap(([key, value]) => ['--set', `${key}=${value}`]);
 }
 
 /** Splits helm's output into its documents, grouped by the template each came from (`# Source:`). */
@@ -69,7 +80,7 @@ async function writeManifests() {
   }
 }
 
-module.exports = { CHART_DIR, MANIFESTS_DIR, helm, helmBinary, renderChart, splitBySource };
+module.exports = { CHART_DIR, MANIFESTS_DIR, MANIFEST_VALUES, helm, helmBinary, renderChart, setFlags, splitBySource };
 
 if (require.main === module) {
   writeManifests().catch((error) => {

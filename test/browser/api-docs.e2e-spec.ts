@@ -63,4 +63,26 @@ void describe('/api/docs in Chromium', { timeout: TEST_CEILING_MS }, () => {
       await context.close();
     }
   });
+
+  void it('the settings page makes the document public, and private again', async () => {
+    const { page, context, errors } = await openPage(rig.browser);
+    const anonymous = async () => (await fetch(`${rig.server.baseUrl}/api/openapi.json`)).status;
+    try {
+      assert.equal(await anonymous(), 401);
+      await signIn(page, rig.url('/login'), SU);
+      await page.goto(rig.url('/settings'));
+      const toggle = page.getByLabel('Public API documentation');
+      await toggle.check();
+      await page.getByRole('button', { name: 'Save application settings' }).click();
+      await page.getByText('Successfully saved settings.').first().waitFor();
+      assert.equal(await anonymous(), 200);
+      await toggle.uncheck();
+      await page.getByRole('button', { name: 'Save application settings' }).click();
+      await page.getByText('Successfully saved settings.').first().waitFor();
+      assert.equal(await anonymous(), 401);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -71,6 +71,8 @@ interface RenderModule {
   renderChart(set?: Record<string, string>, withTests?: boolean): string;
   splitBySource(text: string): Map<string, string[]>;
   helm(args: string[]): string;
+  /** `--set` flags of the manifests' placeholders for the required secrets, then `set`. */
+  setFlags(set?: Record<string, string>): string[];
   CHART_DIR: string;
 }
 

@@ -38,8 +38,9 @@ void describe('helm chart k8s/nestbase', () => {
   const render = chartRenderer();
 
   void it('passes helm lint --strict, with the default values and with every option on', () => {
-    assert.match(render.helm(['lint', '--strict', render.CHART_DIR]), /1 chart\(s\) linted, 0 chart\(s\) failed/);
-    const flags = Object.entries(ALL_OPTIONS).flatMap(([k, v]) => ['--set', `${k}=${v}`]);
+    const lint = render.helm(['lint', '--strict', render.CHART_DIR, ...render.setFlags()]);
+    assert.match(lint, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    const flags = render.setFlags(ALL_OPTIONS);
     assert.match(render.helm(['lint', '--strict', render.CHART_DIR, ...flags]), /0 chart\(s\) failed/);
   });
 
@@ -107,7 +108,10 @@ void describe('helm chart k8s/nestbase', () => {
 
   void it('names every object after the release (two releases in one namespace don’t collide)', () => {
     const objects = renderChartObjects();
-    const other = parseDocs(render.helm(['template', 'other', render.CHART_DIR]), 'helm template other');
+    const other = parseDocs(
+      render.helm(['template', 'other', render.CHART_DIR, ...render.setFlags()]),
+      'helm template other',
+    );
     const names = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
     assert.equal(names.size, objects.length, 'unique names');
     for (const obj of other) {

@@ -52,6 +52,7 @@ spec:
             {{- range $key := list "REDIS_URL" "NB_INTERNAL_SECRET" "S3_ACCESS_KEY" "S3_SECRET" }}
             {{- include "nestbase.secretEnv" (dict "root" $root "key" $key) | nindent 12 }}
             {{- end }}
+            {{- include "nestbase.secretEnv" (dict "root" $root "key" "NB_METRICS_TOKEN" "optional" true) | nindent 12 }}
             {{- if eq .component "records" }}
             {{- range $key := list "PB_ADMIN_EMAIL" "PB_ADMIN_PASSWORD" }}
             {{- include "nestbase.secretEnv" (dict "root" $root "key" $key "optional" true) | nindent 12 }}

@@ -26,3 +26,4 @@ export { MfaRepository } from './mfa/mfa.repository';
 export type { MfaRow } from './mfa/mfa.repository';
 export { OtpRepository } from './otp/otp.repository';
 export type { OtpRow } from './otp/otp.repository';
+export { signHs256, verifyHs256 } from './hs256';

@@ -18,6 +18,7 @@ import { proxyTrace } from './proxy-trace';
 import { EdgeRateLimit } from './edge-rate-limit';
 import { FastPath } from './fast/fast-path';
 import { UpstreamLinks } from './fast/upstream-links';
+import { withUpstreamMetrics } from './gateway-metrics';
 import { GatewayUpstreams } from './gateway-upstreams';
 import { proxyHttp, sendEnvelope } from './http-proxy';
 import { isApiUrl, routeFor } from './route-table';
@@ -45,9 +46,12 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     // route (batch.maxBodySize, backup uploads without one). The fast path holds bodies up to NB_BODY_LIMIT in
     // memory for its retry; larger ones take the streaming route.
     bodyLimits.register((request) => (isApiUrl(request.url) ? Number.POSITIVE_INFINITY : 0));
+    this.done = withUpstreamMetrics(config.gateway.accessLog ? writeAccessLog : undefined, config.metrics.enabled);
   }
 
   private fastPath?: FastPath;
+  /** Per proxied request: the upstream histogram (metrics on) and the access-log line (NB_ACCESS_LOG). */
+  private readonly done: ((entry: AccessLogEntry, started: number) => void) | undefined;
 
   onApplicationBootstrap(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
@@ -82,7 +86,7 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
       pool: (service) => this.upstreams.pool(service),
       links: new UpstreamLinks(),
       limit: this.limit,
-      log: gateway.accessLog ? writeAccessLog : undefined,
+      log: this.done,
       bodyLimit,
       trustProxyHops: httpConfig.trustProxyHops,
       timeouts: httpConfig.timeouts,
@@ -136,9 +140,7 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private log(started: number, entry: AccessLogEntry): void {
-    if (this.config.gateway.accessLog) {
-      writeAccessLog(entry, started);
-    }
+    this.done?.(entry, started);
   }
 
   private upgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {

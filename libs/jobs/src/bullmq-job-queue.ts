@@ -1,6 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionOptions, Job, JobsOptions, Queue, Worker } from 'bullmq';
-import { captureContext, runFromCarrier, type ContextCarrier } from '@lib/core';
+import { captureContext, NB_METRICS, runFromCarrier, type ContextCarrier } from '@lib/core';
 import { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 /** Key prefix of every BullMQ queue of nestbase (`nestbase:<job name>:…`). */
@@ -51,6 +51,8 @@ const MAX_STALLED = 3;
  * finishes closing (taskforcesh/bullmq#4656); its unfinished jobs go back to the queue when their locks expire.
  */
 const CLOSE_TIMEOUT_MS = 5000;
+/** How long a scrape waits for the queue counts (Redis away: the last ones known). */
+const COUNTS_WAIT_MS = 500;
 
 /**
  * Jobs on BullMQ: one queue per job name (so a worker only takes the jobs its process handles),
@@ -63,6 +65,8 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
   private readonly workers = new Map<string, Worker>();
   private readonly logger = new Logger('BullmqJobQueue');
   private closed = false;
+  private readonly depths = new Map<string, number>();
+  private readonly unmeasure = NB_METRICS.jobsQueued.addSource(() => this.countQueued());
 
   private constructor(
     private readonly bullmq: BullmqModule,
@@ -151,7 +155,9 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       stalledInterval: Math.max(500, Math.round(lockMs / 2)),
       maxStalledCount: MAX_STALLED,
     });
+    worker.on('completed', () => NB_METRICS.jobsCompleted.labels(name).inc());
     worker.on('failed', (job: Job | undefined, error: Error) => {
+      NB_METRICS.jobsFailed.labels(name).inc();
       const attempts = job?.opts.attempts ?? 1;
       if (job && job.attemptsMade >= attempts) {
         this.logger.error(`job ${name} failed after ${job.attemptsMade} attempts: ${error.message}`);
@@ -179,6 +185,7 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
 
   /** Lets running jobs finish (for up to `CLOSE_TIMEOUT_MS`), then closes every worker and queue connection. */
   async onModuleDestroy(): Promise<void> {
+    this.unmeasure();
     this.closed = true;
     const workers = [...this.workers.values()];
     const queues = [...this.queues.values()];
@@ -198,6 +205,23 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
       queues.map((q) => q.close()),
       CLOSE_TIMEOUT_MS,
     );
+  }
+
+  /** Waiting, delayed and prioritized jobs of the queues this process knows (a scrape waits 500 ms at most). */
+  private async countQueued(): Promise<[string[], number][]> {
+    const counting = Promise.all(
+      [...this.queues].map(async ([name, queue]) => {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
+        this.depths.set(
+          name,
+          Object.values(counts).reduce((a, b) => a + b, 0),
+        );
+      }),
+    ).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([counting, new Promise((resolve) => (timer = setTimeout(resolve, COUNTS_WAIT_MS)))]);
+    clearTimeout(timer);
+    return [...this.depths].map(([name, n]) => [[name], n]);
   }
 
   private queue(name: string): Queue {

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { NB_METRICS } from '@lib/core';
 import { JobHandler, JobOptions, JobQueue } from './job-queue';
 
 interface PendingJob {
@@ -20,6 +21,9 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private timers = new Set<NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
   private readonly logger = new Logger('JobQueue');
+  /** Jobs scheduled (waiting for their delay or back-off) by name, for the queue-depth gauge. */
+  private readonly scheduled = new Map<string, number>();
+  private readonly unmeasure = NB_METRICS.jobsQueued.addSource(() => this.depths());
 
   override async add<T>(name: string, payload: T, options: JobOptions = {}): Promise<void> {
     const job: PendingJob = {
@@ -47,6 +51,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   }
 
   onApplicationShutdown(): void {
+    this.unmeasure();
     for (const timer of this.timers) {
       clearTimeout(timer);
     }
@@ -54,8 +59,18 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     this.settle();
   }
 
+  private depths(): [string[], number][] {
+    const depth = new Map(this.scheduled);
+    for (const [name, jobs] of this.waiting) {
+      depth.set(name, (depth.get(name) ?? 0) + jobs.length);
+    }
+    return [...depth].map(([name, n]) => [[name], n]);
+  }
+
   private schedule(job: PendingJob, delayMs: number): void {
+    this.scheduled.set(job.name, (this.scheduled.get(job.name) ?? 0) + 1);
     const timer = setTimeout(() => {
+      this.scheduled.set(job.name, (this.scheduled.get(job.name) ?? 1) - 1);
       this.timers.delete(timer);
       void this.run(job);
     }, delayMs);
@@ -74,7 +89,9 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
     this.running++;
     try {
       await handler(job.payload);
+      NB_METRICS.jobsCompleted.labels(job.name).inc();
     } catch (error) {
+      NB_METRICS.jobsFailed.labels(job.name).inc();
       job.attempt++;
       if (job.attempt < job.options.attempts) {
         this.schedule(job, job.options.backoffMs * 2 ** (job.attempt - 1));

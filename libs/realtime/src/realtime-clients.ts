@@ -1,18 +1,43 @@
-import { Injectable } from '@nestjs/common';
-import { Clock, type RequestAuth } from '@lib/core';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Clock, NB_METRICS, type RequestAuth } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import type { RealtimeClient } from './realtime-client';
 import { RealtimeCollections, authSecretOf } from './realtime-collections';
 
 /** The clients connected to this instance, by id, and the live state of their auth. */
 @Injectable()
-export class RealtimeClients {
+export class RealtimeClients implements OnModuleInit, OnModuleDestroy {
   private readonly clients = new Map<string, RealtimeClient>();
+  private readonly unmeasure: (() => void)[] = [];
 
   constructor(
     private readonly collections: RealtimeCollections,
     private readonly clock: Clock,
   ) {}
+
+  /** The connection and subscription gauges read this instance's clients at each scrape. */
+  onModuleInit(): void {
+    this.unmeasure.push(
+      NB_METRICS.realtimeConnections.addSource(() => {
+        const counts = { sse: 0, ws: 0 };
+        for (const client of this.clients.values()) {
+          counts[client.kind]++;
+        }
+        return Object.entries(counts).map(([kind, n]) => [[kind], n] as [string[], number]);
+      }),
+      NB_METRICS.realtimeSubscriptions.addSource(() => {
+        let n = 0;
+        for (const client of this.clients.values()) {
+          n += client.subscriptions.size;
+        }
+        return n;
+      }),
+    );
+  }
+
+  onModuleDestroy(): void {
+    this.unmeasure.forEach((off) => off());
+  }
 
   add(client: RealtimeClient): void {
     this.clients.set(client.id, client);

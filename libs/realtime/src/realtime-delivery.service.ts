@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { accessLog, SPAN_KIND, traced, type RecordPayload } from '@lib/core';
+import { accessLog, NB_METRICS, SPAN_KIND, traced, type HistogramChild, type RecordPayload } from '@lib/core';
 import { EventBus } from '@lib/events';
 import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -27,6 +27,9 @@ const EVENTS = [
 ] as const;
 
 const NO_OPTIONS = { query: {}, headers: {} };
+const delivered = NB_METRICS.realtimeDelivered.labels();
+const dropped = NB_METRICS.realtimeDropped.labels();
+const ruleChecks = { rule: NB_METRICS.ruleCheck.labels('rule'), filter: NB_METRICS.ruleCheck.labels('filter') };
 
 /**
  * Delivers committed record events to the subscribers of this instance that may see them (reference §8), one
@@ -107,7 +110,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     const render = this.messages.forEvent(c, payload.record);
     const frames = new Map<Record<string, unknown>, Map<string, Buffer | string>>();
     const hooked = this.hooks.onMessage;
-    let sent = 0;
+    let sentCount = 0;
     for (const entry of allowed) {
       const record = await render(entry.req);
       if (!record) {
@@ -125,12 +128,15 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
         frame = key ? Buffer.from(JSON.stringify({ action, record, topic: key })) : JSON.stringify({ action, record });
         byTopic.set(key, frame);
       }
-      if (hooked) {
-        await this.hooks.send(client, topic.key, frame.toString());
-      } else {
-        client.sendSerialized(topic.key, frame);
+      const sent = hooked
+        ? await this.hooks.send(client, topic.key, frame.toString())
+        : client.sendSerialized(topic.key, frame);
+      if (sent === true) {
+        delivered.inc();
+        sentCount++;
+      } else if (sent === false) {
+        dropped.inc();
       }
-      sent++;
     }
     if (entries.length > 0) {
       const fields = {
@@ -139,7 +145,7 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
         recordId: String(payload.record.id),
         matched: entries.length,
       };
-      accessLog().info({ ...fields, sent }, 'realtime delivery');
+      accessLog().info({ ...fields, sent: sentCount }, 'realtime delivery');
     }
   }
 
@@ -147,6 +153,15 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     this.queue = this.queue
       .then(task)
       .catch((error: unknown) => this.logger.error(`delivery of ${name} failed: ${String(error)}`));
+  }
+
+  private async timed<T>(histogram: HistogramChild, check: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await check();
+    } finally {
+      histogram.observe((performance.now() - started) / 1000);
+    }
   }
 
   /** A changed or deleted auth collection: clients whose token secret no longer holds become guests. */
@@ -178,11 +193,13 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
     for (const rule of ['listRule', 'viewRule'] as const) {
       const group = entries.filter((e) => e.rule === rule);
       if (group.length > 0) {
-        const ok = await this.access.check(
-          c,
-          { rule },
-          record,
-          group.map((e) => e.req),
+        const ok = await this.timed(ruleChecks.rule, () =>
+          this.access.check(
+            c,
+            { rule },
+            record,
+            group.map((e) => e.req),
+          ),
         );
         passed.push(...group.filter((_, i) => ok[i]));
       }
@@ -200,11 +217,13 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
       byFilter.set(filter, group);
     }
     for (const [filter, group] of byFilter) {
-      const ok = await this.access.check(
-        c,
-        { filter },
-        record,
-        group.map((e) => e.req),
+      const ok = await this.timed(ruleChecks.filter, () =>
+        this.access.check(
+          c,
+          { filter },
+          record,
+          group.map((e) => e.req),
+        ),
       );
       out.push(...group.filter((_, i) => ok[i]));
     }

@@ -62,20 +62,24 @@ export class RealtimeHooks {
     return Number(e.idleTimeout) > 0 ? Number(e.idleTimeout) : idleTimeoutMs;
   }
 
-  /** Sends one message (`data`: its JSON text) through `onRealtimeMessageSend` when it has handlers. */
-  async send(client: RealtimeClient, name: string, data: string): Promise<void> {
+  /**
+   * Sends one message (`data`: its JSON text) through `onRealtimeMessageSend` when it has handlers: what the
+   * client's transport answered (false: dropped, a slow client), undefined when a handler held it back.
+   */
+  async send(client: RealtimeClient, name: string, data: string): Promise<boolean | undefined> {
     if (client.kind !== 'sse' || !this.hooks?.has('onRealtimeMessageSend')) {
-      client.sendSerialized(name, data);
-      return;
+      return client.sendSerialized(name, data);
     }
     const event = { client: clientView(client), message: { name, data } };
+    let sent: boolean | undefined;
     try {
       await this.hooks.run('onRealtimeMessageSend', event, async (e) => {
-        client.sendSerialized(String(e.message.name), messageText(e.message.data));
+        sent = client.sendSerialized(String(e.message.name), messageText(e.message.data));
       });
     } catch (error) {
       this.logger.debug(`message ${name} to ${client.id} not sent: ${String(error)}`);
     }
+    return sent;
   }
 }
 

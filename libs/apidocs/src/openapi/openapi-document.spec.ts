@@ -73,6 +73,23 @@ void describe('buildOpenApiDocument', () => {
     );
   });
 
+  void it('lists the routes hooks added, with their path parameters, and stays valid', async () => {
+    const routes = [
+      { method: 'GET', path: '/api/hello/{name}' },
+      { method: 'POST', path: '/api/hello/{name}' },
+      { method: 'GET', path: '/api/files-of/{path...}' },
+      { method: 'GET', path: '/api/health' },
+    ];
+    const withHooks = buildOpenApiDocument(COLLECTIONS, INFO, routes);
+    assert.deepEqual(await new Validator().validate(withHooks), { valid: true });
+    assert.deepEqual(Object.keys(withHooks.paths['/api/hello/{name}']).sort(), ['get', 'post']);
+    const rest = withHooks.paths['/api/files-of/{path}'].get;
+    assert.deepEqual(rest.tags, ['api/hooks']);
+    assert.equal((rest.parameters as { name: string }[])[0].name, 'path');
+    // A hook route on a documented path never replaces the documented operation.
+    assert.deepEqual(withHooks.paths['/api/health'].get, doc.paths['/api/health'].get);
+  });
+
   void it('is the same for the same collections, in any order', () => {
     const again = buildOpenApiDocument([...COLLECTIONS].reverse(), INFO);
     assert.equal(JSON.stringify(again), JSON.stringify(doc));

@@ -1,6 +1,8 @@
+import type { CustomRoute } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import { adminPaths } from './admin-paths';
 import { authPaths, authResponseComponent } from './auth-paths';
+import { customPaths } from './custom-paths';
 import type { JsonSchema } from './field-schemas';
 import { commonComponents, fixedTag, type PathItem } from './openapi-common';
 import { publicPaths } from './public-paths';
@@ -28,6 +30,7 @@ const FIXED_TAGS: [string, string][] = [
   ['auth', 'Auth flows shared by every auth collection.'],
   ['health', 'Health check.'],
   ['docs', 'This document.'],
+  ['hooks', 'Routes added by hooks (routerAdd in pb_hooks files and hook modules).'],
 ];
 
 function collectionTag(collection: CollectionModel): { name: string; description: string } {
@@ -45,7 +48,11 @@ function ruleSummary(rule: string | null | undefined): string {
  * The OpenAPI document of a server with these collections: the record routes of each (the auth routes of auth
  * collections), then the fixed API. Pure: the same collections give the same document.
  */
-export function buildOpenApiDocument(collections: readonly CollectionModel[], info: DocumentInfo): OpenApiDocument {
+export function buildOpenApiDocument(
+  collections: readonly CollectionModel[],
+  info: DocumentInfo,
+  hookRoutes: readonly CustomRoute[] = [],
+): OpenApiDocument {
   const sorted = [...collections].sort((a, b) => Number(a.system) - Number(b.system) || a.name.localeCompare(b.name));
   const paths: Record<string, PathItem> = {};
   const schemas: Record<string, JsonSchema> = {};
@@ -58,6 +65,7 @@ export function buildOpenApiDocument(collections: readonly CollectionModel[], in
     }
   }
   Object.assign(paths, adminPaths(), publicPaths());
+  Object.assign(paths, customPaths(hookRoutes, paths));
   const common = commonComponents();
   return {
     openapi: '3.1.0',

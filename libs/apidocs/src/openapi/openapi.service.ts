@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ForbiddenError, UnauthorizedError, type RequestAuth } from '@lib/core';
+import { CUSTOM_ROUTES, ForbiddenError, UnauthorizedError, type RequestAuth } from '@lib/core';
 import { CollectionsRegistry, SettingsService, StoreSync } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { buildOpenApiDocument } from './openapi-document';
@@ -20,7 +20,12 @@ type Settings = Awaited<ReturnType<SettingsService['get']>>;
  */
 @Injectable()
 export class OpenApiService {
-  private cached: { collections: readonly CollectionModel[]; settings: Settings; doc: ServedDocument } | null = null;
+  private cached: {
+    collections: readonly CollectionModel[];
+    settings: Settings;
+    routes: number;
+    doc: ServedDocument;
+  } | null = null;
   private builds = 0;
 
   constructor(
@@ -50,15 +55,19 @@ export class OpenApiService {
     await this.sync.ensureFresh();
     const settings = await this.settings.get();
     const collections = this.registry.allCollections();
-    if (this.cached?.collections === collections && this.cached.settings === settings) {
-      return this.cached.doc;
+    const routes = CUSTOM_ROUTES.version;
+    const cached = this.cached;
+    if (cached?.collections === collections && cached.settings === settings && cached.routes === routes) {
+      return cached.doc;
     }
     const meta = settings.meta as { appName?: unknown };
     const appName = typeof meta?.appName === 'string' && meta.appName ? meta.appName : 'nestbase';
-    const json = JSON.stringify(buildOpenApiDocument(collections, { appName, version: serverVersion() }));
+    const json = JSON.stringify(
+      buildOpenApiDocument(collections, { appName, version: serverVersion() }, CUSTOM_ROUTES.all()),
+    );
     const etag = `"${createHash('sha1').update(json).digest('base64url')}"`;
     this.builds += 1;
-    this.cached = { collections, settings, doc: { json, etag } };
+    this.cached = { collections, settings, routes, doc: { json, etag } };
     return this.cached.doc;
   }
 

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 
 import { observabilityFromEnv, type ObservabilityConfig } from './observability-env';
+import { metricsFromEnv, type MetricsConfig } from './metrics-env';
 import { s3FromEnv } from './s3-env';
 
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
@@ -53,6 +54,8 @@ export abstract class AppConfig {
   abstract readonly testClockFile: string;
   /** OAuth2 sign-in (`PB_ID_TOKEN_LEEWAY`, `NB_OAUTH2_AVATAR_ALLOW_LOOPBACK`). */
   abstract readonly oauth2: OAuth2Config;
+  /** `GET /metrics` (`NB_METRICS`, `NB_METRICS_TOKEN`). */
+  abstract readonly metrics: MetricsConfig;
 }
 
 export interface OAuth2Config {
@@ -253,6 +256,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       idTokenLeewaySec: parseInt(env, 'PB_ID_TOKEN_LEEWAY', 300, 0, 86_400, problems),
       avatarAllowLoopback: flag(env, 'NB_OAUTH2_AVATAR_ALLOW_LOOPBACK', false, problems),
     },
+    metrics: metricsFromEnv(env, problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));

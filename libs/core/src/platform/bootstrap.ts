@@ -16,6 +16,7 @@ import { configureLogging, processServiceName } from './observability/log';
 import { StructuredNestLogger } from './observability/nest-logger';
 import { observeRequests } from './observability/request-observer';
 import { flushTracing, startTracing } from './observability/tracing';
+import { installMetrics } from '../metrics';
 
 const CLOSING = 'The server is shutting down; try again.';
 const BAD_URL = 'Invalid URL: malformed percent-encoding or invalid UTF-8 in the path.';
@@ -112,6 +113,7 @@ export async function createApp(
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  installMetrics(fastify, config);
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
   // First: the request id, the context the handler runs in, the access log and the server span.

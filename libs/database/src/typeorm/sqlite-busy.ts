@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ServiceUnavailableError } from '@lib/core';
+import { NB_METRICS, ServiceUnavailableError } from '@lib/core';
 
 /** Tries after the first one, when SQLite still answers SQLITE_BUSY once its busy timeout ran out. */
 export const BUSY_RETRIES = 3;
@@ -28,6 +28,7 @@ export async function retryBusy<T>(step: () => T | Promise<T>): Promise<T> {
       if (!isBusy(error) || attempt >= BUSY_RETRIES) {
         throw error;
       }
+      NB_METRICS.sqliteBusyRetries.inc();
       await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS * 2 ** attempt * (0.5 + Math.random())));
     }
   }
@@ -41,6 +42,7 @@ export function unavailableIfBusy(error: unknown): unknown {
   if (!isBusy(error)) {
     return error;
   }
+  NB_METRICS.sqliteBusyErrors.inc();
   logger.warn(`database busy: ${(error as Error).message}`);
   return new ServiceUnavailableError('The database is busy, please try again.');
 }

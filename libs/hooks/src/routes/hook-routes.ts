@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { headerValues, queryValues, readBody, setRequestAuth, toEnvelope } from '@lib/core';
+import { CUSTOM_ROUTES, headerValues, queryValues, readBody, setRequestAuth, toEnvelope } from '@lib/core';
 import { RequestAuthGuard } from '@lib/auth';
 import { CollectionsRegistry } from '@lib/records';
 import { runChain } from '../hook-chain';
@@ -38,6 +38,8 @@ export class HookRoutes {
       }
       fastify.route({ method, url: fastifyPath(route.path), handler: (req, reply) => this.handle(route, req, reply) });
     }
+    // The OpenAPI document lists them (libs/apidocs).
+    CUSTOM_ROUTES.replace(this.registry.routes);
   }
 
   private async handle(route: RouteDef, request: FastifyRequest, reply: FastifyReply): Promise<void> {
