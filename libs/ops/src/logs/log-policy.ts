@@ -27,6 +27,9 @@ export const DEFAULT_LOG_POLICY: LogPolicy = Object.freeze({
 /** Where the writer reads the policy from: the settings here, or the records service for a process without them. */
 export abstract class LogPolicySource {
   abstract read(): Promise<LogPolicy>;
+
+  /** Calls `listener` when the policy may have changed in this process (a settings save). */
+  onChange?(listener: () => void): void;
 }
 
 /** The policy from this process's settings (`logs.*` and `trustedProxy`). */
@@ -34,6 +37,10 @@ export abstract class LogPolicySource {
 export class SettingsLogPolicySource extends LogPolicySource {
   constructor(private readonly settings: SettingsService) {
     super();
+  }
+
+  override onChange(listener: () => void): void {
+    this.settings.onSaved(listener);
   }
 
   async read(): Promise<LogPolicy> {

@@ -43,6 +43,9 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
+    // A save here applies at once (a request right after `PATCH /api/settings` is logged under the new policy);
+    // other processes' saves on the next tick.
+    this.source.onChange?.(() => void this.refresh().catch(() => undefined));
     this.timer = setInterval(() => void this.tick(), FLUSH_MS);
     this.timer.unref();
   }

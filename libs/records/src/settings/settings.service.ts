@@ -16,6 +16,7 @@ export class SettingsService {
   /** The stored row's `updated` when the cache was filled ('' for none): StoreSync compares it. */
   private stamp = '';
   private readonly checks: SettingsCheck[] = [checkMeta, checkOperations];
+  private readonly savedListeners: (() => void)[] = [];
 
   constructor(private readonly database: Database) {}
 
@@ -40,6 +41,11 @@ export class SettingsService {
   /** Adds a check of `PATCH /api/settings` bodies (field errors by group; empty when fine). */
   addCheck(check: SettingsCheck): void {
     this.checks.push(check);
+  }
+
+  /** Calls `listener` after each save in this process (others see a change on their next sync). */
+  onSaved(listener: () => void): void {
+    this.savedListeners.push(listener);
   }
 
   /** Drops the cached copy (another process changed the settings). */
@@ -112,6 +118,9 @@ export class SettingsService {
     await (tx ? write(tx) : this.database.transaction(write));
     this.cache = next;
     this.stamp = now;
+    for (const listener of this.savedListeners) {
+      listener();
+    }
     return redact(next);
   }
 }
