@@ -1,16 +1,17 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { LazyRedis } from './lazy-redis';
 import { SharedStore } from './shared-store';
 
 const PREFIX = 'nestbase:store:';
 
 /** `SET nestbase:store:<key> PX ttl` / `GETDEL` on the shared Redis; the connection opens on first use. */
 export class RedisSharedStore extends SharedStore implements OnModuleDestroy {
-  private readonly logger = new Logger('RedisSharedStore');
-  private redis: Redis | null = null;
+  private readonly redis: LazyRedis;
 
-  constructor(private readonly url: string) {
+  constructor(url: string) {
     super();
+    this.redis = new LazyRedis(url, new Logger('RedisSharedStore'));
   }
 
   override async put(key: string, value: string, ttlMs: number): Promise<void> {
@@ -22,18 +23,10 @@ export class RedisSharedStore extends SharedStore implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    const redis = this.redis;
-    this.redis = null;
-    await redis?.quit().catch(() => redis.disconnect());
+    await this.redis.close();
   }
 
   private client(): Redis {
-    if (!this.redis) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
-      this.redis = new RedisClient(this.url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
-      this.redis.on('error', (error: Error) => this.logger.error(`redis: ${error.message}`));
-    }
-    return this.redis;
+    return this.redis.client();
   }
 }

@@ -1,5 +1,6 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { LazyRedis } from './lazy-redis';
 import { TickLock } from './tick-lock';
 
 const PREFIX = 'nestbase:lock:';
@@ -9,12 +10,13 @@ const PREFIX = 'nestbase:lock:';
  * loaded only when this lock is created (`REDIS_URL` set); the connection opens on first use.
  */
 export class RedisTickLock extends TickLock implements OnModuleDestroy {
-  private readonly logger = new Logger('RedisTickLock');
   private readonly owner = `${process.pid}-${Math.random().toString(36).slice(2)}`;
-  private redis: Redis | null = null;
 
-  constructor(private readonly url: string) {
+  private readonly redis: LazyRedis;
+
+  constructor(url: string) {
     super();
+    this.redis = new LazyRedis(url, new Logger('RedisTickLock'));
   }
 
   override async acquire(key: string, ttlMs: number): Promise<boolean> {
@@ -23,18 +25,10 @@ export class RedisTickLock extends TickLock implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    const redis = this.redis;
-    this.redis = null;
-    await redis?.quit().catch(() => redis.disconnect());
+    await this.redis.close();
   }
 
   private client(): Redis {
-    if (!this.redis) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { default: RedisClient } = require('ioredis') as typeof import('ioredis');
-      this.redis = new RedisClient(this.url, { maxRetriesPerRequest: 3, enableReadyCheck: true });
-      this.redis.on('error', (error: Error) => this.logger.error(`redis: ${error.message}`));
-    }
-    return this.redis;
+    return this.redis.client();
   }
 }

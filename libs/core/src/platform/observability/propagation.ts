@@ -1,5 +1,5 @@
 import { currentContext, runInContext, type ContextCarrier } from './request-context';
-import { endSpan, injectTrace, SPAN_KIND, startSpan, tracingOn, withSpan, type Attributes } from './tracing';
+import { endSpan, inSpan, injectTrace, SPAN_KIND, startSpan, tracingOn, withSpan, type Attributes } from './tracing';
 
 /**
  * The running request's context as a carrier for another process (an event over Redis, a job), with the trace
@@ -32,26 +32,7 @@ export function runFromCarrier<T>(
   }
   const run = carrier.rid ? () => runInContext({ requestId: carrier.rid as string }, fn) : fn;
   const span = carrier.tp ? startSpan(spanName, SPAN_KIND.consumer, attributes, carrier) : undefined;
-  if (!span) {
-    return run();
-  }
-  try {
-    const result = withSpan(span, run);
-    if (result instanceof Promise) {
-      return result.then(
-        (value: unknown) => (endSpan(span), value),
-        (error: unknown) => {
-          endSpan(span, undefined, error);
-          throw error;
-        },
-      ) as T;
-    }
-    endSpan(span);
-    return result;
-  } catch (error) {
-    endSpan(span, undefined, error);
-    throw error;
-  }
+  return span ? inSpan(span, run) : run();
 }
 
 /** Separates a carrier line (`@{json}\n`) from the rest of a message; the message as-is without one. */

@@ -110,9 +110,11 @@ export function endSpan(span: Span | undefined, status?: number, error?: unknown
 /** `fn` in a span of its own (sync or async), ended when it returns or settles. */
 export function traced<T>(name: string, kind: Kind, attributes: Attributes, fn: () => T): T {
   const span = startSpan(name, kind, attributes);
-  if (!span) {
-    return fn();
-  }
+  return span ? inSpan(span, fn) : fn();
+}
+
+/** `fn` (sync or async) with `span` active, the span ended when `fn` returns or settles. */
+export function inSpan<T>(span: Span, fn: () => T): T {
   try {
     const result = withSpan(span, fn);
     if (result instanceof Promise) {
