@@ -1,15 +1,31 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import { JwtService } from '@nestjs/jwt';
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
+// `@nestjs/jwt` (jsonwebtoken), as the design card says, always with a `KeyObject`: given a string or a Buffer,
+// jsonwebtoken first tries to parse it as a private key (~700 µs a call). Keys are per record (collection secret +
+// the record's `tokenKey`), so their KeyObjects are kept in a small map.
+const jwt = new JwtService({});
+const KEYS_MAX = 1000;
+const keys = new Map<string, KeyObject>();
 
-function hmac(key: string, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
+function keyObject(key: string): KeyObject {
+  let object = keys.get(key);
+  if (!object) {
+    object = createSecretKey(Buffer.from(key, 'utf8'));
+    if (keys.size >= KEYS_MAX) {
+      keys.delete(keys.keys().next().value as string);
+    }
+    keys.set(key, object);
+  }
+  return object;
 }
 
-/** Signs claims as an HS256 JWT (header `{alg:"HS256",typ:"JWT"}`), as PocketBase does. */
+/** Signs claims as an HS256 JWT (header `{alg:"HS256",typ:"JWT"}`, no `iat` added), as PocketBase does. */
 export function signHs256(claims: Record<string, unknown>, key: string): string {
-  const body = `${HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-  return `${body}.${hmac(key, body).toString('base64url')}`;
+  // The typings name only string | Buffer secrets; jsonwebtoken takes a KeyObject (and wants it). An `iat` given
+  // is kept as it is; none is added (`noTimestamp` would also delete a given one).
+  const noTimestamp = claims.iat === undefined;
+  return jwt.sign(claims, { secret: keyObject(key) as never, algorithm: 'HS256', noTimestamp });
 }
 
 function decodePart(part: string | undefined): Record<string, unknown> | null {
@@ -30,31 +46,36 @@ export function decodeClaims(token: string): Record<string, unknown> | null {
 }
 
 /**
- * Verifies an HS256 JWT: the header must say HS256 (never `none`), the signature must match in
- * constant time, `exp` must be in the future and `nbf`/`iat`, when present, not in the future.
+ * Verifies an HS256 JWT: only HS256 (never `none`), the signature checked by jsonwebtoken; then, on our clock,
+ * `exp` required and in the future, `nbf`/`iat` when present not in the future.
  */
 export function verifyHs256(
   token: string,
   key: string,
   nowSeconds = Date.now() / 1000,
 ): Record<string, unknown> | null {
-  const parts = token.split('.');
-  if (parts.length !== 3 || decodePart(parts[0])?.alg !== 'HS256') {
+  let claims: unknown;
+  try {
+    claims = jwt.verify<Record<string, unknown>>(token, {
+      secret: keyObject(key) as never,
+      algorithms: ['HS256'],
+      ignoreExpiration: true,
+      ignoreNotBefore: true,
+    });
+  } catch {
     return null;
   }
-  const expected = hmac(key, `${parts[0]}.${parts[1]}`);
-  const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
     return null;
   }
-  const claims = decodePart(parts[1]);
-  if (!claims || typeof claims.exp !== 'number' || claims.exp <= nowSeconds) {
+  const found = claims as Record<string, unknown>;
+  if (typeof found.exp !== 'number' || found.exp <= nowSeconds) {
     return null;
   }
-  for (const key of ['nbf', 'iat'] as const) {
-    if (claims[key] !== undefined && (typeof claims[key] !== 'number' || claims[key] > nowSeconds + 1)) {
+  for (const name of ['nbf', 'iat'] as const) {
+    if (found[name] !== undefined && (typeof found[name] !== 'number' || found[name] > nowSeconds + 1)) {
       return null;
     }
   }
-  return claims;
+  return found;
 }
