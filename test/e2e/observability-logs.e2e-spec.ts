@@ -48,7 +48,12 @@ void describe('structured logs and request ids', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nestbase-logs-'));
-    const env = { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password, NB_LOG_LEVEL: 'info' };
+    const env = {
+      PB_ADMIN_EMAIL: SU.email,
+      PB_ADMIN_PASSWORD: SU.password,
+      NB_LOG_LEVEL: 'info',
+      NB_REQUEST_CONTEXT: 'true',
+    };
     server = await startNestbase(dir, [], { env });
     http = new HttpClient(server.baseUrl);
     token = await tokenFor(http, '_superusers', SU.email, SU.password);

@@ -117,7 +117,7 @@ export async function createApp(
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
   // First: the request id, the context the handler runs in, the access log and the server span.
-  observeRequests(fastify);
+  observeRequests(fastify, config.observability.requestContext);
   fastify.addHook('onClose', (_instance, done) => void flushTracing().then(() => done()));
   await installBodyParsers(fastify, {
     bodyLimit: config.bodyLimit,

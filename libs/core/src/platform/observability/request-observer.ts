@@ -34,7 +34,7 @@ export function skipAccessLog(request: FastifyRequest): void {
  * it ends (method, url, route template, status, ms, auth id), and with tracing a server span, child of the
  * caller's `traceparent`, around it.
  */
-export function observeRequests(fastify: FastifyInstance): void {
+export function observeRequests(fastify: FastifyInstance, requestContext: boolean): void {
   const tracing = tracingOn();
   fastify.addHook('onRequest', (request, reply, done) => {
     const requestId = saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
@@ -58,15 +58,17 @@ export function observeRequests(fastify: FastifyInstance): void {
     (request as Observed)[STATE] = { requestId, span, ownLog: probe };
     done();
   });
-  // From here on (body parsed) the route's code runs in the request's context.
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    const state = (request as Observed)[STATE];
-    if (!state) {
-      done();
-      return;
-    }
-    runInContext({ requestId: state.requestId }, () => withSpan(state.span, done));
-  });
+  // From here on (body parsed) the route's code runs in the request's context (NB_REQUEST_CONTEXT, see its cost).
+  if (requestContext || tracing) {
+    fastify.addHook('preHandler', (request, _reply, done) => {
+      const state = (request as Observed)[STATE];
+      if (!state) {
+        done();
+        return;
+      }
+      runInContext({ requestId: state.requestId }, () => withSpan(state.span, done));
+    });
+  }
   fastify.addHook('onResponse', (request, reply, done) => {
     const state = (request as Observed)[STATE];
     if (state) {
