@@ -103,6 +103,9 @@ void describe('GET /api/openapi.json', () => {
     for (const path of plain) {
       const status = await probe(path, su);
       const list = /^\/api\/collections\/[^/]+\/records$/.test(path);
+      if (list && status === 404 && (await probe(`/api/collections/${path.split('/')[3]}`, su)) === 404) {
+        continue; // on a shared deployment another file deleted that collection after the document was made
+      }
       if (status >= 500 || (list && status !== 200)) {
         failures.push(`${path}: ${status}`);
       }
