@@ -19,8 +19,12 @@ import { RealtimeClients } from './realtime-clients';
 import { clientView } from './realtime-hooks';
 import { parseTopic, topicsProblem } from './topic';
 
-/** How long a forwarded subscription waits for the instance holding the client. */
+/** How long a forwarded subscription waits for an instance to say it holds the client (else: unknown id). */
 const FORWARD_TIMEOUT_MS = 3000;
+/** How long it then waits for that instance's outcome (auth resolution and hooks run there). */
+const ANSWER_TIMEOUT_MS = 30_000;
+/** The holder's first answer: "the client is here, the outcome follows" (keeps a slow outcome from a false 404). */
+const HELD = 102;
 
 export interface SubscribeInput {
   body: Record<string, unknown>;
@@ -75,9 +79,13 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     }
     const requestId = randomString(20);
     const answer = await new Promise<{ status: number; message: string } | null>((resolve) => {
-      const timer = setTimeout(() => resolve(null), FORWARD_TIMEOUT_MS);
+      let timer = setTimeout(() => resolve(null), FORWARD_TIMEOUT_MS);
       this.waiting.set(requestId, (a) => {
         clearTimeout(timer);
+        if (a.status === HELD) {
+          timer = setTimeout(() => resolve(null), ANSWER_TIMEOUT_MS);
+          return;
+        }
         resolve(a);
       });
       this.bus.publish('realtime.subscribe', {
@@ -128,6 +136,7 @@ export class RealtimeSubscriptions implements OnModuleInit, OnModuleDestroy {
     if (!client) {
       return;
     }
+    this.bus.publish('realtime.subscribed', { requestId: request.requestId, status: HELD, message: '' });
     let answer = { status: 204, message: '' };
     try {
       const auth = await this.auth.resolve(request.authorization || undefined);

@@ -13,7 +13,8 @@ export interface EventMap {
   'collection.changed': { collectionId: string };
   /** A realtime subscription POST forwarded to the instance that holds the client's connection. */
   'realtime.subscribe': RealtimeSubscribeRequest;
-  /** The holding instance's answer to `realtime.subscribe` (HTTP status and error message). */
+  /** The holding instance's answers to `realtime.subscribe`: 102 at once ("held here"), then the outcome
+   * (HTTP status and error message). */
   'realtime.subscribed': { requestId: string; status: number; message: string };
   /** An OAuth2 redirect (popup flow) for a realtime client another process may hold (`state` = its id). */
   'oauth2.redirect': { requestId: string; state: string; code: string; error: string; ip: string };
