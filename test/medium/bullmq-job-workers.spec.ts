@@ -1,7 +1,8 @@
-// Which process works on which job, and what happens to a job whose worker dies: two worker processes
-// on a real redis-server with a 4 s lock (longer than the 2.5 s job, so the survivor finishes within its first
-// lock even when a loaded machine delays the lock renewal: BullMQ would run it again); one is SIGKILLed mid-job and the other finishes the job once
-// the lock runs out. A process whose NB_JOB_WORKERS leaves a job name out never takes its jobs.
+// Which process works on which job, and what happens to a job whose worker dies: two worker processes on a real
+// redis-server with a 4 s lock (longer than the 2.5 s job, so the survivor finishes within its first lock even when
+// a loaded machine delays the lock renewal, after which BullMQ would run it again); one is SIGKILLed mid-job and
+// the other finishes the job once the lock runs out. A process whose NB_JOB_WORKERS leaves a job name out never
+// takes its jobs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
