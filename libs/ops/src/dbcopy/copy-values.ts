@@ -25,9 +25,9 @@ export function bindValue(kind: ValueKind, value: unknown): unknown {
     ? value.toString('utf8')
     : typeof value === 'string'
       ? value
-      : typeof value === 'object'
-        ? JSON.stringify(value)
-        : String(value as number | bigint | boolean);
+      : typeof value === 'number' || typeof value === 'bigint'
+        ? String(value)
+        : JSON.stringify(value);
   if (kind === 'numeric') {
     const n = typeof value === 'number' ? value : Number(asText);
     return Number.isNaN(n) ? asText : n;
