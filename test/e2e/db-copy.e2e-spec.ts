@@ -6,85 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { freshPostgresDatabase, HttpClient, runCli, startNestbase, tokenFor } from '@lib/testing';
+import { freshPostgresDatabase, runCli } from '@lib/testing';
+import { contents, ok, seed, withServer } from './support/db-contents';
 
 const PG = process.env.NB_TEST_POSTGRES_URL;
 const TIMEOUT = { timeout: 600_000 };
-const SU = { email: 'copy-su@example.com', password: 'copy-Su-Passw0rd' };
-const USER = { email: 'copy-user@example.com', password: 'copy-User-Passw0rd' };
 const work = mkdtempSync(join(tmpdir(), 'nb-db-copy-'));
 const drops: (() => Promise<void>)[] = [];
-
-/** A server on `dir` (on PostgreSQL with `url`), `fn` with a superuser client, then stopped. */
-async function withServer(dir: string, url: string | null, fn: (http: HttpClient, su: string) => Promise<void>) {
-  const env: Record<string, string> = { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password };
-  const proc = await startNestbase(dir, [], { env: url ? { ...env, DATABASE_URL: url } : env });
-  try {
-    const http = new HttpClient(proc.baseUrl);
-    await fn(http, await tokenFor(http, '_superusers', SU.email, SU.password));
-  } finally {
-    await proc.stop();
-  }
-}
-
-async function ok(http: HttpClient, method: 'POST' | 'GET', path: string, token: string, body?: unknown) {
-  const res = await http.request(method, path, { token, ...(body === undefined ? {} : { body }) });
-  assert.equal(res.status, 200, `${method} ${path}: ${res.text}`);
-  return res.json<Record<string, unknown>>();
-}
-
-/** What a server shows: the posts (every field), the view, the users, the collections' names and indexes. */
-async function contents(http: HttpClient, su: string) {
-  const posts = await ok(http, 'GET', '/api/collections/posts/records?perPage=500&sort=id', su);
-  const view = await ok(http, 'GET', '/api/collections/post_titles/records?perPage=500&sort=id', su);
-  const users = await ok(http, 'GET', '/api/collections/users/records?sort=id', su);
-  const cols = await ok(http, 'GET', '/api/collections?perPage=200&sort=name', su);
-  const shape = (cols.items as { name: string; indexes: string[]; fields: unknown[] }[]).map((c) => [
-    c.name,
-    c.indexes,
-    c.fields.length,
-  ]);
-  // a user signs in with the password set before the copy
-  await tokenFor(http, 'users', USER.email, USER.password);
-  return { posts: posts.items, view: view.items, users: users.items, shape };
-}
-
-async function seed(http: HttpClient, su: string): Promise<void> {
-  await ok(http, 'POST', '/api/collections', su, {
-    name: 'posts',
-    type: 'base',
-    listRule: '',
-    fields: [
-      { name: 'title', type: 'text' },
-      { name: 'n', type: 'number' },
-      { name: 'flag', type: 'bool' },
-      { name: 'meta', type: 'json' },
-      { name: 'tags', type: 'select', values: ['a', 'b', 'c'], maxSelect: 3 },
-    ],
-    indexes: ['CREATE UNIQUE INDEX idx_posts_title ON posts (title)'],
-  });
-  await ok(http, 'POST', '/api/collections', su, {
-    name: 'post_titles',
-    type: 'view',
-    listRule: '',
-    viewQuery: 'SELECT id, title FROM posts WHERE n > 2',
-  });
-  for (let i = 0; i < 30; i++) {
-    const meta = { z: i, a: [1, 'two', null], nested: { ü: 'é', k: i % 2 === 0 } };
-    await ok(http, 'POST', '/api/collections/posts/records', su, {
-      title: `post ${i} ✓`,
-      n: i / 4,
-      flag: i % 3 === 0,
-      meta,
-      tags: i % 2 ? ['a', 'c'] : [],
-    });
-  }
-  await ok(http, 'POST', '/api/collections/users/records', su, {
-    ...USER,
-    passwordConfirm: USER.password,
-    name: 'Copy User',
-  });
-}
 
 void describe('nestbase db copy', { skip: !PG && 'needs the pg tier (NB_TEST_POSTGRES_URL)' }, () => {
   after(async () => {
