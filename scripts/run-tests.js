@@ -57,6 +57,7 @@ const PG_FILES = [
   'ops-backups',
   'ops-restore',
   'backups-across-databases',
+  'import-pocketbase-pg',
 ];
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };

@@ -198,7 +198,11 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'import-pocketbase') {
-    const config = (dir?: string) => loadConfig(noAdmin(), dir ? { ...overrides, dir } : overrides);
+    // the import is built in a SQLite staging dir, then (with DATABASE_URL/--db) copied into PostgreSQL
+    const config = (dir?: string) =>
+      dir
+        ? loadConfig({ ...noAdmin(), DATABASE_URL: '' }, { ...overrides, dir, db: '' })
+        : loadConfig(noAdmin(), overrides);
     await importPocketBase(rest, replace === true, config, (message) => new UsageError(message));
     return;
   }
