@@ -62,7 +62,7 @@ void describe('nestbase db copy', { skip: !PG && 'needs the pg tier (NB_TEST_POS
     assert.match(refused.stderr, /already holds data/);
   });
 
-  void it('a copy that fails leaves the PostgreSQL target as it was', TIMEOUT, async () => {
+  void it('a failed copy leaves the PostgreSQL target as it was; CLI backups on PostgreSQL', TIMEOUT, async () => {
     const pg = await freshPostgresDatabase(PG!);
     drops.push(() => pg.drop());
     const [d, e] = ['d', 'e'].map((x) => join(work, x));
@@ -82,11 +82,22 @@ void describe('nestbase db copy', { skip: !PG && 'needs the pg tier (NB_TEST_POS
     const failed = await runCli(['db', 'copy', '--from', d, '--to', pg.url, '--replace']);
     assert.equal(failed.code, 2, failed.stdout);
     assert.match(failed.stderr, /view collection "only_sqlite": its query doesn't run on PostgreSQL/);
+    // the CLI's backups on PostgreSQL: create, then restore over later writes
+    const env = { env: { DATABASE_URL: pg.url } };
+    const backup = await runCli(['backup', 'create', 'cli.zip', '--dir', e], env);
+    assert.equal(backup.code, 0, backup.stderr);
     await withServer(e, pg.url, async (http, su) => {
       const list = await ok(http, 'GET', '/api/collections/posts/records?perPage=1', su);
       assert.equal(list.totalItems, 30);
       const views = await http.request('GET', '/api/collections/only_sqlite', { token: su });
       assert.equal(views.status, 404);
+      await ok(http, 'POST', '/api/collections/posts/records', su, { title: 'after the backup', n: 1 });
+    });
+    const restored = await runCli(['backup', 'restore', 'cli.zip', '--dir', e], env);
+    assert.equal(restored.code, 0, restored.stderr);
+    await withServer(e, pg.url, async (http, su) => {
+      const list = await ok(http, 'GET', '/api/collections/posts/records?perPage=1', su);
+      assert.equal(list.totalItems, 30);
     });
   });
 });
