@@ -9,6 +9,8 @@ export const BACKUP_HELP = `Usage:
   nestbase backup restore NAME [--dir DIR]    replace the data with a backup (stop the server first)
 
 Backups live in <dir>/backups, or in the bucket of the settings' backups.s3 when it is enabled.
+On PostgreSQL (DATABASE_URL/--db) the zip is the same: the database as a SQLite data.db (from one consistent
+snapshot), so a backup restores on either database; a restore replaces PostgreSQL's data in one transaction.
 `;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;

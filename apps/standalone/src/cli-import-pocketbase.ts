@@ -7,7 +7,9 @@ import { ensureDataDir, type AppConfig } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import {
   checkTarget,
+  copyDatabase,
   copyMetadata,
+  DbCopyError,
   copyRecords,
   copyStorage,
   makeStaging,
@@ -27,6 +29,10 @@ Imports a PocketBase (v0.23 or later) data dir SRC (its pb_data) into the nestba
 collections, settings, every record (ids, password hashes and token keys kept: users sign in as before),
 external auths, live MFA/OTP rows and the files of the local storage. SRC is read from a consistent snapshot,
 so PocketBase may keep running. DIR must be empty or missing unless --replace; a failure leaves DIR as it was.
+
+With DATABASE_URL/--db (PostgreSQL) the import is built as a SQLite database first, then copied into PostgreSQL
+in one transaction (as \`nestbase db copy\`, verified by counts and checksums); DIR receives the files. The
+PostgreSQL database must hold no data unless --replace. PocketBase's view queries must run on PostgreSQL.
 `;
 
 /** Entries of a PocketBase data dir besides data.db and storage/, and why they stay behind. */
@@ -135,7 +141,25 @@ function printReport(outcome: Outcome, target: string, ms: number): void {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-/** `nestbase import-pocketbase SRC [--dir DIR] [--replace]`. */
+/** On PostgreSQL: the staged data.db goes into the database (one verified transaction); the files stay staged. */
+async function intoPostgres(staging: string, url: string, replace: boolean, usage: (m: string) => Error) {
+  const progress = progressReporter();
+  try {
+    await copyDatabase(path.join(staging, 'data.db'), url, { replace, progress: progress.report });
+  } catch (error) {
+    throw error instanceof DbCopyError ? usage(error.message) : error;
+  } finally {
+    progress.done();
+  }
+  for (const name of ['data.db', 'data.db-wal', 'data.db-shm']) {
+    await rm(path.join(staging, name), { force: true });
+  }
+}
+
+/**
+ * `nestbase import-pocketbase SRC [--dir DIR] [--replace]`. `config(dir)` is the staging dir's (always SQLite);
+ * `config()` the target's.
+ */
 export async function importPocketBase(
   args: string[],
   replace: boolean,
@@ -174,11 +198,16 @@ export async function importPocketBase(
       return config(dir);
     });
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
+    const url = config().db.url;
+    if (url) {
+      await intoPostgres(staging, url, replace, usage);
+    }
     await placeStaging(target, staging);
   } catch (error) {
     process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  printReport(outcome, target, Date.now() - started);
+  const where = config().db.url ? `PostgreSQL (files in ${target})` : target;
+  printReport(outcome, where, Date.now() - started);
 }

@@ -16,6 +16,7 @@ import { JobQueue } from '@lib/jobs';
 import { PocketBaseSchemaError, PocketBaseSourceError } from '@lib/ops';
 import { HooksLoadError, MigrationError } from '@lib/hooks';
 import { BACKUP_HELP, backup } from './cli-backup';
+import { DB_HELP, db } from './cli-db';
 import { IMPORT_POCKETBASE_HELP, importPocketBase } from './cli-import-pocketbase';
 import { MIGRATE_HELP, migrate } from './cli-migrate';
 import { TYPEGEN_HELP, typegen } from './cli-typegen';
@@ -31,7 +32,9 @@ Commands:
   serve                          start the server (API, dashboard, public files)
   superuser upsert EMAIL PASS    create or update a superuser
   superuser delete EMAIL         delete a superuser
-  backup create|list|restore     back up or restore the data directory
+  backup create|list|restore     back up or restore the data (SQLite or PostgreSQL)
+  db copy --from SRC --to DST [--replace]
+                                 copy the database between SQLite (a data dir) and PostgreSQL (a URL)
   migrate up|down|create|collections|history-sync
                                  apply, revert or write pb_migrations files
   typegen [--out FILE]           write TypeScript types of the collections for the JS SDK
@@ -63,6 +66,7 @@ Flags:
 Environment PB_ADMIN_EMAIL + PB_ADMIN_PASSWORD upsert a superuser at start.
 `,
   backup: BACKUP_HELP,
+  db: DB_HELP,
   migrate: MIGRATE_HELP,
   typegen: TYPEGEN_HELP,
   'import-pocketbase': IMPORT_POCKETBASE_HELP,
@@ -84,6 +88,8 @@ const FLAGS = {
   queryTimeout: { type: 'string' },
   out: { type: 'string' },
   replace: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -131,7 +137,7 @@ export async function main(argv: string[]): Promise<void> {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
   const [command, ...rest] = parsed.positionals;
-  const { help, out, replace, ...overrides } = parsed.values;
+  const { help, out, replace, from, to, ...overrides } = parsed.values;
   if (!command || (help && !HELP[command])) {
     process.stdout.write(HELP.main);
     if (!command && !help) {
@@ -143,8 +149,11 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(HELP[command]);
     return;
   }
-  if (replace !== undefined && command !== 'import-pocketbase') {
-    throw new UsageError(`--replace is a flag of import-pocketbase, not of ${command}`);
+  if (replace !== undefined && command !== 'import-pocketbase' && command !== 'db') {
+    throw new UsageError(`--replace is a flag of import-pocketbase and db copy, not of ${command}`);
+  }
+  if ((from !== undefined || to !== undefined) && command !== 'db') {
+    throw new UsageError(`--from and --to are flags of db copy, not of ${command}`);
   }
   if (out !== undefined && command !== 'typegen') {
     throw new UsageError(`--out is a flag of typegen, not of ${command}`);
@@ -179,10 +188,9 @@ export async function main(argv: string[]): Promise<void> {
     );
     return;
   }
-  if ((command === 'backup' || command === 'import-pocketbase') && loadConfig(noAdmin(), overrides).db.url) {
-    throw new UsageError(
-      `${command} is not supported on PostgreSQL yet (DATABASE_URL/--db is set): see README "PostgreSQL"`,
-    );
+  if (command === 'db') {
+    await db(rest, { from, to, replace }, (message) => new UsageError(message));
+    return;
   }
   if (command === 'backup') {
     const config = () => loadConfig(noAdmin(), overrides);
@@ -190,7 +198,11 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   if (command === 'import-pocketbase') {
-    const config = (dir?: string) => loadConfig(noAdmin(), dir ? { ...overrides, dir } : overrides);
+    // the import is built in a SQLite staging dir, then (with DATABASE_URL/--db) copied into PostgreSQL
+    const config = (dir?: string) =>
+      dir
+        ? loadConfig({ ...noAdmin(), DATABASE_URL: '' }, { ...overrides, dir, db: '' })
+        : loadConfig(noAdmin(), overrides);
     await importPocketBase(rest, replace === true, config, (message) => new UsageError(message));
     return;
   }

@@ -19,3 +19,5 @@ export { copyRecords, type CopiedCollection, type ImportProgress } from './pocke
 export { copyMetadata } from './pocketbase/pb-metadata-copy';
 export { copyStorage, type CopiedFiles } from './pocketbase/pb-file-copy';
 export { checkTarget, makeStaging, placeStaging, ImportTargetError } from './pocketbase/import-target';
+export { copyDatabase, DbCopyError } from './dbcopy/db-copy';
+export type { CopyReport, CopiedTable, CopyProgress } from './dbcopy/db-copy';

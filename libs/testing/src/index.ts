@@ -89,5 +89,5 @@ export type { TapFailure, TapSummary } from './tap-report';
 export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';
 export { CONTROLLER_ROUTES, FASTIFY_ROUTES, ROUTES } from './fuzz/route-list';
 export type { RouteMethod, RouteTemplate } from './fuzz/route-list';
-export { PostgresServer, postgresBinDir } from './postgres-server';
+export { PostgresServer, freshPostgresDatabase, postgresBinDir } from './postgres-server';
 export { TestClock } from './test-clock';

@@ -3,13 +3,16 @@ import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig, randomString } from '@lib/core';
 import { Database } from '@lib/database';
+import { copyDatabase } from '../dbcopy/db-copy';
 import { LogRepository } from '../logs/log.repository';
 import { LogWriter } from '../logs/log-writer';
 import { filesUnder, writeArchive, type ArchiveFile } from './backup-archive';
 
 /**
  * Builds a backup zip of the data directory: `data.db` and `auxiliary.db` as consistent snapshots taken with
- * SQLite's online backup API while writes go on, plus the local files under `storage/`.
+ * SQLite's online backup API while writes go on, plus the local files under `storage/`. On PostgreSQL `data.db` is
+ * the same SQLite database, written by `copyDatabase` from one REPEATABLE READ snapshot: a backup restores on
+ * either database.
  */
 @Injectable()
 export class BackupMaker {
@@ -33,7 +36,11 @@ export class BackupMaker {
     try {
       const snapshot = path.join(work, 'snapshot');
       await mkdir(snapshot);
-      await this.database.backupTo(path.join(snapshot, 'data.db'));
+      if (this.database.engine === 'postgres') {
+        await copyDatabase(this.config.db.url, path.join(snapshot, 'data.db'));
+      } else {
+        await this.database.backupTo(path.join(snapshot, 'data.db'));
+      }
       await this.writer.flush();
       await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
       const files: ArchiveFile[] = [

@@ -7,6 +7,7 @@ import { AppConfig, AppRestart, BadRequestError } from '@lib/core';
 import { sqliteIntact } from '../logs/sqlite/sqlite-check';
 import { inspectArchive } from './backup-extract';
 import type { BackupTarget } from './backup-store';
+import { copyDatabase } from '../dbcopy/db-copy';
 import { BackupMaker } from './backup-maker';
 import { swapDataDir } from './data-dir-swap';
 import { RestoreNotice } from './restore-notice';
@@ -14,7 +15,8 @@ import { RestoreNotice } from './restore-notice';
 /**
  * Restores a backup: the archive is checked and extracted into a staging directory first (any problem: a 400
  * and nothing changed); then, with the app stopped, the staged content is swapped in and the app restarts
- * in-process on the restored data.
+ * in-process on the restored data. On PostgreSQL the archive's `data.db` (a SQLite database, whichever database
+ * made the backup) is copied into PostgreSQL, replacing its data, while the app is stopped.
  */
 @Injectable()
 export class BackupRestorer {
@@ -62,7 +64,14 @@ export class BackupRestorer {
 
   /** Swaps `staging` in with the app stopped, then starts it again (without a restartable app: swap only). */
   async apply(staging: string): Promise<void> {
-    const swap = () => swapDataDir(this.config.dataDir, staging);
+    const swap = async () => {
+      if (this.config.db.url) {
+        // PostgreSQL: the archive's data.db replaces the database's data in one transaction (a failure: as it was)
+        await copyDatabase(path.join(staging, 'data.db'), this.config.db.url, { replace: true });
+        await rm(path.join(staging, 'data.db'), { force: true });
+      }
+      await swapDataDir(this.config.dataDir, staging);
+    };
     try {
       if (this.app) {
         // the app that starts on the restored data tells the other processes on this directory to reopen it
