@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 
 import Sqlite from 'better-sqlite3';
@@ -32,6 +33,25 @@ void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 
   let http: HttpClient;
   let su = '';
   const acked: string[] = [];
+
+  /** A request; when the connection fails (a reset, EPIPE, the server gone) the failure shows the server's output. */
+  const call = async (...args: Parameters<HttpClient['request']>) => {
+    try {
+      return await http.request(...args);
+    } catch (error) {
+      const cause =
+        error instanceof Error && error.cause ? ` (${inspect(error.cause, { breakLength: Infinity })})` : '';
+      const child = server?.child;
+      const state =
+        child && (child.exitCode !== null || child.signalCode !== null)
+          ? `the server exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)})`
+          : 'the server is still running';
+      return assert.fail(
+        `${args[0]} ${args[1]}: ${String(error)}${cause}; ${state}\n--- server stderr\n${server?.stderr().slice(-6000)}` +
+          `\n--- server stdout (tail)\n${server?.stdout().slice(-3000)}`,
+      );
+    }
+  };
 
   before(async () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m', 'tmpfs', mount]);
@@ -59,7 +79,7 @@ void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 
   void it('refuses writes with a 507 while reads go on, and keeps every acknowledged write', async () => {
     let refused: { status: number; json: unknown } | undefined;
     for (let i = 0; i < 1000 && !refused; i++) {
-      const res = await http.request('POST', '/api/collections/blobs/records', { body: { body: BODY } });
+      const res = await call('POST', '/api/collections/blobs/records', { body: { body: BODY } });
       if (res.status === 200) {
         acked.push(res.json<{ id: string }>().id);
       } else {
@@ -75,20 +95,15 @@ void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 
     // an upload on the full disk: refused the same way, and no record points at it
     const form = new FormData();
     form.append('doc', new Blob([Buffer.alloc(2_000_000, 1)], { type: 'application/octet-stream' }), 'big.bin');
-    const upload = await http.request('POST', '/api/collections/blobs/records', { body: form });
+    const upload = await call('POST', '/api/collections/blobs/records', { body: form });
     assert.equal(upload.status, 507, upload.text);
-    const withDoc = await http.request(
-      'GET',
-      `/api/collections/blobs/records?filter=${encodeURIComponent("doc != ''")}`,
-    );
+    const withDoc = await call('GET', `/api/collections/blobs/records?filter=${encodeURIComponent("doc != ''")}`);
     assert.equal(withDoc.json<{ totalItems: number }>().totalItems, 0);
 
     // reads still work, the server still answers
-    const list = await http
-      .request('GET', '/api/collections/blobs/records?perPage=1')
-      .catch((error: unknown) => assert.fail(`${String(error)}\n${server!.stdout()}\n${server!.stderr()}`));
+    const list = await call('GET', '/api/collections/blobs/records?perPage=1');
     assert.equal(list.status, 200, list.text);
-    assert.equal((await http.request('GET', '/api/health')).status, 200);
+    assert.equal((await call('GET', '/api/health')).status, 200);
 
     // room again: restart on a bigger disk, every acknowledged write is there, the database is intact
     await server!.stop();
@@ -101,14 +116,14 @@ void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 
     }
     server = await startNestbase(join(mount, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
     http = new HttpClient(server.baseUrl);
-    const all = await http.request('GET', '/api/collections/blobs/records?perPage=1000&fields=id');
+    const all = await call('GET', '/api/collections/blobs/records?perPage=1000&fields=id');
     const stored = new Set(all.json<{ items: { id: string }[] }>().items.map((r) => r.id));
     assert.deepEqual(
       acked.filter((id) => !stored.has(id)),
       [],
       'every acknowledged write is stored',
     );
-    const again = await http.request('POST', '/api/collections/blobs/records', { body: { body: 'fits now' } });
+    const again = await call('POST', '/api/collections/blobs/records', { body: { body: 'fits now' } });
     assert.equal(again.status, 200, again.text);
   });
 });
