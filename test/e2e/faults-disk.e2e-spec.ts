@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -26,6 +27,44 @@ import {
 const SU = { PB_ADMIN_EMAIL: 'disk-su@example.com', PB_ADMIN_PASSWORD: 'Disk-Superuser-Passw0rd' };
 const isRoot = process.getuid?.() === 0;
 const BODY = 'x'.repeat(60_000);
+
+/**
+ * Sends a 2 MB multipart upload on one raw connection in 64 KiB chunks, then a GET on the same connection: what
+ * the server answered, how much of the upload it had been sent when it began to answer, and a socket error.
+ */
+async function uploadThenGet(
+  baseUrl: string,
+): Promise<{ text: string; answeredAt: number; total: number; error: string }> {
+  const boundary = 'nbFullDiskBoundary';
+  const body = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="doc"; filename="big.bin"\r\n\r\n`),
+    Buffer.alloc(2_000_000, 1),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const socket = connect(Number(new URL(baseUrl).port), '127.0.0.1');
+  let text = '';
+  let sent = 0;
+  let answeredAt = -1;
+  let error = '';
+  socket.on('data', (chunk: Buffer) => {
+    answeredAt = answeredAt < 0 ? sent : answeredAt;
+    text += chunk.toString();
+  });
+  socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  socket.write(
+    `POST /api/collections/blobs/records HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n` +
+      `Content-Type: multipart/form-data; boundary=${boundary}\r\n\r\n`,
+  );
+  for (let i = 0; i < body.length && !socket.destroyed; i += 65_536) {
+    // each chunk once the socket took the last one: the server reads at its pace
+    await new Promise<void>((resolve) => socket.write(body.subarray(i, i + 65_536), () => resolve()));
+    sent = Math.min(body.length, i + 65_536);
+  }
+  socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await closed;
+  return { text, answeredAt, total: body.length, error };
+}
 
 void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 'mounting a tmpfs needs root' }, () => {
   const mount = mkdtempSync(join(tmpdir(), 'nb-fulldisk-'));
@@ -99,6 +138,15 @@ void describe('a full disk', { timeout: TEST_CEILING_MS, skip: isRoot ? false : 
     assert.equal(upload.status, 507, upload.text);
     const withDoc = await call('GET', `/api/collections/blobs/records?filter=${encodeURIComponent("doc != ''")}`);
     assert.equal(withDoc.json<{ totalItems: number }>().totalItems, 0);
+
+    // The upload fails part-way (the disk): the server reads the rest before it answers, so a client still
+    // sending gets the 507 (no reset, no EPIPE) and the connection carries the next request.
+    const raw = await uploadThenGet(server!.baseUrl);
+    assert.equal(raw.error, '', `socket error: ${raw.text.slice(0, 300)}`);
+    assert.equal(raw.answeredAt, raw.total, 'answered only once the whole upload was sent');
+    assert.match(raw.text, /^HTTP\/1\.1 507 /);
+    assert.doesNotMatch(raw.text.split('\r\n\r\n')[0], /connection: close/i);
+    assert.match(raw.text, /HTTP\/1\.1 200 [^]*"API is healthy\."/);
 
     // reads still work, the server still answers
     const list = await call('GET', '/api/collections/blobs/records?perPage=1');
