@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { SYSTEM_CLOCK } from '../../libs/core/src/clock';
 import { LogWriter } from '../../libs/ops/src/logs/log-writer';
 import { DEFAULT_LOG_POLICY } from '../../libs/ops/src/logs/log-policy';
 import { SqliteLogRepository } from '../../libs/ops/src/logs/sqlite/sqlite-log.repository';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-logcost-'));
   const repo = new SqliteLogRepository(dir);
   const policy = { read: () => Promise.resolve(DEFAULT_LOG_POLICY) };
-  const writer = new LogWriter(repo, policy);
+  const writer = new LogWriter(repo, policy, SYSTEM_CLOCK);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < entries; i++) {
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
   );
   // The event loop's share: building and queueing (a store that takes batches at no cost), plus the structured
   // clone postMessage makes of each batch (approximated by structuredClone).
-  const free = new LogWriter({ insertInBackground: async () => undefined } as unknown as SqliteLogRepository, policy);
+  const free = new LogWriter(
+    { insertInBackground: async () => undefined } as unknown as SqliteLogRepository,
+    policy,
+    SYSTEM_CLOCK,
+  );
   const sample = {
     type: 'request',
     url: '/api/x',

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_CEILING_MS } from '@lib/testing';
 import type { Page } from 'playwright-core';
-import { openPage, screenshot } from './support/browser';
+import { eventually, openPage, screenshot } from './support/browser';
 import { startRig, type Rig } from './support/rig';
 import { signIn } from './support/sign-in';
 
@@ -71,7 +71,14 @@ void describe('/api/docs in Chromium', { timeout: TEST_CEILING_MS }, () => {
       assert.equal(await anonymous(), 401);
       await signIn(page, rig.url('/login'), SU);
       await page.goto(rig.url('/settings'));
-      const toggle = page.getByLabel('Public API documentation');
+      // The form renders once GET /api/settings answered (the toggle is there only when `openapi` is).
+      const form = page.getByRole('form', { name: 'Application' });
+      await eventually(
+        async () => (await form.getByLabel('Application name').inputValue()) !== '',
+        'the application settings loaded',
+      );
+      const toggle = form.getByLabel('Public API documentation');
+      assert.equal(await toggle.isChecked(), false);
       await toggle.check();
       await page.getByRole('button', { name: 'Save application settings' }).click();
       await page.getByText('Successfully saved settings.').first().waitFor();

@@ -65,7 +65,7 @@ runScenarios('POST /api/collections/:c/request-email-change', [
       assert.equal(claims.id, t.vars.id);
       assert.equal(claims.email, t.vars.email);
       assert.equal(claims.newEmail, t.vars.newEmail);
-      await smtp.expectMailCount(t.vars.email, 0, 200);
+      await smtp.expectMailCount(t, t.vars.email, 0);
       assert.equal((await emailOf(t, t.vars.id)).email, t.vars.email, 'nothing changes before the confirmation');
     },
   },

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import WebSocket from 'ws';
 
-import { HttpClient, ManagedProcess, startSplitService, TEST_CEILING_MS } from '@lib/testing';
+import { HttpClient, ManagedProcess, startSplitService, TEST_CEILING_MS, TestClock } from '@lib/testing';
 
 import { startGateway } from './support/gateway-process';
 import { RedisServer } from './support/redis-server';
@@ -168,8 +168,10 @@ void describe('gateway', { timeout: TEST_CEILING_MS }, () => {
     }
   });
 
-  void it('shares the per-IP rate limit between gateways through Redis', async () => {
+  void it('shares the per-IP rate limit between gateways through Redis; the window ends on their clock', async () => {
+    const clock = new TestClock(join(dir, 'gateway.clock'));
     const env = {
+      NB_TEST_CLOCK_FILE: clock.file,
       REDIS_URL: redis.url,
       NB_UPSTREAM_RECORDS: records[0].baseUrl,
       NB_UPSTREAM_AUTH: services[2].baseUrl,
@@ -189,6 +191,11 @@ void describe('gateway', { timeout: TEST_CEILING_MS }, () => {
     assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429, 429]);
     const res = await new HttpClient(limited[0].baseUrl).request('GET', '/api/health');
     assert.deepEqual(res.body, { status: 429, message: 'Too many requests.', data: {} });
+    // The minute passes on the gateways' clock (not the test's): a new window for both.
+    await clock.advance(60_000);
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await new HttpClient(limited[i].baseUrl).request('GET', '/api/health')).status, 200);
+    }
   });
 
   void it('tunnels a WebSocket upgrade to the service and refuses one it cannot place', async () => {

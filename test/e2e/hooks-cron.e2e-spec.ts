@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { ManagedProcess, startNestbase, TEST_CEILING_MS, WAIT_CEILING_MS } from '@lib/testing';
+import { ManagedProcess, startNestbase, TEST_CEILING_MS, TestClock, WAIT_CEILING_MS } from '@lib/testing';
 
 import { writeHooksDir } from './support/hooks-files';
 import { RedisServer } from './support/redis-server';
@@ -16,11 +16,11 @@ import { RedisServer } from './support/redis-server';
 const TIMEOUT = { timeout: TEST_CEILING_MS };
 const cleanup: string[] = [];
 
-function tickHooks(file: string): string {
+function tickHooks(file: string, expression = '*/1 * * * * *'): string {
   const dir = writeHooksDir({
     'tick.pb.js': `const fs = require('node:fs');
 module.exports = (app) => {
-  app.cronAdd('tick', '*/1 * * * * *', (e) => {
+  app.cronAdd('tick', '${expression}', (e) => {
     fs.appendFileSync(${JSON.stringify(file)}, e.time + ' ' + process.pid + '\\n');
   });
 };
@@ -124,6 +124,26 @@ void describe('cronAdd', () => {
       assert.equal(pids.length, 1, `tick ${tick} ran twice`);
       assert.match(tick, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
     }
+  });
+
+  void it('a daily cron runs when the server clock reaches midnight (the test moves it there)', TIMEOUT, async () => {
+    const work = mkdtempSync(join(tmpdir(), 'nb-cron-clock-'));
+    cleanup.push(work);
+    const file = join(work, 'ticks.log');
+    const clock = new TestClock(join(work, 'server.clock'));
+    const server = await startNestbase(join(work, 'data'), ['--hooksDir', tickHooks(file, '0 0 * * *')], {
+      env: { NB_TEST_CLOCK_FILE: clock.file },
+    });
+    const midnight = new Date();
+    midnight.setUTCHours(24, 0, 0, 0);
+    try {
+      assert.equal(ticks(file).size, 0);
+      await clock.advance(midnight.getTime() - Date.now() + 500);
+      await waitForTicks(file, (byTick) => byTick.size >= 1, 'the midnight tick');
+    } finally {
+      await server.stop();
+    }
+    assert.deepEqual([...ticks(file).keys()], [midnight.toISOString()]);
   });
 
   void it(

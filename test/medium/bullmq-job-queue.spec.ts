@@ -105,4 +105,29 @@ void describe('BullmqJobQueue', () => {
       ],
     );
   });
+
+  void it(
+    "pending counts a name's waiting, delayed and running jobs, asked from a process that has no handler",
+    TIMEOUT,
+    async () => {
+      const producer = await connect('nbtest-pending');
+      const observer = await connect('nbtest-pending');
+      await producer.add('slow', { n: 1 });
+      await producer.add('slow', { n: 2 }, { delayMs: 60_000 });
+      assert.equal(await observer.pending('slow'), 2);
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let started = 0;
+      const worker = await connect('nbtest-pending');
+      worker.process('slow', async () => {
+        started++;
+        await held;
+      });
+      await waitFor(() => started === 1, 'the first job running');
+      assert.equal(await observer.pending('slow'), 2, 'one running, one delayed');
+      release();
+      await waitFor(async () => (await observer.pending('slow')) === 1, 'the running job done');
+      assert.equal(await observer.pending('never.added'), 0);
+    },
+  );
 });

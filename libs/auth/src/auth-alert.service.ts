@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { Clock } from '@lib/core';
 import type { RecordData, RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthOriginRepository } from './auth-origin.repository';
@@ -22,6 +23,7 @@ export class AuthAlertService {
   constructor(
     private readonly origins: AuthOriginRepository,
     private readonly mail: AuthMailService,
+    private readonly clock: Clock,
   ) {}
 
   /** Never fails the login: problems are logged. */
@@ -54,7 +56,7 @@ export class AuthAlertService {
       await this.mail.sendAuthAlert(
         c,
         record,
-        `${new Date().toISOString()} - ${ip || 'unknown IP'} - ${userAgent || 'unknown device'}`,
+        `${this.clock.date().toISOString()} - ${ip || 'unknown IP'} - ${userAgent || 'unknown device'}`,
       );
     }
   }

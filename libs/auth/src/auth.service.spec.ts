@@ -82,7 +82,7 @@ function setup() {
   const mail = new RecordingAuthMail();
   const mfaSessions = new InMemoryMfaRepository(clock);
   const mfa = new MfaService(mfaSessions, records, rules, clock);
-  const alerts = new AuthAlertService(new InMemoryAuthOriginRepository(clock), mail);
+  const alerts = new AuthAlertService(new InMemoryAuthOriginRepository(clock), mail, clock);
   const helpers = new AuthHelpers(hasher, rules, alerts, mfa);
   const service = new AuthService(
     new InMemoryAuthRecordRepository(records),

@@ -4,6 +4,12 @@
  * manual clock from libs/testing, and test servers (`NB_TEST_CLOCK_FILE`) an offset the test writes.
  */
 export abstract class Clock {
+  /**
+   * True when the time may jump ahead between two reads (a test's clock): whoever sleeps until a time of this
+   * clock (the cron scheduler) wakes now and then to look again.
+   */
+  readonly jumps: boolean = false;
+
   /** Milliseconds since the epoch, as `Date.now()`. */
   abstract now(): number;
 

@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
+import type { Clock } from '@lib/core';
 import { RedisCounter } from '@lib/jobs';
 
 /**
  * The gateway's per-client request limit: fixed windows counted in Redis when `REDIS_URL` is set (so every
  * gateway replica shares them), else in memory. A Redis failure lets requests through (logged): the edge
- * limit protects the services, it must not take them down.
+ * limit protects the services, it must not take them down. Windows follow the injected clock (a test moves it
+ * past a window instead of waiting), in Redis too (`hitAt`: the window's end is a time of that clock).
  */
 export class EdgeRateLimit {
   private readonly logger = new Logger('EdgeRateLimit');
@@ -14,12 +16,13 @@ export class EdgeRateLimit {
   private constructor(
     private readonly max: number,
     private readonly windowMs: number,
+    private readonly clock: Clock,
     private readonly counter?: RedisCounter,
   ) {}
 
-  static async create(max: number, windowMs: number, redisUrl: string): Promise<EdgeRateLimit> {
+  static async create(max: number, windowMs: number, redisUrl: string, clock: Clock): Promise<EdgeRateLimit> {
     const counter = max > 0 && redisUrl ? await RedisCounter.connect(redisUrl, 'nestbase:gateway:') : undefined;
-    return new EdgeRateLimit(max, windowMs, counter);
+    return new EdgeRateLimit(max, windowMs, clock, counter);
   }
 
   get enabled(): boolean {
@@ -33,7 +36,7 @@ export class EdgeRateLimit {
     }
     if (this.counter) {
       try {
-        return (await this.counter.hit(client, this.windowMs)) <= this.max;
+        return (await this.counter.hitAt(client, this.windowMs, this.clock.now())) <= this.max;
       } catch (error) {
         this.logger.warn(`rate limit not counted: ${(error as Error).message}`);
         return true;
@@ -55,7 +58,7 @@ export class EdgeRateLimit {
   }
 
   private hitInMemory(client: string): number {
-    const now = Date.now();
+    const now = this.clock.now();
     if (now > this.sweepAt) {
       for (const [key, window] of this.windows) {
         if (window.resetAt <= now) {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AppConfig } from '@lib/core';
+import { AppConfig, Clock } from '@lib/core';
 import { EdgeRateLimit } from './edge-rate-limit';
 import { GatewayProxy } from './gateway-proxy';
 import { GatewayUpstreams } from './gateway-upstreams';
@@ -11,9 +11,9 @@ import { GatewayUpstreams } from './gateway-upstreams';
     GatewayProxy,
     {
       provide: EdgeRateLimit,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        EdgeRateLimit.create(config.gateway.rateLimit.max, config.gateway.rateLimit.windowMs, config.redis.url),
+      inject: [AppConfig, Clock],
+      useFactory: (config: AppConfig, clock: Clock) =>
+        EdgeRateLimit.create(config.gateway.rateLimit.max, config.gateway.rateLimit.windowMs, config.redis.url, clock),
     },
   ],
   exports: [GatewayUpstreams],

@@ -51,6 +51,10 @@ const MAX_STALLED = 3;
  * finishes closing (taskforcesh/bullmq#4656); its unfinished jobs go back to the queue when their locks expire.
  */
 const CLOSE_TIMEOUT_MS = 5000;
+/** The states of a job not finished yet. */
+const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+/** Queue handles one process keeps (its own job names and the ones `pending` is asked about). */
+const MAX_QUEUES = 64;
 /** How long a scrape waits for the queue counts (Redis away: the last ones known). */
 const COUNTS_WAIT_MS = 500;
 
@@ -180,6 +184,27 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
+    }
+  }
+
+  /**
+   * Every process's unfinished jobs of `name`, counted in Redis. A name this process neither adds nor works on
+   * gets a queue handle too (kept: the same names are asked again), up to `MAX_QUEUES`; past that, a transient one.
+   */
+  override async pending(name: string): Promise<number> {
+    const known = this.queues.get(name);
+    const queue =
+      known ??
+      (this.queues.size < MAX_QUEUES
+        ? this.queue(name)
+        : new this.bullmq.Queue(name, { connection: this.connection, prefix: this.options.prefix }));
+    try {
+      const counts = await queue.getJobCounts(...PENDING_STATES);
+      return Object.values(counts).reduce((a, b) => a + b, 0);
+    } finally {
+      if (!known && !this.queues.has(name)) {
+        await queue.close();
+      }
     }
   }
 

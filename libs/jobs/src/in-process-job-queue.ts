@@ -18,6 +18,8 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly waiting = new Map<string, PendingJob[]>();
   private running = 0;
+  /** Jobs running now, by name. */
+  private readonly active = new Map<string, number>();
   private timers = new Set<NodeJS.Timeout>();
   private idleWaiters: (() => void)[] = [];
   private readonly logger = new Logger('JobQueue');
@@ -48,6 +50,11 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       return Promise.resolve();
     }
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  override pending(name: string): Promise<number> {
+    const queued = (this.scheduled.get(name) ?? 0) + (this.waiting.get(name)?.length ?? 0);
+    return Promise.resolve(queued + (this.active.get(name) ?? 0));
   }
 
   onApplicationShutdown(): void {
@@ -87,6 +94,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       return;
     }
     this.running++;
+    this.active.set(job.name, (this.active.get(job.name) ?? 0) + 1);
     try {
       await handler(job.payload);
       NB_METRICS.jobsCompleted.labels(job.name).inc();
@@ -100,6 +108,7 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
       }
     } finally {
       this.running--;
+      this.active.set(job.name, (this.active.get(job.name) ?? 1) - 1);
       this.settle();
     }
   }

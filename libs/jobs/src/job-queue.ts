@@ -20,4 +20,9 @@ export abstract class JobQueue {
   abstract process<T>(name: string, handler: JobHandler<T>): void;
   /** Resolves when no job is queued or running (tests, shutdown). */
   abstract idle(): Promise<void>;
+  /**
+   * Jobs of `name` not finished yet: waiting, delayed (first run or a retry's back-off) or running. On a shared
+   * queue (BullMQ) every process's jobs count, whichever process asks.
+   */
+  abstract pending(name: string): Promise<number>;
 }

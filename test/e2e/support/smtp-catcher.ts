@@ -4,7 +4,10 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 import { WAIT_CEILING_MS } from '@lib/testing';
-import type { ScenarioContext } from '@lib/testing';
+import type { ScenarioContext, SuperuserClient } from '@lib/testing';
+
+/** Whatever carries a superuser client: a scenario's `t`, or `{ su }`. */
+export type WithSuperuser = Pick<ScenarioContext, 'su'> | { su: SuperuserClient };
 
 export interface CapturedMail {
   /** Envelope recipients (RCPT TO), lower-cased. */
@@ -23,17 +26,20 @@ export class SmtpCatcher {
     readonly port: number,
     /** Every mail received so far, in arrival order. */
     readonly mails: CapturedMail[],
+    private readonly gate: { held: Promise<void> | null },
   ) {}
 
   static async start(): Promise<SmtpCatcher> {
     const mails: CapturedMail[] = [];
+    const gate: { held: Promise<void> | null } = { held: null };
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData(stream, session, callback) {
         simpleParser(stream)
-          .then((parsed) => {
+          .then(async (parsed) => {
+            await gate.held;
             mails.push({
               to: (session.envelope.rcptTo || []).map((r) => r.address.toLowerCase()),
               from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -53,7 +59,7 @@ export class SmtpCatcher {
         resolve(typeof address === 'object' && address !== null ? address.port : 0);
       });
     });
-    return new SmtpCatcher(server, port, mails);
+    return new SmtpCatcher(server, port, mails, gate);
   }
 
   /** Points nestbase's SMTP settings at this server (idempotent; settings are per server). */
@@ -62,6 +68,19 @@ export class SmtpCatcher {
       smtp: { enabled: true, host: '127.0.0.1', port: this.port, tls: false, username: '' },
       meta: { appName: 'NestbaseTest', appURL: 'http://app.test', senderAddress: 'no-reply@app.test', ...meta },
     });
+  }
+
+  /**
+   * Holds every mail from now on before accepting it (the sender's job keeps running, the mail isn't counted)
+   * until the returned function is called.
+   */
+  hold(): () => void {
+    let release = (): void => undefined;
+    this.gate.held = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      this.gate.held = null;
+      release();
+    };
   }
 
   mailsTo(address: string): CapturedMail[] {
@@ -86,15 +105,16 @@ export class SmtpCatcher {
   }
 
   /**
-   * Waits for `expected` mails to `address` (up to the wait ceiling), then `settleMs` more, and fails unless
-   * exactly `expected` arrived: the settle time only bounds the search for an extra mail (a slow machine can
-   * let one slip past, never fail a correct server).
+   * Fails unless exactly `expected` mails went to `address` once the server's mail queue is idle: waits for the
+   * expected ones, then for `GET /api/jobs/mail.send` to count no unfinished mail job (every mail a request
+   * queued is queued before its answer, and a job finishes only after this server accepted the message). An
+   * extra mail queued by the requests so far is therefore always here when the count is taken.
    */
-  async expectMailCount(address: string, expected: number, settleMs = 300): Promise<void> {
+  async expectMailCount(t: WithSuperuser, address: string, expected: number): Promise<void> {
     if (expected > 0) {
       await this.waitForMail(address, expected);
     }
-    await new Promise((r) => setTimeout(r, settleMs));
+    await mailQueueIdle(t);
     const got = this.mailsTo(address).length;
     if (got !== expected) {
       throw new Error(`expected ${expected} mail(s) to ${address}, got ${got}: ${this.summary()}`);
@@ -113,6 +133,21 @@ export class SmtpCatcher {
         resolve();
       });
     });
+  }
+}
+
+/** Waits (bounded) until the server counts no unfinished `mail.send` job: sent, or given up after its retries. */
+export async function mailQueueIdle(t: WithSuperuser, timeoutMs = WAIT_CEILING_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { pending } = await t.su.expectOk<{ pending: number }>('GET', '/api/jobs/mail.send');
+    if (pending === 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the mail queue still has ${pending} unfinished job(s) after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
   }
 }
 

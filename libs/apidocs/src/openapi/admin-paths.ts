@@ -225,5 +225,13 @@ export function adminPaths(): Record<string, PathItem> {
     '/api/crons/{id}': {
       post: op('crons', 'Run a cron job now', { ...done, ...errors(404) }, { parameters: [idParam('The job id.')] }),
     },
+    '/api/jobs/{name}': {
+      get: op(
+        'crons',
+        'Count the unfinished jobs of a name (nestbase only)',
+        { ...ok('`{name, pending}`: waiting, delayed, retrying or running.', anyObject), ...errors(400) },
+        { parameters: [{ name: 'name', in: 'path', required: true, description: 'e.g. `mail.send`.', schema: str }] },
+      ),
+    },
   };
 }

@@ -56,7 +56,7 @@ function setup() {
   const presenter = new RecordPresenter(registry, records, rules, loadConfig({}));
   const hasher = new FakePasswordHasher();
   const mfa = new MfaService(new InMemoryMfaRepository(clock), records, rules, clock);
-  const alerts = new AuthAlertService(new InMemoryAuthOriginRepository(clock), new RecordingAuthMail());
+  const alerts = new AuthAlertService(new InMemoryAuthOriginRepository(clock), new RecordingAuthMail(), clock);
   const helpers = new AuthHelpers(hasher, rules, alerts, mfa);
   const tokens = new TokenService(clock);
   const auth = new AuthService(

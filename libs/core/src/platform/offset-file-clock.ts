@@ -8,6 +8,7 @@ import { Clock } from '../clock';
  * host) moves at once, so a test checks an expiry by moving the clock past it instead of sleeping.
  */
 export class OffsetFileClock extends Clock {
+  override readonly jumps = true;
   private offset = 0;
   private seen = '';
 

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MultipartFile } from '@fastify/multipart';
 import { ApiError, BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
+import { drainBody } from './drain-body';
 import { SNIFF_BYTES, sniffMime } from '../mime';
 import { wellFormedJson } from '../well-formed';
 
@@ -213,7 +214,9 @@ async function readMultipartOrClean(
     await readMultipart(request, options, temp);
   } catch (error) {
     await removeAll(temp);
-    if (error instanceof PayloadTooLargeError) {
+    // Too large: the rest isn't read (the connection closes after the answer). Any other failure (a full disk, a
+    // malformed part): the rest is read and dropped, so the answer reaches a client still sending.
+    if (error instanceof PayloadTooLargeError || !(await drainBody(request.raw, options.limitFor(request)))) {
       reply.header('connection', 'close');
     }
     throw malformedMultipart(error);

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { NotFoundError } from '@lib/core';
+import { Clock, NotFoundError } from '@lib/core';
 import { TickLock } from '@lib/events';
 import { JobQueue } from '@lib/jobs';
 import { HookDataService } from '../hook-data.service';
@@ -25,6 +25,9 @@ export interface CronJobView {
   expression: string;
 }
 
+/** On a clock that can jump (a test's), timers wake at least this often to see the moved time. */
+const JUMP_CHECK_MS = 1000;
+
 /** How long a tick's claim lives: far longer than any clock skew between instances, short enough to expire. */
 const CLAIM_TTL_MS = 10 * 60 * 1000;
 
@@ -33,7 +36,8 @@ const CLAIM_TTL_MS = 10 * 60 * 1000;
  * TickLock for `cron:<name>:<tick time>` and only the winner queues the tick as a `cron.run` job, so a job
  * runs once per tick across all instances (Redis when configured, this process otherwise). The job queue
  * runs it where the handler is loaded and `NB_JOB_WORKERS` allows it, retrying failures with back-off
- * (3 attempts); on BullMQ a tick whose worker process dies runs again elsewhere.
+ * (3 attempts); on BullMQ a tick whose worker process dies runs again elsewhere. Ticks are times of the injected
+ * clock: a test moves it to a tick instead of waiting for it.
  */
 @Injectable()
 export class CronScheduler implements OnApplicationShutdown {
@@ -50,6 +54,7 @@ export class CronScheduler implements OnApplicationShutdown {
     private readonly lock: TickLock,
     private readonly data: HookDataService,
     private readonly jobs: JobQueue,
+    private readonly clock: Clock,
   ) {}
 
   /** Jobs this process works on: every cron it has scheduled. */
@@ -66,7 +71,7 @@ export class CronScheduler implements OnApplicationShutdown {
     this.stopped = false;
     this.started = true;
     for (const cron of [...this.registry.crons.values(), ...this.system.values()]) {
-      this.schedule(cron, new Date());
+      this.schedule(cron, this.clock.date());
     }
   }
 
@@ -77,7 +82,7 @@ export class CronScheduler implements OnApplicationShutdown {
     const cron: CronDef = { name, schedule, handler: () => handler() };
     this.system.set(name, cron);
     if (this.started) {
-      this.schedule(cron, new Date());
+      this.schedule(cron, this.clock.date());
     }
   }
 
@@ -103,7 +108,7 @@ export class CronScheduler implements OnApplicationShutdown {
     if (!this.find(id)) {
       throw new NotFoundError('Missing or invalid cron job.');
     }
-    const time = new Date().toISOString();
+    const time = this.clock.date().toISOString();
     const run = this.run({ name: id, time })
       .catch(() => undefined)
       .finally(() => this.running.delete(run));
@@ -128,22 +133,24 @@ export class CronScheduler implements OnApplicationShutdown {
     }
     this.work(cron.name);
     const tick = cron.schedule.next(after);
-    // Timers may fire a little early: wait for the tick itself, then claim it by its scheduled time.
+    // Timers may fire a little early (or the clock moved back): wait for the tick itself, then claim it by its
+    // scheduled time.
+    const wait = tick.getTime() - this.clock.now();
     const timer = setTimeout(
       () => {
         this.timers.delete(cron.name);
         if (this.find(cron.name) !== cron) {
           return;
         }
-        if (Date.now() < tick.getTime()) {
+        if (this.clock.now() < tick.getTime()) {
           this.schedule(cron, new Date(tick.getTime() - 1000));
           return;
         }
         const run = this.fire(cron, tick).finally(() => this.running.delete(run));
         this.running.add(run);
-        this.schedule(cron, new Date(Math.max(tick.getTime(), Date.now() - 1)));
+        this.schedule(cron, new Date(Math.max(tick.getTime(), this.clock.now() - 1)));
       },
-      Math.max(0, tick.getTime() - Date.now()),
+      Math.max(0, this.clock.jumps ? Math.min(wait, JUMP_CHECK_MS) : wait),
     );
     timer.unref();
     this.timers.set(cron.name, timer);

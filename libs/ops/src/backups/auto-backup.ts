@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { fieldError } from '@lib/core';
+import { Clock, fieldError } from '@lib/core';
 import { CronSchedule, CronScheduler } from '@lib/hooks';
 import { SettingsService } from '@lib/records';
 import { AUTO_PREFIX } from './backup-names';
@@ -24,6 +24,7 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
     private readonly settings: SettingsService,
     private readonly backups: BackupsService,
     private readonly store: BackupStore,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -79,7 +80,7 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '_')
       .replace(/^_+|_+$/g, '');
-    const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const stamp = this.clock.date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     await this.backups.create(`${AUTO_PREFIX}${app ? `${app}_` : ''}${stamp}.zip`, undefined, true);
     await this.rotate(Number((settings.backups as { cronMaxKeep?: unknown }).cronMaxKeep ?? 3));
   }

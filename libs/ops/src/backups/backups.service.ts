@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { BadRequestError, fireHook, formatDate, HookPoints, type UploadedFile } from '@lib/core';
+import { BadRequestError, Clock, fireHook, formatDate, HookPoints, type UploadedFile } from '@lib/core';
 import type { FileRead } from '@lib/storage';
 import { checkKey, checkNewName, defaultName, nameExists } from './backup-names';
 import { BackupMaker } from './backup-maker';
@@ -24,6 +24,7 @@ export class BackupsService {
     private readonly store: BackupStore,
     private readonly maker: BackupMaker,
     private readonly restorer: BackupRestorer,
+    private readonly clock: Clock,
     @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
@@ -47,7 +48,7 @@ export class BackupsService {
    * `onBackupCreate` hooks (`e.name`) run around it.
    */
   async create(name?: string, onBytes?: (bytes: number) => void, auto = false): Promise<string> {
-    const key = name || defaultName();
+    const key = name || defaultName('pb_backup_', this.clock.date());
     if (!auto) {
       checkNewName(key);
     }

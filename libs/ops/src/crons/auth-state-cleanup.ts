@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { formatDate } from '@lib/core';
+import { Clock, formatDate } from '@lib/core';
 import { Database, quoteIdentifier } from '@lib/database';
 import { CollectionsRegistry } from '@lib/records';
 
@@ -9,6 +9,7 @@ export class AuthStateCleanup {
   constructor(
     private readonly database: Database,
     private readonly registry: CollectionsRegistry,
+    private readonly clock: Clock,
   ) {}
 
   /** `_otps` / `_mfas` rows older than their collection's `otp.duration` / `mfa.duration` (seconds). */
@@ -20,7 +21,7 @@ export class AuthStateCleanup {
         continue;
       }
       const duration = Number((c[option] as { duration?: unknown } | undefined)?.duration ?? 0) || 180;
-      const before = formatDate(new Date(Date.now() - duration * 1000));
+      const before = formatDate(new Date(this.clock.now() - duration * 1000));
       removed += await this.database.run(`DELETE FROM "${table}" WHERE "collectionRef" = ? AND "created" < ?`, [
         c.id,
         before,

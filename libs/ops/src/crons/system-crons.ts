@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { formatDate } from '@lib/core';
+import { Clock, formatDate } from '@lib/core';
 import { CronScheduler } from '@lib/hooks';
 import { LogRepository } from '../logs/log.repository';
 import { LogWriter } from '../logs/log-writer';
@@ -13,6 +13,7 @@ export class SystemCrons implements OnModuleInit {
     private readonly logs: LogRepository,
     private readonly writer: LogWriter,
     private readonly auth: AuthStateCleanup,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -31,6 +32,6 @@ export class SystemCrons implements OnModuleInit {
   async pruneLogs(): Promise<void> {
     await this.writer.flush();
     const days = this.writer.policy.maxDays;
-    this.logs.deleteBefore(formatDate(new Date(Date.now() - Math.max(0, days) * 86_400_000)));
+    this.logs.deleteBefore(formatDate(new Date(this.clock.now() - Math.max(0, days) * 86_400_000)));
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { nowString, randomString } from '@lib/core';
+import { Clock, formatDate, randomString } from '@lib/core';
 import { LogRepository } from './log.repository';
 import type { LogEntry } from './log-entry';
 import { DEFAULT_LOG_POLICY, LogPolicySource, type LogPolicy } from './log-policy';
@@ -8,7 +8,8 @@ let counter = 0;
 
 /**
  * A 15-character `[a-z0-9]` id like PocketBase's, but rising with time (milliseconds in base 36, a counter, a
- * random tail): new rows go to the end of the primary-key index instead of random places in it.
+ * random tail): new rows go to the end of the primary-key index instead of random places in it. Real time, not
+ * the injected clock's (which only dates the entries): a moved test clock must not reorder the index.
  */
 function logId(): string {
   counter = (counter + 1) % 1296;
@@ -35,6 +36,7 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly logs: LogRepository,
     private readonly source: LogPolicySource,
+    private readonly clock: Clock,
   ) {}
 
   get policy(): LogPolicy {
@@ -67,7 +69,7 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     if (!this.accepts(level)) {
       return;
     }
-    this.buffer.push({ id: logId(), created: nowString(), level, message, data });
+    this.buffer.push({ id: logId(), created: formatDate(this.clock.date()), level, message, data });
     if (this.buffer.length >= FLUSH_AT) {
       void this.flush();
     }

@@ -84,6 +84,7 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'GET /api/crons',
   'POST /api/crons/:id',
   'GET /api/health',
+  'GET /api/jobs/:name',
   // API documentation
   'GET /api/openapi.json',
   'GET /api/docs',
