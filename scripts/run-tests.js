@@ -29,36 +29,7 @@ const verbose = args.includes('--verbose');
 const [kind = 'all', ...picks] = args.filter((a) => !a.startsWith('--'));
 const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed', 'pg'];
 // The scenario files run on PostgreSQL too (records, collections, auth): see README "PostgreSQL".
-const PG_FILES = [
-  'records-crud',
-  'records-list',
-  'records-rules',
-  'records-delete',
-  'records-filter',
-  'records-fields',
-  'batch',
-  'expand-fields',
-  'collections-create',
-  'collections-update',
-  'collections-delete',
-  'collections-read',
-  'auth-methods',
-  'auth-otp',
-  'auth-mfa',
-  'auth-state',
-  'auth-oauth2',
-  'auth-security-tokens',
-  'auth-tutorial',
-  'collections-import',
-  'records-modifiers',
-  'security-realtime-rules',
-  'sdk',
-  'db-copy',
-  'ops-backups',
-  'ops-restore',
-  'backups-across-databases',
-  'import-pocketbase-pg',
-];
+const { PG_FILES } = require('./pg-files');
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };
 const timesFile = path.join(dist, '.test-times.json');

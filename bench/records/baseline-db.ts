@@ -1,6 +1,8 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { Pool, types } from 'pg';
 
-export type DriverName = 'better-sqlite3' | 'sqlite3';
+/** `pg`: the same SQL on PostgreSQL (BENCH_DB=postgres), the "file" being the database URL. */
+export type DriverName = 'better-sqlite3' | 'sqlite3' | 'pg';
 
 export type Row = Record<string, unknown>;
 type Params = unknown[];
@@ -100,6 +102,51 @@ async function openSqlite3(file: string): Promise<BaselineDb> {
   };
 }
 
+/** Rows as SQLite's: booleans 1/0, JSON as text, counts as numbers (what nestbase's pool does too). */
+const PG_PARSERS = new Map<number, (value: string) => unknown>([
+  [16, (v) => (v === 't' ? 1 : 0)],
+  [20, Number],
+  [114, (v) => v],
+  [3802, (v) => v],
+]);
+
+/**
+ * node-postgres on a pool of 10 (nestbase's default NB_DB_POOL_MAX), statements named so each connection prepares
+ * them once. The SQLite SQL is rewritten: `?` → `$n`, and the boolean comparison with the integer 0 → '0'.
+ */
+function openPg(url: string): BaselineDb {
+  const fallback = types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown;
+  const pool = new Pool({
+    connectionString: url,
+    max: 10,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        PG_PARSERS.get(oid) ?? fallback(oid, format)) as typeof types.getTypeParser,
+    },
+  });
+  const names = new Map<string, { name: string; text: string }>();
+  const statement = (sql: string) => {
+    let known = names.get(sql);
+    if (!known) {
+      let n = 0;
+      const text = sql.replace(/\?/g, () => `$${++n}`).replace(/"completed" = 0\b/g, `"completed" = '0'`);
+      known = { name: `b${names.size}`, text };
+      names.set(sql, known);
+    }
+    return known;
+  };
+  const query = async (sql: string, params: Params) =>
+    (await pool.query<Row>({ ...statement(sql), values: params })).rows;
+  return {
+    get: async (sql, params) => (await query(sql, params))[0],
+    all: query,
+    run: async (sql, params) => {
+      await query(sql, params);
+    },
+    close: () => pool.end(),
+  };
+}
+
 export async function openBaselineDb(driver: DriverName, file: string): Promise<BaselineDb> {
-  return driver === 'better-sqlite3' ? openBetter(file) : openSqlite3(file);
+  return driver === 'better-sqlite3' ? openBetter(file) : driver === 'pg' ? openPg(file) : openSqlite3(file);
 }

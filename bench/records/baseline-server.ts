@@ -110,11 +110,11 @@ const LIST_WHERE = ' WHERE (("r"."owner" = COALESCE(?, \'\')) AND ("r"."complete
 
 async function main(): Promise<void> {
   const [portArg, file, driverArg] = process.argv.slice(2);
-  if (!portArg || !file || (driverArg !== 'better-sqlite3' && driverArg !== 'sqlite3')) {
-    process.stderr.write('usage: baseline-server <port> <dbfile> <better-sqlite3|sqlite3>\n');
+  if (!portArg || !file || !['better-sqlite3', 'sqlite3', 'pg'].includes(driverArg)) {
+    process.stderr.write('usage: baseline-server <port> <dbfile|postgres url> <better-sqlite3|sqlite3|pg>\n');
     process.exit(2);
   }
-  const driver: DriverName = driverArg;
+  const driver = driverArg as DriverName;
   const db = await openBaselineDb(driver, file);
   const todos = await db.get('SELECT id FROM _collections WHERE name = ?', ['todos']);
   const users = await db.get('SELECT id, data FROM _collections WHERE name = ?', ['users']);

@@ -15,6 +15,7 @@ import {
 import { compareAnswers, requestsFor } from './scenarios';
 import { copyDatabase, seed } from './seed';
 import { sqlite3Installed, type DriverName } from './baseline-db';
+import { copyPostgresDatabase, startBenchPostgres } from './postgres';
 
 /**
  * `npm run bench:records`: nestbase against a raw Fastify + SQLite baseline (better-sqlite3 and
@@ -24,7 +25,8 @@ import { sqlite3Installed, type DriverName } from './baseline-db';
  * Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (50), BENCH_ROWS (10000),
  * BENCH_ROUNDS (1; >1 alternates targets and keeps the median run), BENCH_INDEX (0; 1 adds an
  * (owner, completed, created) index to the collection), BENCH_SCENARIOS (all; a comma list picks some),
- * BENCH_KEEP (keep the temp dir).
+ * BENCH_KEEP (keep the temp dir), BENCH_DB (sqlite; `postgres`: nestbase and a node-postgres baseline on one
+ * throwaway PostgreSQL, and nestbase against Parse Server's figures, see postgres.ts).
  */
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -47,6 +49,7 @@ const settings = {
 const scenarios = (process.env.BENCH_SCENARIOS ?? '').trim()
   ? SCENARIOS.filter((s) => (process.env.BENCH_SCENARIOS ?? '').split(',').includes(s))
   : SCENARIOS;
+const database = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite';
 const MAX_REQUESTS = 500_000;
 const STARTS = 3;
 
@@ -54,10 +57,10 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measureStartup(dir: string): Promise<{ server: Server; runsMs: number[] }> {
+async function measureStartup(dir: string, databaseUrl?: string): Promise<{ server: Server; runsMs: number[] }> {
   const runsMs: number[] = [];
   for (let i = 0; i < STARTS; i++) {
-    const { server, startMs } = await startNestbase(dir);
+    const { server, startMs } = await startNestbase(dir, databaseUrl);
     runsMs.push(startMs);
     log(`  start ${i + 1}/${STARTS}: healthy after ${startMs.toFixed(0)} ms`);
     if (i === STARTS - 1) {
@@ -112,8 +115,10 @@ async function measure(server: Server, scenario: Scenario, next: ReturnType<type
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-bench-'));
   const servers: Server[] = [];
+  const postgres = database === 'postgres' ? await startBenchPostgres() : null;
   const results: Results = {
     startedAt: new Date().toISOString(),
+    database,
     settings,
     machine: { cpus: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.release()}` },
     startup: { runsMs: [], medianMs: 0 },
@@ -122,24 +127,28 @@ async function main(): Promise<void> {
     notes: [],
   };
   try {
-    log(`seeding ${settings.rows} todos in ${tmp} ...`);
+    log(`seeding ${settings.rows} todos in ${postgres ? postgres.url : tmp} ...`);
     const nbDir = path.join(tmp, 'nestbase');
-    const data = await seed(nbDir, settings.rows, settings.index);
-    const files = {
-      'better-sqlite3': copyDatabase(nbDir, path.join(tmp, 'baseline-better-sqlite3')),
-      sqlite3: copyDatabase(nbDir, path.join(tmp, 'baseline-sqlite3')),
-    };
+    const data = await seed(nbDir, settings.rows, settings.index, postgres?.url);
+    const files: Record<DriverName, string> = postgres
+      ? { 'better-sqlite3': '', sqlite3: '', pg: await copyPostgresDatabase(postgres.url, 'nestbase_baseline') }
+      : {
+          'better-sqlite3': copyDatabase(nbDir, path.join(tmp, 'baseline-better-sqlite3')),
+          sqlite3: copyDatabase(nbDir, path.join(tmp, 'baseline-sqlite3')),
+          pg: '',
+        };
 
     log('starting nestbase (start -> healthy, median of 3) ...');
-    const { server: nestbase, runsMs } = await measureStartup(nbDir);
+    const { server: nestbase, runsMs } = await measureStartup(nbDir, postgres?.url);
     servers.push(nestbase);
     results.startup = { runsMs, medianMs: median(runsMs) };
     await sleep(1000);
     results.rss.idleAfterStartMb = rssMb(nestbase);
 
     const targets: [Target, Server][] = [['nestbase', nestbase]];
-    const drivers: DriverName[] = sqlite3Installed() ? ['better-sqlite3', 'sqlite3'] : ['better-sqlite3'];
-    if (drivers.length === 1) {
+    const sqliteDrivers: DriverName[] = sqlite3Installed() ? ['better-sqlite3', 'sqlite3'] : ['better-sqlite3'];
+    const drivers: DriverName[] = postgres ? ['pg'] : sqliteDrivers;
+    if (!postgres && drivers.length === 1) {
       log('  (node-sqlite3 not installed: `npm install --no-save sqlite3` adds its baseline)');
     }
     for (const driver of drivers) {
@@ -184,6 +193,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(servers.map((s) => stop(s)));
+    await postgres?.stop();
     if (process.env.BENCH_KEEP !== '1') {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

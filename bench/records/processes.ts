@@ -56,7 +56,7 @@ export function start(name: string, port: number, args: string[], env: NodeJS.Pr
 }
 
 /** Polls `/api/health` every 10 ms; resolves with the ms from `sinceNs` to the first 200. */
-export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 20_000): Promise<number> {
+export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 60_000): Promise<number> {
   const limit = Date.now() + timeoutMs;
   while (Date.now() < limit) {
     if (server.child.exitCode !== null) {
@@ -70,8 +70,11 @@ export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 2
   throw new Error(`${server.name} not healthy after ${timeoutMs} ms:\n${server.log.join('')}`);
 }
 
-/** Starts `nestbase serve` and waits for health; returns the server and its start→healthy time. */
-export async function startNestbase(dir: string): Promise<{ server: Server; startMs: number }> {
+/**
+ * Starts `nestbase serve` and waits for health; returns the server and its start→healthy time. `databaseUrl`:
+ * on that PostgreSQL database (DATABASE_URL) instead of `<dir>/data.db`.
+ */
+export async function startNestbase(dir: string, databaseUrl?: string): Promise<{ server: Server; startMs: number }> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
   const server = start(
@@ -82,6 +85,7 @@ export async function startNestbase(dir: string): Promise<{ server: Server; star
       ...process.env,
       PB_ADMIN_EMAIL: ADMIN.email,
       PB_ADMIN_PASSWORD: ADMIN.password,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   );
   const startMs = await waitHealthy(server, t0);

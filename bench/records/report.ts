@@ -4,7 +4,16 @@ import type { LoadResult } from './load';
 
 export type Scenario = 'list' | 'list-skip' | 'view' | 'create' | 'refresh';
 export const SCENARIOS: Scenario[] = ['list', 'list-skip', 'view', 'refresh', 'create'];
-export type Target = 'nestbase' | 'baseline(better-sqlite3)' | 'baseline(sqlite3)';
+export type Target = 'nestbase' | 'baseline(better-sqlite3)' | 'baseline(sqlite3)' | 'baseline(pg)';
+
+/** The baseline ratios are taken against: better-sqlite3 on SQLite, node-postgres on PostgreSQL. */
+function mainBaseline(results: Results): 'baseline(better-sqlite3)' | 'baseline(pg)' {
+  return results.database === 'postgres' ? 'baseline(pg)' : 'baseline(better-sqlite3)';
+}
+
+/** Parse Server on the same workload with its own PostgreSQL (issue 19): nestbase's target is 3× it. */
+const PARSE_RPS: Partial<Record<Scenario, number>> = { create: 610, list: 273, view: 1017 };
+const PARSE_FACTOR = 3;
 
 /** Issue 16's targets on its 2-core machine, in req/s of nestbase (50 connections, load generator beside it). */
 export const RPS_TARGETS: Record<Scenario, number> = {
@@ -26,6 +35,8 @@ export interface RunResult extends LoadResult {
 
 export interface Results {
   startedAt: string;
+  /** BENCH_DB: nestbase and the baseline on SQLite files or on one throwaway PostgreSQL. */
+  database: 'sqlite' | 'postgres';
   settings: {
     seconds: number;
     warmupSeconds: number;
@@ -51,7 +62,7 @@ function verdict(ok: boolean): string {
 
 export function ratio(results: Results, scenario: Scenario): number | null {
   const nb = results.scenarios[scenario].nestbase;
-  const base = results.scenarios[scenario]['baseline(better-sqlite3)'];
+  const base = results.scenarios[scenario][mainBaseline(results)];
   return nb && base && base.rps > 0 ? nb.rps / base.rps : null;
 }
 
@@ -60,7 +71,7 @@ export function formatReport(results: Results): string {
   const s = results.settings;
   const lines: string[] = [
     '',
-    `records benchmark — ${s.rows} rows, concurrency ${s.concurrency}, ${s.seconds}s per run after ${s.warmupSeconds}s warm-up, ` +
+    `records benchmark on ${results.database} — ${s.rows} rows, concurrency ${s.concurrency}, ${s.seconds}s per run after ${s.warmupSeconds}s warm-up, ` +
       `${s.rounds} round(s), owner/completed/created index added: ${s.index ? 'yes' : 'no'}`,
     `machine: ${results.machine.cpus} cpus, node ${results.machine.node}`,
     '',
@@ -80,19 +91,29 @@ export function formatReport(results: Results): string {
     const rt = ratio(results, scenario);
     const goal = RPS_TARGETS[scenario];
     const nb = results.scenarios[scenario].nestbase;
-    const base = results.scenarios[scenario]['baseline(better-sqlite3)'];
+    const baseName = mainBaseline(results);
+    const base = results.scenarios[scenario][baseName];
     const p99 = nb && base && base.p99Ms > 0 ? ` (p99 ${(nb.p99Ms / base.p99Ms).toFixed(2)}x)` : '';
     const cpu =
       nb?.serverCpuUsPerReq && base?.serverCpuUsPerReq
         ? `${pad('', 9)}server CPU per request: nestbase ${(nb.serverCpuUsPerReq / base.serverCpuUsPerReq).toFixed(1)}x ` +
-          `baseline(better-sqlite3) (= ${((base.serverCpuUsPerReq / nb.serverCpuUsPerReq) * 100).toFixed(1)}% efficiency)`
+          `${baseName} (= ${((base.serverCpuUsPerReq / nb.serverCpuUsPerReq) * 100).toFixed(1)}% efficiency)`
         : null;
     lines.push(
       rt === null
         ? `${pad('', 9)}ratio: n/a`
-        : `${pad('', 9)}ratio nestbase / baseline(better-sqlite3): ${(rt * 100).toFixed(1)}% of req/s${p99}` +
-            ` — nestbase target >= ${goal} req/s: ${verdict((nb?.rps ?? 0) >= goal)}`,
+        : `${pad('', 9)}ratio nestbase / ${baseName}: ${(rt * 100).toFixed(1)}% of req/s${p99}` +
+            (results.database === 'sqlite'
+              ? ` — nestbase target >= ${goal} req/s: ${verdict((nb?.rps ?? 0) >= goal)}`
+              : ''),
     );
+    const parse = PARSE_RPS[scenario];
+    if (results.database === 'postgres' && parse && nb) {
+      lines.push(
+        `${pad('', 9)}vs Parse Server (${parse} req/s): ${(nb.rps / parse).toFixed(1)}x — target >= ${PARSE_FACTOR}x: ` +
+          verdict(nb.rps >= parse * PARSE_FACTOR),
+      );
+    }
     if (cpu) {
       lines.push(cpu);
     }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { call } from './load';
+import { insertTodosPostgres } from './postgres';
 import { ADMIN, startNestbase, stop } from './processes';
 
 export interface BenchUser {
@@ -45,16 +46,22 @@ function todosCollection(withIndex: boolean): Record<string, unknown> {
 }
 
 /** Creates the collection and users through nestbase's API, on a fresh data dir. */
-async function setUpThroughApi(dir: string, withIndex: boolean): Promise<BenchUser[]> {
-  const { server } = await startNestbase(dir);
+async function setUpThroughApi(dir: string, withIndex: boolean, databaseUrl?: string): Promise<BenchUser[]> {
+  const { server } = await startNestbase(dir, databaseUrl);
   try {
     const port = server.port;
     const json = { 'content-type': 'application/json' };
-    const admin = await call<{ token: string }>(port, {
-      method: 'POST',
-      path: '/api/collections/_superusers/auth-with-password',
-      body: { identity: ADMIN.email, password: ADMIN.password },
-      headers: json,
+    const login = () =>
+      call<{ token: string }>(port, {
+        method: 'POST',
+        path: '/api/collections/_superusers/auth-with-password',
+        body: { identity: ADMIN.email, password: ADMIN.password },
+        headers: json,
+      });
+    // /api/health answers before the PB_ADMIN_* superuser is upserted (seen on PostgreSQL on a busy machine).
+    const admin = await login().catch(async () => {
+      await new Promise((r) => setTimeout(r, 3000));
+      return login();
     });
     await call(port, {
       method: 'POST',
@@ -117,10 +124,13 @@ function insertTodos(dir: string, users: BenchUser[], count: number): string[] {
   }
 }
 
-/** A fresh data dir holding the collection, `USER_COUNT` users and `rows` todos of `users[0]`. */
-export async function seed(dir: string, rows: number, withIndex: boolean): Promise<SeededData> {
-  const users = await setUpThroughApi(dir, withIndex);
-  const viewIds = insertTodos(dir, users, rows);
+/**
+ * A fresh data dir (or PostgreSQL database, `databaseUrl`) holding the collection, `USER_COUNT` users and `rows`
+ * todos of `users[0]`.
+ */
+export async function seed(dir: string, rows: number, withIndex: boolean, databaseUrl?: string): Promise<SeededData> {
+  const users = await setUpThroughApi(dir, withIndex, databaseUrl);
+  const viewIds = databaseUrl ? await insertTodosPostgres(databaseUrl, users, rows) : insertTodos(dir, users, rows);
   return { users, viewIds };
 }
 

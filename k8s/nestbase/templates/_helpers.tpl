@@ -169,3 +169,8 @@ tolerations:
 - name: tmp
   emptyDir: {}
 {{- end }}
+
+{{/* "true" when the database is PostgreSQL (database.url or database.existingSecret), "" on SQLite. */}}
+{{- define "nestbase.postgres" -}}
+{{- if or .Values.database.url .Values.database.existingSecret }}true{{ end -}}
+{{- end }}

@@ -44,7 +44,7 @@ export { HookPoints, fireHook } from './contracts/hook-points';
 export type { HookTag } from './contracts/hook-points';
 export { SuperuserGuard } from './platform/superuser.guard';
 export { INTERNAL_SECRET_HEADER, InternalSecretGuard } from './platform/internal-secret.guard';
-export { RecordsServiceClient } from './platform/records-service.client';
+export { RecordsServiceClient, recordsServiceUrls } from './platform/records-service.client';
 export { queryValues, headerValues, intParam, boolParam, decodeUrlPart } from './platform/request-values';
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';

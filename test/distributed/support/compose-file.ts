@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { parse } from 'yaml';
-
 import { repoRoot } from '@lib/testing';
+
+import { mergeCompose, parseComposeText } from './compose-merge';
 
 export interface ComposeService {
   name: string;
@@ -16,13 +16,18 @@ export interface ComposeService {
   replicas: number;
   dependsOn: string[];
   ports: string[];
+  /** The container paths of its mounts (`volumes` targets). */
+  mounts: string[];
 }
 
 /** The nestbase services (`node bin/nestbase.js <command>`). */
 export const NESTBASE_COMMANDS = ['gateway', 'auth', 'records', 'files', 'realtime'] as const;
 
-export function composePath(): string {
-  return join(repoRoot(), 'docker-compose.yml');
+/** The PostgreSQL variant: `docker compose -f docker-compose.yml -f docker-compose.postgres.yml`. */
+export const POSTGRES_OVERRIDE = 'docker-compose.postgres.yml';
+
+export function composePath(file = 'docker-compose.yml'): string {
+  return join(repoRoot(), file);
 }
 
 /** Compose's interpolation of `text` from `vars` (the shell environment or a `.env`). */
@@ -73,11 +78,23 @@ function environment(value: unknown): Record<string, string> {
   return out;
 }
 
-/** Every service of the compose file, in an order that starts each after what it depends on. */
-export function readCompose(vars: Record<string, string | undefined> = {}): ComposeService[] {
-  const doc = parse(interpolate(readFileSync(composePath(), 'utf8'), vars), { merge: true }) as {
-    services: Record<string, Record<string, unknown>>;
-  };
+/** The compose files merged as `docker compose -f …` does (docker-compose.yml, then the overrides). */
+export function readComposeDoc(
+  vars: Record<string, string | undefined> = {},
+  overrides: string[] = [],
+): { services: Record<string, Record<string, unknown>> } & Record<string, unknown> {
+  const docs = ['docker-compose.yml', ...overrides].map((file) =>
+    parseComposeText(interpolate(readFileSync(composePath(file), 'utf8'), vars)),
+  );
+  return mergeCompose(docs) as { services: Record<string, Record<string, unknown>> };
+}
+
+/**
+ * Every service of the compose files (docker-compose.yml, then `overrides`), in an order that starts each after
+ * what it depends on.
+ */
+export function readCompose(vars: Record<string, string | undefined> = {}, overrides: string[] = []): ComposeService[] {
+  const doc = readComposeDoc(vars, overrides);
   const services = Object.entries(doc.services).map(([name, raw]): ComposeService => {
     const deploy = (raw.deploy ?? {}) as { replicas?: number };
     const depends = raw.depends_on;
@@ -89,6 +106,11 @@ export function readCompose(vars: Record<string, string | undefined> = {}): Comp
       replicas: deploy.replicas ?? 1,
       dependsOn: Array.isArray(depends) ? depends.map(scalar) : Object.keys(depends ?? {}),
       ports: asStrings(raw.ports),
+      mounts: ((raw.volumes ?? []) as unknown[]).map((v) =>
+        typeof v === 'object' && v !== null
+          ? scalar((v as { target?: unknown }).target)
+          : (scalar(v).split(':')[1] ?? ''),
+      ),
     };
   });
   const ordered: ComposeService[] = [];

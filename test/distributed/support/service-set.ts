@@ -8,11 +8,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { freePort, ManagedProcess, repoRoot, startProcess, STARTUP_CEILING_MS, waitForHealth } from '@lib/testing';
+import {
+  freePort,
+  ManagedProcess,
+  PostgresServer,
+  repoRoot,
+  startProcess,
+  STARTUP_CEILING_MS,
+  waitForHealth,
+} from '@lib/testing';
 
 import { RedisServer } from '../../e2e/support/redis-server';
 import { startS3, TestS3 } from '../../e2e/support/s3-server';
-import { ComposeService, NESTBASE_COMMANDS, readCompose } from './compose-file';
+import { ComposeService, NESTBASE_COMMANDS, POSTGRES_OVERRIDE, readCompose } from './compose-file';
 
 export const SUPERUSER = { email: 'distributed@example.com', password: 'Distributed-Passw0rd' };
 const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
@@ -31,6 +39,11 @@ export interface ServiceSetOptions {
   migrationsDir?: string;
   /** Written as the `pb_hooks` volume. */
   hooksDir?: string;
+  /**
+   * The PostgreSQL variant (docker-compose.postgres.yml over docker-compose.yml): a throwaway PostgreSQL
+   * (libs/testing's PostgresServer) stands in for the `postgres` image and every DATABASE_URL points at it.
+   */
+  postgres?: boolean;
 }
 
 export class ServiceSet {
@@ -38,6 +51,7 @@ export class ServiceSet {
   private readonly dirs: string[] = [];
   private redis?: RedisServer;
   private s3?: TestS3;
+  private postgres?: PostgresServer;
 
   /** The gateway's address: the one published port. */
   gatewayUrl = '';
@@ -45,15 +59,22 @@ export class ServiceSet {
   clockFile = '';
 
   async start(options: ServiceSetOptions = {}): Promise<void> {
-    const services = readCompose({
-      PB_ADMIN_EMAIL: SUPERUSER.email,
-      PB_ADMIN_PASSWORD: SUPERUSER.password,
-      NB_INTERNAL_SECRET: 'distributed-test-internal-secret',
-      // The MinIO root user (required by the compose file); s3rver stands in for MinIO with its own (localEnv).
-      MINIO_ROOT_USER: 'distributed-minio',
-      MINIO_ROOT_PASSWORD: 'distributed-minio-secret',
-      ...options.vars,
-    });
+    const services = readCompose(
+      {
+        PB_ADMIN_EMAIL: SUPERUSER.email,
+        PB_ADMIN_PASSWORD: SUPERUSER.password,
+        NB_INTERNAL_SECRET: 'distributed-test-internal-secret',
+        // The MinIO root user (required by the compose file); s3rver stands in for MinIO with its own (localEnv).
+        MINIO_ROOT_USER: 'distributed-minio',
+        MINIO_ROOT_PASSWORD: 'distributed-minio-secret',
+        POSTGRES_PASSWORD: 'distributed-postgres-secret',
+        ...options.vars,
+      },
+      options.postgres ? [POSTGRES_OVERRIDE] : [],
+    );
+    if (options.postgres) {
+      this.postgres = await PostgresServer.start('nestbase');
+    }
     this.redis = await RedisServer.start();
     this.s3 = await startS3();
     const volumes: Record<string, string> = {
@@ -119,6 +140,7 @@ export class ServiceSet {
     await Promise.allSettled(running.map((proc) => proc.stop('SIGTERM', 10_000)));
     await this.redis?.stop();
     await this.s3?.stop();
+    await this.postgres?.stop();
     for (const dir of this.dirs) {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -149,7 +171,9 @@ export class ServiceSet {
   private localEnv(replica: Replica, hosts: Map<string, string[]>, volumes: Record<string, string>) {
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(replica.service.environment)) {
-      let local = volumes[value] ?? value;
+      // A path of a volume the service doesn't mount is the container's own (the image's anonymous volume).
+      const shared = value in volumes && replica.service.mounts.includes(value);
+      let local = shared ? volumes[value] : value in volumes ? this.tempDir('nestbase-dist-own-') : value;
       for (const [host, addresses] of hosts) {
         const at = local.indexOf(`://${host}`);
         if (at !== -1) {
@@ -164,6 +188,10 @@ export class ServiceSet {
     if (env.S3_ENDPOINT) {
       // s3rver's fixed credentials and bucket instead of the MinIO root user and the created bucket.
       Object.assign(env, { S3_BUCKET: this.s3!.bucket, S3_ACCESS_KEY: 'S3RVER', S3_SECRET: 'S3RVER' });
+    }
+    if (env.DATABASE_URL) {
+      // The throwaway server's trust-authenticated user instead of the compose file's `nestbase` and its password.
+      env.DATABASE_URL = this.postgres!.url;
     }
     return env;
   }

@@ -286,8 +286,11 @@ function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {
 }
 
 function internalServices(records: string, secret: string, waitMs: number, problems: string[]) {
-  if (records !== '' && !/^https?:\/\/[^\s]+$/.test(records)) {
-    problems.push(`--records/NB_RECORDS_URL must be http(s)://host:port, got "${records}"`);
+  // Several comma-separated: the client fails over between them (replicas of records, each addressed on its own).
+  if (records !== '' && !records.split(',').every((url) => /^https?:\/\/[^\s,]+$/.test(url.trim()))) {
+    problems.push(
+      `--records/NB_RECORDS_URL must be http(s)://host:port (or several, comma-separated), got "${records}"`,
+    );
   }
   if (secret !== '' && secret.length < 16) {
     problems.push('NB_INTERNAL_SECRET must be at least 16 characters');
@@ -295,7 +298,11 @@ function internalServices(records: string, secret: string, waitMs: number, probl
   if (records !== '' && secret === '') {
     problems.push('--records/NB_RECORDS_URL needs NB_INTERNAL_SECRET (the records service must share it)');
   }
-  return { records: { url: records.replace(/\/+$/, ''), waitMs }, internal: { secret } };
+  const url = records
+    .split(',')
+    .map((one) => one.trim().replace(/\/+$/, ''))
+    .join(',');
+  return { records: { url, waitMs }, internal: { secret } };
 }
 
 function upstreams(env: Env, problems: string[]): Record<UpstreamService, string[]> {

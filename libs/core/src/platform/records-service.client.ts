@@ -4,14 +4,24 @@ import { INTERNAL_SECRET_HEADER } from './internal-secret.guard';
 
 const TIMEOUT_MS = 10_000;
 
-/** HTTP calls to the records service's internal endpoints (`--records`), with the shared secret. */
+/** The base URLs of `--records` (comma-separated: replicas of the records service). */
+export function recordsServiceUrls(config: AppConfig): string[] {
+  return config.records.url.split(',').filter((url) => url !== '');
+}
+
+/**
+ * HTTP calls to the records service's internal endpoints (`--records`), with the shared secret. With several
+ * URLs the calls take turns over them, and a call that can't reach one (connection refused, reset, timeout)
+ * goes to the next: the internal calls only read (rule checks, collections) or append (log batches).
+ */
 @Injectable()
 export class RecordsServiceClient {
-  private readonly base: string;
+  private readonly bases: string[];
   private readonly secret: string;
+  private turn = 0;
 
   constructor(@Inject(AppConfig) config: AppConfig) {
-    this.base = config.records.url;
+    this.bases = recordsServiceUrls(config);
     this.secret = config.internal.secret;
   }
 
@@ -24,7 +34,21 @@ export class RecordsServiceClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.base + path, {
+    const first = this.turn++ % this.bases.length;
+    for (let i = 0; ; i++) {
+      const base = this.bases[(first + i) % this.bases.length];
+      try {
+        return await this.callOne<T>(base, method, path, body);
+      } catch (error) {
+        if (!(error instanceof TypeError || (error as Error).name === 'TimeoutError') || i + 1 >= this.bases.length) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  private async callOne<T>(base: string, method: string, path: string, body?: unknown): Promise<T> {
+    const res = await fetch(base + path, {
       method,
       headers: {
         [INTERNAL_SECRET_HEADER]: this.secret,

@@ -4,11 +4,20 @@ import type { Pool } from 'pg';
 import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { isRetryable } from './postgres-errors';
 import { PostgresExecutor } from './postgres-executor';
+import type { SchemaNotices } from './schema-notices';
 
 /** Runs of a transaction that failed on a serialization failure or a deadlock, before its 503. */
 const SERIALIZATION_RETRIES = 3;
 
 const logger = new Logger('Database');
+
+/**
+ * The advisory lock every schema transaction takes first: processes changing collections at once (two records
+ * replicas, or services seeding the system collections together at start) do it one after the other, as
+ * SQLite's `BEGIN IMMEDIATE` has them, so a check-then-create inside one sees the other's commit.
+ */
+const SCHEMA_LOCK = 7_301_991_205;
+const BEGIN_SCHEMA = `BEGIN; SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`;
 
 /**
  * The PostgreSQL side of `Database`: statements on the pool; a transaction holds one client. Code that runs inside
@@ -23,6 +32,8 @@ export class PostgresDatabase extends SqlExecutor {
   constructor(
     readonly pool: Pool,
     private readonly timeoutMs: number,
+    /** Other processes' collection and settings commits (LISTEN nb_schema); none: the caches poll. */
+    readonly notices: SchemaNotices | null = null,
   ) {
     super();
     this.pooled = new PostgresExecutor(pool, timeoutMs, false);
@@ -50,7 +61,7 @@ export class PostgresDatabase extends SqlExecutor {
       const client = await this.pool.connect();
       const tx = new PostgresExecutor(client, this.timeoutMs, ddl);
       try {
-        await client.query(ddl ? 'BEGIN; SET LOCAL statement_timeout = 0' : 'BEGIN');
+        await client.query(ddl ? BEGIN_SCHEMA : 'BEGIN');
         const value = await this.open.run(tx, () => fn(tx));
         await client.query('COMMIT');
         return value;
@@ -72,6 +83,7 @@ export class PostgresDatabase extends SqlExecutor {
   }
 
   async close(): Promise<void> {
+    await this.notices?.close();
     await this.pool.end();
   }
 }

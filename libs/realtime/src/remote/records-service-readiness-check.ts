@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig, READINESS_TIMEOUT_MS, ReadinessCheck } from '@lib/core';
+import { AppConfig, READINESS_TIMEOUT_MS, ReadinessCheck, recordsServiceUrls } from '@lib/core';
 
 /** `/readyz` of a realtime process without a database: the records service it asks answers `/healthz`. */
 @Injectable()
@@ -14,13 +14,21 @@ export class RecordsServiceReadinessCheck extends ReadinessCheck {
     return this.config.records.url !== '';
   }
 
+  /** Ready when one of the records service's URLs answers (the client fails over between them). */
   override async check(): Promise<void> {
-    const res = await fetch(`${this.config.records.url}/healthz`, {
-      signal: AbortSignal.timeout(READINESS_TIMEOUT_MS),
-    });
-    await res.body?.cancel();
-    if (!res.ok) {
-      throw new Error(`records service answered ${res.status}`);
+    let failure: unknown;
+    for (const url of recordsServiceUrls(this.config)) {
+      try {
+        const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
+        await res.body?.cancel();
+        if (res.ok) {
+          return;
+        }
+        failure = new Error(`records service answered ${res.status}`);
+      } catch (error) {
+        failure = error;
+      }
     }
+    throw failure;
   }
 }

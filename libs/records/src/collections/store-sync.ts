@@ -11,8 +11,12 @@ import { readSchemaStamp } from './schema-stamp';
  * per request; the schema stamp (`readSchemaStamp`) is read only after a foreign commit, or at the
  * first check, and compared with the stamp each cache was loaded under.
  */
-/** How often a PostgreSQL-backed process looks for other processes' collection and settings changes. */
+/**
+ * How often a PostgreSQL-backed process looks for other processes' collection and settings changes while its
+ * LISTEN session is down; with it, on a notice, and every `POSTGRES_SAFETY_MS` in any case.
+ */
 const POSTGRES_STAMP_MS = 250;
+const POSTGRES_SAFETY_MS = 5000;
 
 @Injectable()
 export class StoreSync {
@@ -57,20 +61,26 @@ export class StoreSync {
   }
 
   /**
-   * PostgreSQL has no `data_version`: the schema stamp itself is read, at most once per `POSTGRES_STAMP_MS`
-   * (another process's collection or settings change shows within that; this process's own at once).
+   * PostgreSQL has no `data_version`: the schema stamp itself is read when another process's commit to
+   * `_collections` or `_params` was notified (LISTEN nb_schema: the notice arrives before a client that saw the
+   * commit's answer can ask here), and every `POSTGRES_SAFETY_MS`; without the LISTEN session, at most once per
+   * `POSTGRES_STAMP_MS`. This process's own changes show at once.
    */
   private checkPostgres(): Promise<void> | undefined {
     const now = performance.now();
-    if (now - this.stampReadAt < POSTGRES_STAMP_MS) {
+    const mark = this.database.schemaNoticeMark();
+    const since = now - this.stampReadAt;
+    if (mark === null ? since < POSTGRES_STAMP_MS : mark === this.noticeMark && since < POSTGRES_SAFETY_MS) {
       return undefined;
     }
+    this.noticeMark = mark;
     this.stampReadAt = now;
     this.pending = this.reloadIfStale().finally(() => (this.pending = null));
     return this.pending;
   }
 
   private stampReadAt = -Infinity;
+  private noticeMark: number | null = null;
 
   private async check(known: number | null): Promise<void> {
     const version =
