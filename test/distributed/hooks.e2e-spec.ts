@@ -42,6 +42,9 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
     checks.realtimeMessagesAndEnrich(),
   );
   void it('auth service: onRecordAuthRefreshRequest', TIMEOUT, () => checks.authRefresh());
+  void it('auth service: onRecordAuthWithPasswordRequest before the password check', TIMEOUT, () =>
+    checks.authWithPassword(),
+  );
   void it('auth service: the request hooks of password reset, verification, email change', TIMEOUT, () =>
     checks.authFlows(),
   );

@@ -37,7 +37,10 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   void it('onRealtimeMessageSend changes or drops messages; onRecordEnrich shapes records', TIMEOUT, () =>
     checks.realtimeMessagesAndEnrich(),
   );
-  void it('onRecordAuthRefreshRequest refuses a refresh by the record', TIMEOUT, () => checks.authRefresh());
+  void it('onRecordAuthRefreshRequest refuses a refresh or changes the record answered', TIMEOUT, () =>
+    checks.authRefresh(),
+  );
+  void it('onRecordAuthWithPasswordRequest runs before the password check', TIMEOUT, () => checks.authWithPassword());
   void it('onRecordRequestPasswordResetRequest, …VerificationRequest, …EmailChangeRequest', TIMEOUT, () =>
     checks.authFlows(),
   );

@@ -37,7 +37,7 @@ export class SplitHookChecks {
     const hidden = { hidden: true };
     for (const body of [
       { name: HK_RT, ...OPEN_RULES, fields: [text('title'), text('secret'), text('internal', hidden)] },
-      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 })] },
+      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 }), text('title')] },
     ]) {
       const res = await this.call('POST', '/api/collections', body);
       assert.equal(res.status, 200, res.text);
@@ -124,9 +124,26 @@ export class SplitHookChecks {
         assert.equal(res.json<{ message: string }>().message, `No refresh for ${email} of users.`);
       } else {
         assert.equal(res.status, 200, res.text);
-        assert.equal(res.json<{ record: { email: string } }>().record.email, email);
+        const record = res.json<{ record: { email: string; name: string } }>().record;
+        assert.deepEqual([record.email, record.name], [email, `refreshed ${email}`], 'the change of the hook answered');
       }
     }
+  }
+
+  /** onRecordAuthWithPasswordRequest runs before the password check: a missing record (null), a refused one. */
+  async authWithPassword(): Promise<void> {
+    const signIn = (identity: string, password: string) =>
+      this.call('POST', '/api/collections/users/auth-with-password', { identity, password }, '');
+    const ghost = uniqueEmail('ghost');
+    const unknown = await signIn(ghost, DEFAULT_PASSWORD);
+    assert.equal(unknown.status, 400, unknown.text);
+    assert.equal(unknown.json<{ message: string }>().message, `Unknown ${ghost} (record null).`);
+    const email = uniqueEmail('locked');
+    assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
+    // refused by the hook with a wrong password too: it ran before the password was checked
+    const locked = await signIn(email, 'wrong-password');
+    assert.equal(locked.status, 403, locked.text);
+    assert.equal(locked.json<{ message: string }>().message, `Locked: ${email} (password of 14).`);
   }
 
   /** The request hooks of the password reset, verification and email change flows refuse by the record they got. */
@@ -154,7 +171,7 @@ export class SplitHookChecks {
     await refused('request-email-change', { newEmail: blocked }, `Not to ${blocked} for ${fine}.`, token);
   }
 
-  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest renames the served file. */
+  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest refuses or renames by the whole record. */
   async files(): Promise<void> {
     const email = uniqueEmail('notoken');
     assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
@@ -166,14 +183,24 @@ export class SplitHookChecks {
     );
     assert.equal(refused.status, 403, refused.text);
     assert.equal(refused.json<{ message: string }>().message, `No file token for ${email}.`);
-    const form = new FormData();
-    form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
-    const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
-    assert.equal(made.status, 200, made.text);
-    const record = made.json<{ id: string; doc: string }>();
-    const res = await this.call('GET', `/api/files/${HK_FILES}/${record.id}/${record.doc}?download=1`, undefined, '');
+    const upload = async (title: string) => {
+      const form = new FormData();
+      form.append('title', title);
+      form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+      const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
+      assert.equal(made.status, 200, made.text);
+      return made.json<{ id: string; doc: string }>();
+    };
+    const download = (r: { id: string; doc: string }) =>
+      this.call('GET', `/api/files/${HK_FILES}/${r.id}/${r.doc}?download=1`, undefined, '');
+    const secret = await upload('secret');
+    const no = await download(secret);
+    assert.equal(no.status, 403, no.text);
+    assert.equal(no.json<{ message: string }>().message, `Not ${secret.doc} of ${HK_FILES}.doc.`);
+    const record = await upload('report');
+    const res = await download(record);
     assert.equal(res.status, 200);
     assert.equal(res.text, 'hello');
-    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-${record.id}-doc-${record.doc}`));
+    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-report-doc-${record.doc}`));
   }
 }
