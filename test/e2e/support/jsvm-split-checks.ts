@@ -2,6 +2,8 @@
 // standalone (hooks-jsvm-split.e2e-spec.ts) or the distributed set's gateway (test/distributed/hooks.e2e-spec.ts).
 import assert from 'node:assert/strict';
 
+import WebSocket from 'ws';
+
 import {
   DEFAULT_PASSWORD,
   file,
@@ -63,11 +65,12 @@ export class SplitHookChecks {
   }
 
   /**
-   * onRealtimeMessageSend changes a record message for its client, drops another; onRecordEnrich shapes the record
+   * onRealtimeMessageSend changes a record message for its client (SSE and WebSocket), drops another; onRecordEnrich shapes the record
    * JSON of the API answer and of the realtime message alike.
    */
   async realtimeMessagesAndEnrich(): Promise<void> {
     const sse = await RawSse.open(this.baseUrl);
+    const ws = await this.openWs(`${HK_RT}/*`);
     try {
       const sub = await this.call(
         'POST',
@@ -102,13 +105,42 @@ export class SplitHookChecks {
           [created[2], 'keep two', `hook for ${sse.clientId}`, 'KEEP TWO', 'i', false],
         ],
       );
+      // the same hook for a WebSocket client: its frames changed and dropped alike, with their topic
+      await waitUntil(() => ws.frames.some((f) => f.record.id === created[2]), 'the last WebSocket message');
+      assert.deepEqual(
+        ws.frames.map((f) => [f.record.id, f.record.via, f.record.shout, f.topic, f.action]),
+        [
+          [created[0], `hook for ${ws.clientId}`, 'KEEP ONE', `${HK_RT}/*`, 'create'],
+          [created[2], `hook for ${ws.clientId}`, 'KEEP TWO', `${HK_RT}/*`, 'create'],
+        ],
+      );
       const plain = await this.call('POST', `/api/collections/${HK_RT}/records`, { title: 'plain', secret: 's' }, '');
       assert.equal(plain.status, 200, plain.text);
       assert.ok(!('extra' in plain.json<object>()), 'custom data only with withCustomData(true)');
       assert.equal(plain.json<{ secret: string }>().secret, 's', 'the handler that returned early hid nothing');
     } finally {
       sse.close();
+      ws.socket.close();
     }
+  }
+
+  /** A WebSocket client subscribed to `topic`: its record frames as they come. */
+  private async openWs(topic: string) {
+    const socket = new WebSocket(`${this.baseUrl.replace('http', 'ws')}/api/realtime`);
+    const control: { type: string; clientId?: string }[] = [];
+    const frames: { action: string; topic: string; record: Record<string, unknown> }[] = [];
+    socket.on('message', (data: Buffer) => {
+      const body = JSON.parse(data.toString()) as { type?: string; record?: { collectionName?: string } };
+      if (typeof body.type === 'string') {
+        control.push(body as { type: string });
+      } else if (body.record?.collectionName === HK_RT) {
+        frames.push(body as (typeof frames)[number]);
+      }
+    });
+    await waitUntil(() => control.some((c) => c.type === 'connected'), 'the WebSocket connected message');
+    socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+    await waitUntil(() => control.some((c) => c.type === 'subscribed'), 'the WebSocket subscription');
+    return { socket, frames, clientId: String(control.find((c) => c.type === 'connected')?.clientId) };
   }
 
   /** onRecordAuthRefreshRequest refuses one user's refresh with the record and collection it got; others refresh. */
