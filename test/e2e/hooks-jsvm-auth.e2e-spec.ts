@@ -79,15 +79,14 @@ void describe('sign-in hooks of PocketBase-style files', () => {
     'password: the hook runs before the check, sees a missing record, finds or refuses one',
     TIMEOUT,
     async () => {
-      const ghost = await call('POST', `${AUTH}/auth-with-password`, {
-        identity: 'ghost@example.com',
-        identityField: 'email',
-        password: 'abc12345',
+      const ghost = await http.request('POST', `${AUTH}/auth-with-password`, {
+        body: { identity: 'ghost@example.com', identityField: 'email', password: 'abc12345' },
+        headers: { 'X-Client-Tag': 'hk-test' },
       });
       assert.equal(ghost.status, 400, ghost.text);
       assert.equal(
         ghost.json<{ message: string }>().message,
-        "Unknown ghost@example.com (record null, field 'email', password of 8)",
+        "Unknown ghost@example.com (record null, field 'email', password of 8, tag hk-test/hk-test, password)",
       );
       // refused by the hook even with a wrong password: it ran before the password was checked
       const locked = await member({ name: 'locked' });

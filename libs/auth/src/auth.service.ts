@@ -17,7 +17,7 @@ import {
 import type { CollectionModel } from '@lib/schema';
 import { AuthHelpers } from './auth-helpers';
 import { AuthRecordRepository } from './auth-record.repository';
-import { hookedRecord } from './hooked-record';
+import { hookedRecord, requestFields } from './hooked-record';
 import { authFactor, contextFactor, type AuthFactor } from './mfa/mfa.service';
 import { TokenService } from './token.service';
 
@@ -73,7 +73,14 @@ export class AuthService {
     // `e.identity`, `e.identityField`, `e.password`; a throw refuses.
     const found = await this.findByIdentity(c, fields, identity);
     const named = typeof identityField === 'string' ? identityField : '';
-    const event = { record: found, identity, identityField: named, password, auth: req.auth ?? null };
+    const event = {
+      record: found,
+      identity,
+      identityField: named,
+      password,
+      auth: req.auth ?? null,
+      ...requestFields({ ...req, context: 'password' }, body),
+    };
     return this.hook('onRecordAuthWithPasswordRequest', c, event, async (e) => {
       const record = hookedRecord(e.record, c);
       // An unknown identity costs one bcrypt compare too, so timing doesn't tell which accounts exist.

@@ -13,7 +13,9 @@ onRecordAuthWithPasswordRequest((e) => {
     }
     if (e.identity.startsWith("ghost")) {
         throw new BadRequestError("Unknown " + e.identity + " (record " + (e.record === null ? "null" : "found") +
-            ", field '" + e.identityField + "', password of " + e.password.length + ")")
+            ", field '" + e.identityField + "', password of " + e.password.length + ", tag " +
+            e.request.header.get("X-Client-Tag") + "/" + e.requestInfo().headers.x_client_tag + ", " +
+            e.requestInfo().context + ")")
     }
     if (e.record && e.record.getString("name") === "locked") {
         throw new ForbiddenError("Locked: " + e.record.email() + " of " + e.collection.name + ".")

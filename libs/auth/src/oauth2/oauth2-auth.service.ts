@@ -4,7 +4,7 @@ import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import { AppleNameCache } from './apple-name-cache';
-import { hookedRecord } from '../hooked-record';
+import { hookedRecord, requestFields } from '../hooked-record';
 import { authFactor } from '../mfa/mfa.service';
 import { OAuth2AccountService } from './oauth2-account.service';
 import { OAuth2ClientService } from './oauth2-client.service';
@@ -60,6 +60,7 @@ export class OAuth2AuthService {
       isNewRecord: record === null,
       providerName: form.provider.name,
       auth: req.auth ?? null,
+      ...requestFields(request, body),
     };
     return this.auth.hook('onRecordAuthWithOAuth2Request', c, event, async (e) => {
       const u = e.oauth2User;

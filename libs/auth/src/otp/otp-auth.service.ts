@@ -4,7 +4,7 @@ import { fromRow, RecordRepository, RecordsService, type RecordData } from '@lib
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import type { ClientRequest } from '../client-request';
-import { hookedRecord } from '../hooked-record';
+import { hookedRecord, requestFields } from '../hooked-record';
 import { authFactor } from '../mfa/mfa.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SYSTEM_REQUEST } from '../system-request';
@@ -61,7 +61,8 @@ export class OtpAuthService {
       throw new BadRequestError(INVALID);
     }
     // onRecordAuthWithOTPRequest once the code matched, before the sign-in: `e.record` (changeable), `e.otp`
-    const event = { record: fromRow(c, row), otp: otpModel(otp), auth: req.auth ?? null };
+    const request = requestFields({ ...req, context: 'otp' }, body);
+    const event = { record: fromRow(c, row), otp: otpModel(otp), auth: req.auth ?? null, ...request };
     return this.auth.hook('onRecordAuthWithOTPRequest', c, event, async (e) => {
       const found = hookedRecord(e.record, c);
       if (!found) {
