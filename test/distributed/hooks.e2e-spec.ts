@@ -10,6 +10,7 @@ import { HttpClient, TEST_CEILING_MS, tokenFor } from '@lib/testing';
 
 import { installEventSource } from '../e2e/support/realtime-helpers';
 import { writeHooksDir } from '../e2e/support/hooks-files';
+import { CollectionHookChecks, JSVM_COLLECTIONS } from '../e2e/support/jsvm-collection-checks';
 import { SplitHookChecks } from '../e2e/support/jsvm-split-checks';
 import { JSVM_SPLIT } from '../e2e/support/jsvm-split-files';
 import { ServiceSet, SUPERUSER } from './support/service-set';
@@ -20,14 +21,16 @@ const TIMEOUT = { timeout: TEST_CEILING_MS };
 
 void describe('pb_hooks in the distributed set (realtime, files, auth, records)', { timeout: 20 * 60_000 }, () => {
   const set = new ServiceSet();
-  const hooks = writeHooksDir({ 'split.pb.js': JSVM_SPLIT });
+  const hooks = writeHooksDir({ 'split.pb.js': JSVM_SPLIT, 'collections.pb.js': JSVM_COLLECTIONS });
   let checks: SplitHookChecks;
+  let collections: CollectionHookChecks;
 
   before(async () => {
     await set.start({ hooksDir: hooks });
     const su = await tokenFor(new HttpClient(set.gatewayUrl), '_superusers', SUPERUSER.email, SUPERUSER.password);
     checks = new SplitHookChecks(set.gatewayUrl, su);
     await checks.setUp();
+    collections = new CollectionHookChecks(set.gatewayUrl, su);
   });
 
   after(async () => {
@@ -42,8 +45,16 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
     checks.realtimeMessagesAndEnrich(),
   );
   void it('auth service: onRecordAuthRefreshRequest', TIMEOUT, () => checks.authRefresh());
+  void it('auth service: onRecordAuthWithPasswordRequest before the password check', TIMEOUT, () =>
+    checks.authWithPassword(),
+  );
   void it('auth service: the request hooks of password reset, verification, email change', TIMEOUT, () =>
     checks.authFlows(),
   );
   void it('files service: onFileTokenRequest and onFileDownloadRequest', TIMEOUT, () => checks.files());
+  void it('records service: onCollectionsListRequest and onCollectionViewRequest', TIMEOUT, () => collections.reads());
+  void it('records service: onCollectionsImportRequest', TIMEOUT, () => collections.imports());
+  void it('records service: onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
+    collections.validateAndErrors(),
+  );
 });

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { HttpClient, ManagedProcess, startNestbase, TEST_CEILING_MS, tokenFor } from '@lib/testing';
 
 import { writeHooksDir } from './support/hooks-files';
+import { CollectionHookChecks, JSVM_COLLECTIONS } from './support/jsvm-collection-checks';
 import { SplitHookChecks } from './support/jsvm-split-checks';
 import { JSVM_SPLIT } from './support/jsvm-split-files';
 
@@ -16,15 +17,17 @@ const SU = { PB_ADMIN_EMAIL: 'jsvm-split@example.com', PB_ADMIN_PASSWORD: 'Jsvm-
 
 void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-style file (standalone)', () => {
   const work = mkdtempSync(join(tmpdir(), 'nb-jsvm-split-'));
-  const hooks = writeHooksDir({ 'split.pb.js': JSVM_SPLIT });
+  const hooks = writeHooksDir({ 'split.pb.js': JSVM_SPLIT, 'collections.pb.js': JSVM_COLLECTIONS });
   let proc: ManagedProcess;
   let checks: SplitHookChecks;
+  let collections: CollectionHookChecks;
 
   before(async () => {
     proc = await startNestbase(join(work, 'pb_data'), ['--hooksDir', hooks], { env: SU });
     const su = await tokenFor(new HttpClient(proc.baseUrl), '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
     checks = new SplitHookChecks(proc.baseUrl, su);
     await checks.setUp();
+    collections = new CollectionHookChecks(proc.baseUrl, su);
   });
   after(() => {
     proc?.kill();
@@ -37,9 +40,17 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   void it('onRealtimeMessageSend changes or drops messages; onRecordEnrich shapes records', TIMEOUT, () =>
     checks.realtimeMessagesAndEnrich(),
   );
-  void it('onRecordAuthRefreshRequest refuses a refresh by the record', TIMEOUT, () => checks.authRefresh());
+  void it('onRecordAuthRefreshRequest refuses a refresh or changes the record answered', TIMEOUT, () =>
+    checks.authRefresh(),
+  );
+  void it('onRecordAuthWithPasswordRequest runs before the password check', TIMEOUT, () => checks.authWithPassword());
   void it('onRecordRequestPasswordResetRequest, …VerificationRequest, …EmailChangeRequest', TIMEOUT, () =>
     checks.authFlows(),
   );
   void it('onFileTokenRequest and onFileDownloadRequest', TIMEOUT, () => checks.files());
+  void it('onCollectionsListRequest and onCollectionViewRequest', TIMEOUT, () => collections.reads());
+  void it('onCollectionsImportRequest', TIMEOUT, () => collections.imports());
+  void it('onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
+    collections.validateAndErrors(),
+  );
 });

@@ -17,6 +17,7 @@ import {
 import type { CollectionModel } from '@lib/schema';
 import { AuthHelpers } from './auth-helpers';
 import { AuthRecordRepository } from './auth-record.repository';
+import { hookedRecord, requestFields } from './hooked-record';
 import { authFactor, contextFactor, type AuthFactor } from './mfa/mfa.service';
 import { TokenService } from './token.service';
 
@@ -68,13 +69,27 @@ export class AuthService {
       typeof identityField === 'string'
         ? [identityField].filter((f) => passwordAuth.identityFields.includes(f))
         : passwordAuth.identityFields;
-    const record = await this.findByIdentity(c, fields, identity);
-    // An unknown identity costs one bcrypt compare too, so timing doesn't tell which accounts exist.
-    const hash = record ? String(record.password) : await this.helpers.dummyHash();
-    if (!(await this.helpers.hasher.verify(password, hash)) || !record) {
-      throw new BadRequestError('Failed to authenticate.');
-    }
-    return this.authResponse(c, record, expand, { ...req, context: 'password' }, authFactor('password', body, req));
+    // onRecordAuthWithPasswordRequest before the password check: `e.record` (null when not found) may be replaced,
+    // `e.identity`, `e.identityField`, `e.password`; a throw refuses.
+    const found = await this.findByIdentity(c, fields, identity);
+    const named = typeof identityField === 'string' ? identityField : '';
+    const event = {
+      record: found,
+      identity,
+      identityField: named,
+      password,
+      auth: req.auth ?? null,
+      ...requestFields({ ...req, context: 'password' }, body),
+    };
+    return this.hook('onRecordAuthWithPasswordRequest', c, event, async (e) => {
+      const record = hookedRecord(e.record, c);
+      // An unknown identity costs one bcrypt compare too, so timing doesn't tell which accounts exist.
+      const hash = record ? String(record.password) : await this.helpers.dummyHash();
+      if (!(await this.helpers.hasher.verify(String(e.password), hash)) || !record) {
+        throw new BadRequestError('Failed to authenticate.');
+      }
+      return this.authResponse(c, record, expand, { ...req, context: 'password' }, authFactor('password', body, req));
+    });
   }
 
   async authRefresh(idOrName: string, expand: string, req: RecordRequest) {
@@ -86,29 +101,23 @@ export class AuthService {
       throw new ForbiddenError('The request requires valid record authorization token to be set.');
     }
     const auth = req.auth;
-    // onRecordAuthRefreshRequest: `e.record`, `e.collection`; a handler that throws (or doesn't call e.next()) refuses
-    const event = { record: auth.record, collection: { id: c.id, name: c.name, type: c.type }, auth };
-    return fireHook(
-      this.helpers.points,
-      'onRecordAuthRefreshRequest',
-      event,
-      async () => {
-        if (auth.refreshable === false && auth.token) {
-          // Impersonation tokens are not refreshable: the same token comes back (reference §2.2).
-          const [record] = await this.presenter.present(c, [auth.record], req, expand);
-          return { token: auth.token, record: { ...record, email: auth.record.email } };
-        }
-        return this.authResponse(c, auth.record, expand, req);
-      },
-      c,
-    );
+    // onRecordAuthRefreshRequest: `e.record` (its changes are in the answer), `e.collection`; a throw refuses
+    return this.hook('onRecordAuthRefreshRequest', c, { record: auth.record, auth }, async (e) => {
+      const record = hookedRecord(e.record, c) ?? auth.record;
+      if (auth.refreshable === false && auth.token) {
+        // Impersonation tokens are not refreshable: the same token comes back (reference §2.2).
+        const [exported] = await this.presenter.present(c, [record], req, expand);
+        return { token: auth.token, record: { ...exported, email: record.email } };
+      }
+      return this.authResponse(c, record, expand, req);
+    });
   }
 
   /**
    * A hook point of an auth flow by PocketBase's name (`onRecordRequestPasswordResetRequest` …), tagged with the
    * collection: `e.collection`, `e.record` and `fields`; `handle` runs as the handlers' `e.next()`.
    */
-  hook<E extends { record: RecordData }, T>(
+  hook<E extends { record: RecordData | null }, T>(
     name: string,
     c: CollectionModel,
     fields: E,

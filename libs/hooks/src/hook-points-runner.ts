@@ -9,7 +9,8 @@ import { HookRecord } from './hook-record';
 import { HookRegistry } from './hook-registry';
 
 /**
- * The hook points other libs fire by name (see HookPoints), supported by name in NAMED_HOOKS: settings, batch,
+ * The hook points other libs fire by name (see HookPoints), supported by name in NAMED_HOOKS: settings, collection
+ * reads and imports, batch,
  * backups, realtime connections / subscriptions / messages, files, auth refresh and the request / confirm flows of auth
  * records, record enrichment.
  */
@@ -17,6 +18,9 @@ export const NAMED_HOOKS = [
   'onSettingsListRequest',
   'onSettingsUpdateRequest',
   'onSettingsReload',
+  'onCollectionsListRequest',
+  'onCollectionViewRequest',
+  'onCollectionsImportRequest',
   'onBatchRequest',
   'onBackupCreate',
   'onBackupRestore',
@@ -26,6 +30,9 @@ export const NAMED_HOOKS = [
   'onFileDownloadRequest',
   'onFileTokenRequest',
   'onRecordAuthRefreshRequest',
+  'onRecordAuthWithPasswordRequest',
+  'onRecordAuthWithOTPRequest',
+  'onRecordAuthWithOAuth2Request',
   'onRecordEnrich',
   'onRecordRequestPasswordResetRequest',
   'onRecordConfirmPasswordResetRequest',

@@ -80,6 +80,8 @@ export interface MailerEvent extends Chained {
 export interface CollectionEvent extends Chained {
   app: HookData;
   collection: Record<string, unknown>;
+  /** The error hooks (`onCollectionAfterCreateError` …): why the change failed. */
+  error?: unknown;
 }
 
 export interface LifecycleEvent extends Chained {

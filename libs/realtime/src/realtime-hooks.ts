@@ -21,7 +21,8 @@ export interface ConnectRequest {
 
 /**
  * The realtime hook points where hooks run (standalone; the realtime service with `--hooksDir`):
- * `onRealtimeConnectRequest` before an SSE stream opens, `onRealtimeMessageSend` before each message to an SSE client
+ * `onRealtimeConnectRequest` before an SSE stream opens, `onRealtimeMessageSend` before each message to a client (SSE or
+ * WebSocket)
  * (`e.message.name` / `e.message.data` changeable; a handler that throws or doesn't call `e.next()` drops it).
  */
 @Injectable()
@@ -63,23 +64,55 @@ export class RealtimeHooks {
   }
 
   /**
-   * Sends one message (`data`: its JSON text) through `onRealtimeMessageSend` when it has handlers: what the
-   * client's transport answered (false: dropped, a slow client), undefined when a handler held it back.
+   * Sends one message (`data`: its JSON text; for a WebSocket client the whole `{action, record, topic}` frame)
+   * through `onRealtimeMessageSend` when it has handlers: what the client's transport answered (false: dropped, a
+   * slow client), undefined when a handler held it back. Handlers see the same `e.message` for both transports:
+   * `name` the topic, `data` the `{action, record}` JSON; a WebSocket frame is made again from what they leave.
    */
   async send(client: RealtimeClient, name: string, data: string): Promise<boolean | undefined> {
-    if (client.kind !== 'sse' || !this.hooks?.has('onRealtimeMessageSend')) {
+    if (!this.hooks?.has('onRealtimeMessageSend')) {
       return client.sendSerialized(name, data);
     }
-    const event = { client: clientView(client), message: { name, data } };
+    const ws = client.kind === 'ws';
+    const event = { client: clientView(client), message: { name, data: ws ? withoutTopic(data) : data } };
     let sent: boolean | undefined;
     try {
       await this.hooks.run('onRealtimeMessageSend', event, async (e) => {
-        sent = client.sendSerialized(String(e.message.name), messageText(e.message.data));
+        const topic = String(e.message.name);
+        const text = messageText(e.message.data);
+        sent = client.sendSerialized(topic, ws ? wsFrame(topic, text) : text);
       });
     } catch (error) {
       this.logger.debug(`message ${name} to ${client.id} not sent: ${String(error)}`);
     }
     return sent;
+  }
+}
+
+/** A WebSocket frame's JSON without its `topic` (the data an SSE client gets). */
+function withoutTopic(frame: string): string {
+  const parsed = parseObject(frame);
+  if (!parsed) {
+    return frame;
+  }
+  delete parsed.topic;
+  return JSON.stringify(parsed);
+}
+
+/** The WebSocket frame of a message: its JSON object with `topic`, or the text as it is when it is no object. */
+function wsFrame(topic: string, text: string): string {
+  const parsed = parseObject(text);
+  return parsed ? JSON.stringify({ ...parsed, topic }) : text;
+}
+
+function parseObject(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
   }
 }
 

@@ -11,6 +11,8 @@ export interface LocatedFile {
   /** Checked with `collection`'s view rule; also true when a view's source field is protected. */
   isProtected: boolean;
   storedIn: { collectionId: string; recordId: string };
+  /** The record of the URL (a view's row for a view collection). */
+  record: Record<string, unknown>;
 }
 
 /**
@@ -31,8 +33,9 @@ export class FileLocator {
       throw new NotFoundError();
     }
     const row = await this.records.findById(c, recordId);
-    const field = row ? fieldHolding(c.fields, fromRow(c, row), filename) : undefined;
-    if (!field) {
+    const record = row ? fromRow(c, row) : null;
+    const field = record ? fieldHolding(c.fields, record, filename) : undefined;
+    if (!field || !record) {
       throw new NotFoundError();
     }
     if (c.type !== 'view') {
@@ -41,6 +44,7 @@ export class FileLocator {
         field,
         isProtected: field.protected === true,
         storedIn: { collectionId: c.id, recordId },
+        record,
       };
     }
     const source = viewFileSource(field, this.registry.allCollections());
@@ -53,6 +57,7 @@ export class FileLocator {
       field,
       isProtected: field.protected === true || source.field.protected === true,
       storedIn: { collectionId: source.collection.id, recordId: sourceId },
+      record,
     };
   }
 

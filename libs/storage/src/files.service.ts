@@ -58,13 +58,15 @@ export class FilesService {
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
-    // onFileDownloadRequest: `e.servedName` changeable
+    // onFileDownloadRequest: `e.record` (the whole record), `e.collection`, `e.fileField`, `e.servedPath`;
+    // `e.servedName` changeable, a throw refuses
     const c = file.collection;
     const served = info;
     const event = {
       collection: { id: c.id, name: c.name, type: c.type },
-      record: { id: recordId },
-      fileField: file.field.name,
+      record: file.record,
+      // PocketBase's FileField (`e.fileField.name`); read as text it is the name, as before
+      fileField: { ...file.field, toString: () => file.field.name },
       servedPath: key,
       servedName: filename,
     };

@@ -2,6 +2,8 @@
 // standalone (hooks-jsvm-split.e2e-spec.ts) or the distributed set's gateway (test/distributed/hooks.e2e-spec.ts).
 import assert from 'node:assert/strict';
 
+import WebSocket from 'ws';
+
 import {
   DEFAULT_PASSWORD,
   file,
@@ -37,7 +39,7 @@ export class SplitHookChecks {
     const hidden = { hidden: true };
     for (const body of [
       { name: HK_RT, ...OPEN_RULES, fields: [text('title'), text('secret'), text('internal', hidden)] },
-      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 })] },
+      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 }), text('title')] },
     ]) {
       const res = await this.call('POST', '/api/collections', body);
       assert.equal(res.status, 200, res.text);
@@ -63,11 +65,12 @@ export class SplitHookChecks {
   }
 
   /**
-   * onRealtimeMessageSend changes a record message for its client, drops another; onRecordEnrich shapes the record
+   * onRealtimeMessageSend changes a record message for its client (SSE and WebSocket), drops another; onRecordEnrich shapes the record
    * JSON of the API answer and of the realtime message alike.
    */
   async realtimeMessagesAndEnrich(): Promise<void> {
     const sse = await RawSse.open(this.baseUrl);
+    const ws = await this.openWs(`${HK_RT}/*`);
     try {
       const sub = await this.call(
         'POST',
@@ -102,13 +105,42 @@ export class SplitHookChecks {
           [created[2], 'keep two', `hook for ${sse.clientId}`, 'KEEP TWO', 'i', false],
         ],
       );
+      // the same hook for a WebSocket client: its frames changed and dropped alike, with their topic
+      await waitUntil(() => ws.frames.some((f) => f.record.id === created[2]), 'the last WebSocket message');
+      assert.deepEqual(
+        ws.frames.map((f) => [f.record.id, f.record.via, f.record.shout, f.topic, f.action]),
+        [
+          [created[0], `hook for ${ws.clientId}`, 'KEEP ONE', `${HK_RT}/*`, 'create'],
+          [created[2], `hook for ${ws.clientId}`, 'KEEP TWO', `${HK_RT}/*`, 'create'],
+        ],
+      );
       const plain = await this.call('POST', `/api/collections/${HK_RT}/records`, { title: 'plain', secret: 's' }, '');
       assert.equal(plain.status, 200, plain.text);
       assert.ok(!('extra' in plain.json<object>()), 'custom data only with withCustomData(true)');
       assert.equal(plain.json<{ secret: string }>().secret, 's', 'the handler that returned early hid nothing');
     } finally {
       sse.close();
+      ws.socket.close();
     }
+  }
+
+  /** A WebSocket client subscribed to `topic`: its record frames as they come. */
+  private async openWs(topic: string) {
+    const socket = new WebSocket(`${this.baseUrl.replace('http', 'ws')}/api/realtime`);
+    const control: { type: string; clientId?: string }[] = [];
+    const frames: { action: string; topic: string; record: Record<string, unknown> }[] = [];
+    socket.on('message', (data: Buffer) => {
+      const body = JSON.parse(data.toString()) as { type?: string; record?: { collectionName?: string } };
+      if (typeof body.type === 'string') {
+        control.push(body as { type: string });
+      } else if (body.record?.collectionName === HK_RT) {
+        frames.push(body as (typeof frames)[number]);
+      }
+    });
+    await waitUntil(() => control.some((c) => c.type === 'connected'), 'the WebSocket connected message');
+    socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+    await waitUntil(() => control.some((c) => c.type === 'subscribed'), 'the WebSocket subscription');
+    return { socket, frames, clientId: String(control.find((c) => c.type === 'connected')?.clientId) };
   }
 
   /** onRecordAuthRefreshRequest refuses one user's refresh with the record and collection it got; others refresh. */
@@ -124,9 +156,26 @@ export class SplitHookChecks {
         assert.equal(res.json<{ message: string }>().message, `No refresh for ${email} of users.`);
       } else {
         assert.equal(res.status, 200, res.text);
-        assert.equal(res.json<{ record: { email: string } }>().record.email, email);
+        const record = res.json<{ record: { email: string; name: string } }>().record;
+        assert.deepEqual([record.email, record.name], [email, `refreshed ${email}`], 'the change of the hook answered');
       }
     }
+  }
+
+  /** onRecordAuthWithPasswordRequest runs before the password check: a missing record (null), a refused one. */
+  async authWithPassword(): Promise<void> {
+    const signIn = (identity: string, password: string) =>
+      this.call('POST', '/api/collections/users/auth-with-password', { identity, password }, '');
+    const ghost = uniqueEmail('ghost');
+    const unknown = await signIn(ghost, DEFAULT_PASSWORD);
+    assert.equal(unknown.status, 400, unknown.text);
+    assert.equal(unknown.json<{ message: string }>().message, `Unknown ${ghost} (record null).`);
+    const email = uniqueEmail('locked');
+    assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
+    // refused by the hook with a wrong password too: it ran before the password was checked
+    const locked = await signIn(email, 'wrong-password');
+    assert.equal(locked.status, 403, locked.text);
+    assert.equal(locked.json<{ message: string }>().message, `Locked: ${email} (password of 14).`);
   }
 
   /** The request hooks of the password reset, verification and email change flows refuse by the record they got. */
@@ -154,7 +203,7 @@ export class SplitHookChecks {
     await refused('request-email-change', { newEmail: blocked }, `Not to ${blocked} for ${fine}.`, token);
   }
 
-  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest renames the served file. */
+  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest refuses or renames by the whole record. */
   async files(): Promise<void> {
     const email = uniqueEmail('notoken');
     assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
@@ -166,14 +215,24 @@ export class SplitHookChecks {
     );
     assert.equal(refused.status, 403, refused.text);
     assert.equal(refused.json<{ message: string }>().message, `No file token for ${email}.`);
-    const form = new FormData();
-    form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
-    const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
-    assert.equal(made.status, 200, made.text);
-    const record = made.json<{ id: string; doc: string }>();
-    const res = await this.call('GET', `/api/files/${HK_FILES}/${record.id}/${record.doc}?download=1`, undefined, '');
+    const upload = async (title: string) => {
+      const form = new FormData();
+      form.append('title', title);
+      form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+      const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
+      assert.equal(made.status, 200, made.text);
+      return made.json<{ id: string; doc: string }>();
+    };
+    const download = (r: { id: string; doc: string }) =>
+      this.call('GET', `/api/files/${HK_FILES}/${r.id}/${r.doc}?download=1`, undefined, '');
+    const secret = await upload('secret');
+    const no = await download(secret);
+    assert.equal(no.status, 403, no.text);
+    assert.equal(no.json<{ message: string }>().message, `Not ${secret.doc} of ${HK_FILES}.doc.`);
+    const record = await upload('report');
+    const res = await download(record);
     assert.equal(res.status, 200);
     assert.equal(res.text, 'hello');
-    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-${record.id}-doc-${record.doc}`));
+    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-report-doc-${record.doc}`));
   }
 }

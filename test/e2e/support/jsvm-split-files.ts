@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `notoken_` / `noreset_` / `noverify_` (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -49,6 +49,17 @@ onRecordAuthRefreshRequest((e) => {
     if (e.record.email().startsWith("banned_")) {
         throw new ForbiddenError("No refresh for " + e.record.email() + " of " + e.collection.name + ".")
     }
+    e.record.set("name", "refreshed " + e.record.email())
+    e.next()
+}, "users")
+
+onRecordAuthWithPasswordRequest((e) => {
+    if (e.identity.startsWith("ghost_")) {
+        throw new BadRequestError("Unknown " + e.identity + " (record " + (e.record === null ? "null" : "found") + ").")
+    }
+    if (e.record && e.record.email().startsWith("locked_")) {
+        throw new ForbiddenError("Locked: " + e.record.email() + " (password of " + e.password.length + ").")
+    }
     e.next()
 }, "users")
 
@@ -81,7 +92,10 @@ onFileTokenRequest((e) => {
 }, "users")
 
 onFileDownloadRequest((e) => {
-    e.servedName = "hk-" + e.record.id + "-" + e.fileField + "-" + e.servedName
+    if (e.record.getString("title") === "secret") {
+        throw new ForbiddenError("Not " + e.servedName + " of " + e.collection.name + "." + e.fileField.name + ".")
+    }
+    e.servedName = "hk-" + e.record.getString("title") + "-" + e.fileField.name + "-" + e.servedName
     e.next()
 }, "${HK_FILES}")
 `;

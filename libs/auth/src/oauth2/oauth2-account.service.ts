@@ -20,11 +20,6 @@ const PASSWORD_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0
 
 const sameEmail = (a: unknown, b: string): boolean => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 
-export interface OAuth2Account {
-  record: RecordData;
-  isNew: boolean;
-}
-
 /**
  * Account matching of auth-with-oauth2, in one transaction (reference §2.4): the linked record, else the
  * caller's record, else the record with the provider's verified email, else a new record through the
@@ -39,53 +34,58 @@ export class OAuth2AccountService {
     private readonly avatars: OAuth2AvatarService,
   ) {}
 
-  async resolve(
+  /**
+   * The record a sign-in of this provider user matches, without writing anything: the linked record, else the
+   * caller's record, else the record with the provider's (verified) email; null for a new account.
+   */
+  find(c: CollectionModel, provider: string, user: OAuth2User, req: RecordRequest): Promise<RecordData | null> {
+    return this.records.inTransaction(async (uow) => {
+      const link = await this.accounts.findLink(c.id, provider, user.id, uow.tx);
+      const linked = link ? await this.load(c, link.recordRef, uow) : null;
+      if (linked) {
+        return linked;
+      }
+      const callerId = req.auth?.collectionId === c.id ? String(req.auth.record.id) : null;
+      if (callerId) {
+        return this.load(c, callerId, uow);
+      }
+      const id = user.email ? await this.accounts.findIdByEmail(c, user.email, uow.tx) : null;
+      return id ? this.load(c, id, uow) : null;
+    });
+  }
+
+  /**
+   * Completes the sign-in with `record` (what `find` matched, or what a hook put in its place), in one transaction:
+   * secures an existing unverified record, or creates one (null); then the `_externalAuths` link.
+   */
+  async submit(
     c: CollectionModel,
     provider: string,
     user: OAuth2User,
     createData: Record<string, unknown>,
+    record: RecordData | null,
     req: RecordRequest,
-  ): Promise<OAuth2Account> {
-    const avatar = await this.avatars.download(c, provider, user, createData);
+  ): Promise<RecordData> {
+    const avatar = record ? null : await this.avatars.download(c, provider, user, createData);
     try {
-      return await this.match(c, provider, user, createData, req, avatar);
+      return await this.records.inTransaction(async (uow) => {
+        const link = await this.accounts.findLink(c.id, provider, user.id, uow.tx);
+        if (link && !(await this.load(c, link.recordRef, uow))) {
+          await this.records.deleteIn(uow, '_externalAuths', link.id, SYSTEM_REQUEST);
+        }
+        const callerId = req.auth?.collectionId === c.id ? String(req.auth.record.id) : null;
+        const done = record
+          ? await this.secureUnverified(uow, c, record, user, record.id === callerId)
+          : await this.create(uow, c, user, createData, req, avatar);
+        if (!(await this.accounts.findLink(c.id, provider, user.id, uow.tx))) {
+          const added = { collectionRef: c.id, recordRef: done.id, provider, providerId: user.id };
+          await this.records.createIn(uow, '_externalAuths', added, '', SYSTEM_REQUEST);
+        }
+        return done;
+      });
     } finally {
       await avatar?.dispose();
     }
-  }
-
-  private match(
-    c: CollectionModel,
-    provider: string,
-    user: OAuth2User,
-    createData: Record<string, unknown>,
-    req: RecordRequest,
-    avatar: DownloadedFile | null,
-  ): Promise<OAuth2Account> {
-    return this.records.inTransaction(async (uow) => {
-      const link = await this.accounts.findLink(c.id, provider, user.id, uow.tx);
-      let record = link ? await this.load(c, link.recordRef, uow) : null;
-      if (link && !record) {
-        await this.records.deleteIn(uow, '_externalAuths', link.id, SYSTEM_REQUEST);
-      }
-      const callerId = req.auth?.collectionId === c.id ? String(req.auth.record.id) : null;
-      if (!record && callerId) {
-        record = await this.load(c, callerId, uow);
-      }
-      if (!record && user.email) {
-        const id = await this.accounts.findIdByEmail(c, user.email, uow.tx);
-        record = id ? await this.load(c, id, uow) : null;
-      }
-      const isNew = !record;
-      record = record
-        ? await this.secureUnverified(uow, c, record, user, record.id === callerId)
-        : await this.create(uow, c, user, createData, req, avatar);
-      if (!(await this.accounts.findLink(c.id, provider, user.id, uow.tx))) {
-        const link = { collectionRef: c.id, recordRef: record.id, provider, providerId: user.id };
-        await this.records.createIn(uow, '_externalAuths', link, '', SYSTEM_REQUEST);
-      }
-      return { record, isNew };
-    });
   }
 
   /** createData + the provider's email + the mapped fields (avatar file) + a random password; createRule applies. */

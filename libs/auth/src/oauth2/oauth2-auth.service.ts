@@ -4,6 +4,7 @@ import type { RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import { AppleNameCache } from './apple-name-cache';
+import { hookedRecord, requestFields } from '../hooked-record';
 import { authFactor } from '../mfa/mfa.service';
 import { OAuth2AccountService } from './oauth2-account.service';
 import { OAuth2ClientService } from './oauth2-client.service';
@@ -43,25 +44,34 @@ export class OAuth2AuthService {
       user.name = await this.appleNames.take(form.code);
     }
     const request: RecordRequest = { ...req, context: 'oauth2' };
-    const account = await this.accounts.resolve(c, form.provider.name, user, form.createData, request);
-    // MFA (reference §2.3): a first factor answers 401 {mfaId}; a second one (body or query mfaId) completes it.
-    const factor = authFactor('oauth2', body, req);
-    const response = await this.auth.authResponse(c, account.record, expand, request, factor);
-    return {
-      ...response,
-      meta: {
-        id: user.id,
-        name: user.name,
-        username: user.username,
-        email: user.email,
-        avatarURL: user.avatarURL,
-        accessToken: tokens.accessToken,
-        refreshToken: tokens.refreshToken,
-        expiry: tokens.expiry,
-        rawUser: user.rawUser,
-        isNew: account.isNew,
-      },
+    const record = await this.accounts.find(c, form.provider.name, user, request);
+    // onRecordAuthWithOAuth2Request before the account is written: `e.record` (null for a new one), `e.oauth2User`,
+    // `e.createData`, `e.isNewRecord`, `e.providerName` — changeable; a throw refuses.
+    const oauth2User = {
+      ...user,
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      expiry: tokens.expiry,
     };
+    const event = {
+      record,
+      oauth2User,
+      createData: form.createData,
+      isNewRecord: record === null,
+      providerName: form.provider.name,
+      auth: req.auth ?? null,
+      ...requestFields(request, body),
+    };
+    return this.auth.hook('onRecordAuthWithOAuth2Request', c, event, async (e) => {
+      const u = e.oauth2User;
+      const chosen = hookedRecord(e.record, c);
+      const account = await this.accounts.submit(c, form.provider.name, u, e.createData ?? {}, chosen, request);
+      // MFA (reference §2.3): a first factor answers 401 {mfaId}; a second one (body or query mfaId) completes it.
+      const response = await this.auth.authResponse(c, account, expand, request, authFactor('oauth2', body, req));
+      const { id, name, username, email, avatarURL, accessToken, refreshToken, expiry, rawUser } = u;
+      const meta = { id, name, username, email, avatarURL, accessToken, refreshToken, expiry, rawUser };
+      return { ...response, meta: { ...meta, isNew: e.isNewRecord } };
+    });
   }
 
   private validate(c: CollectionModel, body: Record<string, unknown>): OAuth2Form {

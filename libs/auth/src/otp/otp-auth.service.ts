@@ -4,6 +4,7 @@ import { fromRow, RecordRepository, RecordsService, type RecordData } from '@lib
 import type { CollectionModel } from '@lib/schema';
 import { AuthService } from '../auth.service';
 import type { ClientRequest } from '../client-request';
+import { hookedRecord, requestFields } from '../hooked-record';
 import { authFactor } from '../mfa/mfa.service';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { SYSTEM_REQUEST } from '../system-request';
@@ -59,9 +60,18 @@ export class OtpAuthService {
       await this.limits.addHit(attempts, FAILURE_WINDOW);
       throw new BadRequestError(INVALID);
     }
-    const record = await this.markVerified(c, fromRow(c, row), otp);
-    await this.store.delete(otp.id);
-    return this.auth.authResponse(c, record, expand, { ...req, context: 'otp' }, authFactor('otp', body, req));
+    // onRecordAuthWithOTPRequest once the code matched, before the sign-in: `e.record` (changeable), `e.otp`
+    const request = requestFields({ ...req, context: 'otp' }, body);
+    const event = { record: fromRow(c, row), otp: otpModel(otp), auth: req.auth ?? null, ...request };
+    return this.auth.hook('onRecordAuthWithOTPRequest', c, event, async (e) => {
+      const found = hookedRecord(e.record, c);
+      if (!found) {
+        throw new BadRequestError(INVALID);
+      }
+      const record = await this.markVerified(c, found, otp);
+      await this.store.delete(otp.id);
+      return this.auth.authResponse(c, record, expand, { ...req, context: 'otp' }, authFactor('otp', body, req));
+    });
   }
 
   /**
@@ -81,4 +91,23 @@ export class OtpAuthService {
     const row = await this.records.findById(c, String(record.id));
     return row ? fromRow(c, row) : record;
   }
+}
+
+/** PocketBase's `e.otp` (an `_otps` record): `id`, `get(name)`, `sentTo()`, `recordRef()`, `collectionRef()`. */
+function otpModel(otp: OtpRow) {
+  const values: Record<string, string> = {
+    id: otp.id,
+    collectionRef: otp.collectionRef,
+    recordRef: otp.recordRef,
+    sentTo: otp.sentTo ?? '',
+    created: otp.created,
+  };
+  return {
+    id: otp.id,
+    get: (name: string) => values[name] ?? null,
+    sentTo: () => values.sentTo,
+    recordRef: () => otp.recordRef,
+    collectionRef: () => otp.collectionRef,
+    toJSON: () => values,
+  };
 }

@@ -67,11 +67,6 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
         throw error;
       }
     };
-  /** The auth request hooks of one way to sign in (after the credentials were checked: `e.record` is known). */
-  const authBy = (context: string, fn: Fn): ChainHandler<RecordRequestEvent> => {
-    const handler = req(fn);
-    return (e) => (e.request.context === context ? handler(e) : e.next());
-  };
   const route = (fn: Fn): RouteMiddleware => run<RouteEvent>(fn, (e) => requestEvent(host, file, e));
   const hooks: Record<string, (...args: never[]) => unknown> = {
     onRecordCreate: (fn: Fn, ...tags: Tags) => app.onRecordCreate(rec(fn), ...tags),
@@ -96,10 +91,6 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
     onRecordUpdateRequest: (fn: Fn, ...tags: Tags) => app.onRecordUpdateRequest(req(fn), ...tags),
     onRecordDeleteRequest: (fn: Fn, ...tags: Tags) => app.onRecordDeleteRequest(req(fn), ...tags),
     onRecordAuthRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(req(fn), ...tags),
-    onRecordAuthWithPasswordRequest: (fn: Fn, ...tags: Tags) =>
-      app.onRecordAuthRequest(authBy('password', fn), ...tags),
-    onRecordAuthWithOTPRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(authBy('otp', fn), ...tags),
-    onRecordAuthWithOAuth2Request: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(authBy('oauth2', fn), ...tags),
     ...modelHooks(app, rec, onError),
     onMailerSend: (fn: Fn) => app.onMailerSend(plain<MailerEvent & LifecycleEvent>(fn)),
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),

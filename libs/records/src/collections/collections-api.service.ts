@@ -1,4 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { fireHook, HookPoints } from '@lib/core';
 import type { CollectionModel } from '@lib/schema';
 import { CollectionChanges } from './collection-changes';
 import { CollectionHooks, type CollectionWrite } from './collection-hooks';
@@ -17,6 +18,7 @@ export class CollectionsApiService {
     private readonly registry: CollectionsRegistry,
     @Optional() @Inject(CollectionChanges) private readonly changes: CollectionChanges | null = null,
     @Optional() @Inject(CollectionHooks) private readonly hooks: CollectionHooks | null = null,
+    @Optional() @Inject(HookPoints) private readonly points: HookPoints | null = null,
   ) {}
 
   create(input: unknown): Promise<CollectionModel> {
@@ -55,8 +57,18 @@ export class CollectionsApiService {
     return this.hooks ? this.hooks.write(change, apply) : apply(raw);
   }
 
+  /** `onCollectionsImportRequest`: `e.collectionsData`, `e.deleteMissing` (changeable) of a valid import body. */
   import(input: unknown): Promise<void> {
-    return this.reported(() => this.collections.import(input));
+    const { collections, deleteMissing } = body(input);
+    if (!Array.isArray(collections) || collections.length === 0) {
+      return this.collections.import(input); // refused with PocketBase's validation error
+    }
+    const event = { collectionsData: collections as unknown[], deleteMissing: deleteMissing === true };
+    return this.reported(() =>
+      fireHook(this.points, 'onCollectionsImportRequest', event, (e) =>
+        this.collections.import({ collections: e.collectionsData, deleteMissing: e.deleteMissing }),
+      ),
+    );
   }
 
   /** The registry is current when a request reaches here (the auth guard refreshed it) and after the change. */

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { HookPoints, NotFoundError } from '@lib/core';
 import { Database } from '@lib/database';
 import { QueryCompiler } from '@lib/query';
 import { withoutSecrets, type CollectionModel, type FieldModel } from '@lib/schema';
@@ -44,9 +45,34 @@ export class CollectionsQuery {
     private readonly database: Database,
     private readonly registry: CollectionsRegistry,
     private readonly compiler: QueryCompiler,
+    @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
+  /** `GET /api/collections`; `onCollectionsListRequest` gets `e.collections` and `e.result` (what is answered). */
   async list(p: ListParams) {
+    const result = await this.page(p);
+    if (!this.hooks?.has('onCollectionsListRequest')) {
+      return result;
+    }
+    const copy = structuredClone(result);
+    const event = { collections: copy.items, result: copy };
+    return this.hooks.run('onCollectionsListRequest', event, async (e) => e.result);
+  }
+
+  /** `GET /api/collections/{c}`; `onCollectionViewRequest` gets `e.collection` (what is answered). */
+  async view(idOrName: string): Promise<CollectionModel> {
+    const c = this.registry.findCollection(idOrName);
+    if (!c) {
+      throw new NotFoundError();
+    }
+    if (!this.hooks?.has('onCollectionViewRequest')) {
+      return withoutSecrets(c);
+    }
+    const event = { collection: structuredClone(withoutSecrets(c)) };
+    return this.hooks.run('onCollectionViewRequest', event, async (e) => e.collection);
+  }
+
+  private async page(p: ListParams) {
     const opts = {
       collection: COLLECTIONS_TABLE,
       schema: this.registry,

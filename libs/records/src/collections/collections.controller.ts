@@ -43,8 +43,8 @@ export class CollectionsController {
   }
 
   @Get(':collection')
-  view(@Param('collection') c: string) {
-    return this.collections.view(c);
+  async view(@Param('collection') c: string) {
+    return await this.query.view(c);
   }
 
   @Post()
