@@ -63,8 +63,10 @@ export {
   appLog,
   configureLogging,
   flushLogs,
+  logStarted,
   processServiceName,
   setProcessService,
+  startupLog,
 } from './platform/observability/log';
 export { StructuredNestLogger } from './platform/observability/nest-logger';
 export {
@@ -75,7 +77,7 @@ export {
   saneRequestId,
 } from './platform/observability/request-context';
 export type { ContextCarrier, RequestContext } from './platform/observability/request-context';
-export { requestIdOf, skipAccessLog } from './platform/observability/request-observer';
+export { finishUpgrade, requestIdOf, skipAccessLog } from './platform/observability/request-observer';
 export { captureContext, joinCarrier, runFromCarrier, splitCarrier } from './platform/observability/propagation';
 export {
   currentTraceparent,
@@ -87,7 +89,7 @@ export {
   tracingOn,
   withSpan,
 } from './platform/observability/tracing';
-export type { Span } from './platform/observability/tracing';
+export type { Attributes, Span } from './platform/observability/tracing';
 export type { AppLogWrite } from './platform/app-log-sink';
 export { metrics, NB_METRICS, METRICS_PATH, installMetrics } from './metrics';
 export type { Counter, Gauge, GaugeSource, Histogram, HistogramChild } from './metrics';
