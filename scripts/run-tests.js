@@ -53,6 +53,7 @@ const PG_FILES = [
   'records-modifiers',
   'security-realtime-rules',
   'sdk',
+  'metrics-db',
 ];
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };

@@ -17,7 +17,14 @@ export { isEmailAddress } from './email-address';
 export { wellFormedJson } from './well-formed';
 export { formatDate, nowString, normalizeDate } from './time';
 export { Clock, SystemClock, SYSTEM_CLOCK } from './clock';
-export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
+export {
+  AppConfig,
+  ConfigError,
+  JOB_NAMES,
+  loadConfig,
+  loadProcessConfig,
+  UPSTREAM_SERVICES,
+} from './config/app-config';
 export { hookEnv } from './config/hook-env';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
