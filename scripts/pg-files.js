@@ -31,6 +31,7 @@ const PG_FILES = [
   'ops-restore',
   'backups-across-databases',
   'import-pocketbase-pg',
+  'metrics-db',
 ];
 
 module.exports = { PG_FILES };

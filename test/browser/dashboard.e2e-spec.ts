@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { repoRoot, startNestbase, type ManagedProcess, TEST_CEILING_MS } from '@lib/testing';
+import { type ManagedProcess, repoRoot, startNestbase, TEST_CEILING_MS, waitForBanner } from '@lib/testing';
 import { SmtpCatcher } from '../e2e/support/smtp-catcher';
 import { Api } from './support/api';
 import { eventually, launchBrowser, openPage, screenshot, type WatchedPage } from './support/browser';
@@ -44,8 +44,7 @@ void describe('dashboard in Chromium', { timeout: TEST_CEILING_MS }, () => {
     );
     smtp = await SmtpCatcher.start();
     server = await startNestbase(join(dir, 'data'));
-    await server.waitForOutput(/pbinstall\/\S+/);
-    installerLink = /http:\/\/\S+\/_\/#\/pbinstall\/\S+/.exec(server.stdout())![0];
+    installerLink = (await waitForBanner(server, /^http:\/\/\S+\/_\/#\/pbinstall\/\S+$/m))[0];
     api = new Api(server.baseUrl);
     browser = await launchBrowser();
     main = await openPage(browser);

@@ -7,19 +7,21 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
+  bannerText,
   freePort,
   HttpClient,
   ManagedProcess,
-  OPEN_RULES,
-  ProcessResult,
   matchPartial,
   num,
+  OPEN_RULES,
+  ProcessResult,
   runCli,
   startNestbase,
   TEST_CEILING_MS,
   text,
   tokenFor,
   uniqueEmail,
+  waitForBanner,
 } from '@lib/testing';
 
 const PASSWORD = 'Cli-Passw0rd-1';
@@ -266,8 +268,9 @@ void describe('nestbase serve', () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const proc = await serve(await tempDir());
       try {
-        const out = await proc.waitForOutput(/nestbase started at http:\/\/\S+/);
-        assert.ok(out.includes(`nestbase started at ${proc.baseUrl}`), out);
+        const started = await waitForBanner(proc, /^nestbase started at (\S+)$/m);
+        assert.equal(started[1], proc.baseUrl, proc.stdout());
+        assert.match(bannerText(proc.stdout()), new RegExp(`^Dashboard: ${proc.baseUrl}/_/$`, 'm'));
         const res = await proc.stop(signal);
         assert.equal(res.code, 0, `${signal}: exit ${String(res.code)} (signal ${String(res.signal)})\n${res.stderr}`);
         assert.doesNotMatch(res.stderr, /^\s+at /m);

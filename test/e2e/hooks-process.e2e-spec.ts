@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
+  bannerText,
   freePort,
   HttpClient,
   makeUserInput,
@@ -32,8 +33,9 @@ import {
   TEST_CEILING_MS,
   text,
   tokenFor,
-  waitFor,
   WAIT_CEILING_MS,
+  waitFor,
+  waitForBanner,
   waitForHealth,
 } from '@lib/testing';
 import { writeHooksDir } from './support/hooks-files';
@@ -164,7 +166,7 @@ void describe('hooks in processes', () => {
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 1 });
 
     writeFileSync(join(hooks, 'version.pb.ts'), version(2));
-    await server.waitForOutput(/hooks reloaded/);
+    await waitForBanner(server, /^hooks reloaded$/m);
     await waitForHealth(server.baseUrl, STARTUP_CEILING_MS);
     assert.deepEqual((await http.request('GET', '/api/hk/version')).json(), { version: 2 });
 
@@ -189,7 +191,7 @@ void describe('hooks in processes', () => {
       join(hooks, 'later.pb.js'),
       "module.exports = (app) => app.routerAdd('GET', '/api/hk/later', (e) => e.json(200, { later: true }));\n",
     );
-    await server.waitForOutput(/hooks reloaded/);
+    await waitForBanner(server, /^hooks reloaded$/m);
     await waitForHealth(server.baseUrl, STARTUP_CEILING_MS);
     const deadline = Date.now() + WAIT_CEILING_MS;
     // the file may land after the directory's reload: a second reload follows it (the server is down meanwhile)
@@ -236,7 +238,7 @@ void describe('hooks in processes', () => {
       );
       procs.push(proc);
       await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => proc.stdout() + proc.stderr());
-      assert.match(proc.stdout(), /nestbase started at/);
+      assert.match(bannerText(proc.stdout()), /^nestbase started at http:/m);
 
       const http = new HttpClient(baseUrl);
       const token = await superuser(http);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
+  bannerText,
   freePort,
   HttpClient,
   ManagedProcess,
@@ -47,7 +48,7 @@ void describe('migrations beyond nestbase serve', () => {
     writeMigration(p.migrations, '1700000001_posts.js', POSTS);
     const records = await startSplitService('records', p.data, ['--migrationsDir', p.migrations], { env: SU });
     procs.push(records);
-    assert.match(records.stdout(), /Applied migration 1700000001_posts\.js/);
+    assert.match(bannerText(records.stdout()), /Applied migration 1700000001_posts\.js/);
     assert.deepEqual(await postTitles(records.baseUrl), ['once']);
     const auth = await runCli([
       'auth',

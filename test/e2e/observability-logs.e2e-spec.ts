@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  bannerText,
   HttpClient,
   ManagedProcess,
   OPEN_RULES,
@@ -17,6 +18,7 @@ import {
   TEST_CEILING_MS,
   text,
   tokenFor,
+  waitForBanner,
 } from '@lib/testing';
 
 import { RawSse, waitUntil } from './support/realtime-helpers';
@@ -104,6 +106,44 @@ void describe('structured logs and request ids', () => {
       );
     },
   );
+
+  void it('logs the start-up banner as a JSON line', () => {
+    const banner = lines().find((l) => typeof l.msg === 'string' && l.msg.includes(' started at '));
+    assert.ok(banner, server!.stdout());
+    const address = server!.baseUrl;
+    assert.deepEqual(
+      [banner.level, banner.service, banner.msg, banner.address, banner.tree],
+      [
+        'info',
+        'nestbase',
+        `nestbase started at ${address}`,
+        address,
+        [`REST API:  ${address}/api/`, `Dashboard: ${address}/_/`],
+      ],
+    );
+    assert.ok(!Number.isNaN(Date.parse(String(banner.time))));
+  });
+
+  void it('prints the banner as a tree in the pretty format, whatever NB_LOG_LEVEL says', TIMEOUT, async () => {
+    const prettyDir = mkdtempSync(join(tmpdir(), 'nestbase-logs-pretty-'));
+    const pretty = await startNestbase(prettyDir, [], {
+      env: { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password, NB_LOG_FORMAT: 'pretty', NB_LOG_LEVEL: 'error' },
+    });
+    try {
+      const address = pretty.baseUrl;
+      assert.equal((await waitForBanner(pretty, /^nestbase started at (\S+)$/m))[1], address);
+      const out = pretty.stdout();
+      assert.doesNotMatch(out, /^\{/m, 'no JSON line in the pretty format');
+      const all = out.split('\n');
+      const at = all.findIndex((line) => line.includes(' started at '));
+      assert.match(all[at], /^\d\d:\d\d:\d\d\.\d{3} INFO {2}nestbase nestbase started at http:\/\/127\.0\.0\.1:\d+$/);
+      assert.deepEqual(all.slice(at + 1, at + 3), [`├─ REST API:  ${address}/api/`, `└─ Dashboard: ${address}/_/`]);
+      assert.match(bannerText(out), new RegExp(`^Dashboard: ${address}/_/$`, 'm'));
+    } finally {
+      await pretty.stop();
+      rmSync(prettyDir, { recursive: true, force: true });
+    }
+  });
 
   void it("routes Nest's own lines through the same log", () => {
     const nest = lines().filter((l) => l.context === 'NestApplication' || l.context === 'RoutesResolver');

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import WebSocket from 'ws';
+
 import {
   HttpClient,
   ManagedProcess,
@@ -83,13 +85,18 @@ async function assertTrace(receiver: OtlpReceiver, traceId: string, expected: st
   return receiver.tree(traceId);
 }
 
-/** The JSON log lines of a process that carry `requestId`. */
-function linesOf(proc: ManagedProcess, requestId: string): Record<string, unknown>[] {
+/** The JSON log lines of a process. */
+function jsonLines(proc: ManagedProcess): Record<string, unknown>[] {
   return proc
     .stdout()
     .split('\n')
-    .filter((line) => line.startsWith('{') && line.includes(requestId))
+    .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** The JSON log lines of a process that carry `requestId`. */
+function linesOf(proc: ManagedProcess, requestId: string): Record<string, unknown>[] {
+  return jsonLines(proc).filter((line) => line.reqId === requestId);
 }
 
 void describe('traces across the split set (gateway, records, realtime on Redis)', () => {
@@ -158,6 +165,79 @@ void describe('traces across the split set (gateway, records, realtime on Redis)
       assert.deepEqual([rt?.service, rt?.msg, rt?.sent], ['realtime', 'realtime delivery', 1]);
     },
   );
+
+  void it('traces the SELECT of a list that a read worker thread ran', TIMEOUT, async () => {
+    const http = new HttpClient(gateway.baseUrl);
+    const t = new ScenarioContext(http, await tokenFor(http, '_superusers', SU.email, SU.password));
+    await t.createCollection({ name: 'listed', ...OPEN_RULES, fields: [text('title')] });
+    const requestId = 'otel-split-list-1';
+    // a statement never run before goes to the read workers (records' NB_READ_WORKERS default: 2)
+    const list = await http.request('GET', `${t.records('listed')}?filter=${encodeURIComponent("title~'x'")}`, {
+      headers: { 'X-Request-Id': requestId },
+    });
+    assert.equal(list.status, 200, list.text);
+    let root: ReceivedSpan | undefined;
+    await waitUntil(
+      () => (root = receiver.spans.find((sp) => sp.attributes['nestbase.request_id'] === requestId)) !== undefined,
+      `a span of request ${requestId}`,
+    );
+    const inWorker = (sp: ReceivedSpan) =>
+      sp.name === 'db SELECT' &&
+      sp.attributes['nestbase.db.read_worker'] === true &&
+      String(sp.attributes['db.query.text']).includes(t.col('listed'));
+    try {
+      await waitUntil(() => receiver.trace(root!.traceId).some(inWorker), "the read worker's db SELECT");
+    } catch (error) {
+      throw new Error(receiver.tree(root!.traceId), { cause: error });
+    }
+    const select = receiver.trace(root!.traceId).find(inWorker)!;
+    const parent = receiver.spans.find((sp) => sp.spanId === select.parentSpanId);
+    assert.deepEqual(
+      [select.service, parent?.service, parent?.name],
+      ['nestbase-records', 'nestbase-records', 'GET /api/collections/:collection/records'],
+      receiver.tree(root!.traceId),
+    );
+  });
+
+  void it("passes the gateway's request id and trace on a WebSocket upgrade to realtime", TIMEOUT, async () => {
+    // an id the gateway refuses ("has space"): it makes one up, and realtime must log that one, not the client's
+    const ws = new WebSocket(`${gateway.baseUrl.replace('http', 'ws')}/api/realtime`, {
+      headers: { 'X-Request-Id': 'has space' },
+    });
+    const messages: string[] = [];
+    ws.on('message', (data: Buffer) => messages.push(data.toString()));
+    try {
+      await waitUntil(() => messages.some((m) => m.includes('"connected"')), 'the connected message');
+    } finally {
+      ws.close();
+    }
+    let reqId = '';
+    await waitUntil(() => {
+      const line = jsonLines(gateway).find((l) => l.method === 'UPGRADE' && l.url === '/api/realtime');
+      reqId = typeof line?.reqId === 'string' ? line.reqId : '';
+      return reqId !== '';
+    }, "the gateway's upgrade line");
+    assert.notEqual(reqId, 'has space');
+    await waitUntil(() => linesOf(realtime, reqId).length > 0, `realtime's line of ${reqId}`);
+    const [rt] = linesOf(realtime, reqId);
+    assert.deepEqual(
+      [rt.service, rt.msg, rt.method, rt.route, rt.status],
+      ['realtime', 'request', 'GET', '/api/realtime', 101],
+      JSON.stringify(rt),
+    );
+    // the realtime request's span is a child of the gateway's hop, in one trace
+    let server: ReceivedSpan | undefined;
+    await waitUntil(
+      () => (server = receiver.spans.find((sp) => sp.attributes['nestbase.request_id'] === reqId)) !== undefined,
+      `realtime's span of ${reqId}`,
+    );
+    const parent = receiver.spans.find((sp) => sp.spanId === server!.parentSpanId);
+    assert.deepEqual(
+      [server!.service, parent?.service, parent?.name],
+      ['nestbase-realtime', 'nestbase-gateway', 'proxy realtime'],
+      receiver.tree(server!.traceId),
+    );
+  });
 });
 
 void describe('traces in the standalone process', () => {

@@ -17,7 +17,14 @@ export { isEmailAddress } from './email-address';
 export { wellFormedJson } from './well-formed';
 export { formatDate, nowString, normalizeDate } from './time';
 export { Clock, SystemClock, SYSTEM_CLOCK } from './clock';
-export { AppConfig, ConfigError, loadConfig, loadProcessConfig, UPSTREAM_SERVICES } from './config/app-config';
+export {
+  AppConfig,
+  ConfigError,
+  JOB_NAMES,
+  loadConfig,
+  loadProcessConfig,
+  UPSTREAM_SERVICES,
+} from './config/app-config';
 export { hookEnv } from './config/hook-env';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
@@ -63,8 +70,10 @@ export {
   appLog,
   configureLogging,
   flushLogs,
+  logStarted,
   processServiceName,
   setProcessService,
+  startupLog,
 } from './platform/observability/log';
 export { StructuredNestLogger } from './platform/observability/nest-logger';
 export {
@@ -75,7 +84,7 @@ export {
   saneRequestId,
 } from './platform/observability/request-context';
 export type { ContextCarrier, RequestContext } from './platform/observability/request-context';
-export { requestIdOf, skipAccessLog } from './platform/observability/request-observer';
+export { finishUpgrade, requestIdOf, skipAccessLog } from './platform/observability/request-observer';
 export { captureContext, joinCarrier, runFromCarrier, splitCarrier } from './platform/observability/propagation';
 export {
   currentTraceparent,
@@ -87,7 +96,7 @@ export {
   tracingOn,
   withSpan,
 } from './platform/observability/tracing';
-export type { Span } from './platform/observability/tracing';
+export type { Attributes, Span } from './platform/observability/tracing';
 export type { AppLogWrite } from './platform/app-log-sink';
 export { metrics, NB_METRICS, METRICS_PATH, installMetrics } from './metrics';
 export type { Counter, Gauge, GaugeSource, Histogram, HistogramChild } from './metrics';

@@ -153,9 +153,15 @@ export class GatewayProxy implements OnApplicationBootstrap, OnModuleDestroy {
     const started = performance.now();
     const ip = request.socket.remoteAddress ?? '';
     const reqId = saneRequestId(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
-    proxyUpgrade(request, socket, head, this.upstreams.pool(route), (upstream) =>
-      this.log(started, { reqId, method: 'UPGRADE', url, status: 101, service: route, upstream, ip }),
-    );
+    // the service's request (its access line, its span) is named by the gateway's id and a child of this hop
+    const client = request.headers.traceparent;
+    const trace = proxyTrace(route, 'GET', typeof client === 'string' ? client : undefined);
+    const headers = { 'X-Request-Id': reqId, ...trace.headers };
+    proxyUpgrade(request, socket, head, this.upstreams.pool(route), headers, (upstream) => {
+      const status = upstream === '-' ? 503 : 101;
+      trace.end(status, upstream);
+      this.log(started, { reqId, method: 'UPGRADE', url, status, service: route, upstream, ip });
+    });
   }
 }
 

@@ -9,28 +9,37 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string): v
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** The upgrade request as the service must see it: the client's headers plus X-Forwarded-For. */
-function requestHead(request: http.IncomingMessage): string {
+/**
+ * The upgrade request as the service must see it: the client's headers, X-Forwarded-For, and `extra` (the
+ * gateway's X-Request-Id and `traceparent`) in place of the client's headers of the same names.
+ */
+function requestHead(request: http.IncomingMessage, extra: Record<string, string>): string {
   const lines = [`${request.method ?? 'GET'} ${request.url ?? '/'} HTTP/1.1`];
+  const replaced = new Set(['x-forwarded-for', ...Object.keys(extra).map((name) => name.toLowerCase())]);
   const raw = request.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i].toLowerCase() !== 'x-forwarded-for') {
+    if (!replaced.has(raw[i].toLowerCase())) {
       lines.push(`${raw[i]}: ${raw[i + 1]}`);
     }
   }
   lines.push(`X-Forwarded-For: ${forwardedFor(request)}`);
+  for (const [name, value] of Object.entries(extra)) {
+    lines.push(`${name}: ${value}`);
+  }
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 /**
  * Tunnels a WebSocket upgrade to an address of `pool`: the handshake and every frame pass through as
  * bytes, both ways, until either side closes. A refused connection is retried on the next address.
+ * `headers` (X-Request-Id, `traceparent`) go to the service instead of the client's.
  */
 export function proxyUpgrade(
   request: http.IncomingMessage,
   socket: Duplex,
   head: Buffer,
   pool: UpstreamPool,
+  headers: Record<string, string>,
   done: (upstream: string) => void,
 ): void {
   const tried = new Set<UpstreamAddress>();
@@ -50,7 +59,7 @@ export function proxyUpgrade(
       if ('setTimeout' in socket) {
         (socket as net.Socket).setTimeout(0);
       }
-      upstream.write(requestHead(request));
+      upstream.write(requestHead(request, headers));
       if (head.length > 0) {
         upstream.write(head);
       }

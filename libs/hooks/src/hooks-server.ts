@@ -9,6 +9,8 @@ import {
   DashboardInstaller,
   ensureDataDir,
   loadProcessConfig,
+  logStarted,
+  startupLog,
   waitForRedis,
 } from '@lib/core';
 import { CronScheduler } from './cron/cron-scheduler';
@@ -199,7 +201,7 @@ export class HooksServer extends HooksApp {
         true,
       );
       if (this.options.migrate !== false) {
-        await nest.get(MigrationsService).up((file) => process.stdout.write(`Applied migration ${file}\n`));
+        await nest.get(MigrationsService).up((file) => startupLog().info({ file }, `Applied migration ${file}`));
       }
       // Made before listening: once the port answers, a SIGTERM must find the signal handlers installed.
       installerToken = await this.installerToken(nest);
@@ -223,13 +225,12 @@ export class HooksServer extends HooksApp {
       nest.get(CronScheduler).start();
     }
     const address = `http://${config.http.host}:${config.http.port}`;
-    process.stdout.write(
-      `${this.name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`,
-    );
+    logStarted(this.name, address);
     if (installerToken) {
-      process.stdout.write(
-        `\n(!) No superuser yet. Create the first one by opening (valid for 30 minutes, once):\n` +
-          `    ${address}/_/#/pbinstall/${installerToken}\n\n`,
+      const url = `${address}/_/#/pbinstall/${installerToken}`;
+      startupLog().info(
+        { installerUrl: url, tree: [url] },
+        '(!) No superuser yet. Create the first one by opening (valid for 30 minutes, once):',
       );
     }
   }
@@ -308,8 +309,7 @@ export class HooksServer extends HooksApp {
     await this.nest?.close();
     this.nest = null;
     await this.boot(files);
-    this.log.log('hooks reloaded');
-    process.stdout.write('hooks reloaded\n');
+    startupLog().info('hooks reloaded');
   }
 
   private async exit(signal: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
 import type { ConnectionOptions, Job, JobsOptions, Queue, Worker } from 'bullmq';
 import { captureContext, NB_METRICS, runFromCarrier, type ContextCarrier } from '@lib/core';
-import { JobHandler, JobOptions, JobQueue } from './job-queue';
+import { JobHandler, JobOptions, JobQueue, reportedJobNames } from './job-queue';
 
 /** Key prefix of every BullMQ queue of nestbase (`nestbase:<job name>:…`). */
 export const BULLMQ_PREFIX = 'nestbase';
@@ -57,6 +57,8 @@ const PENDING_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-
 const MAX_QUEUES = 64;
 /** How long a scrape waits for the queue counts (Redis away: the last ones known). */
 const COUNTS_WAIT_MS = 500;
+/** The queue `connect` checks Redis with (not a job: left out of `nb_jobs_queued`). */
+const PROBE = 'nestbase.probe';
 
 /**
  * Jobs on BullMQ: one queue per job name (so a worker only takes the jobs its process handles),
@@ -86,7 +88,7 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bullmq = require('bullmq') as BullmqModule;
     const queue = new BullmqJobQueue(bullmq, { url, maxRetriesPerRequest: null }, { prefix, workers, lockMs });
-    const probe = queue.queue('nestbase.probe');
+    const probe = queue.queue(PROBE);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`Redis at ${url} not ready within ${timeoutMs} ms`)), timeoutMs);
@@ -234,8 +236,14 @@ export class BullmqJobQueue extends JobQueue implements OnModuleDestroy {
 
   /** Waiting, delayed and prioritized jobs of the queues this process knows (a scrape waits 500 ms at most). */
   private async countQueued(): Promise<[string[], number][]> {
+    if (this.closed) {
+      return [];
+    }
+    // every known queue (made here when this process hasn't used it yet), not the start-up probe's
+    const names = reportedJobNames([...this.queues.keys(), ...this.workers.keys()]).filter((n) => n !== PROBE);
     const counting = Promise.all(
-      [...this.queues].map(async ([name, queue]) => {
+      names.map(async (name) => {
+        const queue = this.queue(name);
         const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized');
         this.depths.set(
           name,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { NB_METRICS } from '@lib/core';
-import { JobHandler, JobOptions, JobQueue } from './job-queue';
+import { JobHandler, JobOptions, JobQueue, reportedJobNames } from './job-queue';
 
 interface PendingJob {
   name: string;
@@ -67,7 +67,10 @@ export class InProcessJobQueue extends JobQueue implements OnApplicationShutdown
   }
 
   private depths(): [string[], number][] {
-    const depth = new Map(this.scheduled);
+    const depth = new Map(reportedJobNames([...this.handlers.keys(), ...this.scheduled.keys()]).map((n) => [n, 0]));
+    for (const [name, n] of this.scheduled) {
+      depth.set(name, (depth.get(name) ?? 0) + n);
+    }
     for (const [name, jobs] of this.waiting) {
       depth.set(name, (depth.get(name) ?? 0) + jobs.length);
     }

@@ -1,3 +1,5 @@
+import { JOB_NAMES } from '@lib/core';
+
 export interface JobOptions {
   /** Total tries before the job is given up (default 3). */
   attempts?: number;
@@ -8,6 +10,15 @@ export interface JobOptions {
 }
 
 export type JobHandler<T> = (payload: T) => Promise<void>;
+
+/**
+ * The queues `nb_jobs_queued` reports: every job nestbase queues (`mail.send`, `files.delete`), 0 while empty,
+ * whether or not this process used it yet, plus the names it did use (each cron's `cron.run.<cron>`).
+ */
+export function reportedJobNames(used: Iterable<string>): string[] {
+  const fixed = JOB_NAMES.filter((name) => name !== 'cron.run');
+  return [...new Set<string>([...fixed, ...used])];
+}
 
 /**
  * Work that must run outside the request and retry on failure (mail, file clean-up, thumbnails).

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ApiError, randomString } from '@lib/core';
+import { ApiError, finishUpgrade, randomString } from '@lib/core';
 import { RealtimeAuthResolver } from './realtime-auth.resolver';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';
@@ -73,7 +73,12 @@ export class RealtimeConnections {
     const client = new RealtimeClient(randomString(40, ID_ALPHABET), 'ws', request.ip, transport);
     socket.on('message', (data: Buffer) => this.onWsMessage(client, transport, data));
     socket.once('close', () => this.clients.remove(client));
-    this.clients.bind(client, await this.auth.resolve(header));
+    try {
+      this.clients.bind(client, await this.auth.resolve(header));
+    } finally {
+      // the upgrade's access line and span (with the gateway's X-Request-Id and traceparent when proxied)
+      finishUpgrade(request, client.auth ? String(client.auth.record.id) : undefined);
+    }
     if (socket.readyState !== socket.OPEN) {
       return;
     }

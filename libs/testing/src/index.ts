@@ -29,6 +29,8 @@ export { externalTarget, freePort, repoRoot, spawnServer, startTestServer, waitF
 export type { RunningServer, TestTarget } from './test-server';
 export { runCli, startNestbase, startProcess, startRecordsApp, startSplitService } from './process';
 export type { ManagedProcess, ProcessOptions, ProcessResult } from './process';
+export { bannerText, logEntries, waitForBanner } from './log-lines';
+export type { LogEntry } from './log-lines';
 export { startSlowRequest } from './slow-request';
 export type { SlowRequest } from './slow-request';
 export {

@@ -102,6 +102,19 @@ export type GaugeSource = () => GaugeReading | Promise<GaugeReading>;
 
 export class Gauge extends Instrument<GaugeChild> {
   private readonly sources = new Set<GaugeSource>();
+  private sourcesOnly = false;
+
+  /** Shown only while a source is attached (the PostgreSQL pool's gauges: absent on SQLite, not 0). */
+  whileMeasured(): this {
+    this.sourcesOnly = true;
+    return this;
+  }
+
+  override write(out: string[]): void {
+    if (!this.sourcesOnly || this.sources.size > 0) {
+      super.write(out);
+    }
+  }
 
   constructor(name: string, help: string, labelNames: Labels = []) {
     super(name, help, 'gauge', labelNames);

@@ -2,7 +2,8 @@ import { metrics } from './metrics-registry';
 
 /**
  * Every metric nestbase exports (README, "Metrics"). Each process shows the ones it records: the HTTP ones
- * everywhere, realtime ones where realtime runs, jobs where a queue runs, SQLite where the database is open.
+ * everywhere, realtime ones where realtime runs, jobs where a queue runs, SQLite where the database is open,
+ * the PostgreSQL pool where `DATABASE_URL` is PostgreSQL.
  */
 export const NB_METRICS = {
   httpDuration: metrics.histogram(
@@ -45,6 +46,13 @@ export const NB_METRICS = {
     'nb_sqlite_busy_retries_total',
     'BEGIN/COMMIT retried after SQLITE_BUSY outlasted the busy timeout.',
   ),
+  dbPoolConnections: metrics
+    .gauge('nb_db_pool_connections', 'PostgreSQL pool: connections open (idle or in use).')
+    .whileMeasured(),
+  dbPoolIdle: metrics.gauge('nb_db_pool_idle', 'PostgreSQL pool: open connections not in use.').whileMeasured(),
+  dbPoolWaiting: metrics
+    .gauge('nb_db_pool_waiting', 'PostgreSQL pool: queries and transactions waiting for a connection.')
+    .whileMeasured(),
   sqliteBusyErrors: metrics.counter(
     'nb_sqlite_busy_errors_total',
     'Requests answered 503 because the database stayed busy.',

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { AppRestartModule } from './app-restart';
 import { createApp, type AppOptions } from './bootstrap';
 import { waitForRedis } from './dependencies';
+import { logStarted } from './observability/log';
 
 /** Thrown for a data directory that can't be created or written. */
 export class UnusableDirError extends Error {}
@@ -52,7 +53,7 @@ export function ensureDataDir(dir: string): void {
 }
 
 /**
- * Starts an app on `config.http`, prints where it serves, and closes it cleanly on SIGINT/SIGTERM
+ * Starts an app on `config.http`, logs where it serves (the start-up banner), and closes it cleanly on SIGINT/SIGTERM
  * (in-flight requests finish, then the database closes).
  */
 export async function serve(
@@ -84,7 +85,7 @@ export async function serve(
   };
   let app = await start();
   const address = `http://${config.http.host}:${config.http.port}`;
-  process.stdout.write(`${name} started at ${address}\n├─ REST API:  ${address}/api/\n└─ Dashboard: ${address}/_/\n`);
+  logStarted(name, address);
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) {

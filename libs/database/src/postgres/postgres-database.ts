@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
+import { NB_METRICS } from '@lib/core';
 import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { isRetryable } from './postgres-errors';
 import { PostgresExecutor } from './postgres-executor';
@@ -28,6 +29,7 @@ const BEGIN_SCHEMA = `BEGIN; SET LOCAL statement_timeout = 0; SELECT pg_advisory
 export class PostgresDatabase extends SqlExecutor {
   private readonly open = new AsyncLocalStorage<PostgresExecutor>();
   private readonly pooled: PostgresExecutor;
+  private readonly unmeasure: (() => void)[];
 
   constructor(
     readonly pool: Pool,
@@ -37,6 +39,12 @@ export class PostgresDatabase extends SqlExecutor {
   ) {
     super();
     this.pooled = new PostgresExecutor(pool, timeoutMs, false);
+    // `nb_db_pool_*` on /metrics, read from the pool at each scrape
+    this.unmeasure = [
+      NB_METRICS.dbPoolConnections.addSource(() => pool.totalCount),
+      NB_METRICS.dbPoolIdle.addSource(() => pool.idleCount),
+      NB_METRICS.dbPoolWaiting.addSource(() => pool.waitingCount),
+    ];
   }
 
   private current(): PostgresExecutor {
@@ -83,6 +91,7 @@ export class PostgresDatabase extends SqlExecutor {
   }
 
   async close(): Promise<void> {
+    this.unmeasure.forEach((remove) => remove());
     await this.notices?.close();
     await this.pool.end();
   }

@@ -1,10 +1,14 @@
 import { SqlExecutor } from '../sql-executor';
 import type { ReadPool } from './read-pool';
+import { tracedSql } from './sql-trace';
 import { unavailableIfBusy } from './sqlite-busy';
+
+const READ_WORKER = { 'nestbase.db.read_worker': true };
 
 /**
  * `Database.reads` with read workers: the pool, unless a write transaction is open on the main connection (its
- * reads must see its rows) or the statement proved cheap lately (`StatementCosts`: then inline).
+ * reads must see its rows) or the statement proved cheap lately (`StatementCosts`: then inline). A worker's
+ * statement is traced here (`db SELECT`, child of the request's span), the inline ones by the main connection.
  */
 export class OffloadedReads extends SqlExecutor {
   constructor(
@@ -28,10 +32,8 @@ export class OffloadedReads extends SqlExecutor {
       return rows;
     }
     try {
-      return await this.pool.query<T>(
-        sql,
-        params.map((v) => (typeof v === 'boolean' ? Number(v) : v)),
-      );
+      const values = params.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+      return await tracedSql(sql, () => this.pool.query<T>(sql, values), 'sqlite', READ_WORKER);
     } catch (error) {
       throw unavailableIfBusy(error);
     }

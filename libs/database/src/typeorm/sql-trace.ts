@@ -1,4 +1,4 @@
-import { SPAN_KIND, traced, tracingOn } from '@lib/core';
+import { SPAN_KIND, traced, tracingOn, type Attributes } from '@lib/core';
 
 /** The SQL verb of a statement (`SELECT`, `INSERT`…), for the span name. */
 function verb(sql: string): string {
@@ -6,10 +6,20 @@ function verb(sql: string): string {
   return match ? match[1].toUpperCase() : 'SQL';
 }
 
-/** `fn` (one statement) in a `db <verb>` client span while tracing is on; just `fn()` otherwise. */
-export function tracedSql<T>(sql: string, fn: () => T, system: 'sqlite' | 'postgresql' = 'sqlite'): T {
+/**
+ * `fn` (one statement) in a `db <verb>` client span while tracing is on; just `fn()` otherwise. `extra`
+ * attributes: `nestbase.db.read_worker` for a statement that a read worker thread ran (its span is made here,
+ * in the request's context, and lasts the round trip: queue wait, the run, the rows' transfer).
+ */
+export function tracedSql<T>(
+  sql: string,
+  fn: () => T,
+  system: 'sqlite' | 'postgresql' = 'sqlite',
+  extra?: Attributes,
+): T {
   if (!tracingOn()) {
     return fn();
   }
-  return traced(`db ${verb(sql)}`, SPAN_KIND.client, { 'db.system.name': system, 'db.query.text': sql }, fn);
+  const attributes = { 'db.system.name': system, 'db.query.text': sql, ...extra };
+  return traced(`db ${verb(sql)}`, SPAN_KIND.client, attributes, fn);
 }

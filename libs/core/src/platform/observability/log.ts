@@ -61,6 +61,7 @@ export function processServiceName(): string {
 }
 let app: Logger | undefined;
 let access: Logger | undefined;
+let startup: Logger | undefined;
 
 function build(service: string, level: pino.LevelWithSilent, pretty: boolean): Logger {
   output ??= new BatchedStdout(pretty);
@@ -85,6 +86,7 @@ export function configureLogging(config: AppConfig): void {
   const service = processService;
   app = build(service, PINO_LEVELS[config.logLevel], logFormat === 'pretty');
   access = build(service, accessOn ? 'info' : 'silent', logFormat === 'pretty');
+  startup = build(service, config.logLevel === 'silent' ? 'silent' : 'info', logFormat === 'pretty');
 }
 
 /** The code's log (Nest's logger writes here); before `configureLogging`: JSON, warnings and up. */
@@ -95,6 +97,23 @@ export function appLog(): Logger {
 /** The access log: one `info` line per request or delivery, whatever `NB_LOG_LEVEL` says (off: `NB_ACCESS_LOG=0`). */
 export function accessLog(): Logger {
   return (access ??= build(processService, 'info', false));
+}
+
+/**
+ * The start-up banners (`… started at`, the installer link, applied migrations, a hooks reload): `info` lines
+ * shown whatever `NB_LOG_LEVEL` says but `silent`. Their `tree` field (lines under the message) prints as
+ * PocketBase's `├─ REST API: …` tree in the pretty format.
+ */
+export function startupLog(): Logger {
+  return (startup ??= build(processService, 'info', false));
+}
+
+/** The banner of a server that listens: `<name> started at <address>` with the API's and the dashboard's URLs. */
+export function logStarted(name: string, address: string): void {
+  startupLog().info(
+    { address, tree: [`REST API:  ${address}/api/`, `Dashboard: ${address}/_/`] },
+    `${name} started at ${address}`,
+  );
 }
 
 /** Writes what is gathered now (shutdown, tests). */

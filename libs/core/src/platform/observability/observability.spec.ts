@@ -50,4 +50,20 @@ void describe('pretty log lines', () => {
     });
     assert.equal(prettyLine(`${json}\n`), '12:00:01.234 INFO  records request reqId=r1 status=200\n');
   });
+
+  void it("prints a banner's tree under its message, PocketBase's way, without the JSON-only fields", () => {
+    const json = JSON.stringify({
+      level: 'info',
+      time: '2026-12-03T12:00:01.234Z',
+      service: 'nestbase',
+      address: 'http://127.0.0.1:8090',
+      tree: ['REST API:  http://127.0.0.1:8090/api/', 'Dashboard: http://127.0.0.1:8090/_/'],
+      msg: 'nestbase started at http://127.0.0.1:8090',
+    });
+    assert.equal(
+      prettyLine(`${json}\n`),
+      '12:00:01.234 INFO  nestbase nestbase started at http://127.0.0.1:8090\n' +
+        '├─ REST API:  http://127.0.0.1:8090/api/\n└─ Dashboard: http://127.0.0.1:8090/_/\n',
+    );
+  });
 });

@@ -11,6 +11,8 @@ interface Observation {
   span: Span | undefined;
   /** Someone else writes this request's access-log line (the gateway's proxy). */
   ownLog: boolean;
+  /** `performance.now()` when it arrived (an upgrade's `ms`: a hijacked reply has no elapsed time). */
+  readonly started: number;
 }
 
 type Observed = FastifyRequest & { [STATE]?: Observation };
@@ -55,7 +57,7 @@ export function observeRequests(fastify: FastifyInstance, requestContext: boolea
             { tp: headers.traceparent as string | undefined, ts: headers.tracestate as string | undefined },
           )
         : undefined;
-    (request as Observed)[STATE] = { requestId, span, ownLog: probe };
+    (request as Observed)[STATE] = { requestId, span, ownLog: probe, started: performance.now() };
     done();
   });
   // From here on (body parsed) the route's code runs in the request's context (NB_REQUEST_CONTEXT, see its cost).
@@ -78,7 +80,25 @@ export function observeRequests(fastify: FastifyInstance, requestContext: boolea
   });
 }
 
-function finish(request: FastifyRequest, reply: FastifyReply, state: Observation): void {
+/**
+ * A WebSocket upgrade, once its handler took the socket (the reply is hijacked: Fastify's `onResponse` never
+ * comes): ends its span and writes its access line, status 101, `authId` as the socket authenticated.
+ */
+export function finishUpgrade(request: FastifyRequest, authId?: string): void {
+  const state = (request as Observed)[STATE];
+  if (state) {
+    finish(request, { statusCode: 101, elapsedTime: performance.now() - state.started }, state, authId);
+    state.span = undefined;
+    state.ownLog = true;
+  }
+}
+
+function finish(
+  request: FastifyRequest,
+  reply: Pick<FastifyReply, 'statusCode' | 'elapsedTime'>,
+  state: Observation,
+  upgradeAuthId?: string,
+): void {
   const route = request.routeOptions.url;
   const status = reply.statusCode;
   if (state.span) {
@@ -101,7 +121,7 @@ function finish(request: FastifyRequest, reply: FastifyReply, state: Observation
       route,
       status,
       ms: Math.round(reply.elapsedTime * 10) / 10,
-      authId: typeof auth?.record.id === 'string' ? auth.record.id : undefined,
+      authId: upgradeAuthId ?? (typeof auth?.record.id === 'string' ? auth.record.id : undefined),
       ip: request.ip,
     },
     'request',
