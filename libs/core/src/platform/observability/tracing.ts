@@ -3,8 +3,9 @@ import type { ObservabilityConfig } from '../../config/observability-env';
 import type { ContextCarrier } from './request-context';
 
 /**
- * OpenTelemetry traces, off unless `OTEL_*` turns them on (see ObservabilityConfig): then `@opentelemetry/sdk-node`
- * is loaded (never before), spans are exported by the OTLP/HTTP exporter (JSON), and context travels as W3C
+ * OpenTelemetry traces, off unless `OTEL_*` turns them on (see ObservabilityConfig): then the trace SDK
+ * (`@opentelemetry/sdk-trace-node`) is loaded (never before), spans are batched to the OTLP/HTTP exporter (JSON) or
+ * the console, and context travels as W3C
  * `traceparent` over HTTP, Redis events and jobs. No auto-instrumentation: the spans are nestbase's own (the
  * gateway's proxy, each service's request, SQL, event publish and receipt, realtime delivery, jobs).
  * Everything here is a no-op while tracing is off.
@@ -21,6 +22,7 @@ type Kind = (typeof SPAN_KIND)[keyof typeof SPAN_KIND];
 let api: Api | undefined;
 let tracer: OtelApi.Tracer | undefined;
 let shutdown: (() => Promise<void>) | undefined;
+let flush: (() => Promise<void>) | undefined;
 
 /** True once `startTracing` turned traces on in this process. */
 export function tracingOn(): boolean {
@@ -33,37 +35,36 @@ export function startTracing(config: ObservabilityConfig, service: string): void
     return;
   }
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
-  const sdkNode = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
+  const { NodeTracerProvider } =
+    require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { BatchSpanProcessor, ConsoleSpanExporter } =
+    require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { OTLPTraceExporter } =
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  api = require('@opentelemetry/api') as Api;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const exporter =
-    config.tracesExporter === 'otlp-json'
-      ? new OTLPTraceExporter()
-      : config.tracesExporter === 'console'
-        ? new sdkNode.tracing.ConsoleSpanExporter()
-        : undefined;
-  const sdk = new sdkNode.NodeSDK({
-    serviceName: config.serviceName || (service === 'nestbase' ? service : `nestbase-${service}`),
-    ...(exporter ? { traceExporter: exporter } : {}),
-    instrumentations: [],
-    // traces only: the SDK would otherwise start OTLP metric and log exporters by default
-    metricReaders: [],
-    logRecordProcessors: [],
-  });
-  sdk.start();
-  api = sdkNode.api;
+  const exporter = config.tracesExporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter();
+  // OTEL_RESOURCE_ATTRIBUTES as the SDK reads them; the service name last (OTEL_SERVICE_NAME or nestbase-<service>)
+  const resource = resources
+    .defaultResource()
+    .merge(resources.detectResources({ detectors: [resources.envDetector] }))
+    .merge(
+      resources.resourceFromAttributes({
+        'service.name': config.serviceName || (service === 'nestbase' ? service : `nestbase-${service}`),
+      }),
+    );
+  // OTEL_TRACES_SAMPLER and OTEL_BSP_* are read by the provider and the batch processor themselves
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  provider.register();
   tracer = api.trace.getTracer('nestbase');
-  shutdown = () => sdk.shutdown();
+  shutdown = () => provider.shutdown();
+  flush = () => provider.forceFlush();
 }
 
 /** Exports the spans still held (an app closing: shutdown or restart). */
 export async function flushTracing(): Promise<void> {
-  const provider = api?.trace.getTracerProvider() as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
-  await provider
-    ?.getDelegate?.()
-    .forceFlush?.()
-    .catch(() => undefined);
+  await flush?.().catch(() => undefined);
 }
 
 /** Exports the spans still held and stops the SDK (process exit). */
