@@ -5,10 +5,14 @@ import type { RecordRequest } from './record-request';
 
 /** The transport-free request of a record operation. */
 export function recordRequest(request: FastifyRequest, context = 'default'): RecordRequest {
+  let headers: Record<string, string> | undefined;
   return {
     auth: getRequestAuth(request),
     query: queryValues(request),
-    headers: headerValues(request),
+    // Made on first read (a rule or hook that reads `@request.headers`); most requests never look.
+    get headers() {
+      return (headers ??= headerValues(request));
+    },
     method: request.method,
     context,
   };
