@@ -63,6 +63,10 @@ export function prepareUploads(
 ): { body: Record<string, unknown>; uploads: Map<string, UploadedFile> } {
   const uploads = new Map<string, UploadedFile>();
   const out: Record<string, unknown> = { ...body };
+  if (!hasUpload(body)) {
+    // A JSON or form body without files (most writes): nothing to replace.
+    return { body: out, uploads };
+  }
   for (const field of collection.fields) {
     for (const key of [field.name, `+${field.name}`, `${field.name}+`]) {
       const values = Array.isArray(body[key]) ? (body[key] as unknown[]) : [body[key]];
@@ -93,6 +97,16 @@ export function prepareUploads(
     }
   }
   return { body: out, uploads };
+}
+
+function hasUpload(body: Record<string, unknown>): boolean {
+  for (const key in body) {
+    const value = body[key];
+    if (value instanceof UploadedFile || (Array.isArray(value) && value.some((v) => v instanceof UploadedFile))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 /** A file field may hold only names it already had or new uploads: no injected strings. */

@@ -121,8 +121,15 @@ export class TypeormRecordRepository extends RecordRepository {
     if (ids.length === 0) {
       return [];
     }
-    const ids_ = this.postgres ? `SELECT jsonb_array_elements_text(?::jsonb)` : `SELECT value FROM json_each(?)`;
-    const where = whereClause([{ sql: `"r"."id" IN (${ids_})`, params: [JSON.stringify(ids)] }, ...parts]);
+    // One id (a single relation, checked on every create that sets it): the primary key, no json_each.
+    const byId =
+      ids.length === 1
+        ? { sql: `"r"."id" = ?`, params: [ids[0]] }
+        : {
+            sql: `"r"."id" IN (${this.postgres ? 'SELECT jsonb_array_elements_text(?::jsonb)' : 'SELECT value FROM json_each(?)'})`,
+            params: [JSON.stringify(ids)],
+          };
+    const where = whereClause([byId, ...parts]);
     return db.query(`SELECT "r".* FROM ${q(c.name)} "r"${where.sql}`, where.params);
   }
 

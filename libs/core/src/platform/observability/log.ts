@@ -62,6 +62,8 @@ export function processServiceName(): string {
 let app: Logger | undefined;
 let access: Logger | undefined;
 let startup: Logger | undefined;
+/** `,"service":…` of the access lines `accessLine` writes (the access logger's `base`). */
+let accessService = '';
 
 function build(service: string, level: pino.LevelWithSilent, pretty: boolean): Logger {
   output ??= new BatchedStdout(pretty);
@@ -87,6 +89,7 @@ export function configureLogging(config: AppConfig): void {
   app = build(service, PINO_LEVELS[config.logLevel], logFormat === 'pretty');
   access = build(service, accessOn ? 'info' : 'silent', logFormat === 'pretty');
   startup = build(service, config.logLevel === 'silent' ? 'silent' : 'info', logFormat === 'pretty');
+  accessService = JSON.stringify(service);
 }
 
 /** The code's log (Nest's logger writes here); before `configureLogging`: JSON, warnings and up. */
@@ -114,6 +117,33 @@ export function logStarted(name: string, address: string): void {
     { address, tree: [`REST API:  ${address}/api/`, `Dashboard: ${address}/_/`] },
     `${name} started at ${address}`,
   );
+}
+
+/** A field of an access line: a string, a finite number or left out (undefined). */
+export type AccessField = string | number | undefined;
+
+/**
+ * The line `accessLog().info(fields, msg)` writes, byte for byte (level, time, service, the fields in order without
+ * the undefined ones, msg), built directly: pino's generic path (mixin, merge, serializers) cost ~3 µs of the
+ * ~100 of a request, and every request writes one. Before `configureLogging` or with the access log off: pino's way.
+ */
+export function writeAccessLine(fields: Readonly<Record<string, AccessField>>, msg: string): void {
+  const log = accessLog();
+  if (!log.isLevelEnabled('info')) {
+    return;
+  }
+  if (!output || accessService === '') {
+    log.info(fields, msg);
+    return;
+  }
+  let line = `{"level":"info","time":"${new Date().toISOString()}","service":${accessService}`;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value !== undefined) {
+      line += `,${JSON.stringify(key)}:${typeof value === 'string' ? JSON.stringify(value) : Number.isFinite(value) ? String(value) : 'null'}`;
+    }
+  }
+  output.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
 }
 
 /** Writes what is gathered now (shutdown, tests). */

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getRequestAuth } from '../../contracts/request-auth';
-import { accessLog } from './log';
+import { writeAccessLine } from './log';
 import { newRequestId, REQUEST_ID_HEADER, runInContext, saneRequestId } from './request-context';
 import { endSpan, SPAN_KIND, startSpan, tracingOn, withSpan, type Span } from './tracing';
 
@@ -108,12 +108,11 @@ function finish(
     }
     endSpan(state.span, status);
   }
-  const log = accessLog();
-  if (state.ownLog || !log.isLevelEnabled('info')) {
+  if (state.ownLog) {
     return;
   }
   const auth = getRequestAuth(request);
-  log.info(
+  writeAccessLine(
     {
       reqId: state.requestId,
       method: request.method,

@@ -2,11 +2,12 @@
 // transaction into `_logs`, so the SQLite work of logging never runs on the event loop serving requests.
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
-import type { LogEntry } from '../log-entry';
+import type { LogValues } from './sqlite-log.repository';
 
 interface Batch {
   seq: number;
-  entries: LogEntry[];
+  /** Five column values per entry (see `LogValues`). */
+  values: LogValues;
 }
 
 const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
@@ -16,17 +17,17 @@ db.pragma('synchronous = NORMAL');
 const insert = db.prepare(
   'INSERT OR IGNORE INTO "_logs" ("id", "level", "message", "data", "created") VALUES (?, ?, ?, ?, ?)',
 );
-const insertAll = db.transaction((entries: LogEntry[]) => {
-  for (const e of entries) {
-    insert.run(e.id, e.level, e.message, JSON.stringify(e.data), e.created);
+const insertAll = db.transaction((v: LogValues) => {
+  for (let i = 0; i + 4 < v.length; i += 5) {
+    insert.run(v[i], v[i + 1], v[i + 2], v[i + 3], v[i + 4]);
   }
 });
 
 parentPort?.on('message', (batch: Batch) => {
   try {
-    insertAll(batch.entries);
+    insertAll(batch.values);
     parentPort?.postMessage({ seq: batch.seq, ok: true });
   } catch (error) {
-    parentPort?.postMessage({ seq: batch.seq, ok: false, error: (error as Error).message, entries: batch.entries });
+    parentPort?.postMessage({ seq: batch.seq, ok: false, error: (error as Error).message });
   }
 });

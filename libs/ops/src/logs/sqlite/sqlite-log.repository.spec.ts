@@ -49,4 +49,19 @@ void describe('SqliteLogRepository.insertInBackground', () => {
     const ids = logs.list(null, null, 10, 0).map((e) => e.id);
     assert.deepEqual(ids, ['004', '003', '002', '001']);
   });
+
+  void it('writes every column of what the thread takes as given (data as its JSON)', async () => {
+    const given: LogEntry = {
+      id: '005',
+      created: '2026-12-03 12:00:00.000Z',
+      level: 8,
+      message: 'POST /api/x "q"',
+      data: { type: 'request', status: 400, nested: { a: [1, 'b'] }, skipped: undefined },
+    };
+    await logs.insertInBackground([given]);
+    assert.deepEqual(logs.findById('005'), {
+      ...given,
+      data: { type: 'request', status: 400, nested: { a: [1, 'b'] } },
+    });
+  });
 });
