@@ -55,7 +55,7 @@ void describe('SIGKILL under a write burst (standalone)', { timeout: 60_000 }, (
     rmSync(dir, { recursive: true, force: true });
   });
 
-  void it('keeps every acknowledged create and upload, and nothing points at a missing file', async () => {
+  void it('keeps every acknowledged create and upload, and nothing points at a missing file', async (ctx) => {
     const http = new HttpClient(server!.baseUrl);
     const { acknowledged, failures } = await burstThenKill<Written>({
       writers: 6,
@@ -83,6 +83,7 @@ void describe('SIGKILL under a write burst (standalone)', { timeout: 60_000 }, (
         return { ok: true, value: { id: rec.id, n, doc: { name: rec.doc, content } } };
       },
     });
+    ctx.diagnostic(`${acknowledged.length} writes acknowledged; failures ${JSON.stringify([...failures])}`);
     const failureKinds = [...failures.keys()];
     // before the kill nothing fails; after it the connection is dropped or refused (no HTTP answer at all)
     assert.ok(

@@ -25,9 +25,12 @@ export interface BurstOptions<T> {
 }
 
 function networkKind(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
-  if (cause?.code) {
-    return `network ${cause.code}`;
+  // the client's error wraps fetch's, which wraps the socket's (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET, …)
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') {
+      return `network ${code}`;
+    }
   }
   return `network ${inspect(error, { breakLength: Infinity }).slice(0, 80)}`;
 }
