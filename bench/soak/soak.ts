@@ -7,8 +7,10 @@ import { ADMIN, rssMb, startNestbase, stop, type Server } from '../records/proce
  * `npm run soak`: SOAK_MINUTES (10) of mixed load on one `nestbase serve` — SOAK_CONNECTIONS (16) clients creating,
  * listing (filtered, sorted), viewing, updating and deleting records as users under owner rules, with SOAK_SSE (20)
  * realtime subscribers receiving the changes — sampled every SOAK_SAMPLE_S (30) seconds: RSS, open file descriptors,
+ * active handles (the server's `nodejs_active_handles_total` from its `/metrics`: sockets, timers, watchers),
  * requests and p99 latency of the interval, events received. After the warm-up (the first SOAK_WARMUP (20) % of
- * the run) RSS must grow less than 10 % and descriptors must not grow; exits 1 otherwise.
+ * the run) RSS must grow less than 10 %, descriptors must not grow and handles must not grow beyond the clients'
+ * own churn (10 % + 10); exits 1 otherwise.
  */
 function envNumber(name: string, fallback: number): number {
   const n = Number(process.env[name] ?? fallback);
@@ -30,6 +32,7 @@ interface Sample {
   atS: number;
   rssMb: number;
   fds: number;
+  handles: number;
   requests: number;
   errors: number;
   p99Ms: number;
@@ -39,6 +42,17 @@ interface Sample {
 function fdCount(server: Server): number {
   try {
     return fs.readdirSync(`/proc/${server.child.pid}/fd`).length;
+  } catch {
+    return -1;
+  }
+}
+
+/** The server's active handles (prom-client's `nodejs_active_handles_total` on `/metrics`), -1 when unreadable. */
+async function activeHandles(base: string): Promise<number> {
+  try {
+    const text = await (await fetch(`${base}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('nodejs_active_handles_total'));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : -1;
   } catch {
     return -1;
   }
@@ -203,12 +217,15 @@ async function main(): Promise<void> {
     };
     const samples: Sample[] = [];
     const started = Date.now();
-    const sampler = setInterval(() => {
+    const sampler = setInterval(() => void takeSample(), SAMPLE_MS);
+    const takeSample = async () => {
+      const handles = await activeHandles(base);
       const sorted = latencies.splice(0).sort((a, b) => a - b);
       const sample: Sample = {
         atS: Math.round((Date.now() - started) / 1000),
         rssMb: Math.round((rssMb(server) ?? 0) * 10) / 10,
         fds: fdCount(server),
+        handles,
         requests,
         errors,
         p99Ms: Math.round((sorted[Math.floor(sorted.length * 0.99)] ?? 0) * 10) / 10,
@@ -219,10 +236,10 @@ async function main(): Promise<void> {
       errors = 0;
       events = 0;
       log(
-        `  ${String(sample.atS).padStart(5)} s  rss ${sample.rssMb} MB  fds ${sample.fds}  requests ${sample.requests}` +
+        `  ${String(sample.atS).padStart(5)} s  rss ${sample.rssMb} MB  fds ${sample.fds}  handles ${sample.handles}  requests ${sample.requests}` +
           `  errors ${sample.errors}  p99 ${sample.p99Ms} ms  events ${sample.events}`,
       );
-    }, SAMPLE_MS);
+    };
     log(`soak: ${MINUTES} min, ${CONNECTIONS} clients, ${SSE} SSE subscribers, a sample every ${SAMPLE_MS / 1000} s`);
     await Promise.all(Array.from({ length: CONNECTIONS }, (_, n) => worker(n)));
     clearInterval(sampler);
@@ -235,13 +252,15 @@ async function main(): Promise<void> {
     const last = steady[steady.length - 1];
     const growth = (last.rssMb - first.rssMb) / first.rssMb;
     const fdGrowth = last.fds - first.fds;
+    const handleGrowth = last.handles - first.handles;
+    const handlesLeak = first.handles < 0 || last.handles < 0 || handleGrowth > first.handles * 0.1 + 10;
     const errorsTotal = samples.reduce((sum, s) => sum + s.errors, 0);
     log(
       `soak: after warm-up RSS ${first.rssMb} → ${last.rssMb} MB (${(growth * 100).toFixed(1)} %), fds ${first.fds} → ` +
-        `${last.fds}, errors ${errorsTotal}, peak RSS ${Math.max(...samples.map((s) => s.rssMb))} MB`,
+        `${last.fds}, handles ${first.handles} → ${last.handles}, errors ${errorsTotal}, peak RSS ${Math.max(...samples.map((s) => s.rssMb))} MB`,
     );
-    if (growth >= 0.1 || fdGrowth > 5 || errorsTotal > 0) {
-      log('soak: FAILED (RSS grew 10 % or more, descriptors grew, or requests failed)');
+    if (growth >= 0.1 || fdGrowth > 5 || handlesLeak || errorsTotal > 0) {
+      log('soak: FAILED (RSS grew 10 % or more, descriptors or handles grew, or requests failed)');
       process.exitCode = 1;
     } else {
       log('soak: PASSED');

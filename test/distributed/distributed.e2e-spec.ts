@@ -15,6 +15,7 @@ import PocketBase from 'pocketbase';
 import { HttpClient, makeCollection, text, tokenFor, uniqueSuffix } from '@lib/testing';
 
 import { installEventSource, pollFor, waitUntil } from '../e2e/support/realtime-helpers';
+import { burstThenKill } from '../e2e/support/write-burst';
 import {
   Call,
   caller,
@@ -188,28 +189,19 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     const name = `dist_burst_${uniqueSuffix()}`;
     const su = { token: suToken };
     await ok('POST', '/api/collections', { ...su, body: makeCollection({ name, fields: [text('n')] }) });
-    const acknowledged: string[] = [];
-    const failures = new Map<number, number>();
-    let killed = false;
     // Each writer writes until the records service is down: its first refused write after the kill ends it.
-    const writer = async (w: number) => {
-      for (let i = 0; ; i++) {
+    const { acknowledged, failures } = await burstThenKill<string>({
+      writers: 4,
+      acknowledgedBeforeKill: 100,
+      ceilingMs: EVENT_CEILING_MS,
+      kill: () => set.kill('records', 0),
+      write: async (w, i) => {
         const res = await http.request('POST', `/api/collections/${name}/records`, { ...su, body: { n: `${w}-${i}` } });
-        if (res.status === 200) {
-          acknowledged.push(res.json<{ id: string }>().id);
-        } else {
-          failures.set(res.status, (failures.get(res.status) ?? 0) + 1);
-          if (killed) {
-            return;
-          }
-        }
-      }
-    };
-    const writers = [0, 1, 2, 3].map((w) => writer(w));
-    await waitUntil(() => acknowledged.length >= 100, '100 acknowledged writes', EVENT_CEILING_MS);
-    killed = true;
-    await set.kill('records', 0);
-    await Promise.all(writers);
+        return res.status === 200
+          ? { ok: true, value: res.json<{ id: string }>().id }
+          : { ok: false, status: res.status };
+      },
+    });
     await set.restart('records', 0);
     const stored = new Set<string>();
     for (let page = 1; ; page++) {
@@ -227,7 +219,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     assert.deepEqual(lost, [], `${lost.length} of ${acknowledged.length} acknowledged writes lost`);
     const statuses = [...failures.keys()];
     assert.ok(
-      statuses.every((s) => s === 502 || s === 503),
+      statuses.every((s) => s === '502' || s === '503'),
       `only 502/503 while records was down: ${statuses.join(', ')}`,
     );
   });

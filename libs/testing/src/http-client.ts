@@ -80,6 +80,7 @@ export class HttpClient {
         err instanceof Error && err.name === 'TimeoutError' ? `no answer within ${REQUEST_TIMEOUT_MS} ms` : '';
       throw new ApiError(
         `${method} ${url} failed: ${why || (err instanceof Error ? err.message : String(err))}${cause}`,
+        { cause: err },
       );
     }
     const text = await res.text();

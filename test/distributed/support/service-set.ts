@@ -57,6 +57,8 @@ export class ServiceSet {
   gatewayUrl = '';
   /** The clock offset file every service reads (NB_TEST_CLOCK_FILE): the suite files move time through it. */
   clockFile = '';
+  /** The local directory standing in for the `/pb_data` volume (the services' shared SQLite database and files). */
+  dataDir = '';
 
   async start(options: ServiceSetOptions = {}): Promise<void> {
     const services = readCompose(
@@ -78,7 +80,7 @@ export class ServiceSet {
     this.redis = await RedisServer.start();
     this.s3 = await startS3();
     const volumes: Record<string, string> = {
-      '/pb_data': this.tempDir('nestbase-dist-data-'),
+      '/pb_data': (this.dataDir = this.tempDir('nestbase-dist-data-')),
       '/pb_hooks': options.hooksDir ?? this.tempDir('nestbase-dist-hooks-'),
       '/pb_public': this.tempDir('nestbase-dist-public-'),
       '/pb_migrations': options.migrationsDir ?? this.tempDir('nestbase-dist-migrations-'),

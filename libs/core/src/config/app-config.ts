@@ -11,6 +11,11 @@ export abstract class AppConfig {
     readonly port: number;
     readonly trustProxyHops: number;
     readonly timeouts: HttpTimeouts;
+    /**
+     * Open connections this process holds at most (Node's `server.maxConnections`, `NB_MAX_CONNECTIONS`): one
+     * past it is closed as soon as it is accepted, so idle or slow clients can't exhaust descriptors and memory.
+     */
+    readonly maxConnections: number;
   };
   abstract readonly dataDir: string;
   abstract readonly publicDir: string;
@@ -187,6 +192,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
     // Proxies in front of this process whose X-Forwarded-For entries are trusted (1 behind the gateway).
     trustProxyHops: parseInt(env, 'NB_TRUST_PROXY_HOPS', 0, 0, 10, problems),
     timeouts: httpTimeouts(env, problems),
+    maxConnections: parseInt(env, 'NB_MAX_CONNECTIONS', 10_000, 1, 1_000_000, problems),
   };
   const dataDir = path.resolve(overrides.dir ?? env.NB_DIR ?? './pb_data');
   const logLevel = env.NB_LOG_LEVEL ?? 'warn';

@@ -113,6 +113,8 @@ export async function createApp(
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  // A connection past the cap is closed on accept (before any parsing), every process and the gateway alike.
+  fastify.server.maxConnections = config.http.maxConnections;
   installMetrics(fastify, config);
   const limits = app.get(BodyLimits, { strict: false });
   const limitFor = (request: FastifyRequest) => config.bodyLimit + limits.extraFor(request);
