@@ -57,6 +57,11 @@ export class CollectionsService implements OnModuleInit {
     return this.loaded;
   }
 
+  /** A collection by id or name, or undefined. */
+  find(idOrName: string): CollectionModel | undefined {
+    return this.registry.findCollection(idOrName) ?? undefined;
+  }
+
   /** A collection by id or name, or a 404. */
   get(idOrName: string): CollectionModel {
     const collection = this.registry.findCollection(idOrName);

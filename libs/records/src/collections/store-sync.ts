@@ -49,6 +49,35 @@ export class StoreSync {
   }
 
   /**
+   * PostgreSQL: a collection this process doesn't know (`idOrName` from a route's `:collection`) may have been made
+   * by another process an instant ago, its notice not read yet — a client that saw the create's answer through
+   * one replica can reach this one first. The stamp is read now (concurrent misses share the read) before the
+   * request goes on to answer 404. Undefined (nothing to await) on SQLite, where `data_version` is exact, and for a
+   * known collection.
+   */
+  ensureKnown(idOrName: string | undefined): Promise<void> | undefined {
+    if (!idOrName || this.database.engine !== 'postgres' || this.collections.find(idOrName)) {
+      return undefined;
+    }
+    return this.readForUnknown(idOrName);
+  }
+
+  private knownRead: Promise<void> | null = null;
+
+  private async readForUnknown(idOrName: string): Promise<void> {
+    // A read already under way may have started before the commit this request follows: wait for it, then join
+    // (or start) one that started after this request arrived.
+    if (this.knownRead) {
+      await this.knownRead;
+      if (this.collections.find(idOrName)) {
+        return;
+      }
+    }
+    this.knownRead ??= this.reloadIfStale().finally(() => (this.knownRead = null));
+    await this.knownRead;
+  }
+
+  /**
    * A mark of the database as of the last `ensureFresh()` (which must have just run): it differs whenever
    * what an auth token is verified against may have changed since: any commit by another process, and here
    * a write of an auth record, a collection or the settings, a schema transaction or a rollback
