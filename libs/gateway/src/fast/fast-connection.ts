@@ -109,9 +109,19 @@ export class FastConnection implements ExchangeHost {
       if (now - this.since > timeouts.headersMs) {
         this.timeOut();
       }
-    } else if (now - this.since > (this.requests === 0 ? timeouts.headersMs : timeouts.keepAliveMs)) {
+    } else if (now - this.since > this.quietLimit(timeouts)) {
       this.close();
     }
+  }
+
+  /**
+   * How long a connection with nothing under way may stay silent: a new one, the headers timeout; between two
+   * requests, the keep-alive timeout — and never longer than the idle timeout, as Node's `server.timeout` closes a
+   * silent socket on the other processes.
+   */
+  private quietLimit(timeouts: FastContext['timeouts']): number {
+    const limit = this.requests === 0 ? timeouts.headersMs : timeouts.keepAliveMs;
+    return timeouts.idleMs > 0 ? Math.min(limit, timeouts.idleMs) : limit;
   }
 
   private data(chunk: Buffer): void {

@@ -6,7 +6,14 @@ import { FastConnection, type Handover } from './fast-connection';
 /** The sweep runs this often at most: a fraction of the shortest deadline it enforces, within 25 ms..1 s. */
 function sweepPeriod(ctx: FastContext): number {
   const t = ctx.timeouts;
-  const shortest = Math.min(t.headersMs, t.keepAliveMs, t.bodyWindowMs, ctx.connectTimeoutMs, ctx.responseTimeoutMs);
+  const shortest = Math.min(
+    t.headersMs,
+    t.keepAliveMs,
+    t.idleMs > 0 ? t.idleMs : Infinity,
+    t.bodyWindowMs,
+    ctx.connectTimeoutMs,
+    ctx.responseTimeoutMs,
+  );
   return Math.max(25, Math.min(1000, Math.floor(shortest / 4)));
 }
 
