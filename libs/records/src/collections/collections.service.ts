@@ -76,10 +76,6 @@ export class CollectionsService implements OnModuleInit {
     return this.registry.allCollections();
   }
 
-  view(idOrName: string): CollectionModel {
-    return withoutSecrets(this.get(idOrName));
-  }
-
   scaffolds() {
     return { auth: scaffold('auth'), base: scaffold('base'), view: scaffold('view') };
   }
