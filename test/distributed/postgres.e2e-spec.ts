@@ -16,8 +16,19 @@ import { externalSuiteFiles, runSuite } from './support/suite-runner';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PG_FILES } = require(join(repoRoot(), 'scripts', 'pg-files.js')) as { PG_FILES: string[] };
-// A selection that keeps the file within a few minutes: CRUD, rules, batch, auth (the pg tier runs them all).
-const SELECTION = ['records-crud', 'records-rules', 'batch', 'auth-methods'].filter((name) => PG_FILES.includes(name));
+// A selection that keeps the file within a few minutes: CRUD, lists, rules, batch, expand, schema changes, auth and
+// realtime (the pg tier runs them all).
+const SELECTION = [
+  'records-crud',
+  'records-rules',
+  'records-list',
+  'batch',
+  'expand-fields',
+  'collections-update',
+  'auth-methods',
+  'auth-state',
+  'security-realtime-rules',
+].filter((name) => PG_FILES.includes(name));
 const BURST = 300;
 const BURST_WRITERS = 30;
 

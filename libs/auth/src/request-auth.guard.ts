@@ -25,10 +25,6 @@ export class RequestAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const knowing = this.sync.ensureKnown((request.params as { collection?: string } | undefined)?.collection);
-    if (knowing) {
-      await knowing;
-    }
     if (hasRequestAuth(request)) {
       return true; // resolved already for the rate limits (RequestRateLimiter)
     }

@@ -4,7 +4,6 @@ import { AppConfig } from '@lib/core';
 import { Database } from './typeorm/typeorm-database';
 import { openDataSource } from './typeorm/create-data-source';
 import { openPostgres } from './postgres/open-postgres';
-import { SchemaNotices } from './postgres/schema-notices';
 import { PostgresDatabase } from './postgres/postgres-database';
 
 /**
@@ -14,13 +13,6 @@ import { PostgresDatabase } from './postgres/postgres-database';
  * so it waits this long whatever DB_BUSY_TIMEOUT_MS (the per-request wait) says.
  */
 export const STARTUP_BUSY_TIMEOUT_MS = 60_000;
-
-/** The LISTEN session through which this process learns of other processes' schema changes. */
-async function listenForSchemaChanges(url: string): Promise<SchemaNotices> {
-  const notices = new SchemaNotices(url);
-  await notices.start();
-  return notices;
-}
 
 @Global()
 @Module({
@@ -38,7 +30,6 @@ async function listenForSchemaChanges(url: string): Promise<SchemaNotices> {
                   statementTimeoutMs: config.cost.queryTimeoutMs,
                 }),
                 config.cost.queryTimeoutMs,
-                await listenForSchemaChanges(config.db.url),
               ),
             )
           : new Database(

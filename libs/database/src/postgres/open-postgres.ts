@@ -5,7 +5,6 @@ import { ParamEntity } from '../typeorm/param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
 import { MigrationsHistory1760000000000 } from '../migrations/1760000000000-migrations-history';
 import { POSTGRES_SUPPORT_SQL } from './postgres-support';
-import { SCHEMA_NOTIFY_SQL } from './schema-notices';
 
 export interface PostgresSettings {
   url: string;
@@ -62,7 +61,6 @@ export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(settings.url);
     await lock.query(POSTGRES_SUPPORT_SQL);
-    await lock.query(SCHEMA_NOTIFY_SQL);
   } catch (error) {
     lock.release();
     await pool.end();

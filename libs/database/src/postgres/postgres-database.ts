@@ -5,7 +5,6 @@ import { NB_METRICS } from '@lib/core';
 import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { isRetryable } from './postgres-errors';
 import { PostgresExecutor } from './postgres-executor';
-import type { SchemaNotices } from './schema-notices';
 
 /** Runs of a transaction that failed on a serialization failure or a deadlock, before its 503. */
 const SERIALIZATION_RETRIES = 3;
@@ -34,8 +33,6 @@ export class PostgresDatabase extends SqlExecutor {
   constructor(
     readonly pool: Pool,
     private readonly timeoutMs: number,
-    /** Other processes' collection and settings commits (LISTEN nb_schema); none: the caches poll. */
-    readonly notices: SchemaNotices | null = null,
   ) {
     super();
     this.pooled = new PostgresExecutor(pool, timeoutMs, false);
@@ -92,7 +89,6 @@ export class PostgresDatabase extends SqlExecutor {
 
   async close(): Promise<void> {
     this.unmeasure.forEach((remove) => remove());
-    await this.notices?.close();
     await this.pool.end();
   }
 }

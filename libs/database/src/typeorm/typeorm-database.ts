@@ -118,14 +118,6 @@ export class Database extends SqlExecutor {
   }
 
   /**
-   * PostgreSQL: grows whenever another process commits a collection or settings change (LISTEN nb_schema). Null on
-   * SQLite (`dataVersion()` tells) and while the listening session is down (then poll the schema stamp).
-   */
-  schemaNoticeMark(): number | null {
-    return this.postgres?.notices?.mark() ?? null;
-  }
-
-  /**
    * Sets the main connection's SQLite busy timeout (the read workers keep theirs). The data source opens with
    * a long one for start-up, where several processes create tables and rows at once; the app sets the
    * configured one once it serves (see DatabaseModule).

@@ -9,15 +9,9 @@ import { readSchemaStamp } from './schema-stamp';
  * SQLite file (e.g. the records service beside the standalone server). SQLite's `data_version`
  * changes only when another connection commits, so in a single process this costs one pragma read
  * per request; the schema stamp (`readSchemaStamp`) is read only after a foreign commit, or at the
- * first check, and compared with the stamp each cache was loaded under.
+ * first check, and compared with the stamp each cache was loaded under. PostgreSQL has no `data_version`:
+ * there each request waits for a stamp read that started after it arrived (`checkPostgres`).
  */
-/**
- * How often a PostgreSQL-backed process looks for other processes' collection and settings changes while its
- * LISTEN session is down; with it, on a notice, and every `POSTGRES_SAFETY_MS` in any case.
- */
-const POSTGRES_STAMP_MS = 250;
-const POSTGRES_SAFETY_MS = 5000;
-
 @Injectable()
 export class StoreSync {
   private dataVersion: number | null = null;
@@ -34,6 +28,9 @@ export class StoreSync {
    * common case (nothing changed) it answers synchronously with `undefined`: nothing to await.
    */
   ensureFresh(): Promise<void> | undefined {
+    if (this.database.engine === 'postgres') {
+      return this.checkPostgres();
+    }
     if (this.pending) {
       return this.pending;
     }
@@ -41,40 +38,8 @@ export class StoreSync {
     if (version !== null && version === this.dataVersion) {
       return undefined;
     }
-    if (version === null && this.database.engine === 'postgres') {
-      return this.checkPostgres();
-    }
     this.pending = this.check(version).finally(() => (this.pending = null));
     return this.pending;
-  }
-
-  /**
-   * PostgreSQL: a collection this process doesn't know (`idOrName` from a route's `:collection`) may have been made
-   * by another process an instant ago, its notice not read yet — a client that saw the create's answer through
-   * one replica can reach this one first. The stamp is read now (concurrent misses share the read) before the
-   * request goes on to answer 404. Undefined (nothing to await) on SQLite, where `data_version` is exact, and for a
-   * known collection.
-   */
-  ensureKnown(idOrName: string | undefined): Promise<void> | undefined {
-    if (!idOrName || this.database.engine !== 'postgres' || this.collections.find(idOrName)) {
-      return undefined;
-    }
-    return this.readForUnknown(idOrName);
-  }
-
-  private knownRead: Promise<void> | null = null;
-
-  private async readForUnknown(idOrName: string): Promise<void> {
-    // A read already under way may have started before the commit this request follows: wait for it, then join
-    // (or start) one that started after this request arrived.
-    if (this.knownRead) {
-      await this.knownRead;
-      if (this.collections.find(idOrName)) {
-        return;
-      }
-    }
-    this.knownRead ??= this.reloadIfStale().finally(() => (this.knownRead = null));
-    await this.knownRead;
   }
 
   /**
@@ -90,26 +55,36 @@ export class StoreSync {
   }
 
   /**
-   * PostgreSQL has no `data_version`: the schema stamp itself is read when another process's commit to
-   * `_collections` or `_params` was notified (LISTEN nb_schema: the notice arrives before a client that saw the
-   * commit's answer can ask here), and every `POSTGRES_SAFETY_MS`; without the LISTEN session, at most once per
-   * `POSTGRES_STAMP_MS`. This process's own changes show at once.
+   * PostgreSQL has no `data_version`, and a notice from another process (LISTEN/NOTIFY) could arrive after a client that saw
+   * that process's answer asks here. So a request waits for a schema stamp read that started after it arrived:
+   * the one about to start when none is under way, else the next one, which starts when the current one ends and
+   * serves every request that arrived meanwhile (under load, one read per round trip serves many requests).
    */
-  private checkPostgres(): Promise<void> | undefined {
-    const now = performance.now();
-    const mark = this.database.schemaNoticeMark();
-    const since = now - this.stampReadAt;
-    if (mark === null ? since < POSTGRES_STAMP_MS : mark === this.noticeMark && since < POSTGRES_SAFETY_MS) {
-      return undefined;
+  private checkPostgres(): Promise<void> {
+    if (!this.stampRead) {
+      return this.readStamp();
     }
-    this.noticeMark = mark;
-    this.stampReadAt = now;
-    this.pending = this.reloadIfStale().finally(() => (this.pending = null));
-    return this.pending;
+    this.nextStampRead ??= this.stampRead
+      .catch(() => undefined)
+      .then(() => {
+        this.nextStampRead = null;
+        return this.readStamp();
+      });
+    return this.nextStampRead;
   }
 
-  private stampReadAt = -Infinity;
-  private noticeMark: number | null = null;
+  private stampRead: Promise<void> | null = null;
+  private nextStampRead: Promise<void> | null = null;
+
+  private readStamp(): Promise<void> {
+    const read = this.reloadIfStale().finally(() => {
+      if (this.stampRead === read) {
+        this.stampRead = null;
+      }
+    });
+    this.stampRead = read;
+    return read;
+  }
 
   private async check(known: number | null): Promise<void> {
     const version =
