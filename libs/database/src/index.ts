@@ -10,3 +10,5 @@ export { openPostgres } from './postgres/open-postgres';
 export { PostgresDatabase } from './postgres/postgres-database';
 export { DependentViewError } from './postgres/postgres-errors';
 export { quoteIdentifier } from './quote';
+export { openCopySource } from './snapshot-reader';
+export type { CopySource, RowPages } from './snapshot-reader';

@@ -1,7 +1,6 @@
-import { quoteIdentifier as q, type TxExecutor } from '@lib/database';
+import { openCopySource, quoteIdentifier as q, type CopySource, type TxExecutor } from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type ParsedIndex } from '@lib/schema';
 import { bindValue, TableChecksum, type CopyColumn } from './copy-values';
-import { openCopySource, type CopySource } from './copy-source';
 import { COPIED_SYSTEM_TABLES, openCopyTarget, type CopyTarget } from './copy-target';
 
 /** A copy that can't be made or didn't verify: the target is left as it was. */

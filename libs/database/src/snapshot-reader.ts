@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { Client, type ClientConfig } from 'pg';
-import { quoteIdentifier as q } from '@lib/database';
+import { quoteIdentifier as q } from './quote';
 
 /** Rows of one table, read a page at a time. */
 export type RowPages = AsyncIterable<Record<string, unknown>[]>;
@@ -9,8 +9,9 @@ export type RowPages = AsyncIterable<Record<string, unknown>[]>;
 const PAGE = 1000;
 
 /**
- * The database a copy reads: one consistent snapshot for the whole copy (a read transaction on SQLite, REPEATABLE
- * READ on PostgreSQL), so writes going on meanwhile are either all in the copy or not at all.
+ * A database read table by table — what `nestbase db copy` reads (the drivers stay in this lib). One consistent
+ * snapshot for the whole copy (a read transaction on SQLite, REPEATABLE READ on PostgreSQL), so writes going on
+ * meanwhile are either all in the copy or not at all.
  */
 export interface CopySource {
   readonly engine: 'sqlite' | 'postgres';
