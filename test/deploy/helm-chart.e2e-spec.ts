@@ -4,6 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { loadConfig } from '@lib/core';
+
 import {
   Yaml,
   K8sObject,
@@ -104,6 +106,57 @@ void describe('helm chart k8s/nestbase', () => {
     const ingress = findObject(objects, 'Ingress', 'nestbase');
     assert.equal(ingress.spec.ingressClassName, 'nginx');
     assert.deepEqual(ingress.spec.tls, [{ secretName: 'nestbase-tls', hosts: ['nestbase.local'] }]);
+  });
+
+  void it('renders the shared limits (values.limits) into every service’s environment, as the loader reads them', () => {
+    const limits: Record<string, [string, string]> = {
+      maxConnections: ['NB_MAX_CONNECTIONS', '1000000'],
+      bodyLimit: ['NB_BODY_LIMIT', '67108864'],
+      headersTimeoutMs: ['NB_HTTP_HEADERS_TIMEOUT_MS', '30000'],
+      requestTimeoutMs: ['NB_HTTP_REQUEST_TIMEOUT_MS', '0'],
+      idleTimeoutMs: ['NB_HTTP_IDLE_TIMEOUT_MS', '45000'],
+      keepAliveTimeoutMs: ['NB_HTTP_KEEP_ALIVE_TIMEOUT_MS', '5000'],
+      bodyMinRate: ['NB_HTTP_BODY_MIN_RATE', '2048'],
+      bodyRateWindowMs: ['NB_HTTP_BODY_RATE_WINDOW_MS', '20000'],
+    };
+    const set = Object.fromEntries(Object.entries(limits).map(([key, [, value]]) => [`limits.${key}`, value]));
+    const objects = renderChartObjects({ ...set, internalSecret: 'a-long-internal-secret-value' });
+    const deployments = objects.filter((o) => o.kind === 'Deployment');
+    assert.equal(deployments.length, 5);
+    for (const d of deployments) {
+      // the pod's environment: its ConfigMaps, then its env entries (Secret values resolved)
+      const container = containerOf(objects, d.metadata.name);
+      const env: Record<string, string> = {};
+      for (const from of container.envFrom ?? []) {
+        Object.assign(env, findObject(objects, 'ConfigMap', from.configMapRef.name).data);
+      }
+      for (const entry of container.env ?? []) {
+        const ref = entry.valueFrom?.secretKeyRef;
+        env[entry.name] = String(ref ? findObject(objects, 'Secret', ref.name).stringData[ref.key] : entry.value);
+      }
+      const config = loadConfig(env);
+      assert.deepEqual(
+        {
+          maxConnections: config.http.maxConnections,
+          bodyLimit: config.bodyLimit,
+          headersTimeoutMs: config.http.timeouts.headersMs,
+          requestTimeoutMs: config.http.timeouts.requestMs,
+          idleTimeoutMs: config.http.timeouts.idleMs,
+          keepAliveTimeoutMs: config.http.timeouts.keepAliveMs,
+          bodyMinRate: config.http.timeouts.bodyMinBytesPerSec,
+          bodyRateWindowMs: config.http.timeouts.bodyWindowMs,
+        },
+        Object.fromEntries(Object.entries(limits).map(([key, [, value]]) => [key, Number(value)])),
+        d.metadata.name,
+      );
+    }
+    // a value outside what the loader accepts is refused by the chart's schema, not by a crash-looping pod
+    const flags = render.setFlags({ 'limits.maxConnections': '0' });
+    assert.throws(
+      () => render.helm(['lint', '--strict', render.CHART_DIR, ...flags]),
+      (error: { stdout?: unknown }) =>
+        /limits\.maxConnections: Must be greater than or equal to 1/.test(String(error.stdout)),
+    );
   });
 
   void it('names every object after the release (two releases in one namespace don’t collide)', () => {

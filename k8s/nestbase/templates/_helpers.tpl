@@ -174,3 +174,19 @@ tolerations:
 {{- define "nestbase.postgres" -}}
 {{- if or .Values.database.url .Values.database.existingSecret }}true{{ end -}}
 {{- end }}
+
+{{/*
+The limits every process applies (values `limits`), as ConfigMap data lines. Integers through int64: Helm reads
+numbers as floats, which print as 3.3554432e+07.
+*/}}
+{{- define "nestbase.limitsEnv" -}}
+{{- $l := .Values.limits -}}
+NB_MAX_CONNECTIONS: {{ $l.maxConnections | int64 | quote }}
+NB_BODY_LIMIT: {{ $l.bodyLimit | int64 | quote }}
+NB_HTTP_HEADERS_TIMEOUT_MS: {{ $l.headersTimeoutMs | int64 | quote }}
+NB_HTTP_REQUEST_TIMEOUT_MS: {{ $l.requestTimeoutMs | int64 | quote }}
+NB_HTTP_IDLE_TIMEOUT_MS: {{ $l.idleTimeoutMs | int64 | quote }}
+NB_HTTP_KEEP_ALIVE_TIMEOUT_MS: {{ $l.keepAliveTimeoutMs | int64 | quote }}
+NB_HTTP_BODY_MIN_RATE: {{ $l.bodyMinRate | int64 | quote }}
+NB_HTTP_BODY_RATE_WINDOW_MS: {{ $l.bodyRateWindowMs | int64 | quote }}
+{{- end }}

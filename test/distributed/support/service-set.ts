@@ -127,6 +127,11 @@ export class ServiceSet {
     await this.launch(this.of(name)[index]);
   }
 
+  /** Keys stored in the set's S3 bucket under `prefix`. */
+  s3Keys(prefix: string): string[] {
+    return this.s3!.keys(prefix);
+  }
+
   /** Output of every replica (for failure messages). */
   logs(): string {
     return this.replicas

@@ -22,6 +22,11 @@ export interface BurstOptions<T> {
   write: (writer: number, i: number) => Promise<WriteOutcome<T>>;
   kill: () => Promise<void>;
   ceilingMs: number;
+  /**
+   * Each writer ends with its write in flight at the kill, failed or not (a set with a live replica takes every
+   * later write: without it the writers would never end).
+   */
+  endAtKill?: boolean;
 }
 
 function networkKind(error: unknown): string {
@@ -55,6 +60,9 @@ export async function burstThenKill<T>(options: BurstOptions<T>): Promise<BurstR
       }
       if (outcome.ok) {
         acknowledged.push(outcome.value);
+        if (killed && options.endAtKill) {
+          return;
+        }
         continue;
       }
       fail(String(outcome.status));
