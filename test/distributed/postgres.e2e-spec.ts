@@ -2,8 +2,9 @@
 // processes by support/service-set.ts on a throwaway PostgreSQL): two replicas each of records, auth and files
 // on one database and no shared volume, files in S3 (s3rver for MinIO). The PostgreSQL scenario files
 // (scripts/pg-files.js) run through the gateway; a schema change made on one records replica is used at once
-// on the other; one records replica is SIGKILLed during a burst of 300 creates: every acknowledged create is
-// stored, every other one got an error status, and the gateway keeps answering from the live replica.
+// on the other; one records replica is SIGKILLed during file uploads (the other takes them), and during a burst
+// of 300 creates: every acknowledged create is stored, every other one got an error status, and the gateway keeps
+// answering from the live replica.
 import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +14,7 @@ import { HttpClient, makeCollection, postgresBinDir, repoRoot, text, tokenFor, u
 import { Call, caller } from './support/restart-checks';
 import { ServiceSet, SUPERUSER } from './support/service-set';
 import { externalSuiteFiles, runSuite } from './support/suite-runner';
+import { uploadsThroughKill } from './support/uploads-through-kill';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { PG_FILES } = require(join(repoRoot(), 'scripts', 'pg-files.js')) as { PG_FILES: string[] };
@@ -107,6 +109,11 @@ void describe(
         ['first'],
         'replica b applies the rule replica a set',
       );
+    });
+
+    void it('keeps every acknowledged upload whole when a records replica is killed during uploads', async (t) => {
+      // the other replica takes every upload meanwhile; replica 0 is started again (support/uploads-through-kill.ts)
+      await uploadsThroughKill(t, set, true);
     });
 
     void it('keeps every acknowledged create when a records replica is killed during a burst', async () => {

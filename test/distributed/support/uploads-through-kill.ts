@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { after, before, describe, it, type TestContext } from 'node:test';
+import type { TestContext } from 'node:test';
 
 import Sqlite from 'better-sqlite3';
 
@@ -25,7 +25,6 @@ import {
   HttpClient,
   makeCollection,
   OWNER_RULES,
-  postgresBinDir,
   relation,
   text,
   tokenFor,
@@ -33,9 +32,9 @@ import {
   uniqueSuffix,
 } from '@lib/testing';
 
-import { burstThenKill } from '../e2e/support/write-burst';
-import { caller, EVENT_CEILING_MS } from './support/restart-checks';
-import { ServiceSet, SUPERUSER } from './support/service-set';
+import { burstThenKill } from '../../e2e/support/write-burst';
+import { caller, EVENT_CEILING_MS } from './restart-checks';
+import { ServiceSet, SUPERUSER } from './service-set';
 
 const PASSWORD = 'Kill-Records-Passw0rd';
 const GATEWAY_DOWN = new Set(['502', '503']);
@@ -79,7 +78,7 @@ function notEnvelope(res: ApiResponse): string {
  * The uploads, the kill of records replica 0, what happens while it is down (`replicated`: another replica takes
  * every upload; otherwise an upload is refused 502/503), its restart, and the checks after it.
  */
-async function uploadsThroughKill(t: TestContext, set: ServiceSet, replicated: boolean): Promise<void> {
+export async function uploadsThroughKill(t: TestContext, set: ServiceSet, replicated: boolean): Promise<void> {
   const http = new HttpClient(set.gatewayUrl);
   const ok = caller(http);
   const su = { token: await tokenFor(http, '_superusers', SUPERUSER.email, SUPERUSER.password) };
@@ -225,36 +224,12 @@ async function uploadsThroughKill(t: TestContext, set: ServiceSet, replicated: b
   }
 }
 
-void describe(
-  'records SIGKILLed during file uploads, SQLite set (one records process)',
-  { timeout: 5 * 60_000 },
-  () => {
-    const set = new ServiceSet();
-    before(() => set.start());
-    after(() => set.stop());
-
-    void it('keeps every acknowledged upload whole, refuses uploads 502/503 while down, serves nothing hidden', async (t) => {
-      await uploadsThroughKill(t, set, false);
-      const db = new Sqlite(join(set.dataDir, 'data.db'), { readonly: true });
-      try {
-        assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
-      } finally {
-        db.close();
-      }
-    });
-  },
-);
-
-void describe(
-  'records SIGKILLed during file uploads, PostgreSQL set (two records replicas)',
-  { timeout: 8 * 60_000, skip: postgresBinDir() ? false : 'no PostgreSQL binaries under /usr/lib/postgresql' },
-  () => {
-    const set = new ServiceSet();
-    before(() => set.start({ postgres: true }));
-    after(() => set.stop());
-
-    void it('keeps every acknowledged upload whole, the live replica takes the rest, serves nothing hidden', async (t) => {
-      await uploadsThroughKill(t, set, true);
-    });
-  },
-);
+/** SQLite's `PRAGMA integrity_check` on the set's shared database. */
+export function assertSqliteIntact(set: ServiceSet): void {
+  const db = new Sqlite(join(set.dataDir, 'data.db'), { readonly: true });
+  try {
+    assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
+  } finally {
+    db.close();
+  }
+}
