@@ -32,6 +32,12 @@ const PG_FILES = [
   'backups-across-databases',
   'import-pocketbase-pg',
   'metrics-db',
+  'hooks-jsvm-reads',
+  'hooks-jsvm',
+  'hooks-jsvm-auth',
+  'hooks-jsvm-confirm',
+  'hooks-jsvm-points',
+  'hooks-jsvm-services',
 ];
 
 module.exports = { PG_FILES };
