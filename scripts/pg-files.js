@@ -38,6 +38,8 @@ const PG_FILES = [
   'hooks-jsvm-confirm',
   'hooks-jsvm-points',
   'hooks-jsvm-services',
+  'hooks-jsvm-split',
+  'hooks-jsvm-load',
 ];
 
 module.exports = { PG_FILES };
