@@ -5,7 +5,8 @@ import { runModule, type Typescript } from '../loader/module-runner';
 import { jsvmGlobals } from './jsvm-globals';
 import { jsvmHooks } from './jsvm-hooks';
 import { UNSUPPORTED_GLOBALS } from './jsvm-names';
-import { awaitAsyncCalls, SEQUENTIAL, sequential } from './jsvm-transform';
+import { sequential } from './jsvm-sequential';
+import { awaitAsyncCalls, SEQUENTIAL } from './jsvm-transform';
 
 /** Strings' contents and comments blanked (line breaks kept): what the name checks look at. */
 function codeOnly(source: string): string {

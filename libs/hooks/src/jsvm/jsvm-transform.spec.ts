@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { typescript } from '../loader/module-runner';
-import { awaitAsyncCalls, sequential } from './jsvm-transform';
+import { sequential } from './jsvm-sequential';
+import { awaitAsyncCalls } from './jsvm-transform';
 
 const ts = typescript();
 const rewrite = (source: string) => awaitAsyncCalls(ts!, 'x.pb.js', source);
