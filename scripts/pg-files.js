@@ -32,6 +32,14 @@ const PG_FILES = [
   'backups-across-databases',
   'import-pocketbase-pg',
   'metrics-db',
+  'hooks-jsvm-reads',
+  'hooks-jsvm',
+  'hooks-jsvm-auth',
+  'hooks-jsvm-confirm',
+  'hooks-jsvm-points',
+  'hooks-jsvm-services',
+  'hooks-jsvm-split',
+  'hooks-jsvm-load',
 ];
 
 module.exports = { PG_FILES };

@@ -75,6 +75,7 @@ export async function migrate(args: string[], config: () => AppConfig, usage: (m
   }
   ensureDataDir(loaded.dataDir);
   const hooks = new HooksApp();
+  hooks.readsAwaited = loaded.db.url !== '';
   if (fs.existsSync(loaded.hooksDir)) {
     await loadHooksDir(loaded.hooksDir, hooks);
   }

@@ -15,7 +15,7 @@ import {
 import type { CollectionModel } from '@lib/schema';
 import { HookRecord } from './hook-record';
 import type { HookData } from './hook-types';
-import { placeholders, syncFinders, type SyncFinders } from './jsvm/sync-reads';
+import { awaitedFinders, placeholders, syncFinders, type AwaitedFinders, type SyncFinders } from './jsvm/sync-reads';
 import { hookServices } from './jsvm/hook-services';
 import type { HookServices } from './jsvm/jsvm-context';
 
@@ -57,6 +57,15 @@ export class HookDataService {
     return this.syncReads;
   }
 
+  /** The finders PocketBase-style files await where reads can't be synchronous (PostgreSQL), in `uow` if any. */
+  private awaitedFinders(uow: UnitOfWork | null): AwaitedFinders | undefined {
+    if (this.database.canQuerySync()) {
+      return undefined;
+    }
+    const collection = (c: string) => this.collection(c);
+    return awaitedFinders(this.database, this.repository, this.rules, collection, HOOK_REQUEST, uow?.tx);
+  }
+
   /**
    * Brings the collection and settings caches up to date with other processes sharing the database, for work
    * that starts outside a request (a cron tick): requests get this from the auth guard.
@@ -92,6 +101,7 @@ export class HookDataService {
       delete: (record) => this.remove(uow, record),
       runInTransaction: (fn) => (uow ? fn(this.api(uow)) : this.records.inTransaction((tx) => fn(this.api(tx)))),
       sync: this.syncFinders,
+      reads: this.awaitedFinders(uow),
     };
   }
 

@@ -1,7 +1,7 @@
 import type { MailMessage } from '@lib/auth';
 import type { Chained } from './hook-chain';
 import type { HookCollection, HookRecord } from './hook-record';
-import type { SyncFinders } from './jsvm/sync-reads';
+import type { AwaitedFinders, SyncFinders } from './jsvm/sync-reads';
 
 /** The request an operation runs for (record hooks of `app.save` calls get an internal one). */
 export interface HookRequestInfo {
@@ -33,6 +33,8 @@ export interface HookData {
   runInTransaction<T>(fn: (txApp: HookData) => Promise<T>): Promise<T>;
   /** The same finders answered synchronously (SQLite only; PocketBase-style hook files use them). */
   readonly sync?: SyncFinders;
+  /** Where they can't be (PostgreSQL): the finders PocketBase-style files await (see jsvm-transform). */
+  readonly reads?: AwaitedFinders;
 }
 
 /** `onRecordCreate`/`Update`/`Delete` and the before/after hooks. */

@@ -65,6 +65,11 @@ export class HooksApp implements HookData {
   services: HookServices | null = null;
   /** The PocketBase-style hook files loaded into this app. */
   readonly jsvmFiles: string[] = [];
+  /**
+   * Set before loading files when the database answers reads asynchronously (PostgreSQL): PocketBase-style files
+   * then get their `$app` reads awaited too (see jsvm-transform).
+   */
+  readsAwaited = false;
 
   constructor(readonly hooks: HookRegistry = new HookRegistry()) {}
 
@@ -149,6 +154,11 @@ export class HooksApp implements HookData {
   /** The synchronous finders, once the app runs on SQLite. */
   get sync() {
     return this.data?.sync;
+  }
+
+  /** The same finders answering promises, once the app runs on PostgreSQL. */
+  get reads() {
+    return this.data?.reads;
   }
 
   private addWrite(action: RecordAction, s: Scoped<ChainHandler<RecordEvent>>): void {

@@ -157,6 +157,7 @@ export class HooksServer extends HooksApp {
     }
     const registry = new HookRegistry().merge(this.own!);
     const files = new HooksApp(registry);
+    files.readsAwaited = this.config.db.url !== '';
     await loadHooksDir(this.config.hooksDir, files);
     this.hooks.copyFrom(registry);
     return files;

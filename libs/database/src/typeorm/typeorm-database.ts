@@ -24,7 +24,7 @@ export interface QueryLimits {
  * because SQLite has one writer and the better-sqlite3 driver shares one connection per process.
  */
 const SYNC_ON_POSTGRES =
-  'Synchronous queries (the $app reads of PocketBase-style hooks) are not supported on PostgreSQL yet.';
+  'Synchronous queries need SQLite (on PostgreSQL the $app reads of PocketBase-style hooks are awaited instead).';
 
 export class Database extends SqlExecutor {
   private queue: Promise<unknown> = Promise.resolve();

@@ -6,7 +6,7 @@ import type { HookData } from '../hook-types';
 import { bindNamed } from '../migrations/migration-sql';
 import { Collection } from '../migrations/migration-models';
 import { currentData, invoke, queued, services, type JsvmHost } from './jsvm-context';
-import type { SyncFinders } from './sync-reads';
+import type { AwaitedFinders, SyncFinders } from './sync-reads';
 import { text } from './text';
 
 type Obj = Record<string, unknown>;
@@ -31,11 +31,17 @@ function logger(file: string) {
   return l;
 }
 
+/**
+ * The synchronous finders (SQLite), else those answering promises (PostgreSQL: the file was loaded with its reads
+ * awaited, see jsvm-transform and `HooksApp.readsAwaited`). Either is typed as the synchronous one: that is what
+ * the file's code sees once its calls are awaited.
+ */
 function finders(data: HookData): SyncFinders {
-  if (!data.sync) {
-    throw new Error('synchronous reads need the SQLite database');
+  const found: SyncFinders | AwaitedFinders | undefined = data.sync ?? data.reads;
+  if (!found) {
+    throw new Error('the data helpers of this event have no record finders');
   }
-  return data.sync;
+  return found as SyncFinders;
 }
 
 /** The collection of a record, a `Collection` or a name / id. */
@@ -110,10 +116,15 @@ function asRecord(model: unknown, action: string): HookRecord {
   throw new TypeError(`$app.${action}: nestbase hooks ${action} records (collections change through migrations)`);
 }
 
-/** `$app.db().newQuery(sql).bind({…}).all(result)` / `.one(result)` on SQLite, synchronously (reads only). */
+/**
+ * `$app.db().newQuery(sql).bind({…}).all(result)` / `.one(result)` (reads only): synchronous on SQLite; on PostgreSQL
+ * they answer promises, which the file's rewritten code awaits.
+ */
 function syncQuery(find: () => SyncFinders, sql: string) {
   let params: Obj = {};
   const rows = () => find().query(...bindNamed(sql, params));
+  const then = <T>(found: Obj[] | Promise<Obj[]>, fn: (rows: Obj[]) => T): T | Promise<T> =>
+    found instanceof Promise ? found.then(fn) : fn(found);
   const fill = (target: unknown, row: Obj | undefined) => {
     if (row && target && typeof target === 'object') {
       Object.assign(target, row);
@@ -125,23 +136,23 @@ function syncQuery(find: () => SyncFinders, sql: string) {
       params = { ...params, ...values };
       return q;
     },
-    one: (target?: unknown) => {
-      const [row] = rows();
-      if (!row) {
-        throw new Error('sql: no rows in result set');
-      }
-      return fill(target ?? {}, row);
-    },
-    all: (target?: unknown) => {
-      const found = rows();
-      if (Array.isArray(target)) {
-        const list = target as unknown[];
-        const template = (target as { [TEMPLATE]?: Obj })[TEMPLATE];
-        list.splice(0, list.length, ...found.map((row) => ({ ...(template ?? {}), ...row })));
-        return list;
-      }
-      return found;
-    },
+    one: (target?: unknown) =>
+      then(rows(), ([row]) => {
+        if (!row) {
+          throw new Error('sql: no rows in result set');
+        }
+        return fill(target ?? {}, row);
+      }),
+    all: (target?: unknown) =>
+      then(rows(), (found) => {
+        if (Array.isArray(target)) {
+          const list = target as unknown[];
+          const template = (target as { [TEMPLATE]?: Obj })[TEMPLATE];
+          list.splice(0, list.length, ...found.map((row) => ({ ...(template ?? {}), ...row })));
+          return list;
+        }
+        return found;
+      }),
     execute: () => {
       throw new Error('$app.db() runs reads in hooks; change data with $app.save / $app.delete');
     },

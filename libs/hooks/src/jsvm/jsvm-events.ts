@@ -88,31 +88,51 @@ export function recordEvent(host: JsvmHost, file: string, e: RecordEvent) {
   };
 }
 
-/** The record request hooks: `e.record` (create / update: the body applied; changes go into the write). */
+/**
+ * The record request hooks: `e.record` (create / update: the body applied; changes go into the write). On SQLite it
+ * is read when first used; where reads are asynchronous (PostgreSQL), `ready()` reads it before the handler runs.
+ */
 export function recordRequestEvent(host: JsvmHost, file: string, e: RecordRequestEvent) {
-  const app = () => (e.app.sync ? e.app.sync : null);
+  const sync = e.app.sync ?? null;
+  const reads = sync ? null : (e.app.reads ?? null);
   let record: HookRecord | null | undefined;
+  let missing: { error: unknown } | null = null;
   let loaded: Obj = {};
+  const stored = () => e.kind !== 'auth' && e.kind !== 'create' && e.recordId !== undefined;
+  const loadedFrom = (found: HookRecord | null) => {
+    record = found;
+    if (found && (e.kind === 'create' || stored())) {
+      Object.assign(found.values(), e.body ?? {});
+    }
+    loaded = { ...(found?.values() ?? {}) };
+    return found;
+  };
   const load = (): HookRecord | null => {
+    if (missing) {
+      throw missing.error;
+    }
     if (record !== undefined) {
       return record;
     }
-    const finders = app();
-    record = null;
-    if (!finders) {
-      return record;
+    if (!sync && !reads) {
+      return (record = null);
     }
     if (e.kind === 'auth') {
-      record = e.record ?? null;
-    } else if (e.kind === 'create') {
-      record = e.app.newRecord(e.collection.id);
-      Object.assign(record.values(), e.body ?? {});
-    } else if (e.recordId) {
-      record = finders.findRecordById(e.collection.id, e.recordId);
-      Object.assign(record.values(), e.body ?? {});
+      return loadedFrom(e.record ?? null);
     }
-    loaded = { ...(record?.values() ?? {}) };
-    return record;
+    if (e.kind === 'create') {
+      return loadedFrom(e.app.newRecord(e.collection.id));
+    }
+    return loadedFrom(sync && e.recordId ? sync.findRecordById(e.collection.id, e.recordId) : null);
+  };
+  const ready = async () => {
+    if (reads && stored()) {
+      try {
+        loadedFrom(await reads.findRecordById(e.collection.id, e.recordId!));
+      } catch (error) {
+        missing = { error };
+      }
+    }
   };
   const info = () => ({
     method: e.request.method,
@@ -151,13 +171,13 @@ export function recordRequestEvent(host: JsvmHost, file: string, e: RecordReques
         await e.next();
         const id =
           (e.response as { id?: unknown } | null)?.id ?? (e.response as { record?: { id?: unknown } })?.record?.id;
-        const finders = app();
-        if (typeof id === 'string' && finders && e.kind !== 'delete') {
-          record = finders.findRecordById(e.collection.id, id);
+        if (typeof id === 'string' && e.kind !== 'delete' && (sync || reads)) {
+          missing = null;
+          record = sync ? sync.findRecordById(e.collection.id, id) : await reads!.findRecordById(e.collection.id, id);
         }
       }),
   };
-  return event;
+  return { event, ready };
 }
 
 /**

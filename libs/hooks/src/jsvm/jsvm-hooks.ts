@@ -55,7 +55,15 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
       await invoke(e.app, () => fn(toEvent(e)));
     };
   const rec = (fn: Fn) => run<RecordEvent>(fn, (e) => recordEvent(host, file, e));
-  const req = (fn: Fn) => run<RecordRequestEvent>(fn, (e) => recordRequestEvent(host, file, e));
+  const req =
+    (fn: Fn) =>
+    async (e: RecordRequestEvent): Promise<void> => {
+      const { event, ready } = recordRequestEvent(host, file, e);
+      if (!e.app.sync) {
+        await ready();
+      }
+      await invoke(e.app, () => fn(event));
+    };
   const plain = <E extends LifecycleEvent>(fn: Fn) => run<E>(fn, (e) => plainEvent(host, file, e));
   const onError =
     (fn: Fn): ChainHandler<RecordEvent> =>

@@ -5,7 +5,8 @@ import { runModule, type Typescript } from '../loader/module-runner';
 import { jsvmGlobals } from './jsvm-globals';
 import { jsvmHooks } from './jsvm-hooks';
 import { UNSUPPORTED_GLOBALS } from './jsvm-names';
-import { awaitAsyncCalls } from './jsvm-transform';
+import { sequential } from './jsvm-sequential';
+import { awaitAsyncCalls, SEQUENTIAL } from './jsvm-transform';
 
 /** Strings' contents and comments blanked (line breaks kept): what the name checks look at. */
 function codeOnly(source: string): string {
@@ -77,7 +78,16 @@ export function loadJsvmFile(
       new RegExp(`(^|[^.\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(used),
     ),
   );
-  const rewrite = ts ? (code: string) => awaitAsyncCalls(ts, file, code) ?? code : undefined;
+  if (ts) {
+    named[SEQUENTIAL] = sequential;
+  }
+  const reads = app.readsAwaited;
+  const rewrite = ts ? (code: string) => awaitAsyncCalls(ts, file, code, { reads }) ?? code : undefined;
+  if (!ts && app.readsAwaited) {
+    throw fail(
+      `${file}:1: PocketBase-style hook files need the "typescript" package on PostgreSQL, where their $app reads are awaited (npm install typescript)`,
+    );
+  }
   if (!ts) {
     app.logger.warn(
       `${path.basename(file)}: without the "typescript" package, e.next() and $app writes run in call order but reads don't wait for them (npm install typescript)`,

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { HooksApp } from '../hooks-app';
-import { hookFiles, HooksLoadError, loadHooksDir } from './hooks-loader';
+import type { HookData } from '../hook-types';
+import { loadJsvmFile } from '../jsvm/jsvm-loader';
+import { assertSyncReads, hookFiles, HooksLoadError, loadHooksDir } from './hooks-loader';
 
 const dirs: string[] = [];
 function hooksDir(files: Record<string, string>): string {
@@ -70,4 +72,29 @@ void describe('loadHooksDir', () => {
       });
     });
   }
+});
+
+void describe('PocketBase-style files where reads are awaited (PostgreSQL)', () => {
+  after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const source =
+    'routerAdd("GET", "/x", (e) => {\n  const r = $app.findRecordById("posts", "1")\n  e.json(200, r)\n})\n';
+
+  void it('need the typescript package: without it the load fails naming the file', () => {
+    const app = new HooksApp();
+    app.readsAwaited = true;
+    const file = join(hooksDir({ 'x.pb.js': source }), 'x.pb.js');
+    assert.throws(
+      () => loadJsvmFile(file, source, app, null, (m) => new HooksLoadError(m)),
+      (error: unknown) => error instanceof HooksLoadError && /x\.pb\.js:1: .*"typescript" package/.test(error.message),
+    );
+  });
+
+  void it('stop the start when they were loaded for synchronous reads', async () => {
+    const app = new HooksApp();
+    await loadHooksDir(hooksDir({ 'x.pb.js': source }), app);
+    app.data = { reads: {} } as HookData;
+    assert.throws(() => assertSyncReads(app), HooksLoadError);
+    app.readsAwaited = true;
+    assert.doesNotThrow(() => assertSyncReads(app));
+  });
 });

@@ -69,12 +69,15 @@ export async function loadHooksDir(dir: string, app: HooksApp): Promise<string[]
   return loaded;
 }
 
-/** PocketBase-style files read synchronously: on a database that can't (not SQLite), they stop the start. */
+/**
+ * PocketBase-style files read synchronously on SQLite; elsewhere (PostgreSQL) they must have been loaded with their
+ * reads awaited (`HooksApp.readsAwaited`), else they stop the start.
+ */
 export function assertSyncReads(app: HooksApp): void {
-  if (app.jsvmFiles.length > 0 && !app.data?.sync) {
+  if (app.jsvmFiles.length > 0 && !app.data?.sync && !(app.readsAwaited && app.data?.reads)) {
     throw new HooksLoadError(
-      `${app.jsvmFiles[0]}:1: PocketBase-style hook files need the SQLite database (their reads are synchronous); ` +
-        'write module-style hooks (module.exports = (app) => {…}) for this one',
+      `${app.jsvmFiles[0]}:1: PocketBase-style hook files were loaded for synchronous reads (SQLite), but this ` +
+        'database answers them asynchronously: load the hooks with readsAwaited set (DATABASE_URL known at load)',
     );
   }
 }
