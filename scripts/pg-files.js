@@ -21,6 +21,7 @@ const PG_FILES = [
   'auth-state',
   'auth-oauth2',
   'auth-security-tokens',
+  'auth-token-cache',
   'auth-tutorial',
   'collections-import',
   'records-modifiers',
