@@ -164,6 +164,38 @@ void describe('verified-token cache across writes and processes', () => {
     assert.equal(await ownRecord(b, user), 404, 'and on the other server');
   });
 
+  void it("on PostgreSQL, every auth collection's table bumps the auth-write counter", TIMEOUT, async (ctx) => {
+    if (!postgres) {
+      ctx.skip("SQLite: the other processes' commits move data_version");
+      return;
+    }
+    const made = await a.request('POST', '/api/collections', {
+      token: su,
+      body: makeCollection({ name: 'members', type: 'auth', fields: [] }),
+    });
+    assert.equal(made.status, 200, made.text);
+    const client = new Client({ connectionString: postgres.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; watched: boolean }>(
+        `SELECT c."name", EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = to_regclass(quote_ident(c."name"))
+           AND g.tgname = 'nb_auth_written') AS "watched" FROM "_collections" c WHERE c."type" = 'auth'`,
+      );
+      const names = rows.map((r) => r.name);
+      assert.ok(
+        ['_superusers', 'users', 'members'].every((n) => names.includes(n)),
+        names.join(', '),
+      );
+      assert.deepEqual(
+        rows.filter((r) => !r.watched).map((r) => r.name),
+        [],
+        'auth tables without the trigger',
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
   void it('deleting the user invalidates the cached token', TIMEOUT, async () => {
     const user = await makeUser();
     await usedAcrossAnUnrelatedWrite(user);
