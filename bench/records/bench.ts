@@ -25,7 +25,7 @@ import { copyPostgresDatabase, startBenchPostgres } from './postgres';
  * Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (50), BENCH_ROWS (10000),
  * BENCH_ROUNDS (1; >1 alternates targets and keeps the median run), BENCH_INDEX (0; 1 adds an
  * (owner, completed, created) index to the collection), BENCH_SCENARIOS (all; a comma list picks some),
- * BENCH_KEEP (keep the temp dir), BENCH_DB (sqlite; `postgres`: nestbase and a node-postgres baseline on one
+ * BENCH_KEEP (keep the temp dir), BENCH_CPU_PROF (a directory: CPU profiles of the nestbase server), BENCH_DB (sqlite; `postgres`: nestbase and a node-postgres baseline on one
  * throwaway PostgreSQL, and nestbase against Parse Server's figures, see postgres.ts).
  */
 

@@ -77,10 +77,12 @@ export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 6
 export async function startNestbase(dir: string, databaseUrl?: string): Promise<{ server: Server; startMs: number }> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each nestbase run, written there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const server = start(
     'nestbase',
     port,
-    [path.join(ROOT, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir],
+    [...profile, path.join(ROOT, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir],
     {
       ...process.env,
       PB_ADMIN_EMAIL: ADMIN.email,

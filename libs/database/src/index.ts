@@ -5,7 +5,12 @@ export { SqlExecutor, TxExecutor, TableDdl } from './sql-executor';
 export type { ColumnSpec, IndexSpec, ColumnChanges, DescribedColumn } from './sql-executor';
 export { DatabaseReadinessCheck } from './database-readiness-check';
 export { snapshotSqlite } from './typeorm/sqlite-snapshot';
-export { POSTGRES_SUPPORT_SQL, toPostgresPlaceholders } from './postgres/postgres-support';
+export {
+  AUTH_WRITES_TABLE,
+  POSTGRES_AUTH_WRITES_SQL,
+  POSTGRES_SUPPORT_SQL,
+  toPostgresPlaceholders,
+} from './postgres/postgres-support';
 export { openPostgres } from './postgres/open-postgres';
 export { PostgresDatabase } from './postgres/postgres-database';
 export { DependentViewError } from './postgres/postgres-errors';

@@ -4,7 +4,7 @@ import { CollectionEntity } from '../typeorm/collection.entity';
 import { ParamEntity } from '../typeorm/param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
 import { MigrationsHistory1760000000000 } from '../migrations/1760000000000-migrations-history';
-import { POSTGRES_SUPPORT_SQL } from './postgres-support';
+import { POSTGRES_AUTH_WRITES_SQL, POSTGRES_SUPPORT_SQL } from './postgres-support';
 
 export interface PostgresSettings {
   url: string;
@@ -45,7 +45,8 @@ const MIGRATION_LOCK = 7_301_991_204;
 
 /**
  * Opens the pool of `url`, runs nestbase's migrations (TypeORM's, on a short-lived data source of its own, under an
- * advisory lock) and creates the query compiler's support functions (`POSTGRES_SUPPORT_SQL`).
+ * advisory lock), creates the query compiler's support functions (`POSTGRES_SUPPORT_SQL`) and the auth-write
+ * counter with its triggers (`POSTGRES_AUTH_WRITES_SQL`).
  */
 export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
   const pool = new Pool({
@@ -61,6 +62,8 @@ export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migrate(settings.url);
     await lock.query(POSTGRES_SUPPORT_SQL);
+    await lock.query(POSTGRES_AUTH_WRITES_SQL);
+    await lock.query('SELECT nb_watch_auth_tables()');
   } catch (error) {
     lock.release();
     await pool.end();

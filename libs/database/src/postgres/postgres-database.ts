@@ -17,6 +17,8 @@ const logger = new Logger('Database');
  * SQLite's `BEGIN IMMEDIATE` has them, so a check-then-create inside one sees the other's commit.
  */
 const SCHEMA_LOCK = 7_301_991_205;
+/** See `POSTGRES_AUTH_WRITES_SQL`. */
+const WATCH_AUTH_TABLES = 'SELECT nb_watch_auth_tables()';
 const BEGIN_SCHEMA = `BEGIN; SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`;
 
 /**
@@ -68,6 +70,10 @@ export class PostgresDatabase extends SqlExecutor {
       try {
         await client.query(ddl ? BEGIN_SCHEMA : 'BEGIN');
         const value = await this.open.run(tx, () => fn(tx));
+        if (ddl) {
+          // A new auth collection's table gets its auth-write trigger in the transaction that creates it.
+          await client.query(WATCH_AUTH_TABLES);
+        }
         await client.query('COMMIT');
         return value;
       } catch (error) {

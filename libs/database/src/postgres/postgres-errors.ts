@@ -16,10 +16,21 @@ const codeOf = (error: unknown): string => {
   return typeof code === 'string' ? code : '';
 };
 
-/** serialization_failure, deadlock_detected: the transaction may simply run again. */
+/**
+ * A named (prepared) statement whose result columns changed since the connection prepared it: another process
+ * added or dropped a column of a table it reads with `*` (see PostgresExecutor).
+ */
+export function isStalePlan(error: unknown): boolean {
+  return codeOf(error) === '0A000' && /cached plan must not change result type/.test((error as Error).message);
+}
+
+/**
+ * serialization_failure, deadlock_detected, a stale prepared statement (which has been renamed): the
+ * transaction may simply run again.
+ */
 export function isRetryable(error: unknown): boolean {
   const code = codeOf(error);
-  return code === '40001' || code === '40P01';
+  return code === '40001' || code === '40P01' || isStalePlan(error);
 }
 
 /**

@@ -1,24 +1,52 @@
-import type { Pool, PoolClient } from 'pg';
+import { Pool, type PoolClient, type QueryResult } from 'pg';
 import { TableDdl, TxExecutor } from '../sql-executor';
 import { tracedSql } from '../typeorm/sql-trace';
-import { fromPostgresError } from './postgres-errors';
+import { fromPostgresError, isStalePlan } from './postgres-errors';
 import { toPostgresPlaceholders } from './postgres-support';
 import { PostgresTableDdl } from './postgres-table-ddl';
 
 const TEXT_CACHE = 2000;
-const texts = new Map<string, string>();
+/** Statement names handed out in this process: each pool connection may prepare as many (PostgreSQL keeps them). */
+const MAX_NAMED = 1000;
+/** What may be prepared: plain reads and row writes (DDL and the like run unnamed). */
+const PREPARABLE = /^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i;
 
-/** `?` → `$n`, remembered per statement text (the hot paths run the same few texts). */
-export function pgText(sql: string): string {
-  let text = texts.get(sql);
-  if (text === undefined) {
-    text = toPostgresPlaceholders(sql);
-    if (texts.size >= TEXT_CACHE) {
-      texts.clear();
+interface Statement {
+  text: string;
+  /** Set on the hot texts: each connection parses and plans it once (`pg`'s `{ name, text, values }`). */
+  name?: string;
+}
+
+const statements = new Map<string, Statement>();
+let named = 0;
+
+/**
+ * A statement's PostgreSQL text (`?` → `$n`) and name, remembered per SQLite-shaped text (the hot paths run the
+ * same few). A name is never given to another text (a connection keeps what it prepared under it); past
+ * `MAX_NAMED` names, new texts run unnamed.
+ */
+export function pgStatement(sql: string): Statement {
+  let statement = statements.get(sql);
+  if (statement === undefined) {
+    const text = toPostgresPlaceholders(sql);
+    statement = named < MAX_NAMED && PREPARABLE.test(sql) ? { text, name: `nb_${named++}` } : { text };
+    if (statements.size >= TEXT_CACHE) {
+      statements.clear();
     }
-    texts.set(sql, text);
+    statements.set(sql, statement);
   }
-  return text;
+  return statement;
+}
+
+/**
+ * After PostgreSQL refused a prepared statement whose result columns changed (another process altered the table
+ * that `SELECT *` or `RETURNING *` reads): the text runs under a new name, prepared afresh on each connection.
+ */
+function renamed(sql: string): void {
+  const old = statements.get(sql);
+  if (old?.name) {
+    statements.set(sql, named < MAX_NAMED ? { text: old.text, name: `nb_${named++}` } : { text: old.text });
+  }
 }
 
 /** Values as the repositories bind them on SQLite (booleans as 1/0); PostgreSQL casts them by context. */
@@ -32,6 +60,8 @@ function bindable(value: unknown): unknown {
  */
 export class PostgresExecutor extends TxExecutor {
   readonly ddl: TableDdl;
+  /** On the pool (each statement on its own), not one client's transaction. */
+  private readonly pooled: boolean;
 
   constructor(
     private readonly target: Pool | PoolClient,
@@ -39,6 +69,7 @@ export class PostgresExecutor extends TxExecutor {
     allowDdl: boolean,
   ) {
     super();
+    this.pooled = target instanceof Pool;
     this.ddl = allowDdl ? new PostgresTableDdl(this, target) : noDdl();
   }
 
@@ -51,18 +82,28 @@ export class PostgresExecutor extends TxExecutor {
   }
 
   private async queryNow<T>(sql: string, params: readonly unknown[]): Promise<T[]> {
-    try {
-      const result = await this.target.query(pgText(sql), params.map(bindable));
-      return result.rows as T[];
-    } catch (error) {
-      throw fromPostgresError(error, this.timeoutMs);
-    }
+    return (await this.send(sql, params)).rows as T[];
   }
 
   private async runNow(sql: string, params: readonly unknown[]): Promise<number> {
+    return (await this.send(sql, params)).rowCount ?? 0;
+  }
+
+  private async send(sql: string, params: readonly unknown[]): Promise<QueryResult> {
+    const values = params.map(bindable);
     try {
-      const result = await this.target.query(pgText(sql), params.map(bindable));
-      return result.rowCount ?? 0;
+      try {
+        return await this.target.query({ ...pgStatement(sql), values });
+      } catch (error) {
+        if (!isStalePlan(error)) {
+          throw error;
+        }
+        renamed(sql);
+        if (!this.pooled) {
+          throw error; // the transaction is aborted: it runs again (isRetryable), under the new name
+        }
+        return await this.target.query({ ...pgStatement(sql), values });
+      }
     } catch (error) {
       throw fromPostgresError(error, this.timeoutMs);
     }

@@ -99,6 +99,38 @@ EXCEPTION WHEN OTHERS THEN
 END $f$;
 `;
 
+/**
+ * The auth-write counter: one row, bumped by a statement trigger on every auth collection's table (any INSERT,
+ * UPDATE, DELETE or TRUNCATE, whoever runs it) in the writing transaction, so its new value commits with the rows.
+ * StoreSync reads it with the schema stamp on every request: a password, tokenKey or record change made through
+ * any process moves the verified-token cache's mark at its commit. `nb_watch_auth_tables()` gives every auth
+ * collection's table the trigger it lacks (run at start-up and at the end of each schema transaction; a renamed
+ * table keeps its trigger, a dropped one loses it). Idempotent, as the rest.
+ */
+export const AUTH_WRITES_TABLE = '_authWrites';
+export const POSTGRES_AUTH_WRITES_SQL = String.raw`
+CREATE TABLE IF NOT EXISTS "_authWrites" ("id" INT PRIMARY KEY, "n" BIGINT NOT NULL);
+INSERT INTO "_authWrites" ("id", "n") VALUES (1, 0) ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION nb_auth_written() RETURNS trigger LANGUAGE plpgsql AS $f$
+BEGIN
+  UPDATE "_authWrites" SET "n" = "n" + 1 WHERE "id" = 1;
+  RETURN NULL;
+END $f$;
+
+CREATE OR REPLACE FUNCTION nb_watch_auth_tables() RETURNS void LANGUAGE plpgsql AS $f$
+DECLARE
+  t regclass;
+BEGIN
+  FOR t IN SELECT to_regclass(quote_ident(c."name")) FROM "_collections" c WHERE c."type" = 'auth' LOOP
+    IF t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger g WHERE g.tgrelid = t AND g.tgname = 'nb_auth_written') THEN
+      EXECUTE format('CREATE TRIGGER nb_auth_written AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+        'FOR EACH STATEMENT EXECUTE FUNCTION nb_auth_written()', t);
+    END IF;
+  END LOOP;
+END $f$;
+`;
+
 /** Rewrites the compiler's `?` placeholders as PostgreSQL's `$1, $2, …`, leaving quoted text and names alone. */
 export function toPostgresPlaceholders(sqlText: string, first = 1): string {
   let n = first;

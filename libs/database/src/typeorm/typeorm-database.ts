@@ -146,11 +146,11 @@ export class Database extends SqlExecutor {
 
   /**
    * Like `writeCount()`, but grows only with `noteSensitiveWrite()`, schema transactions (their start and end)
-   * and rollbacks: with `dataVersion()`, tells the verified-token cache whether a token's auth record,
-   * collection or secret may have changed. Null off SQLite.
+   * and rollbacks: with `dataVersion()` (on PostgreSQL, the auth-write counter), tells the verified-token cache
+   * whether a token's auth record, collection or secret may have changed. Null on other drivers.
    */
   sensitiveWriteCount(): number | null {
-    return this.direct instanceof DirectSqliteExecutor ? this.sensitiveWrites + this.rollbacks : null;
+    return this.direct instanceof DirectSqliteExecutor || this.postgres ? this.sensitiveWrites + this.rollbacks : null;
   }
 
   override run(sql: string, params?: readonly unknown[]): Promise<number> {

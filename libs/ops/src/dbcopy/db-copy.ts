@@ -1,4 +1,10 @@
-import { openCopySource, quoteIdentifier as q, type CopySource, type TxExecutor } from '@lib/database';
+import {
+  AUTH_WRITES_TABLE,
+  openCopySource,
+  quoteIdentifier as q,
+  type CopySource,
+  type TxExecutor,
+} from '@lib/database';
 import { FIELD_KINDS, parseIndex, type CollectionModel, type ParsedIndex } from '@lib/schema';
 import { bindValue, TableChecksum, type CopyColumn } from './copy-values';
 import { COPIED_SYSTEM_TABLES, openCopyTarget, type CopyTarget } from './copy-target';
@@ -46,8 +52,11 @@ const SYSTEM_PLANS: TablePlan[] = [
   { name: '_params', columns: ['id', 'value', 'created', 'updated'].map(text), key: 'id' },
   { name: '_migrations', columns: [text('file'), { name: 'applied', kind: 'numeric' }], key: 'file' },
 ];
-/** TypeORM's list of nestbase's own schema steps: the target's migrations made it already. */
-const OWN_BOOKKEEPING = '_typeorm_migrations';
+/**
+ * TypeORM's list of nestbase's own schema steps and PostgreSQL's auth-write counter: the target's start-up made
+ * them already.
+ */
+const OWN_BOOKKEEPING = ['_typeorm_migrations', AUTH_WRITES_TABLE];
 
 async function sourceCollections(source: CopySource): Promise<CollectionModel[]> {
   const rows = await source.query('SELECT "id", "name", "type", "system", "data", "created" FROM "_collections"');
@@ -221,7 +230,7 @@ export async function copyDatabase(from: string, to: string, options: CopyOption
 
 /** The source's tables that belong to no collection (and aren't system tables): named, not copied. */
 async function uncopiedTables(source: CopySource, collections: CollectionModel[]): Promise<string[]> {
-  const known = new Set([...COPIED_SYSTEM_TABLES, OWN_BOOKKEEPING, ...collections.map((c) => c.name)]);
+  const known = new Set([...COPIED_SYSTEM_TABLES, ...OWN_BOOKKEEPING, ...collections.map((c) => c.name)]);
   return (await source.tables())
     .filter((t) => !known.has(t.name))
     .map((t) => `${t.view ? 'view' : 'table'} "${t.name}": not part of any collection, not copied`);

@@ -12,6 +12,15 @@ export interface SchemaStamp {
   settings: string;
 }
 
+/**
+ * PostgreSQL's stamp with the auth-write counter (`POSTGRES_AUTH_WRITES_SQL`), in the same statement: what the
+ * verified-token cache's mark is made of there.
+ */
+export interface PostgresStamp extends SchemaStamp {
+  /** Null without the counter's row: then nothing may be cached on it. */
+  authWrites: number | null;
+}
+
 /** `db`: the database, or a transaction (whose own uncommitted changes then count). */
 export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
   const [row] = await db.query<{ c: string; s: string | null }>(
@@ -19,4 +28,14 @@ export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
   );
   return { collections: row.c, settings: row.s ?? '' };
+}
+
+/** `readSchemaStamp` and the auth-write counter in one round trip (PostgreSQL only). */
+export async function readPostgresStamp(db: SqlExecutor): Promise<PostgresStamp> {
+  const [row] = await db.query<{ c: string; s: string | null; a: number | null }>(
+    `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
+            (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s",
+            (SELECT "n" FROM "_authWrites" WHERE "id" = 1) AS "a"`,
+  );
+  return { collections: row.c, settings: row.s ?? '', authWrites: row.a };
 }

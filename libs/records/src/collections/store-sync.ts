@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database } from '@lib/database';
 import { SettingsService } from '../settings/settings.service';
 import { CollectionsService } from './collections.service';
-import { readSchemaStamp } from './schema-stamp';
+import { readPostgresStamp, readSchemaStamp } from './schema-stamp';
 
 /**
  * Keeps this process's collection and settings caches in step with other processes writing the same
@@ -15,6 +15,8 @@ import { readSchemaStamp } from './schema-stamp';
 @Injectable()
 export class StoreSync {
   private dataVersion: number | null = null;
+  /** PostgreSQL: the auth-write counter and schema stamp of the last stamp read (see `changeMark`). */
+  private postgresMark: string | null = null;
   private pending: Promise<void> | null = null;
 
   constructor(
@@ -47,11 +49,15 @@ export class StoreSync {
    * what an auth token is verified against may have changed since: any commit by another process, and here
    * a write of an auth record, a collection or the settings, a schema transaction or a rollback
    * (`Database.sensitiveWriteCount`). Lets the verified-token cache outlive writes of other records.
-   * Null where the driver can't tell.
+   * On PostgreSQL the other processes' part is the auth-write counter (bumped in the writing transaction by a
+   * trigger on every auth collection's table, see `POSTGRES_AUTH_WRITES_SQL`) and the schema stamp, read by the
+   * stamp read this request waited for: any such commit another process answered before this request arrived
+   * is in it. Null where the driver can't tell.
    */
   changeMark(): string | null {
     const writes = this.database.sensitiveWriteCount();
-    return writes === null || this.dataVersion === null ? null : `${this.dataVersion}:${writes}`;
+    const others = this.database.engine === 'postgres' ? this.postgresMark : this.dataVersion;
+    return writes === null || others === null ? null : `${others}:${writes}`;
   }
 
   /**
@@ -99,13 +105,19 @@ export class StoreSync {
   private async reloadIfStale(): Promise<void> {
     // Each cache is compared with the stamp it was loaded under, not with what an earlier check saw: a change
     // made between a cache's load and this process's first check is as visible as any later one.
-    const stamp = await readSchemaStamp(this.database);
+    const postgres = this.database.engine === 'postgres' ? await readPostgresStamp(this.database) : null;
+    const stamp = postgres ?? (await readSchemaStamp(this.database));
     if (stamp.collections !== this.collections.loadedStamp()) {
       await this.collections.reload();
     }
     const settings = this.settings.loadedStamp();
     if (settings !== null && settings !== stamp.settings) {
       this.settings.invalidate();
+    }
+    if (postgres) {
+      // Set once the caches are reloaded: a request marks what it verifies with data at least this new.
+      const { authWrites, collections, settings: stored } = postgres;
+      this.postgresMark = authWrites === null ? null : `${authWrites}|${collections}|${stored}`;
     }
   }
 }

@@ -67,6 +67,30 @@ export class IndexAdvisor {
     this.slowMs = config.cost.slowListMs;
   }
 
+  /**
+   * `suggestIndex` per collection model and rule, filter and sort: under load every list may be slow, and the same
+   * few parse again and again. A model is replaced on every collection reload, which drops its suggestions.
+   */
+  private readonly suggestions = new WeakMap<CollectionModel, Map<string, IndexSuggestion | null>>();
+
+  private suggestionFor(c: CollectionModel, q: { rule: string; filter: string; sort: string }): IndexSuggestion | null {
+    let known = this.suggestions.get(c);
+    if (!known) {
+      known = new Map();
+      this.suggestions.set(c, known);
+    }
+    const key = `${q.rule}\n${q.filter}\n${q.sort}`;
+    let suggestion = known.get(key);
+    if (suggestion === undefined) {
+      suggestion = suggestIndex(c, q.rule, q.filter, q.sort);
+      if (known.size >= MAX_REMEMBERED) {
+        known.clear();
+      }
+      known.set(key, suggestion);
+    }
+    return suggestion;
+  }
+
   /** Whether a list that took `ms` is worth a look (cheap: called on every list). */
   isSlow(ms: number): boolean {
     return this.slowMs >= 0 && ms >= this.slowMs;
@@ -77,7 +101,7 @@ export class IndexAdvisor {
     if (!this.isSlow(ms)) {
       return;
     }
-    const suggestion = suggestIndex(c, q.rule, q.filter, q.sort);
+    const suggestion = this.suggestionFor(c, q);
     const key = `${c.id}\n${suggestion?.sql ?? ''}`;
     const now = Date.now();
     if ((this.told.get(key) ?? -Infinity) > now - REPEAT_MS) {

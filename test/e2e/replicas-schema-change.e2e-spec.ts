@@ -1,0 +1,96 @@
+// Two servers on one database — two processes on one data directory, or in the `pg` tier (NB_TEST_POSTGRES_URL)
+// two replicas on one fresh PostgreSQL database — and a table changed through one while the other has already
+// run its statements on it: on PostgreSQL those are prepared per connection, and a prepared `SELECT *` or
+// `RETURNING *` whose columns changed is refused by the database until it is prepared again. The other server
+// reads, lists, creates and updates the records at once, with the new field, never a 500.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  freshPostgresDatabase,
+  HttpClient,
+  type HttpMethod,
+  makeCollection,
+  ManagedProcess,
+  startNestbase,
+  TEST_CEILING_MS,
+  text,
+  tokenFor,
+} from '@lib/testing';
+
+const TIMEOUT = { timeout: TEST_CEILING_MS };
+const SU = { email: 'replicas-su@example.com', password: 'Replicas-Superuser-Passw0rd' };
+
+void describe('a table changed through another server', () => {
+  const procs: ManagedProcess[] = [];
+  const dirs: string[] = [];
+  let postgres: { url: string; drop(): Promise<void> } | null = null;
+  let a: HttpClient;
+  let b: HttpClient;
+  let su = '';
+
+  before(async () => {
+    const server = process.env.NB_TEST_POSTGRES_URL;
+    postgres = server ? await freshPostgresDatabase(server) : null;
+    const env = {
+      PB_ADMIN_EMAIL: SU.email,
+      PB_ADMIN_PASSWORD: SU.password,
+      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'nestbase-replicas-'));
+    dirs.push(dir);
+    procs.push(await startNestbase(dir, [], { env }));
+    const second = postgres ? await mkdtemp(join(tmpdir(), 'nestbase-replicas-')) : dir;
+    dirs.push(second);
+    procs.push(await startNestbase(second, [], { env }));
+    [a, b] = procs.map((p) => new HttpClient(p.baseUrl));
+    su = await tokenFor(a, '_superusers', SU.email, SU.password);
+  });
+
+  after(async () => {
+    procs.forEach((p) => p.kill());
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+    await postgres?.drop();
+  });
+
+  async function ok<T>(client: HttpClient, method: HttpMethod, path: string, body?: unknown): Promise<T> {
+    const res = await client.request(method, path, { token: su, body });
+    assert.equal(res.status, 200, `${method} ${path}: ${res.text}`);
+    return res.json<T>();
+  }
+
+  void it('the other server reads and writes the changed table at once', TIMEOUT, async () => {
+    const made = await ok<{ id: string; fields: unknown[] }>(a, 'POST', '/api/collections', {
+      ...makeCollection({ name: 'things', fields: [text('a')] }),
+    });
+    const records = '/api/collections/things/records';
+    // b runs each statement a few times first (PostgreSQL plans a prepared statement generically after five runs).
+    const first = await ok<{ id: string }>(b, 'POST', records, { a: 'first' });
+    for (let i = 0; i < 6; i++) {
+      await ok(b, 'GET', `${records}/${first.id}`);
+      await ok(b, 'GET', `${records}?perPage=5`);
+      await ok(b, 'PATCH', `${records}/${first.id}`, { a: `first ${i}` });
+    }
+    await ok(a, 'PATCH', `/api/collections/${made.id}`, { fields: [...made.fields, text('b')] });
+    const viewed = await ok<{ a: string; b: string }>(b, 'GET', `${records}/${first.id}`);
+    assert.equal(viewed.b, '', 'the new field, empty');
+    const listed = await ok<{ items: { b: string }[] }>(b, 'GET', `${records}?perPage=5`);
+    assert.deepEqual(
+      listed.items.map((item) => item.b),
+      [''],
+    );
+    const updated = await ok<{ a: string; b: string }>(b, 'PATCH', `${records}/${first.id}`, { a: 'again' });
+    assert.equal(updated.a, 'again');
+    const created = await ok<{ b: string }>(b, 'POST', records, { a: 'second', b: 'new field' });
+    assert.equal(created.b, 'new field');
+    // and a field dropped through a: b's statements lose a column
+    await ok(a, 'PATCH', `/api/collections/${made.id}`, { fields: made.fields });
+    const after = await ok<Record<string, unknown>>(b, 'GET', `${records}/${first.id}`);
+    assert.equal('b' in after, false, 'the dropped field is gone');
+    const patched = await ok<Record<string, unknown>>(b, 'PATCH', `${records}/${first.id}`, { a: 'last' });
+    assert.equal(patched.a, 'last');
+  });
+});
