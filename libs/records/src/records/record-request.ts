@@ -30,13 +30,15 @@ function authOf(auth: RequestAuth | null): Record<string, unknown> | null {
   return values;
 }
 
-/** The `@request` values of a rule evaluation. */
+/** The `@request` values of a rule evaluation (`headers` read from `req` when the rule reads them). */
 export function requestInfo(req: RecordRequest, body: Record<string, unknown> = {}): RequestInfo {
   return {
     auth: authOf(req.auth),
     body,
     query: req.query,
-    headers: req.headers,
+    get headers() {
+      return req.headers;
+    },
     method: req.method,
     context: req.context,
   };
