@@ -30,7 +30,7 @@ export function queryValues(request: FastifyRequest): Record<string, string> {
 }
 
 /** Header names lower-cased and snake_cased (`X-Token` → `x_token`), as `@request.headers` wants them. */
-export function headerValues(request: FastifyRequest): Record<string, string> {
+export function headerValues(request: Pick<FastifyRequest, 'headers'>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.headers)) {
     out[key.toLowerCase().replace(/-/g, '_')] = String(Array.isArray(value) ? value[0] : (value ?? ''));

@@ -8,12 +8,14 @@ import type { RecordRequest } from './record-request';
  * no rule or hook that looks at `@request.headers`, and copying every header cost more than the rule check.
  */
 export function recordRequest(request: FastifyRequest, context = 'default'): RecordRequest {
+  // Only the raw headers are kept for later (not the whole transport request).
+  const raw = request.headers;
   let headers: Record<string, string> | undefined;
   return {
     auth: getRequestAuth(request),
     query: queryValues(request),
     get headers() {
-      return (headers ??= headerValues(request));
+      return (headers ??= headerValues({ headers: raw }));
     },
     set headers(value: Record<string, string>) {
       headers = value;
