@@ -3,23 +3,12 @@ import { BadRequestError, boolParam, getRequestAuth, headerValues, intParam, que
 import type { ListParams } from './records.service';
 import type { RecordRequest } from './record-request';
 
-/**
- * The transport-free request of a record operation. Its `headers` are made when first read: most requests meet
- * no rule or hook that looks at `@request.headers`, and copying every header cost more than the rule check.
- */
+/** The transport-free request of a record operation. */
 export function recordRequest(request: FastifyRequest, context = 'default'): RecordRequest {
-  // Only the raw headers are kept for later (not the whole transport request).
-  const raw = request.headers;
-  let headers: Record<string, string> | undefined;
   return {
     auth: getRequestAuth(request),
     query: queryValues(request),
-    get headers() {
-      return (headers ??= headerValues({ headers: raw }));
-    },
-    set headers(value: Record<string, string>) {
-      headers = value;
-    },
+    headers: headerValues(request),
     method: request.method,
     context,
   };

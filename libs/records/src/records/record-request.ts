@@ -30,15 +30,13 @@ function authOf(auth: RequestAuth | null): Record<string, unknown> | null {
   return values;
 }
 
-/** The `@request` values of a rule evaluation (`headers` read from `req` when the rule reads them). */
+/** The `@request` values of a rule evaluation. */
 export function requestInfo(req: RecordRequest, body: Record<string, unknown> = {}): RequestInfo {
   return {
     auth: authOf(req.auth),
     body,
     query: req.query,
-    get headers() {
-      return req.headers;
-    },
+    headers: req.headers,
     method: req.method,
     context: req.context,
   };
