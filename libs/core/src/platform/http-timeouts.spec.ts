@@ -25,12 +25,15 @@ function exchange(socket: EventEmitter): { request: IncomingMessage; response: S
   return { request, response: new EventEmitter() as unknown as ServerResponse };
 }
 
+const tick = () => new Promise<void>((resolve) => process.nextTick(resolve));
+
 void describe('watchBodyRate', () => {
-  void it('leaves no listener on a keep-alive socket once each response is done', () => {
+  void it('leaves no listener on a keep-alive socket once each response is done', async () => {
     const socket = Object.assign(new EventEmitter(), { bytesRead: 0, destroyed: false });
     for (let i = 0; i < 20; i++) {
       const { request, response } = exchange(socket);
       watchBodyRate(request, response, TIMEOUTS);
+      await tick();
       assert.equal(socket.listenerCount('close'), 1);
       response.emit('finish');
       assert.equal(socket.listenerCount('close'), 0, `request ${i} left its listener on the socket`);
@@ -38,11 +41,22 @@ void describe('watchBodyRate', () => {
     }
   });
 
-  void it('stops watching when the socket closes first', () => {
+  void it('stops watching when the socket closes first', async () => {
     const socket = Object.assign(new EventEmitter(), { bytesRead: 0, destroyed: false });
     const { request, response } = exchange(socket);
     watchBodyRate(request, response, TIMEOUTS);
+    await tick();
     socket.emit('close');
+    assert.equal(response.listenerCount('finish'), 0);
+  });
+
+  void it('sets no timer nor listener for a body complete once its first chunk is parsed', async () => {
+    const socket = Object.assign(new EventEmitter(), { bytesRead: 0, destroyed: false });
+    const { request, response } = exchange(socket);
+    watchBodyRate(request, response, TIMEOUTS);
+    (request as { complete: boolean }).complete = true;
+    await tick();
+    assert.equal(socket.listenerCount('close'), 0);
     assert.equal(response.listenerCount('finish'), 0);
   });
 });

@@ -68,10 +68,21 @@ function hasBody(request: IncomingMessage): boolean {
  * Cuts a request whose body trickles in: every `bodyWindowMs` at least `bodyMinBytesPerSec × window` new bytes
  * must have arrived on the socket while the body is incomplete, else the client gets a 408 and the connection
  * closes. A large upload at a sane speed is never cut, however long it takes (Node's total `requestTimeout`
- * is the outer bound). One timer per request with a body; none for the others.
+ * is the outer bound). One timer per request whose body is still coming once the bytes that brought its headers
+ * are parsed; none for the others (a small body arrives with its headers, and a timer with two listeners per
+ * create request cost more than parsing it).
  */
 export function watchBodyRate(request: IncomingMessage, response: ServerResponse, timeouts: HttpTimeouts): void {
   if (timeouts.bodyMinBytesPerSec <= 0 || request.complete || !hasBody(request)) {
+    return;
+  }
+  // Called while Node's parser runs on the chunk that ended the headers: the rest of that chunk (the whole body,
+  // for a small one) is parsed before the next tick, where `complete` tells whether anything is still coming.
+  process.nextTick(watchIfIncomplete, request, response, timeouts);
+}
+
+function watchIfIncomplete(request: IncomingMessage, response: ServerResponse, timeouts: HttpTimeouts): void {
+  if (request.complete || request.socket.destroyed) {
     return;
   }
   const socket = request.socket;

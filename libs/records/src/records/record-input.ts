@@ -71,11 +71,13 @@ export function applyInput(
   const changed = new Set<string>();
   const errors: FieldErrors = {};
   const { body, uploads } = prepareUploads(collection, rawBody, errors);
+  // One instant for every autodate field of the write (`created` and `updated` of a new record are equal).
+  let now: string | undefined;
   for (const field of collection.fields) {
     const kind = FIELD_KINDS[field.type];
     if (field.type === 'autodate') {
       if ((isNew && field.onCreate) || (!isNew && field.onUpdate)) {
-        data[field.name] = nowString();
+        data[field.name] = now ??= nowString();
       }
       continue;
     }

@@ -1,9 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Inject, Optional, Param, Patch, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { queryValues } from '@lib/core';
 import { listParams, recordBody, recordRequest } from './http-request';
 import { NO_RECORD_HOOKS, RecordHooks, type RecordRequestEvent, type RecordRequestKind } from './record-hooks';
 import { RecordsService } from './records.service';
+
+/** `?expand=`, read from the request's query values (made once per request, in `recordRequest`). */
+function expandOf(e: RecordRequestEvent): string {
+  return e.request.query.expand ?? '';
+}
 
 @Controller('api/collections/:collection/records')
 export class RecordsController {
@@ -19,27 +23,26 @@ export class RecordsController {
   @Get()
   async list(@Param('collection') c: string, @Req() req: FastifyRequest) {
     return await this.around('list', c, req, undefined, (e) =>
-      this.records.list(c, listParams(queryValues(req)), e.request),
+      this.records.list(c, listParams(e.request.query), e.request),
     );
   }
 
   @Get(':id')
   async view(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const expand = queryValues(req).expand ?? '';
-    return await this.around('view', c, req, id, (e) => this.records.view(c, id, expand, e.request));
+    return await this.around('view', c, req, id, (e) => this.records.view(c, id, expandOf(e), e.request));
   }
 
   @Post()
   @HttpCode(200)
   async create(@Param('collection') c: string, @Req() req: FastifyRequest) {
-    const expand = queryValues(req).expand ?? '';
-    return await this.around('create', c, req, undefined, (e) => this.records.create(c, e.body!, expand, e.request));
+    return await this.around('create', c, req, undefined, (e) =>
+      this.records.create(c, e.body!, expandOf(e), e.request),
+    );
   }
 
   @Patch(':id')
   async update(@Param('collection') c: string, @Param('id') id: string, @Req() req: FastifyRequest) {
-    const expand = queryValues(req).expand ?? '';
-    return await this.around('update', c, req, id, (e) => this.records.update(c, id, e.body!, expand, e.request));
+    return await this.around('update', c, req, id, (e) => this.records.update(c, id, e.body!, expandOf(e), e.request));
   }
 
   @Delete(':id')

@@ -61,6 +61,21 @@ const stringBase = {
   fromDb: (raw: unknown) => scalarText(raw),
 };
 
+/** Compiled field patterns by source (the id field's is checked on every create); a collection has few. */
+const patterns = new Map<string, RegExp>();
+
+function patternOf(source: string): RegExp {
+  let re = patterns.get(source);
+  if (!re) {
+    re = new RegExp(source);
+    if (patterns.size >= 1000) {
+      patterns.clear();
+    }
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 /** Length (in characters, not bytes) and pattern checks shared by text and password fields. */
 function checkText(value: unknown, field: FieldModel, defaultMax: number) {
   const s = value as string;
@@ -84,7 +99,7 @@ function checkText(value: unknown, field: FieldModel, defaultMax: number) {
       params: { max },
     };
   }
-  if (field.pattern && !new RegExp(field.pattern).test(s)) {
+  if (field.pattern && !patternOf(field.pattern).test(s)) {
     return { code: 'validation_invalid_format', message: 'Invalid value format.' };
   }
   return null;
