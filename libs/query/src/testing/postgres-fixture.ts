@@ -9,7 +9,7 @@ import { allCollections, DATA, posts, request, schema } from './fixture';
 /** The fixture's collections and rows in a PostgreSQL database, with the column types nestbase gives them there. */
 export function postgresColumnType(f: FieldModel): string {
   if (f.name === 'id') {
-    return 'TEXT PRIMARY KEY NOT NULL';
+    return 'TEXT COLLATE "C" PRIMARY KEY NOT NULL';
   }
   if (isMultiple(f)) {
     return `JSONB NOT NULL DEFAULT '[]'`;
@@ -20,7 +20,7 @@ export function postgresColumnType(f: FieldModel): string {
     json: 'JSONB DEFAULT NULL',
     geoPoint: `JSONB NOT NULL DEFAULT '{"lon":0,"lat":0}'`,
   };
-  return byType[f.type] ?? `TEXT NOT NULL DEFAULT ''`;
+  return byType[f.type] ?? `TEXT COLLATE "C" NOT NULL DEFAULT ''`;
 }
 
 /** The SQL cast of a bound value for a column (text for everything the driver sends as a string). */
