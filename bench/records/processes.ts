@@ -72,17 +72,22 @@ export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 6
 
 /**
  * Starts `nestbase serve` and waits for health; returns the server and its start→healthy time. `databaseUrl`:
- * on that PostgreSQL database (DATABASE_URL) instead of `<dir>/data.db`.
+ * on that PostgreSQL database (DATABASE_URL) instead of `<dir>/data.db`; `env`: its environment (PB_ADMIN_* added).
  */
-export async function startNestbase(dir: string, databaseUrl?: string): Promise<{ server: Server; startMs: number }> {
+export async function startNestbase(
+  dir: string,
+  databaseUrl?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  name = 'nestbase',
+): Promise<{ server: Server; startMs: number }> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
   const server = start(
-    'nestbase',
+    name,
     port,
     [path.join(ROOT, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir],
     {
-      ...process.env,
+      ...env,
       PB_ADMIN_EMAIL: ADMIN.email,
       PB_ADMIN_PASSWORD: ADMIN.password,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
