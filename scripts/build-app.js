@@ -14,7 +14,7 @@ const project = name === undefined ? undefined : projects[name];
 if (!project) {
   process.stderr.write(
     `usage: npm run build:app -- <project> [tsc options]\n` +
-      `${name === undefined ? 'no project named' : `no project "${name}" in nest-cli.json`}; ` +
+      `${name === undefined ? 'no project given' : `no project "${name}" in nest-cli.json`}; ` +
       `applications: ${Object.keys(projects)
         .filter((p) => projects[p].type === 'application')
         .join(', ')}; libraries: ${Object.keys(projects)
