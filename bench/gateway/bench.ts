@@ -1,31 +1,40 @@
 // The gateway's cost: the same requests straight to a nestbase server (the baseline, measured in the same
-// run) and through `nestbase gateway` in front of it: its fast path with the access log off and on, its Fastify
-// path (NB_GATEWAY_FAST_PATH=false), and a bare TCP relay (relay.ts: the floor of any proxy on Node's sockets).
+// run) and through `nestbase gateway` in front of it: its fast path with logs, metrics and traces off, then with
+// each part BENCH_OBSERVABILITY names on (a comma list of logs, metrics, tracing, all; default `logs`: JSON access
+// log, stdout read and dropped; `metrics`: scraped every BENCH_SCRAPE_MS, 1000; `tracing`: OTLP/HTTP to a receiver
+// that drops the spans — see ../records/observability.ts), its Fastify path (NB_GATEWAY_FAST_PATH=false, all off),
+// and a bare TCP relay (relay.ts: the floor of any proxy on Node's sockets).
 // Prints req/s, p99, the ratio to direct and the CPU time of the process asked per request (the gateway's own
-// cost; the service's for direct), median of the rounds. BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it; NB_CPU_PROF_DIR=dir profiles the gateways.
+// cost; the service's for direct) with its ratio to the gateway with everything off, median of the rounds.
+// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it; NB_CPU_PROF_DIR=dir profiles the gateways.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { call, runLoad, type LoadRequest, type LoadResult } from '../records/load';
+import {
+  dropStdout,
+  observabilityVariants,
+  scraped,
+  scrapeWhile,
+  startTraceSink,
+  variantEnv,
+} from '../records/observability';
 import { ADMIN, ROOT, cpuMs, freePort, start, stop, waitHealthy, type Server } from '../records/processes';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BIN = path.join(ROOT, 'bin', 'nestbase.js');
+const VARIANTS = observabilityVariants(process.env.BENCH_OBSERVABILITY, 'logs');
+const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 1000);
 
-async function service(
-  name: string,
-  args: string[],
-  env: Record<string, string>,
-  flags: string[] = [],
-): Promise<Server> {
+async function service(name: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): Promise<Server> {
   const port = await freePort();
   const server = start(name, port, [...flags, BIN, ...args, '--http', `127.0.0.1:${port}`], {
     ...process.env,
-    NB_LOG_LEVEL: 'error',
     ...env,
+    NB_LOG_LEVEL: 'error',
   });
   await waitHealthy(server, process.hrtime.bigint());
   return server;
@@ -56,12 +65,19 @@ async function main(): Promise<void> {
     NB_UPSTREAM_FILES: upstream,
     NB_UPSTREAM_REALTIME: upstream,
   };
-  const quiet = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'false' }, profile('fast'));
-  const logging = await service('gateway', ['gateway'], { ...upstreams, NB_ACCESS_LOG: 'true' });
+  const sink = VARIANTS.some((v) => v === 'tracing' || v === 'all') ? await startTraceSink() : undefined;
+  const gateways: [string, Server][] = [];
+  for (const variant of VARIANTS) {
+    const env = { ...variantEnv(variant, sink?.url ?? ''), ...upstreams };
+    const server = await service('gateway', ['gateway'], env, profile(variant === 'off' ? 'fast' : `fast-${variant}`));
+    dropStdout(server);
+    gateways.push([variant === 'off' ? 'gateway' : `gateway + ${variant}`, server]);
+  }
+  const scrapedGateways = new Set(gateways.filter((_, i) => scraped(VARIANTS[i])).map(([, server]) => server));
   const fastify = await service(
     'gateway',
     ['gateway'],
-    { ...upstreams, NB_ACCESS_LOG: 'false', NB_GATEWAY_FAST_PATH: 'false' },
+    { ...variantEnv('off', ''), ...upstreams, NB_GATEWAY_FAST_PATH: 'false' },
     profile('fastify'),
   );
   const relayPort = await freePort();
@@ -69,8 +85,6 @@ async function main(): Promise<void> {
     ...process.env,
   });
   await waitHealthy(relay, process.hrtime.bigint());
-  logging.child.stdout?.removeAllListeners('data');
-  logging.child.stdout?.resume();
   try {
     const { token } = await call<{ token: string }>(records.port, {
       method: 'POST',
@@ -105,8 +119,7 @@ async function main(): Promise<void> {
     };
     const targets: [string, Server][] = [
       ['direct (baseline)', records],
-      ['gateway', quiet],
-      ['gateway + access log', logging],
+      ...gateways,
       ['gateway, Fastify path', fastify],
       ['TCP relay (floor)', relay],
     ];
@@ -114,6 +127,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < ROUNDS; round++) {
       for (const [scenario, request] of Object.entries(scenarios)) {
         for (const [target, server] of targets) {
+          const stopScraping = scrapedGateways.has(server) ? scrapeWhile(server.port, SCRAPE_MS) : undefined;
           const cpuBefore = cpuMs(server) ?? 0;
           const result = await runLoad({
             port: server.port,
@@ -122,6 +136,7 @@ async function main(): Promise<void> {
             maxRequests: 2_000_000,
             next: () => request,
           });
+          stopScraping?.();
           if (result.errors > 0) {
             throw new Error(`${target} ${scenario}: ${result.errors} errors, first ${result.firstError}`);
           }
@@ -133,23 +148,26 @@ async function main(): Promise<void> {
     }
     process.stdout.write(
       `gateway bench: ${ROUNDS} rounds × ${SECONDS} s, ${CONCURRENCY} connections, median of rounds\n\n` +
-        '| scenario | target | req/s | p99 ms | ratio to direct | CPU µs/request of the process asked |\n' +
-        '|---|---|---|---|---|---|\n',
+        '| scenario | target | req/s | p99 ms | ratio to direct | CPU µs/request of the process asked | CPU vs gateway |\n' +
+        '|---|---|---|---|---|---|---|\n',
     );
     for (const [scenario, byTarget] of Object.entries(results)) {
       const base = median(byTarget['direct (baseline)'].map((r) => r.rps));
+      const offUs = median(byTarget.gateway.map((r) => r.gatewayUs));
       for (const [target, runs] of Object.entries(byTarget)) {
         const rps = median(runs.map((r) => r.rps));
         const p99 = median(runs.map((r) => r.p99Ms));
         const us = median(runs.map((r) => r.gatewayUs));
         const ratio = ((rps / base) * 100).toFixed(1);
+        const vsOff = target.startsWith('gateway') ? `${(us / offUs).toFixed(2)}x` : '';
         process.stdout.write(
-          `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${ratio} % | ${us.toFixed(0)} |\n`,
+          `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${ratio} % | ${us.toFixed(0)} | ${vsOff} |\n`,
         );
       }
     }
   } finally {
-    await Promise.all([stop(quiet), stop(logging), stop(fastify), stop(relay), stop(records)]);
+    await Promise.all([...gateways.map(([, server]) => stop(server)), stop(fastify), stop(relay), stop(records)]);
+    await sink?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

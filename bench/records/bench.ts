@@ -16,6 +16,15 @@ import { compareAnswers, requestsFor } from './scenarios';
 import { copyDatabase, seed } from './seed';
 import { sqlite3Installed, type DriverName } from './baseline-db';
 import { copyPostgresDatabase, startBenchPostgres } from './postgres';
+import {
+  dropStdout,
+  observabilityVariants,
+  scraped,
+  scrapeWhile,
+  startTraceSink,
+  variantEnv,
+  type ObservabilityVariant,
+} from './observability';
 
 /**
  * `npm run bench:records`: nestbase against a raw Fastify + SQLite baseline (better-sqlite3 and
@@ -25,8 +34,12 @@ import { copyPostgresDatabase, startBenchPostgres } from './postgres';
  * Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (1), BENCH_CONCURRENCY (50), BENCH_ROWS (10000),
  * BENCH_ROUNDS (1; >1 alternates targets and keeps the median run), BENCH_INDEX (0; 1 adds an
  * (owner, completed, created) index to the collection), BENCH_SCENARIOS (all; a comma list picks some),
- * BENCH_KEEP (keep the temp dir), BENCH_CPU_PROF (a directory: CPU profiles of the nestbase server), BENCH_DB (sqlite; `postgres`: nestbase and a node-postgres baseline on one
- * throwaway PostgreSQL, and nestbase against Parse Server's figures, see postgres.ts).
+ * BENCH_KEEP (keep the temp dir), BENCH_CPU_PROF (a directory: CPU profiles of the nestbase server), BENCH_DB
+ * (sqlite; `postgres`: nestbase and a node-postgres baseline on one throwaway PostgreSQL, and nestbase against
+ * Parse Server's figures, see postgres.ts), BENCH_OBSERVABILITY (none; a comma list of logs, metrics, tracing,
+ * all: one more nestbase on the same data per name with only that part on, plus `nestbase(off)` with logs,
+ * metrics and tracing off — see observability.ts; the report gives each one's CPU µs/request against off and the
+ * baseline), BENCH_SCRAPE_MS (1000: how often the `metrics` ones are scraped while loaded).
  */
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -50,6 +63,11 @@ const scenarios = (process.env.BENCH_SCENARIOS ?? '').trim()
   ? SCENARIOS.filter((s) => (process.env.BENCH_SCENARIOS ?? '').split(',').includes(s))
   : SCENARIOS;
 const database = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite';
+const variants = observabilityVariants(process.env.BENCH_OBSERVABILITY);
+const scrapeMs = envNumber('BENCH_SCRAPE_MS', 1000, 10);
+/** The nestbase processes started for BENCH_OBSERVABILITY whose `/metrics` is scraped under load. */
+const scrapedServers = new Set<Server>();
+const scrapes = new Map<Server, number>();
 const MAX_REQUESTS = 500_000;
 const STARTS = 3;
 
@@ -87,14 +105,33 @@ async function peakRss<T>(server: Server, work: Promise<T>): Promise<{ value: T;
   }
 }
 
+/** A nestbase process on the seeded data with only `variant`'s part of observability on (see observability.ts). */
+async function startVariant(
+  variant: ObservabilityVariant,
+  dir: string,
+  otlpUrl: string,
+  databaseUrl: string | undefined,
+): Promise<Server> {
+  const { server } = await startNestbase(dir, databaseUrl, variantEnv(variant, otlpUrl), `nestbase(${variant})`);
+  dropStdout(server);
+  if (scraped(variant)) {
+    scrapedServers.add(server);
+  }
+  return server;
+}
+
 async function measure(server: Server, scenario: Scenario, next: ReturnType<typeof requestsFor>): Promise<RunResult> {
   const base = { port: server.port, concurrency: settings.concurrency, maxRequests: MAX_REQUESTS, next };
   if (settings.warmupSeconds > 0) {
     await runLoad({ ...base, durationMs: settings.warmupSeconds * 1000 });
   }
+  const stopScraping = scrapedServers.has(server) ? scrapeWhile(server.port, scrapeMs) : undefined;
   const cpu0 = cpuMs(server);
   const load = await runLoad({ ...base, durationMs: settings.seconds * 1000 });
   const cpu1 = cpuMs(server);
+  if (stopScraping) {
+    scrapes.set(server, (scrapes.get(server) ?? 0) + stopScraping());
+  }
   const cpu = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
   const r: RunResult = {
     ...load,
@@ -116,6 +153,7 @@ async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'nestbase-bench-'));
   const servers: Server[] = [];
   const postgres = database === 'postgres' ? await startBenchPostgres() : null;
+  const sink = variants.some((v) => v === 'tracing' || v === 'all') ? await startTraceSink() : null;
   const results: Results = {
     startedAt: new Date().toISOString(),
     database,
@@ -156,6 +194,11 @@ async function main(): Promise<void> {
       servers.push(server);
       targets.push([`baseline(${driver})`, server]);
     }
+    for (const variant of variants) {
+      const server = await startVariant(variant, nbDir, sink?.url ?? '', postgres?.url);
+      servers.push(server);
+      targets.push([`nestbase(${variant})`, server]);
+    }
     const problems = await compareAnswers(nestbase.port, targets[1][1].port, data);
     results.notes.push(...problems.map((p) => `answers differ: ${p}`));
     problems.forEach((p) => log(`  WARNING: ${p}`));
@@ -191,9 +234,16 @@ async function main(): Promise<void> {
         results.notes.push(`${target} exited (${how}) after the load: ${server.log.join('').slice(-1500)}`);
       }
     }
+    for (const [server, count] of scrapes) {
+      results.notes.push(`${server.name}: /metrics scraped ${count} times (every ${scrapeMs} ms under load)`);
+    }
+    if (sink) {
+      results.notes.push(`trace receiver: ${(sink.bytes() / 1e6).toFixed(1)} MB of OTLP JSON received and dropped`);
+    }
   } finally {
     await Promise.all(servers.map((s) => stop(s)));
     await postgres?.stop();
+    await sink?.close();
     if (process.env.BENCH_KEEP !== '1') {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

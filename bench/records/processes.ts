@@ -72,19 +72,24 @@ export async function waitHealthy(server: Server, sinceNs: bigint, timeoutMs = 6
 
 /**
  * Starts `nestbase serve` and waits for health; returns the server and its start→healthy time. `databaseUrl`:
- * on that PostgreSQL database (DATABASE_URL) instead of `<dir>/data.db`.
+ * on that PostgreSQL database (DATABASE_URL) instead of `<dir>/data.db`; `env`: its environment (PB_ADMIN_* added).
  */
-export async function startNestbase(dir: string, databaseUrl?: string): Promise<{ server: Server; startMs: number }> {
+export async function startNestbase(
+  dir: string,
+  databaseUrl?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  name = 'nestbase',
+): Promise<{ server: Server; startMs: number }> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
   // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each nestbase run, written there when it stops.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const server = start(
-    'nestbase',
+    name,
     port,
     [...profile, path.join(ROOT, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir],
     {
-      ...process.env,
+      ...env,
       PB_ADMIN_EMAIL: ADMIN.email,
       PB_ADMIN_PASSWORD: ADMIN.password,
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),

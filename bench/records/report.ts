@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LoadResult } from './load';
+import type { ObservabilityVariant } from './observability';
 
 export type Scenario = 'list' | 'list-skip' | 'view' | 'create' | 'refresh';
 export const SCENARIOS: Scenario[] = ['list', 'list-skip', 'view', 'refresh', 'create'];
-export type Target = 'nestbase' | 'baseline(better-sqlite3)' | 'baseline(sqlite3)' | 'baseline(pg)';
+export type Target =
+  'nestbase' | `nestbase(${ObservabilityVariant})` | 'baseline(better-sqlite3)' | 'baseline(sqlite3)' | 'baseline(pg)';
 
 /** The baseline ratios are taken against: better-sqlite3 on SQLite, node-postgres on PostgreSQL. */
 function mainBaseline(results: Results): 'baseline(better-sqlite3)' | 'baseline(pg)' {
@@ -66,6 +68,29 @@ export function ratio(results: Results, scenario: Scenario): number | null {
   return nb && base && base.rps > 0 ? nb.rps / base.rps : null;
 }
 
+/**
+ * BENCH_OBSERVABILITY's targets: server CPU µs/request of each, its ratio to the baseline's, and the change
+ * against `nestbase(off)` (null when the run had none).
+ */
+function observabilityLine(runs: Partial<Record<Target, RunResult>>, base: RunResult | undefined): string | null {
+  const off = runs['nestbase(off)']?.serverCpuUsPerReq;
+  if (!off) {
+    return null;
+  }
+  const parts: string[] = [];
+  for (const [target, r] of Object.entries(runs)) {
+    const us = r.serverCpuUsPerReq;
+    const variant = /^nestbase\((\w+)\)$/.exec(target)?.[1];
+    if (!variant || !us) {
+      continue;
+    }
+    const toBase = base?.serverCpuUsPerReq ? ` = ${(us / base.serverCpuUsPerReq).toFixed(2)}x base` : '';
+    const change = variant === 'off' ? '' : `, ${us >= off ? '+' : ''}${(((us - off) / off) * 100).toFixed(1)} %`;
+    parts.push(`${variant} ${us.toFixed(0)} µs${toBase}${change}`);
+  }
+  return `observability, server CPU/request: ${parts.join(' · ')}`;
+}
+
 /** The human-readable summary printed at the end of a run. */
 export function formatReport(results: Results): string {
   const s = results.settings;
@@ -116,6 +141,10 @@ export function formatReport(results: Results): string {
     }
     if (cpu) {
       lines.push(cpu);
+    }
+    const observed = observabilityLine(results.scenarios[scenario], base);
+    if (observed) {
+      lines.push(`${pad('', 9)}${observed}`);
     }
     const b3 = base?.rps;
     const s3 = results.scenarios[scenario]['baseline(sqlite3)']?.rps;

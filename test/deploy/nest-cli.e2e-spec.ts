@@ -1,10 +1,12 @@
 // nest-cli.json describes the monorepo as the Nest CLI reads it (@nestjs/cli is not installed here, so its rules are
 // checked instead of run): one application per apps/* service with a tsconfig.app.json whose output lands where
 // `nest start <app>` looks for it (outDir/sourceRoot/entryFile.js, what the start:<app> scripts run), and one
-// library per `@lib/<name>` path alias of tsconfig.json, rooted where the alias points.
+// library per `@lib/<name>` path alias of tsconfig.json, rooted where the alias points; `npm run build:app -- <app>`
+// (scripts/build-app.js: what `nest build <app>` runs with the tsc builder) builds one app alone.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 
@@ -102,5 +104,24 @@ void describe('nest-cli.json', () => {
       files.filter((f) => /\.spec\.ts$|^test\/|^libs\/testing\//.test(f)),
       [],
     );
+  });
+
+  void it('builds one app with `npm run build:app -- <app>` (tsc on its nest-cli.json config)', () => {
+    const out = mkdtempSync(join(tmpdir(), 'nestbase-build-app-'));
+    try {
+      const script = join(ROOT, 'scripts', 'build-app.js');
+      const built = spawnSync(process.execPath, [script, 'gateway', '--outDir', out], { encoding: 'utf8' });
+      assert.equal(built.status, 0, built.stderr || built.stdout);
+      assert.ok(existsSync(join(out, 'apps', 'gateway', 'src', 'main.js')), 'the entry file');
+      assert.ok(existsSync(join(out, 'libs', 'gateway', 'src', 'index.js')), 'a lib it imports');
+      assert.ok(!existsSync(join(out, 'apps', 'records')), 'no other app');
+      assert.ok(!existsSync(join(out, 'test')), 'no tests');
+      assert.equal(scripts['build:app'], 'node scripts/build-app.js');
+      const unknown = spawnSync(process.execPath, [script, 'nope'], { encoding: 'utf8' });
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /no project "nope" in nest-cli\.json; applications: standalone, gateway, auth/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -2,7 +2,8 @@
 // sent, body and all, to the next address exactly once; a POST the service received and dropped is a 502, never
 // sent twice; hop-by-hop request headers stay at the gateway; chunked and close-delimited answers arrive whole;
 // pipelined requests and a body sent after its head are served in order; what the fast path doesn't take
-// (chunked bodies) still goes through, on a connection handed to Node with the bytes already read.
+// (chunked bodies) still goes through, on a connection handed to Node with the bytes already read; each exchange
+// writes one JSON access line named by the X-Request-Id passed to the service.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
@@ -183,6 +184,44 @@ void describe('gateway fast path', { timeout: TEST_CEILING_MS }, () => {
     assert.deepEqual(
       bodies.map((body) => (JSON.parse(body) as { n: number }).n),
       [0, 1, 2, 3],
+    );
+  });
+
+  void it('writes one JSON access line per exchange, named by the X-Request-Id it passed on', async () => {
+    const ask = (path: string, id: string) =>
+      rawExchange(gatewayUrl, [`GET ${path} HTTP/1.1\r\nHost: x\r\nX-Request-Id: ${id}\r\nConnection: close\r\n\r\n`]);
+    assert.match(await ask('/api/logged?x=1', 'fast-log-1'), /^HTTP\/1\.1 200 /);
+    assert.equal([...seenA, ...seenB].find((s) => s.url === '/api/logged?x=1')?.headers['x-request-id'], 'fast-log-1');
+    // an id it refuses: a new one, the same on the service's request and in the line
+    assert.match(await ask('/api/logged?x=2', 'has%20no;sense'), /^HTTP\/1\.1 200 /);
+    const made = String([...seenA, ...seenB].find((s) => s.url === '/api/logged?x=2')?.headers['x-request-id']);
+    assert.match(made, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    // the gateway's own answer (the internal API is never proxied) carries its id and is logged too
+    const blocked = await ask('/api/_internal/x', 'fast-log-3');
+    assert.match(blocked, /^HTTP\/1\.1 404 [^]*\r\nX-Request-Id: fast-log-3\r\n/);
+    await gateway.waitForOutput(/"reqId":"fast-log-3"/);
+    const lines = gateway
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const byId = (id: string) => lines.filter((l) => l.reqId === id);
+    const [ok] = byId('fast-log-1');
+    const keys = ['level', 'time', 'service', 'reqId', 'method', 'url', 'status', 'upstream', 'ip', 'route', 'ms'];
+    assert.deepEqual(Object.keys(ok), [...keys, 'msg']);
+    assert.deepEqual(
+      [ok.level, ok.service, ok.method, ok.url, ok.status, ok.ip, ok.route, ok.msg],
+      ['info', 'gateway', 'GET', '/api/logged?x=1', 200, '127.0.0.1', 'records', 'request'],
+    );
+    assert.ok([a.url, b.url].includes(`http://${String(ok.upstream)}`), String(ok.upstream));
+    assert.ok(!Number.isNaN(Date.parse(String(ok.time))) && typeof ok.ms === 'number' && ok.ms >= 0);
+    assert.deepEqual(
+      byId(made).map((l) => [l.url, l.status]),
+      [['/api/logged?x=2', 200]],
+    );
+    assert.deepEqual(
+      byId('fast-log-3').map((l) => [l.url, l.status, l.route, l.upstream]),
+      [['/api/_internal/x', 404, 'blocked', '-']],
     );
   });
 

@@ -231,7 +231,12 @@ void describe('traces across the split set (gateway, records, realtime on Redis)
       () => (server = receiver.spans.find((sp) => sp.attributes['nestbase.request_id'] === reqId)) !== undefined,
       `realtime's span of ${reqId}`,
     );
-    const parent = receiver.spans.find((sp) => sp.spanId === server!.parentSpanId);
+    // each process exports its own batches: the gateway's span may come after realtime's
+    let parent: ReceivedSpan | undefined;
+    await waitUntil(
+      () => (parent = receiver.spans.find((sp) => sp.spanId === server!.parentSpanId)) !== undefined,
+      `the parent of realtime's span of ${reqId}`,
+    ).catch(() => undefined);
     assert.deepEqual(
       [server!.service, parent?.service, parent?.name],
       ['nestbase-realtime', 'nestbase-gateway', 'proxy realtime'],

@@ -74,6 +74,7 @@ export {
   processServiceName,
   setProcessService,
   startupLog,
+  writeAccessLine,
 } from './platform/observability/log';
 export { StructuredNestLogger } from './platform/observability/nest-logger';
 export {

@@ -18,7 +18,13 @@ const PINO_LEVELS: Record<AppConfig['logLevel'], pino.LevelWithSilent> = {
   debug: 'debug',
 };
 
-/** Lines are gathered and written once per event-loop turn (one write under load, not one per line). */
+/**
+ * Lines are gathered and written at most every FLUSH_MS (or at 64 KiB), not once per line nor per event-loop
+ * turn: stdout is usually a pipe, and each write on it goes through the stream's async write path (a few µs of
+ * CPU), which a busy proxy turning its loop once per request paid per request. At exit what is held is written.
+ */
+const FLUSH_MS = 10;
+
 class BatchedStdout {
   private pending = '';
   private scheduled = false;
@@ -33,7 +39,7 @@ class BatchedStdout {
       this.flush();
     } else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), FLUSH_MS).unref();
     }
   }
 
