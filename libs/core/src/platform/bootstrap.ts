@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import { LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -28,24 +29,32 @@ function responseTooLarge(max: number): BadRequestError {
   );
 }
 
-function drain(stream: NodeJS.ReadableStream, maxBytes: number, maxMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    let seen = 0;
-    const finish = () => {
-      clearTimeout(timer);
-      stream.removeAllListeners('data');
-      resolve();
-    };
-    const timer = setTimeout(finish, maxMs);
-    stream.on('data', (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > maxBytes) {
-        finish();
-      }
-    });
-    stream.once('end', finish);
-    stream.once('error', finish);
+/**
+ * Reads (and drops) what a refused request's client is still sending, after its answer went out, up to
+ * `maxBytes` or `maxMs`; then the socket is closed. Closing a socket with unread data sends a reset, which can
+ * discard the answer before the client (the gateway, mid-way through a big body) has read it. The data listener
+ * keeps Node from dumping the body itself (which drops listeners and reads without a limit).
+ */
+function lingerAfterAnswer(request: IncomingMessage, maxBytes: number, maxMs: number): void {
+  if (request.complete) {
+    return;
+  }
+  let seen = 0;
+  const close = () => {
+    clearTimeout(timer);
+    request.removeAllListeners('data');
+    request.socket?.destroy();
+  };
+  const timer = setTimeout(close, maxMs);
+  timer.unref();
+  request.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > maxBytes) {
+      close();
+    }
   });
+  request.once('end', () => clearTimeout(timer));
+  request.once('error', close);
 }
 
 const LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -158,10 +167,10 @@ export async function createApp(
           done();
           return;
         }
-        // Read (and drop) what the client is still sending, so it sees the 413 instead of a broken pipe.
-        return drain(request.raw, config.bodyLimit * 2, 5000).then(() =>
-          reply.header('connection', 'close').status(413).send(toEnvelope(new PayloadTooLargeError())),
-        );
+        // The 413 at once; then what the client is still sending is read and dropped (bounded), so it reads the
+        // answer instead of a broken pipe, and the connection can serve its next request.
+        lingerAfterAnswer(request.raw, config.bodyLimit * 2, 5000);
+        void reply.status(413).send(toEnvelope(new PayloadTooLargeError()));
       });
   });
   const maxResponse = config.cost.maxResponseBytes;
