@@ -48,7 +48,20 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     suToken = await tokenFor(http, '_superusers', SUPERUSER.email, SUPERUSER.password);
   });
 
+  // Every SDK client of this file: their realtime connections are closed before the set stops, or the SDK (and
+  // its EventSource) keep reconnecting to the stopped gateway forever, and their timers keep this file's process
+  // from exiting after its last test (seen: a fresh clone's run waited for the file's 40-minute ceiling).
+  const sdkClients: PocketBase[] = [];
+  const sdk = (): PocketBase => {
+    const pb = new PocketBase(set.gatewayUrl);
+    sdkClients.push(pb);
+    return pb;
+  };
+
   after(async () => {
+    for (const pb of sdkClients) {
+      (pb.realtime as unknown as { disconnect(): void }).disconnect();
+    }
     await set.stop();
   });
 
@@ -88,7 +101,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
       ...su,
       body: { email, password, passwordConfirm: password },
     });
-    const pb = new PocketBase(set.gatewayUrl);
+    const pb = sdk();
     pb.autoCancellation(false);
     await pb.collection(name).authWithPassword(email, password);
     const events: Record<string, unknown>[] = [];
@@ -129,7 +142,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     // Two clients per user: with round-robin over two replicas, each replica holds some of them.
     const clients = await Promise.all(
       [0, 1, 0, 1].map(async (owner) => {
-        const pb = new PocketBase(set.gatewayUrl);
+        const pb = sdk();
         pb.autoCancellation(false);
         await pb.collection('users').authWithPassword(users[owner].email, users[owner].password);
         const seen: string[] = [];
