@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 
 import { STARTUP_CEILING_MS } from './ceilings';
-import { freePort } from './test-server';
+import { freePort } from './free-port';
 
 const PG_ROOT = '/usr/lib/postgresql';
 

@@ -4,7 +4,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 import { STARTUP_CEILING_MS } from './ceilings';
-import { freePort, repoRoot, waitForHealth } from './test-server';
+import { freePort } from './free-port';
+import { repoRoot, waitForHealth } from './test-server';
 
 export interface ProcessResult {
   code: number | null;

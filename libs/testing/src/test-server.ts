@@ -3,11 +3,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { STARTUP_CEILING_MS } from './ceilings';
+import { freePort } from './free-port';
 import { freshPostgresDatabase } from './postgres-server';
 import { tokenFor } from './factories';
 import { HttpClient } from './http-client';
@@ -45,20 +45,6 @@ export function externalTarget(env: NodeJS.ProcessEnv): TestTarget | undefined {
     throw new Error('NB_TEST_BASE_URL needs NB_TEST_SUPERUSER_EMAIL and NB_TEST_SUPERUSER_PASSWORD as well');
   }
   return { baseUrl: baseUrl.replace(/\/+$/, ''), superuserEmail: email, superuserPassword: password };
-}
-
-/** A port that was free a moment ago (listen on port 0, read it, close). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** The repository root: the nearest ancestor holding bin/nestbase.js. */
