@@ -9,3 +9,10 @@ export const TEST_CEILING_MS = 10 * 60_000;
 export const STARTUP_CEILING_MS = 3 * 60_000;
 /** One wait for an event, a mail, a log line or any other condition. */
 export const WAIT_CEILING_MS = 60_000;
+
+/**
+ * bcrypt's cost in the servers and CLIs tests start (`NB_BCRYPT_COST`; a test's own value wins): cost 10, the
+ * default, is ~60 ms of CPU per hash or password check — thousands of sign-ins and user creations in a full run.
+ * Hashes made elsewhere (the PocketBase fixture's) are still checked at their own cost.
+ */
+export const TEST_BCRYPT_COST = '4';

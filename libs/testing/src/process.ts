@@ -3,7 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-import { STARTUP_CEILING_MS } from './ceilings';
+import { STARTUP_CEILING_MS, TEST_BCRYPT_COST } from './ceilings';
 import { freePort } from './free-port';
 import { repoRoot, waitForHealth } from './test-server';
 
@@ -50,7 +50,7 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
       env[key] = value;
     }
   }
-  return { ...env, ...extra };
+  return { ...env, NB_BCRYPT_COST: TEST_BCRYPT_COST, ...extra };
 }
 
 /** Spawns `node <args>` in the repository root and keeps its output. */

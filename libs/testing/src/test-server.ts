@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { STARTUP_CEILING_MS } from './ceilings';
+import { STARTUP_CEILING_MS, TEST_BCRYPT_COST } from './ceilings';
 import { freePort } from './free-port';
 import { freshPostgresDatabase } from './postgres-server';
 import { tokenFor } from './factories';
@@ -111,6 +111,7 @@ export async function spawnServer(): Promise<RunningServer> {
     {
       cwd: root,
       env: {
+        NB_BCRYPT_COST: TEST_BCRYPT_COST,
         ...process.env,
         PB_ADMIN_EMAIL: DEFAULT_SU_EMAIL,
         PB_ADMIN_PASSWORD: DEFAULT_SU_PASSWORD,
