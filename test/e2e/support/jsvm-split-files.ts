@@ -92,10 +92,26 @@ onFileTokenRequest((e) => {
 }, "users")
 
 onFileDownloadRequest((e) => {
-    if (e.record.getString("title") === "secret") {
-        throw new ForbiddenError("Not " + e.servedName + " of " + e.collection.name + "." + e.fileField.name + ".")
+    const title = e.record.getString("title")
+    if (title === "secret") {
+        throw new ForbiddenError("Not " + e.servedName + " of " + e.collection.name + "." + e.fileField.name +
+            " at " + e.servedPath + ".")
     }
-    e.servedName = "hk-" + e.record.getString("title") + "-" + e.fileField.name + "-" + e.servedName
+    if (title === "swap") {
+        // the record's other file, from the same folder, is served instead
+        e.servedPath = e.servedPath.slice(0, e.servedPath.lastIndexOf("/") + 1) + e.record.getString("other")
+    }
+    if (title === "members") {
+        if (e.auth === null) {
+            throw new UnauthorizedError("Members only (download=" + e.requestInfo().query.download + ", tag " +
+                e.request.header.get("X-Client-Tag") + ").")
+        }
+        e.servedName = e.auth.email() + "-" + e.servedName
+    }
+    if (title === "escape") {
+        e.servedPath = "../../" + e.servedPath
+    }
+    e.servedName = "hk-" + title + "-" + e.fileField.name + "-" + e.servedName
     e.next()
 }, "${HK_FILES}")
 `;
