@@ -1,7 +1,7 @@
 // The sign-in hooks of a PocketBase-style file (support/jsvm-auth-files.ts), standalone: onRecordAuthWithPassword/
 // OTP/OAuth2Request fire before the sign-in completes — with e.identity, e.password, e.record (null when not found),
 // e.otp, e.oauth2User, e.createData, e.isNewRecord, e.providerClient — and what they change or throw acts;
-// onRecordAuthRefreshRequest's changes to e.record are in the answer. The distributed set checks the password and refresh hooks
+// onRecordAuthRefreshRequest's changes to e.record are in the answer. The distributed set checks the password, OAuth2 and refresh hooks
 // (support/jsvm-split-checks.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -59,6 +59,17 @@ onRecordAuthWithPasswordRequest((e) => {
     }
     if (e.record && e.record.email().startsWith("locked_")) {
         throw new ForbiddenError("Locked: " + e.record.email() + " (password of " + e.password.length + ").")
+    }
+    e.next()
+}, "users")
+
+onRecordAuthWithOAuth2Request((e) => {
+    if (e.oauth2User.email.startsWith("blocked_")) {
+        throw new ForbiddenError("No " + e.providerName + " sign-in for " + e.oauth2User.email + " (new " +
+            e.isNewRecord + ", " + e.providerClient.displayName() + ").")
+    }
+    if (e.isNewRecord) {
+        e.createData = { name: "hook made " + e.oauth2User.name }
     }
     e.next()
 }, "users")
