@@ -11,6 +11,7 @@ import { HttpClient, TEST_CEILING_MS, tokenFor } from '@lib/testing';
 import { installEventSource } from '../e2e/support/realtime-helpers';
 import { writeHooksDir } from '../e2e/support/hooks-files';
 import { CollectionHookChecks, JSVM_COLLECTIONS } from '../e2e/support/jsvm-collection-checks';
+import { confirmHooksCheck } from '../e2e/support/jsvm-confirm-check';
 import { oauth2HookCheck } from '../e2e/support/jsvm-oauth2-check';
 import { SplitHookChecks } from '../e2e/support/jsvm-split-checks';
 import { JSVM_SPLIT } from '../e2e/support/jsvm-split-files';
@@ -61,5 +62,8 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
   void it('records service: onCollectionsImportRequest', TIMEOUT, () => collections.imports());
   void it('records service: onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
+  );
+  void it('auth service: the confirm hooks of password reset, verification, email change', TIMEOUT, () =>
+    confirmHooksCheck(set.gatewayUrl, su),
   );
 });

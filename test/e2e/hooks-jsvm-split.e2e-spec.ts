@@ -9,6 +9,7 @@ import { HttpClient, ManagedProcess, startNestbase, TEST_CEILING_MS, tokenFor } 
 
 import { writeHooksDir } from './support/hooks-files';
 import { CollectionHookChecks, JSVM_COLLECTIONS } from './support/jsvm-collection-checks';
+import { confirmHooksCheck } from './support/jsvm-confirm-check';
 import { oauth2HookCheck } from './support/jsvm-oauth2-check';
 import { SplitHookChecks } from './support/jsvm-split-checks';
 import { JSVM_SPLIT } from './support/jsvm-split-files';
@@ -57,5 +58,8 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   void it('onCollectionsImportRequest', TIMEOUT, () => collections.imports());
   void it('onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
+  );
+  void it('onRecordConfirmPasswordReset/Verification/EmailChangeRequest', TIMEOUT, () =>
+    confirmHooksCheck(proc.baseUrl, su),
   );
 });

@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`, confirmations for `keeppw_` / `unverified_` / a new email `nope_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -90,6 +90,27 @@ onRecordRequestVerificationRequest((e) => {
 
 onRecordRequestEmailChangeRequest((e) => {
     if (e.newEmail.endsWith("@blocked.example.com")) {
+        throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordConfirmPasswordResetRequest((e) => {
+    if (e.record.email().startsWith("keeppw_")) {
+        throw new BadRequestError("The password of " + e.record.email() + " in " + e.collection.name + " stays.")
+    }
+    e.next()
+}, "users")
+
+onRecordConfirmVerificationRequest((e) => {
+    if (e.record.email().startsWith("unverified_")) {
+        throw new BadRequestError("No verification for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordConfirmEmailChangeRequest((e) => {
+    if (e.newEmail.startsWith("nope_")) {
         throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
     }
     e.next()
