@@ -63,7 +63,7 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
   void it('records service: onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
   );
-  void it('auth service: the confirm hooks of password reset, verification, email change', TIMEOUT, () =>
+  void it('auth service: the confirm hooks of password reset, verification, email change; OTP sign-in', TIMEOUT, () =>
     confirmHooksCheck(set.gatewayUrl, su),
   );
 });

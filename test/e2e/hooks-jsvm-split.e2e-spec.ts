@@ -59,7 +59,7 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   void it('onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
   );
-  void it('onRecordConfirmPasswordReset/Verification/EmailChangeRequest', TIMEOUT, () =>
+  void it('onRecordConfirmPasswordReset/Verification/EmailChangeRequest, onRecordAuthWithOTPRequest', TIMEOUT, () =>
     confirmHooksCheck(proc.baseUrl, su),
   );
 });

@@ -1,5 +1,5 @@
-// The confirm hooks of support/jsvm-split-files.ts (onRecordConfirmPasswordReset/Verification/EmailChangeRequest on
-// `users`), checked through the HTTP API with the tokens of real mails (an SMTP server this test starts):
+// The confirm and OTP sign-in hooks of support/jsvm-split-files.ts (onRecordConfirmPasswordReset/Verification/
+// EmailChangeRequest, onRecordAuthWithOTPRequest on `users`), checked through the HTTP API with the tokens of real mails (an SMTP server this test starts):
 // standalone (hooks-jsvm-split) and the distributed set's auth service (test/distributed/hooks.e2e-spec.ts).
 import assert from 'node:assert/strict';
 
@@ -10,7 +10,10 @@ import { SmtpCatcher, tokenFromMail } from './smtp-catcher';
 const NEW_PASSWORD = 'Brand-New-Passw0rd';
 type Res = { status: number; text: string; json<T>(): T };
 
-/** Each confirm hook refuses by the record (or the new email) it got, with nothing changed; others go through. */
+/**
+ * Each confirm hook refuses by the record (or the new email) it got, with nothing changed; others go through. The OTP
+ * hook refuses a sign-in or changes the record answered.
+ */
 export async function confirmHooksCheck(baseUrl: string, su: string): Promise<void> {
   const http = new HttpClient(baseUrl);
   const call = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, token = '') =>
@@ -82,7 +85,29 @@ export async function confirmHooksCheck(baseUrl: string, su: string): Promise<vo
     const fine = uniqueEmail('newaddr');
     assert.equal((await change(fine)).status, 204);
     assert.equal((await stored(changer.id)).email, fine);
+    // OTP sign-in: the hook gets the record and the OTP once the code matched; refuses, or changes the answer
+    const otpCollection = await call('PATCH', '/api/collections/users', { otp: { enabled: true } }, su);
+    assert.equal(otpCollection.status, 200, otpCollection.text);
+    const otpSignIn = async (email: string) => {
+      const asked = await call('POST', '/api/collections/users/request-otp', { email });
+      assert.equal(asked.status, 200, asked.text);
+      const code = /<strong>(\d+)<\/strong>/.exec((await smtp.waitForMail(email)).html)?.[1];
+      const body = { otpId: asked.json<{ otpId: string }>().otpId, password: code };
+      return call('POST', '/api/collections/users/auth-with-otp', body);
+    };
+    const noOtp = await user('nootp');
+    const noOtpRes = await otpSignIn(noOtp.email);
+    assert.equal(noOtpRes.status, 403, noOtpRes.text);
+    assert.equal(
+      noOtpRes.json<{ message: string }>().message,
+      `No OTP sign-in for ${noOtp.email} (code sent to ${noOtp.email}).`,
+    );
+    const otpUser = await user('otpuser');
+    const signedIn = await otpSignIn(otpUser.email);
+    assert.equal(signedIn.status, 200, signedIn.text);
+    assert.equal(signedIn.json<{ record: { name: string } }>().record.name, `otp ${otpUser.email}`);
   } finally {
+    await call('PATCH', '/api/collections/users', { otp: { enabled: false } }, su);
     await call('PATCH', '/api/settings', smtpSettings(false), su);
     await smtp.stop();
   }

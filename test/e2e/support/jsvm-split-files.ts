@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`, confirmations for `keeppw_` / `unverified_` / a new email `nope_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`, OTP sign-ins of `nootp_`, confirmations for `keeppw_` / `unverified_` / a new email `nope_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -92,6 +92,14 @@ onRecordRequestEmailChangeRequest((e) => {
     if (e.newEmail.endsWith("@blocked.example.com")) {
         throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
     }
+    e.next()
+}, "users")
+
+onRecordAuthWithOTPRequest((e) => {
+    if (e.record.email().startsWith("nootp_")) {
+        throw new ForbiddenError("No OTP sign-in for " + e.record.email() + " (code sent to " + e.otp.sentTo() + ").")
+    }
+    e.record.set("name", "otp " + e.record.email())
     e.next()
 }, "users")
 
