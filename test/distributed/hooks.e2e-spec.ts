@@ -11,6 +11,8 @@ import { HttpClient, TEST_CEILING_MS, tokenFor } from '@lib/testing';
 import { installEventSource } from '../e2e/support/realtime-helpers';
 import { writeHooksDir } from '../e2e/support/hooks-files';
 import { CollectionHookChecks, JSVM_COLLECTIONS } from '../e2e/support/jsvm-collection-checks';
+import { confirmHooksCheck } from '../e2e/support/jsvm-confirm-check';
+import { oauth2HookCheck } from '../e2e/support/jsvm-oauth2-check';
 import { SplitHookChecks } from '../e2e/support/jsvm-split-checks';
 import { JSVM_SPLIT } from '../e2e/support/jsvm-split-files';
 import { ServiceSet, SUPERUSER } from './support/service-set';
@@ -24,10 +26,11 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
   const hooks = writeHooksDir({ 'split.pb.js': JSVM_SPLIT, 'collections.pb.js': JSVM_COLLECTIONS });
   let checks: SplitHookChecks;
   let collections: CollectionHookChecks;
+  let su = '';
 
   before(async () => {
     await set.start({ hooksDir: hooks });
-    const su = await tokenFor(new HttpClient(set.gatewayUrl), '_superusers', SUPERUSER.email, SUPERUSER.password);
+    su = await tokenFor(new HttpClient(set.gatewayUrl), '_superusers', SUPERUSER.email, SUPERUSER.password);
     checks = new SplitHookChecks(set.gatewayUrl, su);
     await checks.setUp();
     collections = new CollectionHookChecks(set.gatewayUrl, su);
@@ -48,6 +51,9 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
   void it('auth service: onRecordAuthWithPasswordRequest before the password check', TIMEOUT, () =>
     checks.authWithPassword(),
   );
+  void it('auth service: onRecordAuthWithOAuth2Request before the account is written', TIMEOUT, () =>
+    oauth2HookCheck(set.gatewayUrl, su),
+  );
   void it('auth service: the request hooks of password reset, verification, email change', TIMEOUT, () =>
     checks.authFlows(),
   );
@@ -56,5 +62,8 @@ void describe('pb_hooks in the distributed set (realtime, files, auth, records)'
   void it('records service: onCollectionsImportRequest', TIMEOUT, () => collections.imports());
   void it('records service: onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
+  );
+  void it('auth service: the confirm hooks of password reset, verification, email change; OTP sign-in', TIMEOUT, () =>
+    confirmHooksCheck(set.gatewayUrl, su),
   );
 });

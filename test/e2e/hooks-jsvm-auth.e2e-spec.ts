@@ -1,7 +1,7 @@
 // The sign-in hooks of a PocketBase-style file (support/jsvm-auth-files.ts), standalone: onRecordAuthWithPassword/
 // OTP/OAuth2Request fire before the sign-in completes — with e.identity, e.password, e.record (null when not found),
-// e.otp, e.oauth2User, e.createData, e.isNewRecord — and what they change or throw acts; onRecordAuthRefreshRequest's
-// changes to e.record are in the answer. The distributed set checks the password and refresh hooks
+// e.otp, e.oauth2User, e.createData, e.isNewRecord, e.providerClient — and what they change or throw acts;
+// onRecordAuthRefreshRequest's changes to e.record are in the answer. The distributed set checks the password, OAuth2 and refresh hooks
 // (support/jsvm-split-checks.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import {
 
 import { writeHooksDir } from './support/hooks-files';
 import { HK_MEMBERS, JSVM_AUTH } from './support/jsvm-auth-files';
-import { OAuth2Mock, REDIRECT_URL } from './support/oauth2-mock';
+import { CLIENT_ID, OAuth2Mock, REDIRECT_URL } from './support/oauth2-mock';
 import { SmtpCatcher } from './support/smtp-catcher';
 
 const TIMEOUT = { timeout: TEST_CEILING_MS };
@@ -147,7 +147,7 @@ void describe('sign-in hooks of PocketBase-style files', () => {
     assert.equal(blocked.status, 403, blocked.text);
     assert.equal(
       blocked.json<{ message: string }>().message,
-      `No OAuth2 for blocked_${suffix}@example.com (new: true).`,
+      `No OAuth2 for blocked_${suffix}@example.com (new: true, OpenID Connect ${CLIENT_ID} to ${REDIRECT_URL}, pkce true).`,
     );
     const list = await call('GET', `${AUTH}/records?filter=${encodeURIComponent(`email ~ "blocked_${suffix}"`)}`);
     assert.equal(list.json<{ totalItems: number }>().totalItems, 0, 'no account made for a refused sign-in');

@@ -1,7 +1,8 @@
 // The confirm hooks of the auth mail flows in a PocketBase-style file (support/jsvm-auth-files.ts), standalone:
 // onRecordConfirmPasswordResetRequest, onRecordConfirmVerificationRequest and onRecordConfirmEmailChangeRequest get
 // the record (and the new email) of a valid token; a throw refuses with its error and nothing is changed, a
-// handler that calls e.next() lets the confirmation through.
+// handler that calls e.next() lets the confirmation through. The same hooks on `users` run in the split services too
+// (support/jsvm-confirm-check.ts, from hooks-jsvm-split and test/distributed/hooks.e2e-spec.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -9,6 +9,8 @@ import { HttpClient, ManagedProcess, startNestbase, TEST_CEILING_MS, tokenFor } 
 
 import { writeHooksDir } from './support/hooks-files';
 import { CollectionHookChecks, JSVM_COLLECTIONS } from './support/jsvm-collection-checks';
+import { confirmHooksCheck } from './support/jsvm-confirm-check';
+import { oauth2HookCheck } from './support/jsvm-oauth2-check';
 import { SplitHookChecks } from './support/jsvm-split-checks';
 import { JSVM_SPLIT } from './support/jsvm-split-files';
 
@@ -21,10 +23,11 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   let proc: ManagedProcess;
   let checks: SplitHookChecks;
   let collections: CollectionHookChecks;
+  let su = '';
 
   before(async () => {
     proc = await startNestbase(join(work, 'pb_data'), ['--hooksDir', hooks], { env: SU });
-    const su = await tokenFor(new HttpClient(proc.baseUrl), '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
+    su = await tokenFor(new HttpClient(proc.baseUrl), '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
     checks = new SplitHookChecks(proc.baseUrl, su);
     await checks.setUp();
     collections = new CollectionHookChecks(proc.baseUrl, su);
@@ -44,6 +47,9 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
     checks.authRefresh(),
   );
   void it('onRecordAuthWithPasswordRequest runs before the password check', TIMEOUT, () => checks.authWithPassword());
+  void it('onRecordAuthWithOAuth2Request before the account is written', TIMEOUT, () =>
+    oauth2HookCheck(proc.baseUrl, su),
+  );
   void it('onRecordRequestPasswordResetRequest, …VerificationRequest, …EmailChangeRequest', TIMEOUT, () =>
     checks.authFlows(),
   );
@@ -52,5 +58,8 @@ void describe('realtime, file, auth-refresh and enrich hooks of a PocketBase-sty
   void it('onCollectionsImportRequest', TIMEOUT, () => collections.imports());
   void it('onCollectionValidate and onCollectionAfterCreate/Update/DeleteError', TIMEOUT, () =>
     collections.validateAndErrors(),
+  );
+  void it('onRecordConfirmPasswordReset/Verification/EmailChangeRequest, onRecordAuthWithOTPRequest', TIMEOUT, () =>
+    confirmHooksCheck(proc.baseUrl, su),
   );
 });

@@ -49,6 +49,8 @@ export type { RequestError } from './contracts/request-error';
 export type { EventMap, RecordPayload, RealtimeSubscribeRequest } from './contracts/events';
 export { HookPoints, fireHook } from './contracts/hook-points';
 export type { HookTag } from './contracts/hook-points';
+export { hookRequestFields } from './contracts/hook-request';
+export type { HookRequestLike } from './contracts/hook-request';
 export { SuperuserGuard } from './platform/superuser.guard';
 export { INTERNAL_SECRET_HEADER, InternalSecretGuard } from './platform/internal-secret.guard';
 export { RecordsServiceClient, recordsServiceUrls } from './platform/records-service.client';

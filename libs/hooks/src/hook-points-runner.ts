@@ -61,9 +61,13 @@ export class HookPointsRunner extends HookPoints {
   constructor(
     private readonly registry: HookRegistry,
     private readonly data: HookDataService | null,
-    private readonly collections: CollectionsRegistry | null,
+    private readonly registryOf: CollectionsRegistry | null | (() => CollectionsRegistry | null),
   ) {
     super();
+  }
+
+  private get collections(): CollectionsRegistry | null {
+    return typeof this.registryOf === 'function' ? this.registryOf() : this.registryOf;
   }
 
   override has(name: string, tag?: HookTag): boolean {

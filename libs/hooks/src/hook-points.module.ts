@@ -1,5 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { HookPoints } from '@lib/core';
+import { CollectionsRegistry } from '@lib/records';
 import { HookPointsRunner } from './hook-points-runner';
 import { HookRegistry } from './hook-registry';
 import { HooksApp } from './hooks-app';
@@ -18,9 +20,26 @@ export class HookPointsModule {
       providers: [
         { provide: HooksApp, useValue: app },
         { provide: HookRegistry, useValue: hooks },
-        { provide: HookPoints, useValue: new HookPointsRunner(hooks, null, null) },
+        {
+          provide: HookPoints,
+          inject: [ModuleRef],
+          // the collections where the service has them (the files service; not realtime without a database): looked
+          // up when a hook runs, for `e.auth` as a record
+          useFactory: (refs: ModuleRef) => {
+            let found: CollectionsRegistry | null | undefined;
+            return new HookPointsRunner(hooks, null, () => (found ??= collectionsOf(refs)));
+          },
+        },
       ],
       exports: [HookPoints, HooksApp],
     };
+  }
+}
+
+function collectionsOf(refs: ModuleRef): CollectionsRegistry | null {
+  try {
+    return refs.get(CollectionsRegistry, { strict: false });
+  } catch {
+    return null; // not in this service
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { fireHook, HookPoints, NotFoundError } from '@lib/core';
+import { fireHook, HookPoints, hookRequestFields, NotFoundError } from '@lib/core';
 import type { RecordRequest } from '@lib/records';
 import { FileAccessService } from './file-access.service';
 import { FileLocator } from './file-locator';
@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { FileStorage, type ByteRange, type StoredFile } from './file-storage';
 import { byteRangesBody } from './http/byte-ranges';
 import { fileHeaders, planResponse, type FileRequestHeaders, type FileResponse } from './http/file-response';
-import { fileKey, thumbKey } from './storage-key';
+import { fileKey, storageKey, thumbKey } from './storage-key';
 import { allowedThumb } from './thumbs/thumb-size';
 import { ThumbsService } from './thumbs/thumbs.service';
 
@@ -47,6 +47,7 @@ export class FilesService {
     if (!info) {
       throw new NotFoundError();
     }
+    let servedName = filename;
     const thumb = allowedThumb(file.field, query.thumb ?? '', info.contentType);
     if (thumb) {
       const candidate = thumbKey(collectionId, storedId, filename, query.thumb ?? '');
@@ -54,29 +55,48 @@ export class FilesService {
         ? await this.storage.stat(candidate)
         : null;
       if (thumbInfo) {
-        [key, info] = [candidate, thumbInfo];
+        // served as PocketBase names a thumb: `<size>_<filename>`
+        [key, info, servedName] = [candidate, thumbInfo, `${query.thumb ?? ''}_${filename}`];
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
-    // onFileDownloadRequest: `e.record` (the whole record), `e.collection`, `e.fileField`, `e.servedPath`;
-    // `e.servedName` changeable, a throw refuses
+    // onFileDownloadRequest: `e.record` (the whole record), `e.collection`, `e.fileField`, the request (`e.auth`,
+    // `e.request`, `e.requestInfo()`); `e.servedPath` (a storage key: another file is served) and `e.servedName`
+    // changeable, a throw refuses
     const c = file.collection;
-    const served = info;
     const event = {
       collection: { id: c.id, name: c.name, type: c.type },
       record: file.record,
       // PocketBase's FileField (`e.fileField.name`); read as text it is the name, as before
       fileField: { ...file.field, toString: () => file.field.name },
       servedPath: key,
-      servedName: filename,
+      servedName,
+      auth: req.auth ?? null,
+      ...hookRequestFields(req, {}),
     };
+    const served = info;
     return fireHook(
       this.hooks,
       'onFileDownloadRequest',
       event,
-      (e) => this.respond(key, served, fileHeaders(e.servedName, served, download, file.isProtected), headers),
+      async (e) => {
+        const path = String(e.servedPath);
+        const [servedKey, servedInfo] = path === key ? [key, served] : await this.statChosen(path);
+        const base = fileHeaders(String(e.servedName), servedInfo, download, file.isProtected);
+        return this.respond(servedKey, servedInfo, base, headers);
+      },
       c,
     );
+  }
+
+  /** The file a hook chose by its storage key: a key that could leave the storage, or names nothing, is a 404. */
+  private async statChosen(path: string): Promise<[string, StoredFile]> {
+    const key = storageKey(...path.split('/'));
+    const info = await this.storage.stat(key);
+    if (!info) {
+      throw new NotFoundError();
+    }
+    return [key, info];
   }
 
   private async respond(

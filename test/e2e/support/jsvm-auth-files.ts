@@ -38,7 +38,9 @@ onRecordAuthWithOTPRequest((e) => {
 
 onRecordAuthWithOAuth2Request((e) => {
     if (e.oauth2User.email.startsWith("blocked")) {
-        throw new ForbiddenError("No OAuth2 for " + e.oauth2User.email + " (new: " + e.isNewRecord + ").")
+        const client = e.providerClient
+        throw new ForbiddenError("No OAuth2 for " + e.oauth2User.email + " (new: " + e.isNewRecord + ", " +
+            client.displayName() + " " + client.clientId() + " to " + client.redirectURL() + ", pkce " + client.pkce() + ").")
     }
     const nick = e.createData.nick || ""
     if (e.isNewRecord && nick !== "") {

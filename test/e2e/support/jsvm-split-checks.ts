@@ -15,6 +15,7 @@ import {
   uniqueEmail,
 } from '@lib/testing';
 
+import { makeImage } from './images';
 import { HK_FILES, HK_RT } from './jsvm-split-files';
 import { RawSse, waitUntil } from './realtime-helpers';
 
@@ -39,7 +40,11 @@ export class SplitHookChecks {
     const hidden = { hidden: true };
     for (const body of [
       { name: HK_RT, ...OPEN_RULES, fields: [text('title'), text('secret'), text('internal', hidden)] },
-      { name: HK_FILES, ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 }), text('title')] },
+      {
+        name: HK_FILES,
+        ...OPEN_RULES,
+        fields: [file('doc', { maxSelect: 1 }), file('other', { maxSelect: 1 }), text('title')],
+      },
     ]) {
       const res = await this.call('POST', '/api/collections', body);
       assert.equal(res.status, 200, res.text);
@@ -203,7 +208,10 @@ export class SplitHookChecks {
     await refused('request-email-change', { newEmail: blocked }, `Not to ${blocked} for ${fine}.`, token);
   }
 
-  /** onFileTokenRequest refuses a user by its record; onFileDownloadRequest refuses or renames by the whole record. */
+  /**
+   * onFileTokenRequest refuses a user by its record; onFileDownloadRequest refuses, renames or serves another file
+   * (e.servedPath) by the whole record.
+   */
   async files(): Promise<void> {
     const email = uniqueEmail('notoken');
     assert.equal((await this.call('POST', '/api/collections/users/records', makeUserInput({ email }), '')).status, 200);
@@ -215,24 +223,58 @@ export class SplitHookChecks {
     );
     assert.equal(refused.status, 403, refused.text);
     assert.equal(refused.json<{ message: string }>().message, `No file token for ${email}.`);
-    const upload = async (title: string) => {
+    const upload = async (title: string, files: Record<string, Blob> = {}) => {
       const form = new FormData();
       form.append('title', title);
-      form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
+      form.append('doc', files.doc ?? new Blob(['hello'], { type: 'text/plain' }), files.doc ? 'pic.png' : 'hello.txt');
+      form.append('other', files.other ?? new Blob(['other file'], { type: 'text/plain' }), 'other.txt');
       const made = await this.call('POST', `/api/collections/${HK_FILES}/records`, form, '');
       assert.equal(made.status, 200, made.text);
-      return made.json<{ id: string; doc: string }>();
+      return made.json<{ id: string; doc: string; other: string }>();
     };
-    const download = (r: { id: string; doc: string }) =>
-      this.call('GET', `/api/files/${HK_FILES}/${r.id}/${r.doc}?download=1`, undefined, '');
+    const download = (r: { id: string; doc: string }, query = 'download=1') =>
+      this.call('GET', `/api/files/${HK_FILES}/${r.id}/${r.doc}?${query}`, undefined, '');
+    const disposition = (res: { headers: Headers }) => res.headers.get('content-disposition') ?? '';
+    const cid = (await this.call('GET', `/api/collections/${HK_FILES}`)).json<{ id: string }>().id;
     const secret = await upload('secret');
     const no = await download(secret);
     assert.equal(no.status, 403, no.text);
-    assert.equal(no.json<{ message: string }>().message, `Not ${secret.doc} of ${HK_FILES}.doc.`);
+    assert.equal(
+      no.json<{ message: string }>().message,
+      `Not ${secret.doc} of ${HK_FILES}.doc at ${cid}/${secret.id}/${secret.doc}.`,
+    );
     const record = await upload('report');
     const res = await download(record);
     assert.equal(res.status, 200);
     assert.equal(res.text, 'hello');
-    assert.match(res.headers.get('content-disposition') ?? '', new RegExp(`hk-report-doc-${record.doc}`));
+    assert.match(disposition(res), new RegExp(`hk-report-doc-${record.doc}`));
+    // e.servedPath changed: the record's other file is served (under the name of the one asked for)
+    const swap = await upload('swap');
+    const swapped = await download(swap);
+    assert.equal(swapped.status, 200, swapped.text);
+    assert.equal(swapped.text, 'other file');
+    assert.match(disposition(swapped), new RegExp(`hk-swap-doc-${swap.doc}`));
+    // the request event: e.auth (the Authorization header's record, null for a guest), e.request, e.requestInfo()
+    const members = await upload('members');
+    const membersUrl = `/api/files/${HK_FILES}/${members.id}/${members.doc}?download=1`;
+    const guest = await this.http.request('GET', membersUrl, { headers: { 'X-Client-Tag': 'hk-files' } });
+    assert.equal(guest.status, 401, guest.text);
+    assert.equal(guest.json<{ message: string }>().message, 'Members only (download=1, tag hk-files).');
+    const memberEmail = uniqueEmail('member');
+    const input = makeUserInput({ email: memberEmail });
+    assert.equal((await this.call('POST', '/api/collections/users/records', input, '')).status, 200);
+    const memberToken = await tokenFor(this.http, 'users', memberEmail, DEFAULT_PASSWORD);
+    const member = await this.call('GET', membersUrl, undefined, memberToken);
+    assert.equal(member.status, 200, member.text);
+    assert.match(disposition(member), new RegExp(`hk-members-doc-${memberEmail}-${members.doc}`));
+    // a served path out of the storage is not served
+    const escape = await download(await upload('escape'));
+    assert.equal(escape.status, 404, escape.text);
+    // a thumb: its path and PocketBase's `<size>_<filename>` name are what the hook gets
+    const pic = await upload('pic', { doc: new Blob([await makeImage(200, 100)], { type: 'image/png' }) });
+    const thumb = await download(pic, 'thumb=100x100');
+    assert.equal(thumb.status, 200, thumb.text);
+    assert.equal(thumb.headers.get('content-type'), 'image/png');
+    assert.match(disposition(thumb), new RegExp(`^inline; filename="hk-pic-doc-100x100_${pic.doc}"$`));
   }
 }

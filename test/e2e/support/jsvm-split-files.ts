@@ -1,7 +1,7 @@
 // A PocketBase-style hooks file for the hook points the split files and realtime services fire, and auth refresh and
 // record enrichment: it uses no `$app` (the realtime service beside a records service has no database), so the same
 // file runs in standalone and in the distributed set. Its hooks act on the `hk_*` collections, on users whose email
-// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
+// starts with `banned_` / `locked_` / `notoken_` / `noreset_` / `noverify_` (or an identity `ghost_…`, an OAuth2 user whose email starts with `blocked_`, OTP sign-ins of `nootp_`, confirmations for `keeppw_` / `unverified_` / a new email `nope_…`) (or a new email at blocked.example.com), and on realtime connections asked with `?refuse=` / `?idle=`; nothing else.
 
 export const HK_RT = 'hk_rt';
 export const HK_FILES = 'hk_files';
@@ -63,6 +63,17 @@ onRecordAuthWithPasswordRequest((e) => {
     e.next()
 }, "users")
 
+onRecordAuthWithOAuth2Request((e) => {
+    if (e.oauth2User.email.startsWith("blocked_")) {
+        throw new ForbiddenError("No " + e.providerName + " sign-in for " + e.oauth2User.email + " (new " +
+            e.isNewRecord + ", " + e.providerClient.displayName() + ").")
+    }
+    if (e.isNewRecord) {
+        e.createData = { name: "hook made " + e.oauth2User.name }
+    }
+    e.next()
+}, "users")
+
 onRecordRequestPasswordResetRequest((e) => {
     if (e.record.email().startsWith("noreset_")) {
         throw new BadRequestError("No reset for " + e.record.email() + " of " + e.collection.name + ".")
@@ -84,6 +95,35 @@ onRecordRequestEmailChangeRequest((e) => {
     e.next()
 }, "users")
 
+onRecordAuthWithOTPRequest((e) => {
+    if (e.record.email().startsWith("nootp_")) {
+        throw new ForbiddenError("No OTP sign-in for " + e.record.email() + " (code sent to " + e.otp.sentTo() + ").")
+    }
+    e.record.set("name", "otp " + e.record.email())
+    e.next()
+}, "users")
+
+onRecordConfirmPasswordResetRequest((e) => {
+    if (e.record.email().startsWith("keeppw_")) {
+        throw new BadRequestError("The password of " + e.record.email() + " in " + e.collection.name + " stays.")
+    }
+    e.next()
+}, "users")
+
+onRecordConfirmVerificationRequest((e) => {
+    if (e.record.email().startsWith("unverified_")) {
+        throw new BadRequestError("No verification for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
+onRecordConfirmEmailChangeRequest((e) => {
+    if (e.newEmail.startsWith("nope_")) {
+        throw new BadRequestError("Not to " + e.newEmail + " for " + e.record.email() + ".")
+    }
+    e.next()
+}, "users")
+
 onFileTokenRequest((e) => {
     if (e.record.email().startsWith("notoken_")) {
         throw new ForbiddenError("No file token for " + e.record.email() + ".")
@@ -92,10 +132,26 @@ onFileTokenRequest((e) => {
 }, "users")
 
 onFileDownloadRequest((e) => {
-    if (e.record.getString("title") === "secret") {
-        throw new ForbiddenError("Not " + e.servedName + " of " + e.collection.name + "." + e.fileField.name + ".")
+    const title = e.record.getString("title")
+    if (title === "secret") {
+        throw new ForbiddenError("Not " + e.servedName + " of " + e.collection.name + "." + e.fileField.name +
+            " at " + e.servedPath + ".")
     }
-    e.servedName = "hk-" + e.record.getString("title") + "-" + e.fileField.name + "-" + e.servedName
+    if (title === "swap") {
+        // the record's other file, from the same folder, is served instead
+        e.servedPath = e.servedPath.slice(0, e.servedPath.lastIndexOf("/") + 1) + e.record.getString("other")
+    }
+    if (title === "members") {
+        if (e.auth === null) {
+            throw new UnauthorizedError("Members only (download=" + e.requestInfo().query.download + ", tag " +
+                e.request.header.get("X-Client-Tag") + ").")
+        }
+        e.servedName = e.auth.email() + "-" + e.servedName
+    }
+    if (title === "escape") {
+        e.servedPath = "../../" + e.servedPath
+    }
+    e.servedName = "hk-" + title + "-" + e.fileField.name + "-" + e.servedName
     e.next()
 }, "${HK_FILES}")
 `;

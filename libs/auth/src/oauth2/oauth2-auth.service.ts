@@ -8,6 +8,7 @@ import { hookedRecord, requestFields } from '../hooked-record';
 import { authFactor } from '../mfa/mfa.service';
 import { OAuth2AccountService } from './oauth2-account.service';
 import { OAuth2ClientService } from './oauth2-client.service';
+import { providerClient } from './oauth2-provider-client';
 import { OAuth2ProvidersService } from './oauth2-providers.service';
 import type { OAuth2ProviderConfig } from './oauth2-user';
 
@@ -46,7 +47,7 @@ export class OAuth2AuthService {
     const request: RecordRequest = { ...req, context: 'oauth2' };
     const record = await this.accounts.find(c, form.provider.name, user, request);
     // onRecordAuthWithOAuth2Request before the account is written: `e.record` (null for a new one), `e.oauth2User`,
-    // `e.createData`, `e.isNewRecord`, `e.providerName` — changeable; a throw refuses.
+    // `e.createData`, `e.isNewRecord`, `e.providerName`, `e.providerClient` — changeable; a throw refuses.
     const oauth2User = {
       ...user,
       accessToken: tokens.accessToken,
@@ -59,6 +60,7 @@ export class OAuth2AuthService {
       createData: form.createData,
       isNewRecord: record === null,
       providerName: form.provider.name,
+      providerClient: providerClient(form.provider, form.redirectURL),
       auth: req.auth ?? null,
       ...requestFields(request, body),
     };

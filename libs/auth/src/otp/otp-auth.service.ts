@@ -62,13 +62,16 @@ export class OtpAuthService {
     }
     // onRecordAuthWithOTPRequest once the code matched, before the sign-in: `e.record` (changeable), `e.otp`
     const request = requestFields({ ...req, context: 'otp' }, body);
-    const event = { record: fromRow(c, row), otp: otpModel(otp), auth: req.auth ?? null, ...request };
+    const original = fromRow(c, row);
+    const event = { record: original, otp: otpModel(otp), auth: req.auth ?? null, ...request };
     return this.auth.hook('onRecordAuthWithOTPRequest', c, event, async (e) => {
       const found = hookedRecord(e.record, c);
       if (!found) {
         throw new BadRequestError(INVALID);
       }
-      const record = await this.markVerified(c, found, otp);
+      // the hook's changes stay in the answer when the record is marked verified (and re-read) first
+      const changed = found.id === original.id ? Object.entries(found).filter(([k, v]) => v !== original[k]) : [];
+      const record = { ...(await this.markVerified(c, found, otp)), ...Object.fromEntries(changed) };
       await this.store.delete(otp.id);
       return this.auth.authResponse(c, record, expand, { ...req, context: 'otp' }, authFactor('otp', body, req));
     });
