@@ -53,8 +53,14 @@ function post(action: string, name: string, body: RequestBody, status: number, f
 }
 
 /** The same with a body built from the scenario (`t.users.m` known). */
-function postWith(action: string, name: string, body: (t: ScenarioContext) => RequestBody, status: number): Scenario {
-  return { ...post(action, name, {}, status), body };
+function postWith(
+  action: string,
+  name: string,
+  body: (t: ScenarioContext) => RequestBody,
+  status: number,
+  field?: string,
+): Scenario {
+  return { ...post(action, name, {}, status, field), body };
 }
 
 runScenarios(
@@ -73,12 +79,14 @@ runScenarios(
       'identityField "password"',
       (t) => ({ identity: t.users.m.password, identityField: 'password', password: t.users.m.password }),
       400,
+      'identityField',
     ),
     postWith(
       'auth-with-password',
       'identityField "__proto__"',
       (t) => ({ identity: t.users.m.email, identityField: '__proto__', password: t.users.m.password }),
       400,
+      'identityField',
     ),
     postWith(
       'auth-with-password',
@@ -87,7 +95,13 @@ runScenarios(
       400,
     ),
     post('auth-with-password', 'SQL in the identity', { identity: "' OR '1'='1", password: "' OR '1'='1" }, 400),
-    post('auth-with-password', 'a 300-character password', { identity: 'a@b.co', password: 'p'.repeat(300) }, 400),
+    post(
+      'auth-with-password',
+      'a 300-character password',
+      { identity: 'a@b.co', password: 'p'.repeat(300) },
+      400,
+      'password',
+    ),
     post('auth-with-password', 'malformed JSON', '{"identity":"a@b.co",', 400),
     post('auth-with-otp', 'otpId as an object', { otpId: { $gt: '' }, password: '123456' }, 400),
     post('auth-with-otp', 'otpId with SQL', { otpId: "' OR 1=1 --", password: '123456' }, 400),

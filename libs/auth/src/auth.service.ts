@@ -48,30 +48,29 @@ export class AuthService {
       throw new ForbiddenError('The collection is not configured to allow password authentication.');
     }
     const { identity, password, identityField } = body;
-    if (
-      typeof identity !== 'string' ||
-      typeof password !== 'string' ||
-      identity === '' ||
-      password === '' ||
-      identity.length > 255 ||
-      password.length > 255
-    ) {
+    const blank = (v: unknown) => typeof v !== 'string' || v === '' || v.length > 255;
+    // PocketBase's form: identity and password 1–255 characters; identityField empty (any identity field) or one of
+    // the collection's identity fields.
+    const badField =
+      identityField !== undefined &&
+      identityField !== '' &&
+      (typeof identityField !== 'string' || !passwordAuth.identityFields.includes(identityField));
+    if (blank(identity) || blank(password) || badField) {
+      const required = (v: unknown) =>
+        typeof v !== 'string' || v === ''
+          ? { code: 'validation_required', message: 'Cannot be blank.' }
+          : { code: 'validation_length_out_of_range', message: 'The length must be between 1 and 255.' };
       throw new BadRequestError('An error occurred while validating the submitted data.', {
-        ...(typeof identity !== 'string' || identity === ''
-          ? { identity: { code: 'validation_required', message: 'Cannot be blank.' } }
-          : {}),
-        ...(typeof password !== 'string' || password === ''
-          ? { password: { code: 'validation_required', message: 'Cannot be blank.' } }
-          : {}),
+        ...(blank(identity) ? { identity: required(identity) } : {}),
+        ...(blank(password) ? { password: required(password) } : {}),
+        ...(badField ? { identityField: { code: 'validation_in_invalid', message: 'Must be a valid value.' } } : {}),
       });
     }
     const fields =
-      typeof identityField === 'string'
-        ? [identityField].filter((f) => passwordAuth.identityFields.includes(f))
-        : passwordAuth.identityFields;
+      typeof identityField === 'string' && identityField !== '' ? [identityField] : passwordAuth.identityFields;
     // onRecordAuthWithPasswordRequest before the password check: `e.record` (null when not found) may be replaced,
     // `e.identity`, `e.identityField`, `e.password`; a throw refuses.
-    const found = await this.findByIdentity(c, fields, identity);
+    const found = await this.findByIdentity(c, fields, identity as string);
     const named = typeof identityField === 'string' ? identityField : '';
     const event = {
       record: found,
