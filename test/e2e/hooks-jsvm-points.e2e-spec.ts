@@ -117,8 +117,11 @@ void describe('hook points of PocketBase-style files', () => {
     const made = await call('POST', '/api/collections/users/records', input, '');
     const userId = made.json<{ id: string }>().id;
     const token = await tokenFor(http, 'users', String(input.email), DEFAULT_PASSWORD);
-    assert.equal((await call('POST', '/api/files/token', undefined, token)).status, 200);
-    assert.deepEqual(await notes('note ~ "file token"'), [`file token for ${userId}`]);
+    const asked = await http.request('POST', '/api/files/token', { token, headers: { 'x-custom': 'custom value' } });
+    assert.equal(asked.status, 200);
+    assert.deepEqual(await notes('note ~ "file token"'), [
+      `file token for ${userId} (auth ${userId}, POST custom value)`,
+    ]);
     const form = new FormData();
     form.append('doc', new Blob(['hello'], { type: 'text/plain' }), 'hello.txt');
     const record = (await call('POST', '/api/collections/jsvm_files/records', form)).json<{

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { fireHook, HookPoints, UnauthorizedError, type RequestAuth } from '@lib/core';
+import { fireHook, HookPoints, hookRequestFields, UnauthorizedError, type RequestAuth } from '@lib/core';
 import { TokenService } from '@lib/auth';
 import { CollectionsRegistry, fromRow, RecordRepository, RuleGuard, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -20,14 +20,20 @@ export class FileAccessService {
 
   /**
    * A file token for the requester (any auth collection, superusers too), through the `onFileTokenRequest` hooks
-   * (`e.token` changeable, `e.record`: the requester).
+   * (`e.token` changeable, `e.record` and `e.auth`: the requester; the request: `e.request`, `e.requestInfo()`).
    */
-  issueToken(auth: RequestAuth | null): Promise<{ token: string }> {
+  issueToken(req: RecordRequest): Promise<{ token: string }> {
+    const auth = req.auth;
     const collection = auth ? this.registry.findCollection(auth.collectionId) : undefined;
     if (!auth || !collection) {
       throw new UnauthorizedError();
     }
-    const event = { token: this.tokens.sign(collection, auth.record, 'file'), record: auth.record };
+    const event = {
+      token: this.tokens.sign(collection, auth.record, 'file'),
+      record: auth.record,
+      auth,
+      ...hookRequestFields(req, {}),
+    };
     // tagged with the requester's collection (`onFileTokenRequest(fn, "users")`), whose record `e.record` is
     return fireHook(this.hooks, 'onFileTokenRequest', event, async (e) => ({ token: e.token }), collection);
   }

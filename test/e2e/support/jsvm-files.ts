@@ -227,7 +227,8 @@ onRealtimeSubscribeRequest((e) => {
 })
 
 onFileTokenRequest((e) => {
-    note("file token for " + e.record.id)
+    note("file token for " + e.record.id + " (auth " + e.auth.id + ", " + e.request.method + " " +
+        e.requestInfo().headers["x_custom"] + ")")
     e.next()
 })
 

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { getRequestAuth } from '@lib/core';
+import { recordRequest } from '@lib/records';
 import { FileAccessService } from '../file-access.service';
 
 @Controller('api/files/token')
@@ -10,6 +10,6 @@ export class FileTokenController {
   @Post()
   @HttpCode(200)
   token(@Req() req: FastifyRequest) {
-    return this.access.issueToken(getRequestAuth(req));
+    return this.access.issueToken(recordRequest(req));
   }
 }
