@@ -64,6 +64,7 @@ export class RequestRateLimiter implements OnModuleInit {
 
   private async check(request: FastifyRequest, syncing: Promise<void> | undefined): Promise<void> {
     if (isExempt(request)) {
+      syncing?.catch(() => undefined); // the guard checks again (and answers its failure)
       return;
     }
     // The auth decides the audience and the superuser exemption; the guard reuses it (no second verify). It
