@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
-import { Pool as PoolClass, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import { NB_METRICS } from '@lib/core';
 import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { isRetryable } from './postgres-errors';
@@ -31,9 +31,6 @@ export class PostgresDatabase extends SqlExecutor {
   private readonly open = new AsyncLocalStorage<PostgresExecutor>();
   private readonly pooled: PostgresExecutor;
   private readonly unmeasure: (() => void)[];
-  /** One connection of its own for the per-request schema-stamp reads: they never queue behind the pool's work. */
-  private readonly stampPool: Pool;
-  readonly stampReads: PostgresExecutor;
 
   constructor(
     readonly pool: Pool,
@@ -41,9 +38,6 @@ export class PostgresDatabase extends SqlExecutor {
   ) {
     super();
     this.pooled = new PostgresExecutor(pool, timeoutMs, false);
-    this.stampPool = new PoolClass({ ...pool.options, max: 1 });
-    this.stampPool.on('error', () => undefined); // its connection ended: the next read opens another
-    this.stampReads = new PostgresExecutor(this.stampPool, timeoutMs, false);
     // `nb_db_pool_*` on /metrics, read from the pool at each scrape
     this.unmeasure = [
       NB_METRICS.dbPoolConnections.addSource(() => pool.totalCount),
@@ -101,7 +95,6 @@ export class PostgresDatabase extends SqlExecutor {
 
   async close(): Promise<void> {
     this.unmeasure.forEach((remove) => remove());
-    await this.stampPool.end();
     await this.pool.end();
   }
 }

@@ -45,8 +45,6 @@ export class Database extends SqlExecutor {
    * connection (its reads must see its own uncommitted rows); the main connection otherwise.
    */
   readonly reads: SqlExecutor;
-  /** Where the per-request schema-stamp reads run: on PostgreSQL a connection of their own; else this. */
-  readonly stampReads: SqlExecutor;
 
   constructor(source: DataSource | PostgresDatabase, limits: QueryLimits = { queryTimeoutMs: 0, readWorkers: 0 }) {
     super();
@@ -56,11 +54,9 @@ export class Database extends SqlExecutor {
       this.postgres = source;
       this.direct = source;
       this.reads = this;
-      this.stampReads = source.stampReads;
       return;
     }
     this.engine = 'sqlite';
-    this.stampReads = this;
     const dataSource = (this.dataSource = source);
     const runner = dataSource.createQueryRunner();
     const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
