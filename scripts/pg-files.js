@@ -25,6 +25,7 @@ const PG_FILES = [
   'auth-tutorial',
   'collections-import',
   'records-modifiers',
+  'records-create-paths',
   'replicas-schema-change',
   'security-realtime-rules',
   'sdk',

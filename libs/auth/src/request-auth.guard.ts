@@ -38,11 +38,14 @@ export class RequestAuthGuard implements CanActivate {
     if (syncing) {
       await syncing;
     }
-    return this.resolveFresh(header);
+    return this.resolveSynced(header);
   }
 
-  /** `resolve` right after `StoreSync.ensureFresh()`. */
-  private async resolveFresh(header: string | undefined): Promise<RequestAuth | null> {
+  /**
+   * `resolve` once the caller has awaited a `StoreSync.ensureFresh()` made for this request (the rate limiter's):
+   * on PostgreSQL another call would wait for yet another stamp read.
+   */
+  async resolveSynced(header: string | undefined): Promise<RequestAuth | null> {
     if (!header) {
       return null;
     }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, type RequestAuth } from '@lib/core';
+import type { CollectionModel } from '@lib/schema';
 import {
   CollectionsRegistry,
   RecordHooks,
@@ -58,6 +59,13 @@ export class RecordHookRunner extends RecordHooks {
       port.uow.afterCommit.push(() => this.runAfter(after, { ...event, app: this.data.api(null) }, stored));
     }
     return saved;
+  }
+
+  override hasWriteHooks(c: CollectionModel, action: RecordWriteEvent['action']): boolean {
+    return (
+      forCollection(this.registry.write[action], c).length > 0 ||
+      forCollection(this.registry.after[action], c).length > 0
+    );
   }
 
   override async request<T>(port: RequestPort, handle: (event: RequestPort) => Promise<T>): Promise<T> {

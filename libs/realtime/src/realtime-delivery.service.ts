@@ -97,14 +97,16 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
   }
 
   private async deliverNow(action: Action, payload: RecordPayload): Promise<void> {
+    if (this.clients.size === 0) {
+      // Nobody to send to or to re-authenticate: no collection lookup (on PostgreSQL a schema stamp read per event,
+      // one after the other, which under a write burst let the queue grow).
+      return;
+    }
     const c = await this.collections.find(payload.collectionId);
     if (!c) {
       return;
     }
     this.clients.refreshAuth(action, c, payload.record);
-    if (this.clients.size === 0) {
-      return;
-    }
     const entries = this.entries(c, String(payload.record.id));
     const allowed = await this.checkRules(c, payload.record, entries);
     const render = this.messages.forEvent(c, payload.record);

@@ -48,24 +48,31 @@ export class RequestRateLimiter implements OnModuleInit {
       return; // the CLI: no HTTP server
     }
     fastify.addHook('onRequest', (request, reply, done) => {
-      // Settings changed by another process invalidate the cache here (one prepared pragma read, synchronous).
-      if (this.sync.ensureFresh() === undefined && this.limits.cachedLimits()?.enabled === false) {
+      // Settings changed by another process invalidate the cache here (one prepared pragma read, synchronous; on
+      // PostgreSQL a stamp read that started after the request arrived, which the auth below waits for once).
+      const syncing = this.sync.ensureFresh();
+      if (syncing === undefined && this.limits.cachedLimits()?.enabled === false) {
         done();
         return;
       }
-      this.check(request).then(
+      this.check(request, syncing).then(
         () => done(),
         (error: unknown) => void this.refuse(reply, error),
       );
     });
   }
 
-  private async check(request: FastifyRequest): Promise<void> {
+  private async check(request: FastifyRequest, syncing: Promise<void> | undefined): Promise<void> {
     if (isExempt(request)) {
+      syncing?.catch(() => undefined); // the guard checks again (and answers its failure)
       return;
     }
-    // The auth decides the audience and the superuser exemption; the guard reuses it (no second verify).
-    const auth = await this.authGuard.resolve(request.headers.authorization);
+    // The auth decides the audience and the superuser exemption; the guard reuses it (no second verify). It
+    // waits for this request's freshness check, not a second one (which on PostgreSQL would be a later read).
+    if (syncing) {
+      await syncing;
+    }
+    const auth = await this.authGuard.resolveSynced(request.headers.authorization);
     setRequestAuth(request, auth);
     const { limits, trustedProxy } = await this.limits.limits();
     if (!limits.enabled) {

@@ -46,6 +46,15 @@ export interface RecordRequestEvent {
 export abstract class RecordHooks {
   abstract write(event: RecordWriteEvent, persist: () => Promise<RecordData>): Promise<RecordData>;
   abstract request<T>(event: RecordRequestEvent, handle: (event: RecordRequestEvent) => Promise<T>): Promise<T>;
+
+  /**
+   * Whether `write` would run any hook (in the transaction or after its commit) for this action on this
+   * collection. False lets a create without other work skip the transaction (see `DirectCreate`); an
+   * implementation that can't tell answers true.
+   */
+  hasWriteHooks(_collection: CollectionModel, _action: RecordWriteEvent['action']): boolean {
+    return true;
+  }
 }
 
 /** No hooks: the operation runs as is. */
@@ -56,6 +65,10 @@ export class NoRecordHooks extends RecordHooks {
 
   override request<T>(event: RecordRequestEvent, handle: (event: RecordRequestEvent) => Promise<T>): Promise<T> {
     return handle(event);
+  }
+
+  override hasWriteHooks(): boolean {
+    return false;
   }
 }
 

@@ -22,6 +22,12 @@ export interface ListQuery {
   asked?: ListAsked;
 }
 
+/** Ids a new row's relation field refers to, which must all exist in `collection`. */
+export interface RelatedIds {
+  collection: CollectionModel;
+  ids: string[];
+}
+
 /** Rows of collection tables; `where` fragments reference the table as alias `r`. */
 export abstract class RecordRepository {
   abstract list(c: CollectionModel, q: ListQuery, db?: SqlExecutor): Promise<Record<string, unknown>[]>;
@@ -53,6 +59,17 @@ export abstract class RecordRepository {
     values: unknown[],
     db: SqlExecutor,
   ): Promise<Record<string, unknown>>;
+  /**
+   * Inserts a row only if every id of `related` exists in its collection (one statement, no transaction needed);
+   * returns it as stored, or null when some id is missing (nothing written).
+   */
+  abstract insertIfRelated(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    related: RelatedIds[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown> | null>;
   /** Updates a row and returns it as stored, or null when no row has that id. */
   abstract update(
     c: CollectionModel,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, NotFoundError, type FieldErrors, ValidationFailed, fieldError } from '@lib/core';
 import type { SqlExecutor } from '@lib/database';
-import { FIELD_KINDS, type CollectionModel } from '@lib/schema';
+import type { CollectionModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { applyAuthInput } from './auth-fields';
 import { assertAuthIdFree } from './auth-id-check';
@@ -13,6 +13,7 @@ import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RecordDeps, type UnitOfWork } from './record-deps';
 import { RuleGuard } from './rule-guard';
+import { DirectCreate, newRecordInput } from './direct-create';
 
 export type { UnitOfWork } from './record-deps';
 
@@ -33,7 +34,12 @@ export class RecordsService {
     private readonly rules: RuleGuard,
     private readonly presenter: RecordPresenter,
     private readonly deps: RecordDeps,
-  ) {}
+  ) {
+    this.direct = new DirectCreate(registry, repository, rules, deps);
+  }
+
+  /** Creates that need no transaction (PostgreSQL): see DirectCreate. */
+  private readonly direct: DirectCreate;
 
   collection(idOrName: string): CollectionModel {
     const c = this.registry.findCollection(idOrName);
@@ -76,8 +82,14 @@ export class RecordsService {
     return (await this.presenter.present(c, [fromRow(c, row)], req, expand))[0];
   }
 
-  create(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
-    return this.inTransaction((uow) => this.createIn(uow, idOrName, body, expand, req));
+  async create(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.writable(idOrName);
+    const saved = await this.direct.create(c, body, req);
+    if (saved === undefined) {
+      return this.inTransaction((uow) => this.createIn(uow, idOrName, body, expand, req));
+    }
+    this.deps.bus.publish('record.created', { collectionId: c.id, collectionName: c.name, record: saved });
+    return (await this.presenter.present(c, [saved], req, expand))[0];
   }
 
   update(idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
@@ -108,11 +120,7 @@ export class RecordsService {
   async createIn(uow: UnitOfWork, idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
     const c = this.writable(idOrName);
     const rule = this.rules.condition(c, 'createRule', req);
-    const empty: RecordData = {};
-    for (const f of c.fields) {
-      empty[f.name] = FIELD_KINDS[f.type].empty(f);
-    }
-    const input = applyInput(c, empty, body, true, isSuperuser(req));
+    const input = newRecordInput(c, body, req);
     const event = { action: 'create' as const, collection: c, ...input, original: null, request: req, uow };
     const saved = await this.deps.hooks.write(event, () => this.insertChecked(uow, c, input, body, rule, req));
     uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { Database, SqlExecutor } from '@lib/database';
-import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
+import { FIELD_KINDS, isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { quoteIdent as q } from '../records/record-codec';
 import { IndexAdvisor } from '../records/index-advisor';
-import { ListAsked, ListQuery, RecordRepository, SqlPart } from '../records/record.repository';
+import { ListAsked, ListQuery, RecordRepository, RelatedIds, SqlPart } from '../records/record.repository';
 import { CountCache } from './count-cache';
 
 /** `findById` texts kept per collection (one per distinct rule or filter condition). */
 const MAX_TEXTS_PER_COLLECTION = 100;
+
+/** The PostgreSQL type of each storage type (see PostgresTableDdl), for casts of bound values. */
+const PG_TYPES = { text: 'text', numeric: 'double precision', boolean: 'boolean', json: 'jsonb' } as const;
 
 /** The parts' conditions ANDed (empty ones dropped), with their params in order. */
 function conjunction(parts: SqlPart[]): SqlPart {
@@ -156,6 +159,46 @@ export class TypeormRecordRepository extends RecordRepository {
       return `INSERT INTO ${q(c.name)} (${cols}) VALUES (${names.map(() => '?').join(', ')}) RETURNING *`;
     });
     return (await db.query(sql, values))[0];
+  }
+
+  override async insertIfRelated(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    related: RelatedIds[],
+    db: SqlExecutor,
+  ) {
+    if (related.length === 0) {
+      return this.insert(c, names, values, db);
+    }
+    this.noteAuthWrite(c);
+    const shape = related.map((r) => `${r.collection.name}/${r.ids.length === 1 ? 1 : 'n'}`).join(',');
+    const sql = this.writeSql(c, `insertIf:${shape}`, names, () => {
+      const cols = names.map(q).join(', ');
+      const checks = related.map((r) => this.relatedCheck(r)).join(' AND ');
+      return `INSERT INTO ${q(c.name)} (${cols}) SELECT ${names.map((n) => this.typed(c, n)).join(', ')} WHERE ${checks} RETURNING *`;
+    });
+    const params = [
+      ...values,
+      ...related.flatMap((r) => (r.ids.length === 1 ? r.ids : [JSON.stringify(r.ids), r.ids.length])),
+    ];
+    return (await db.query(sql, params))[0] ?? null;
+  }
+
+  /** `?` as the column's type: a SELECT's values aren't typed by the INSERT's columns on PostgreSQL (as VALUES are). */
+  private typed(c: CollectionModel, name: string): string {
+    const field = c.fields.find((f) => f.name === name);
+    return this.postgres && field ? `?::${PG_TYPES[FIELD_KINDS[field.type].column(field).type]}` : '?';
+  }
+
+  /** True when every id exists (a list of ids: as many rows as ids, as `findByIds` counts them). */
+  private relatedCheck(r: RelatedIds): string {
+    const table = q(r.collection.name);
+    if (r.ids.length === 1) {
+      return `EXISTS (SELECT 1 FROM ${table} WHERE "id" = ?)`;
+    }
+    const list = this.postgres ? 'SELECT jsonb_array_elements_text(?::jsonb)' : 'SELECT value FROM json_each(?)';
+    return `(SELECT COUNT(*) FROM ${table} WHERE "id" IN (${list})) = ?`;
   }
 
   override async update(c: CollectionModel, id: string, names: string[], values: unknown[], db: SqlExecutor) {

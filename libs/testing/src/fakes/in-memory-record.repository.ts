@@ -9,6 +9,7 @@ type Row = Record<string, unknown>;
 // The port's own parameter types (not exported by @lib/records).
 type ListQuery = Parameters<RecordRepository['list']>[1];
 type SqlPart = Parameters<RecordRepository['count']>[1][number];
+type RelatedIds = Parameters<RecordRepository['insertIfRelated']>[3][number];
 
 export class InMemoryRecordRepository extends RecordRepository {
   private readonly tables = new Map<string, Map<string, Row>>();
@@ -69,6 +70,21 @@ export class InMemoryRecordRepository extends RecordRepository {
     this.table(c).set(id, row);
     this.writes.push(`insert ${c.name}/${id}`);
     return Promise.resolve({ ...row });
+  }
+
+  override async insertIfRelated(
+    c: CollectionModel,
+    names: string[],
+    values: unknown[],
+    related: RelatedIds[],
+    db: SqlExecutor,
+  ): Promise<Record<string, unknown> | null> {
+    for (const r of related) {
+      if ((await this.findByIds(r.collection, r.ids)).length !== r.ids.length) {
+        return null;
+      }
+    }
+    return this.insert(c, names, values, db);
   }
 
   override update(
