@@ -91,6 +91,7 @@ export {
   currentTraceparent,
   endSpan,
   SPAN_KIND,
+  spanWanted,
   startSpan,
   startTracing,
   traced,
