@@ -1,7 +1,5 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { ObservabilityConfig } from '../../config/observability-env';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { otlpJsonBody } from './otlp-json';
 import type { ContextCarrier } from './request-context';
 import { RequestContextManager } from './trace-context-manager';
 
@@ -47,7 +45,7 @@ export function startTracing(config: ObservabilityConfig, service: string): void
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   api = require('@opentelemetry/api') as Api;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const exporter = config.tracesExporter === 'console' ? new ConsoleSpanExporter() : leanJson(new OTLPTraceExporter());
+  const exporter = config.tracesExporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter();
   // OTEL_RESOURCE_ATTRIBUTES as the SDK reads them; the service name last (OTEL_SERVICE_NAME or nestbase-<service>)
   const resource = resources
     .defaultResource()
@@ -63,22 +61,6 @@ export function startTracing(config: ObservabilityConfig, service: string): void
   tracer = api.trace.getTracer('nestbase');
   shutdown = () => provider.shutdown();
   flush = () => provider.forceFlush();
-}
-
-/**
- * The OTLP exporter with its JSON bodies written by otlp-json.ts (same JSON, a fraction of the event-loop time)
- * instead of the transformer's objects; left as it is should the exporter's insides ever differ.
- */
-function leanJson<T extends object>(exporter: T): T {
-  type Serializer = { serializeRequest: (spans: ReadableSpan[]) => Uint8Array | undefined };
-  const delegate = (exporter as { _delegate?: { _serializer?: Serializer } })._delegate;
-  if (delegate?._serializer && typeof delegate._serializer.serializeRequest === 'function') {
-    delegate._serializer = {
-      ...delegate._serializer,
-      serializeRequest: (spans: ReadableSpan[]) => Buffer.from(otlpJsonBody(spans), 'utf8'),
-    };
-  }
-  return exporter;
 }
 
 /** Exports the spans still held (an app closing: shutdown or restart). */
