@@ -6,7 +6,8 @@
 // and a bare TCP relay (relay.ts: the floor of any proxy on Node's sockets).
 // Prints req/s, p99, the ratio to direct and the CPU time of the process asked per request (the gateway's own
 // cost; the service's for direct) with its ratio to the gateway with everything off, median of the rounds.
-// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it; NB_CPU_PROF_DIR=dir profiles the gateways.
+// BENCH_SECONDS, BENCH_ROUNDS, BENCH_CONCURRENCY tune it; NB_CPU_PROF_DIR=dir profiles the gateways;
+// BENCH_COMPARE=<another built checkout> runs each fast-path gateway from it too (`before: …`), in the same run.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,12 +27,19 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const BIN = path.join(ROOT, 'bin', 'nestbase.js');
+const COMPARE_BIN = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE, 'bin', 'nestbase.js') : '';
 const VARIANTS = observabilityVariants(process.env.BENCH_OBSERVABILITY, 'logs');
 const SCRAPE_MS = Number(process.env.BENCH_SCRAPE_MS ?? 1000);
 
-async function service(name: string, args: string[], env: NodeJS.ProcessEnv, flags: string[] = []): Promise<Server> {
+async function service(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  flags: string[] = [],
+  bin = BIN,
+): Promise<Server> {
   const port = await freePort();
-  const server = start(name, port, [...flags, BIN, ...args, '--http', `127.0.0.1:${port}`], {
+  const server = start(name, port, [...flags, bin, ...args, '--http', `127.0.0.1:${port}`], {
     ...process.env,
     ...env,
     NB_LOG_LEVEL: 'error',
@@ -72,8 +80,15 @@ async function main(): Promise<void> {
     const server = await service('gateway', ['gateway'], env, profile(variant === 'off' ? 'fast' : `fast-${variant}`));
     dropStdout(server);
     gateways.push([variant === 'off' ? 'gateway' : `gateway + ${variant}`, server]);
+    if (COMPARE_BIN) {
+      const before = await service('gateway', ['gateway'], env, profile(`before-${variant}`), COMPARE_BIN);
+      dropStdout(before);
+      gateways.push([variant === 'off' ? 'before: gateway' : `before: gateway + ${variant}`, before]);
+    }
   }
-  const scrapedGateways = new Set(gateways.filter((_, i) => scraped(VARIANTS[i])).map(([, server]) => server));
+  const scrapedGateways = new Set(
+    gateways.filter(([name]) => VARIANTS.some((v) => scraped(v) && name.endsWith(`+ ${v}`))).map(([, s]) => s),
+  );
   const fastify = await service(
     'gateway',
     ['gateway'],
@@ -154,12 +169,14 @@ async function main(): Promise<void> {
     for (const [scenario, byTarget] of Object.entries(results)) {
       const base = median(byTarget['direct (baseline)'].map((r) => r.rps));
       const offUs = median(byTarget.gateway.map((r) => r.gatewayUs));
+      const beforeOffUs = median((byTarget['before: gateway'] ?? byTarget.gateway).map((r) => r.gatewayUs));
       for (const [target, runs] of Object.entries(byTarget)) {
         const rps = median(runs.map((r) => r.rps));
         const p99 = median(runs.map((r) => r.p99Ms));
         const us = median(runs.map((r) => r.gatewayUs));
         const ratio = ((rps / base) * 100).toFixed(1);
-        const vsOff = target.startsWith('gateway') ? `${(us / offUs).toFixed(2)}x` : '';
+        const off = target.startsWith('before: ') ? beforeOffUs : offUs;
+        const vsOff = /^(before: )?gateway/.test(target) ? `${(us / off).toFixed(2)}x` : '';
         process.stdout.write(
           `| ${scenario} | ${target} | ${rps.toFixed(0)} | ${p99.toFixed(2)} | ${ratio} % | ${us.toFixed(0)} | ${vsOff} |\n`,
         );

@@ -39,7 +39,9 @@ import {
  * Parse Server's figures, see postgres.ts), BENCH_OBSERVABILITY (none; a comma list of logs, metrics, tracing,
  * all: one more nestbase on the same data per name with only that part on, plus `nestbase(off)` with logs,
  * metrics and tracing off — see observability.ts; the report gives each one's CPU µs/request against off and the
- * baseline), BENCH_SCRAPE_MS (1000: how often the `metrics` ones are scraped while loaded).
+ * baseline), BENCH_SCRAPE_MS (1000: how often the `metrics` ones are scraped while loaded), BENCH_COMPARE (a
+ * directory holding another built checkout, e.g. the branch point: each BENCH_OBSERVABILITY process is started
+ * from it too, as `before(<part>)`, so a change's cost is read off in the same run).
  */
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -65,6 +67,7 @@ const scenarios = (process.env.BENCH_SCENARIOS ?? '').trim()
 const database = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite';
 const variants = observabilityVariants(process.env.BENCH_OBSERVABILITY);
 const scrapeMs = envNumber('BENCH_SCRAPE_MS', 1000, 10);
+const compareRoot = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : undefined;
 /** The nestbase processes started for BENCH_OBSERVABILITY whose `/metrics` is scraped under load. */
 const scrapedServers = new Set<Server>();
 const scrapes = new Map<Server, number>();
@@ -111,8 +114,12 @@ async function startVariant(
   dir: string,
   otlpUrl: string,
   databaseUrl: string | undefined,
+  root?: string,
 ): Promise<Server> {
-  const { server } = await startNestbase(dir, databaseUrl, variantEnv(variant, otlpUrl), `nestbase(${variant})`);
+  const name = `${root ? 'before' : 'nestbase'}(${variant})`;
+  // each sends its spans under its own path, so the sink counts them apart
+  const env = variantEnv(variant, otlpUrl ? `${otlpUrl}/${encodeURIComponent(name)}` : '');
+  const { server } = await startNestbase(dir, databaseUrl, env, name, root);
   dropStdout(server);
   if (scraped(variant)) {
     scrapedServers.add(server);
@@ -198,6 +205,11 @@ async function main(): Promise<void> {
       const server = await startVariant(variant, nbDir, sink?.url ?? '', postgres?.url);
       servers.push(server);
       targets.push([`nestbase(${variant})`, server]);
+      if (compareRoot) {
+        const before = await startVariant(variant, nbDir, sink?.url ?? '', postgres?.url, compareRoot);
+        servers.push(before);
+        targets.push([`before(${variant})`, before]);
+      }
     }
     const problems = await compareAnswers(nestbase.port, targets[1][1].port, data);
     results.notes.push(...problems.map((p) => `answers differ: ${p}`));
@@ -239,6 +251,9 @@ async function main(): Promise<void> {
     }
     if (sink) {
       results.notes.push(`trace receiver: ${(sink.bytes() / 1e6).toFixed(1)} MB of OTLP JSON received and dropped`);
+      for (const [sender, count] of sink.counts()) {
+        results.notes.push(`trace receiver: ${sender}: ${count.spans} spans, ${(count.bytes / 1e6).toFixed(1)} MB`);
+      }
     }
   } finally {
     await Promise.all(servers.map((s) => stop(s)));

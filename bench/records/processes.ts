@@ -79,15 +79,22 @@ export async function startNestbase(
   databaseUrl?: string,
   env: NodeJS.ProcessEnv = process.env,
   name = 'nestbase',
+  root = ROOT,
 ): Promise<{ server: Server; startMs: number }> {
   const port = await freePort();
   const t0 = process.hrtime.bigint();
-  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each nestbase run, written there when it stops.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   const server = start(
     name,
     port,
-    [...profile, path.join(ROOT, 'bin', 'nestbase.js'), 'serve', '--http', `127.0.0.1:${port}`, '--dir', dir],
+    [
+      ...cpuProfileFlags(name),
+      path.join(root, 'bin', 'nestbase.js'),
+      'serve',
+      '--http',
+      `127.0.0.1:${port}`,
+      '--dir',
+      dir,
+    ],
     {
       ...env,
       PB_ADMIN_EMAIL: ADMIN.email,
@@ -97,6 +104,22 @@ export async function startNestbase(
   );
   const startMs = await waitHealthy(server, t0);
   return { server, startMs };
+}
+
+let profiles = 0;
+
+/**
+ * BENCH_CPU_PROF=<dir>: a V8 CPU profile of each nestbase run, written there when it stops, named after the
+ * target and numbered in start order (`03-nestbase(tracing).cpuprofile`).
+ */
+function cpuProfileFlags(name: string): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  if (!dir) {
+    return [];
+  }
+  profiles++;
+  const file = `${String(profiles).padStart(2, '0')}-${name.replace(/[^\w().@-]/g, '_')}.cpuprofile`;
+  return ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-name', file];
 }
 
 export async function startBaseline(dbFile: string, driver: string): Promise<Server> {

@@ -6,7 +6,12 @@ import type { ObservabilityVariant } from './observability';
 export type Scenario = 'list' | 'list-skip' | 'view' | 'create' | 'refresh';
 export const SCENARIOS: Scenario[] = ['list', 'list-skip', 'view', 'refresh', 'create'];
 export type Target =
-  'nestbase' | `nestbase(${ObservabilityVariant})` | 'baseline(better-sqlite3)' | 'baseline(sqlite3)' | 'baseline(pg)';
+  | 'nestbase'
+  | `nestbase(${ObservabilityVariant})`
+  | `before(${ObservabilityVariant})`
+  | 'baseline(better-sqlite3)'
+  | 'baseline(sqlite3)'
+  | 'baseline(pg)';
 
 /** The baseline ratios are taken against: better-sqlite3 on SQLite, node-postgres on PostgreSQL. */
 function mainBaseline(results: Results): 'baseline(better-sqlite3)' | 'baseline(pg)' {
@@ -69,18 +74,22 @@ export function ratio(results: Results, scenario: Scenario): number | null {
 }
 
 /**
- * BENCH_OBSERVABILITY's targets: server CPU µs/request of each, its ratio to the baseline's, and the change
- * against `nestbase(off)` (null when the run had none).
+ * BENCH_OBSERVABILITY's targets of one build (`nestbase`, or `before`: BENCH_COMPARE's): server CPU µs/request
+ * of each, its ratio to the baseline's, and the change against that build's `(off)` (null when it had none).
  */
-function observabilityLine(runs: Partial<Record<Target, RunResult>>, base: RunResult | undefined): string | null {
-  const off = runs['nestbase(off)']?.serverCpuUsPerReq;
+function observabilityLine(
+  runs: Partial<Record<Target, RunResult>>,
+  base: RunResult | undefined,
+  build: 'nestbase' | 'before',
+): string | null {
+  const off = runs[`${build}(off)`]?.serverCpuUsPerReq;
   if (!off) {
     return null;
   }
   const parts: string[] = [];
   for (const [target, r] of Object.entries(runs)) {
     const us = r.serverCpuUsPerReq;
-    const variant = /^nestbase\((\w+)\)$/.exec(target)?.[1];
+    const variant = new RegExp(`^${build}\\((\\w+)\\)$`).exec(target)?.[1];
     if (!variant || !us) {
       continue;
     }
@@ -88,7 +97,7 @@ function observabilityLine(runs: Partial<Record<Target, RunResult>>, base: RunRe
     const change = variant === 'off' ? '' : `, ${us >= off ? '+' : ''}${(((us - off) / off) * 100).toFixed(1)} %`;
     parts.push(`${variant} ${us.toFixed(0)} µs${toBase}${change}`);
   }
-  return `observability, server CPU/request: ${parts.join(' · ')}`;
+  return `${build === 'before' ? 'BENCH_COMPARE build' : 'observability'}, server CPU/request: ${parts.join(' · ')}`;
 }
 
 /** The human-readable summary printed at the end of a run. */
@@ -142,9 +151,11 @@ export function formatReport(results: Results): string {
     if (cpu) {
       lines.push(cpu);
     }
-    const observed = observabilityLine(results.scenarios[scenario], base);
-    if (observed) {
-      lines.push(`${pad('', 9)}${observed}`);
+    for (const build of ['nestbase', 'before'] as const) {
+      const observed = observabilityLine(results.scenarios[scenario], base, build);
+      if (observed) {
+        lines.push(`${pad('', 9)}${observed}`);
+      }
     }
     const b3 = base?.rps;
     const s3 = results.scenarios[scenario]['baseline(sqlite3)']?.rps;

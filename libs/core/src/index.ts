@@ -93,6 +93,7 @@ export {
   currentTraceparent,
   endSpan,
   SPAN_KIND,
+  spanWanted,
   startSpan,
   startTracing,
   traced,

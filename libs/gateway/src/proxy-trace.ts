@@ -1,4 +1,4 @@
-import { currentTraceparent, endSpan, SPAN_KIND, startSpan, withSpan } from '@lib/core';
+import { currentTraceparent, endSpan, SPAN_KIND, startSpan } from '@lib/core';
 
 /** The client span of one proxied request and the headers that make the service's span its child. */
 export interface ProxyTrace {
@@ -18,9 +18,12 @@ export function proxyTrace(service: string, method: string, parentTraceparent?: 
     parentTraceparent ? { tp: parentTraceparent } : undefined,
   );
   if (!span) {
-    return OFF;
+    // off: nothing (the client's traceparent passes through); under an unsampled server span: its context, so
+    // the service doesn't sample on its own
+    const active = currentTraceparent();
+    return active ? { headers: { traceparent: active }, end: () => undefined } : OFF;
   }
-  const traceparent = withSpan(span, currentTraceparent);
+  const traceparent = currentTraceparent(span);
   return {
     headers: traceparent ? { traceparent } : {},
     end: (status, upstream) => {

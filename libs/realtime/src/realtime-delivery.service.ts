@@ -88,6 +88,10 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
    * delivery`: event, collection, record, subscriptions matched, messages sent) carrying the causing request's id.
    */
   deliver(action: Action, payload: RecordPayload): Promise<void> {
+    if (this.clients.size === 0) {
+      // nobody connected here: nothing to refresh, check or send (nor a span saying so)
+      return Promise.resolve();
+    }
     return traced(
       `deliver record.${action}`,
       SPAN_KIND.internal,

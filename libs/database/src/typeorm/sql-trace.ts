@@ -1,4 +1,4 @@
-import { SPAN_KIND, traced, tracingOn, type Attributes } from '@lib/core';
+import { SPAN_KIND, spanWanted, traced, type Attributes } from '@lib/core';
 
 /** The SQL verb of a statement (`SELECT`, `INSERT`…), for the span name. */
 function verb(sql: string): string {
@@ -7,9 +7,10 @@ function verb(sql: string): string {
 }
 
 /**
- * `fn` (one statement) in a `db <verb>` client span while tracing is on; just `fn()` otherwise. `extra`
- * attributes: `nestbase.db.read_worker` for a statement that a read worker thread ran (its span is made here,
- * in the request's context, and lasts the round trip: queue wait, the run, the rows' transfer).
+ * `fn` (one statement) in a `db <verb>` client span while tracing is on and the request is sampled; just
+ * `fn()` otherwise. `extra` attributes: `nestbase.db.read_worker` for a statement that a read worker thread ran
+ * (its span is made here, in the request's context, and lasts the round trip: queue wait, the run, the rows'
+ * transfer).
  */
 export function tracedSql<T>(
   sql: string,
@@ -17,9 +18,10 @@ export function tracedSql<T>(
   system: 'sqlite' | 'postgresql' = 'sqlite',
   extra?: Attributes,
 ): T {
-  if (!tracingOn()) {
+  if (!spanWanted()) {
     return fn();
   }
   const attributes = { 'db.system.name': system, 'db.query.text': sql, ...extra };
-  return traced(`db ${verb(sql)}`, SPAN_KIND.client, attributes, fn);
+  // a leaf: a statement starts no spans, so its span isn't entered as the active context
+  return traced(`db ${verb(sql)}`, SPAN_KIND.client, attributes, fn, true);
 }

@@ -1,4 +1,4 @@
-import { currentTraceparent, endSpan, newRequestId, saneRequestId, SPAN_KIND, startSpan, withSpan } from '@lib/core';
+import { currentTraceparent, endSpan, newRequestId, saneRequestId, SPAN_KIND, startSpan } from '@lib/core';
 import type { RequestHead } from './request-head';
 
 /** What the fast path adds to one exchange for logs and traces. */
@@ -29,7 +29,7 @@ export function observeExchange(head: RequestHead, route: string): ExchangeObser
     const clientLine = head.traceparent === undefined ? '' : `traceparent: ${head.traceparent}\r\n`;
     return { requestId, upstreamLines: idLine + clientLine, end: () => undefined };
   }
-  const traceparent = withSpan(span, currentTraceparent);
+  const traceparent = currentTraceparent(span);
   return {
     requestId,
     upstreamLines: `${idLine}traceparent: ${traceparent}\r\n`,

@@ -1,5 +1,5 @@
 import { currentContext, runInContext, type ContextCarrier } from './request-context';
-import { endSpan, inSpan, injectTrace, SPAN_KIND, startSpan, tracingOn, withSpan, type Attributes } from './tracing';
+import { endSpan, inSpan, injectTrace, SPAN_KIND, startSpan, tracingOn, type Attributes } from './tracing';
 
 /**
  * The running request's context as a carrier for another process (an event over Redis, a job), with the trace
@@ -10,9 +10,10 @@ export function captureContext(spanName: string, attributes?: Attributes): Conte
   if (!tracingOn()) {
     return rid ? { rid } : undefined;
   }
+  // unsampled (no span): the active context goes on as it is, its `traceparent` saying so
   const span = startSpan(spanName, SPAN_KIND.producer, attributes);
   const carrier: ContextCarrier = rid ? { rid } : {};
-  withSpan(span, () => injectTrace(carrier));
+  injectTrace(carrier, span);
   endSpan(span);
   return carrier;
 }

@@ -47,7 +47,32 @@ export function currentRequestId(): string {
   return storage.getStore()?.requestId ?? '';
 }
 
-/** Runs `fn` (and everything it starts, sync or async) in `context`. */
+/**
+ * Runs `fn` (and everything it starts, sync or async) in `context`; without a `trace` of its own it keeps the
+ * running code's (a consumer span's context stays active under the request id its carrier brought).
+ */
 export function runInContext<T>(context: RequestContext, fn: () => T): T {
-  return storage.run(context, fn);
+  const current = storage.getStore();
+  const trace = context.trace ?? current?.trace;
+  if (current?.requestId === context.requestId && current.trace === trace) {
+    return fn(); // already there (an in-process event's handler runs in its publisher's context)
+  }
+  return storage.run(trace === context.trace ? context : { requestId: context.requestId, trace }, fn);
+}
+
+/** The OpenTelemetry context of the code running now (tracing on; opaque here). */
+export function currentTrace(): unknown {
+  return storage.getStore()?.trace;
+}
+
+/**
+ * Runs `fn` with `trace` as its OpenTelemetry context, in the running request's context: tracing's context
+ * manager keeps its context in this same AsyncLocalStorage (one store for both: see tracing.ts).
+ */
+export function runWithTrace<T>(trace: unknown, fn: () => T): T {
+  const current = storage.getStore();
+  if (current?.trace === trace) {
+    return fn();
+  }
+  return storage.run({ requestId: current?.requestId ?? '', trace }, fn);
 }

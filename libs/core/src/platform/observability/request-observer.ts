@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { getRequestAuth } from '../../contracts/request-auth';
 import { writeAccessLine } from './log';
 import { newRequestId, REQUEST_ID_HEADER, runInContext, saneRequestId } from './request-context';
-import { endSpan, SPAN_KIND, startSpan, tracingOn, withSpan, type Span } from './tracing';
+import { endSpan, SPAN_KIND, startSpan, traceContextOf, tracingOn, type Span } from './tracing';
 
 const STATE = Symbol('nestbase.requestObservation');
 
@@ -54,7 +54,10 @@ export function observeRequests(fastify: FastifyInstance, requestContext: boolea
               'url.path': request.url.split('?')[0],
               'nestbase.request_id': requestId,
             },
-            { tp: headers.traceparent as string | undefined, ts: headers.tracestate as string | undefined },
+            // a caller's trace context, if it sent one (none: a root, and nothing to parse)
+            typeof headers.traceparent === 'string'
+              ? { tp: headers.traceparent, ts: headers.tracestate as string | undefined }
+              : undefined,
           )
         : undefined;
     (request as Observed)[STATE] = { requestId, span, ownLog: probe, started: performance.now() };
@@ -68,7 +71,8 @@ export function observeRequests(fastify: FastifyInstance, requestContext: boolea
         done();
         return;
       }
-      runInContext({ requestId: state.requestId }, () => withSpan(state.span, done));
+      // one context for both: the request id and (tracing on) the server span active
+      runInContext({ requestId: state.requestId, trace: traceContextOf(state.span) }, done);
     });
   }
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -1,6 +1,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { ObservabilityConfig } from '../../config/observability-env';
 import type { ContextCarrier } from './request-context';
+import { RequestContextManager } from './trace-context-manager';
 
 /**
  * OpenTelemetry traces, off unless `OTEL_*` turns them on (see ObservabilityConfig): then the trace SDK
@@ -56,7 +57,7 @@ export function startTracing(config: ObservabilityConfig, service: string): void
     );
   // OTEL_TRACES_SAMPLER and OTEL_BSP_* are read by the provider and the batch processor themselves
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
-  provider.register();
+  provider.register({ contextManager: new RequestContextManager(api.ROOT_CONTEXT) });
   tracer = api.trace.getTracer('nestbase');
   shutdown = () => provider.shutdown();
   flush = () => provider.forceFlush();
@@ -72,7 +73,24 @@ export async function stopTracing(): Promise<void> {
   await shutdown?.().catch(() => undefined);
 }
 
-/** Starts a span, child of the active context or of `parent` (a carrier from another process). */
+/**
+ * Whether a span started now would be recorded: tracing is on and the active span (if any) is sampled. A child
+ * of an unsampled span is never made (the parent-based samplers, the default, would drop it anyway), so an
+ * unsampled request costs its server span and its context, not a span per statement.
+ */
+export function spanWanted(): boolean {
+  return api !== undefined && sampled(api, api.context.active());
+}
+
+function sampled(otel: Api, context: OtelApi.Context): boolean {
+  const parent = otel.trace.getSpanContext(context);
+  return parent === undefined || (parent.traceFlags & 1) === 1;
+}
+
+/**
+ * Starts a span, child of the active context or of `parent` (a carrier from another process); undefined while
+ * tracing is off, and under an unsampled active span (see spanWanted).
+ */
 export function startSpan(
   name: string,
   kind: Kind,
@@ -83,6 +101,9 @@ export function startSpan(
     return undefined;
   }
   const context = parent ? extract(api, parent) : api.context.active();
+  if (!parent && !sampled(api, context)) {
+    return undefined;
+  }
   return tracer.startSpan(name, { kind, attributes }, context);
 }
 
@@ -92,6 +113,11 @@ export function withSpan<T>(span: Span | undefined, fn: () => T): T {
     return fn();
   }
   return api.context.with(api.trace.setSpan(api.context.active(), span), fn);
+}
+
+/** The OpenTelemetry context with `span` active, for a RequestContext's `trace` (undefined: no span). */
+export function traceContextOf(span: Span | undefined): unknown {
+  return span && api ? api.trace.setSpan(api.context.active(), span) : undefined;
 }
 
 /** Ends `span`, marking it failed when `error` is given or `status` is a server error. */
@@ -108,16 +134,19 @@ export function endSpan(span: Span | undefined, status?: number, error?: unknown
   span.end();
 }
 
-/** `fn` in a span of its own (sync or async), ended when it returns or settles. */
-export function traced<T>(name: string, kind: Kind, attributes: Attributes, fn: () => T): T {
+/**
+ * `fn` in a span of its own (sync or async), ended when it returns or settles. `leaf`: `fn` starts no spans nor
+ * carriers (an SQL statement), so the span isn't made the active one (no context to enter).
+ */
+export function traced<T>(name: string, kind: Kind, attributes: Attributes, fn: () => T, leaf = false): T {
   const span = startSpan(name, kind, attributes);
-  return span ? inSpan(span, fn) : fn();
+  return span ? inSpan(span, fn, !leaf) : fn();
 }
 
-/** `fn` (sync or async) with `span` active, the span ended when `fn` returns or settles. */
-export function inSpan<T>(span: Span, fn: () => T): T {
+/** `fn` (sync or async) with `span` active (unless `activate` is false), the span ended when `fn` returns or settles. */
+export function inSpan<T>(span: Span, fn: () => T, activate = true): T {
   try {
-    const result = withSpan(span, fn);
+    const result = activate ? withSpan(span, fn) : fn();
     if (result instanceof Promise) {
       return result.then(
         (value: unknown) => (endSpan(span), value),
@@ -135,25 +164,31 @@ export function inSpan<T>(span: Span, fn: () => T): T {
   }
 }
 
-/** The active trace context as `traceparent`/`tracestate` into `carrier` (no-op while off). */
-export function injectTrace(carrier: ContextCarrier): void {
+/**
+ * The trace context of `span` (default: the active span) as W3C `traceparent`/`tracestate` into `carrier` (no-op
+ * while off or without a valid span). Written here rather than through the propagation API: the same bytes as
+ * the W3C trace-context propagator (the only one the SDK registers: nestbase sets no baggage), without entering
+ * a context to inject a span that isn't the active one.
+ */
+export function injectTrace(carrier: ContextCarrier, span?: Span): void {
   if (!api) {
     return;
   }
-  const headers: Record<string, string> = {};
-  api.propagation.inject(api.context.active(), headers);
-  if (headers.traceparent) {
-    carrier.tp = headers.traceparent;
+  const context = span ? span.spanContext() : api.trace.getSpanContext(api.context.active());
+  if (!context || !api.trace.isSpanContextValid(context)) {
+    return;
   }
-  if (headers.tracestate) {
-    carrier.ts = headers.tracestate;
+  carrier.tp = `00-${context.traceId}-${context.spanId}-0${Number(context.traceFlags || 0).toString(16)}`;
+  const state = context.traceState?.serialize();
+  if (state) {
+    carrier.ts = state;
   }
 }
 
-/** The active span's `traceparent` header value ('' while off). */
-export function currentTraceparent(): string {
+/** The `traceparent` header value of `span` (default: the active span; '' while off). */
+export function currentTraceparent(span?: Span): string {
   const carrier: ContextCarrier = {};
-  injectTrace(carrier);
+  injectTrace(carrier, span);
   return carrier.tp ?? '';
 }
 
