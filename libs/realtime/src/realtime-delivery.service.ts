@@ -89,7 +89,8 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
    */
   deliver(action: Action, payload: RecordPayload): Promise<void> {
     if (this.clients.size === 0) {
-      // nobody connected here: nothing to refresh, check or send (nor a span saying so)
+      // Nobody connected here: nothing to refresh, check or send, nor a span saying so — and no collection lookup
+      // (on PostgreSQL a schema-stamp read per event, one after the other, which let the queue grow under writes).
       return Promise.resolve();
     }
     return traced(
@@ -101,11 +102,6 @@ export class RealtimeDelivery implements OnModuleInit, OnModuleDestroy {
   }
 
   private async deliverNow(action: Action, payload: RecordPayload): Promise<void> {
-    if (this.clients.size === 0) {
-      // Nobody to send to or to re-authenticate: no collection lookup (on PostgreSQL a schema stamp read per event,
-      // one after the other, which under a write burst let the queue grow).
-      return;
-    }
     const c = await this.collections.find(payload.collectionId);
     if (!c) {
       return;
