@@ -13,7 +13,7 @@ export interface SweepReport {
   fresh: number;
   /** Notes left for the next sweep (unknown collection, an error). */
   left: number;
-  /** Files removed (their thumbs with them). */
+  /** Noted files deleted (with their thumbs) because the row doesn't reference them; a killed write may not have stored each. */
   filesRemoved: number;
 }
 
