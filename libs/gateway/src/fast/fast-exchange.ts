@@ -270,6 +270,7 @@ export class FastExchange implements LinkOwner, RelayHost {
         message,
         `${this.cors}X-Request-Id: ${this.observed.requestId}\r\n`,
         this.keepAlive ? this.ctx.keepAliveLines : null,
+        this.head.method === 'HEAD',
       ),
       'latin1',
     );
