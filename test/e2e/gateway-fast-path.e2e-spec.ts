@@ -226,6 +226,14 @@ void describe('gateway fast path', { timeout: TEST_CEILING_MS }, () => {
   });
 
   // Last: the connection this request arrives on is Node's server's from then on.
+  void it('answers a HEAD it refuses itself with the head only (found by the route fuzzer)', async () => {
+    const response = await rawExchange(gatewayUrl, [
+      'HEAD /api/_internal/upload-journal/sweep HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    ]);
+    assert.match(response, /^HTTP\/1\.1 404 /);
+    assert.ok(response.endsWith('\r\n\r\n'), `a body after the head: ${JSON.stringify(response)}`);
+  });
+
   void it('still proxies a chunked request body (through the Fastify path)', async () => {
     const res = await fetch(`${gatewayUrl}/api/streamed`, {
       method: 'POST',

@@ -5,7 +5,7 @@ import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { OpsLogsModule } from '@lib/ops';
-import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
+import { StorageCoreModule, StorageReadinessCheck, UploadSweepModule } from '@lib/storage';
 
 /** The auth service: auth-collection endpoints; record writes here store and clean up files too. */
 @Module({})
@@ -23,6 +23,7 @@ export class AuthAppModule {
         AuthCoreModule,
         AuthApiModule,
         StorageCoreModule,
+        UploadSweepModule,
       ],
       controllers: [HealthController],
     };

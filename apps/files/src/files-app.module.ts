@@ -5,7 +5,7 @@ import { DatabaseModule, DatabaseReadinessCheck } from '@lib/database';
 import { EventsModule, RedisReadinessCheck } from '@lib/events';
 import { JobsModule } from '@lib/jobs';
 import { OpsLogsModule } from '@lib/ops';
-import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
+import { FilesApiModule, StorageCoreModule, StorageReadinessCheck, UploadSweepModule } from '@lib/storage';
 
 /** The files service: file serving, thumbnails, file tokens and the S3 test, on the shared data directory. */
 @Module({})
@@ -23,6 +23,7 @@ export class FilesAppModule {
         AuthCoreModule,
         StorageCoreModule,
         FilesApiModule,
+        UploadSweepModule,
       ],
       controllers: [HealthController],
     };

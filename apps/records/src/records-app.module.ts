@@ -8,7 +8,7 @@ import { JobsModule } from '@lib/jobs';
 import { OpsApiModule, OpsLogsInternalModule } from '@lib/ops';
 import { RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
-import { StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
+import { StorageCoreModule, StorageReadinessCheck, UploadSweepModule } from '@lib/storage';
 
 /** The records service: collections, records CRUD (with uploads), batch and settings, on the shared data directory. */
 @Module({})
@@ -28,6 +28,7 @@ export class RecordsAppModule {
         OpsLogsInternalModule,
         ApiDocsModule,
         StorageCoreModule,
+        UploadSweepModule,
         RealtimeRuleCheckModule,
       ],
       controllers: [HealthController],

@@ -8,7 +8,7 @@ import { JobsModule } from '@lib/jobs';
 import { OpsApiModule, OpsLogsInternalModule } from '@lib/ops';
 import { RealtimeModule, RealtimeRuleCheckModule } from '@lib/realtime';
 import { RecordsApiModule } from '@lib/records';
-import { FilesApiModule, StorageCoreModule, StorageReadinessCheck } from '@lib/storage';
+import { FilesApiModule, StorageCoreModule, StorageReadinessCheck, UploadSweepModule } from '@lib/storage';
 
 /** Every capability in one process on the in-process bus: the default `nestbase serve`. */
 @Module({})
@@ -30,6 +30,7 @@ export class StandaloneModule {
         AuthApiModule,
         StorageCoreModule,
         FilesApiModule,
+        UploadSweepModule,
         RealtimeModule,
         RealtimeRuleCheckModule,
       ],

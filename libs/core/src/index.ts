@@ -105,5 +105,6 @@ export type { AppLogWrite } from './platform/app-log-sink';
 export { metrics, NB_METRICS, METRICS_PATH, installMetrics } from './metrics';
 export type { Counter, Gauge, GaugeSource, Histogram, HistogramChild } from './metrics';
 export type { MetricsConfig } from './config/metrics-env';
+export type { UploadsConfig } from './config/uploads-env';
 export { CUSTOM_ROUTES, CustomRoutes } from './contracts/custom-routes';
 export type { CustomRoute } from './contracts/custom-routes';

@@ -73,6 +73,15 @@ export class ConfiguredFileStorage extends FileStorage {
   override async deletePrefix(prefix: string): Promise<void> {
     return (await this.current()).deletePrefix(prefix);
   }
+  override backend(): Promise<FileStorage> {
+    return this.current();
+  }
+  override async putSmall(key: string, data: Buffer): Promise<void> {
+    return (await this.current()).putSmall(key, data);
+  }
+  override async deleteMany(keys: string[]): Promise<void> {
+    return (await this.current()).deleteMany(keys);
+  }
   override async check(): Promise<void> {
     return (await this.current()).check();
   }

@@ -53,6 +53,27 @@ export abstract class FileStorage {
   /** Throws when the backend can't be used (missing bucket, bad credentials). */
   abstract check(): Promise<void>;
 
+  /**
+   * Stores a small buffer (an upload journal note) as cheaply as the backend can: the local one writes it in place
+   * (a reader may see it partial), S3 keeps a `.keep` object in its folder so servers that prune empty folders
+   * (s3rver) don't race the next put.
+   */
+  async putSmall(key: string, data: Buffer): Promise<void> {
+    await this.put(key, data, { size: data.length });
+  }
+
+  /** Removes several files; missing ones are not an error. */
+  async deleteMany(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await this.delete(key);
+    }
+  }
+
+  /** The backend this storage writes to now (itself; the configured storage picks one from the settings). */
+  backend(): Promise<FileStorage> {
+    return Promise.resolve(this);
+  }
+
   async exists(key: string): Promise<boolean> {
     return (await this.stat(key)) !== null;
   }

@@ -1,4 +1,6 @@
-export { StorageCoreModule, FilesApiModule } from './storage.module';
+export { StorageCoreModule, FilesApiModule, UploadSweepModule } from './storage.module';
+export { JOURNAL_PREFIX } from './journal/upload-journal';
+export type { SweepReport } from './journal/upload-journal-sweep';
 export { FileStorage } from './file-storage';
 export type { ByteRange, FileRead, ListedFile, PutOptions, StoredFile } from './file-storage';
 export { LocalFileStorage } from './local/local-file-storage';

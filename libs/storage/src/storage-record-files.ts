@@ -3,6 +3,7 @@ import type { UploadedFile } from '@lib/core';
 import { JobQueue } from '@lib/jobs';
 import { RecordFileStore } from '@lib/records';
 import { FileStorage } from './file-storage';
+import { UploadJournal } from './journal/upload-journal';
 import { fileKey, recordPrefix, thumbsPrefix } from './storage-key';
 
 /** The job that removes files once their record change has committed (idempotent). */
@@ -21,12 +22,21 @@ export class StorageRecordFiles extends RecordFileStore implements OnModuleInit 
   constructor(
     private readonly storage: FileStorage,
     private readonly jobs: JobQueue,
+    private readonly journal: UploadJournal,
   ) {
     super();
   }
 
   onModuleInit(): void {
     this.jobs.process<DeleteFilesJob>(DELETE_FILES_JOB, (job) => this.deleteNow(job));
+  }
+
+  override intend(collectionId: string, recordId: string, files: string[]): Promise<string> {
+    return this.journal.note({ collectionId, recordId, files });
+  }
+
+  override settled(note: string): void {
+    this.journal.settled(note);
   }
 
   override async save(collectionId: string, recordId: string, name: string, upload: UploadedFile): Promise<void> {

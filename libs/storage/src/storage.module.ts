@@ -8,6 +8,9 @@ import { FilesService } from './files.service';
 import { FileTokenController } from './http/file-token.controller';
 import { FilesController } from './http/files.controller';
 import { StorageTestController } from './http/storage-test.controller';
+import { UploadJournal } from './journal/upload-journal';
+import { UploadJournalController } from './journal/upload-journal.controller';
+import { UploadJournalSweep } from './journal/upload-journal-sweep';
 import { StorageCheckService } from './storage-check.service';
 import { StorageRecordFiles } from './storage-record-files';
 import { ThumbsService } from './thumbs/thumbs.service';
@@ -24,8 +27,9 @@ import { ThumbsService } from './thumbs/thumbs.service';
     { provide: FileStorage, useExisting: ConfiguredFileStorage },
     StorageRecordFiles,
     { provide: RecordFileStore, useExisting: StorageRecordFiles },
+    UploadJournal,
   ],
-  exports: [FileStorage, RecordFileStore],
+  exports: [FileStorage, RecordFileStore, UploadJournal],
 })
 export class StorageCoreModule {}
 
@@ -36,3 +40,14 @@ export class StorageCoreModule {}
   controllers: [FilesController, FileTokenController, StorageTestController],
 })
 export class FilesApiModule {}
+
+/**
+ * The upload journal's sweep (at start, every `NB_UPLOAD_SWEEP_INTERVAL_MS`, and `POST
+ * /api/_internal/upload-journal/sweep`): mounted by every server with file storage, not by the CLI's commands.
+ */
+@Module({
+  imports: [RecordsCoreModule, StorageCoreModule],
+  providers: [UploadJournalSweep],
+  controllers: [UploadJournalController],
+})
+export class UploadSweepModule {}

@@ -23,6 +23,8 @@ import { startS3, TestS3 } from '../../e2e/support/s3-server';
 import { ComposeService, NESTBASE_COMMANDS, POSTGRES_OVERRIDE, readCompose } from './compose-file';
 
 export const SUPERUSER = { email: 'distributed@example.com', password: 'Distributed-Passw0rd' };
+/** NB_INTERNAL_SECRET of every set: the tests call the services' internal endpoints with it. */
+export const INTERNAL_SECRET = 'distributed-test-internal-secret';
 const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
 
 interface Replica {
@@ -65,7 +67,7 @@ export class ServiceSet {
       {
         PB_ADMIN_EMAIL: SUPERUSER.email,
         PB_ADMIN_PASSWORD: SUPERUSER.password,
-        NB_INTERNAL_SECRET: 'distributed-test-internal-secret',
+        NB_INTERNAL_SECRET: INTERNAL_SECRET,
         // The MinIO root user (required by the compose file); s3rver stands in for MinIO with its own (localEnv).
         MINIO_ROOT_USER: 'distributed-minio',
         MINIO_ROOT_PASSWORD: 'distributed-minio-secret',
@@ -130,6 +132,23 @@ export class ServiceSet {
   /** Keys stored in the set's S3 bucket under `prefix`. */
   s3Keys(prefix: string): string[] {
     return this.s3!.keys(prefix);
+  }
+
+  /**
+   * One upload journal sweep on a replica of `name` (`POST /api/_internal/upload-journal/sweep`) with `graceMs`:
+   * 0 settles every note, so only when no write is under way.
+   */
+  async sweepUploads(graceMs: number, name = 'records', index = 0): Promise<Record<string, number>> {
+    const res = await fetch(`${this.url(name, index)}/api/_internal/upload-journal/sweep`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-nestbase-internal': INTERNAL_SECRET },
+      body: JSON.stringify({ graceMs }),
+    });
+    const text = await res.text();
+    if (res.status !== 200) {
+      throw new Error(`upload journal sweep on ${name} ${index}: ${res.status} ${text}`);
+    }
+    return JSON.parse(text) as Record<string, number>;
   }
 
   /** Output of every replica (for failure messages). */

@@ -197,11 +197,27 @@ export async function uploadsThroughKill(t: TestContext, set: ServiceSet, replic
     assert.deepEqual({ sha: got.sha, size: got.size }, { sha: want.sha, size: want.size }, `record ${rec.tag}`);
   }
 
-  // Files of uploads cut by the kill after their file was stored and before their record was committed: reported
-  // (no record points at them, so nothing serves them; nothing removes them either).
+  // Files of uploads cut by the kill after their file was stored and before their record was committed: no record
+  // points at them, and their writes' notes are in the upload journal. A sweep (grace 0: no write is under way now)
+  // removes them, keeps every file a record references (checked above and again below) and empties the journal.
   const stored = new Set(all.items.map((r) => r.id));
-  const orphans = set.s3Keys(`${made.id}/`).filter((key) => !stored.has(key.split('/')[1]));
-  t.diagnostic(`${all.totalItems} records stored of ${sent.size} uploads sent; ${orphans.length} orphan files in S3`);
+  const orphans = () => set.s3Keys(`${made.id}/`).filter((key) => !stored.has(key.split('/')[1]));
+  const before = orphans().length;
+  const swept = await set.sweepUploads(0);
+  t.diagnostic(
+    `${all.totalItems} records stored of ${sent.size} uploads sent; ${before} orphan files in S3; sweep ${JSON.stringify(swept)}`,
+  );
+  assert.deepEqual(orphans(), [], 'orphan files after the sweep');
+  assert.equal(swept.left, 0, 'notes left by the sweep');
+  assert.deepEqual(
+    set.s3Keys('.upload-journal/').filter((key) => !key.endsWith('/.keep')),
+    [],
+    'notes in the upload journal after the sweep',
+  );
+  for (const rec of all.items) {
+    const got = await download(`/api/files/${made.id}/${rec.id}/${rec.doc}`, suFileToken);
+    assert.equal(got.status, 200, `record ${rec.id} (${rec.tag}) lost its file to the sweep`);
+  }
 
   // The rules still hide each user's uploads from the other.
   for (const [me, other] of [

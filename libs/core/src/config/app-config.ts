@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { observabilityFromEnv, type ObservabilityConfig } from './observability-env';
 import { metricsFromEnv, type MetricsConfig } from './metrics-env';
 import { s3FromEnv } from './s3-env';
+import { uploadsFromEnv, type UploadsConfig } from './uploads-env';
 
 /** The typed configuration every app reads. Built once by `loadConfig`, frozen, provided as `AppConfig`. */
 export abstract class AppConfig {
@@ -61,6 +62,8 @@ export abstract class AppConfig {
   abstract readonly oauth2: OAuth2Config;
   /** `GET /metrics` (`NB_METRICS`, `NB_METRICS_TOKEN`). */
   abstract readonly metrics: MetricsConfig;
+  /** The upload journal's sweep of interrupted writes (`NB_UPLOAD_JOURNAL_GRACE_MS`, `NB_UPLOAD_SWEEP_INTERVAL_MS`). */
+  abstract readonly uploads: UploadsConfig;
 }
 
 export interface OAuth2Config {
@@ -263,6 +266,7 @@ export function loadConfig(env: Env, overrides: ConfigOverrides = {}): AppConfig
       avatarAllowLoopback: flag(env, 'NB_OAUTH2_AVATAR_ALLOW_LOOPBACK', false, problems),
     },
     metrics: metricsFromEnv(env, problems),
+    uploads: uploadsFromEnv(env, parseInt, problems),
   };
   if (problems.length > 0) {
     throw new ConfigError(problems.join('; '));

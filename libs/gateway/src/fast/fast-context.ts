@@ -32,12 +32,19 @@ const REASONS: Record<number, string> = {
 };
 
 /** A whole response in PocketBase's error envelope, with the gateway's CORS lines. */
-export function envelopeResponse(status: number, message: string, cors: string, keepAlive: string | null): string {
+export function envelopeResponse(
+  status: number,
+  message: string,
+  cors: string,
+  keepAlive: string | null,
+  headOnly = false,
+): string {
   const body = JSON.stringify({ status, message, data: {} });
+  // the answer to a HEAD has the head only: a body after it is read as the start of a next response
   return (
     `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n${cors}` +
     `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `${keepAlive ?? 'Connection: close\r\n'}\r\n${body}`
+    `${keepAlive ?? 'Connection: close\r\n'}\r\n${headOnly ? '' : body}`
   );
 }
 

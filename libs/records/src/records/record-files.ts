@@ -7,9 +7,13 @@ import type { UnitOfWork } from './record-deps';
 /**
  * Where record files live: a port of the records lib, provided by the storage lib. `save` runs
  * inside the record's transaction (undone by `discard` on rollback); `remove*` only queue the
- * deletion and are called after commit.
+ * deletion and are called after commit. `intend` notes a write's files in the storage before any is
+ * stored or replaced, `settled` drops the note once the commit or rollback was cleaned up: a process
+ * killed in between leaves the note, and the storage's sweep removes what the record doesn't reference.
  */
 export abstract class RecordFileStore {
+  abstract intend(collectionId: string, recordId: string, names: string[]): Promise<string>;
+  abstract settled(note: string): void;
   abstract save(collectionId: string, recordId: string, name: string, upload: UploadedFile): Promise<void>;
   abstract discard(collectionId: string, recordId: string, names: string[]): Promise<void>;
   abstract remove(collectionId: string, recordId: string, names: string[]): Promise<void>;
@@ -59,12 +63,24 @@ export class RecordFileWriter {
       }
       return;
     }
-    for (const [name, upload] of added) {
-      uow.onRollback.push(() => store.discard(c.id, recordId, [name]));
-      await store.save(c.id, recordId, name, upload);
+    if (added.length === 0 && removed.length === 0) {
+      return;
     }
-    if (removed.length > 0) {
-      uow.afterCommit.push(() => store.remove(c.id, recordId, removed));
+    const stored = added.map(([name]) => name);
+    const note = await store.intend(c.id, recordId, [...stored, ...removed]);
+    // The note goes only once the clean-up is done (a failed one leaves it for the sweep).
+    uow.onRollback.push(async () => {
+      await store.discard(c.id, recordId, stored);
+      store.settled(note);
+    });
+    uow.afterCommit.push(async () => {
+      if (removed.length > 0) {
+        await store.remove(c.id, recordId, removed);
+      }
+      store.settled(note);
+    });
+    for (const [name, upload] of added) {
+      await store.save(c.id, recordId, name, upload);
     }
   }
 

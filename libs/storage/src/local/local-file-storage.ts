@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,6 +44,23 @@ export class LocalFileStorage extends FileStorage {
       await copyFile(file, temp);
     }
     await rename(temp, target);
+  }
+
+  override async putSmall(key: string, data: Buffer): Promise<void> {
+    const target = this.path(key);
+    try {
+      await writeFile(target, data);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, data);
+    }
+  }
+
+  override async deleteMany(keys: string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.delete(key)));
   }
 
   override async stat(key: string): Promise<StoredFile | null> {
@@ -94,22 +111,25 @@ export class LocalFileStorage extends FileStorage {
   }
 
   override async list(prefix: string): Promise<ListedFile[]> {
+    // Only the folder the prefix names is read (the journal's sweep lists one folder of a large tree).
+    const folder = prefix.slice(0, prefix.lastIndexOf('/') + 1);
+    const dir = folder ? this.path(folder.replace(/\/+$/, '')) : this.root;
     let names: string[];
     try {
-      names = await readdir(this.root, { recursive: true });
+      names = await readdir(dir, { recursive: true });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) {
         return [];
       }
       throw error;
     }
     const out: ListedFile[] = [];
     for (const name of names) {
-      const key = name.split(path.sep).join('/');
+      const key = folder + name.split(path.sep).join('/');
       if (!key.startsWith(prefix) || /\.tmp-[0-9a-f]{12}$/.test(key)) {
         continue;
       }
-      const info = await stat(path.join(this.root, name)).catch(() => null);
+      const info = await stat(path.join(dir, name)).catch(() => null);
       if (info?.isFile()) {
         out.push({ key, size: info.size, modified: info.mtime });
       }

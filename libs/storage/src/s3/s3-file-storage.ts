@@ -59,6 +59,8 @@ function notFound(error: unknown): boolean {
 /** Files in an S3-compatible bucket (MinIO in production) through the `minio` client, loaded lazily. */
 export class S3FileStorage extends FileStorage {
   private client: Promise<Client> | null = null;
+  /** Folders given a `.keep` object by `putSmall`. */
+  private readonly kept = new Set<string>();
 
   constructor(private readonly options: S3Options) {
     super();
@@ -99,6 +101,22 @@ export class S3FileStorage extends FileStorage {
       body.destroy();
       await client.abortMultipartUpload(bucket, key, uploadId).catch(() => undefined);
       throw error;
+    }
+  }
+
+  override async putSmall(key: string, data: Buffer): Promise<void> {
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    if (folder && !this.kept.has(folder)) {
+      await this.put(`${folder}.keep`, Buffer.alloc(0));
+      this.kept.add(folder);
+    }
+    await this.put(key, data);
+  }
+
+  override async deleteMany(keys: string[]): Promise<void> {
+    const client = await guarded(() => this.connect());
+    for (let i = 0; i < keys.length; i += 1000) {
+      await guarded(() => client.removeObjects(this.options.bucket, keys.slice(i, i + 1000)));
     }
   }
 

@@ -65,6 +65,7 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   'POST /api/_internal/render',
   'POST /api/_internal/logs',
   'GET /api/_internal/log-policy',
+  'POST /api/_internal/upload-journal/sweep',
   // settings, logs, backups, crons, health
   'GET /api/settings',
   'PATCH /api/settings',
