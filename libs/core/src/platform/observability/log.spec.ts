@@ -7,10 +7,10 @@ import { accessLog, configureLogging, flushLogs, setProcessService, writeAccessL
 function stdoutOf(fn: () => void): string {
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     chunks.push(String(chunk));
     return true;
-  });
+  };
   try {
     fn();
     flushLogs();
