@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
-  bannerText,
   freePort,
   HttpClient,
   ManagedProcess,
@@ -270,7 +269,7 @@ void describe('nestbase serve', () => {
       try {
         const started = await waitForBanner(proc, /^nestbase started at (\S+)$/m);
         assert.equal(started[1], proc.baseUrl, proc.stdout());
-        assert.match(bannerText(proc.stdout()), new RegExp(`^Dashboard: ${proc.baseUrl}/_/$`, 'm'));
+        await waitForBanner(proc, new RegExp(`^Dashboard: ${proc.baseUrl}/_/$`, 'm'));
         const res = await proc.stop(signal);
         assert.equal(res.code, 0, `${signal}: exit ${String(res.code)} (signal ${String(res.signal)})\n${res.stderr}`);
         assert.doesNotMatch(res.stderr, /^\s+at /m);

@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
-  bannerText,
   freePort,
   HttpClient,
   makeUserInput,
@@ -238,7 +237,7 @@ void describe('hooks in processes', () => {
       );
       procs.push(proc);
       await waitForHealth(baseUrl, STARTUP_CEILING_MS, proc.child, () => proc.stdout() + proc.stderr());
-      assert.match(bannerText(proc.stdout()), /^nestbase started at http:/m);
+      await waitForBanner(proc, /^nestbase started at http:/m);
 
       const http = new HttpClient(baseUrl);
       const token = await superuser(http);

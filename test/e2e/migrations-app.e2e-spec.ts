@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 
-import { bannerText, TEST_CEILING_MS } from '@lib/testing';
+import { TEST_CEILING_MS, waitForBanner } from '@lib/testing';
 import { cleanUp, project, serve, writeMigration } from './support/migrations';
 
 const TIMEOUT = { timeout: TEST_CEILING_MS };
@@ -72,7 +72,7 @@ void describe('the migration app', () => {
     writeMigration(p.migrations, '1700000002_data.js', DATA);
     writeMigration(p.migrations, '1700000003_typed.ts', TYPED);
     const s = await serve(p);
-    assert.match(bannerText(s.proc.stdout()), /Applied migration 1700000003_typed\.ts/);
+    await waitForBanner(s.proc, /Applied migration 1700000003_typed\.ts/);
 
     const notes = await s.su('GET', '/api/collections/notes/records?sort=title');
     assert.equal(notes.status, 200, notes.text);

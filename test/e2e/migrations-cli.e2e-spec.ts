@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 
-import { bannerText, repoRoot, runCli, TEST_CEILING_MS } from '@lib/testing';
+import { repoRoot, runCli, TEST_CEILING_MS, waitForBanner } from '@lib/testing';
 import {
   assertExit,
   cleanUp,
@@ -90,7 +90,7 @@ void describe('nestbase migrate', () => {
     const empty = join(p.root, 'none');
     writeMigration(p.migrations, '1700000000_posts.js', collectionMigration('posts'));
     let s = await serve(p);
-    assert.match(bannerText(s.proc.stdout()), /Applied migration 1700000000_posts\.js/);
+    await waitForBanner(s.proc, /Applied migration 1700000000_posts\.js/);
     assert.equal((await s.su('GET', '/api/collections/posts')).status, 200);
     const list = await s.su('GET', '/api/collections/posts/records');
     assert.deepEqual(
@@ -220,7 +220,7 @@ void describe('nestbase migrate', () => {
     const second = project();
     writeMigration(second.migrations, file, readFileSync(join(first.migrations, file), 'utf8'));
     const replayed = await serve(second);
-    assert.match(bannerText(replayed.proc.stdout()), new RegExp(`Applied migration ${file}`));
+    await waitForBanner(replayed.proc, new RegExp(`Applied migration ${file}`));
     assert.deepEqual(await schemaOf(replayed), expected);
     await replayed.proc.stop();
     assert.ok(existsSync(join(second.data, 'data.db')));

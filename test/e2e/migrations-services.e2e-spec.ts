@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
 import {
-  bannerText,
   freePort,
   HttpClient,
   ManagedProcess,
@@ -18,6 +17,7 @@ import {
   startSplitService,
   STARTUP_CEILING_MS,
   TEST_CEILING_MS,
+  waitForBanner,
   waitForHealth,
 } from '@lib/testing';
 import { assertExit, cleanUp, migrateCli, project, serve, SU, writeMigration } from './support/migrations';
@@ -48,7 +48,7 @@ void describe('migrations beyond nestbase serve', () => {
     writeMigration(p.migrations, '1700000001_posts.js', POSTS);
     const records = await startSplitService('records', p.data, ['--migrationsDir', p.migrations], { env: SU });
     procs.push(records);
-    assert.match(bannerText(records.stdout()), /Applied migration 1700000001_posts\.js/);
+    await waitForBanner(records, /Applied migration 1700000001_posts\.js/);
     assert.deepEqual(await postTitles(records.baseUrl), ['once']);
     const auth = await runCli([
       'auth',
