@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { JobQueue } from '@lib/jobs';
-import { SettingsService } from '@lib/records';
+import { SettingsService, StoreSync } from '@lib/records';
 import type { Transporter } from 'nodemailer';
 import type { MailMessage } from './mail-message';
 import { MailerHooks, type RecordMailContext } from './mailer-hooks';
@@ -30,6 +30,7 @@ export class MailerService implements OnModuleInit {
   constructor(
     private readonly jobs: JobQueue,
     private readonly settings: SettingsService,
+    private readonly sync: StoreSync,
     @Optional() @Inject(MailerHooks) private readonly hooks: MailerHooks | null = null,
   ) {}
 
@@ -50,6 +51,9 @@ export class MailerService implements OnModuleInit {
   }
 
   private async deliver(message: MailMessage, strict = false): Promise<void> {
+    // A queued mail can run in a process that served no request since another one changed the SMTP settings (a
+    // second auth replica, the process beside): its cached settings are brought up to date first, as a request's are.
+    await this.sync.ensureFresh();
     const settings = await this.settings.get();
     const smtp = settings.smtp as unknown as SmtpSettings;
     const meta = settings.meta as { senderName: string; senderAddress: string };
