@@ -158,7 +158,11 @@ function journalSuite(backend: 'local' | 's3'): void {
           env: { ...env, NB_UPLOAD_JOURNAL_GRACE_MS: '30000' },
         });
         http = new HttpClient(server.baseUrl);
-        await waitFor(async () => !(await storage.exists(`${cid}/${ghost}/early_e5.txt`)), 'the start sweep');
+        // the sweep removes a note's files first, then the note: wait for both
+        await waitFor(
+          async () => !(await storage.exists(`${cid}/${ghost}/early_e5.txt`)) && (await notes()).length === 1,
+          'the start sweep to remove the file and its note',
+        );
         assert.equal((await notes()).length, 1, 'only the note of the unknown collection is left');
       });
     }
