@@ -1,5 +1,7 @@
 // The upload journal, on local storage and on S3 (s3rver): a record write killed between storing its files and the
-// end of its transaction leaves a note (`.upload-journal/<ms>-<random>.json`) and files no record references. The
+// end of its transaction leaves a note and files no record references: on S3 a note file
+// (`.upload-journal/<ms>-<random>.json`), on local storage a line of its process's log (`<ms>-<random>.log`) that
+// has no end line (note files left by earlier versions are swept there too). The
 // crash is simulated: notes and files are written into the storage as such a write leaves them. The sweep
 // (`POST /api/_internal/upload-journal/sweep`, and at start) removes the noted files (and thumbs) the record's row
 // doesn't reference, and leaves referenced files, notes younger than the grace and notes of unknown collections.
@@ -35,6 +37,7 @@ const noteKey = (at: number) =>
   `${JOURNAL_PREFIX}${String(at).padStart(13, '0')}-${randomBytes(6).toString('hex')}.json`;
 const note = (collectionId: string, recId: string, files: string[]) =>
   Buffer.from(JSON.stringify({ collectionId, recordId: recId, files }));
+const logKey = (at: number) => `${JOURNAL_PREFIX}${String(at).padStart(13, '0')}-${randomBytes(6).toString('hex')}.log`;
 
 function journalSuite(backend: 'local' | 's3'): void {
   void describe(`upload journal sweep (${backend} storage)`, { timeout: TEST_CEILING_MS }, () => {
@@ -51,6 +54,8 @@ function journalSuite(backend: 'local' | 's3'): void {
       http.request('POST', SWEEP, { body, headers: { 'x-nestbase-internal': secret } });
     const notes = async () =>
       (await storage.list(JOURNAL_PREFIX)).map((f) => f.key).filter((k) => !k.endsWith('/.keep'));
+    // The note files (the server's own log of the last upload goes a second after it: not counted here)
+    const noteFiles = async () => (await notes()).filter((k) => k.endsWith('.json'));
     const upload = async (title: string) => {
       const form = new FormData();
       form.append('title', title);
@@ -139,16 +144,48 @@ function journalSuite(backend: 'local' | 's3'): void {
       assert.equal(served.status, 200, 'the file the row references stays');
       assert.ok(await storage.exists(`${cid}/${busy}/busy_c3.txt`), 'a write under way keeps its file');
       assert.ok(await storage.exists(`zzzzzzzzzzzzzzz/${stranger}/lost_d4.txt`), 'an unknown collection: left');
-      assert.deepEqual((await notes()).sort(), [busyNote, strangerNote].sort());
+      assert.deepEqual((await noteFiles()).sort(), [busyNote, strangerNote].sort());
 
       // grace 0: the young note is settled too; the unknown collection's stays for a later sweep
       const now = await sweep({ graceMs: 0 });
       assert.deepEqual(now.json(), { due: 2, settled: 1, fresh: 0, left: 1, filesRemoved: 1 });
       assert.equal(await storage.exists(`${cid}/${busy}/busy_c3.txt`), false);
-      assert.deepEqual(await notes(), [strangerNote]);
+      assert.deepEqual(await noteFiles(), [strangerNote]);
     });
 
     if (backend === 'local') {
+      void it("a killed process's log: its notes without an end are settled, then the log goes", async () => {
+        const kept = await upload('logged');
+        const old = Date.now() - 2 * HOUR;
+        const ghost = recordId();
+        await storage.put(`${cid}/${ghost}/ghost_f6.txt`, Buffer.from('ghost'));
+        await storage.put(`${cid}/${kept.id}/newer_g7.txt`, Buffer.from('newer'));
+        const log = logKey(old);
+        const line = (n: number, entry: Buffer) => `+${n} ${old} ${entry.toString()}\n`;
+        const text = [
+          line(1, note(cid, kept.id, [kept.doc])), // a write that ended: its end line follows
+          '-1\n',
+          line(2, note(cid, ghost, ['ghost_f6.txt'])), // a create killed before its commit
+          line(3, note(cid, kept.id, [kept.doc, 'newer_g7.txt'])), // an update of `kept` killed before its commit
+          `+4 ${old} {"collectionId":"`, // the line being written when the process was killed
+        ].join('');
+        await storage.put(log, Buffer.from(text));
+        await waitFor(async () => (await notes()).length === 2, 'the server to delete its own log (idle)');
+
+        const res = await sweep({});
+        assert.equal(res.status, 200, res.text);
+        // notes 2, 3, 4, and the unknown collection's note file of the test before (left again)
+        assert.deepEqual(res.json(), { due: 4, settled: 3, fresh: 0, left: 1, filesRemoved: 2 });
+        assert.equal(await storage.exists(`${cid}/${ghost}/ghost_f6.txt`), false, 'the orphan of a killed create');
+        assert.equal(await storage.exists(`${cid}/${kept.id}/newer_g7.txt`), false, 'the upload of a killed update');
+        assert.ok(await storage.exists(`${cid}/${kept.id}/${kept.doc}`), 'the file the row references stays');
+        assert.ok((await notes()).includes(log), 'the log stays until a sweep finds every note in it ended');
+
+        const again = await sweep({});
+        assert.deepEqual(again.json(), { due: 1, settled: 0, fresh: 0, left: 1, filesRemoved: 0 });
+        assert.equal((await notes()).includes(log), false, 'a log whose notes all ended, past taking notes, goes');
+      });
+
       void it('sweeps at start with the configured grace', async () => {
         const ghost = recordId();
         await storage.put(`${cid}/${ghost}/early_e5.txt`, Buffer.from('early'));
@@ -160,10 +197,10 @@ function journalSuite(backend: 'local' | 's3'): void {
         http = new HttpClient(server.baseUrl);
         // the sweep removes a note's files first, then the note: wait for both
         await waitFor(
-          async () => !(await storage.exists(`${cid}/${ghost}/early_e5.txt`)) && (await notes()).length === 1,
+          async () => !(await storage.exists(`${cid}/${ghost}/early_e5.txt`)) && (await noteFiles()).length === 1,
           'the start sweep to remove the file and its note',
         );
-        assert.equal((await notes()).length, 1, 'only the note of the unknown collection is left');
+        assert.equal((await noteFiles()).length, 1, 'only the note of the unknown collection is left');
       });
     }
   });

@@ -34,6 +34,13 @@ export interface PutOptions {
   size?: number;
 }
 
+/** An append-only file held open (the upload journal's log of one process): each `append` is one write. */
+export interface AppendLog {
+  /** Appends `text` in one write; false (nothing written) when the file was removed meanwhile. */
+  append(text: string): boolean;
+  close(): void;
+}
+
 /**
  * Where files live: keys are `/`-separated paths (`<collectionId>/<recordId>/<filename>`) built with
  * `storageKey`, never raw client input. Implementations: local directory, S3 (minio client).
@@ -60,6 +67,19 @@ export abstract class FileStorage {
    */
   async putSmall(key: string, data: Buffer): Promise<void> {
     await this.put(key, data, { size: data.length });
+  }
+
+  /**
+   * Creates the file `key` and holds it open for appends, where the backend can (local files); null where it
+   * can't (S3: objects are written whole).
+   */
+  openAppendLog(_key: string): AppendLog | null {
+    return null;
+  }
+
+  /** Appends `text` to the existing file `key` (one write); false when it doesn't exist or can't be appended to. */
+  appendExisting(_key: string, _text: string): Promise<boolean> {
+    return Promise.resolve(false);
   }
 
   /** Removes several files; missing ones are not an error. */

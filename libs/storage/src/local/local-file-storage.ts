@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  createReadStream,
+  createWriteStream,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
@@ -7,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { SNIFF_BYTES, sniffMime } from '@lib/core';
 import {
   FileStorage,
+  type AppendLog,
   type ByteRange,
   type FileRead,
   type ListedFile,
@@ -61,6 +72,40 @@ export class LocalFileStorage extends FileStorage {
       }
       await mkdir(path.dirname(target), { recursive: true });
       writeFileSync(target, data);
+    }
+  }
+
+  /** Created exclusively (`ax`), written with O_APPEND on this thread: an append is one `write`, no pool hop. */
+  override openAppendLog(key: string): AppendLog {
+    const target = this.path(key);
+    let fd: number;
+    try {
+      fd = openSync(target, 'ax');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw error;
+      }
+      mkdirSync(path.dirname(target), { recursive: true });
+      fd = openSync(target, 'ax');
+    }
+    return new LocalAppendLog(fd);
+  }
+
+  override async appendExisting(key: string, text: string): Promise<boolean> {
+    let handle;
+    try {
+      handle = await open(this.path(key), constants.O_WRONLY | constants.O_APPEND);
+    } catch (error) {
+      if (['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '')) {
+        return false;
+      }
+      throw error;
+    }
+    try {
+      await handle.write(text);
+      return true;
+    } finally {
+      await handle.close();
     }
   }
 
@@ -159,5 +204,28 @@ export class LocalFileStorage extends FileStorage {
   private async tempBeside(target: string): Promise<string> {
     await mkdir(path.dirname(target), { recursive: true });
     return `${target}.tmp-${randomBytes(6).toString('hex')}`;
+  }
+}
+
+/** An open local file appended to with one `write` each; a file unlinked meanwhile (link count 0) takes nothing. */
+class LocalAppendLog implements AppendLog {
+  constructor(private fd: number) {}
+
+  append(text: string): boolean {
+    if (this.fd < 0 || fstatSync(this.fd).nlink === 0) {
+      return false;
+    }
+    const bytes = Buffer.from(text);
+    if (writeSync(this.fd, bytes) !== bytes.length) {
+      throw new Error('short write to the append log (disk full?)');
+    }
+    return true;
+  }
+
+  close(): void {
+    if (this.fd >= 0) {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
   }
 }
