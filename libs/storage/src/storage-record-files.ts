@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { UploadedFile } from '@lib/core';
 import { JobQueue } from '@lib/jobs';
-import { RecordFileStore } from '@lib/records';
+import { RecordFileStore, StoreSync } from '@lib/records';
 import { FileStorage } from './file-storage';
 import { UploadJournal } from './journal/upload-journal';
 import { fileKey, recordPrefix, thumbsPrefix } from './storage-key';
@@ -23,12 +23,18 @@ export class StorageRecordFiles extends RecordFileStore implements OnModuleInit 
     private readonly storage: FileStorage,
     private readonly jobs: JobQueue,
     private readonly journal: UploadJournal,
+    private readonly freshness: StoreSync,
   ) {
     super();
   }
 
   onModuleInit(): void {
-    this.jobs.process<DeleteFilesJob>(DELETE_FILES_JOB, (job) => this.deleteNow(job));
+    // With REDIS_URL any process may take the job, one that served no request since another changed the storage
+    // settings (local ↔ S3) among them: its settings are brought up to date first, as a request's are.
+    this.jobs.process<DeleteFilesJob>(DELETE_FILES_JOB, async (job) => {
+      await this.freshness.ensureFresh();
+      await this.deleteNow(job);
+    });
   }
 
   override intend(collectionId: string, recordId: string, files: string[]): Promise<string> {

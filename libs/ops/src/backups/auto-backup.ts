@@ -1,10 +1,9 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Clock, fieldError } from '@lib/core';
 import { CronSchedule, CronScheduler } from '@lib/hooks';
-import { SettingsService } from '@lib/records';
+import { SettingsService, StoreSync } from '@lib/records';
 import { AUTO_PREFIX } from './backup-names';
 import { BackupsService } from './backups.service';
-import { BackupStore } from './backup-store';
 
 export const AUTO_BACKUP_JOB = '__pbAutoBackup__';
 const CHECK_MS = 2000;
@@ -23,7 +22,7 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
     private readonly crons: CronScheduler,
     private readonly settings: SettingsService,
     private readonly backups: BackupsService,
-    private readonly store: BackupStore,
+    private readonly freshness: StoreSync,
     private readonly clock: Clock,
   ) {}
 
@@ -51,8 +50,13 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Re-reads `backups.cron` and (un)registers the job when it changed. */
+  /**
+   * Re-reads `backups.cron` and (un)registers the job when it changed. The settings are brought up to date first:
+   * another process (a second replica, the one beside on the data dir) may have changed them, and this one may
+   * serve no request that would.
+   */
   async sync(): Promise<void> {
+    await this.freshness.ensureFresh();
     const cron = ((await this.settings.get()).backups as { cron?: unknown } | undefined)?.cron;
     const expression = typeof cron === 'string' ? cron.trim() : '';
     if (expression === this.expression) {
@@ -87,10 +91,9 @@ export class AutoBackup implements OnModuleInit, OnApplicationShutdown {
 
   /** Deletes the oldest auto backups beyond `keep`. */
   private async rotate(keep: number): Promise<void> {
-    const { storage } = await this.store.current();
     const autos = (await this.backups.list()).filter((b) => b.key.startsWith(AUTO_PREFIX));
     for (const old of autos.slice(Math.max(1, keep))) {
-      await storage.delete(old.key);
+      await this.backups.delete(old.key);
     }
   }
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { AppConfig } from '@lib/core';
-import { SettingsService } from '@lib/records';
+import { SettingsService, StoreSync } from '@lib/records';
 import { FileStorage, LocalFileStorage, S3FileStorage, type S3Options } from '@lib/storage';
 
 /** Where backups are kept now: `<dataDir>/backups`, or the bucket of `backups.s3` when it is enabled. */
@@ -19,12 +19,18 @@ export class BackupStore {
   constructor(
     @Inject(AppConfig) config: AppConfig,
     private readonly settings: SettingsService,
+    private readonly freshness: StoreSync,
   ) {
     const dir = path.join(config.dataDir, 'backups');
     this.local = { storage: new LocalFileStorage(dir), dir };
   }
 
+  /**
+   * The target for the settings as stored now: they are brought up to date first, since a backup may run where no
+   * request did since another process changed `backups.s3` (the auto-backup job on any replica, with REDIS_URL).
+   */
   async current(): Promise<BackupTarget> {
+    await this.freshness.ensureFresh();
     const backups = (await this.settings.get()).backups as { s3?: S3Options & { enabled?: boolean } } | undefined;
     const s3 = backups?.s3;
     if (!s3?.enabled) {

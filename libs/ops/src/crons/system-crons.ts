@@ -28,10 +28,13 @@ export class SystemCrons implements OnModuleInit {
     );
   }
 
-  /** Entries older than `logs.maxDays` days (all of them when logging is off). */
+  /**
+   * Entries older than `logs.maxDays` days (all of them when logging is off), as the settings say now: the policy
+   * is read again after the job brought the settings up to date, not taken from the writer's last periodic read.
+   */
   async pruneLogs(): Promise<void> {
     await this.writer.flush();
-    const days = this.writer.policy.maxDays;
+    const days = (await this.writer.refresh()).maxDays;
     this.logs.deleteBefore(formatDate(new Date(this.clock.now() - Math.max(0, days) * 86_400_000)));
   }
 }

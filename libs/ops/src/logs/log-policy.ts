@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { SettingsService } from '@lib/records';
+import { SettingsService, StoreSync } from '@lib/records';
 
 /** The `logs` settings as the writer applies them. */
 export interface LogPolicy {
@@ -32,10 +32,21 @@ export abstract class LogPolicySource {
   onChange?(listener: () => void): void;
 }
 
-/** The policy from this process's settings (`logs.*` and `trustedProxy`). */
+/** How often the policy read brings this process's settings up to date (it is read every 200 ms). */
+const FRESH_EVERY_MS = 2000;
+
+/**
+ * The policy from this process's settings (`logs.*` and `trustedProxy`), brought up to date every few seconds: a
+ * process that serves no request (one running queued jobs) would otherwise keep another's old `logs` settings.
+ */
 @Injectable()
 export class SettingsLogPolicySource extends LogPolicySource {
-  constructor(private readonly settings: SettingsService) {
+  private checked = 0;
+
+  constructor(
+    private readonly settings: SettingsService,
+    private readonly freshness: StoreSync,
+  ) {
     super();
   }
 
@@ -44,6 +55,10 @@ export class SettingsLogPolicySource extends LogPolicySource {
   }
 
   async read(): Promise<LogPolicy> {
+    if (performance.now() - this.checked >= FRESH_EVERY_MS) {
+      this.checked = performance.now();
+      await this.freshness.ensureFresh();
+    }
     const settings = await this.settings.get();
     const logs = (settings.logs ?? {}) as Partial<Record<keyof LogPolicy, unknown>>;
     const proxy = (settings.trustedProxy ?? {}) as { headers?: unknown; useLeftmostIP?: unknown };

@@ -105,7 +105,9 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     await Promise.all([this.flush(), this.refresh().catch(() => undefined)]);
   }
 
-  private async refresh(): Promise<void> {
+  /** Reads the policy now (a job about to apply it: the logs clean-up's `maxDays`) and returns it. */
+  async refresh(): Promise<LogPolicy> {
     this.current = await this.source.read();
+    return this.current;
   }
 }
