@@ -1,12 +1,13 @@
 import { createWriteStream } from 'node:fs';
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-/** One file of an archive: its path inside the zip and on disk. */
+/** One file of an archive: its path inside the zip and on disk (or its bytes, read beforehand). */
 export interface ArchiveFile {
   name: string;
   file: string;
+  data?: Buffer;
 }
 
 /**
@@ -23,9 +24,12 @@ export async function writeArchive(
   const { ZipFile } = require('yazl') as typeof import('yazl');
   const zip = new ZipFile();
   for (const entry of files) {
-    zip.addFile(entry.file, entry.name, {
-      compress: !/\.(jpe?g|png|gif|webp|avif|zip|gz|mp4|mp3|pdf)$/i.test(entry.name),
-    });
+    const options = { compress: !/\.(jpe?g|png|gif|webp|avif|zip|gz|mp4|mp3|pdf)$/i.test(entry.name) };
+    if (entry.data) {
+      zip.addBuffer(entry.data, entry.name, options);
+    } else {
+      zip.addFile(entry.file, entry.name, options);
+    }
   }
   zip.end();
   // yazl reports a file it can't read (gone, unreadable) on the ZipFile itself, not on its output stream: without
@@ -63,6 +67,34 @@ export async function filesUnder(dir: string, prefix: string): Promise<ArchiveFi
     const info = await lstat(file).catch(() => null);
     if (info?.isFile() && !/\.tmp-[0-9a-f]{12}$/.test(name)) {
       out.push({ name: `${prefix}${name.split(path.sep).join('/')}`, file });
+    }
+  }
+  return out;
+}
+
+/**
+ * The entries `transient` picks read into memory now, those gone meanwhile left out: small files that come and go
+ * while the archive is written (the upload journal's notes and logs), which yazl would fail on if one went between
+ * the listing and its turn.
+ */
+export async function readTransient(
+  files: ArchiveFile[],
+  transient: (name: string) => boolean,
+): Promise<ArchiveFile[]> {
+  const out: ArchiveFile[] = [];
+  for (const entry of files) {
+    if (!transient(entry.name)) {
+      out.push(entry);
+      continue;
+    }
+    const data = await readFile(entry.file).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        return null;
+      }
+      throw error;
+    });
+    if (data) {
+      out.push({ ...entry, data });
     }
   }
   return out;

@@ -6,7 +6,10 @@ import { Database } from '@lib/database';
 import { copyDatabase } from '../dbcopy/db-copy';
 import { LogRepository } from '../logs/log.repository';
 import { LogWriter } from '../logs/log-writer';
-import { filesUnder, writeArchive, type ArchiveFile } from './backup-archive';
+import { filesUnder, readTransient, writeArchive, type ArchiveFile } from './backup-archive';
+
+/** The upload journal's folder in the archive: its notes and logs come and go as writes run. */
+const JOURNAL = 'storage/.upload-journal/';
 
 /**
  * Builds a backup zip of the data directory: `data.db` and `auxiliary.db` as consistent snapshots taken with
@@ -46,7 +49,9 @@ export class BackupMaker {
       const files: ArchiveFile[] = [
         { name: 'data.db', file: path.join(snapshot, 'data.db') },
         { name: 'auxiliary.db', file: path.join(snapshot, 'auxiliary.db') },
-        ...(await filesUnder(path.join(this.config.dataDir, 'storage'), 'storage/')),
+        ...(await readTransient(await filesUnder(path.join(this.config.dataDir, 'storage'), 'storage/'), (name) =>
+          name.startsWith(JOURNAL),
+        )),
       ];
       const zip = `${work}.zip`;
       await writeArchive(zip, files, onBytes);
