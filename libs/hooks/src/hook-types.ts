@@ -46,6 +46,8 @@ export interface RecordEvent extends Chained {
   /** The authenticated record of the request (null for guests and for internal writes). */
   auth: HookRecord | null;
   request: HookRequestInfo;
+  /** What failed the write (`onRecordAfter…Error` hooks). */
+  error?: unknown;
 }
 
 /** The request hooks: the body may be changed before `e.next()`, the response after it. */

@@ -65,16 +65,11 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
       await invoke(e.app, () => fn(event));
     };
   const plain = <E extends LifecycleEvent>(fn: Fn) => run<E>(fn, (e) => plainEvent(host, file, e));
+  // run once the failed write rolled back (their own writes stay), with `e.error`
   const onError =
     (fn: Fn): ChainHandler<RecordEvent> =>
-    async (e) => {
-      try {
-        await e.next();
-      } catch (error) {
-        await invoke(e.app, () => fn({ ...recordEvent(host, file, e), error }));
-        throw error;
-      }
-    };
+    (e) =>
+      invoke(e.app, () => fn({ ...recordEvent(host, file, e), error: e.error }));
   const route = (fn: Fn): RouteMiddleware => run<RouteEvent>(fn, (e) => requestEvent(host, file, e));
   const hooks: Record<string, (...args: never[]) => unknown> = {
     onRecordCreate: (fn: Fn, ...tags: Tags) => app.onRecordCreate(rec(fn), ...tags),
@@ -90,16 +85,21 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
     onRecordAfterCreateSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterCreate(rec(fn), ...tags),
     onRecordAfterUpdateSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterUpdate(rec(fn), ...tags),
     onRecordAfterDeleteSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterDelete(rec(fn), ...tags),
-    onRecordAfterCreateError: (fn: Fn, ...tags: Tags) => app.onRecordCreate(onError(fn), ...tags),
-    onRecordAfterUpdateError: (fn: Fn, ...tags: Tags) => app.onRecordUpdate(onError(fn), ...tags),
-    onRecordAfterDeleteError: (fn: Fn, ...tags: Tags) => app.onRecordDelete(onError(fn), ...tags),
+    onRecordAfterCreateError: (fn: Fn, ...tags: Tags) => app.onRecordAfterCreateError(onError(fn), ...tags),
+    onRecordAfterUpdateError: (fn: Fn, ...tags: Tags) => app.onRecordAfterUpdateError(onError(fn), ...tags),
+    onRecordAfterDeleteError: (fn: Fn, ...tags: Tags) => app.onRecordAfterDeleteError(onError(fn), ...tags),
     onRecordsListRequest: (fn: Fn, ...tags: Tags) => app.onRecordsListRequest(req(fn), ...tags),
     onRecordViewRequest: (fn: Fn, ...tags: Tags) => app.onRecordViewRequest(req(fn), ...tags),
     onRecordCreateRequest: (fn: Fn, ...tags: Tags) => app.onRecordCreateRequest(req(fn), ...tags),
     onRecordUpdateRequest: (fn: Fn, ...tags: Tags) => app.onRecordUpdateRequest(req(fn), ...tags),
     onRecordDeleteRequest: (fn: Fn, ...tags: Tags) => app.onRecordDeleteRequest(req(fn), ...tags),
     onRecordAuthRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(req(fn), ...tags),
-    ...modelHooks(app, rec, onError),
+    ...modelHooks(app, rec, onError, (name, fn) =>
+      app.on(
+        name,
+        plain((e) => fn(Object.assign(e as object, { model: (e as { collection: unknown }).collection }))),
+      ),
+    ),
     onMailerSend: (fn: Fn) => app.onMailerSend(plain<MailerEvent & LifecycleEvent>(fn)),
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),
     onTerminate: (fn: Fn) => app.onTerminate(plain(fn)),
@@ -173,15 +173,26 @@ function router(app: HooksApp, route: (fn: Fn) => RouteMiddleware) {
   };
 }
 
+/** The table of collections, as PocketBase's model hooks name it in their tags. */
+const COLLECTIONS_TABLE = '_collections';
+
 /**
- * `onModelCreate` … for the models nestbase hooks see being written: records (`e.model` is the record; collections
- * and settings are not models here).
+ * `onModelCreate` … for the models nestbase hooks see being written: records (`e.model` is the record) and
+ * collections (`e.model` is the collection: the `onCollection…` hook point of the same name, when the tags are none or
+ * name `_collections`). Settings are not a model here (`onSettingsUpdateRequest` sees their changes).
  */
 function modelHooks(
   app: HooksApp,
   rec: (fn: Fn) => ChainHandler<RecordEvent>,
   onError: (fn: Fn) => ChainHandler<RecordEvent>,
+  onCollection: (name: string, fn: Fn) => unknown,
 ): Record<string, (fn: Fn, ...tags: Tags) => unknown> {
+  const alsoCollections = (hook: string, fn: Fn, tags: Tags) => {
+    const names = tags.flat();
+    if (names.length === 0 || names.includes(COLLECTIONS_TABLE)) {
+      onCollection(hook.replace('onModel', 'onCollection'), fn);
+    }
+  };
   const model = (fn: Fn) => rec((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
   const out: Record<string, (fn: Fn, ...tags: Tags) => unknown> = {};
   for (const [action, name] of [
@@ -195,21 +206,38 @@ function modelHooks(
         : action === 'update'
           ? app.onRecordUpdate(model(fn), ...tags)
           : app.onRecordDelete(model(fn), ...tags);
-    out[`onModel${name}`] = (fn, ...tags) => write(fn, tags);
-    out[`onModel${name}Execute`] = (fn, ...tags) => write(fn, tags);
+    out[`onModel${name}`] = (fn, ...tags) => {
+      alsoCollections(`onModel${name}`, fn, tags);
+      write(fn, tags);
+    };
+    out[`onModel${name}Execute`] = (fn, ...tags) => {
+      alsoCollections(`onModel${name}Execute`, fn, tags);
+      write(fn, tags);
+    };
     out[`onModelAfter${name}Error`] = (fn, ...tags) => {
+      alsoCollections(`onModelAfter${name}Error`, fn, tags);
       const handler = onError((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
       return action === 'create'
-        ? app.onRecordCreate(handler, ...tags)
+        ? app.onRecordAfterCreateError(handler, ...tags)
         : action === 'update'
-          ? app.onRecordUpdate(handler, ...tags)
-          : app.onRecordDelete(handler, ...tags);
+          ? app.onRecordAfterUpdateError(handler, ...tags)
+          : app.onRecordAfterDeleteError(handler, ...tags);
     };
   }
-  out.onModelAfterCreateSuccess = (fn, ...tags) => app.onRecordAfterCreate(model(fn), ...tags);
-  out.onModelAfterUpdateSuccess = (fn, ...tags) => app.onRecordAfterUpdate(model(fn), ...tags);
-  out.onModelAfterDeleteSuccess = (fn, ...tags) => app.onRecordAfterDelete(model(fn), ...tags);
+  out.onModelAfterCreateSuccess = (fn, ...tags) => {
+    alsoCollections('onModelAfterCreateSuccess', fn, tags);
+    app.onRecordAfterCreate(model(fn), ...tags);
+  };
+  out.onModelAfterUpdateSuccess = (fn, ...tags) => {
+    alsoCollections('onModelAfterUpdateSuccess', fn, tags);
+    app.onRecordAfterUpdate(model(fn), ...tags);
+  };
+  out.onModelAfterDeleteSuccess = (fn, ...tags) => {
+    alsoCollections('onModelAfterDeleteSuccess', fn, tags);
+    app.onRecordAfterDelete(model(fn), ...tags);
+  };
   out.onModelValidate = (fn, ...tags) => {
+    alsoCollections('onModelValidate', fn, tags);
     app.onRecordCreate(model(fn), ...tags);
     app.onRecordUpdate(model(fn), ...tags);
   };
