@@ -2,6 +2,7 @@ import type { HookRecord } from '../hook-record';
 import type { HookData, RecordEvent, RecordRequestEvent, RouteEvent } from '../hook-types';
 import { jsvmApp } from './jsvm-app';
 import { queued, type JsvmHost } from './jsvm-context';
+import { requestCookie, type Cookie } from './jsvm-cookie';
 
 type Obj = Record<string, unknown>;
 
@@ -43,8 +44,15 @@ export function requestEvent(host: JsvmHost, file: string, e: RouteEvent) {
       remoteAddr: r.ip,
       host: r.headers.host ?? '',
       pathValue: (name: string) => r.params[name] ?? (r.params['*'] !== undefined ? (r.params['*'] ?? '') : ''),
+      cookie: (name: string) => requestCookie(r.headers.cookie, name),
     },
     response: { header: () => ({ set: (name: string, value: string) => e.setHeader(name, value) }) },
+    setCookie: (cookie: Cookie) => {
+      const value = cookie.string();
+      if (value !== '') {
+        e.setHeader('set-cookie', value);
+      }
+    },
     requestInfo: () => ({
       method: r.method,
       query: r.query,

@@ -14,6 +14,10 @@ import { Collection, Field, FIELD_CLASSES, unmarshal } from '../migrations/migra
 import { requireAuth, requireGuestOnly, requireSuperuserAuth } from '../routes/route-middlewares';
 import { collectionName, jsvmApp, TEMPLATE } from './jsvm-app';
 import { currentData, queued, services, type JsvmHost } from './jsvm-context';
+import { Cookie } from './jsvm-cookie';
+import { $dbx } from './jsvm-dbx';
+import { enrichApis } from './jsvm-enrich';
+import { $filepath } from './jsvm-filepath';
 import { Middleware, native } from './jsvm-hooks';
 import { jsvmHttp } from './jsvm-http';
 import { $os } from './jsvm-os';
@@ -119,7 +123,7 @@ class DateTime {
 }
 
 /**
- * The globals of a PocketBase-style hooks file besides the hook functions: `$app`, `$apis`, `$os`, `$security`,
+ * The globals of a PocketBase-style hooks file besides the hook functions: `$app`, `$apis`, `$os`, `$filepath`, `$security`,
  * `$http`, `$mails`, `$template`, `Record`, `Collection`, `DynamicModel`, the errors, the field classes and the
  * small helpers (`toString`, `sleep`, `arrayOf` …). `awaited`: the file's asynchronous calls are awaited (rewritten).
  */
@@ -157,8 +161,10 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
   };
   return {
     $app: jsvmApp(host, file),
-    $apis,
+    $apis: { ...$apis, ...enrichApis(host) },
     $os,
+    $filepath,
+    $dbx,
     $security,
     $http: jsvmHttp(awaited),
     $mails: mails(host),
@@ -169,6 +175,7 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
     DynamicModel,
     DateTime,
     Middleware,
+    Cookie,
     MailerMessage: DynamicModel,
     Field,
     ...FIELD_CLASSES,
