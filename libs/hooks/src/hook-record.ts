@@ -155,6 +155,14 @@ export class HookRecord {
   }
 
   /**
+   * Answers as to a guest until `enriched` (hidden fields and a hidden email left out): what a file without the await
+   * rewrite sends when it answers before `$apis.enrichRecord` is done, rather than every field.
+   */
+  concealUntilEnriched(): void {
+    this.enrichedJson = exportRecord(this.model, this.data, { isSuperuser: false, showEmail: false });
+  }
+
+  /**
    * Every field value (hidden ones too, passwords and token keys excepted), keyed by name; once enriched, what the
    * API answers the request with (visible fields, `expand`).
    */

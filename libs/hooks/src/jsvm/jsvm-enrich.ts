@@ -15,8 +15,13 @@ interface EnrichEvent {
  * — so `e.json(200, record)` sends that. Asynchronous here (the expand reads): awaited like `$app.save`.
  */
 export function enrichApis(host: JsvmHost) {
-  const enrich = (e: EnrichEvent, records: unknown[], defaults: string[]) =>
-    queued(async () => {
+  const enrich = (e: EnrichEvent, records: unknown[], defaults: string[]) => {
+    for (const record of records) {
+      if (record instanceof HookRecord) {
+        record.concealUntilEnriched();
+      }
+    }
+    return queued(async () => {
       const present = services(host).presentRecords;
       if (!present) {
         throw new Error('$apis.enrichRecord: this process answers no record reads');
@@ -35,6 +40,7 @@ export function enrichApis(host: JsvmHost) {
         record.enriched(json);
       }
     });
+  };
   return {
     enrichRecord: (e: EnrichEvent, record: unknown, ...defaults: string[]) => enrich(e, [record], defaults),
     enrichRecords: (e: EnrichEvent, records: unknown[], ...defaults: string[]) => enrich(e, [...records], defaults),
