@@ -4,6 +4,7 @@
 // $apis.enrichRecord(s) answering a record as the API would to the requester (hidden email, rule-checked expand);
 // onRecordAfter…Error hooks fire once the failed write rolled back, so what they write stays; $dbx expressions.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -201,6 +202,21 @@ void describe('PocketBase-style hook files: $filepath, $os.cmd, Cookie, $apis.en
         notes.json<{ items: { note: string }[] }>().items.map((i) => i.note),
         ['model hk_model_one created'],
       );
+    },
+  );
+
+  void it(
+    'e.request.body: the raw bytes (a webhook signature checks out), beside the parsed body',
+    TIMEOUT,
+    async () => {
+      const raw = '{"amount":  42,\n "note": "paid"}';
+      const signature = createHmac('sha256', 'whsec_test').update(raw).digest('hex');
+      const res = await http.request('POST', '/hk-globals/webhook', {
+        body: raw,
+        headers: { 'X-Signature': signature },
+      });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(res.body, { valid: true, raw, first: '{"amount": ', amount: 42 });
     },
   );
 

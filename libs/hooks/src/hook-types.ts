@@ -102,6 +102,8 @@ export interface RouteRequest {
   query: Record<string, string>;
   params: Record<string, string>;
   body: Record<string, unknown>;
+  /** The body's bytes as they came (none for multipart): `e.request.body` of PocketBase-style files. */
+  raw?: Buffer;
   /** The client address (honours trustProxy). */
   ip: string;
 }

@@ -1,6 +1,6 @@
 // A PocketBase-style hooks file using the globals nestbase took on last (hooks-jsvm-globals e2e file), each in the
 // shape of PocketBase's documentation: $filepath, $os.cmd, Cookie / e.setCookie / e.request.cookie,
-// $apis.enrichRecord(s) and GeoPointField; and onRecordAfterCreate/Update/DeleteError, run once the failed write
+// $apis.enrichRecord(s), GeoPointField, the raw body (toString / readerToString of e.request.body); and onRecordAfterCreate/Update/DeleteError, run once the failed write
 // rolled back (their own writes stay); onModel… hooks of collections (tag _collections); $dbx expressions in $app.findAllRecords / countRecords.
 
 export const HK_TEAMS = 'hk_teams';
@@ -135,4 +135,15 @@ onModelAfterCreateSuccess((e) => {
     }
     e.next()
 }, "_collections")
+
+routerAdd("POST", "/hk-globals/webhook", (e) => {
+    const raw = toString(e.request.body)
+    const signature = $security.hs256(raw, "whsec_test")
+    return e.json(200, {
+        valid: $security.equal(signature, e.request.header.get("X-Signature")),
+        raw: raw,
+        first: readerToString(e.request.body, 11),
+        amount: e.requestInfo().body.amount,
+    })
+})
 `;

@@ -18,6 +18,7 @@ import { Cookie } from './jsvm-cookie';
 import { $dbx } from './jsvm-dbx';
 import { enrichApis } from './jsvm-enrich';
 import { $filepath } from './jsvm-filepath';
+import { BodyReader, readerToString } from './jsvm-reader';
 import { Middleware, native } from './jsvm-hooks';
 import { jsvmHttp } from './jsvm-http';
 import { $os } from './jsvm-os';
@@ -183,10 +184,13 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
     unmarshal,
     ...errors,
     toString: (value: unknown) =>
-      Array.isArray(value) || value instanceof Uint8Array
-        ? Buffer.from(value as number[]).toString('utf8')
-        : text(value),
-    toBytes: (value: unknown) => [...Buffer.from(text(value), 'utf8')],
+      value instanceof BodyReader
+        ? value.bytes.toString('utf8')
+        : Array.isArray(value) || value instanceof Uint8Array
+          ? Buffer.from(value as number[]).toString('utf8')
+          : text(value),
+    toBytes: (value: unknown) => [...(value instanceof BodyReader ? value.bytes : Buffer.from(text(value), 'utf8'))],
+    readerToString,
     sleep: (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms)),
     arrayOf: (model: unknown) => Object.assign([], { [TEMPLATE]: model }),
     nullString: () => null,

@@ -90,7 +90,6 @@ export const PB_HOOKS: readonly string[] = [
  */
 export const UNSUPPORTED_GLOBALS: readonly string[] = [
   '$filesystem',
-  'readerToString',
   'RecordUpsertForm',
   'TestEmailSendForm',
   'AppleClientSecretCreateForm',
