@@ -43,6 +43,7 @@ const PG_FILES = [
   'hooks-jsvm-services',
   'hooks-jsvm-split',
   'hooks-jsvm-load',
+  'hooks-jsvm-globals',
 ];
 
 module.exports = { PG_FILES };

@@ -1,8 +1,8 @@
 // The sign-in hooks of a PocketBase-style file (support/jsvm-auth-files.ts), standalone: onRecordAuthWithPassword/
 // OTP/OAuth2Request fire before the sign-in completes — with e.identity, e.password, e.record (null when not found),
 // e.otp, e.oauth2User, e.createData, e.isNewRecord, e.providerClient — and what they change or throw acts;
-// onRecordAuthRefreshRequest's changes to e.record are in the answer. The distributed set checks the password, OAuth2 and refresh hooks
-// (support/jsvm-split-checks.ts).
+// onRecordAuthRefreshRequest's changes to e.record are in the answer; OTP's are saved when the sign-in verifies the
+// record. The distributed set checks the password, OAuth2 and refresh hooks (support/jsvm-split-checks.ts).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +113,7 @@ void describe('sign-in hooks of PocketBase-style files', () => {
     assert.equal(stored.json<Member>().name, 'Grace', 'the change is the answer, not a write');
   });
 
-  void it('OTP: the hook gets the record and the OTP once the code matched; refuses or changes', TIMEOUT, async () => {
+  void it('OTP: the hook gets the record and the OTP; refuses, or changes (saved on verify)', TIMEOUT, async () => {
     const otpSignIn = async (m: Member) => {
       const asked = await call('POST', `${AUTH}/request-otp`, { email: m.email }, '');
       assert.equal(asked.status, 200, asked.text);
@@ -133,6 +133,16 @@ void describe('sign-in hooks of PocketBase-style files', () => {
     const res = await otpSignIn(fine);
     assert.equal(res.status, 200, res.text);
     assert.deepEqual([res.json<Answer>().record.id, res.json<Answer>().record.name], [fine.id, 'otp Linus']);
+    const stored = async (id: string) =>
+      (await call('GET', `${AUTH}/records/${id}`)).json<Member & { verified: boolean }>();
+    assert.equal((await stored(fine.id)).name, 'Linus', 'a verified record: the change is the answer, not a write');
+    // the sign-in verifies an unverified record: PocketBase saves e.record then, with the hook's change
+    const fresh = await member({ name: 'Margaret', verified: false });
+    const verifying = await otpSignIn(fresh);
+    assert.equal(verifying.status, 200, verifying.text);
+    assert.equal(verifying.json<Answer>().record.name, 'otp Margaret');
+    const saved = await stored(fresh.id);
+    assert.deepEqual([saved.name, saved.verified], ['otp Margaret', true]);
   });
 
   void it('OAuth2: before the account is written — createData, the record and isNew changeable', TIMEOUT, async () => {

@@ -33,9 +33,10 @@ const cases: [string, Record<string, string>, RegExp][] = [
   [
     'a member of a global, used only inside a handler',
     {
-      'exec.pb.js': 'routerAdd("GET", "/ls", (e) => {\n  const out = $os.exec("ls")\n  return e.string(200, "x")\n})\n',
+      'dirfs.pb.js':
+        'routerAdd("GET", "/ls", (e) => {\n  const fsys = $os.dirFS("/srv")\n  return e.string(200, "x")\n})\n',
     },
-    /exec\.pb\.js:2: \$os\.exec is not supported by nestbase/,
+    /dirfs\.pb\.js:2: \$os\.dirFS is not supported by nestbase/,
   ],
   [
     'a global nestbase does not provide',
@@ -61,10 +62,10 @@ void describe('PocketBase-style hook files that name what nestbase lacks', () =>
   }
   void it('names in comments and strings are not held against the file', TIMEOUT, async () => {
     const res = await serve({
-      'ok.pb.js': '// $os.exec is what PocketBase has\nrouterAdd("GET", "/x", (e) => e.string(200, "$filesystem"))\n',
-      'zz-bad.pb.js': 'routerAdd("GET", "/y", (e) => e.string(200, $os.exec("ls")))\n',
+      'ok.pb.js': '// $os.dirFS is what PocketBase has\nrouterAdd("GET", "/x", (e) => e.string(200, "$filesystem"))\n',
+      'zz-bad.pb.js': 'routerAdd("GET", "/y", (e) => e.string(200, $os.dirFS("/srv")))\n',
     });
     assert.equal(res.code, 2, res.stderr);
-    assert.match(res.stderr, /zz-bad\.pb\.js:1: \$os\.exec is not supported by nestbase/);
+    assert.match(res.stderr, /zz-bad\.pb\.js:1: \$os\.dirFS is not supported by nestbase/);
   });
 });

@@ -75,10 +75,15 @@ void describe('PocketBase-style hook files in the split records and auth service
     [work, out, hooks].forEach((d) => rmSync(d, { recursive: true, force: true }));
   });
 
-  void it('records service: request and model hooks, a route with sync finders', TIMEOUT, async () => {
+  void it('records service: request and model hooks, routes with sync finders and enrichRecord', TIMEOUT, async () => {
     const input = makeUserInput();
-    assert.equal((await call(standalone, 'POST', '/api/collections/users/records', input, '')).status, 200);
+    const user = await call(standalone, 'POST', '/api/collections/users/records', input, '');
+    assert.equal(user.status, 200, user.text);
     const token = await tokenFor(auth, 'users', String(input.email), DEFAULT_PASSWORD);
+    // $apis.enrichRecord in the records service: the email for its owner, hidden from a guest
+    const userUrl = `/api/jsvm/users/${user.json<{ id: string }>().id}`;
+    assert.equal((await call(records, 'GET', userUrl, undefined, token)).json<{ email: string }>().email, input.email);
+    assert.equal('email' in (await call(records, 'GET', userUrl, undefined, '')).json<object>(), false);
     const made = await call(records, 'POST', '/api/collections/jsvm_posts/records', { title: 'Split Post' }, token);
     assert.equal(made.status, 200, made.text);
     const post = made.json<{ id: string; status: string; slug: string }>();

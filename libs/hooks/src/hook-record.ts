@@ -23,6 +23,9 @@ export interface WriteTracking {
  * validated with the write; names that are not fields are kept on the object but never stored.
  */
 export class HookRecord {
+  /** The record as the API answers it, once `$apis.enrichRecord` presented it (what `toJSON` then gives). */
+  private enrichedJson: Record<string, unknown> | null = null;
+
   constructor(
     private readonly model: CollectionModel,
     private readonly data: RecordData,
@@ -115,6 +118,9 @@ export class HookRecord {
     const kind = FIELD_KINDS[field.type];
     try {
       this.data[name] = kind.normalize(value, field);
+      if (this.enrichedJson && name in this.enrichedJson) {
+        this.enrichedJson[name] = this.data[name];
+      }
     } catch (error) {
       if (error instanceof InvalidValue) {
         throw new ValidationFailed({ [name]: error.fieldError });
@@ -143,8 +149,27 @@ export class HookRecord {
     return new HookRecord(this.model, { ...(this.stored ?? this.data) }, this.stored ? { ...this.stored } : null);
   }
 
-  /** Every field value (hidden ones too, passwords and token keys excepted), keyed by name. */
+  /** Answers with `json` from now on: the record as the API presents it to a request (`$apis.enrichRecord`). */
+  enriched(json: Record<string, unknown>): void {
+    this.enrichedJson = { ...json };
+  }
+
+  /**
+   * Answers as to a guest until `enriched` (hidden fields and a hidden email left out): what a file without the await
+   * rewrite sends when it answers before `$apis.enrichRecord` is done, rather than every field.
+   */
+  concealUntilEnriched(): void {
+    this.enrichedJson = exportRecord(this.model, this.data, { isSuperuser: false, showEmail: false });
+  }
+
+  /**
+   * Every field value (hidden ones too, passwords and token keys excepted), keyed by name; once enriched, what the
+   * API answers the request with (visible fields, `expand`).
+   */
   toJSON(): Record<string, unknown> {
+    if (this.enrichedJson) {
+      return { ...this.enrichedJson };
+    }
     return exportRecord(this.model, this.data, { isSuperuser: true, showEmail: true });
   }
 

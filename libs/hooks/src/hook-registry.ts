@@ -35,6 +35,13 @@ export interface CronDef {
 
 const perAction = <T>(): Record<RecordAction, T[]> => ({ create: [], update: [], delete: [] });
 
+/** The hook points of a failed record write, by action (run once its transaction rolled back). */
+export const AFTER_ERROR: Record<RecordAction, string> = {
+  create: 'onRecordAfterCreateError',
+  update: 'onRecordAfterUpdateError',
+  delete: 'onRecordAfterDeleteError',
+};
+
 /** Every registered hook, route and cron, in registration order. Filled by `HooksApp`, read by the runners. */
 export class HookRegistry {
   /** Chained write hooks (before-style ones are wrapped to call `e.next()` themselves). */

@@ -46,6 +46,8 @@ export interface RecordEvent extends Chained {
   /** The authenticated record of the request (null for guests and for internal writes). */
   auth: HookRecord | null;
   request: HookRequestInfo;
+  /** What failed the write (`onRecordAfter…Error` hooks). */
+  error?: unknown;
 }
 
 /** The request hooks: the body may be changed before `e.next()`, the response after it. */
@@ -100,6 +102,8 @@ export interface RouteRequest {
   query: Record<string, string>;
   params: Record<string, string>;
   body: Record<string, unknown>;
+  /** The body's bytes as they came (none for multipart): `e.request.body` of PocketBase-style files. */
+  raw?: Buffer;
   /** The client address (honours trustProxy). */
   ip: string;
 }

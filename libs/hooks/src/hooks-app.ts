@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ApiError, BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError } from '@lib/core';
 import type { ChainHandler } from './hook-chain';
 import { CronSchedule } from './cron/cron-schedule';
-import { HookRegistry, type RecordAction, type Scoped } from './hook-registry';
+import { AFTER_ERROR, HookRegistry, type RecordAction, type Scoped } from './hook-registry';
 import type { HookRecord } from './hook-record';
 import type {
   CollectionEvent,
@@ -80,6 +80,13 @@ export class HooksApp implements HookData {
   onRecordAfterCreate = (...args: Scope<RecordEvent>) => this.addAfter('create', scoped(args));
   onRecordAfterUpdate = (...args: Scope<RecordEvent>) => this.addAfter('update', scoped(args));
   onRecordAfterDelete = (...args: Scope<RecordEvent>) => this.addAfter('delete', scoped(args));
+  /**
+   * PocketBase's `onRecordAfterCreateError` …: once a failed write's transaction rolled back, with `e.error` (whatever
+   * order the handlers were registered in); their failures are logged.
+   */
+  onRecordAfterCreateError = (...args: Scope<RecordEvent>) => this.hooks.add(AFTER_ERROR.create, scoped(args));
+  onRecordAfterUpdateError = (...args: Scope<RecordEvent>) => this.hooks.add(AFTER_ERROR.update, scoped(args));
+  onRecordAfterDeleteError = (...args: Scope<RecordEvent>) => this.hooks.add(AFTER_ERROR.delete, scoped(args));
   onRecordAfterCreateSuccess = this.onRecordAfterCreate;
   onRecordAfterUpdateSuccess = this.onRecordAfterUpdate;
   onRecordAfterDeleteSuccess = this.onRecordAfterDelete;

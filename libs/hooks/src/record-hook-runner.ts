@@ -9,7 +9,7 @@ import {
   type RecordRequestEvent as RequestPort,
   type RecordWriteEvent,
 } from '@lib/records';
-import { forCollection, HookRegistry } from './hook-registry';
+import { AFTER_ERROR, forCollection, HookRegistry } from './hook-registry';
 import { HookDataService } from './hook-data.service';
 import { runChain } from './hook-chain';
 import { HookRecord } from './hook-record';
@@ -33,7 +33,8 @@ export class RecordHookRunner extends RecordHooks {
     const c = port.collection;
     const chain = forCollection(this.registry.write[port.action], c);
     const after = forCollection(this.registry.after[port.action], c);
-    if (chain.length === 0 && after.length === 0) {
+    const failed = this.registry.handlers<RecordEvent>(AFTER_ERROR[port.action], c);
+    if (chain.length === 0 && after.length === 0 && failed.length === 0) {
       return persist();
     }
     const tracking = { changed: port.changed, errors: port.errors, isNew: port.action === 'create' };
@@ -47,10 +48,19 @@ export class RecordHookRunner extends RecordHooks {
       next: async () => undefined,
     };
     let saved: RecordData | undefined;
-    await runChain(chain, event, async () => {
-      saved = await persist();
-      event.record.markStored(saved);
-    });
+    try {
+      await runChain(chain, event, async () => {
+        saved = await persist();
+        event.record.markStored(saved);
+      });
+    } catch (error) {
+      if (failed.length > 0) {
+        // as PocketBase: once the failed write rolled back, so what they write stays
+        const e: RecordEvent = { ...event, app: this.data.api(null), error, next: async () => undefined };
+        port.uow.onRollback.push(() => this.runHandlers(failed, e, `${AFTER_ERROR[port.action]} of ${c.name}`));
+      }
+      throw error;
+    }
     if (saved === undefined) {
       throw new BadRequestError('The operation was stopped by a hook.');
     }
@@ -64,7 +74,8 @@ export class RecordHookRunner extends RecordHooks {
   override hasWriteHooks(c: CollectionModel, action: RecordWriteEvent['action']): boolean {
     return (
       forCollection(this.registry.write[action], c).length > 0 ||
-      forCollection(this.registry.after[action], c).length > 0
+      forCollection(this.registry.after[action], c).length > 0 ||
+      this.registry.handlers(AFTER_ERROR[action], c).length > 0
     );
   }
 
@@ -98,6 +109,17 @@ export class RecordHookRunner extends RecordHooks {
       throw new HookResponse(status || 400, status ? event.response : stopped());
     }
     return event.response as T;
+  }
+
+  /** Runs each handler (a failure is logged, the next one still runs). */
+  private async runHandlers(handlers: ((e: RecordEvent) => unknown)[], e: RecordEvent, what: string): Promise<void> {
+    for (const handler of handlers) {
+      try {
+        await handler(e);
+      } catch (error) {
+        this.logger.error(`${what} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+    }
   }
 
   private async runAfter(handlers: ((e: RecordEvent) => unknown)[], event: RecordEvent, saved: RecordData) {

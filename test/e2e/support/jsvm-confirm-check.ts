@@ -8,11 +8,12 @@ import { DEFAULT_PASSWORD, HttpClient, makeUserInput, tokenFor, uniqueEmail } fr
 import { SmtpCatcher, tokenFromMail } from './smtp-catcher';
 
 const NEW_PASSWORD = 'Brand-New-Passw0rd';
+type Stored = { email: string; name: string; verified: boolean };
 type Res = { status: number; text: string; json<T>(): T };
 
 /**
  * Each confirm hook refuses by the record (or the new email) it got, with nothing changed; others go through. The OTP
- * hook refuses a sign-in or changes the record answered.
+ * hook refuses a sign-in or changes the record answered, saved when the sign-in verifies the record.
  */
 export async function confirmHooksCheck(baseUrl: string, su: string): Promise<void> {
   const http = new HttpClient(baseUrl);
@@ -39,10 +40,8 @@ export async function confirmHooksCheck(baseUrl: string, su: string): Promise<vo
       assert.equal(res.json<{ message: string }>().message, message);
     };
     const stored = async (id: string) =>
-      (await call('GET', `/api/collections/users/records/${id}`, undefined, su)).json<{
-        email: string;
-        verified: boolean;
-      }>();
+      (await call('GET', `/api/collections/users/records/${id}`, undefined, su)).json<Stored>();
+    const pick = ({ name, verified }: Stored) => ({ name, verified });
     // password reset
     const reset = (token: string) =>
       call('POST', '/api/collections/users/confirm-password-reset', {
@@ -102,10 +101,25 @@ export async function confirmHooksCheck(baseUrl: string, su: string): Promise<vo
       noOtpRes.json<{ message: string }>().message,
       `No OTP sign-in for ${noOtp.email} (code sent to ${noOtp.email}).`,
     );
+    // an unverified record the code verifies is saved with the hook's change (as PocketBase saves e.record then)
     const otpUser = await user('otpuser');
     const signedIn = await otpSignIn(otpUser.email);
     assert.equal(signedIn.status, 200, signedIn.text);
-    assert.equal(signedIn.json<{ record: { name: string } }>().record.name, `otp ${otpUser.email}`);
+    assert.deepEqual(pick(signedIn.json<{ record: Stored }>().record), {
+      name: `otp ${otpUser.email}`,
+      verified: true,
+    });
+    assert.deepEqual(pick(await stored(otpUser.id)), { name: `otp ${otpUser.email}`, verified: true });
+    // a verified one is not written: the change is only in the answer
+    const verifiedUser = await user('otpkept');
+    assert.equal(
+      (await call('PATCH', `/api/collections/users/records/${verifiedUser.id}`, { verified: true }, su)).status,
+      200,
+    );
+    const kept = await otpSignIn(verifiedUser.email);
+    assert.equal(kept.status, 200, kept.text);
+    assert.equal(kept.json<{ record: { name: string } }>().record.name, `otp ${verifiedUser.email}`);
+    assert.deepEqual(pick(await stored(verifiedUser.id)), { name: '', verified: true });
   } finally {
     await call('PATCH', '/api/collections/users', { otp: { enabled: false } }, su);
     await call('PATCH', '/api/settings', smtpSettings(false), su);

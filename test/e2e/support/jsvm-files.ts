@@ -18,6 +18,12 @@ routerAdd("GET", "/api/jsvm/me", (e) => {
     })
 }, $apis.requireAuth())
 
+routerAdd("GET", "/api/jsvm/users/{id}", (e) => {
+    const user = $app.findRecordById("users", e.request.pathValue("id"))
+    $apis.enrichRecord(e, user)
+    return e.json(200, user)
+})
+
 routerAdd("GET", "/api/jsvm/admin", (e) => e.string(200, "superusers only"), $apis.requireSuperuserAuth())
 
 routerAdd("GET", "/api/jsvm/page/{name}", (e) => {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { BadRequestError, fieldError, ForbiddenError, randomString } from '@lib/core';
 import { fromRow, RecordRepository, RecordsService, type RecordData } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
@@ -19,6 +19,8 @@ const FAILURE_WINDOW = 180;
 /** `POST /api/collections/{c}/auth-with-otp` (reference §2.2). */
 @Injectable()
 export class OtpAuthService {
+  private readonly logger = new Logger('OTP');
+
   constructor(
     private readonly auth: AuthService,
     private readonly store: OtpStoreService,
@@ -69,31 +71,63 @@ export class OtpAuthService {
       if (!found) {
         throw new BadRequestError(INVALID);
       }
-      // the hook's changes stay in the answer when the record is marked verified (and re-read) first
-      const changed = found.id === original.id ? Object.entries(found).filter(([k, v]) => v !== original[k]) : [];
-      const record = { ...(await this.markVerified(c, found, otp)), ...Object.fromEntries(changed) };
+      // as PocketBase: the code is spent first, then a record it verifies is saved with the hook's changes
       await this.store.delete(otp.id);
+      const record = await this.markVerified(c, found, hookedChanges(e.record, found, original), otp);
       return this.auth.authResponse(c, record, expand, { ...req, context: 'otp' }, authFactor('otp', body, req));
     });
   }
 
   /**
-   * The OTP proves the record's current email: an unverified record becomes verified and, unless
-   * MFA is on, gets a random password (so whoever pre-registered the address can't log in).
+   * The OTP proves the record's current email: an unverified record becomes verified and, unless MFA is on, gets a
+   * random password (so whoever pre-registered the address can't log in). The record is saved then, with what the
+   * hook changed in `e.record` (PocketBase saves the event's record); otherwise those changes are only answered. A
+   * failed save is logged and the sign-in goes on with the record as the hook left it, as PocketBase.
    */
-  private async markVerified(c: CollectionModel, record: RecordData, otp: OtpRow): Promise<RecordData> {
+  private async markVerified(
+    c: CollectionModel,
+    record: RecordData,
+    changes: Record<string, unknown>,
+    otp: OtpRow,
+  ): Promise<RecordData> {
     if (record.verified === true || !otp.sentTo || otp.sentTo !== record.email) {
       return record;
     }
-    const patch: Record<string, unknown> = { verified: true };
+    const patch: Record<string, unknown> = { ...changes, verified: true };
     if ((c.mfa as { enabled?: boolean } | undefined)?.enabled !== true) {
       const random = randomString(30, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789');
       Object.assign(patch, { password: random, passwordConfirm: random });
     }
-    await this.recordsService.update(c.id, String(record.id), patch, '', { ...SYSTEM_REQUEST, context: 'otp' });
-    const row = await this.records.findById(c, String(record.id));
+    const id = String(record.id);
+    try {
+      await this.recordsService.update(c.id, id, patch, '', { ...SYSTEM_REQUEST, context: 'otp' });
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      this.logger.error(
+        `Failed to update record verified state after successful OTP validation (${otp.id}, ${id}): ${reason}`,
+      );
+      return { ...record, verified: true };
+    }
+    const row = await this.records.findById(c, id);
     return row ? fromRow(c, row) : record;
   }
+}
+
+/**
+ * The fields a hook changed in `e.record`: a hook record's own changes (also one the hook put there in place of the
+ * record found), else what differs from the record found.
+ */
+function hookedChanges(value: unknown, found: RecordData, original: RecordData): Record<string, unknown> {
+  const own = (value as { changes?: unknown } | null)?.changes;
+  if (typeof own === 'function') {
+    return (own as () => Record<string, unknown>).call(value);
+  }
+  if (found.id !== original.id) {
+    return {};
+  }
+  return Object.fromEntries(
+    Object.entries(found).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(original[k])),
+  );
 }
 
 /** PocketBase's `e.otp` (an `_otps` record): `id`, `get(name)`, `sentTo()`, `recordRef()`, `collectionRef()`. */

@@ -1,8 +1,9 @@
 import type { ModuleRef } from '@nestjs/core';
 import { AuthMailService, MailerService } from '@lib/auth';
 import type { AppConfig } from '@lib/core';
-import { SettingsService, type RecordData } from '@lib/records';
+import { RecordPresenter, SettingsService, type RecordData, type RecordRequest } from '@lib/records';
 import type { CollectionModel } from '@lib/schema';
+import type { HookRecord } from '../hook-record';
 import type { HookServices } from './jsvm-context';
 import { text } from './text';
 
@@ -24,6 +25,7 @@ export function hookServices(
   const settings = optional(moduleRef, SettingsService);
   const mailer = optional(moduleRef, MailerService);
   const authMail = optional(moduleRef, AuthMailService);
+  const presenter = optional(moduleRef, RecordPresenter);
   return {
     settings: () => settings?.cached() ?? {},
     dataDir: config.dataDir,
@@ -47,5 +49,21 @@ export function hookServices(
           }
         }
       : null,
+    presentRecords: presenter
+      ? (idOrName, records, auth, expand) => presenter.present(collection(idOrName), records, asRequest(auth), expand)
+      : null,
   };
+}
+
+/** A read as `auth` would make it through the API (a guest's when null). */
+function asRequest(auth: HookRecord | null): RecordRequest {
+  const as = auth
+    ? {
+        collectionId: auth.collection().id,
+        collectionName: auth.collection().name,
+        record: auth.values(),
+        isSuperuser: auth.isSuperuser(),
+      }
+    : null;
+  return { auth: as, query: {}, headers: {}, method: 'GET', context: 'default' };
 }

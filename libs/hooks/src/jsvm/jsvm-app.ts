@@ -6,6 +6,7 @@ import type { HookData } from '../hook-types';
 import { bindNamed } from '../migrations/migration-sql';
 import { Collection } from '../migrations/migration-models';
 import { currentData, invoke, queued, services, type JsvmHost } from './jsvm-context';
+import { dbxConditions } from './jsvm-dbx';
 import type { AwaitedFinders, SyncFinders } from './sync-reads';
 import { text } from './text';
 
@@ -68,12 +69,17 @@ export function jsvmApp(host: JsvmHost, file: string, bound?: HookData) {
       find().findFirstRecordByFilter(collectionName(c), filter, params),
     findRecordsByFilter: (c: unknown, filter = '', sort = '', limit = 0, offset = 0, params?: Obj) =>
       find().findRecordsByFilter(collectionName(c), filter, sort, limit, offset, params),
-    findAllRecords: (c: unknown) => find().findRecordsByFilter(collectionName(c)),
+    findAllRecords: (c: unknown, ...exprs: unknown[]) =>
+      find().findAllRecords(collectionName(c), dbxConditions(exprs, 'findAllRecords')),
     findFirstRecordByData: (c: unknown, field: string, value: unknown) =>
       find().findFirstRecordByData(collectionName(c), field, value),
     findAuthRecordByEmail: (c: unknown, email: string) =>
       find().findFirstRecordByData(collectionName(c), 'email', email),
-    countRecords: (c: unknown, filter = '', params?: Obj) => find().countRecords(collectionName(c), filter, params),
+    // PocketBase's `countRecords(c, ...exprs)`; a filter string (and its params) is nestbase's extension
+    countRecords: (c: unknown, ...rest: unknown[]) =>
+      typeof rest[0] === 'string' || rest.length === 0
+        ? find().countRecords(collectionName(c), text(rest[0] ?? ''), rest[1] as Obj | undefined)
+        : find().countWhere(collectionName(c), dbxConditions(rest, 'countRecords')),
     findCollectionByNameOrId: (nameOrId: string) => {
       const model = find().collection(nameOrId);
       return new Collection(withoutSecrets(model));

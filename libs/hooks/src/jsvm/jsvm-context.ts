@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { MigrationQueue, type Queued } from '../migrations/migration-queue';
 import type { HookData } from '../hook-types';
+import type { HookRecord } from '../hook-record';
 
 /** What a PocketBase-style hook file reaches at run time: the data helpers and the services of the process. */
 export interface JsvmHost {
@@ -26,6 +27,15 @@ export interface HookServices {
   /** The auth flows' mails (`$mails.sendRecordPasswordReset(record)` …), by kind; null where there are none. */
   sendRecordMail:
     ((kind: string, collection: string, record: Record<string, unknown>, extra: unknown[]) => Promise<void>) | null;
+  /** Records as the API answers them to `auth` (null: a guest), `expand` expanded; null where there are none. */
+  presentRecords:
+    | ((
+        collection: string,
+        records: Record<string, unknown>[],
+        auth: HookRecord | null,
+        expand: string,
+      ) => Promise<Record<string, unknown>[]>)
+    | null;
 }
 
 /** One handler run: the data helpers it works with (a write hook's transaction) and its queued calls. */

@@ -2,6 +2,8 @@ import type { HookRecord } from '../hook-record';
 import type { HookData, RecordEvent, RecordRequestEvent, RouteEvent } from '../hook-types';
 import { jsvmApp } from './jsvm-app';
 import { queued, type JsvmHost } from './jsvm-context';
+import { requestCookie, type Cookie } from './jsvm-cookie';
+import { BodyReader } from './jsvm-reader';
 
 type Obj = Record<string, unknown>;
 
@@ -10,9 +12,12 @@ function infoHeaders(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase().replace(/-/g, '_'), v]));
 }
 
+/** `e.request.header.get(name)`, any case; also where the names came with `-` as `_` (a route's headers). */
 function header(headers: Record<string, string>) {
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return { get: (name: string) => lower[name.toLowerCase()] ?? '' };
+  return {
+    get: (name: string) => lower[name.toLowerCase()] ?? lower[name.toLowerCase().replace(/-/g, '_')] ?? '',
+  };
 }
 
 function urlOf(url: string, query: Record<string, string>) {
@@ -43,8 +48,16 @@ export function requestEvent(host: JsvmHost, file: string, e: RouteEvent) {
       remoteAddr: r.ip,
       host: r.headers.host ?? '',
       pathValue: (name: string) => r.params[name] ?? (r.params['*'] !== undefined ? (r.params['*'] ?? '') : ''),
+      cookie: (name: string) => requestCookie(r.headers.cookie, name),
+      body: new BodyReader(r.raw ?? Buffer.alloc(0)),
     },
     response: { header: () => ({ set: (name: string, value: string) => e.setHeader(name, value) }) },
+    setCookie: (cookie: Cookie) => {
+      const value = cookie.string();
+      if (value !== '') {
+        e.setHeader('set-cookie', value);
+      }
+    },
     requestInfo: () => ({
       method: r.method,
       query: r.query,

@@ -14,6 +14,11 @@ import { Collection, Field, FIELD_CLASSES, unmarshal } from '../migrations/migra
 import { requireAuth, requireGuestOnly, requireSuperuserAuth } from '../routes/route-middlewares';
 import { collectionName, jsvmApp, TEMPLATE } from './jsvm-app';
 import { currentData, queued, services, type JsvmHost } from './jsvm-context';
+import { Cookie } from './jsvm-cookie';
+import { $dbx } from './jsvm-dbx';
+import { enrichApis } from './jsvm-enrich';
+import { $filepath } from './jsvm-filepath';
+import { BodyReader, readerToString } from './jsvm-reader';
 import { Middleware, native } from './jsvm-hooks';
 import { jsvmHttp } from './jsvm-http';
 import { $os } from './jsvm-os';
@@ -119,7 +124,7 @@ class DateTime {
 }
 
 /**
- * The globals of a PocketBase-style hooks file besides the hook functions: `$app`, `$apis`, `$os`, `$security`,
+ * The globals of a PocketBase-style hooks file besides the hook functions: `$app`, `$apis`, `$os`, `$filepath`, `$security`,
  * `$http`, `$mails`, `$template`, `Record`, `Collection`, `DynamicModel`, the errors, the field classes and the
  * small helpers (`toString`, `sleep`, `arrayOf` …). `awaited`: the file's asynchronous calls are awaited (rewritten).
  */
@@ -157,8 +162,10 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
   };
   return {
     $app: jsvmApp(host, file),
-    $apis,
+    $apis: { ...$apis, ...enrichApis(host) },
     $os,
+    $filepath,
+    $dbx,
     $security,
     $http: jsvmHttp(awaited),
     $mails: mails(host),
@@ -169,6 +176,7 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
     DynamicModel,
     DateTime,
     Middleware,
+    Cookie,
     MailerMessage: DynamicModel,
     Field,
     ...FIELD_CLASSES,
@@ -176,10 +184,13 @@ export function jsvmGlobals(host: JsvmHost, file: string, hooksDir: string, awai
     unmarshal,
     ...errors,
     toString: (value: unknown) =>
-      Array.isArray(value) || value instanceof Uint8Array
-        ? Buffer.from(value as number[]).toString('utf8')
-        : text(value),
-    toBytes: (value: unknown) => [...Buffer.from(text(value), 'utf8')],
+      value instanceof BodyReader
+        ? value.bytes.toString('utf8')
+        : Array.isArray(value) || value instanceof Uint8Array
+          ? Buffer.from(value as number[]).toString('utf8')
+          : text(value),
+    toBytes: (value: unknown) => [...(value instanceof BodyReader ? value.bytes : Buffer.from(text(value), 'utf8'))],
+    readerToString,
     sleep: (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(0, ms)),
     arrayOf: (model: unknown) => Object.assign([], { [TEMPLATE]: model }),
     nullString: () => null,

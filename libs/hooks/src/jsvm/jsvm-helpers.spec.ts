@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsvmHttp } from './jsvm-http';
 import { isJsvmSource } from './jsvm-loader';
+import { $filepath } from './jsvm-filepath';
 import { $security } from './jsvm-security';
 import { $template } from './jsvm-template';
 
@@ -66,5 +67,49 @@ void describe('$template', () => {
 void describe('$http.send without the await rewrite', () => {
   void it('answers synchronously (a child process asks); a failure is thrown with its cause', () => {
     assert.throws(() => jsvmHttp(false).send({ url: 'http://127.0.0.1:1/', timeout: 5 }), /^Error: \$http\.send: /);
+  });
+});
+
+void describe('$security.randomStringByRegex', () => {
+  void it('makes strings the pattern matches; anchors are refused as in PocketBase', () => {
+    for (const pattern of ['[a-z]{5}-\\d{3}(x|yz)', 'pb_[A-Z0-9_]{4,8}', '(?:ab|[^a-z]){2}\\w+', 'a.c?']) {
+      for (let i = 0; i < 50; i++) {
+        const made = $security.randomStringByRegex(pattern);
+        assert.match(made, new RegExp(`^(?:${pattern})$`), `${pattern} → ${made}`);
+      }
+    }
+    assert.throws(() => $security.randomStringByRegex('^abc'), /unsupported/);
+    assert.throws(() => $security.randomStringByRegex('(ab'), /missing closing/);
+  });
+});
+
+void describe('$filepath', () => {
+  void it("gives Go's answers", () => {
+    const cases: [unknown, unknown][] = [
+      [$filepath.base(''), '.'],
+      [$filepath.base('/a/b/'), 'b'],
+      [$filepath.base('/'), '/'],
+      [$filepath.dir('a'), '.'],
+      [$filepath.dir('/a/b/c'), '/a/b'],
+      [$filepath.ext('.bashrc'), '.bashrc'],
+      [$filepath.ext('a.b/c'), ''],
+      [$filepath.clean(''), '.'],
+      [$filepath.clean('a/../..'), '..'],
+      [$filepath.clean('/../a/'), '/a'],
+      [$filepath.join('', ''), ''],
+      [$filepath.join('a', '', '../b'), 'b'],
+      [$filepath.rel('a/b', 'a/b'), '.'],
+      [$filepath.rel('../a', '../b'), '../b'],
+      [$filepath.rel('/a', '/b/c'), '../b/c'],
+      [$filepath.split('a/b'), ['a/', 'b']],
+      [$filepath.match('[a-c]?.js', 'bx.js'), true],
+      [$filepath.match('[^a-c]*', 'abc'), false],
+      [$filepath.match('\\*', '*'), true],
+    ];
+    cases.forEach(([got, want], i) => assert.deepEqual(got, want, `case ${i}`));
+    assert.equal($filepath.rel('a', '../b'), '../../b');
+    assert.throws(() => $filepath.rel('..', 'a'), /can't make/);
+    assert.throws(() => $filepath.rel('/a', 'b'), /can't make/);
+    assert.throws(() => $filepath.match('[a', 'a'), /syntax error/);
   });
 });

@@ -12,6 +12,7 @@ import type {
 } from '../hook-types';
 import { invoke, type JsvmHost } from './jsvm-context';
 import { plainEvent, recordEvent, recordRequestEvent, requestEvent } from './jsvm-events';
+import { modelHooks } from './jsvm-model-hooks';
 import { PB_HOOKS } from './jsvm-names';
 import { RECORD_MAIL_HOOKS } from '../mailer-hook-runner';
 import { COLLECTION_HOOKS } from '../collection-hook-runner';
@@ -65,16 +66,11 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
       await invoke(e.app, () => fn(event));
     };
   const plain = <E extends LifecycleEvent>(fn: Fn) => run<E>(fn, (e) => plainEvent(host, file, e));
+  // run once the failed write rolled back (their own writes stay), with `e.error`
   const onError =
     (fn: Fn): ChainHandler<RecordEvent> =>
-    async (e) => {
-      try {
-        await e.next();
-      } catch (error) {
-        await invoke(e.app, () => fn({ ...recordEvent(host, file, e), error }));
-        throw error;
-      }
-    };
+    (e) =>
+      invoke(e.app, () => fn({ ...recordEvent(host, file, e), error: e.error }));
   const route = (fn: Fn): RouteMiddleware => run<RouteEvent>(fn, (e) => requestEvent(host, file, e));
   const hooks: Record<string, (...args: never[]) => unknown> = {
     onRecordCreate: (fn: Fn, ...tags: Tags) => app.onRecordCreate(rec(fn), ...tags),
@@ -90,16 +86,21 @@ export function jsvmHooks(app: HooksApp, host: JsvmHost, file: string) {
     onRecordAfterCreateSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterCreate(rec(fn), ...tags),
     onRecordAfterUpdateSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterUpdate(rec(fn), ...tags),
     onRecordAfterDeleteSuccess: (fn: Fn, ...tags: Tags) => app.onRecordAfterDelete(rec(fn), ...tags),
-    onRecordAfterCreateError: (fn: Fn, ...tags: Tags) => app.onRecordCreate(onError(fn), ...tags),
-    onRecordAfterUpdateError: (fn: Fn, ...tags: Tags) => app.onRecordUpdate(onError(fn), ...tags),
-    onRecordAfterDeleteError: (fn: Fn, ...tags: Tags) => app.onRecordDelete(onError(fn), ...tags),
+    onRecordAfterCreateError: (fn: Fn, ...tags: Tags) => app.onRecordAfterCreateError(onError(fn), ...tags),
+    onRecordAfterUpdateError: (fn: Fn, ...tags: Tags) => app.onRecordAfterUpdateError(onError(fn), ...tags),
+    onRecordAfterDeleteError: (fn: Fn, ...tags: Tags) => app.onRecordAfterDeleteError(onError(fn), ...tags),
     onRecordsListRequest: (fn: Fn, ...tags: Tags) => app.onRecordsListRequest(req(fn), ...tags),
     onRecordViewRequest: (fn: Fn, ...tags: Tags) => app.onRecordViewRequest(req(fn), ...tags),
     onRecordCreateRequest: (fn: Fn, ...tags: Tags) => app.onRecordCreateRequest(req(fn), ...tags),
     onRecordUpdateRequest: (fn: Fn, ...tags: Tags) => app.onRecordUpdateRequest(req(fn), ...tags),
     onRecordDeleteRequest: (fn: Fn, ...tags: Tags) => app.onRecordDeleteRequest(req(fn), ...tags),
     onRecordAuthRequest: (fn: Fn, ...tags: Tags) => app.onRecordAuthRequest(req(fn), ...tags),
-    ...modelHooks(app, rec, onError),
+    ...modelHooks(app, rec, onError, (name, fn) =>
+      app.on(
+        name,
+        plain((e) => fn(Object.assign(e as object, { model: (e as { collection: unknown }).collection }))),
+      ),
+    ),
     onMailerSend: (fn: Fn) => app.onMailerSend(plain<MailerEvent & LifecycleEvent>(fn)),
     onBootstrap: (fn: Fn) => app.onBootstrap(plain(fn)),
     onTerminate: (fn: Fn) => app.onTerminate(plain(fn)),
@@ -171,47 +172,4 @@ function router(app: HooksApp, route: (fn: Fn) => RouteMiddleware) {
     route: (method: string, path: string, handler: Fn) => add(method)(path, handler),
     bindFunc: (fn: Fn) => app.hooks.routeMiddlewares.push(route(fn)),
   };
-}
-
-/**
- * `onModelCreate` … for the models nestbase hooks see being written: records (`e.model` is the record; collections
- * and settings are not models here).
- */
-function modelHooks(
-  app: HooksApp,
-  rec: (fn: Fn) => ChainHandler<RecordEvent>,
-  onError: (fn: Fn) => ChainHandler<RecordEvent>,
-): Record<string, (fn: Fn, ...tags: Tags) => unknown> {
-  const model = (fn: Fn) => rec((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
-  const out: Record<string, (fn: Fn, ...tags: Tags) => unknown> = {};
-  for (const [action, name] of [
-    ['create', 'Create'],
-    ['update', 'Update'],
-    ['delete', 'Delete'],
-  ] as const) {
-    const write = (fn: Fn, tags: Tags) =>
-      action === 'create'
-        ? app.onRecordCreate(model(fn), ...tags)
-        : action === 'update'
-          ? app.onRecordUpdate(model(fn), ...tags)
-          : app.onRecordDelete(model(fn), ...tags);
-    out[`onModel${name}`] = (fn, ...tags) => write(fn, tags);
-    out[`onModel${name}Execute`] = (fn, ...tags) => write(fn, tags);
-    out[`onModelAfter${name}Error`] = (fn, ...tags) => {
-      const handler = onError((e) => fn(Object.assign(e as object, { model: (e as { record: unknown }).record })));
-      return action === 'create'
-        ? app.onRecordCreate(handler, ...tags)
-        : action === 'update'
-          ? app.onRecordUpdate(handler, ...tags)
-          : app.onRecordDelete(handler, ...tags);
-    };
-  }
-  out.onModelAfterCreateSuccess = (fn, ...tags) => app.onRecordAfterCreate(model(fn), ...tags);
-  out.onModelAfterUpdateSuccess = (fn, ...tags) => app.onRecordAfterUpdate(model(fn), ...tags);
-  out.onModelAfterDeleteSuccess = (fn, ...tags) => app.onRecordAfterDelete(model(fn), ...tags);
-  out.onModelValidate = (fn, ...tags) => {
-    app.onRecordCreate(model(fn), ...tags);
-    app.onRecordUpdate(model(fn), ...tags);
-  };
-  return out;
 }

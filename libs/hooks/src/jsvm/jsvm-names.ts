@@ -90,18 +90,14 @@ export const PB_HOOKS: readonly string[] = [
  */
 export const UNSUPPORTED_GLOBALS: readonly string[] = [
   '$filesystem',
-  '$filepath',
-  '$dbx',
-  'readerToString',
   'RecordUpsertForm',
   'TestEmailSendForm',
   'AppleClientSecretCreateForm',
   'Command',
   'Context',
-  'Cookie',
   'SubscriptionMessage',
   'Timezone',
-  'GeoPointField',
+  'RequestInfo',
   'FormData',
   'migrate',
 ];

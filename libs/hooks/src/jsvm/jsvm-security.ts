@@ -1,5 +1,6 @@
 import * as crypto from 'node:crypto';
 import { randomString } from '@lib/core';
+import { randomStringByRegex } from './random-by-regex';
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
@@ -29,6 +30,7 @@ function claimsOf(token: string): Record<string, unknown> {
 
 /** PocketBase's `$security`: random strings, HMACs and hashes (hex), AES-256-GCM, HS256 JWTs. */
 export const $security = {
+  randomStringByRegex,
   randomString: (length: number) => randomString(length, ALNUM),
   randomStringWithAlphabet: (length: number, alphabet: string) => randomString(length, alphabet),
   pseudorandomString: (length: number) => randomString(length, ALNUM),

@@ -1,7 +1,7 @@
 import type { Typescript } from '../loader/module-runner';
 import type * as TS from 'typescript';
 
-/** Methods of the JSVM API whose work is asynchronous in nestbase (writes, the rest of a hook chain, mail). */
+/** Methods of the JSVM API whose work is asynchronous in nestbase (writes, the rest of a hook chain, mail, enrich). */
 const AWAITED = new Set([
   'next',
   'save',
@@ -14,6 +14,8 @@ const AWAITED = new Set([
   'sendRecordChangeEmail',
   'sendRecordOTP',
   'sendRecordAuthAlert',
+  'enrichRecord',
+  'enrichRecords',
 ]);
 
 /**

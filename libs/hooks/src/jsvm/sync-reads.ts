@@ -19,10 +19,17 @@ export interface SyncFinders {
   ): HookRecord[];
   findFirstRecordByData(collection: string, field: string, value: unknown): HookRecord;
   countRecords(collection: string, filter?: string, params?: Record<string, unknown>): number;
+  /** Every record matching all the `$dbx` conditions (`$app.findAllRecords(c, ...exprs)`). */
+  findAllRecords(collection: string, where: Condition[]): HookRecord[];
+  /** How many records match all the `$dbx` conditions (`$app.countRecords(c, ...exprs)`). */
+  countWhere(collection: string, where: Condition[]): number;
   /** A read-only SQL statement with `?` parameters (`$app.db()`). */
   query(sql: string, params: unknown[]): Record<string, unknown>[];
   collection(idOrName: string): CollectionModel;
 }
+
+/** A SQL condition with `?` placeholders and its bound values (`$dbx` expressions). */
+type Condition = { sql: string; params: unknown[] };
 
 /** The same finders answering promises (PostgreSQL): PocketBase-style files get their calls awaited. */
 export type AwaitedFinders = {
@@ -172,6 +179,12 @@ export function syncFinders(
       const rows = database.querySync(...countSql(c, whereOf(rules, request, c, filter, params)));
       return Number(rows[0]?.n ?? 0);
     },
+    findAllRecords: (name, where) => {
+      const c = collection(name);
+      const query = { where, orderBy: null, limit: 1_000_000, offset: 0 };
+      return exec.take((db) => repository.list(c, query, db)).map((row) => toRecord(c, row));
+    },
+    countWhere: (name, where) => Number(database.querySync(...countSql(collection(name), where))[0]?.n ?? 0),
     query: (sql, params) => database.querySync(sql, params, true),
     collection,
   };
@@ -250,6 +263,15 @@ export function awaitedFinders(
     countRecords: async (name, filter = '', params = {}) => {
       const c = collection(name);
       return repository.count(c, whereOf(rules, request, c, filter, params), tx);
+    },
+    findAllRecords: async (name, where) => {
+      const c = collection(name);
+      const rows = await repository.list(c, { where, orderBy: null, limit: 1_000_000, offset: 0 }, tx);
+      return rows.map((row) => toRecord(c, row));
+    },
+    countWhere: async (name, where) => {
+      const rows = await (tx ?? database).query<{ n: unknown }>(...countSql(collection(name), where));
+      return Number(rows[0]?.n ?? 0);
     },
     query: (sql, params) => readOnlyQuery(database, tx, sql, params),
     collection,

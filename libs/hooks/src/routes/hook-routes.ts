@@ -9,6 +9,7 @@ import { HookDataService } from '../hook-data.service';
 import { HookRecord } from '../hook-record';
 import { HookRegistry, type RouteDef } from '../hook-registry';
 import type { RouteEvent } from '../hook-types';
+import { keepRawBody, rawBodyOf } from './raw-body';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -36,7 +37,12 @@ export class HookRoutes {
       if (!METHODS.includes(method)) {
         throw new Error(`routerAdd: unknown method "${route.method}"`);
       }
-      fastify.route({ method, url: fastifyPath(route.path), handler: (req, reply) => this.handle(route, req, reply) });
+      fastify.route({
+        method,
+        url: fastifyPath(route.path),
+        preParsing: keepRawBody,
+        handler: (req, reply) => this.handle(route, req, reply),
+      });
     }
     // The OpenAPI document lists them (libs/apidocs).
     CUSTOM_ROUTES.replace(this.registry.routes);
@@ -64,6 +70,7 @@ export class HookRoutes {
           query: queryValues(request),
           params: { ...(request.params as Record<string, string>) },
           body: readBody(request).data,
+          raw: rawBodyOf(request),
           ip: request.ip,
         },
         auth: auth && c ? new HookRecord(c, { ...auth.record }, auth.record) : null,
