@@ -208,6 +208,17 @@ runScenarios('MFA: second factor', [
     expectBody: { status: 400, message: 'Invalid or expired MFA session.', data: {} },
   },
   {
+    name: "an mfaId made after the server's clock moved past its duration is valid (its time is the same clock's)",
+    method: 'POST',
+    url: url('auth-with-otp'),
+    before: async (t) => {
+      await t.advanceClock(11_000);
+      await passwordThenOtp(t, { duration: 10 });
+    },
+    body: (t) => ({ otpId: t.vars.otpId, password: t.vars.code, mfaId: t.vars.mfaId }),
+    expectStatus: 200,
+  },
+  {
     name: 'unknown mfaId → 400',
     method: 'POST',
     url: url('auth-with-password'),

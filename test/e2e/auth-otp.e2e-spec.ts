@@ -247,6 +247,17 @@ runScenarios('POST /api/collections/:c/auth-with-otp', [
     expectBody: INVALID,
   },
   {
+    name: "an OTP requested after the server's clock moved past its duration is valid (its time is the same clock's)",
+    method: 'POST',
+    url: authUrl,
+    before: async (t) => {
+      await t.advanceClock(11_000);
+      await withOtp(t, { otp: { duration: 10 } });
+    },
+    body: (t) => ({ otpId: t.vars.otpId, password: t.vars.code }),
+    expectStatus: 200,
+  },
+  {
     name: 'an unverified record becomes verified and (MFA off) gets a random password',
     method: 'POST',
     url: authUrl,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newRecordId, nowString } from '@lib/core';
+import { Clock, formatDate, newRecordId } from '@lib/core';
 import { Database } from '@lib/database';
 import { MfaRepository, type MfaRow } from '../mfa/mfa.repository';
 
@@ -8,12 +8,15 @@ const COLUMNS = '"id", "collectionRef", "recordRef", "method", "created"';
 /** `_mfas` through plain parameterised SQL. */
 @Injectable()
 export class TypeormMfaRepository extends MfaRepository {
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
   override async insert(collectionRef: string, recordRef: string, method: string): Promise<MfaRow> {
-    const row: MfaRow = { id: newRecordId(), collectionRef, recordRef, method, created: nowString() };
+    const row: MfaRow = { id: newRecordId(), collectionRef, recordRef, method, created: formatDate(this.clock.date()) };
     await this.database.run(
       'INSERT INTO "_mfas" ("id", "collectionRef", "recordRef", "method", "created", "updated") VALUES (?, ?, ?, ?, ?, ?)',
       [row.id, collectionRef, recordRef, method, row.created, row.created],

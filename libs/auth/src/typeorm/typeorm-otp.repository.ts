@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { newRecordId, nowString } from '@lib/core';
+import { Clock, formatDate, newRecordId } from '@lib/core';
 import { Database } from '@lib/database';
 import { OtpRepository, type OtpRow } from '../otp/otp.repository';
 
@@ -8,12 +8,15 @@ const COLUMNS = '"id", "collectionRef", "recordRef", "password", "sentTo", "crea
 /** `_otps` through plain parameterised SQL. */
 @Injectable()
 export class TypeormOtpRepository extends OtpRepository {
-  constructor(private readonly database: Database) {
+  constructor(
+    private readonly database: Database,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
   override async insert(input: Omit<OtpRow, 'id' | 'created'>): Promise<OtpRow> {
-    const row: OtpRow = { ...input, id: newRecordId(), created: nowString() };
+    const row: OtpRow = { ...input, id: newRecordId(), created: formatDate(this.clock.date()) };
     await this.database.run(
       'INSERT INTO "_otps" ("id", "collectionRef", "recordRef", "password", "sentTo", "created", "updated") VALUES (?, ?, ?, ?, ?, ?, ?)',
       [row.id, row.collectionRef, row.recordRef, row.password, row.sentTo, row.created, row.created],
