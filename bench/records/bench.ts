@@ -41,7 +41,9 @@ import {
  * metrics and tracing off — see observability.ts; the report gives each one's CPU µs/request against off and the
  * baseline), BENCH_SCRAPE_MS (1000: how often the `metrics` ones are scraped while loaded), BENCH_COMPARE (a
  * directory holding another built checkout, e.g. the branch point: each BENCH_OBSERVABILITY process is started
- * from it too, as `before(<part>)`, so a change's cost is read off in the same run).
+ * from it too, as `before(<part>)`, so a change's cost is read off in the same run), BENCH_BEFORE (a directory
+ * holding another built checkout: one more target, `before`, started from it as `nestbase` is, for an A/B of a
+ * change in the same run; its peak RSS is in the notes).
  */
 
 function envNumber(name: string, fallback: number, min: number): number {
@@ -68,6 +70,7 @@ const database = process.env.BENCH_DB === 'postgres' ? 'postgres' : 'sqlite';
 const variants = observabilityVariants(process.env.BENCH_OBSERVABILITY);
 const scrapeMs = envNumber('BENCH_SCRAPE_MS', 1000, 10);
 const compareRoot = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : undefined;
+const beforeRoot = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : undefined;
 /** The nestbase processes started for BENCH_OBSERVABILITY whose `/metrics` is scraped under load. */
 const scrapedServers = new Set<Server>();
 const scrapes = new Map<Server, number>();
@@ -201,6 +204,11 @@ async function main(): Promise<void> {
       servers.push(server);
       targets.push([`baseline(${driver})`, server]);
     }
+    if (beforeRoot) {
+      const { server } = await startNestbase(nbDir, postgres?.url, process.env, 'before', beforeRoot);
+      servers.push(server);
+      targets.push(['before', server]);
+    }
     for (const variant of variants) {
       const server = await startVariant(variant, nbDir, sink?.url ?? '', postgres?.url);
       servers.push(server);
@@ -216,14 +224,15 @@ async function main(): Promise<void> {
     problems.forEach((p) => log(`  WARNING: ${p}`));
 
     log('load ...');
+    const peaks = new Map<Target, number>();
     for (const scenario of scenarios) {
       const runs = new Map<Target, RunResult[]>();
       for (let round = 0; round < settings.rounds; round++) {
         const order = round % 2 === 0 ? targets : [...targets].reverse();
         for (const [target, server] of order) {
           const { value: r, peakMb } = await peakRss(server, measure(server, scenario, requestsFor(scenario, data)));
-          if (server === nestbase && peakMb !== null) {
-            results.rss.peakMb = Math.max(results.rss.peakMb ?? 0, peakMb);
+          if (peakMb !== null) {
+            peaks.set(target, Math.max(peaks.get(target) ?? 0, peakMb));
           }
           runs.set(target, [...(runs.get(target) ?? []), r]);
         }
@@ -237,6 +246,11 @@ async function main(): Promise<void> {
           );
         }
       }
+    }
+    results.rss.peakMb = peaks.get('nestbase') ?? null;
+    const beforePeak = peaks.get('before');
+    if (beforePeak !== undefined) {
+      results.notes.push(`before: RSS peak under load ${beforePeak.toFixed(1)} MB`);
     }
     await sleep(1000);
     results.rss.afterLoadMb = rssMb(nestbase);

@@ -7,6 +7,7 @@ export type Scenario = 'list' | 'list-skip' | 'view' | 'create' | 'refresh';
 export const SCENARIOS: Scenario[] = ['list', 'list-skip', 'view', 'refresh', 'create'];
 export type Target =
   | 'nestbase'
+  | 'before'
   | `nestbase(${ObservabilityVariant})`
   | `before(${ObservabilityVariant})`
   | 'baseline(better-sqlite3)'
@@ -150,6 +151,14 @@ export function formatReport(results: Results): string {
     }
     if (cpu) {
       lines.push(cpu);
+    }
+    const before = results.scenarios[scenario].before;
+    if (before && base && nb) {
+      const us = (r: RunResult) => (r.serverCpuUsPerReq === null ? 'n/a' : `${r.serverCpuUsPerReq.toFixed(0)} µs`);
+      lines.push(
+        `${pad('', 9)}before (BENCH_BEFORE): ${((before.rps / base.rps) * 100).toFixed(1)}% of req/s, ${us(before)} ` +
+          `vs nestbase ${us(nb)} server CPU per request`,
+      );
     }
     for (const build of ['nestbase', 'before'] as const) {
       const observed = observabilityLine(results.scenarios[scenario], base, build);

@@ -23,18 +23,34 @@ export class RequestAuthGuard implements CanActivate {
     private readonly clock: Clock,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the answer needs no I/O (resolved already by the rate limiter, no header, a header verified
+   * since the last change): Nest awaits only a guard that returns a promise, and this one runs on every request.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (hasRequestAuth(request)) {
       return true; // resolved already for the rate limits (RequestRateLimiter)
     }
-    setRequestAuth(request, await this.resolve(request.headers.authorization));
-    return true;
+    const header = request.headers.authorization;
+    const syncing = this.sync.ensureFresh();
+    const known = syncing === undefined ? this.known(header) : undefined;
+    if (known !== undefined) {
+      setRequestAuth(request, known);
+      return true;
+    }
+    return this.resolveAfter(syncing, header).then((auth) => {
+      setRequestAuth(request, auth);
+      return true;
+    });
   }
 
   /** The auth record of an `Authorization` header (null for a guest), after StoreSync's freshness check. */
-  async resolve(header: string | undefined): Promise<RequestAuth | null> {
-    const syncing = this.sync.ensureFresh();
+  resolve(header: string | undefined): Promise<RequestAuth | null> {
+    return this.resolveAfter(this.sync.ensureFresh(), header);
+  }
+
+  private async resolveAfter(syncing: Promise<void> | undefined, header: string | undefined) {
     if (syncing) {
       await syncing;
     }
@@ -59,6 +75,15 @@ export class RequestAuthGuard implements CanActivate {
       this.verified.set(header, mark, resolved.auth, resolved.exp);
     }
     return resolved?.auth ?? null;
+  }
+
+  /** What a header resolves to without I/O: null without one, its auth if verified since the last change. */
+  private known(header: string | undefined): RequestAuth | null | undefined {
+    if (!header) {
+      return null;
+    }
+    const mark = this.sync.changeMark();
+    return mark === null ? undefined : this.verified.get(header, mark, this.clock.seconds());
   }
 
   private async verify(header: string): Promise<{ auth: RequestAuth; exp: number } | null> {

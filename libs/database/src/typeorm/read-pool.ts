@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
-import { ServiceUnavailableError } from '@lib/core';
+import { ServiceUnavailableError, workerHeap } from '@lib/core';
 import { INTERRUPTED } from './query-deadline';
 import type { ReadJob, ReadResult, ReadWorkerData } from './read-worker';
 import { queryTimeout } from './query-timeout';
@@ -84,7 +84,11 @@ export class ReadPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(path.join(__dirname, 'read-worker.js'), { workerData: this.data });
+    const { heapFlags, resourceLimits } = workerHeap();
+    const worker = new Worker(path.join(__dirname, 'read-worker.js'), {
+      workerData: { ...this.data, heapFlags },
+      resourceLimits,
+    });
     const slot: Slot = { worker, ready: false, busy: null, timer: null };
     worker.on('message', (result: ReadResult | { ready: true }) => {
       if ('ready' in result) {

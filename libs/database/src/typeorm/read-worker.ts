@@ -1,6 +1,7 @@
 // A read worker: runs SELECTs on its own read-only connection to the database file (WAL readers see what
 // was committed), each statement under a deadline enforced through the interrupt function. No project
 // imports: the worker thread loads this file alone.
+import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 import { QueryDeadline } from './query-deadline';
@@ -8,6 +9,8 @@ import { QueryDeadline } from './query-deadline';
 export interface ReadWorkerData {
   file: string;
   busyTimeoutMs: number;
+  /** The main thread's V8 flags, set again once this thread started (see `workerHeap` in libs/core). */
+  heapFlags?: string;
 }
 
 export interface ReadJob {
@@ -21,7 +24,10 @@ export interface ReadJob {
 export type ReadResult =
   { id: number; rows: unknown[]; us: number } | { id: number; error: { message: string; code?: string } };
 
-const { file, busyTimeoutMs } = workerData as ReadWorkerData;
+const { file, busyTimeoutMs, heapFlags } = workerData as ReadWorkerData;
+if (heapFlags) {
+  setFlagsFromString(heapFlags);
+}
 const db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
 db.pragma('cache_size = -16000');
 const deadline = new QueryDeadline(0);

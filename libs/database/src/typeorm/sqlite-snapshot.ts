@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerHeap } from '@lib/core';
 
 /**
  * Copies the SQLite database `source` to the new file `dest` as one consistent snapshot: `VACUUM INTO` inside
@@ -13,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 export function snapshotSqlite(source: string, dest: string, busyTimeoutMs = 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(path.join(__dirname, 'sqlite-snapshot.worker.js'), {
-      workerData: { source, dest, busyTimeoutMs },
+      workerData: { source, dest, busyTimeoutMs, heapFlags: workerHeap().heapFlags },
     });
     let settled = false;
     worker.once('message', (result: { ok: boolean; message?: string; code?: string }) => {

@@ -1,5 +1,6 @@
 // The request log's writer thread: takes batches of entries from the main thread and inserts each batch in one
 // transaction into `_logs`, so the SQLite work of logging never runs on the event loop serving requests.
+import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { LogValues } from './sqlite-log.repository';
@@ -10,7 +11,10 @@ interface Batch {
   values: LogValues;
 }
 
-const { file, busyTimeoutMs } = workerData as { file: string; busyTimeoutMs: number };
+const { file, busyTimeoutMs, heapFlags } = workerData as { file: string; busyTimeoutMs: number; heapFlags: string };
+if (heapFlags) {
+  setFlagsFromString(heapFlags); // the main thread's, which this thread's start undid (see workerHeap in libs/core)
+}
 const db = new BetterSqlite3(file, { timeout: busyTimeoutMs });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { workerHeap } from '@lib/core';
 import { snapshotSqlite } from '@lib/database';
 import type { LogEntry, LogSql, LogStat } from '../log-entry';
 import { LogRepository } from '../log.repository';
@@ -137,8 +138,10 @@ export class SqliteLogRepository extends LogRepository {
   private writerThread(): Worker {
     this.threaded = true;
     if (!this.worker) {
+      const { heapFlags, resourceLimits } = workerHeap();
       const worker = new Worker(path.join(__dirname, 'log-insert.worker.js'), {
-        workerData: { file: this.db.name, busyTimeoutMs: this.busyTimeoutMs },
+        workerData: { file: this.db.name, busyTimeoutMs: this.busyTimeoutMs, heapFlags },
+        resourceLimits,
       });
       worker.unref();
       worker.on('message', (reply: { seq: number; ok: boolean; error?: string }) => {

@@ -1,0 +1,13 @@
+/** Where `apps/standalone/src/heap-flags.ts` notes the V8 flags it set (a registered symbol: it imports nothing). */
+const HEAP_FLAGS = Symbol.for('nestbase.heapFlags');
+
+/**
+ * What a worker thread of this process needs to start with: the V8 flags the main thread set at start (to set them
+ * again: a worker's start puts V8's process-wide flags back to the command line's, and the main thread's young
+ * generation then grew from 2 to 33.6 MB under bench:records' loads) and a small young generation of its own (its
+ * jobs' values are short-lived; V8 would grow it to 48 MB under load). The old generation is left unlimited.
+ */
+export function workerHeap(): { heapFlags: string; resourceLimits: { maxYoungGenerationSizeMb: number } } {
+  const flags = (globalThis as Record<symbol, unknown>)[HEAP_FLAGS];
+  return { heapFlags: typeof flags === 'string' ? flags : '', resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+}
