@@ -1,7 +1,7 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { ObservabilityConfig } from '../../config/observability-env';
 import type { ContextCarrier } from './request-context';
-import { DeferredExporter } from './deferred-exporter';
+import { BodyBuffers, DeferredExporter } from './deferred-exporter';
 import { LocalSpan, type LocalSpanSink } from './local-span';
 import { RequestContextManager } from './trace-context-manager';
 
@@ -61,9 +61,12 @@ export function startTracing(config: ObservabilityConfig, service: string): void
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   api = require('@opentelemetry/api') as Api;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const exporter = new DeferredExporter(
-    config.tracesExporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter(),
-  );
+  const bodies = new BodyBuffers();
+  const otlp = config.tracesExporter === 'console' ? undefined : new OTLPTraceExporter();
+  if (otlp) {
+    bodies.serializeFor(otlp);
+  }
+  const exporter = new DeferredExporter(otlp ?? new ConsoleSpanExporter(), bodies);
   // OTEL_RESOURCE_ATTRIBUTES as the SDK reads them; the service name last (OTEL_SERVICE_NAME or nestbase-<service>)
   const resource = resources
     .defaultResource()
