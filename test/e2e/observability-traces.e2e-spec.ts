@@ -253,7 +253,13 @@ void describe('traces in the standalone process', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'nestbase-otel-standalone-'));
     receiver = await OtlpReceiver.start();
-    const env = { PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password, ...tracingEnv(receiver) };
+    // a minute: no read is slow enough for a span of its own here (writes and deliveries always get theirs)
+    const env = {
+      PB_ADMIN_EMAIL: SU.email,
+      PB_ADMIN_PASSWORD: SU.password,
+      NB_TRACE_MIN_MS: '60000',
+      ...tracingEnv(receiver),
+    };
     server = await startNestbase(dir, [], { env });
   }, TIMEOUT);
 
@@ -273,5 +279,44 @@ void describe('traces in the standalone process', () => {
       'nestbase: receive record.created',
       'nestbase: deliver record.create',
     ]);
+  });
+
+  void it('counts quick reads on the span they ran under; an event nobody acts on adds no span', TIMEOUT, async () => {
+    const http = new HttpClient(server!.baseUrl);
+    const t = new ScenarioContext(http, await tokenFor(http, '_superusers', SU.email, SU.password));
+    await t.createCollection({ name: 'tallied', ...OPEN_RULES, fields: [text('title')] });
+    const created = await http.request('POST', t.records('tallied'), {
+      body: { title: 'quiet' },
+      headers: { 'X-Request-Id': 'otel-standalone-quiet-create' },
+    });
+    assert.equal(created.status, 200, created.text);
+    const view = await http.request('GET', `${t.records('tallied')}/${created.json<{ id: string }>().id}`, {
+      headers: { 'X-Request-Id': 'otel-standalone-view' },
+    });
+    assert.equal(view.status, 200, view.text);
+    const serverSpan = async (requestId: string) => {
+      let found: ReceivedSpan | undefined;
+      await waitUntil(
+        () => (found = receiver.spans.find((s) => s.attributes['nestbase.request_id'] === requestId)) !== undefined,
+        `the span of request ${requestId}`,
+      );
+      return found!;
+    };
+    const viewed = await serverSpan('otel-standalone-view');
+    assert.ok(Number(viewed.attributes['nestbase.db.statements']) >= 1, JSON.stringify(viewed.attributes));
+    assert.equal(typeof viewed.attributes['nestbase.db.time_ms'], 'number', JSON.stringify(viewed.attributes));
+    // the create's spans came before the view's: its trace is complete by now
+    const create = await serverSpan('otel-standalone-quiet-create');
+    const names = (traceId: string) => receiver.trace(traceId).map((s) => s.name);
+    assert.deepEqual(
+      names(viewed.traceId),
+      ['GET /api/collections/:collection/records/:id'],
+      receiver.tree(viewed.traceId),
+    );
+    assert.deepEqual(
+      names(create.traceId).sort(),
+      ['POST /api/collections/:collection/records', 'db INSERT'],
+      receiver.tree(create.traceId),
+    );
   });
 });

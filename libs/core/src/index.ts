@@ -93,8 +93,10 @@ export { captureContext, joinCarrier, runFromCarrier, splitCarrier } from './pla
 export {
   currentTraceparent,
   endSpan,
+  inSpan,
   SPAN_KIND,
   spanWanted,
+  startChildSpan,
   startSpan,
   startTracing,
   traced,
@@ -102,6 +104,7 @@ export {
   withSpan,
 } from './platform/observability/tracing';
 export type { Attributes, Span } from './platform/observability/tracing';
+export { recordingContext, recordSpan, tallyStatement, traceMinMs } from './platform/observability/statement-spans';
 export type { AppLogWrite } from './platform/app-log-sink';
 export { metrics, NB_METRICS, METRICS_PATH, installMetrics } from './metrics';
 export type { Counter, Gauge, GaugeSource, Histogram, HistogramChild } from './metrics';

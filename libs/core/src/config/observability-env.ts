@@ -27,7 +27,19 @@ export interface ObservabilityConfig {
    * AsyncLocalStorage turns on promise hooks for the whole process (~30–40 µs, 15–20 % of a record view).
    */
   readonly requestContext: boolean;
+  /**
+   * `NB_TRACE_MIN_MS` (default 1; 0: every span): the spans that may be left out are kept when they last at least
+   * this long — an SQL read (`SELECT`; a quicker one is counted on the span it ran under: `nestbase.db.statements`,
+   * `nestbase.db.time_ms`), and an in-process event's publish and receipt with nothing recorded beneath them.
+   * Writes, a read worker's statements and everything else always get their span.
+   */
+  readonly traceMinMs: number;
+  /** `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` (else `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT`; Infinity: none). */
+  readonly traceValueLengthLimit: number;
 }
+
+/** NB_TRACE_MIN_MS's default (see ObservabilityConfig.traceMinMs). */
+export const DEFAULT_TRACE_MIN_MS = 1;
 
 /** The observability part of the configuration; `accessLog` is the already parsed `NB_ACCESS_LOG`. */
 export function observabilityFromEnv(
@@ -53,6 +65,11 @@ export function observabilityFromEnv(
   if (!['', 'true', 'false', '1', '0'].includes(context)) {
     problems.push(`NB_REQUEST_CONTEXT must be true or false, got "${env.NB_REQUEST_CONTEXT}"`);
   }
+  const minMs = Number(env.NB_TRACE_MIN_MS || DEFAULT_TRACE_MIN_MS);
+  if (!Number.isFinite(minMs) || minMs < 0) {
+    problems.push(`NB_TRACE_MIN_MS must be a number of milliseconds >= 0, got "${env.NB_TRACE_MIN_MS}"`);
+  }
+  const valueLimit = Number(env.OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT || env.OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT || NaN);
   const only = exporters.length === 1 ? exporters[0] : exporters.length === 0 ? 'otlp' : '';
   if (tracing && only !== 'console' && !(only === 'otlp' && protocol === 'http/json')) {
     problems.push(
@@ -67,5 +84,7 @@ export function observabilityFromEnv(
     tracesExporter: only === 'console' ? 'console' : 'otlp-json',
     serviceName: env.OTEL_SERVICE_NAME ?? '',
     requestContext: context === '' ? tracing : context === 'true' || context === '1',
+    traceMinMs: Number.isFinite(minMs) && minMs >= 0 ? minMs : DEFAULT_TRACE_MIN_MS,
+    traceValueLengthLimit: Number.isInteger(valueLimit) && valueLimit >= 0 ? valueLimit : Infinity,
   };
 }

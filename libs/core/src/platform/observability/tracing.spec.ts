@@ -18,7 +18,13 @@ import {
 
 // Tracing on in this test process (the console exporter: nothing is flushed, so nothing is printed); the default
 // sampler (parent-based, always on), the W3C trace-context propagator the SDK registers.
-const config = { tracing: true, tracesExporter: 'console', serviceName: 'spec' } as ObservabilityConfig;
+const config = {
+  tracing: true,
+  tracesExporter: 'console',
+  serviceName: 'spec',
+  traceMinMs: 1,
+  traceValueLengthLimit: Infinity,
+} as ObservabilityConfig;
 startTracing(config, 'spec');
 
 const TRACE = '0af7651916cd43dd8448eb211c80319c';

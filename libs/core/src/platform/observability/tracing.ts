@@ -1,6 +1,8 @@
 import type * as OtelApi from '@opentelemetry/api';
 import type { ObservabilityConfig } from '../../config/observability-env';
 import type { ContextCarrier } from './request-context';
+import { BodyBuffers, DeferredExporter } from './deferred-exporter';
+import { LocalSpan, type LocalSpanSink } from './local-span';
 import { RequestContextManager } from './trace-context-manager';
 
 /**
@@ -18,16 +20,30 @@ export type Attributes = OtelApi.Attributes;
 
 /** OpenTelemetry's SpanKind values (the enum lives in the API module, which isn't loaded while off). */
 export const SPAN_KIND = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 } as const;
-type Kind = (typeof SPAN_KIND)[keyof typeof SPAN_KIND];
+export type Kind = (typeof SPAN_KIND)[keyof typeof SPAN_KIND];
 
 let api: Api | undefined;
 let tracer: OtelApi.Tracer | undefined;
+let sink: LocalSpanSink | undefined;
+interface TracingState {
+  readonly api: Api;
+  readonly tracer: OtelApi.Tracer;
+  readonly sink: LocalSpanSink;
+}
+let state: TracingState | undefined;
 let shutdown: (() => Promise<void>) | undefined;
 let flush: (() => Promise<void>) | undefined;
+/** Statements counted on a span rather than spanned (statement-spans.ts), set as attributes when it ends. */
+export const statementTallies = new WeakMap<Span, { statements: number; ms: number }>();
 
 /** True once `startTracing` turned traces on in this process. */
 export function tracingOn(): boolean {
   return tracer !== undefined;
+}
+
+/** The loaded API, the tracer and the local spans' sink while tracing is on (for statement-spans.ts). */
+export function tracingState(): TracingState | undefined {
+  return state;
 }
 
 /** Loads and starts the SDK once per process (`service`: the default `service.name` suffix). */
@@ -45,7 +61,12 @@ export function startTracing(config: ObservabilityConfig, service: string): void
     require('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
   api = require('@opentelemetry/api') as Api;
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const exporter = config.tracesExporter === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter();
+  const bodies = new BodyBuffers();
+  const otlp = config.tracesExporter === 'console' ? undefined : new OTLPTraceExporter();
+  if (otlp) {
+    bodies.serializeFor(otlp);
+  }
+  const exporter = new DeferredExporter(otlp ?? new ConsoleSpanExporter(), bodies);
   // OTEL_RESOURCE_ATTRIBUTES as the SDK reads them; the service name last (OTEL_SERVICE_NAME or nestbase-<service>)
   const resource = resources
     .defaultResource()
@@ -56,9 +77,18 @@ export function startTracing(config: ObservabilityConfig, service: string): void
       }),
     );
   // OTEL_TRACES_SAMPLER and OTEL_BSP_* are read by the provider and the batch processor themselves
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
+  const processor = new BatchSpanProcessor(exporter);
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register({ contextManager: new RequestContextManager(api.ROOT_CONTEXT) });
   tracer = api.trace.getTracer('nestbase');
+  sink = {
+    processor,
+    resource,
+    scope: { name: 'nestbase', version: undefined, schemaUrl: undefined },
+    valueLengthLimit: config.traceValueLengthLimit,
+    minMs: config.traceMinMs,
+  };
+  state = { api, tracer, sink };
   shutdown = () => provider.shutdown();
   flush = () => provider.forceFlush();
 }
@@ -89,22 +119,50 @@ function sampled(otel: Api, context: OtelApi.Context): boolean {
 
 /**
  * Starts a span, child of the active context or of `parent` (a carrier from another process); undefined while
- * tracing is off, and under an unsampled active span (see spanWanted).
+ * tracing is off, and under an unsampled active span (see spanWanted). A root, or a child of another process's
+ * span, is the SDK's (its sampler decides); a child of a sampled span here is a LocalSpan (`deferred`: kept only
+ * if it lasts NB_TRACE_MIN_MS or something beneath it is kept, see LocalSpan).
  */
 export function startSpan(
   name: string,
   kind: Kind,
   attributes?: Attributes,
   parent?: ContextCarrier,
+  deferred = false,
 ): Span | undefined {
-  if (!tracer || !api) {
+  if (!tracer || !api || !sink) {
     return undefined;
   }
-  const context = parent ? extract(api, parent) : api.context.active();
-  if (!parent && !sampled(api, context)) {
+  if (parent) {
+    return tracer.startSpan(name, { kind, attributes }, extract(api, parent));
+  }
+  const context = api.context.active();
+  const parentSpan = api.trace.getSpan(context);
+  if (!parentSpan) {
+    return tracer.startSpan(name, { kind, attributes }, context);
+  }
+  const parentContext = parentSpan.spanContext();
+  if ((parentContext.traceFlags & 1) !== 1 || !api.trace.isSpanContextValid(parentContext)) {
     return undefined;
   }
-  return tracer.startSpan(name, { kind, attributes }, context);
+  return new LocalSpan(sink, name, kind, parentContext, parentSpan, attributes, deferred);
+}
+
+/**
+ * Starts a span in this process, child of `parent` (not of the active context: no context entered to make it);
+ * `deferred` as in startSpan. Undefined under an unsampled parent.
+ */
+export function startChildSpan(
+  parent: Span,
+  name: string,
+  kind: Kind,
+  attributes?: Attributes,
+  deferred = false,
+): Span | undefined {
+  const context = parent.spanContext();
+  return sink && (context.traceFlags & 1) === 1
+    ? new LocalSpan(sink, name, kind, context, parent, attributes, deferred)
+    : undefined;
 }
 
 /** Runs `fn` with `span` as the active span (its children and carriers descend from it). */
@@ -124,6 +182,11 @@ export function traceContextOf(span: Span | undefined): unknown {
 export function endSpan(span: Span | undefined, status?: number, error?: unknown): void {
   if (!span) {
     return;
+  }
+  const tally = statementTallies.get(span);
+  if (tally) {
+    span.setAttribute('nestbase.db.statements', tally.statements);
+    span.setAttribute('nestbase.db.time_ms', Math.round(tally.ms * 1000) / 1000);
   }
   if (status !== undefined) {
     span.setAttribute('http.response.status_code', status);
