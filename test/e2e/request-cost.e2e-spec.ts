@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { HttpClient, RunningServer, startTestServer, tokenFor } from '@lib/testing';
+import { HttpClient, latenessProbe, RunningServer, startTestServer, tokenFor } from '@lib/testing';
 
 const LIMIT_MS = 1500;
 const ROWS = 400;
@@ -63,6 +63,7 @@ void describe('one request cannot freeze the others', () => {
   });
 
   void it('stops a back-relation chain filter at the limit (400) while /api/health answers at once', async () => {
+    const probe = latenessProbe();
     const started = performance.now();
     let finished = 0;
     const slow = http
@@ -78,15 +79,20 @@ void describe('one request cannot freeze the others', () => {
     }
     const res = await slow;
     const elapsed = finished - started;
+    // a loaded machine delays every process's timers and sockets: bounds widen by what this loop suffered
+    const late = probe.stop();
     assert.equal(res.status, 400, res.text.slice(0, 300));
     assert.match((res.body as { message: string }).message, new RegExp(`longer than the ${LIMIT_MS} ms`));
     assert.ok(elapsed >= LIMIT_MS * 0.9, `answered after ${Math.round(elapsed)} ms, before the limit`);
-    assert.ok(elapsed < LIMIT_MS * 3, `answered after ${Math.round(elapsed)} ms: not cut at the ${LIMIT_MS} ms limit`);
+    assert.ok(
+      elapsed < LIMIT_MS * 3 + late,
+      `answered after ${Math.round(elapsed)} ms: not cut at the ${LIMIT_MS} ms limit`,
+    );
     assert.ok(health.length >= 3, `only ${health.length} health checks while the slow query ran`);
     const worst = Math.max(...health);
     assert.ok(
-      worst < elapsed / 3,
-      `/api/health took up to ${Math.round(worst)} ms beside a ${Math.round(elapsed)} ms query`,
+      worst < elapsed / 3 + late,
+      `/api/health took up to ${Math.round(worst)} ms beside a ${Math.round(elapsed)} ms query (late ${Math.round(late)})`,
     );
   });
 

@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { ApiError } from '@lib/core';
 import { Database, openDataSource } from '@lib/database';
+import { latenessProbe } from '@lib/testing';
 
 const LIMIT_MS = 300;
 /** Counts to 50 million, calling the interrupt function on every row: seconds of work without a limit. */
@@ -23,29 +24,6 @@ const SILENT =
 const GRACE_MS = 250;
 /** What a timer may be late by on a quiet machine, beyond the lateness the probe saw. */
 const SLACK_MS = 250;
-
-/**
- * How late this event loop ran a 10 ms timer at most between start and `stop()`: the scheduling delay of a loaded
- * machine, which the pool's timers (the give-up among them) suffer too. The read pool's work runs in worker
- * threads, so a pool that waits for a stuck step instead of giving it up leaves this loop idle and the lateness
- * small: a bound widened by it still fails then.
- */
-function latenessProbe(): { stop(): number } {
-  const PERIOD_MS = 10;
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - PERIOD_MS);
-    last = now;
-  }, PERIOD_MS);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return Math.max(worst, performance.now() - last - PERIOD_MS);
-    },
-  };
-}
 
 async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; error: unknown }> {
   const start = performance.now();

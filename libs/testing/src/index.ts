@@ -26,6 +26,7 @@ export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';
 export type { ApiResponse, HttpMethod, RequestOptions } from './http-client';
 export { freePort } from './free-port';
+export { latenessProbe } from './lateness-probe';
 export { externalTarget, repoRoot, spawnServer, startTestServer, waitForHealth } from './test-server';
 export type { RunningServer, TestTarget } from './test-server';
 export { runCli, startNestbase, startProcess, startRecordsApp, startSplitService } from './process';
