@@ -1,36 +1,15 @@
 'use strict';
-// The HTTP scenario files (test/e2e/<name>.e2e-spec.ts) that run on PostgreSQL too: the `pg` tier of
-// scripts/run-tests.js runs them each on a fresh database; test/distributed/postgres.e2e-spec.ts runs some of
-// them through the gateway of the PostgreSQL-backed distributed set. See README "PostgreSQL".
+// The e2e files (test/e2e/<name>.e2e-spec.ts) that the `pg` tier of scripts/run-tests.js runs again on PostgreSQL,
+// each server on a fresh database: the files that start servers of their own (or need the standalone server's
+// shape), which can't run through a deployment. Every HTTP scenario file and SDK suite that can (the files
+// test/distributed/support/suite-runner.ts picks) runs on PostgreSQL through the gateway of the PostgreSQL-backed
+// distributed set instead (test/distributed/postgres.e2e-spec.ts): one started set for all of them, no server start
+// per file. `NB_TEST_PG_ANY=1 node scripts/run-tests.js pg <name>` still runs any e2e file on a standalone server
+// on PostgreSQL. See README "PostgreSQL".
 const PG_FILES = [
-  'records-crud',
-  'records-list',
-  'records-rules',
-  'records-delete',
-  'records-filter',
-  'records-fields',
-  'batch',
-  'expand-fields',
-  'collections-create',
-  'collections-update',
-  'collections-delete',
-  'collections-read',
-  'auth-methods',
-  'auth-otp',
-  'auth-mfa',
-  'auth-state',
-  'auth-oauth2',
-  'auth-security-tokens',
   'auth-token-cache',
-  'auth-tutorial',
-  'collections-import',
-  'records-modifiers',
-  'records-create-paths',
   'replicas-schema-change',
-  'security-realtime-rules',
-  'sdk',
   'db-copy',
-  'ops-backups',
   'ops-restore',
   'backups-across-databases',
   'import-pocketbase-pg',

@@ -8,7 +8,8 @@
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
 // the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
-// line that says PASSED or FAILED. `pg` = the HTTP scenario files of PG_FILES again, each server on a fresh
+// line that says PASSED or FAILED. `pg` = the e2e files of PG_FILES again (those that start their own servers;
+// the scenario suite runs on PostgreSQL through test/distributed/postgres.e2e-spec.ts), each server on a fresh
 // database of one PostgreSQL the runner starts (libs/testing's PostgresServer: initdb into a temp dir, a free
 // port); skipped with a note when no PostgreSQL binaries are installed. After the tier, names (substrings of
 // the paths) pick files: `node scripts/run-tests.js e2e records-crud` or `pg auth-otp`.
@@ -28,7 +29,7 @@ const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
 const [kind = 'all', ...picks] = args.filter((a) => !a.startsWith('--'));
 const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed', 'pg'];
-// The scenario files run on PostgreSQL too (records, collections, auth): see README "PostgreSQL".
+// The e2e files with servers of their own run on PostgreSQL too: see scripts/pg-files.js, README "PostgreSQL".
 const { PG_FILES } = require('./pg-files');
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };

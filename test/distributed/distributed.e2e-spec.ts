@@ -7,7 +7,6 @@
 //
 // Every wait is for a condition; the limits are ceilings that only catch a hang and say what hung.
 import assert from 'node:assert/strict';
-import { basename } from 'node:path';
 import { after, before, describe, it, TestContext } from 'node:test';
 
 import PocketBase from 'pocketbase';
@@ -26,13 +25,10 @@ import {
   RestartState,
 } from './support/restart-checks';
 import { ServiceSet, SUPERUSER } from './support/service-set';
-import { externalSuiteFiles, runSuite } from './support/suite-runner';
+import { passSuite } from './support/suite-runner';
 
 installEventSource();
 
-// Hang catchers: a suite file takes seconds to a minute; the whole file a few minutes.
-const FILE_CEILING_MS = 10 * 60_000;
-const SUITE_OPTIONS = { concurrency: 2, ceilingMs: FILE_CEILING_MS };
 // Files run again after the records restart (beside the focused checks): CRUD and realtime through the new process.
 const AFTER_RESTART = /^(records-crud|realtime-sse)\.e2e-spec\.js$/;
 
@@ -66,15 +62,7 @@ void describe('distributed set (docker-compose.yml as processes)', { timeout: 40
     await set.stop();
   });
 
-  const suite = async (ctx: TestContext, only?: RegExp) => {
-    const files = externalSuiteFiles(only);
-    const result = await runSuite(files, set.gatewayUrl, SUPERUSER, { ...SUITE_OPTIONS, clockFile: set.clockFile });
-    for (const r of [...result.files].sort((a, b) => b.durationMs - a.durationMs)) {
-      ctx.diagnostic(`${(r.durationMs / 1000).toFixed(1)} s ${r.ok ? 'ok' : 'FAILED'} ${basename(r.file)}`);
-    }
-    assert.equal(result.fail, 0, `${result.fail} failed through the gateway:\n${result.report}\n${set.logs()}`);
-    return { files, result };
-  };
+  const suite = (ctx: TestContext, only?: RegExp) => passSuite(ctx, set, SUPERUSER, only);
 
   void it('runs the HTTP scenario suite and the SDK suites through the gateway', async (ctx) => {
     const { files, result } = await suite(ctx);

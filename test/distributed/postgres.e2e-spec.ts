@@ -1,36 +1,27 @@
 // The PostgreSQL variant of the distributed set (docker-compose.postgres.yml over docker-compose.yml, started as
 // processes by support/service-set.ts on a throwaway PostgreSQL): two replicas each of records, auth and files
-// on one database and no shared volume, files in S3 (s3rver for MinIO). The PostgreSQL scenario files
-// (scripts/pg-files.js) run through the gateway; a schema change made on one records replica is used at once
+// on one database and no shared volume, files in S3 (s3rver for MinIO). The whole HTTP scenario suite and the SDK
+// suites run through the gateway (support/suite-runner.ts, as distributed.e2e does on SQLite); a schema change made on one records replica is used at once
 // on the other; one records replica is SIGKILLed during file uploads (the other takes them), and during a burst
 // of 300 creates: every acknowledged create is stored, every other one got an error status, and the gateway keeps
 // answering from the live replica.
 import assert from 'node:assert/strict';
-import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { HttpClient, makeCollection, postgresBinDir, repoRoot, text, tokenFor, uniqueSuffix } from '@lib/testing';
+import { HttpClient, makeCollection, postgresBinDir, text, tokenFor, uniqueSuffix } from '@lib/testing';
 
 import { Call, caller } from './support/restart-checks';
 import { ServiceSet, SUPERUSER } from './support/service-set';
-import { externalSuiteFiles, runSuite } from './support/suite-runner';
+import { passSuite } from './support/suite-runner';
 import { uploadsThroughKill } from './support/uploads-through-kill';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { PG_FILES } = require(join(repoRoot(), 'scripts', 'pg-files.js')) as { PG_FILES: string[] };
-// A selection that keeps the file within a few minutes: CRUD, lists, rules, batch, expand, schema changes, auth and
-// realtime (the pg tier runs them all).
-const SELECTION = [
-  'records-crud',
-  'records-rules',
-  'records-list',
-  'batch',
-  'expand-fields',
-  'collections-update',
-  'auth-methods',
-  'auth-state',
-  'security-realtime-rules',
-].filter((name) => PG_FILES.includes(name));
+// Not run here yet (issue 19): ops-logs — each records replica keeps its request logs in its own data dir
+// (`auxiliary.db`), so `GET /api/logs` shows only the answering replica's; query-injection — its corpus expects a
+// NUL in a filter to match nothing (PostgreSQL: a 400, as documented); security-views — expects SQLite's message
+// naming `tokenKey` for a view exposing it; ops-backups — "two at once: one gets a 400" (the running-backup lock is
+// per process: two replicas each run one); ops-settings — `batch.maxBodySize` set through one records replica is
+// not applied by the other (a 400 from the batch instead of the 413) and the backups.cron row.
+const NOT_ON_THIS_SET = /^(?!(ops-logs|query-injection|security-views|ops-backups|ops-settings)\.)/;
 const BURST = 300;
 const BURST_WRITERS = 30;
 
@@ -38,7 +29,7 @@ const skip = postgresBinDir() ? false : 'no PostgreSQL binaries under /usr/lib/p
 
 void describe(
   'distributed set on PostgreSQL (docker-compose.postgres.yml as processes)',
-  { skip, timeout: 20 * 60_000 },
+  { skip, timeout: 40 * 60_000 },
   () => {
     const set = new ServiceSet();
     let http: HttpClient;
@@ -46,10 +37,13 @@ void describe(
     let su: { token: string };
 
     before(async () => {
-      await set.start({ postgres: true });
+      // Six processes on one throwaway PostgreSQL (max_connections 40): 4 connections each, as the pg tier's servers.
+      await set.start({ postgres: true, vars: { NB_DB_POOL_MAX: '4' } });
       http = new HttpClient(set.gatewayUrl);
       ok = caller(http);
       su = { token: await tokenFor(http, '_superusers', SUPERUSER.email, SUPERUSER.password) };
+      // No shared data dir: backups go to S3, as this deployment must configure them (README "PostgreSQL").
+      await ok('PATCH', '/api/settings', { ...su, body: { backups: { s3: set.backupsS3() } } });
     });
 
     after(async () => {
@@ -66,19 +60,10 @@ void describe(
       }
     });
 
-    void it('passes the PostgreSQL scenario files through the gateway', async (ctx) => {
-      const only = new RegExp(`^(${SELECTION.join('|')})\\.e2e-spec\\.js$`);
-      const files = externalSuiteFiles(only);
-      const result = await runSuite(files, set.gatewayUrl, SUPERUSER, { concurrency: 2, ceilingMs: 5 * 60_000 });
-      for (const r of [...result.files].sort((a, b) => b.durationMs - a.durationMs)) {
-        ctx.diagnostic(`${(r.durationMs / 1000).toFixed(1)} s ${r.ok ? 'ok' : 'FAILED'} ${basename(r.file)}`);
-      }
-      assert.equal(
-        files.length,
-        SELECTION.length,
-        `every picked file found: ${files.map((f) => basename(f)).join(', ')}`,
-      );
-      assert.equal(result.fail, 0, `${result.fail} failed through the gateway:\n${result.report}\n${set.logs()}`);
+    void it('runs the HTTP scenario suite and the SDK suites through the gateway', async (ctx) => {
+      const { files, result } = await passSuite(ctx, set, SUPERUSER, NOT_ON_THIS_SET);
+      assert.ok(files.length >= 40, `only ${files.length} suite files found`);
+      assert.ok(result.pass >= 800, `only ${result.pass} tests passed`);
     });
 
     void it('uses a collection and a field made on one records replica at once on the other', async () => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { bool, json, num, relation, runScenarios, type Scenario, type ScenarioContext, text } from '@lib/testing';
 
 // A create on PostgreSQL that needs nothing but its row is one INSERT … WHERE <its relations exist> (no
-// transaction); the rest takes the transaction. Both must answer alike (this file runs on both databases, tier
-// `pg`): the rule, the relation check, typed values and a taken id, on either path.
+// transaction); the rest takes the transaction. Both must answer alike (this file runs on both databases, on
+// PostgreSQL through test/distributed/postgres.e2e-spec.ts): the rule, the relation check, typed values and a taken id, on either path.
 
 const OWNER = 'owner = @request.auth.id';
 

@@ -9,6 +9,7 @@ import { AuthService } from './auth.service';
 import { BcryptPasswordHasher } from './bcrypt-password-hasher';
 import { RequestAuthGuard } from './request-auth.guard';
 import { RateLimitService } from './rate-limit/rate-limit.service';
+import { RateLimitStore } from './rate-limit/rate-limit.store';
 import { RATE_LIMIT_STORE_PROVIDER } from './rate-limit/rate-limit-store.provider';
 import { RequestRateLimiter } from './rate-limit/request-rate-limiter';
 import { SuperusersService } from './superusers.service';
@@ -48,6 +49,7 @@ import { LOGIN_FACTOR_CONTROLLERS, LOGIN_FACTOR_PROVIDERS } from './login-factor
     RequestAuthGuard,
     SuperusersService,
     RateLimitService,
+    RateLimitStore,
     DashboardInstaller,
   ],
 })

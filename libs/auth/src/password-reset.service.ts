@@ -32,7 +32,7 @@ export class PasswordResetService {
       return;
     }
     await this.auth.hook('onRecordRequestPasswordResetRequest', c, { record }, async () => {
-      if (this.limiter.tryAcquire(`passwordReset:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
+      if (await this.limiter.tryAcquire(`passwordReset:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
         await this.mail.sendPasswordReset(c, record);
       }
     });

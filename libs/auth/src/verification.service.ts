@@ -32,7 +32,7 @@ export class VerificationService {
       return;
     }
     await this.auth.hook('onRecordRequestVerificationRequest', c, { record }, async () => {
-      if (this.limiter.tryAcquire(`verification:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
+      if (await this.limiter.tryAcquire(`verification:${c.id}:${String(record.id)}`, RESEND_WINDOW_MS)) {
         await this.mail.sendVerification(c, record);
       }
     });

@@ -27,7 +27,7 @@ export { ApiError, HttpClient, query } from './http-client';
 export type { ApiResponse, HttpMethod, RequestOptions } from './http-client';
 export { freePort } from './free-port';
 export { latenessProbe } from './lateness-probe';
-export { externalTarget, repoRoot, spawnServer, startTestServer, waitForHealth } from './test-server';
+export { externalTarget, repoRoot, spawnServer, startTestServer, targetOnPostgres, waitForHealth } from './test-server';
 export type { RunningServer, TestTarget } from './test-server';
 export { runCli, startNestbase, startProcess, startRecordsApp, startSplitService } from './process';
 export type { ManagedProcess, ProcessOptions, ProcessResult } from './process';

@@ -47,6 +47,15 @@ export function externalTarget(env: NodeJS.ProcessEnv): TestTarget | undefined {
   return { baseUrl: baseUrl.replace(/\/+$/, ''), superuserEmail: email, superuserPassword: password };
 }
 
+/**
+ * True when the target runs on PostgreSQL: a server this file starts on `NB_TEST_POSTGRES_URL` (the `pg` tier), or
+ * an external target said to be (`NB_TEST_DATABASE=postgres`, set by the distributed PostgreSQL set's suite run).
+ * For the documented differences only (README "PostgreSQL"): NUL in text, view SQL.
+ */
+export function targetOnPostgres(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.NB_TEST_BASE_URL ? env.NB_TEST_DATABASE === 'postgres' : Boolean(env.NB_TEST_POSTGRES_URL);
+}
+
 /** The repository root: the nearest ancestor holding bin/nestbase.js. */
 export function repoRoot(from: string = __dirname): string {
   let dir = from;

@@ -55,6 +55,11 @@ export class ServiceSet {
   private s3?: TestS3;
   private postgres?: PostgresServer;
 
+  /** The PostgreSQL variant's database ('' on SQLite). */
+  get postgresUrl(): string {
+    return this.postgres?.url ?? '';
+  }
+
   /** The gateway's address: the one published port. */
   gatewayUrl = '';
   /** The clock offset file every service reads (NB_TEST_CLOCK_FILE): the suite files move time through it. */
@@ -127,6 +132,11 @@ export class ServiceSet {
   /** Starts a killed replica again on its port with its environment, healthy on return. */
   async restart(name: string, index = 0): Promise<void> {
     await this.launch(this.of(name)[index]);
+  }
+
+  /** `backups.s3` settings for the set's S3 server (its own bucket). */
+  backupsS3(): Record<string, unknown> {
+    return this.s3!.backupSettings;
   }
 
   /** Keys stored in the set's S3 bucket under `prefix`. */

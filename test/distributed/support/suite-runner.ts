@@ -3,10 +3,17 @@
 // startTestServer and starting no server of their own), each in its own process, several at a time where
 // they can't see each other: the scenarios are isolated by their own users and collections, but the
 // settings and the set of collections are the deployment's (see suiteRole).
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { TestContext } from 'node:test';
 
 import { FileResult, repoRoot, runTestFiles, TestClock } from '@lib/testing';
+
+import type { ServiceSet } from './service-set';
+
+/** A suite file takes seconds to a minute: this only catches a hang. */
+const SUITE_FILE_CEILING_MS = 10 * 60_000;
 
 // Calls as tsc compiles them: `(0, testing_1.runScenarios)(`. A file that configures its server through
 // the environment before it starts (`process.env.NB_HOOKS_DIR = …`: the hooks suite) can't use a running one.
@@ -72,6 +79,7 @@ function suiteEnv(
   superuser: { email: string; password: string },
   parallel: boolean,
   clockFile: string | undefined,
+  database: string | undefined,
 ) {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
@@ -86,6 +94,7 @@ function suiteEnv(
     NB_TEST_SUPERUSER_PASSWORD: superuser.password,
     ...(parallel ? { NB_TEST_PARALLEL: '1' } : {}),
     ...(clockFile ? { NB_TEST_CLOCK_FILE: clockFile } : {}),
+    ...(database ? { NB_TEST_DATABASE: database } : {}),
   };
 }
 
@@ -98,7 +107,7 @@ export async function runSuite(
   files: string[],
   baseUrl: string,
   superuser: { email: string; password: string },
-  options: { concurrency: number; ceilingMs: number; clockFile?: string },
+  options: { concurrency: number; ceilingMs: number; clockFile?: string; database?: 'postgres' },
 ): Promise<SuiteResult> {
   const role = new Map(files.map((file) => [file, suiteRole(file)]));
   const of = (wanted: SuiteRole) => files.filter((file) => role.get(file) === wanted);
@@ -109,7 +118,7 @@ export async function runSuite(
     const results = await runTestFiles([file], {
       concurrency: 1,
       ceilingMs: options.ceilingMs,
-      env: suiteEnv(baseUrl, superuser, false, options.clockFile),
+      env: suiteEnv(baseUrl, superuser, false, options.clockFile, options.database),
     });
     alone.push(...results);
   }
@@ -117,7 +126,7 @@ export async function runSuite(
   const rest = await runTestFiles([...of('settings'), ...of('shared')], {
     concurrency: options.concurrency,
     ceilingMs: options.ceilingMs,
-    env: (file) => suiteEnv(baseUrl, superuser, role.get(file) === 'shared', options.clockFile),
+    env: (file) => suiteEnv(baseUrl, superuser, role.get(file) === 'shared', options.clockFile, options.database),
     group: (file) => (role.get(file) === 'settings' ? 'settings' : undefined),
   });
   const results = [...alone, ...rest];
@@ -132,4 +141,28 @@ export async function runSuite(
     files: results,
     report,
   };
+}
+
+/**
+ * Runs the suite files `only` picks (every one without it) through `set`'s gateway as its superuser, two at a
+ * time, prints each file's time (longest first) and fails with the failing tests and the set's logs.
+ */
+export async function passSuite(
+  ctx: TestContext,
+  set: ServiceSet,
+  superuser: { email: string; password: string },
+  only?: RegExp,
+): Promise<{ files: string[]; result: SuiteResult }> {
+  const files = externalSuiteFiles(only);
+  const result = await runSuite(files, set.gatewayUrl, superuser, {
+    concurrency: 2,
+    ceilingMs: SUITE_FILE_CEILING_MS,
+    clockFile: set.clockFile,
+    database: set.postgresUrl ? 'postgres' : undefined,
+  });
+  for (const r of [...result.files].sort((a, b) => b.durationMs - a.durationMs)) {
+    ctx.diagnostic(`${(r.durationMs / 1000).toFixed(1)} s ${r.ok ? 'ok' : 'FAILED'} ${basename(r.file)}`);
+  }
+  assert.equal(result.fail, 0, `${result.fail} failed through the gateway:\n${result.report}\n${set.logs()}`);
+  return { files, result };
 }

@@ -1,5 +1,5 @@
 // An S3-compatible server for the file tests: `s3rver` on a free 127.0.0.1 port in a temp dir,
-// with one bucket. Credentials are s3rver's fixed ones.
+// with one bucket for files and one for backups. Credentials are s3rver's fixed ones.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,8 @@ export interface TestS3 {
   directory: string;
   /** The `s3` settings object nestbase takes through `PATCH /api/settings`. */
   settings: Record<string, unknown>;
+  /** The same for `backups.s3`: its own bucket, where nothing else is listed. */
+  backupSettings: Record<string, unknown>;
   /** Keys stored under `prefix` (read from s3rver's directory). */
   keys(prefix: string): string[];
   /** Stops answering (the port closes), keeping the stored objects for `resume`. */
@@ -28,24 +30,26 @@ export async function startS3(): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'nestbase-s3-'));
   const port = await freePort();
   const bucket = 'nestbase-files';
-  const create = () =>
-    new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const buckets = [{ name: bucket }, { name: 'nestbase-backups' }];
+  const create = () => new S3rver({ address: '127.0.0.1', port, silent: true, directory, configureBuckets: buckets });
   let server: S3rver | null = create();
   await server.run();
   const endpoint = `http://127.0.0.1:${port}`;
+  const settings = (name: string) => ({
+    enabled: true,
+    bucket: name,
+    region: 'us-east-1',
+    endpoint,
+    accessKey: 'S3RVER',
+    secret: 'S3RVER',
+    forcePathStyle: true,
+  });
   return {
     endpoint,
     bucket,
     directory,
-    settings: {
-      enabled: true,
-      bucket,
-      region: 'us-east-1',
-      endpoint,
-      accessKey: 'S3RVER',
-      secret: 'S3RVER',
-      forcePathStyle: true,
-    },
+    settings: settings(bucket),
+    backupSettings: settings('nestbase-backups'),
     keys(prefix) {
       const root = join(directory, bucket, prefix);
       if (!existsSync(root)) {

@@ -112,7 +112,10 @@ export class StoreSync {
     }
     const settings = this.settings.loadedStamp();
     if (settings !== null && settings !== stamp.settings) {
+      // Loaded again at once, not left empty: synchronous readers of `cached()` (the batch body limit, the rate
+      // limits, hooks) would otherwise see no settings and apply the defaults until something called `get()`.
       this.settings.invalidate();
+      await this.settings.get();
     }
     if (postgres) {
       // Set once the caches are reloaded: a request marks what it verifies with data at least this new.

@@ -97,6 +97,9 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async findById(c: CollectionModel, id: string, parts: SqlPart[] = [], db: SqlExecutor = this.database) {
+    if (this.postgres && id.includes('\0')) {
+      return null; // PostgreSQL text can't hold a NUL: no row has this id (a 404, as on SQLite; not the value's 400)
+    }
     const cond = conjunction(parts);
     const rows = await db.query(this.findByIdSql(c, cond.sql), cond.params.length ? [id, ...cond.params] : [id]);
     return rows[0] ?? null;
@@ -121,6 +124,9 @@ export class TypeormRecordRepository extends RecordRepository {
   }
 
   override async findByIds(c: CollectionModel, ids: string[], parts: SqlPart[] = [], db: SqlExecutor = this.database) {
+    if (this.postgres) {
+      ids = ids.filter((id) => !id.includes('\0')); // no row has it (see findById)
+    }
     if (ids.length === 0) {
       return [];
     }
