@@ -93,4 +93,19 @@ void describe('a table changed through another server', () => {
     const patched = await ok<Record<string, unknown>>(b, 'PATCH', `${records}/${first.id}`, { a: 'last' });
     assert.equal(patched.a, 'last');
   });
+  void it('the other server applies a batch.maxBodySize lowered through the first at once (413)', TIMEOUT, async () => {
+    const batch = (client: HttpClient, size: number) =>
+      client.request('POST', '/api/batch', {
+        token: su,
+        body: { requests: [{ method: 'POST', url: '/api/collections/things/records', body: { a: 'y'.repeat(size) } }] },
+      });
+    // b reads the settings first (batch off), so its copy is the old one when a changes them
+    assert.equal((await batch(b, 10)).status, 403);
+    await ok(a, 'PATCH', '/api/settings', { batch: { enabled: true, maxBodySize: 2000 } });
+    const over = await batch(b, 5000);
+    assert.equal(over.status, 413, over.text);
+    assert.equal(over.json<{ status: number }>().status, 413, 'in the envelope');
+    const under = await batch(b, 10);
+    assert.equal(under.status, 200, under.text);
+  });
 });

@@ -10,6 +10,6 @@ export class BatchController {
   @Post()
   @HttpCode(200)
   run(@Req() req: FastifyRequest) {
-    return this.batch.run(batchBody(req), recordRequest(req, 'batch'));
+    return this.batch.run(batchBody(req), recordRequest(req, 'batch'), Number(req.headers['content-length']) || 0);
   }
 }

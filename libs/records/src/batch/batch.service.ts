@@ -6,11 +6,13 @@ import {
   fireHook,
   ForbiddenError,
   HookPoints,
+  PayloadTooLargeError,
   toEnvelope,
   ValidationFailed,
 } from '@lib/core';
 import { applyFields, parseFields } from '@lib/query';
 import { RecordsService, type UnitOfWork } from '../records/records.service';
+import { batchBodyLimit } from '../records/record-body-limits';
 import type { RecordRequest } from '../records/record-request';
 import { SettingsService } from '../settings/settings.service';
 
@@ -32,8 +34,19 @@ export class BatchService {
     @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
-  async run(body: unknown, outer: RecordRequest): Promise<{ status: number; body: unknown }[]> {
-    const batch = (await this.settings.get()).batch as { enabled: boolean; maxRequests: number; timeout: number };
+  /** `bodySize`: the request's Content-Length, checked against the settings as they are now (see below). */
+  async run(body: unknown, outer: RecordRequest, bodySize = 0): Promise<{ status: number; body: unknown }[]> {
+    const batch = (await this.settings.get()).batch as {
+      enabled: boolean;
+      maxRequests: number;
+      timeout: number;
+      maxBodySize?: unknown;
+    };
+    // The body was let in by this process's copy of the settings before the request brought it up to date: a
+    // `batch.maxBodySize` lowered through another replica is applied here.
+    if (bodySize > batchBodyLimit(batch)) {
+      throw new PayloadTooLargeError();
+    }
     if (!batch.enabled || batch.maxRequests <= 0) {
       throw new ForbiddenError('Batch requests are not allowed.');
     }

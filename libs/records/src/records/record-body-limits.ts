@@ -10,6 +10,12 @@ const RECORD_ROUTES = ['/api/collections/:collection/records', '/api/collections
 /** PocketBase's batch body limit when `batch.maxBodySize` is 0. */
 const BATCH_DEFAULT = 128 * 1024 * 1024;
 
+/** The whole batch request's limit for the settings' `batch` (`maxBodySize` 0: PocketBase's 128 MiB). */
+export function batchBodyLimit(batch: { maxBodySize?: unknown } | undefined): number {
+  const size = Number(batch?.maxBodySize ?? 0);
+  return size > 0 ? size : BATCH_DEFAULT;
+}
+
 /** Record create/update may carry each file field's `maxSize × maxSelect` on top of the body limit. */
 @Injectable()
 export class RecordBodyLimits implements OnModuleInit {
@@ -34,9 +40,10 @@ export class RecordBodyLimits implements OnModuleInit {
       return 0;
     }
     if (route === '/api/batch') {
-      // `batch.maxBodySize` (0: PocketBase's 128 MiB) is the whole batch request's limit.
-      const size = Number((this.settings.cached()?.batch as { maxBodySize?: unknown } | undefined)?.maxBodySize ?? 0);
-      return (size > 0 ? size : BATCH_DEFAULT) - this.config.bodyLimit;
+      // Read from the cached settings before the body: a batch service checks again with fresh ones (BatchService).
+      return (
+        batchBodyLimit(this.settings.cached()?.batch as { maxBodySize?: unknown } | undefined) - this.config.bodyLimit
+      );
     }
     const name = (request.params as Record<string, string> | undefined)?.collection;
     const collection = RECORD_ROUTES.includes(route) && name ? this.registry.findCollection(name) : undefined;
