@@ -51,12 +51,13 @@ export default tseslint.config(
       'libs/core/src/platform/run-service.ts',
       'test/**',
       'libs/testing/**',
+      'libs/fakes/**',
       'bench/**',
     ],
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    files: ['**/*.spec.ts', 'test/**', 'libs/testing/**', 'bench/**'],
+    files: ['**/*.spec.ts', 'test/**', 'libs/testing/**', 'libs/fakes/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

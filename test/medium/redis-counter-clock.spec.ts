@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { RedisCounter } from '@lib/jobs';
-import { ManualClock } from '@lib/testing';
+import { ManualClock } from '@lib/fakes';
 
 import { RedisServer } from '../e2e/support/redis-server';
 

@@ -16,7 +16,7 @@ import {
   InMemoryRecordRepository,
   ManualClock,
   RecordingAuthMail,
-} from '@lib/testing';
+} from '@lib/fakes';
 import { AuthAlertService } from './auth-alert.service';
 import { AuthHelpers } from './auth-helpers';
 import { AuthService } from './auth.service';

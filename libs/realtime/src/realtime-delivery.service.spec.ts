@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { RequestAuth } from '@lib/core';
 import { QueryCompiler } from '@lib/query';
 import { buildCollection } from '@lib/schema';
+import { waitFor } from '@lib/testing';
 import {
   InMemoryRealtimeCollections,
   ManualClock,
@@ -12,8 +13,7 @@ import {
   PlainRealtimeRenderer,
   RecordingEventBus,
   RecordingTransport,
-  waitFor,
-} from '@lib/testing';
+} from '@lib/fakes';
 import { RealtimeAccess } from './realtime-access.service';
 import { RealtimeClient } from './realtime-client';
 import { RealtimeClients } from './realtime-clients';

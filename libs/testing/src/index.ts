@@ -3,24 +3,6 @@ export type { Expected, JsonBody, RequestBody, Resolvable, Scenario } from './ru
 export { EventObserver, compareEvents } from './event-observer';
 export type { ExpectedEvents, ObservedEvent, ObservedEventName } from './event-observer';
 export { POLL_MS, waitFor } from './wait';
-export { InMemoryRecordRepository } from './fakes/in-memory-record.repository';
-export { RecordingEventBus } from './fakes/recording-event-bus';
-export { FakeTransactions } from './fakes/fake-transactions';
-export { FakePasswordHasher } from './fakes/fake-password-hasher';
-export { ManualClock } from './fakes/manual-clock';
-export {
-  InMemoryAuthOriginRepository,
-  InMemoryAuthRecordRepository,
-  InMemoryMfaRepository,
-  InMemoryOtpRepository,
-  RecordingAuthMail,
-} from './fakes/auth-fakes';
-export {
-  InMemoryRealtimeCollections,
-  NoJoinedRuleCheck,
-  PlainRealtimeRenderer,
-  RecordingTransport,
-} from './fakes/realtime-fakes';
 export { ScenarioContext, SuperuserClient, assertNot5xx } from './scenario-context';
 export type { TestUser } from './scenario-context';
 export { ApiError, HttpClient, query } from './http-client';

@@ -8,10 +8,16 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { Client } from 'pg';
+import type { Client as PgClient } from 'pg';
 
 import { STARTUP_CEILING_MS } from './ceilings';
 import { freePort } from './free-port';
+
+/** node-postgres, loaded when a test first uses PostgreSQL (not by every test process that imports @lib/testing). */
+async function pgClient(connectionString: string): Promise<PgClient> {
+  const { Client } = await import('pg');
+  return new Client({ connectionString });
+}
 
 const PG_ROOT = '/usr/lib/postgresql';
 
@@ -43,7 +49,7 @@ function runAs(): { uid: number; gid: number } | undefined {
 export async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `nb_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = async (sql: string): Promise<void> => {
-    const client = new Client({ connectionString: serverUrl });
+    const client = await pgClient(serverUrl);
     await client.connect();
     try {
       await client.query(sql);
@@ -117,7 +123,7 @@ export class PostgresServer {
     const base = `postgres://postgres@127.0.0.1:${port}`;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const client = new Client({ connectionString: `${base}/postgres` });
+      const client = await pgClient(`${base}/postgres`);
       try {
         await client.connect();
         await client.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8'`);

@@ -7,7 +7,7 @@ import { ForbiddenError, loadConfig, NotFoundError, ValidationFailed } from '@li
 import type { Database } from '@lib/database';
 import { QueryCompiler } from '@lib/query';
 import { buildCollection, type CollectionModel } from '@lib/schema';
-import { FakePasswordHasher, FakeTransactions, InMemoryRecordRepository, RecordingEventBus } from '@lib/testing';
+import { FakePasswordHasher, FakeTransactions, InMemoryRecordRepository, RecordingEventBus } from '@lib/fakes';
 import { CollectionsRegistry } from '../collections/collections.registry';
 import { RecordDeps } from './record-deps';
 import { RecordFileWriter } from './record-files';
