@@ -3,7 +3,7 @@ import type { EventMap } from '@lib/core';
 import { Database, type TxExecutor } from '@lib/database';
 import { EventBus } from '@lib/events';
 import { PasswordHasher } from './record-request';
-import { RecordFileWriter } from './record-files';
+import { RecordFileWriter, type PreNote } from './record-files';
 import { NO_RECORD_HOOKS, RecordHooks } from './record-hooks';
 import { RelationWriter } from './relation-writer';
 
@@ -15,6 +15,8 @@ export interface UnitOfWork {
   afterCommit: (() => Promise<void>)[];
   /** Compensations for side effects done inside the transaction (stored uploads) if it rolls back. */
   onRollback: (() => Promise<void>)[];
+  /** Upload journal notes written before the transaction, for `RecordFileWriter.save` to take. */
+  notes?: PreNote[];
 }
 
 /**

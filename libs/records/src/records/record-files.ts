@@ -28,6 +28,19 @@ export function fileNames(value: unknown): string[] {
   return typeof value === 'string' && value !== '' ? [value] : [];
 }
 
+/**
+ * A journal note written before a write's transaction (`RecordFileWriter.prenote`): the files it names for one
+ * record. `save` takes it instead of noting inside the transaction when it covers the write's files; the note of a
+ * write that never took it is ended once the transaction is over (`release`).
+ */
+export interface PreNote {
+  collectionId: string;
+  recordId: string;
+  names: ReadonlySet<string>;
+  handle: string;
+  taken: boolean;
+}
+
 /** Stores a record's new uploads with its write and removes replaced or orphaned files after commit. */
 @Injectable()
 export class RecordFileWriter {
@@ -67,7 +80,15 @@ export class RecordFileWriter {
       return;
     }
     const stored = added.map(([name]) => name);
-    const note = await store.intend(c.id, recordId, [...stored, ...removed]);
+    const names = [...stored, ...removed];
+    const pre = uow.notes?.find(
+      (n) => !n.taken && n.collectionId === c.id && n.recordId === recordId && names.every((name) => n.names.has(name)),
+    );
+    if (pre) {
+      pre.taken = true;
+    }
+    // Noted before the transaction when it could be (a slow storage then holds no write lock), else here.
+    const note = pre ? pre.handle : await store.intend(c.id, recordId, names);
     // The note goes only once the clean-up is done (a failed one leaves it for the sweep).
     uow.onRollback.push(async () => {
       await store.discard(c.id, recordId, stored);
@@ -81,6 +102,29 @@ export class RecordFileWriter {
     });
     for (const [name, upload] of added) {
       await store.save(c.id, recordId, name, upload);
+    }
+  }
+
+  /**
+   * Notes, before a write's transaction, the uploads it is about to store for record `recordId` (null: none, or no
+   * file store). A hook that changes the record's id or its files makes `save` note inside the transaction as before.
+   */
+  async prenote(collectionId: string, recordId: string, uploads: Iterable<string>): Promise<PreNote | null> {
+    const names = new Set(uploads);
+    if (!this.store || names.size === 0) {
+      return null;
+    }
+    const handle = await this.store.intend(collectionId, recordId, [...names]);
+    return { collectionId, recordId, names, handle, taken: false };
+  }
+
+  /** Ends the notes of `prenote` that no `save` took (the write stored nothing under them, or it rolled back). */
+  release(notes: readonly PreNote[]): void {
+    for (const note of notes) {
+      if (!note.taken) {
+        note.taken = true;
+        this.store?.settled(note.handle);
+      }
     }
   }
 

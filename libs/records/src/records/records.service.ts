@@ -12,6 +12,7 @@ import { RecordPresenter } from './record-presenter';
 import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RecordDeps, type UnitOfWork } from './record-deps';
+import type { PreNote } from './record-files';
 import { RuleGuard } from './rule-guard';
 import { DirectCreate, newRecordInput } from './direct-create';
 
@@ -86,7 +87,17 @@ export class RecordsService {
     const c = this.writable(idOrName);
     const saved = await this.direct.create(c, body, req);
     if (saved === undefined) {
-      return this.inTransaction((uow) => this.createIn(uow, idOrName, body, expand, req));
+      const rule = this.rules.condition(c, 'createRule', req); // a locked rule: the 403 before any note
+      const input = newRecordInput(c, body, req);
+      // The upload journal's note goes before the transaction: a slow storage must not hold the write lock.
+      const note =
+        Object.keys(input.errors).length === 0
+          ? await this.deps.files.prenote(c.id, String(input.data.id), input.uploads.keys())
+          : null;
+      return this.inTransaction(
+        (uow) => this.createIn(uow, idOrName, body, expand, req, { rule, input }),
+        note ? [note] : undefined,
+      );
     }
     this.deps.bus.publish('record.created', { collectionId: c.id, collectionName: c.name, record: saved });
     return (await this.presenter.present(c, [saved], req, expand))[0];
@@ -101,14 +112,18 @@ export class RecordsService {
   }
 
   /** Runs record operations in one transaction; events and file clean-up follow the commit. */
-  async inTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const work: Omit<UnitOfWork, 'tx'> = { events: [], afterCommit: [], onRollback: [] };
+  async inTransaction<T>(fn: (uow: UnitOfWork) => Promise<T>, notes?: PreNote[]): Promise<T> {
+    const work: Omit<UnitOfWork, 'tx'> = { events: [], afterCommit: [], onRollback: [], notes };
     let result: T;
     try {
       result = await this.deps.database.transaction((tx) => fn({ tx, ...work }));
     } catch (error) {
       await Promise.allSettled(work.onRollback.map((undo) => undo()));
       throw error;
+    } finally {
+      if (notes) {
+        this.deps.files.release(notes);
+      }
     }
     for (const e of work.events) {
       this.deps.bus.publish(e.name, e.payload);
@@ -117,10 +132,18 @@ export class RecordsService {
     return result;
   }
 
-  async createIn(uow: UnitOfWork, idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+  /** `prepared`: the create rule and input `create` already worked out (the same as these lines would). */
+  async createIn(
+    uow: UnitOfWork,
+    idOrName: string,
+    body: Record<string, unknown>,
+    expand: string,
+    req: RecordRequest,
+    prepared?: { rule: SqlPart[]; input: InputResult },
+  ) {
     const c = this.writable(idOrName);
-    const rule = this.rules.condition(c, 'createRule', req);
-    const input = newRecordInput(c, body, req);
+    const rule = prepared?.rule ?? this.rules.condition(c, 'createRule', req);
+    const input = prepared?.input ?? newRecordInput(c, body, req);
     const event = { action: 'create' as const, collection: c, ...input, original: null, request: req, uow };
     const saved = await this.deps.hooks.write(event, () => this.insertChecked(uow, c, input, body, rule, req));
     uow.events.push({ name: 'record.created', payload: { collectionId: c.id, collectionName: c.name, record: saved } });

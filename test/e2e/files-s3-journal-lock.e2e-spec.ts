@@ -1,0 +1,110 @@
+// On S3 the upload journal's note of a write is an object of its own (one PUT). It is written before the write's
+// transaction: a slow S3 must not hold SQLite's write lock, so other writers go on while a create with a file
+// waits for its note. S3 (s3rver) sits behind a proxy that holds the journal's PUTs until the test lets them through.
+// A write whose transaction fails still ends the note written for it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  file,
+  HttpClient,
+  makeCollection,
+  ManagedProcess,
+  OPEN_RULES,
+  startNestbase,
+  TEST_CEILING_MS,
+  text,
+  tokenFor,
+  waitFor,
+} from '@lib/testing';
+import { startS3Gate, type S3Gate } from './support/s3-gate';
+import { startS3, type TestS3 } from './support/s3-server';
+
+const SU = { PB_ADMIN_EMAIL: 'journal-lock-su@example.com', PB_ADMIN_PASSWORD: 'Journal-Lock-Superuser-Passw0rd' };
+/** How long the create without files may take while the other's note is held (a ceiling, not a wait). */
+const QUICK_CEILING_MS = 15_000;
+
+const isNotePut = (method: string, path: string) => method === 'PUT' && path.includes('/.upload-journal/');
+
+void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_CEILING_MS }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nb-journal-lock-'));
+  let s3: TestS3;
+  let gate: S3Gate;
+  let server: ManagedProcess;
+  let http: HttpClient;
+  let cid = '';
+
+  const notes = () => s3.keys('.upload-journal/').filter((k) => !k.endsWith('/.keep'));
+  const upload = (title: string) => {
+    const form = new FormData();
+    form.append('title', title);
+    form.append('doc', new Blob([`${title} `.repeat(500)], { type: 'text/plain' }), `${title}.txt`);
+    return http.request('POST', '/api/collections/docs/records', { body: form });
+  };
+
+  before(async () => {
+    s3 = await startS3();
+    gate = await startS3Gate(s3.endpoint);
+    server = await startNestbase(join(dir, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
+    http = new HttpClient(server.baseUrl);
+    const su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
+    const settings = await http.request('PATCH', '/api/settings', {
+      token: su,
+      body: { s3: { ...s3.settings, endpoint: gate.endpoint } },
+    });
+    assert.equal(settings.status, 200, settings.text);
+    const docs = makeCollection({
+      name: 'docs',
+      ...OPEN_RULES,
+      fields: [text('title'), file('doc', { maxSelect: 1 })],
+      indexes: ['CREATE UNIQUE INDEX idx_docs_title ON docs (title)'],
+    });
+    const made = await http.request('POST', '/api/collections', { token: su, body: docs });
+    assert.equal(made.status, 200, made.text);
+    cid = made.json<{ id: string }>().id;
+  });
+
+  after(async () => {
+    await server?.stop();
+    await gate?.stop();
+    await s3?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  void it('a create without files completes while a create with a file waits for its note', async () => {
+    gate.hold(isNotePut);
+    const slow = upload('slow');
+    try {
+      await waitFor(() => gate.held() === 1, "the note of the create with a file to reach S3's proxy");
+      let ceiling: NodeJS.Timeout | undefined;
+      const quick = await Promise.race([
+        http.request('POST', '/api/collections/docs/records', { body: { title: 'quick' } }),
+        new Promise<null>((resolve) => (ceiling = setTimeout(() => resolve(null), QUICK_CEILING_MS))),
+      ]).finally(() => clearTimeout(ceiling));
+      assert.ok(quick, 'the create without files waited for the other write: its note was taken under the write lock');
+      assert.equal(quick.status, 200, quick.text);
+      assert.equal(gate.held(), 1, 'the note of the create with a file is still held');
+    } finally {
+      gate.release();
+    }
+    const done = await slow;
+    assert.equal(done.status, 200, done.text);
+    const record = done.json<{ id: string; doc: string }>();
+    assert.deepEqual(s3.keys(`${cid}/${record.id}/`), [`${cid}/${record.id}/${record.doc}`]);
+    await waitFor(() => notes().length === 0, 'the note of the finished create to be deleted');
+  });
+
+  void it('a create whose transaction fails ends the note written before it', async () => {
+    const first = await upload('twice');
+    assert.equal(first.status, 200, first.text);
+    const stored = s3.keys(`${cid}/`).length;
+    const again = await upload('twice'); // the unique index refuses it inside the transaction, after the note
+    assert.equal(again.status, 400, again.text);
+    assert.deepEqual(Object.keys(again.json<{ data: object }>().data), ['title']);
+    await waitFor(() => notes().length === 0, 'the note of the refused create to be deleted');
+    assert.equal(s3.keys(`${cid}/`).length, stored, 'the refused create stored no file');
+  });
+});
