@@ -46,6 +46,14 @@ export const NB_METRICS = {
     'nb_sqlite_busy_retries_total',
     'BEGIN/COMMIT retried after SQLITE_BUSY outlasted the busy timeout.',
   ),
+  sqliteCommits: metrics.counter(
+    'nb_sqlite_commits_total',
+    'SQLite write transactions committed by this process (group commit: several writes each).',
+  ),
+  sqliteCommittedWrites: metrics.counter(
+    'nb_sqlite_committed_writes_total',
+    'Writes (record writes, batches, settings…) those transactions held.',
+  ),
   dbPoolConnections: metrics
     .gauge('nb_db_pool_connections', 'PostgreSQL pool: connections open (idle or in use).')
     .whileMeasured(),

@@ -145,8 +145,13 @@ export class DirectSqliteExecutor extends TxExecutor {
   }
 
   /** Transaction control, errors unchanged (the caller decides what a busy one means). */
-  private control(sql: string): void {
+  control(sql: string): void {
     this.statement(sql).run();
+  }
+
+  /** Whether a transaction is open on the connection (SQLite may end one by itself on an I/O error). */
+  get inTransaction(): boolean {
+    return this.connection.inTransaction;
   }
 
   /** SQLite's `total_changes()`: rows this connection inserted, updated or deleted (triggers, cascades too). */

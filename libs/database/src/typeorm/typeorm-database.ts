@@ -6,6 +6,7 @@ import { snapshotSqlite } from './sqlite-snapshot';
 import { QueryDeadline } from './query-deadline';
 import { ReadPool } from './read-pool';
 import { OffloadedReads } from './offloaded-reads';
+import { WriteGroups } from './write-groups';
 import { DirectSqliteExecutor, RunnerExecutor, type SqliteConnection } from './sqlite-executor';
 import { PostgresDatabase } from '../postgres/postgres-database';
 
@@ -129,11 +130,15 @@ export class Database extends SqlExecutor {
   }
 
   /**
-   * Grows with every row this process writes (`total_changes()`, uncommitted rows too) and every rollback:
-   * with `dataVersion()`, tells a cache whether anything may have changed since it read. Null off SQLite.
+   * Grows with every row this process writes (`total_changes()`, uncommitted rows too), every rollback and every
+   * commit of a write group (a read worker's count taken while a group was open didn't see its rows, which the
+   * commit makes visible): with `dataVersion()`, tells a cache whether anything may have changed since it read.
+   * Null off SQLite.
    */
   writeCount(): number | null {
-    return this.direct instanceof DirectSqliteExecutor ? this.direct.totalChanges() + this.rollbacks : null;
+    return this.direct instanceof DirectSqliteExecutor
+      ? this.direct.totalChanges() + this.rollbacks + (this.groups?.commits ?? 0)
+      : null;
   }
 
   /**
@@ -170,16 +175,19 @@ export class Database extends SqlExecutor {
     if (!(direct instanceof DirectSqliteExecutor)) {
       return this.schemaTransaction(fn);
     }
-    return this.serialize(async () => {
-      try {
-        return await direct.writeTransaction(() => fn(direct.withoutDdl()));
-      } catch (error) {
-        // Rolled back (or never begun): caches keyed by writeCount() must not trust what they read meanwhile.
-        this.rollbacks++;
-        throw error;
-      }
-    });
+    // Group commit: writes that arrive while one is open share its transaction, each in its own savepoint.
+    // A rolled back (or never begun) write moves the rollback count: caches keyed by writeCount() must not trust
+    // what they read meanwhile.
+    this.groups ??= new WriteGroups(
+      direct,
+      (work) => this.serialize(work),
+      () => this.rollbacks++,
+    );
+    const tx = direct.withoutDdl();
+    return this.groups.run(() => fn(tx));
   }
+
+  private groups: WriteGroups | undefined;
 
   /**
    * A transaction that may also change tables and views (`tx.ddl`, TypeORM's query runner API). On SQLite

@@ -14,7 +14,8 @@ const VOLATILE = /strftime|random|julianday|datetime|unixepoch/i;
  * Why the mark is taken before the count: a count that runs on a read worker sees the commits made before it
  * began, so a write that lands while it runs changes the mark and the entry is never served. A count that runs on
  * the main connection inside an open write transaction (the reads of a transaction stay there) sees its
- * uncommitted rows, and those are in `total_changes()` too; a rollback moves the mark.
+ * uncommitted rows, and those are in `total_changes()` too; a rollback moves the mark. A count on a read worker
+ * while a write group is open doesn't see the group's rows: its commit moves the mark too.
  */
 export class CountCache {
   private readonly entries = new Map<string, { mark: string; n: number }>();
