@@ -48,6 +48,7 @@ export default tseslint.config(
     files: [
       'libs/core/src/config/**',
       'apps/*/src/cli.ts',
+      'apps/standalone/src/cli-commands.ts',
       'libs/core/src/platform/run-service.ts',
       'test/**',
       'libs/testing/**',

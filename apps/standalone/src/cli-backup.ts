@@ -3,16 +3,6 @@ import { ensureDataDir, type AppConfig } from '@lib/core';
 import { BackupsService, OpsBackupsModule } from '@lib/ops';
 import { CliModule } from './standalone.module';
 
-export const BACKUP_HELP = `Usage:
-  nestbase backup create [NAME] [--dir DIR]   back up the data directory (default name pb_backup_<UTC stamp>.zip)
-  nestbase backup list [--dir DIR]            list the backups (size, date)
-  nestbase backup restore NAME [--dir DIR]    replace the data with a backup (stop the server first)
-
-Backups live in <dir>/backups, or in the bucket of the settings' backups.s3 when it is enabled.
-On PostgreSQL (DATABASE_URL/--db) the zip is the same: the database as a SQLite data.db (from one consistent
-snapshot), so a backup restores on either database; a restore replaces PostgreSQL's data in one transaction.
-`;
-
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** A one-line progress display on a terminal (nothing when the output is a pipe or a file). */

@@ -3,20 +3,6 @@ import * as path from 'node:path';
 import { copyDatabase, DbCopyError } from '@lib/ops';
 import { progressReporter } from './cli-progress';
 
-export const DB_HELP = `Usage: nestbase db copy --from SRC --to DST [--replace]
-
-Copies a whole nestbase database between SQLite and PostgreSQL (or between two of either): the system tables,
-every collection (its table and indexes, or its view), every record, the superusers, the settings, external
-auths, MFA/OTP rows and the pb_migrations history. SRC and DST are each a data directory (its data.db, SQLite)
-or a postgres://user:password@host:port/database URL.
-
-SRC is read from one consistent snapshot, so its server may keep running. Stop DST's server. At the end every
-table's row count and checksum (of its values, normalised) are compared on both sides. DST must not hold data
-unless --replace; any failure (or a mismatch) leaves DST as it was: one transaction on PostgreSQL, a new file
-renamed over data.db on SQLite. Only the database is copied: the data directory's storage/ (local files) and
-its auxiliary.db (logs) stay where they are. A view collection's query must run on DST's database.
-`;
-
 const isUrl = (value: string) => /^postgres(ql)?:\/\//.test(value);
 
 /** `nestbase db copy --from SRC --to DST [--replace]`. */

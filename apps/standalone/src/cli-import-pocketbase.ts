@@ -23,18 +23,6 @@ import {
 import { progressReporter } from './cli-progress';
 import { CliModule } from './standalone.module';
 
-export const IMPORT_POCKETBASE_HELP = `Usage: nestbase import-pocketbase SRC [--dir DIR] [--replace]
-
-Imports a PocketBase (v0.23 or later) data dir SRC (its pb_data) into the nestbase data dir DIR (default ./pb_data):
-collections, settings, every record (ids, password hashes and token keys kept: users sign in as before),
-external auths, live MFA/OTP rows and the files of the local storage. SRC is read from a consistent snapshot,
-so PocketBase may keep running. DIR must be empty or missing unless --replace; a failure leaves DIR as it was.
-
-With DATABASE_URL/--db (PostgreSQL) the import is built as a SQLite database first, then copied into PostgreSQL
-in one transaction (as \`nestbase db copy\`, verified by counts and checksums); DIR receives the files. The
-PostgreSQL database must hold no data unless --replace. PocketBase's view queries must run on PostgreSQL.
-`;
-
 /** Entries of a PocketBase data dir besides data.db and storage/, and why they stay behind. */
 function leftBehind(src: string): string[] {
   const known = new Set(['data.db', 'data.db-wal', 'data.db-shm', 'storage', 'auxiliary.db-wal', 'auxiliary.db-shm']);

@@ -13,26 +13,8 @@ import {
   writeMigrationFile,
 } from '@lib/hooks';
 import { JobQueue } from '@lib/jobs';
+import { MIGRATE_USAGE } from './cli-usage';
 import { CliModule } from './standalone.module';
-
-export const MIGRATE_HELP = `Usage:
-  nestbase migrate up                 apply the migrations not applied yet
-  nestbase migrate down [N]           revert the last N applied migrations (default 1; asks first on a terminal)
-  nestbase migrate create NAME        write a blank migration: <unix seconds>_<name>.js
-  nestbase migrate collections        write a migration of every current collection (a snapshot; system ones aside)
-  nestbase migrate history-sync       forget applied migrations whose files were deleted
-
-Flags:
-  --dir DIR             data directory (default ./pb_data, env NB_DIR)
-  --migrationsDir DIR   the migration files (default <dir>/../pb_migrations, env NB_MIGRATIONS_DIR)
-  --hooksDir DIR        pb_hooks files loaded first, as at serve (default ./pb_hooks, env NB_HOOKS_DIR)
-
-Migration files (*.js, *.ts) call migrate((app) => { up }, (app) => { down }), as PocketBase's. They apply in
-name order, each in its own transaction, at every start of "nestbase serve" (and of the records service) too; the
-applied ones are rows of the _migrations table. A failing migration changes nothing: its file:line and error are
-printed and the command exits 1. "nestbase serve --automigrate" writes one for each collection change made
-through the API or the dashboard.
-`;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -52,16 +34,11 @@ async function confirmRevert(count: number): Promise<boolean> {
 
 /** `nestbase migrate up|down [N]|create NAME|collections|history-sync`. */
 export async function migrate(args: string[], config: () => AppConfig, usage: (m: string) => Error): Promise<void> {
+  // (the rest of the arguments were checked by cli.ts: checkMigrateArgs)
   const [action, arg] = args;
   const count = action === 'down' && arg !== undefined ? Number(arg) : 1;
-  const valid =
-    (['up', 'collections', 'history-sync'].includes(action) && args.length === 1) ||
-    (action === 'down' && args.length <= 2 && Number.isInteger(count) && count > 0) ||
-    (action === 'create' && args.length === 2 && snakeCase(arg) !== '');
-  if (!valid) {
-    throw usage(
-      'usage: nestbase migrate up | down [N] | create NAME | collections | history-sync (N a whole number > 0)',
-    );
+  if (action === 'create' && snakeCase(arg) === '') {
+    throw usage(MIGRATE_USAGE);
   }
   const loaded = config();
   if (action === 'down' && !(await confirmRevert(count))) {

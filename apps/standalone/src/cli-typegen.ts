@@ -6,21 +6,6 @@ import { generateTypes } from '@lib/apidocs';
 import { CollectionsRegistry } from '@lib/records';
 import { CliModule } from './standalone.module';
 
-export const TYPEGEN_HELP = `Usage: nestbase typegen [--dir DIR] [--out FILE]
-
-Writes TypeScript types of the collections in DIR for the pocketbase JS SDK: per collection a <Name>Record (what
-reads return), <Name>Expand, <Name>Create and <Name>Update, and a TypedPocketBase:
-
-  import PocketBase from 'pocketbase';
-  import type { TypedPocketBase } from './pocketbase-types';
-  const pb = new PocketBase('http://127.0.0.1:8090') as TypedPocketBase;
-  const post = await pb.collection('posts').getOne(id); // a PostsRecord
-
-Flags:
-  --dir DIR    data directory (default ./pb_data, env NB_DIR)
-  --out FILE   where to write (default ./pocketbase-types.ts; "-" prints to stdout)
-`;
-
 /** `nestbase typegen`: reads the collections of the data directory (no server needed) and writes the types. */
 export async function typegen(
   args: string[],

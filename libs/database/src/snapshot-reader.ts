@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
+import { pg } from './postgres/pg-module';
 import { quoteIdentifier as q } from './quote';
 
 /** Rows of one table, read a page at a time. */
@@ -99,7 +100,7 @@ export class PostgresCopySource implements CopySource {
   private constructor(private readonly client: Client) {}
 
   static async open(url: string): Promise<PostgresCopySource> {
-    const client = new Client({ connectionString: url, types: asText });
+    const client = new (pg().Client)({ connectionString: url, types: asText });
     client.on('error', () => undefined);
     await client.connect();
     try {

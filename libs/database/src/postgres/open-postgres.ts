@@ -1,4 +1,5 @@
-import { Pool, types } from 'pg';
+import type { Pool, types } from 'pg';
+import { pg } from './pg-module';
 import { DataSource } from 'typeorm';
 import { CollectionEntity } from '../typeorm/collection.entity';
 import { ParamEntity } from '../typeorm/param.entity';
@@ -34,7 +35,8 @@ const PARSERS = new Map<number, (value: string) => unknown>([
  * Rows shaped as better-sqlite3's: booleans 1/0, JSON as text, 64-bit and numeric counts as numbers. The
  * repositories and the field codecs then read both databases alike.
  */
-const defaultParser = types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown;
+const defaultParser = (oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+  (pg().types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown)(oid, format);
 const ROW_TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     PARSERS.get(oid) ?? defaultParser(oid, format)) as typeof types.getTypeParser,
@@ -49,7 +51,7 @@ const MIGRATION_LOCK = 7_301_991_204;
  * counter with its triggers (`POSTGRES_AUTH_WRITES_SQL`).
  */
 export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
-  const pool = new Pool({
+  const pool = new (pg().Pool)({
     connectionString: settings.url,
     max: settings.poolMax,
     types: ROW_TYPES,

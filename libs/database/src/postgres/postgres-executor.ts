@@ -1,4 +1,5 @@
-import { Pool, type PoolClient, type QueryResult } from 'pg';
+import type { Pool, PoolClient, QueryResult } from 'pg';
+import { pg } from './pg-module';
 import { TableDdl, TxExecutor } from '../sql-executor';
 import { tracedSql } from '../typeorm/sql-trace';
 import { fromPostgresError, isStalePlan } from './postgres-errors';
@@ -69,7 +70,7 @@ export class PostgresExecutor extends TxExecutor {
     allowDdl: boolean,
   ) {
     super();
-    this.pooled = target instanceof Pool;
+    this.pooled = target instanceof pg().Pool;
     this.ddl = allowDdl ? new PostgresTableDdl(this, target) : noDdl();
   }
 
