@@ -11,6 +11,7 @@ import { BodyLimits } from './body-limits';
 import { clientErrorHandler, serverTimeoutOptions, watchBodyRate } from './http-timeouts';
 import { defaultDashboardDir, installDashboard } from './dashboard-static';
 import { installBodyParsers } from './request-body';
+import { installCors } from './cors';
 import { parseQuery } from './request-values';
 import { BadRequestError, PayloadTooLargeError, ServiceUnavailableError } from '../errors/api-error';
 import { configureLogging, processServiceName } from './observability/log';
@@ -96,6 +97,8 @@ export async function createApp(
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimit,
     logger: false,
+    // No Nest middleware (MiddlewareConsumer) anywhere: without @fastify/middie a request skips its hook.
+    skipMiddie: true,
     // Header, total-request, idle and keep-alive limits (SSE and WebSocket switch the idle one off).
     http: serverTimeoutOptions(timeouts),
     clientErrorHandler,
@@ -189,13 +192,8 @@ export async function createApp(
     }
     done(null, payload);
   });
-  await app.register((await import('@fastify/cors')).default, {
-    origin: true,
-    methods: ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'],
-    // Every OPTIONS request is answered as a preflight (204), as PocketBase's CORS middleware does: one without
-    // Origin or Access-Control-Request-Method got a plain-text 400 "Invalid Preflight Request", outside the envelope.
-    strictPreflight: false,
-  });
+  // After the shutdown 503, before the rate limiter and the routes' guards (a preflight is answered here).
+  installCors(fastify);
   if (options.serveDashboard ?? options.servePublicDir) {
     installDashboard(fastify, { distDir: defaultDashboardDir(), dataDir: config.dataDir });
   }

@@ -9,6 +9,7 @@ import type { MultipartFile } from '@fastify/multipart';
 import { ApiError, BadRequestError, PayloadTooLargeError } from '../errors/api-error';
 import { jsonTextTooDeep, MAX_JSON_DEPTH } from '../json-depth';
 import { drainBody } from './drain-body';
+import { withoutRequestHooks } from './without-request-hooks';
 import { SNIFF_BYTES, sniffMime } from '../mime';
 import { wellFormedJson } from '../well-formed';
 
@@ -157,9 +158,11 @@ export async function installBodyParsers(fastify: FastifyInstance, options: Body
     },
   );
   const multipart = (await import('@fastify/multipart')).default;
-  await fastify.register(multipart, {
-    limits: { fileSize: Number.MAX_SAFE_INTEGER, fieldSize: options.bodyLimit, parts: 10000 },
-  });
+  await withoutRequestHooks(fastify, () =>
+    fastify.register(multipart, {
+      limits: { fileSize: Number.MAX_SAFE_INTEGER, fieldSize: options.bodyLimit, parts: 10000 },
+    }),
+  );
   // Callback-style hooks: they run on every request, and an async hook costs a promise and its ticks.
   fastify.addHook('preValidation', (request: WithFiles, reply: FastifyReply, done: (error?: Error) => void) => {
     if (!request.isMultipart()) {

@@ -5,6 +5,9 @@ import type { LogEntry } from './log-entry';
 import { DEFAULT_LOG_POLICY, LogPolicySource, type LogPolicy } from './log-policy';
 
 let counter = 0;
+/** The millisecond `idTime` is of (a busy server logs several entries per millisecond: it is made once each). */
+let idMs = -1;
+let idTime = '';
 
 /**
  * A 15-character `[a-z0-9]` id like PocketBase's, but rising with time (milliseconds in base 36, a counter, a
@@ -13,7 +16,12 @@ let counter = 0;
  */
 function logId(): string {
   counter = (counter + 1) % 1296;
-  return `${Date.now().toString(36).padStart(9, '0')}${counter.toString(36).padStart(2, '0')}${randomString(4)}`;
+  const ms = Date.now();
+  if (ms !== idMs) {
+    idMs = ms;
+    idTime = ms.toString(36).padStart(9, '0');
+  }
+  return `${idTime}${counter.toString(36).padStart(2, '0')}${randomString(4)}`;
 }
 
 const FLUSH_MS = 200;
@@ -32,6 +40,9 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
   private current: LogPolicy = DEFAULT_LOG_POLICY;
   private failures = 0;
   private inflight: Promise<void> = Promise.resolve();
+  /** `created` of the entries written in the clock's millisecond `createdMs` (formatted once per millisecond). */
+  private createdMs = -1;
+  private created = '';
 
   constructor(
     private readonly logs: LogRepository,
@@ -69,7 +80,12 @@ export class LogWriter implements OnModuleInit, OnApplicationShutdown {
     if (!this.accepts(level)) {
       return;
     }
-    this.buffer.push({ id: logId(), created: formatDate(this.clock.date()), level, message, data });
+    const ms = this.clock.now();
+    if (ms !== this.createdMs) {
+      this.createdMs = ms;
+      this.created = formatDate(new Date(ms));
+    }
+    this.buffer.push({ id: logId(), created: this.created, level, message, data });
     if (this.buffer.length >= FLUSH_AT) {
       void this.flush();
     }

@@ -96,6 +96,7 @@ export function configureLogging(config: AppConfig): void {
   access = build(service, accessOn ? 'info' : 'silent', logFormat === 'pretty');
   startup = build(service, config.logLevel === 'silent' ? 'silent' : 'info', logFormat === 'pretty');
   accessService = JSON.stringify(service);
+  lineMs = -1;
 }
 
 /** The code's log (Nest's logger writes here); before `configureLogging`: JSON, warnings and up. */
@@ -125,6 +126,10 @@ export function logStarted(name: string, address: string): void {
   );
 }
 
+/** The start of the access lines written in millisecond `lineMs` (time and service): made once per millisecond. */
+let lineMs = -1;
+let lineStart = '';
+
 /** A field of an access line: a string, a finite number or left out (undefined). */
 export type AccessField = string | number | undefined;
 
@@ -142,7 +147,12 @@ export function writeAccessLine(fields: Readonly<Record<string, AccessField>>, m
     log.info(fields, msg);
     return;
   }
-  let line = `{"level":"info","time":"${new Date().toISOString()}","service":${accessService}`;
+  const ms = Date.now();
+  if (ms !== lineMs) {
+    lineMs = ms;
+    lineStart = `{"level":"info","time":"${new Date(ms).toISOString()}","service":${accessService}`;
+  }
+  let line = lineStart;
   for (const key in fields) {
     const value = fields[key];
     if (value !== undefined) {
