@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@nestjs/common';
-import type { Pool } from 'pg';
+import { Pool } from 'pg';
 import { NB_METRICS } from '@lib/core';
 import { SqlExecutor, TxExecutor } from '../sql-executor';
 import { isRetryable } from './postgres-errors';
@@ -31,6 +31,14 @@ export class PostgresDatabase extends SqlExecutor {
   private readonly open = new AsyncLocalStorage<PostgresExecutor>();
   private readonly pooled: PostgresExecutor;
   private readonly unmeasure: (() => void)[];
+  /**
+   * One connection of its own for the schema-stamp read every request waits for (`stampReads`): on the shared
+   * pool that read queued behind the requests already waiting for a connection, so under load each request
+   * waited for the others' queries, then for its own. Opened at the first read.
+   */
+  private readonly stampPool: Pool;
+  /** See `stampPool`: inside a transaction, its client (whose own uncommitted changes then count). */
+  readonly stampReads: SqlExecutor;
 
   constructor(
     readonly pool: Pool,
@@ -38,6 +46,9 @@ export class PostgresDatabase extends SqlExecutor {
   ) {
     super();
     this.pooled = new PostgresExecutor(pool, timeoutMs, false);
+    this.stampPool = new Pool({ ...pool.options, max: 1 });
+    this.stampPool.on('error', () => undefined); // an idle client whose connection ended: replaced at the next read
+    this.stampReads = new OwnConnection(this.open, new PostgresExecutor(this.stampPool, timeoutMs, false));
     // `nb_db_pool_*` on /metrics, read from the pool at each scrape
     this.unmeasure = [
       NB_METRICS.dbPoolConnections.addSource(() => pool.totalCount),
@@ -95,6 +106,24 @@ export class PostgresDatabase extends SqlExecutor {
 
   async close(): Promise<void> {
     this.unmeasure.forEach((remove) => remove());
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.stampPool.end()]);
+  }
+}
+
+/** Statements on `own` (a connection apart from the pool), or on the open transaction's client inside one. */
+class OwnConnection extends SqlExecutor {
+  constructor(
+    private readonly open: AsyncLocalStorage<PostgresExecutor>,
+    private readonly own: PostgresExecutor,
+  ) {
+    super();
+  }
+
+  override query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+    return (this.open.getStore() ?? this.own).query<T>(sql, params);
+  }
+
+  override run(sql: string, params?: readonly unknown[]): Promise<number> {
+    return (this.open.getStore() ?? this.own).run(sql, params);
   }
 }

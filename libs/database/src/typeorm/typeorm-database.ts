@@ -46,6 +46,11 @@ export class Database extends SqlExecutor {
    * connection (its reads must see its own uncommitted rows); the main connection otherwise.
    */
   readonly reads: SqlExecutor;
+  /**
+   * Where StoreSync reads the schema stamp: on PostgreSQL a connection of its own, so the read every request waits
+   * for doesn't queue behind the pool's waiting requests (see `PostgresDatabase.stampReads`); this database on SQLite.
+   */
+  readonly stampReads: SqlExecutor;
 
   constructor(source: DataSource | PostgresDatabase, limits: QueryLimits = { queryTimeoutMs: 0, readWorkers: 0 }) {
     super();
@@ -55,9 +60,11 @@ export class Database extends SqlExecutor {
       this.postgres = source;
       this.direct = source;
       this.reads = this;
+      this.stampReads = source.stampReads;
       return;
     }
     this.engine = 'sqlite';
+    this.stampReads = this;
     const dataSource = (this.dataSource = source);
     const runner = dataSource.createQueryRunner();
     const connection = (dataSource.driver as unknown as { databaseConnection?: SqliteConnection }).databaseConnection;
