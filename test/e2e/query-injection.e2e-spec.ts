@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 
-import { bool, num, relation, runScenarios, type Scenario, ScenarioContext, text } from '@lib/testing';
+import {
+  bool,
+  num,
+  relation,
+  runScenarios,
+  type Scenario,
+  ScenarioContext,
+  targetOnPostgres,
+  text,
+} from '@lib/testing';
 import type { ApiResponse, RecordJson } from '@lib/testing';
 
 /**
@@ -152,7 +161,8 @@ const CORPUS: [string, number][] = [
   ['title = "x\\" OR 1=1 --"', 200],
   ["title = 'a\\u0027 OR \\u00271\\u0027=\\u00271'", 200],
   ["title = 'O\\'Reilly'", 200],
-  ["title = '\u0000' || title ~ '\u0000'", 200],
+  // PostgreSQL text can't hold NUL: a filter comparing with one is a 400 there (README "PostgreSQL"), matches nothing here
+  ["title = '\u0000' || title ~ '\u0000'", targetOnPostgres() ? 400 : 200],
   ["title ~ '\u202e\u200b😀' || title ~ \"%'%\"", 200],
   ["order = 'x' || limit > 1", 200],
   ['"title" = 1', 200],

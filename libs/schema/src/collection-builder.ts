@@ -8,7 +8,7 @@ import { optionTypeErrors } from './fields/option-types';
 const COUNT_OPTIONS = ['maxSize', 'maxSelect', 'minSelect', 'cost'];
 import { formatIndex, parseIndex, type ParsedIndex } from './index-definition';
 import { authIndexes, authSystemFields, idField } from './system-collections';
-import { selectsWildcard } from './view-query';
+import { namedCredential, selectsWildcard } from './view-query';
 
 type Obj = Record<string, unknown>;
 const NAME = /^\w+$/;
@@ -97,6 +97,12 @@ export function buildCollection(
       errors.viewQuery = err('validation_invalid_view_query', 'Must be a single SELECT statement.');
     } else if (selectsWildcard(query)) {
       errors.viewQuery = err('validation_invalid_view_query', 'Invalid query - dynamic column names are not supported');
+    } else {
+      const secret = namedCredential(query, others);
+      if (secret) {
+        const message = `Invalid query - it reads the ${secret.column} of "${secret.collection}"`;
+        errors.viewQuery = err('validation_invalid_view_query', message);
+      }
     }
     collection.viewQuery = typeof query === 'string' ? query : '';
   }

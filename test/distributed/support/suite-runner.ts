@@ -56,8 +56,10 @@ export type SuiteRole = 'shared' | 'settings' | 'alone';
 // compares the whole collection list before and after each row. Nothing runs beside them.
 const ALONE = /\brateLimits\b|s3_server|deleteMissing|the database changed|\.advanceClock\(/;
 // Files that change other settings (SMTP, batch …): one at a time, beside the shared files. A file left out
-// here by mistake is stopped by the HTTP client (NB_TEST_PARALLEL) at its first settings change.
-const SETTINGS = /\/api\/settings['`]|smtp_catcher|\.setBatch\)?\(|settings\.update\(/;
+// here by mistake is stopped by the HTTP client (NB_TEST_PARALLEL) at its first settings change. The files that
+// make backups too: one backup runs at a time in the whole deployment (on PostgreSQL the running-backup lock is the
+// database's), so two of them side by side would refuse each other's ("Try again later").
+const SETTINGS = /\/api\/settings['`]|smtp_catcher|\.setBatch\)?\(|settings\.update\(|'POST', '\/api\/backups'/;
 
 /** How `file` may share the deployment (read from its compiled text). */
 export function suiteRole(file: string): SuiteRole {

@@ -104,6 +104,28 @@ export class PostgresDatabase extends SqlExecutor {
     }
   }
 
+  /**
+   * Runs `work` holding the session advisory lock `key` on one pooled connection for its whole duration (every
+   * process on this database sees it; a process that dies drops its connection and with it the lock), or resolves
+   * null at once when another session holds it.
+   */
+  async tryLocked<T>(key: number, work: () => Promise<T>): Promise<{ value: T } | null> {
+    const client = await this.pool.connect();
+    let held = false;
+    let broken: Error | undefined;
+    try {
+      // a row only when the lock was taken (whatever the pool's boolean parser makes of the result)
+      held = (await client.query('SELECT 1 WHERE pg_try_advisory_lock($1)', [key])).rowCount === 1;
+      return held ? { value: await work() } : null;
+    } finally {
+      if (held) {
+        // a connection that can't unlock is closed, not pooled: closing it ends the session and drops the lock
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch((error: Error) => (broken = error));
+      }
+      client.release(broken);
+    }
+  }
+
   async close(): Promise<void> {
     this.unmeasure.forEach((remove) => remove());
     await Promise.all([this.pool.end(), this.stampPool.end()]);

@@ -233,6 +233,16 @@ export class Database extends SqlExecutor {
     });
   }
 
+  /**
+   * Runs `work` unless another process on this database runs work under the same `key` (then resolves null at
+   * once). PostgreSQL: a session advisory lock held on one pooled connection for the work's duration, so replicas
+   * sharing the database take turns. SQLite: runs `work` (one process serves a data dir's backups and crons: the
+   * caller's own lock in that process is the lock).
+   */
+  async tryExclusive<T>(key: number, work: () => Promise<T>): Promise<{ value: T } | null> {
+    return this.postgres ? this.postgres.tryLocked(key, work) : { value: await work() };
+  }
+
   /** One transaction at a time: SQLite has one writer and this process shares one connection. */
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     const result = this.queue.then(work);

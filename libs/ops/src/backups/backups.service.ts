@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { BadRequestError, Clock, fireHook, formatDate, HookPoints, type UploadedFile } from '@lib/core';
+import { Database } from '@lib/database';
 import type { FileRead } from '@lib/storage';
 import { checkKey, checkNewName, defaultName, nameExists } from './backup-names';
 import { BackupMaker } from './backup-maker';
@@ -14,8 +15,16 @@ export interface BackupInfo {
 }
 
 const BUSY = 'Try again later - another backup/restore process has already been started.';
+/**
+ * The PostgreSQL advisory lock a backup or restore holds (next to libs/database's migration and schema locks): the
+ * records replicas sharing the database run one at a time between them.
+ */
+const BACKUP_LOCK = 7_301_991_206;
 
-/** The backups API: one backup or restore at a time per process (the records service runs them). */
+/**
+ * The backups API: one backup or restore at a time, in this process and, on PostgreSQL, across every process on
+ * the database (the records service runs them).
+ */
 @Injectable()
 export class BackupsService {
   private active: string | null = null;
@@ -25,6 +34,7 @@ export class BackupsService {
     private readonly maker: BackupMaker,
     private readonly restorer: BackupRestorer,
     private readonly clock: Clock,
+    private readonly database: Database,
     @Optional() @Inject(HookPoints) private readonly hooks: HookPoints | null = null,
   ) {}
 
@@ -153,7 +163,11 @@ export class BackupsService {
     }
     this.active = key;
     try {
-      return await work();
+      const done = await this.database.tryExclusive(BACKUP_LOCK, work);
+      if (!done) {
+        throw new BadRequestError(BUSY); // another replica's backup or restore
+      }
+      return done.value;
     } finally {
       this.active = null;
     }
