@@ -4,57 +4,29 @@
 // periodic read of the settings), and on PostgreSQL two backups started at once, one through each, are one backup
 // and one "Try again later" (the running-backup lock is the database's, not each process's).
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  freshPostgresDatabase,
-  HttpClient,
-  type HttpMethod,
-  ManagedProcess,
-  startNestbase,
-  TEST_CEILING_MS,
-  tokenFor,
-  uniqueSuffix,
-  waitFor,
-} from '@lib/testing';
+import { HttpClient, type HttpMethod, TEST_CEILING_MS, uniqueSuffix, waitFor } from '@lib/testing';
+
+import { startTwoServers, type TwoServers } from './support/two-servers';
 
 const TIMEOUT = { timeout: TEST_CEILING_MS };
 const SU = { email: 'replicas-ops-su@example.com', password: 'Replicas-Ops-Superuser-Passw0rd' };
 const BUSY = 'Try again later - another backup/restore process has already been started.';
 
 void describe('the operations API through two servers on one database', () => {
-  const procs: ManagedProcess[] = [];
-  const dirs: string[] = [];
-  let postgres: { url: string; drop(): Promise<void> } | null = null;
+  let servers: TwoServers;
   let a: HttpClient;
   let b: HttpClient;
   let su = '';
 
   before(async () => {
-    const server = process.env.NB_TEST_POSTGRES_URL;
-    postgres = server ? await freshPostgresDatabase(server) : null;
-    const env = {
-      PB_ADMIN_EMAIL: SU.email,
-      PB_ADMIN_PASSWORD: SU.password,
-      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-    };
-    const dir = await mkdtemp(join(tmpdir(), 'nestbase-replicas-ops-'));
-    dirs.push(dir);
-    procs.push(await startNestbase(dir, [], { env }));
-    const second = postgres ? await mkdtemp(join(tmpdir(), 'nestbase-replicas-ops-')) : dir;
-    dirs.push(second);
-    procs.push(await startNestbase(second, [], { env }));
-    [a, b] = procs.map((p) => new HttpClient(p.baseUrl));
-    su = await tokenFor(a, '_superusers', SU.email, SU.password);
+    servers = await startTwoServers('replicas-ops', SU);
+    ({ a, b, su } = servers);
   });
 
   after(async () => {
-    procs.forEach((p) => p.kill());
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-    await postgres?.drop();
+    await servers?.stop();
   });
 
   async function ok<T>(client: HttpClient, method: HttpMethod, path: string, body?: unknown): Promise<T> {

@@ -4,56 +4,28 @@
 // `RETURNING *` whose columns changed is refused by the database until it is prepared again. The other server
 // reads, lists, creates and updates the records at once, with the new field, never a 500.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  freshPostgresDatabase,
-  HttpClient,
-  type HttpMethod,
-  makeCollection,
-  ManagedProcess,
-  startNestbase,
-  TEST_CEILING_MS,
-  text,
-  tokenFor,
-} from '@lib/testing';
+import { HttpClient, type HttpMethod, makeCollection, TEST_CEILING_MS, text } from '@lib/testing';
+
+import { startTwoServers, type TwoServers } from './support/two-servers';
 
 const TIMEOUT = { timeout: TEST_CEILING_MS };
 const SU = { email: 'replicas-su@example.com', password: 'Replicas-Superuser-Passw0rd' };
 
 void describe('a table changed through another server', () => {
-  const procs: ManagedProcess[] = [];
-  const dirs: string[] = [];
-  let postgres: { url: string; drop(): Promise<void> } | null = null;
+  let servers: TwoServers;
   let a: HttpClient;
   let b: HttpClient;
   let su = '';
 
   before(async () => {
-    const server = process.env.NB_TEST_POSTGRES_URL;
-    postgres = server ? await freshPostgresDatabase(server) : null;
-    const env = {
-      PB_ADMIN_EMAIL: SU.email,
-      PB_ADMIN_PASSWORD: SU.password,
-      ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-    };
-    const dir = await mkdtemp(join(tmpdir(), 'nestbase-replicas-'));
-    dirs.push(dir);
-    procs.push(await startNestbase(dir, [], { env }));
-    const second = postgres ? await mkdtemp(join(tmpdir(), 'nestbase-replicas-')) : dir;
-    dirs.push(second);
-    procs.push(await startNestbase(second, [], { env }));
-    [a, b] = procs.map((p) => new HttpClient(p.baseUrl));
-    su = await tokenFor(a, '_superusers', SU.email, SU.password);
+    servers = await startTwoServers('replicas', SU);
+    ({ a, b, su } = servers);
   });
 
   after(async () => {
-    procs.forEach((p) => p.kill());
-    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-    await postgres?.drop();
+    await servers?.stop();
   });
 
   async function ok<T>(client: HttpClient, method: HttpMethod, path: string, body?: unknown): Promise<T> {
