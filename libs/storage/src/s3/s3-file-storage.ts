@@ -8,7 +8,7 @@ import {
   type PutOptions,
   type StoredFile,
 } from '../file-storage';
-import { guarded } from './s3-unavailable';
+import { guarded, retryReset } from './s3-unavailable';
 
 /** The S3 settings PocketBase keeps (`settings.s3`, or `S3_*` in the environment). */
 export interface S3Options {
@@ -116,12 +116,12 @@ export class S3FileStorage extends FileStorage {
   override async deleteMany(keys: string[]): Promise<void> {
     const client = await guarded(() => this.connect());
     for (let i = 0; i < keys.length; i += 1000) {
-      await guarded(() => client.removeObjects(this.options.bucket, keys.slice(i, i + 1000)));
+      await guarded(() => client.removeObjects(this.options.bucket, keys.slice(i, i + 1000)), true);
     }
   }
 
   override stat(key: string): Promise<StoredFile | null> {
-    return guarded(() => this.statDirect(key));
+    return guarded(() => this.statDirect(key), true);
   }
 
   private async statDirect(key: string): Promise<StoredFile | null> {
@@ -143,7 +143,7 @@ export class S3FileStorage extends FileStorage {
   }
 
   override get(key: string, range?: ByteRange): Promise<FileRead | null> {
-    return guarded(() => this.getDirect(key, range));
+    return guarded(() => this.getDirect(key, range), true);
   }
 
   private async getDirect(key: string, range?: ByteRange): Promise<FileRead | null> {
@@ -160,7 +160,7 @@ export class S3FileStorage extends FileStorage {
   }
 
   override delete(key: string): Promise<void> {
-    return guarded(async () => (await this.connect()).removeObject(this.options.bucket, key));
+    return guarded(async () => (await this.connect()).removeObject(this.options.bucket, key), true);
   }
 
   override async deletePrefix(prefix: string): Promise<void> {
@@ -177,15 +177,17 @@ export class S3FileStorage extends FileStorage {
   }
 
   override async list(prefix: string): Promise<ListedFile[]> {
-    const client = await this.connect();
-    const out: ListedFile[] = [];
-    for await (const item of client.listObjectsV2(this.options.bucket, prefix, true)) {
-      const entry = item as { name?: string; size?: number; lastModified?: Date };
-      if (entry.name) {
-        out.push({ key: entry.name, size: entry.size ?? 0, modified: entry.lastModified ?? new Date(0) });
+    return retryReset(async () => {
+      const client = await this.connect();
+      const out: ListedFile[] = [];
+      for await (const item of client.listObjectsV2(this.options.bucket, prefix, true)) {
+        const entry = item as { name?: string; size?: number; lastModified?: Date };
+        if (entry.name) {
+          out.push({ key: entry.name, size: entry.size ?? 0, modified: entry.lastModified ?? new Date(0) });
+        }
       }
-    }
-    return out;
+      return out;
+    });
   }
 
   override async check(): Promise<void> {
