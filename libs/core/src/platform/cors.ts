@@ -16,17 +16,14 @@ const ALLOW_METHODS = 'GET, HEAD, PUT, PATCH, POST, DELETE';
 export function installCors(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (request.raw.method !== 'OPTIONS') {
-      reply.header('Vary', 'Origin');
-      if (origin) {
-        reply.header('Access-Control-Allow-Origin', origin);
-      }
-      done();
-      return;
-    }
-    reply.header('Vary', 'Origin, Access-Control-Request-Headers');
+    const preflight = request.raw.method === 'OPTIONS';
+    reply.header('Vary', preflight ? 'Origin, Access-Control-Request-Headers' : 'Origin');
     if (origin) {
       reply.header('Access-Control-Allow-Origin', origin);
+    }
+    if (!preflight) {
+      done();
+      return;
     }
     reply.header('Access-Control-Allow-Methods', ALLOW_METHODS);
     const asked = request.headers['access-control-request-headers'];
