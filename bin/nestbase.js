@@ -3,6 +3,9 @@
 // `nestbase serve|superuser …` runs the standalone CLI; `nestbase gateway|auth|records|files|realtime [flags]`
 // runs one service of the distributed set (the command of each docker-compose service). `nestbase help
 // [command]` is `nestbase [command] --help`; `nestbase --version` prints the version.
+// Node 22.1+: V8's compiled code kept on disk (NODE_COMPILE_CACHE, else <tmpdir>/node-compile-cache), so a second
+// start of the same build skips most of module compilation (~20 % of a start); absent on Node 20, where this is a no-op.
+require('node:module').enableCompileCache?.();
 require('../scripts/paths.js');
 const SERVICES = new Set(['gateway', 'auth', 'records', 'files', 'realtime']);
 let command = process.argv[2];
