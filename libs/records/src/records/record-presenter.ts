@@ -4,7 +4,7 @@ import type { SqlExecutor } from '@lib/database';
 import { parseExpand, type ExpandTree } from '@lib/query';
 import { isMultiple, type CollectionModel, type FieldModel } from '@lib/schema';
 import { CollectionsRegistry } from '../collections/collections.registry';
-import { exportRecord, fromRow, type RecordData } from './record-codec';
+import { exportRecord, exportRow, fromRow, fromRowValue, type RecordData } from './record-codec';
 import { RecordRepository } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
 import { RuleGuard } from './rule-guard';
@@ -92,6 +92,39 @@ export class RecordPresenter {
       const event = { record: out[i], raw: records[i], auth: req.auth, requestInfo };
       await this.hooks!.run('onRecordEnrich', event, async () => undefined, collection);
     }
+  }
+
+  /**
+   * `present(collection, rows.map(fromRow), …)` for rows as read: without `expand` or an onRecordEnrich hook
+   * (the only readers of the typed values) each row goes straight to its JSON.
+   */
+  async presentRows(
+    collection: CollectionModel,
+    rows: Record<string, unknown>[],
+    req: RecordRequest,
+    expand?: string,
+    db?: SqlExecutor,
+  ): Promise<Record<string, unknown>[]> {
+    if (expand || this.hooks?.has('onRecordEnrich', collection)) {
+      return this.present(
+        collection,
+        rows.map((r) => fromRow(collection, r)),
+        req,
+        expand,
+        db,
+      );
+    }
+    const superuser = isSuperuser(req);
+    const auth = req.auth;
+    return rows.map((row) =>
+      exportRow(collection, row, {
+        isSuperuser: superuser,
+        showEmail:
+          auth !== null &&
+          auth.collectionId === collection.id &&
+          auth.record.id === fromRowValue(collection, row, 'id'),
+      }),
+    );
   }
 
   exportOne(collection: CollectionModel, record: RecordData, req: RecordRequest): Record<string, unknown> {

@@ -65,8 +65,7 @@ export class RecordsService {
       this.repository.list(c, { where, orderBy, limit: p.perPage, offset: (p.page - 1) * p.perPage, asked }, db),
       p.skipTotal ? -1 : this.repository.count(c, where, db, asked),
     ]);
-    const records = rows.map((r) => fromRow(c, r));
-    const items = await this.presenter.present(c, records, req, p.expand, db);
+    const items = await this.presenter.presentRows(c, rows, req, p.expand, db);
     const totalPages = p.skipTotal ? -1 : Math.ceil(totalItems / p.perPage);
     return { page: p.page, perPage: p.perPage, totalItems, totalPages, items };
   }
@@ -80,7 +79,7 @@ export class RecordsService {
     if (!row) {
       throw new NotFoundError();
     }
-    return (await this.presenter.present(c, [fromRow(c, row)], req, expand))[0];
+    return (await this.presenter.presentRows(c, [row], req, expand))[0];
   }
 
   async create(idOrName: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
