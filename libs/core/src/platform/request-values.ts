@@ -13,8 +13,14 @@ export function parseQuery(text: string): Record<string, string> {
     return out;
   }
   for (const [key, value] of new URLSearchParams(text)) {
-    if (!Object.hasOwn(out, key)) {
+    if (Object.hasOwn(out, key)) {
+      continue;
+    }
+    if (key === '__proto__') {
+      // the one name an assignment doesn't make an own property of (it sets the prototype)
       Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[key] = value; // inherited names (`constructor`, `toString`) are writable: an own property too
     }
   }
   return out;
