@@ -43,7 +43,7 @@ export class PostgresDatabase extends SqlExecutor {
   readonly stampReads: SqlExecutor;
   /** Writes of this process, moved when each is sent and again when it ends (see `changeMark`). */
   private writes = 0;
-  /** `pg_current_snapshot()` as the last stamp read outside a transaction saw it (see `noteSnapshot`). */
+  /** `pg_current_snapshot()` as the last stamp read saw it (see `changeMark`). */
   private snapshot: string | null = null;
 
   constructor(
@@ -82,13 +82,12 @@ export class PostgresDatabase extends SqlExecutor {
   }
 
   /**
-   * Records the database snapshot (`pg_current_snapshot()`) a stamp read saw; ignored inside a transaction,
-   * whose statements see its own uncommitted rows.
+   * Records the database snapshot (`pg_current_snapshot()`) a stamp read saw. One read inside a transaction of this
+   * process counts too (the requests that waited for it need its freshness): its snapshot leaves that transaction
+   * out, whose end moves the write count.
    */
   noteSnapshot(snapshot: string): void {
-    if (!this.open.getStore()) {
-      this.snapshot = snapshot;
-    }
+    this.snapshot = snapshot;
   }
 
   /**
