@@ -9,6 +9,7 @@
 const PG_FILES = [
   'auth-token-cache',
   'replicas-schema-change',
+  'replicas-list-totals',
   'replicas-ops',
   'db-copy',
   'ops-restore',

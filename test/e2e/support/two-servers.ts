@@ -1,6 +1,6 @@
 // Two servers on one database: two processes on one data directory, or in the `pg` tier (NB_TEST_POSTGRES_URL)
 // two replicas on one fresh PostgreSQL database, each with its own data dir. `a` and `b` reach one each; `su` is
-// the superuser's token (made through `a`); `stop` kills both and removes what they made.
+// the superuser's token (made through `a`); `stop` kills both and removes what they made. `extraEnv`: both servers'.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ export interface TwoServers {
 export async function startTwoServers(
   name: string,
   superuser: { email: string; password: string },
+  extraEnv: Record<string, string> = {},
 ): Promise<TwoServers> {
   const procs: ManagedProcess[] = [];
   const dirs: string[] = [];
@@ -29,6 +30,7 @@ export async function startTwoServers(
   };
   try {
     const env = {
+      ...extraEnv,
       PB_ADMIN_EMAIL: superuser.email,
       PB_ADMIN_PASSWORD: superuser.password,
       ...(postgres ? { DATABASE_URL: postgres.url } : {}),

@@ -20,6 +20,8 @@ const SCHEMA_LOCK = 7_301_991_205;
 /** See `POSTGRES_AUTH_WRITES_SQL`. */
 const WATCH_AUTH_TABLES = 'SELECT nb_watch_auth_tables()';
 const BEGIN_SCHEMA = `BEGIN; SET LOCAL statement_timeout = 0; SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`;
+/** Statements that only read (anything else counts as a write of this process: see `changeMark`). */
+const READ = /^\s*SELECT\b/i;
 
 /**
  * The PostgreSQL side of `Database`: statements on the pool; a transaction holds one client. Code that runs inside
@@ -39,6 +41,10 @@ export class PostgresDatabase extends SqlExecutor {
   private readonly stampPool: Pool;
   /** See `stampPool`: inside a transaction, its client (whose own uncommitted changes then count). */
   readonly stampReads: SqlExecutor;
+  /** Writes of this process, moved when each is sent and again when it ends (see `changeMark`). */
+  private writes = 0;
+  /** `pg_current_snapshot()` as the last stamp read saw it (see `changeMark`). */
+  private snapshot: string | null = null;
 
   constructor(
     readonly pool: Pool,
@@ -62,11 +68,38 @@ export class PostgresDatabase extends SqlExecutor {
   }
 
   override query<T>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.current().query<T>(sql, params);
+    return READ.test(sql) ? this.current().query<T>(sql, params) : this.written(this.current().query<T>(sql, params));
   }
 
   override run(sql: string, params?: readonly unknown[]): Promise<number> {
-    return this.current().run(sql, params);
+    return this.written(this.current().run(sql, params));
+  }
+
+  /** Moves the write count now and again once `statement` has ended (see `changeMark`). */
+  private written<T>(statement: Promise<T>): Promise<T> {
+    this.writes++;
+    return statement.finally(() => this.writes++);
+  }
+
+  /**
+   * Records the database snapshot (`pg_current_snapshot()`) a stamp read saw. One read inside a transaction of this
+   * process counts too (the requests that waited for it need its freshness): its snapshot leaves that transaction
+   * out, whose end moves the write count.
+   */
+  noteSnapshot(snapshot: string): void {
+    this.snapshot = snapshot;
+  }
+
+  /**
+   * What a cache of query answers (the list totals) is keyed by, like SQLite's `data_version` + `total_changes()`:
+   * the snapshot of the last stamp read (equal snapshots see the same committed rows: any commit or rollback
+   * anywhere in the cluster changes it) and this process's write count, which moves when a write is sent and
+   * again when it has ended, so an answer read while a write of this process was under way is never served after
+   * it. A request's own stamp read starts after the request arrived (StoreSync), so with it the mark moves on
+   * every commit another process answered before. Null inside a transaction or before the first stamp read.
+   */
+  changeMark(): string | null {
+    return this.snapshot === null || this.open.getStore() ? null : `${this.snapshot}/${this.writes}`;
   }
 
   /** A transaction (READ COMMITTED); run again on a serialization failure or deadlock. `ddl`: a schema change. */
@@ -75,6 +108,19 @@ export class PostgresDatabase extends SqlExecutor {
     if (outer) {
       return fn(outer); // already inside one (a hook's runInTransaction in a record write): the same
     }
+    this.writes++;
+    try {
+      return await this.transactionAttempts(fn, ddl, onRollback);
+    } finally {
+      this.writes++;
+    }
+  }
+
+  private async transactionAttempts<T>(
+    fn: (tx: TxExecutor) => Promise<T>,
+    ddl: boolean,
+    onRollback: () => void,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const client = await this.pool.connect();
       const tx = new PostgresExecutor(client, this.timeoutMs, ddl);

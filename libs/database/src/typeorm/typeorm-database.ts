@@ -126,6 +126,26 @@ export class Database extends SqlExecutor {
   }
 
   /**
+   * What a cache of query answers (the list totals) is keyed by: any change to the rows it may have read moves it.
+   * SQLite: `dataVersionThisTurn()` and `writeCount()`. PostgreSQL: the snapshot of the last stamp read
+   * (`notePostgresSnapshot`) and this process's writes (see `PostgresDatabase.changeMark`), valid only for a request
+   * that waited for a stamp read started after it arrived (StoreSync), null inside a transaction. Null otherwise.
+   */
+  changeMark(): string | null {
+    if (this.postgres) {
+      return this.postgres.changeMark();
+    }
+    const version = this.dataVersionThisTurn();
+    const writes = this.writeCount();
+    return version === null || writes === null ? null : `${version}:${writes}`;
+  }
+
+  /** PostgreSQL: the `pg_current_snapshot()` a schema stamp read saw (see `changeMark`). */
+  notePostgresSnapshot(snapshot: string): void {
+    this.postgres?.noteSnapshot(snapshot);
+  }
+
+  /**
    * Sets the main connection's SQLite busy timeout (the read workers keep theirs). The data source opens with
    * a long one for start-up, where several processes create tables and rows at once; the app sets the
    * configured one once it serves (see DatabaseModule).

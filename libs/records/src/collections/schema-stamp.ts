@@ -19,6 +19,8 @@ export interface SchemaStamp {
 export interface PostgresStamp extends SchemaStamp {
   /** Null without the counter's row: then nothing may be cached on it. */
   authWrites: number | null;
+  /** `pg_current_snapshot()` as this read saw it: see `Database.changeMark`. */
+  snapshot: string;
 }
 
 /** `db`: the database, or a transaction (whose own uncommitted changes then count). */
@@ -30,12 +32,13 @@ export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
   return { collections: row.c, settings: row.s ?? '' };
 }
 
-/** `readSchemaStamp` and the auth-write counter in one round trip (PostgreSQL only). */
+/** `readSchemaStamp`, the auth-write counter and the snapshot in one round trip (PostgreSQL only). */
 export async function readPostgresStamp(db: SqlExecutor): Promise<PostgresStamp> {
-  const [row] = await db.query<{ c: string; s: string | null; a: number | null }>(
+  const [row] = await db.query<{ c: string; s: string | null; a: number | null; x: string }>(
     `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s",
-            (SELECT "n" FROM "_authWrites" WHERE "id" = 1) AS "a"`,
+            (SELECT "n" FROM "_authWrites" WHERE "id" = 1) AS "a",
+            pg_current_snapshot()::text AS "x"`,
   );
-  return { collections: row.c, settings: row.s ?? '', authWrites: row.a };
+  return { collections: row.c, settings: row.s ?? '', authWrites: row.a, snapshot: row.x };
 }

@@ -121,6 +121,7 @@ export class StoreSync {
       // Set once the caches are reloaded: a request marks what it verifies with data at least this new.
       const { authWrites, collections, settings: stored } = postgres;
       this.postgresMark = authWrites === null ? null : `${authWrites}|${collections}|${stored}`;
+      this.database.notePostgresSnapshot(postgres.snapshot);
     }
   }
 }

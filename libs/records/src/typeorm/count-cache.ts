@@ -8,8 +8,9 @@ const VOLATILE = /strftime|random|julianday|datetime|unixepoch/i;
 /**
  * Totals of list requests reused while nothing was written (issue 16): an entry holds the count of one query
  * text + parameters and the database's change mark when the count began — SQLite's `data_version` (another
- * connection committed) and this connection's `total_changes()` plus rollbacks (`Database.writeCount()`). Any
- * write anywhere makes every entry stale; paging through a list, or polling it, counts once.
+ * connection committed) and this connection's `total_changes()` plus rollbacks (`Database.writeCount()`); on
+ * PostgreSQL (issue 19) the snapshot of the request's stamp read and this process's writes. Any write anywhere
+ * makes every entry stale; paging through a list, or polling it, counts once.
  *
  * Why the mark is taken before the count: a count that runs on a read worker sees the commits made before it
  * began, so a write that lands while it runs changes the mark and the entry is never served. A count that runs on
@@ -22,11 +23,12 @@ export class CountCache {
 
   constructor(private readonly database: Database) {}
 
-  /** The database's change mark now, or null where the driver can't tell (then nothing is cached). */
-  mark(): string | null {
-    const version = this.database.dataVersionThisTurn();
-    const writes = this.database.writeCount();
-    return version === null || writes === null ? null : `${version}:${writes}`;
+  /**
+   * The database's change mark now (`Database.changeMark`), or null where the driver can't tell (then nothing is
+   * cached). On PostgreSQL only for a list request: its mark is as new as the stamp read the request waited for.
+   */
+  mark(listRequest: boolean): string | null {
+    return this.database.engine === 'postgres' && !listRequest ? null : this.database.changeMark();
   }
 
   /** The entry of one count; the collection's id and `updated` in it: DDL (a table made again) is no row change. */

@@ -83,7 +83,8 @@ export class TypeormRecordRepository extends RecordRepository {
     const where = whereClause(parts);
     const sql = `SELECT COUNT(*) AS "n" FROM ${q(c.name)} "r"${where.sql}`;
     // The mark before the query (see CountCache): a write landing while it runs makes the entry stale at once.
-    const mark = this.counts.mark();
+    // `asked`: a list request's total (RecordsService.list), whose auth guard waited for a fresh stamp read.
+    const mark = this.counts.mark(asked !== undefined);
     const key = mark === null ? null : this.counts.key(c, sql, where.params);
     const known = key === null ? undefined : this.counts.get(key, mark!);
     if (known !== undefined) {
