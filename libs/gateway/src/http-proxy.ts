@@ -233,6 +233,9 @@ export function proxyHttp(
         attempt();
         return;
       }
+      // The service dropped a request it had (a crash, a kill): out of rotation until a probe passes (see
+      // FastExchange.onUpstreamGone), so its other kept-alive connections aren't used meanwhile.
+      pool.eject(address);
       status = 502;
       sendEnvelope(response, 502, `The ${pool.service} service did not answer.`, options.responseHeaders);
     });

@@ -27,6 +27,8 @@ const DEFAULTS: UpstreamPoolOptions = { probePath: '/readyz', probeTimeoutMs: 15
 export class UpstreamPool {
   private addresses: UpstreamAddress[] = [];
   private next = 0;
+  /** Ejections per address: a probe that was under way when its address was ejected doesn't bring it back. */
+  private readonly ejections = new Map<UpstreamAddress, number>();
   private readonly options: UpstreamPoolOptions;
 
   constructor(
@@ -69,9 +71,10 @@ export class UpstreamPool {
     return from.length === 0 ? undefined : from[this.next % from.length];
   }
 
-  /** Takes an address out of rotation until its next passing probe. */
+  /** Takes an address out of rotation until a probe started after this passes. */
   eject(address: UpstreamAddress): void {
     address.healthy = false;
+    this.ejections.set(address, (this.ejections.get(address) ?? 0) + 1);
   }
 
   /** Resolves the base URLs again and probes every address (one round; the gateway runs it on a timer). */
@@ -91,9 +94,19 @@ export class UpstreamPool {
     }
     // A name that doesn't resolve for a moment (DNS hiccup) keeps the addresses it had.
     this.addresses = resolved.length > 0 ? resolved : this.addresses;
+    for (const address of this.ejections.keys()) {
+      if (!this.addresses.includes(address)) {
+        this.ejections.delete(address);
+      }
+    }
     await Promise.all(
       this.addresses.map(async (address) => {
-        address.healthy = await this.probe(address);
+        const ejections = this.ejections.get(address);
+        const healthy = await this.probe(address);
+        // an answer the address gave before it was ejected (a replica killed since) is no news
+        if (!healthy || this.ejections.get(address) === ejections) {
+          address.healthy = healthy;
+        }
       }),
     );
   }

@@ -10,6 +10,7 @@ import {
   type ListedFile,
   type PutOptions,
   type StoredFile,
+  type WholeFile,
 } from './file-storage';
 import { LocalFileStorage } from './local/local-file-storage';
 import { S3FileStorage, type S3Options } from './s3/s3-file-storage';
@@ -60,6 +61,9 @@ export class ConfiguredFileStorage extends FileStorage {
   }
   override async get(key: string, range?: ByteRange): Promise<FileRead | null> {
     return (await this.current()).get(key, range);
+  }
+  override async readWhole(key: string): Promise<WholeFile | null> {
+    return (await this.current()).readWhole(key);
   }
   override async stat(key: string): Promise<StoredFile | null> {
     return (await this.current()).stat(key);

@@ -22,6 +22,11 @@ export interface FileRead extends StoredFile {
   stream: Readable;
 }
 
+/** A small file read whole into memory (`readWhole`). */
+export interface WholeFile extends StoredFile {
+  data: Buffer;
+}
+
 /** One entry of `FileStorage.list`. */
 export interface ListedFile {
   key: string;
@@ -92,6 +97,25 @@ export abstract class FileStorage {
   /** The backend this storage writes to now (itself; the configured storage picks one from the settings). */
   backend(): Promise<FileStorage> {
     return Promise.resolve(this);
+  }
+
+  /**
+   * A small file read whole into memory and checked to be whole: the bytes match the length (and, on S3, the MD5
+   * ETag) its storage answered with. Null when it doesn't exist, or when the read was torn by a write of the same
+   * key under way (S3-compatible servers that write objects in place, such as s3rver, can serve one mid-PUT).
+   */
+  async readWhole(key: string): Promise<WholeFile | null> {
+    const read = await this.get(key);
+    if (!read) {
+      return null;
+    }
+    const { stream, ...info } = read;
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+    }
+    const data = Buffer.concat(chunks);
+    return data.length === info.size ? { ...info, data } : null;
   }
 
   async exists(key: string): Promise<boolean> {

@@ -3,7 +3,7 @@ import { fireHook, HookPoints, hookRequestFields, NotFoundError } from '@lib/cor
 import type { RecordRequest } from '@lib/records';
 import { FileAccessService } from './file-access.service';
 import { FileLocator } from './file-locator';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { FileStorage, type ByteRange, type StoredFile } from './file-storage';
 import { byteRangesBody } from './http/byte-ranges';
 import { fileHeaders, planResponse, type FileRequestHeaders, type FileResponse } from './http/file-response';
@@ -48,15 +48,16 @@ export class FilesService {
       throw new NotFoundError();
     }
     let servedName = filename;
+    /** A thumb is served from memory: the bytes this process read whole or rendered. */
+    let held: Buffer | null = null;
     const thumb = allowedThumb(file.field, query.thumb ?? '', info.contentType);
     if (thumb) {
       const candidate = thumbKey(collectionId, storedId, filename, query.thumb ?? '');
-      const thumbInfo = (await this.thumbs.ensure(originalKey, candidate, thumb, info.contentType))
-        ? await this.storage.stat(candidate)
-        : null;
-      if (thumbInfo) {
+      const made = await this.thumbs.ensure(originalKey, candidate, thumb, info.contentType);
+      if (made) {
+        const { data, ...thumbInfo } = made;
         // served as PocketBase names a thumb: `<size>_<filename>`
-        [key, info, servedName] = [candidate, thumbInfo, `${query.thumb ?? ''}_${filename}`];
+        [key, info, servedName, held] = [candidate, thumbInfo, `${query.thumb ?? ''}_${filename}`, data];
       }
     }
     const download = ['1', 't', 'true'].includes((query.download ?? '').toLowerCase());
@@ -83,7 +84,7 @@ export class FilesService {
         const path = String(e.servedPath);
         const [servedKey, servedInfo] = path === key ? [key, served] : await this.statChosen(path);
         const base = fileHeaders(String(e.servedName), servedInfo, download, file.isProtected);
-        return this.respond(servedKey, servedInfo, base, headers);
+        return this.respond(servedKey, servedInfo, base, headers, path === key ? held : null);
       },
       c,
     );
@@ -104,6 +105,7 @@ export class FilesService {
     info: StoredFile,
     base: Record<string, string>,
     request: FileRequestHeaders,
+    held: Buffer | null,
   ): Promise<FileResponse> {
     const plan = planResponse(info, request);
     if (plan.status === 304) {
@@ -113,23 +115,25 @@ export class FilesService {
       return { status: 416, headers: { ...base, 'content-range': `bytes */${info.size}` }, body: null };
     }
     if (plan.ranges) {
-      const multi = byteRangesBody(plan.ranges, info.size, base['content-type'], (range) => this.read(key, range));
+      const multi = byteRangesBody(plan.ranges, info.size, base['content-type'], (range) =>
+        this.read(key, range, held),
+      );
       const headers = { ...base, 'content-type': multi.contentType, 'content-length': String(multi.length) };
       return { status: 206, headers, body: multi.body };
     }
-    const read = await this.storage.get(key, plan.range);
-    if (!read) {
-      throw new NotFoundError();
-    }
+    const body = await this.read(key, plan.range, held);
     const headers: Record<string, string> = { ...base, 'content-length': String(info.size) };
     if (plan.range) {
       headers['content-length'] = String(plan.range.end - plan.range.start + 1);
       headers['content-range'] = `bytes ${plan.range.start}-${plan.range.end}/${info.size}`;
     }
-    return { status: plan.status, headers, body: read.stream };
+    return { status: plan.status, headers, body };
   }
 
-  private async read(key: string, range: ByteRange): Promise<Readable> {
+  private async read(key: string, range: ByteRange | undefined, held: Buffer | null): Promise<Readable> {
+    if (held) {
+      return Readable.from([range ? held.subarray(range.start, range.end + 1) : held]);
+    }
     const read = await this.storage.get(key, range);
     if (!read) {
       throw new NotFoundError();

@@ -2,7 +2,7 @@ export { StorageCoreModule, FilesApiModule, UploadSweepModule } from './storage.
 export { JOURNAL_PREFIX } from './journal/upload-journal';
 export type { SweepReport } from './journal/upload-journal-sweep';
 export { FileStorage } from './file-storage';
-export type { ByteRange, FileRead, ListedFile, PutOptions, StoredFile } from './file-storage';
+export type { ByteRange, FileRead, ListedFile, PutOptions, StoredFile, WholeFile } from './file-storage';
 export { LocalFileStorage } from './local/local-file-storage';
 export { S3FileStorage } from './s3/s3-file-storage';
 export type { S3Options } from './s3/s3-file-storage';

@@ -180,6 +180,9 @@ export class FastExchange implements LinkOwner, RelayHost {
       this.sentAt = 0;
       this.attempt();
     } else {
+      // A dropped request (a crash, a kill): the service's other kept-alive connections may be dead unread, and a
+      // POST sent on one is lost too. Out of rotation until a probe passes: the next requests go to other replicas.
+      this.pool?.eject(link.address);
       this.answer(502, `The ${this.route} service did not answer.`);
     }
   }

@@ -23,6 +23,21 @@ export function storedFileName(original: string): string {
   return `${name}_${randomString(10, ALPHABET)}${ext}`;
 }
 
+const uploadNames = new WeakMap<UploadedFile, string>();
+
+/**
+ * The name an upload is stored under: made once per upload, so the input of a write worked out again (an update's
+ * upload journal note is written before its transaction, the input inside it) names its files the same.
+ */
+export function uploadName(upload: UploadedFile): string {
+  let name = uploadNames.get(upload);
+  if (name === undefined) {
+    name = storedFileName(upload.filename);
+    uploadNames.set(upload, name);
+  }
+  return name;
+}
+
 function snakeCase(text: string): string {
   return text
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
@@ -90,7 +105,7 @@ export function prepareUploads(
         if (problem) {
           errors[field.name] ??= problem;
         }
-        const name = storedFileName(value.filename);
+        const name = uploadName(value);
         uploads.set(name, value);
         return name;
       });
@@ -123,4 +138,26 @@ export function checkFileNames(
     : fieldError('validation_invalid_file', `Invalid file value: ${echo(unknown.join(', '), 100)}.`, {
         files: unknown.slice(0, 10).map((name) => echo(name, 100)),
       });
+}
+
+/**
+ * The files an update of `stored` by `body` may store or remove, for its upload journal note written before the
+ * transaction: the body's uploads (named as `applyInput` will name them) and every file of the file fields the
+ * body touches (a superset of those it removes: the sweep removes only files the record doesn't reference).
+ * Empty when the body touches no file field.
+ */
+export function updateFileNames(collection: CollectionModel, stored: RecordData | null, body: Record<string, unknown>) {
+  const names: string[] = [];
+  for (const field of collection.fields) {
+    const keys = [field.name, `+${field.name}`, `${field.name}+`, `${field.name}-`].filter((key) => key in body);
+    if (field.type !== 'file' || keys.length === 0) {
+      continue;
+    }
+    for (const key of keys) {
+      const values = Array.isArray(body[key]) ? (body[key] as unknown[]) : [body[key]];
+      names.push(...values.filter((v): v is UploadedFile => v instanceof UploadedFile).map(uploadName));
+    }
+    names.push(...fileNames(stored?.[field.name]));
+  }
+  return names;
 }

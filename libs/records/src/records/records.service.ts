@@ -8,6 +8,7 @@ import { assertAuthIdFree } from './auth-id-check';
 import { fromRow, toColumns, type RecordData } from './record-codec';
 import { uniqueViolation } from './record-errors';
 import { applyInput, type InputResult } from './record-input';
+import { updateFileNames } from './file-input';
 import { RecordPresenter } from './record-presenter';
 import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
@@ -102,8 +103,18 @@ export class RecordsService {
     return (await this.presenter.present(c, [saved], req, expand))[0];
   }
 
-  update(idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
-    return this.inTransaction((uow) => this.updateIn(uow, idOrName, id, body, expand, req));
+  async update(idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
+    const c = this.writable(idOrName);
+    this.rules.condition(c, 'updateRule', req); // a locked rule: the 403 before any note
+    // The upload journal's note goes before the transaction, as a create's (the record read for it only when the
+    // body touches a file field); `save` takes it when it covers what the update stores and removes.
+    let names = updateFileNames(c, null, body);
+    if (names.length > 0) {
+      const row = await this.repository.findById(c, id, []);
+      names = row ? updateFileNames(c, fromRow(c, row), body) : [];
+    }
+    const note = await this.deps.files.prenote(c.id, id, names);
+    return this.inTransaction((uow) => this.updateIn(uow, idOrName, id, body, expand, req), note ? [note] : undefined);
   }
 
   delete(idOrName: string, id: string, req: RecordRequest) {

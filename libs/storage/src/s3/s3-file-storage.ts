@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Client } from 'minio';
 import {
@@ -7,6 +9,7 @@ import {
   type ListedFile,
   type PutOptions,
   type StoredFile,
+  type WholeFile,
 } from '../file-storage';
 import { guarded, retryReset } from './s3-unavailable';
 
@@ -157,6 +160,53 @@ export class S3FileStorage extends FileStorage {
         ? await client.getPartialObject(this.options.bucket, key, range.start, range.end - range.start + 1)
         : await client.getObject(this.options.bucket, key);
     return { ...info, stream };
+  }
+
+  override readWhole(key: string): Promise<WholeFile | null> {
+    return guarded(() => this.readWholeDirect(key), true);
+  }
+
+  /**
+   * One GET, its bytes checked against that answer's length and (a single-part object's) MD5 ETag. A torn answer
+   * (short, broken off, or not the bytes the ETag names: s3rver writes an object in place, so a GET during a PUT of
+   * the same key can read a part of it) is null, as a missing object is.
+   */
+  private async readWholeDirect(key: string): Promise<WholeFile | null> {
+    const client = await this.connect();
+    let answer: IncomingMessage;
+    try {
+      answer = (await client.getObject(this.options.bucket, key)) as IncomingMessage;
+    } catch (error) {
+      if (notFound(error)) {
+        return null;
+      }
+      throw error;
+    }
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of answer as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+      }
+    } catch {
+      return null;
+    }
+    const data = Buffer.concat(chunks);
+    const header = (name: string) => String(answer.headers[name] ?? '');
+    const etag = header('etag').replace(/"/g, '');
+    const md5 = /^[0-9a-f]{32}$/i.test(etag) ? etag.toLowerCase() : null;
+    if (
+      data.length !== Number(header('content-length')) ||
+      (md5 && createHash('md5').update(data).digest('hex') !== md5)
+    ) {
+      return null;
+    }
+    return {
+      size: data.length,
+      modified: new Date(header('last-modified') || 0),
+      etag: `"${etag}"`,
+      contentType: header('content-type') || 'application/octet-stream',
+      data,
+    };
   }
 
   override delete(key: string): Promise<void> {
