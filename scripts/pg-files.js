@@ -10,6 +10,7 @@ const PG_FILES = [
   'auth-token-cache',
   'replicas-schema-change',
   'replicas-ops',
+  'replicas-logs',
   'db-copy',
   'ops-restore',
   'backups-across-databases',
