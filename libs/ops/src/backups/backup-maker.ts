@@ -44,11 +44,14 @@ export class BackupMaker {
       } else {
         await this.database.backupTo(path.join(snapshot, 'data.db'));
       }
-      await this.writer.flush();
-      const logs = await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
+      // the logs database with what is buffered so far (not on PostgreSQL: no flush, no logs)
+      if (this.logs.inBackups) {
+        await this.writer.flush();
+        await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
+      }
       const files: ArchiveFile[] = [
         { name: 'data.db', file: path.join(snapshot, 'data.db') },
-        ...(logs ? [{ name: 'auxiliary.db', file: path.join(snapshot, 'auxiliary.db') }] : []),
+        ...(this.logs.inBackups ? [{ name: 'auxiliary.db', file: path.join(snapshot, 'auxiliary.db') }] : []),
         ...(await readTransient(await filesUnder(path.join(this.config.dataDir, 'storage'), 'storage/'), (name) =>
           name.startsWith(JOURNAL),
         )),

@@ -19,10 +19,9 @@ export abstract class LogRepository {
   /** Removes the entries created before `created`; the number removed. */
   abstract deleteBefore(created: string): Promise<number>;
   abstract deleteAll(): Promise<void>;
-  /**
-   * A consistent copy of the logs as an SQLite database at `file` (SQLite's online backup), or false when this
-   * store's logs are not part of a backup (PostgreSQL: see README "Backups on PostgreSQL").
-   */
-  abstract backupTo(file: string): Promise<boolean>;
+  /** Whether a backup holds the logs (`backupTo`): not on PostgreSQL (README "Backups on PostgreSQL"). */
+  abstract readonly inBackups: boolean;
+  /** A consistent copy of the logs as an SQLite database at `file` (SQLite's online backup). */
+  abstract backupTo(file: string): Promise<void>;
   abstract close(): Promise<void>;
 }

@@ -123,8 +123,10 @@ export class PostgresLogRepository extends LogRepository {
   }
 
   /** The logs are not part of a backup on PostgreSQL (README "Backups on PostgreSQL"). */
-  async backupTo(): Promise<boolean> {
-    return false;
+  readonly inBackups = false;
+
+  backupTo(): Promise<void> {
+    return Promise.reject(new Error('the logs on PostgreSQL are not part of a backup'));
   }
 
   /** Nothing of its own to close: the statements run on the database's pool. */

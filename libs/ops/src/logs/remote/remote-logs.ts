@@ -42,7 +42,8 @@ export class RemoteLogRepository extends LogRepository {
   deleteAll(): Promise<void> {
     return Promise.reject(this.elsewhere());
   }
-  backupTo(): Promise<boolean> {
+  readonly inBackups = false;
+  backupTo(): Promise<void> {
     return Promise.reject(this.elsewhere());
   }
   /** Nothing held open: every batch is one HTTP call. */

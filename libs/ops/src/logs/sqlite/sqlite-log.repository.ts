@@ -200,9 +200,10 @@ export class SqliteLogRepository extends LogRepository {
     this.db.prepare('DELETE FROM "_logs"').run();
   }
 
-  async backupTo(file: string): Promise<boolean> {
+  readonly inBackups = true;
+
+  async backupTo(file: string): Promise<void> {
     await snapshotSqlite(this.db.name, file, this.busyTimeoutMs);
-    return true;
   }
 
   async stopWriter(): Promise<void> {
