@@ -11,6 +11,7 @@ const PG_FILES = [
   'replicas-schema-change',
   'replicas-list-totals',
   'replicas-ops',
+  'replicas-logs',
   'files-s3-thumbs-replicas',
   'db-copy',
   'ops-restore',

@@ -1,5 +1,6 @@
 import { Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppConfig, AppLogSink, BackupActivity, BodyLimits, RecordsServiceClient } from '@lib/core';
+import { Database } from '@lib/database';
 import { RecordsCoreModule } from '@lib/records';
 import { AutoBackup } from './backups/auto-backup';
 import { BackupAccess } from './backups/backup-access';
@@ -21,11 +22,12 @@ import { RemoteLogPolicySource, RemoteLogRepository } from './logs/remote/remote
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { RequestLogger } from './logs/request-logger';
+import { PostgresLogRepository } from './logs/postgres/postgres-log.repository';
 import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
 
 /**
- * Request and app logs into `<dataDir>/auxiliary.db`: mounted by every service that has the data directory,
- * so each one's requests reach the one store on the shared volume.
+ * Request and app logs into `<dataDir>/auxiliary.db` on SQLite, or the `_logs` table of the PostgreSQL database:
+ * mounted by every service that has the database, so each one's requests reach the one store the set shares.
  */
 @Global()
 @Module({
@@ -33,11 +35,13 @@ import { SqliteLogRepository } from './logs/sqlite/sqlite-log.repository';
   providers: [
     {
       provide: LogRepository,
-      inject: [AppConfig],
-      // At least 5 s whatever DB_BUSY_TIMEOUT_MS says: log writes are off the request path, and services
+      inject: [AppConfig, Database],
+      // SQLite: at least 5 s whatever DB_BUSY_TIMEOUT_MS says: log writes are off the request path, and services
       // starting together on one volume create the file and its table at once.
-      useFactory: (config: AppConfig) =>
-        new SqliteLogRepository(config.dataDir, Math.max(5000, config.db.busyTimeoutMs)),
+      useFactory: (config: AppConfig, database: Database) =>
+        database.engine === 'postgres'
+          ? new PostgresLogRepository(database)
+          : new SqliteLogRepository(config.dataDir, Math.max(5000, config.db.busyTimeoutMs)),
     },
     { provide: LogPolicySource, useClass: SettingsLogPolicySource },
     LogWriter,
@@ -60,7 +64,7 @@ export class OpsLogsModule implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     routeAppLogs(null, this.config.logLevel);
     await this.writer.flush();
-    this.logs.close();
+    await this.logs.close();
   }
 }
 
@@ -75,7 +79,7 @@ function routeAppLogs(writer: LogWriter | null, logLevel: string): void {
 
 /**
  * Request and app logs of a process without a database (the realtime service with `--records`): written in
- * batches to the records service (`POST /api/_internal/logs`), which stores them with its own in `auxiliary.db`.
+ * batches to the records service (`POST /api/_internal/logs`), which stores them with its own.
  */
 @Global()
 @Module({

@@ -15,7 +15,7 @@ const JOURNAL = 'storage/.upload-journal/';
  * Builds a backup zip of the data directory: `data.db` and `auxiliary.db` as consistent snapshots taken with
  * SQLite's online backup API while writes go on, plus the local files under `storage/`. On PostgreSQL `data.db` is
  * the same SQLite database, written by `copyDatabase` from one REPEATABLE READ snapshot: a backup restores on
- * either database.
+ * either database. The logs (PostgreSQL's `_logs`) are not in it there: no `auxiliary.db`.
  */
 @Injectable()
 export class BackupMaker {
@@ -44,11 +44,14 @@ export class BackupMaker {
       } else {
         await this.database.backupTo(path.join(snapshot, 'data.db'));
       }
-      await this.writer.flush();
-      await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
+      // the logs database with what is buffered so far (not on PostgreSQL: no flush, no logs)
+      if (this.logs.inBackups) {
+        await this.writer.flush();
+        await this.logs.backupTo(path.join(snapshot, 'auxiliary.db'));
+      }
       const files: ArchiveFile[] = [
         { name: 'data.db', file: path.join(snapshot, 'data.db') },
-        { name: 'auxiliary.db', file: path.join(snapshot, 'auxiliary.db') },
+        ...(this.logs.inBackups ? [{ name: 'auxiliary.db', file: path.join(snapshot, 'auxiliary.db') }] : []),
         ...(await readTransient(await filesUnder(path.join(this.config.dataDir, 'storage'), 'storage/'), (name) =>
           name.startsWith(JOURNAL),
         )),

@@ -35,6 +35,6 @@ export class SystemCrons implements OnModuleInit {
   async pruneLogs(): Promise<void> {
     await this.writer.flush();
     const days = (await this.writer.refresh()).maxDays;
-    this.logs.deleteBefore(formatDate(new Date(this.clock.now() - Math.max(0, days) * 86_400_000)));
+    await this.logs.deleteBefore(formatDate(new Date(this.clock.now() - Math.max(0, days) * 86_400_000)));
   }
 }

@@ -57,6 +57,8 @@ const SYSTEM_PLANS: TablePlan[] = [
  * them already.
  */
 const OWN_BOOKKEEPING = ['_typeorm_migrations', AUTH_WRITES_TABLE];
+/** The request logs on PostgreSQL: not copied (as `auxiliary.db` stays in its data dir), and not worth a note. */
+const LOGS = '_logs';
 
 async function sourceCollections(source: CopySource): Promise<CollectionModel[]> {
   const rows = await source.query('SELECT "id", "name", "type", "system", "data", "created" FROM "_collections"');
@@ -230,7 +232,7 @@ export async function copyDatabase(from: string, to: string, options: CopyOption
 
 /** The source's tables that belong to no collection (and aren't system tables): named, not copied. */
 async function uncopiedTables(source: CopySource, collections: CollectionModel[]): Promise<string[]> {
-  const known = new Set([...COPIED_SYSTEM_TABLES, ...OWN_BOOKKEEPING, ...collections.map((c) => c.name)]);
+  const known = new Set([...COPIED_SYSTEM_TABLES, ...OWN_BOOKKEEPING, LOGS, ...collections.map((c) => c.name)]);
   return (await source.tables())
     .filter((t) => !known.has(t.name))
     .map((t) => `${t.view ? 'view' : 'table'} "${t.name}": not part of any collection, not copied`);

@@ -1,4 +1,4 @@
-/** One row of `_logs` in `<dataDir>/auxiliary.db`, as `GET /api/logs` returns it. */
+/** One row of `_logs` (`<dataDir>/auxiliary.db`, or the PostgreSQL database), as `GET /api/logs` returns it. */
 export interface LogEntry {
   id: string;
   created: string;

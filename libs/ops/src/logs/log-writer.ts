@@ -30,7 +30,7 @@ const FLUSH_AT = 500;
 const MAX_BUFFERED = 20_000;
 
 /**
- * Collects log entries in memory and writes them to the auxiliary database in batches, on a timer, off the
+ * Collects log entries in memory and writes them to the log store in batches, on a timer, off the
  * request path: a request costs one object in an array. The policy (`logs` settings) is re-read at every flush.
  */
 @Injectable()

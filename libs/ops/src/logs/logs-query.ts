@@ -42,9 +42,15 @@ const schema: SchemaLookup = {
 
 const request: RequestInfo = { auth: null, body: {}, query: {}, headers: {}, method: 'GET', context: 'default' };
 
-/** Compiles `filter` and `sort` params over the log fields; a bad expression is a 400. */
+/**
+ * Compiles `filter` and `sort` params over the log fields, in the database's dialect (`compiler` is the one the
+ * records use); a bad expression is a 400.
+ */
 export class LogsQuery {
-  private readonly compiler = new QueryCompiler();
+  constructor(
+    private readonly compiler: QueryCompiler,
+    private readonly engine: 'sqlite' | 'postgres',
+  ) {}
 
   filter(expr: string | undefined): LogSql | null {
     if (!expr) {
@@ -62,7 +68,8 @@ export class LogsQuery {
       return null;
     }
     if (text === 'rowid' || text === '+rowid') {
-      return { sql: '"r"."rowid" ASC', params: [] };
+      // the oldest first: insertion order on SQLite; on PostgreSQL, whose tables have no row ids, `created` and the id
+      return { sql: this.engine === 'postgres' ? '"r"."created" ASC, "r"."id" ASC' : '"r"."rowid" ASC', params: [] };
     }
     return this.guard('sort', () => {
       const compiled = this.compiler.compileSort(text, this.options());

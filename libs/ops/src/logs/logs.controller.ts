@@ -26,6 +26,6 @@ export class LogsController {
   @Delete()
   @HttpCode(204)
   truncate() {
-    this.logs.truncate();
+    return this.logs.truncate();
   }
 }

@@ -27,8 +27,8 @@ function toEntry(raw: unknown): LogEntry | null {
 
 /**
  * `/api/_internal/logs` (records service, behind `NB_INTERNAL_SECRET`): processes without a database — the
- * realtime service with `--records` — hand their request and app log batches to this one writer of
- * `auxiliary.db`, and read the `logs` policy they apply.
+ * realtime service with `--records` — hand their request and app log batches to this service's log store
+ * (`auxiliary.db`, or `_logs` on PostgreSQL), and read the `logs` policy they apply.
  */
 @Controller('api/_internal')
 @UseGuards(InternalSecretGuard)

@@ -9,7 +9,7 @@ export const REMOTE_LOG_BATCH = 1000;
 
 /**
  * The log store of a process without a database (the realtime service with `--records`): its batches go to the
- * records service (`POST /api/_internal/logs`), the one writer of `auxiliary.db`. A failed call rejects, so the
+ * records service (`POST /api/_internal/logs`), which writes them to its log store. A failed call rejects, so the
  * writer keeps the batch for its next flush. Reading the logs is the records service's job.
  */
 @Injectable()
@@ -24,33 +24,30 @@ export class RemoteLogRepository extends LogRepository {
     }
   }
 
-  insertMany(): void {
-    throw this.elsewhere();
+  list(): Promise<LogEntry[]> {
+    return Promise.reject(this.elsewhere());
   }
-  list(): LogEntry[] {
-    throw this.elsewhere();
+  count(): Promise<number> {
+    return Promise.reject(this.elsewhere());
   }
-  count(): number {
-    throw this.elsewhere();
+  findById(): Promise<LogEntry | null> {
+    return Promise.reject(this.elsewhere());
   }
-  findById(): LogEntry | null {
-    throw this.elsewhere();
+  stats(): Promise<never> {
+    return Promise.reject(this.elsewhere());
   }
-  stats(): never {
-    throw this.elsewhere();
+  deleteBefore(): Promise<number> {
+    return Promise.reject(this.elsewhere());
   }
-  deleteBefore(): number {
-    throw this.elsewhere();
+  deleteAll(): Promise<void> {
+    return Promise.reject(this.elsewhere());
   }
-  deleteAll(): void {
-    throw this.elsewhere();
-  }
+  readonly inBackups = false;
   backupTo(): Promise<void> {
     return Promise.reject(this.elsewhere());
   }
-  close(): void {
-    // nothing held open: every batch is one HTTP call
-  }
+  /** Nothing held open: every batch is one HTTP call. */
+  async close(): Promise<void> {}
 
   private elsewhere(): Error {
     return new Error('this process has no log store: the records service keeps the logs');

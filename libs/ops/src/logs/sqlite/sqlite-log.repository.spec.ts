@@ -26,14 +26,18 @@ void describe('SqliteLogRepository.insertInBackground', () => {
 
   after(async () => {
     await logs?.stopWriter();
-    logs?.close();
+    await logs?.close();
     await rm(dir, { recursive: true, force: true });
   });
 
   void it('writes a small batch before returning', async () => {
     const done = logs.insertInBackground([entry('001'), entry('002')]);
-    assert.equal(logs.count(null), 2);
+    // read at once on another connection, before anything else runs on this thread
+    const reader = new BetterSqlite3(join(dir, 'auxiliary.db'), { readonly: true });
+    assert.deepEqual(reader.prepare('SELECT COUNT(*) AS "n" FROM "_logs"').get(), { n: 2 });
+    reader.close();
     await done;
+    assert.equal(await logs.count(null), 2);
   });
 
   void it('hands a batch to the writer thread while the file is locked, without waiting here', async () => {
@@ -46,7 +50,7 @@ void describe('SqliteLogRepository.insertInBackground', () => {
     holder.close();
     await done;
     await logs.insertInBackground([entry('004')]);
-    const ids = logs.list(null, null, 10, 0).map((e) => e.id);
+    const ids = (await logs.list(null, null, 10, 0)).map((e) => e.id);
     assert.deepEqual(ids, ['004', '003', '002', '001']);
   });
 
@@ -59,7 +63,7 @@ void describe('SqliteLogRepository.insertInBackground', () => {
       data: { type: 'request', status: 400, nested: { a: [1, 'b'] }, skipped: undefined },
     };
     await logs.insertInBackground([given]);
-    assert.deepEqual(logs.findById('005'), {
+    assert.deepEqual(await logs.findById('005'), {
       ...given,
       data: { type: 'request', status: 400, nested: { a: [1, 'b'] } },
     });

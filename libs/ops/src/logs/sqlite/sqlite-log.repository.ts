@@ -87,6 +87,7 @@ export class SqliteLogRepository extends LogRepository {
     );
   }
 
+  /** Appends entries in one transaction on this thread. */
   insertMany(entries: readonly LogEntry[]): void {
     this.db.transaction(() => {
       for (const e of entries) {
@@ -168,36 +169,38 @@ export class SqliteLogRepository extends LogRepository {
     this.pending.clear();
   }
 
-  list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): LogEntry[] {
+  async list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): Promise<LogEntry[]> {
     const order = orderBy && orderBy.sql ? orderBy.sql : '"r"."rowid" DESC';
     const sql = `SELECT "r"."id", "r"."level", "r"."message", "r"."data", "r"."created" FROM "_logs" "r"${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`;
     const params = [...(where?.params ?? []), ...(orderBy?.params ?? []), limit, offset];
     return (this.db.prepare(sql).all(...params) as Row[]).map(toEntry);
   }
 
-  count(where: LogSql | null): number {
+  async count(where: LogSql | null): Promise<number> {
     const sql = `SELECT COUNT(*) AS "n" FROM "_logs" "r"${whereSql(where)}`;
     return (this.db.prepare(sql).get(...(where?.params ?? [])) as { n: number }).n;
   }
 
-  findById(id: string): LogEntry | null {
+  async findById(id: string): Promise<LogEntry | null> {
     const row = this.db.prepare('SELECT * FROM "_logs" WHERE "id" = ?').get(id) as Row | undefined;
     return row ? toEntry(row) : null;
   }
 
-  stats(where: LogSql | null): LogStat[] {
+  async stats(where: LogSql | null): Promise<LogStat[]> {
     const sql = `SELECT COUNT("r"."id") AS "total", strftime('%Y-%m-%d %H:00:00', "r"."created") AS "date" FROM "_logs" "r"${whereSql(where)} GROUP BY "date" ORDER BY "date"`;
     const rows = this.db.prepare(sql).all(...(where?.params ?? [])) as LogStat[];
     return rows.map((row) => ({ total: row.total, date: `${row.date}.000Z` }));
   }
 
-  deleteBefore(created: string): number {
+  async deleteBefore(created: string): Promise<number> {
     return this.db.prepare('DELETE FROM "_logs" WHERE "created" < ?').run(created).changes;
   }
 
-  deleteAll(): void {
+  async deleteAll(): Promise<void> {
     this.db.prepare('DELETE FROM "_logs"').run();
   }
+
+  readonly inBackups = true;
 
   async backupTo(file: string): Promise<void> {
     await snapshotSqlite(this.db.name, file, this.busyTimeoutMs);
@@ -209,10 +212,11 @@ export class SqliteLogRepository extends LogRepository {
     await worker?.terminate();
   }
 
-  close(): void {
-    void this.stopWriter();
+  async close(): Promise<void> {
+    const stopping = this.stopWriter();
     if (this.db.open) {
       this.db.close();
     }
+    await stopping;
   }
 }
