@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `event loop's share: ${((main.user + main.system) / entries).toFixed(1)} µs per logged request\n`,
   );
-  repo.close();
+  await repo.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
