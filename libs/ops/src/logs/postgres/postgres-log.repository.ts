@@ -1,5 +1,6 @@
 import type { Database } from '@lib/database';
 import type { LogEntry, LogSql, LogStat } from '../log-entry';
+import { countSql, listSql, logEntryOf, statsSql, type LogRow } from '../log-sql';
 import { LogRepository } from '../log.repository';
 import { withoutNul, jsonWithoutNul } from './without-nul';
 
@@ -30,25 +31,6 @@ const INSERT = `INSERT INTO "_logs" ("id", "level", "message", "data", "created"
 
 /** The newest first: `created`, then the id (which rises with time within a process). */
 const NEWEST_FIRST = '"r"."created" DESC, "r"."id" DESC';
-
-interface Row {
-  id: string;
-  level: number;
-  message: string;
-  /** jsonb as its text (see openPostgres' type parsers). */
-  data: string;
-  created: string;
-}
-
-const toEntry = (row: Row): LogEntry => ({
-  id: row.id,
-  created: row.created,
-  level: row.level,
-  message: row.message,
-  data: JSON.parse(row.data) as Record<string, unknown>,
-});
-
-const whereSql = (where: LogSql | null) => (where && where.sql ? ` WHERE ${where.sql}` : '');
 
 /**
  * `_logs` in the PostgreSQL database every process of the set shares: each writes its own batches (one statement
@@ -85,28 +67,28 @@ export class PostgresLogRepository extends LogRepository {
   async list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): Promise<LogEntry[]> {
     await this.table();
     const order = orderBy && orderBy.sql ? orderBy.sql : NEWEST_FIRST;
-    const sql = `SELECT "r"."id", "r"."level", "r"."message", "r"."data", "r"."created" FROM "_logs" "r"${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const sql = listSql(where, order);
     const params = [...(where?.params ?? []), ...(orderBy?.params ?? []), limit, offset];
-    return (await this.db.query<Row>(sql, params)).map(toEntry);
+    return (await this.db.query<LogRow>(sql, params)).map(logEntryOf);
   }
 
   async count(where: LogSql | null): Promise<number> {
     await this.table();
-    const sql = `SELECT COUNT(*) AS "n" FROM "_logs" "r"${whereSql(where)}`;
+    const sql = countSql(where);
     const [row] = await this.db.query<{ n: number }>(sql, where?.params ?? []);
     return Number(row?.n ?? 0);
   }
 
   async findById(id: string): Promise<LogEntry | null> {
     await this.table();
-    const [row] = await this.db.query<Row>('SELECT * FROM "_logs" WHERE "id" = ?', [withoutNul(id)]);
-    return row ? toEntry(row) : null;
+    const [row] = await this.db.query<LogRow>('SELECT * FROM "_logs" WHERE "id" = ?', [withoutNul(id)]);
+    return row ? logEntryOf(row) : null;
   }
 
   /** Per hour: the first 13 characters of `created` (`YYYY-MM-DD HH`), as SQLite's `strftime` buckets. */
   async stats(where: LogSql | null): Promise<LogStat[]> {
     await this.table();
-    const sql = `SELECT COUNT("r"."id") AS "total", left("r"."created", 13) AS "date" FROM "_logs" "r"${whereSql(where)} GROUP BY 2 ORDER BY 2`;
+    const sql = statsSql(where, 'left("r"."created", 13)');
     const rows = await this.db.query<{ total: number; date: string }>(sql, where?.params ?? []);
     return rows.map((row) => ({ total: Number(row.total), date: `${row.date}:00:00.000Z` }));
   }

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { workerHeap } from '@lib/core';
 import { snapshotSqlite } from '@lib/database';
 import type { LogEntry, LogSql, LogStat } from '../log-entry';
+import { countSql, listSql, logEntryOf, statsSql, type LogRow } from '../log-sql';
 import { LogRepository } from '../log.repository';
 
 const SCHEMA = [
@@ -41,24 +42,6 @@ function logValues(entries: readonly LogEntry[]): LogValues {
 
 /** The largest batch `insertInBackground` writes on the calling thread (see there). */
 const INLINE_MAX = 50;
-
-interface Row {
-  id: string;
-  level: number;
-  message: string;
-  data: string;
-  created: string;
-}
-
-const toEntry = (row: Row): LogEntry => ({
-  id: row.id,
-  created: row.created,
-  level: row.level,
-  message: row.message,
-  data: JSON.parse(row.data) as Record<string, unknown>,
-});
-
-const whereSql = (where: LogSql | null) => (where && where.sql ? ` WHERE ${where.sql}` : '');
 
 /**
  * `_logs` in `<dataDir>/auxiliary.db` (WAL): every process of the set that has the data directory writes its
@@ -171,23 +154,23 @@ export class SqliteLogRepository extends LogRepository {
 
   async list(where: LogSql | null, orderBy: LogSql | null, limit: number, offset: number): Promise<LogEntry[]> {
     const order = orderBy && orderBy.sql ? orderBy.sql : '"r"."rowid" DESC';
-    const sql = `SELECT "r"."id", "r"."level", "r"."message", "r"."data", "r"."created" FROM "_logs" "r"${whereSql(where)} ORDER BY ${order} LIMIT ? OFFSET ?`;
+    const sql = listSql(where, order);
     const params = [...(where?.params ?? []), ...(orderBy?.params ?? []), limit, offset];
-    return (this.db.prepare(sql).all(...params) as Row[]).map(toEntry);
+    return (this.db.prepare(sql).all(...params) as LogRow[]).map(logEntryOf);
   }
 
   async count(where: LogSql | null): Promise<number> {
-    const sql = `SELECT COUNT(*) AS "n" FROM "_logs" "r"${whereSql(where)}`;
+    const sql = countSql(where);
     return (this.db.prepare(sql).get(...(where?.params ?? [])) as { n: number }).n;
   }
 
   async findById(id: string): Promise<LogEntry | null> {
-    const row = this.db.prepare('SELECT * FROM "_logs" WHERE "id" = ?').get(id) as Row | undefined;
-    return row ? toEntry(row) : null;
+    const row = this.db.prepare('SELECT * FROM "_logs" WHERE "id" = ?').get(id) as LogRow | undefined;
+    return row ? logEntryOf(row) : null;
   }
 
   async stats(where: LogSql | null): Promise<LogStat[]> {
-    const sql = `SELECT COUNT("r"."id") AS "total", strftime('%Y-%m-%d %H:00:00', "r"."created") AS "date" FROM "_logs" "r"${whereSql(where)} GROUP BY "date" ORDER BY "date"`;
+    const sql = statsSql(where, `strftime('%Y-%m-%d %H:00:00', "r"."created")`);
     const rows = this.db.prepare(sql).all(...(where?.params ?? [])) as LogStat[];
     return rows.map((row) => ({ total: row.total, date: `${row.date}.000Z` }));
   }
