@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TEST_CEILING_MS } from '@lib/testing';
 import type { Page } from 'playwright-core';
-import { eventually, openPage, screenshot } from './support/browser';
+import { clickAndAwait, eventually, openPage, screenshot } from './support/browser';
 import { startRig, type Rig } from './support/rig';
 import { signIn } from './support/sign-in';
 
@@ -78,14 +78,13 @@ void describe('/api/docs in Chromium', { timeout: TEST_CEILING_MS }, () => {
         'the application settings loaded',
       );
       const toggle = form.getByLabel('Public API documentation');
+      const save = page.getByRole('button', { name: 'Save application settings' });
       assert.equal(await toggle.isChecked(), false);
       await toggle.check();
-      await page.getByRole('button', { name: 'Save application settings' }).click();
-      await page.getByText('Successfully saved settings.').first().waitFor();
+      await clickAndAwait(page, save, 'PATCH', '/api/settings', 'Successfully saved settings.');
       assert.equal(await anonymous(), 200);
       await toggle.uncheck();
-      await page.getByRole('button', { name: 'Save application settings' }).click();
-      await page.getByText('Successfully saved settings.').first().waitFor();
+      await clickAndAwait(page, save, 'PATCH', '/api/settings', 'Successfully saved settings.');
       assert.equal(await anonymous(), 401);
       assert.deepEqual(errors, []);
     } finally {

@@ -2,7 +2,7 @@
 // test-artifacts/dashboard/ (git-ignored); console errors and page errors are collected for assertions.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { repoRoot, WAIT_CEILING_MS } from '@lib/testing';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -64,4 +64,24 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 150));
   }
   throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * Clicks `button` and waits for the answer to the `method` request to `path` it sends, then for the dashboard's
+ * `toast` about it. A toast text alone is no proof: an earlier save's toast of the same words may still be shown.
+ */
+export async function clickAndAwait(
+  page: Page,
+  button: Locator,
+  method: string,
+  path: string,
+  toast: string,
+): Promise<void> {
+  const answered = page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === path);
+  await button.click();
+  const response = await answered;
+  if (!response.ok()) {
+    throw new Error(`${method} ${path} answered ${response.status()}`);
+  }
+  await page.getByRole('status').getByText(toast).first().waitFor();
 }
