@@ -118,7 +118,8 @@ process.stdout.write(`running ${files.length} test files, ${concurrency} at a ti
 
 function onDone(result) {
   const mark = result.ok ? 'ok    ' : result.hung ? 'HUNG  ' : 'FAILED';
-  const counts = `pass ${result.pass}, fail ${result.fail}`;
+  const cpu = result.cpuMs === undefined ? '' : `, cpu ${seconds(result.cpuMs)}`;
+  const counts = `pass ${result.pass}, fail ${result.fail}${cpu}`;
   process.stdout.write(`${mark} ${seconds(result.durationMs).padStart(8)}  ${rel(result.file)}  (${counts})\n`);
   if (!result.ok || verbose) {
     process.stdout.write(`${result.output.replace(/^/gm, '    | ')}\n`);
@@ -168,15 +169,20 @@ async function main() {
   fs.writeFileSync(timesFile, `${JSON.stringify(times, null, 2)}\n`);
 
   const out = [];
-  out.push('', '# time per tier (wall: first start to last end; sum: the files one after another)');
+  out.push(
+    '',
+    '# time per tier (wall: first start to last end; sum: the files one after another; cpu: their processes',
+  );
+  out.push('#   and their servers, user + system)');
   for (const tier of TIERS) {
     const mine = results.filter((r) => tierOf.get(r.file) === tier);
     if (mine.length > 0) {
       const start = Math.min(...mine.map((r) => r.startedAt));
       const end = Math.max(...mine.map((r) => r.startedAt + r.durationMs));
       const sum = mine.reduce((s, r) => s + r.durationMs, 0);
+      const cpu = mine.reduce((s, r) => s + (r.cpuMs ?? 0), 0);
       out.push(
-        `#   ${tier.padEnd(12)} ${String(mine.length).padStart(3)} files  wall ${seconds(end - start)}  sum ${seconds(sum)}`,
+        `#   ${tier.padEnd(12)} ${String(mine.length).padStart(3)} files  wall ${seconds(end - start)}  sum ${seconds(sum)}  cpu ${seconds(cpu)}`,
       );
     }
   }
@@ -185,6 +191,11 @@ async function main() {
     .sort((a, b) => b.durationMs - a.durationMs)
     .slice(0, 8)
     .forEach((r) => out.push(`#   ${seconds(r.durationMs).padStart(8)}  ${rel(r.file)}`));
+  out.push('# most CPU');
+  [...results]
+    .sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0))
+    .slice(0, 12)
+    .forEach((r) => out.push(`#   ${seconds(r.cpuMs ?? 0).padStart(8)}  ${rel(r.file)}`));
   const failed = results.filter((r) => !r.ok);
   const pass = results.reduce((s, r) => s + r.pass, 0);
   const fail = results.reduce((s, r) => s + r.fail, 0) + results.filter((r) => !r.ok && r.fail === 0).length;

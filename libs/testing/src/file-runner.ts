@@ -3,6 +3,7 @@
 // file: counts, failing test names, duration, and — when a file outlives its ceiling — what was still running.
 // The ceiling only catches hangs: it is far above any file's normal duration on a busy machine.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { readTap, TapSummary } from './tap-report';
@@ -28,10 +29,29 @@ export interface FileResult extends TapSummary {
   hung: boolean;
   startedAt: number;
   durationMs: number;
+  /**
+   * CPU time (user + system, ms) of the file's process and of every process it waited for (its servers), read
+   * from this process's reaped-children total as the file's process is reaped; undefined off Linux. Approximate:
+   * two files reaped in one pass count together, and a server left to the group kill is not counted.
+   */
+  cpuMs?: number;
   output: string;
   /** Passed: exit 0, a complete report, nothing failed. */
   ok: boolean;
 }
+
+/** CPU of this process's reaped children and theirs (ms), from /proc (Linux's clock ticks are 1/100 s). */
+function reapedChildrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    // After "pid (comm) ": state is field 3, cutime and cstime are fields 16 and 17.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+let reapedCpuSeen = reapedChildrenCpuMs();
 
 /**
  * Runs one file; resolves when its process has closed. `file` may carry a `#variant` suffix (the same file run
@@ -64,6 +84,12 @@ export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.
     kill();
   }, ceilingMs);
   process.on('exit', kill);
+  let cpuMs: number | undefined;
+  child.once('exit', () => {
+    const now = reapedChildrenCpuMs();
+    cpuMs = now === undefined || reapedCpuSeen === undefined ? undefined : now - reapedCpuSeen;
+    reapedCpuSeen = now;
+  });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once('close', (c, s) => resolve([c, s])),
   );
@@ -78,7 +104,7 @@ export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.
     tap.failures.push({ name: file, reason: `exited with ${String(code ?? signal)} without a complete report` });
   }
   const ok = !hung && code === 0 && tap.complete && tap.fail === 0;
-  return { ...tap, file, code, signal, hung, startedAt, durationMs: Date.now() - startedAt, output, ok };
+  return { ...tap, file, code, signal, hung, startedAt, durationMs: Date.now() - startedAt, cpuMs, output, ok };
 }
 
 /**
@@ -90,6 +116,8 @@ export async function runTestFiles(files: string[], options: FileRunOptions): Pr
   const results: FileResult[] = [];
   const busyGroups = new Set<string>();
   let running = 0;
+  reapedCpuSeen = reapedChildrenCpuMs(); // what ran before (the dashboard's Vitest run) is no file's
+
   return new Promise((resolve) => {
     const next = (): void => {
       while (running < Math.max(1, options.concurrency)) {
