@@ -2,7 +2,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   ApiError,
   BadRequestError,
-  decodeUrlPart,
   fireHook,
   ForbiddenError,
   HookPoints,
@@ -12,18 +11,12 @@ import {
 } from '@lib/core';
 import { applyFields, parseFields } from '@lib/query';
 import { RecordsService, type UnitOfWork } from '../records/records.service';
+import type { PreparedCreate } from '../records/write-notes';
+import { batchCall, type BatchCall, type BatchItem } from './batch-call';
+import { writeBatchNotes } from './batch-notes';
 import { batchBodyLimit } from '../records/record-body-limits';
 import type { RecordRequest } from '../records/record-request';
 import { SettingsService } from '../settings/settings.service';
-
-interface BatchItem {
-  method?: unknown;
-  url?: unknown;
-  headers?: unknown;
-  body?: unknown;
-}
-
-const RECORDS_URL = /^\/api\/collections\/([^/?#]+)\/records(?:\/([^/?#]+))?\/?(?:\?(.*))?$/;
 
 /** `POST /api/batch`: record create/update/upsert/delete requests in one transaction (reference §2.7). */
 @Injectable()
@@ -82,6 +75,8 @@ export class BatchService {
   ): Promise<{ status: number; body: unknown }[]> {
     const batch = { timeout };
     const deadline = Date.now() + Math.max(1, batch.timeout) * 1000;
+    // The upload journal's notes of the items with files, before the transaction (see writeBatchNotes).
+    const { notes, creates } = await writeBatchNotes(this.records, requests, outer);
     let current = 0;
     try {
       return await this.records.inTransaction(async (uow) => {
@@ -91,10 +86,10 @@ export class BatchService {
           if (Date.now() > deadline) {
             throw new BadRequestError('Batch transaction timed out.');
           }
-          results.push(await this.runOne(uow, item, outer));
+          results.push(await this.runOne(uow, batchCall(item, outer), creates.get(i)));
         }
         return results;
-      });
+      }, notes);
     } catch (error) {
       const response = toEnvelope(error);
       if (!(error instanceof ApiError)) {
@@ -133,51 +128,32 @@ export class BatchService {
 
   private async runOne(
     uow: UnitOfWork,
-    item: BatchItem,
-    outer: RecordRequest,
+    call: BatchCall,
+    prepared: PreparedCreate | undefined,
   ): Promise<{ status: number; body: unknown }> {
-    const method = typeof item?.method === 'string' ? item.method.toUpperCase() : '';
-    const url = typeof item?.url === 'string' && item.url.length <= 2000 ? item.url : '';
-    const match = RECORDS_URL.exec(url);
-    if (!match) {
-      throw new BadRequestError('Invalid batch request url.');
-    }
-    const collection = decodeUrlPart(match[1], 'batch request url');
-    const id = match[2] === undefined ? undefined : decodeUrlPart(match[2], 'batch request url');
-    const query = Object.fromEntries(new URLSearchParams(match[3] ?? ''));
-    const headers = { ...outer.headers };
-    if (item.headers && typeof item.headers === 'object') {
-      for (const [k, v] of Object.entries(item.headers as Record<string, unknown>)) {
-        if (k.toLowerCase() !== 'authorization') {
-          headers[k.toLowerCase().replace(/-/g, '_')] = String(v);
-        }
-      }
-    }
-    const req: RecordRequest = { ...outer, query, headers, method, context: 'batch' };
-    const data =
-      item.body && typeof item.body === 'object' && !Array.isArray(item.body)
-        ? (item.body as Record<string, unknown>)
-        : {};
+    const { collection, data, query, req } = call;
     const expand = query.expand ?? '';
     const project = (value: unknown) => (query.fields ? applyFields(value, parseFields(query.fields)) : value);
-    if (method === 'POST' && !id) {
-      return { status: 200, body: project(await this.records.createIn(uow, collection, data, expand, req)) };
+    switch (call.action) {
+      case 'create':
+        return {
+          status: 200,
+          body: project(await this.records.createIn(uow, collection, data, expand, req, prepared)),
+        };
+      case 'upsert': {
+        const id = call.id;
+        const exists = id !== undefined && (await this.records.exists(collection, id, uow));
+        const saved =
+          id !== undefined && exists
+            ? await this.records.updateIn(uow, collection, id, data, expand, { ...req, method: 'PATCH' })
+            : await this.records.createIn(uow, collection, data, expand, { ...req, method: 'POST' }, prepared);
+        return { status: 200, body: project(saved) };
+      }
+      case 'update':
+        return { status: 200, body: project(await this.records.updateIn(uow, collection, call.id, data, expand, req)) };
+      case 'delete':
+        await this.records.deleteIn(uow, collection, call.id, req);
+        return { status: 204, body: null };
     }
-    if (method === 'PUT' && !id) {
-      const exists =
-        typeof data.id === 'string' && data.id !== '' && (await this.records.exists(collection, data.id, uow));
-      const saved = exists
-        ? await this.records.updateIn(uow, collection, String(data.id), data, expand, { ...req, method: 'PATCH' })
-        : await this.records.createIn(uow, collection, data, expand, { ...req, method: 'POST' });
-      return { status: 200, body: project(saved) };
-    }
-    if (method === 'PATCH' && id) {
-      return { status: 200, body: project(await this.records.updateIn(uow, collection, id, data, expand, req)) };
-    }
-    if (method === 'DELETE' && id) {
-      await this.records.deleteIn(uow, collection, id, req);
-      return { status: 204, body: null };
-    }
-    throw new BadRequestError('Unsupported batch request action.');
   }
 }

@@ -114,7 +114,8 @@ export function prepareUploads(
   return { body: out, uploads };
 }
 
-function hasUpload(body: Record<string, unknown>): boolean {
+/** Whether a body carries an upload (under any key). */
+export function hasUpload(body: Record<string, unknown>): boolean {
   for (const key in body) {
     const value = body[key];
     if (value instanceof UploadedFile || (Array.isArray(value) && value.some((v) => v instanceof UploadedFile))) {

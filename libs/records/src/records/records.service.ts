@@ -8,7 +8,6 @@ import { assertAuthIdFree } from './auth-id-check';
 import { fromRow, toColumns, type RecordData } from './record-codec';
 import { uniqueViolation } from './record-errors';
 import { applyInput, type InputResult } from './record-input';
-import { updateFileNames } from './file-input';
 import { RecordPresenter } from './record-presenter';
 import { RecordRepository, type SqlPart } from './record.repository';
 import { isSuperuser, type RecordRequest } from './record-request';
@@ -16,6 +15,7 @@ import { RecordDeps, type UnitOfWork } from './record-deps';
 import type { PreNote } from './record-files';
 import { RuleGuard } from './rule-guard';
 import { DirectCreate, newRecordInput } from './direct-create';
+import { WriteNotes, type PreparedCreate } from './write-notes';
 
 export type { UnitOfWork } from './record-deps';
 
@@ -38,10 +38,13 @@ export class RecordsService {
     private readonly deps: RecordDeps,
   ) {
     this.direct = new DirectCreate(registry, repository, rules, deps);
+    this.notes = new WriteNotes(repository, rules, deps.files);
   }
 
   /** Creates that need no transaction (PostgreSQL): see DirectCreate. */
   private readonly direct: DirectCreate;
+  /** Upload journal notes written before a write's transaction (batch writes take theirs here too). */
+  readonly notes: WriteNotes;
 
   collection(idOrName: string): CollectionModel {
     const c = this.registry.findCollection(idOrName);
@@ -87,15 +90,11 @@ export class RecordsService {
     const c = this.writable(idOrName);
     const saved = await this.direct.create(c, body, req);
     if (saved === undefined) {
-      const rule = this.rules.condition(c, 'createRule', req); // a locked rule: the 403 before any note
-      const input = newRecordInput(c, body, req);
+      const prepared = this.notes.prepareCreate(c, body, req);
       // The upload journal's note goes before the transaction: a slow storage must not hold the write lock.
-      const note =
-        Object.keys(input.errors).length === 0
-          ? await this.deps.files.prenote(c.id, String(input.data.id), input.uploads.keys())
-          : null;
+      const note = await this.notes.create(c, prepared);
       return this.inTransaction(
-        (uow) => this.createIn(uow, idOrName, body, expand, req, { rule, input }),
+        (uow) => this.createIn(uow, idOrName, body, expand, req, prepared),
         note ? [note] : undefined,
       );
     }
@@ -105,15 +104,8 @@ export class RecordsService {
 
   async update(idOrName: string, id: string, body: Record<string, unknown>, expand: string, req: RecordRequest) {
     const c = this.writable(idOrName);
-    this.rules.condition(c, 'updateRule', req); // a locked rule: the 403 before any note
-    // The upload journal's note goes before the transaction, as a create's (the record read for it only when the
-    // body touches a file field); `save` takes it when it covers what the update stores and removes.
-    let names = updateFileNames(c, null, body);
-    if (names.length > 0) {
-      const row = await this.repository.findById(c, id, []);
-      names = row ? updateFileNames(c, fromRow(c, row), body) : [];
-    }
-    const note = await this.deps.files.prenote(c.id, id, names);
+    // The upload journal's note goes before the transaction, as a create's (a locked rule: the 403 before it).
+    const note = await this.notes.update(c, id, body, req);
     return this.inTransaction((uow) => this.updateIn(uow, idOrName, id, body, expand, req), note ? [note] : undefined);
   }
 
@@ -142,14 +134,14 @@ export class RecordsService {
     return result;
   }
 
-  /** `prepared`: the create rule and input `create` already worked out (the same as these lines would). */
+  /** `prepared`: the create rule and input worked out before the transaction (the same as these lines would). */
   async createIn(
     uow: UnitOfWork,
     idOrName: string,
     body: Record<string, unknown>,
     expand: string,
     req: RecordRequest,
-    prepared?: { rule: SqlPart[]; input: InputResult },
+    prepared?: PreparedCreate,
   ) {
     const c = this.writable(idOrName);
     const rule = prepared?.rule ?? this.rules.condition(c, 'createRule', req);
