@@ -115,9 +115,14 @@ export class FilesService {
       return { status: 416, headers: { ...base, 'content-range': `bytes */${info.size}` }, body: null };
     }
     if (plan.ranges) {
-      const multi = byteRangesBody(plan.ranges, info.size, base['content-type'], (range) =>
-        this.read(key, range, held),
-      );
+      // The first range is opened before answering: a storage failing at once is an error status, not a cut 206.
+      let first: Readable | null = await this.read(key, plan.ranges[0], held);
+      const multi = byteRangesBody(plan.ranges, info.size, base['content-type'], (range) => {
+        const opened = first;
+        first = null;
+        return opened ? Promise.resolve(opened) : this.read(key, range, held);
+      });
+      multi.body.once('close', () => first?.destroy()); // a reply abandoned before its first range
       const headers = { ...base, 'content-type': multi.contentType, 'content-length': String(multi.length) };
       return { status: 206, headers, body: multi.body };
     }

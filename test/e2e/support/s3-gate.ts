@@ -1,6 +1,6 @@
-// An HTTP proxy in front of the test S3 server that holds chosen requests until the test lets them through: a
-// storage that is slow exactly where a test wants it, without timers. Everything else passes straight on (the
-// headers unchanged, so S3 signatures made for the proxy's host still match).
+// An HTTP proxy in front of the test S3 server that holds chosen requests until the test lets them through, or cuts
+// chosen answers short: a storage that is slow, or fails mid-answer, exactly where a test wants it, without timers.
+// Everything else passes straight on (the headers unchanged, so S3 signatures made for the proxy's host still match).
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,27 +11,57 @@ export interface S3Gate {
   hold(match: (method: string, path: string) => boolean): void;
   /** How many requests are held now. */
   held(): number;
-  /** Lets the held requests through and holds no more. */
+  /**
+   * From now on, the answers to requests for which `match(method, path)` is true are cut: their status and headers
+   * go through, then at most `afterBytes` bytes of the body, then the connection is closed (S3 failing mid-answer).
+   */
+  cut(match: (method: string, path: string) => boolean, afterBytes: number): void;
+  /** Lets the held requests through; holds and cuts no more. */
   release(): void;
   stop(): Promise<void>;
 }
 
 export async function startS3Gate(target: string): Promise<S3Gate> {
-  let match: ((method: string, path: string) => boolean) | null = null;
+  type Match = (method: string, path: string) => boolean;
+  let match: Match | null = null;
+  let cutting: { match: Match; afterBytes: number } | null = null;
   let waiting: (() => void)[] = [];
-  const forward = (req: IncomingMessage, res: ServerResponse): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, cutAfter?: number): void => {
     const upstream = request(`${target}${req.url ?? '/'}`, { method: req.method, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
+      if (cutAfter === undefined) {
+        answer.pipe(res);
+        return;
+      }
+      let left = cutAfter;
+      const close = () => {
+        answer.destroy();
+        res.socket?.end(); // what was written goes out, then the connection closes short of the Content-Length
+      };
+      res.flushHeaders();
+      if (left === 0) {
+        close();
+        return;
+      }
+      answer.on('data', (chunk: Buffer) => {
+        if (left > 0) {
+          res.write(chunk.subarray(0, left));
+          left -= Math.min(left, chunk.length);
+          if (left === 0) {
+            close();
+          }
+        }
+      });
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   };
   const server = createServer((req, res) => {
-    if (match?.(req.method ?? 'GET', req.url ?? '/')) {
+    const [method, path] = [req.method ?? 'GET', req.url ?? '/'];
+    if (match?.(method, path)) {
       waiting.push(() => forward(req, res));
     } else {
-      forward(req, res);
+      forward(req, res, cutting?.match(method, path) ? cutting.afterBytes : undefined);
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -42,8 +72,12 @@ export async function startS3Gate(target: string): Promise<S3Gate> {
       match = m;
     },
     held: () => waiting.length,
+    cut(m, afterBytes) {
+      cutting = { match: m, afterBytes };
+    },
     release() {
       match = null;
+      cutting = null;
       const go = waiting;
       waiting = [];
       go.forEach((next) => next());

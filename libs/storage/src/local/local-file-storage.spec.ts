@@ -31,6 +31,19 @@ void describe('LocalFileStorage', () => {
     assert.equal(await text(read!.stream), 'moved');
   });
 
+  void it('a file removed between its stat and its read is missing, not a stream that fails', async () => {
+    class Racing extends LocalFileStorage {
+      override async stat(key: string) {
+        const info = await super.stat(key);
+        rmSync(path.join(dir, 'storage', key));
+        return info;
+      }
+    }
+    const racing = new Racing(path.join(dir, 'storage'));
+    await racing.put('c/r3/gone.txt', Buffer.from('gone'));
+    assert.equal(await racing.get('c/r3/gone.txt'), null);
+  });
+
   void it('missing files are null', async () => {
     assert.equal(await storage.stat('c/none/x'), null);
     assert.equal(await storage.get('c/none/x'), null);

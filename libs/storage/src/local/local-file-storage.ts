@@ -24,6 +24,7 @@ import {
   type PutOptions,
   type StoredFile,
 } from '../file-storage';
+import { started } from '../stream-start';
 
 /** Files under `<dataDir>/storage/<key>`; writes go to a temporary name and are renamed into place. */
 export class LocalFileStorage extends FileStorage {
@@ -147,8 +148,14 @@ export class LocalFileStorage extends FileStorage {
     if (!info) {
       return null;
     }
-    const stream = createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
-    return { ...info, stream };
+    try {
+      return { ...info, stream: await started(createReadStream(this.path(key), range ?? {})) };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        return null; // removed since its stat: missing, not a failed download
+      }
+      throw error;
+    }
   }
 
   override async delete(key: string): Promise<void> {

@@ -11,6 +11,7 @@ import {
   type StoredFile,
   type WholeFile,
 } from '../file-storage';
+import { started } from '../stream-start';
 import { guarded, retryReset } from './s3-unavailable';
 
 /** The S3 settings PocketBase keeps (`settings.s3`, or `S3_*` in the environment). */
@@ -155,11 +156,12 @@ export class S3FileStorage extends FileStorage {
       return null;
     }
     const client = await this.connect();
-    const stream =
+    const answer =
       range && info.size > 0
         ? await client.getPartialObject(this.options.bucket, key, range.start, range.end - range.start + 1)
         : await client.getObject(this.options.bucket, key);
-    return { ...info, stream };
+    // An answer cut before its first byte fails here, inside `guarded` (a 503, after one more try on a reset).
+    return { ...info, stream: await started(answer) };
   }
 
   override readWhole(key: string): Promise<WholeFile | null> {
