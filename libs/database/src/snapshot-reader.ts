@@ -8,6 +8,8 @@ import { quoteIdentifier as q } from './quote';
 export type RowPages = AsyncIterable<Record<string, unknown>[]>;
 
 const PAGE = 1000;
+/** Tables counted per statement on PostgreSQL (one `UNION ALL` of counts). */
+const COUNTS_PER_STATEMENT = 200;
 
 /**
  * A database read table by table — what `nestbase db copy` reads (the drivers stay in this lib). One consistent
@@ -20,8 +22,13 @@ export interface CopySource {
   tables(): Promise<{ name: string; view: boolean }[]>;
   columns(table: string): Promise<string[]>;
   count(table: string): Promise<number>;
-  /** The rows in storage order (SQLite's rowid, PostgreSQL's physical order), so an unsorted list stays alike. */
-  rows(table: string, columns: readonly string[]): RowPages;
+  /** `count` of each of `tables`, in their order (on PostgreSQL a few statements for all of them). */
+  counts(tables: readonly string[]): Promise<number[]>;
+  /**
+   * The rows in storage order (SQLite's rowid, PostgreSQL's physical order), so an unsorted list stays alike.
+   * `count`, when the caller read it in this snapshot, lets a small table come in one statement.
+   */
+  rows(table: string, columns: readonly string[], count?: number): RowPages;
   query(sql: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
@@ -54,6 +61,14 @@ export class SqliteCopySource implements CopySource {
 
   count(table: string): Promise<number> {
     return Promise.resolve(Number((this.db.prepare(`SELECT count(*) AS n FROM ${q(table)}`).get() as { n: number }).n));
+  }
+
+  async counts(tables: readonly string[]): Promise<number[]> {
+    const out: number[] = [];
+    for (const table of tables) {
+      out.push(await this.count(table));
+    }
+    return out;
   }
 
   async *rows(table: string, columns: readonly string[]): RowPages {
@@ -96,6 +111,8 @@ const asText: ClientConfig['types'] = {
 export class PostgresCopySource implements CopySource {
   readonly engine = 'postgres';
   private cursors = 0;
+  /** Every relation's columns of the schema, read once (the snapshot doesn't change). */
+  private columnsOf: Promise<Map<string, string[]>> | null = null;
 
   private constructor(private readonly client: Client) {}
 
@@ -121,13 +138,32 @@ export class PostgresCopySource implements CopySource {
     return rows.map((r) => ({ name: r.name, view: r.type === 'VIEW' }));
   }
 
+  /**
+   * From the catalog, for all relations at once: one `information_schema.columns` read per table cost a few ms each,
+   * and a backup of a database with a thousand collections read it a thousand times.
+   */
   async columns(table: string): Promise<string[]> {
-    const { rows } = await this.client.query<{ name: string }>(
-      `SELECT column_name AS name FROM information_schema.columns
-       WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
-      [table],
-    );
-    return rows.map((r) => r.name);
+    this.columnsOf ??= this.client
+      .query<{ relation: string; name: string }>(
+        `SELECT c.relname AS relation, a.attname AS name FROM pg_catalog.pg_attribute a
+         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+         WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+           AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY c.relname, a.attnum`,
+      )
+      .then(({ rows }) => {
+        const map = new Map<string, string[]>();
+        for (const r of rows) {
+          const list = map.get(r.relation);
+          if (list) {
+            list.push(r.name);
+          } else {
+            map.set(r.relation, [r.name]);
+          }
+        }
+        return map;
+      });
+    return (await this.columnsOf).get(table) ?? [];
   }
 
   async count(table: string): Promise<number> {
@@ -135,7 +171,29 @@ export class PostgresCopySource implements CopySource {
     return Number(rows[0].n);
   }
 
-  async *rows(table: string, columns: readonly string[]): RowPages {
+  async counts(tables: readonly string[]): Promise<number[]> {
+    const out: number[] = [];
+    for (let at = 0; at < tables.length; at += COUNTS_PER_STATEMENT) {
+      const chunk = tables.slice(at, at + COUNTS_PER_STATEMENT);
+      const sql = chunk.map((t, i) => `SELECT ${i} AS i, count(*) AS n FROM ${q(t)}`).join(' UNION ALL ');
+      const { rows } = await this.client.query<{ i: string; n: string }>(sql);
+      const byIndex = new Map(rows.map((r) => [Number(r.i), Number(r.n)]));
+      chunk.forEach((_, i) => out.push(byIndex.get(i) ?? 0));
+    }
+    return out;
+  }
+
+  async *rows(table: string, columns: readonly string[], count?: number): RowPages {
+    if (count !== undefined && count <= PAGE) {
+      // All of it in one statement: the snapshot still holds `count` rows.
+      if (count > 0) {
+        const { rows } = await this.client.query<Record<string, unknown>>(
+          `SELECT ${columns.map(q).join(', ')} FROM ${q(table)}`,
+        );
+        yield rows;
+      }
+      return;
+    }
     const cursor = `nb_copy_${++this.cursors}`;
     await this.client.query(
       `DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT ${columns.map(q).join(', ')} FROM ${q(table)}`,

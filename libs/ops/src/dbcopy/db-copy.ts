@@ -92,6 +92,7 @@ async function copyRows(
   tx: TxExecutor,
   plan: TablePlan,
   onRows: (n: number) => void,
+  count: number,
 ): Promise<TableChecksum> {
   const checksum = new TableChecksum(plan.columns);
   const names = plan.columns.map((c) => q(c.name)).join(', ');
@@ -100,6 +101,7 @@ async function copyRows(
   for await (const page of source.rows(
     plan.name,
     plan.columns.map((c) => c.name),
+    count,
   )) {
     for (let i = 0; i < page.length; i += perInsert) {
       const batch = page.slice(i, i + perInsert);
@@ -172,16 +174,12 @@ export async function copyDatabase(from: string, to: string, options: CopyOption
     const tables = collections.filter((c) => c.type !== 'view');
     const plans = [...SYSTEM_PLANS, ...tables.map(tablePlan)];
     const notes = await uncopiedTables(source, collections);
-    const counts = new Map<string, number>();
     for (const plan of plans) {
       await checkColumns(source, plan);
-      counts.set(plan.name, await source.count(plan.name));
     }
+    const counts = new Map((await source.counts(plans.map((p) => p.name))).map((n, i) => [plans[i].name, n]));
     const views = collections.filter((c) => c.type === 'view');
-    const viewCounts = new Map<string, number>();
-    for (const v of views) {
-      viewCounts.set(v.name, await source.count(v.name));
-    }
+    const viewCounts = new Map((await source.counts(views.map((v) => v.name))).map((n, i) => [views[i].name, n]));
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
     const engine = target.engine === 'postgres' ? 'PostgreSQL' : 'SQLite';
     const copied = await target.transaction(async (tx) => {
@@ -192,7 +190,8 @@ export async function copyDatabase(from: string, to: string, options: CopyOption
       let done = 0;
       const sums = new Map<string, TableChecksum>();
       for (const plan of plans) {
-        sums.set(plan.name, await copyRows(source, tx, plan, (n) => progress('copying rows', (done += n), total)));
+        const onRows = (n: number) => progress('copying rows', (done += n), total);
+        sums.set(plan.name, await copyRows(source, tx, plan, onRows, counts.get(plan.name)!));
       }
       for (const v of views) {
         await createStorage(tx, v, engine);
