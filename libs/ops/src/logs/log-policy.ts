@@ -32,8 +32,11 @@ export abstract class LogPolicySource {
   onChange?(listener: () => void): void;
 }
 
-/** How often the policy read brings this process's settings up to date (it is read every 200 ms). */
-const FRESH_EVERY_MS = 2000;
+/**
+ * How often the policy read brings this process's settings up to date (it is read every 200 ms), or asks the records
+ * service for it (a process without settings).
+ */
+export const FRESH_EVERY_MS = 2000;
 
 /**
  * The policy from this process's settings (`logs.*` and `trustedProxy`), brought up to date every few seconds: a

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RecordsServiceClient } from '@lib/core';
 import type { LogEntry } from '../log-entry';
-import { DEFAULT_LOG_POLICY, LogPolicySource, type LogPolicy } from '../log-policy';
+import { DEFAULT_LOG_POLICY, FRESH_EVERY_MS, LogPolicySource, type LogPolicy } from '../log-policy';
 import { LogRepository } from '../log.repository';
 
 /** Entries per `POST /api/_internal/logs`: a backlog kept through an outage goes over in several calls. */
@@ -54,16 +54,25 @@ export class RemoteLogRepository extends LogRepository {
   }
 }
 
-/** The `logs` policy as the records service applies it (`GET /api/_internal/log-policy`); the last one known while it is unreachable. */
+/**
+ * The `logs` policy as the records service applies it (`GET /api/_internal/log-policy`), asked at most every
+ * FRESH_EVERY_MS (the writer reads it every 200 ms: ten calls a second from every such process, each logged, were
+ * most of an idle set's work); the last one known while it is unreachable.
+ */
 @Injectable()
 export class RemoteLogPolicySource extends LogPolicySource {
   private last: LogPolicy = DEFAULT_LOG_POLICY;
+  private askedAt = -Infinity;
 
   constructor(private readonly records: RecordsServiceClient) {
     super();
   }
 
   async read(): Promise<LogPolicy> {
+    if (performance.now() - this.askedAt < FRESH_EVERY_MS) {
+      return this.last;
+    }
+    this.askedAt = performance.now();
     try {
       this.last = (await this.records.get<{ policy: LogPolicy }>('/api/_internal/log-policy')).policy;
     } catch {
