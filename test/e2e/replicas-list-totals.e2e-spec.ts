@@ -34,7 +34,9 @@ void describe('list totals across two servers', () => {
       OTEL_BSP_SCHEDULE_DELAY: '100',
       NB_TRACE_MIN_MS: '0',
     };
-    servers = await startTwoServers('totals', SU, tracing);
+    // PostgreSQL: a cluster of its own — the mark is pg_current_snapshot(), which every commit of the cluster moves,
+    // and the pg tier's other files write to their databases on the runner's cluster meanwhile.
+    servers = await startTwoServers('totals', SU, tracing, { ownCluster: true });
     ({ a, b, su } = servers);
     const made = await a.request('POST', '/api/collections', {
       token: su,

@@ -47,7 +47,7 @@ export class CollectionsService implements OnModuleInit {
   /** Reads every collection again; the stamp first, so a change racing the read only makes it look older. */
   async reload(): Promise<void> {
     const stamp = await readSchemaStamp(this.database);
-    this.registry.replaceAll(await this.repository.findAll());
+    this.registry.replaceAll(await this.repository.findAllSince(this.registry.allCollections()));
     this.loaded = stamp.collections;
     this.compiler.clear();
   }
@@ -127,7 +127,7 @@ export class CollectionsService implements OnModuleInit {
     const { collections } = await readSchemaStamp(tx);
     return collections === this.loaded
       ? { all: [...this.registry.allCollections()], cached: true }
-      : { all: await this.repository.findAll(tx), cached: false };
+      : { all: await this.repository.findAllSince(this.registry.allCollections(), tx), cached: false };
   }
 
   /** The stamp after this transaction's own change, when the registry plus that change is the whole picture. */
