@@ -143,6 +143,37 @@ void describe('realtime without a database, through the records service', () => 
     }
   });
 
+  void it('collections/since: every id in order, and only the definitions that moved', async () => {
+    const http = new HttpClient(records!.baseUrl);
+    const headers = { 'x-nestbase-internal': SECRET };
+    const all = (await http.request('GET', '/api/_internal/collections', { headers })).json<{
+      collections: { id: string; name: string; updated: string; listRule: string | null }[];
+    }>().collections;
+    const known = Object.fromEntries(all.map((c) => [c.id, c.updated]));
+    const since = async (body: unknown) => http.request('POST', '/api/_internal/collections/since', { headers, body });
+    const same = (await since({ known })).json<{ ids: string[]; changed: unknown[] }>();
+    assert.deepEqual(same, { ids: all.map((c) => c.id), changed: [] });
+    const todos = all.find((c) => c.name === t.col('todos'))!;
+    await t.su.expectOk('PATCH', `/api/collections/${todos.id}`, { listRule: '@request.auth.id != ""' });
+    const moved = (await since({ known })).json<{ ids: string[]; changed: { id: string; listRule: string }[] }>();
+    assert.deepEqual(moved.ids, same.ids);
+    assert.deepEqual(
+      moved.changed.map((c) => [c.id, c.listRule]),
+      [[todos.id, '@request.auth.id != ""']],
+    );
+    const { [todos.id]: _dropped, ...withoutTodos } = known;
+    const unknown = (await since({ known: withoutTodos })).json<{ changed: { id: string }[] }>();
+    assert.deepEqual(
+      unknown.changed.map((c) => c.id),
+      [todos.id],
+    );
+    for (const body of [{}, { known: 'x' }, { known: [1] }]) {
+      assert.equal((await since(body)).status, 400, JSON.stringify(body));
+    }
+    assert.equal((await http.request('POST', '/api/_internal/collections/since', { body: { known } })).status, 403);
+    await t.su.expectOk('PATCH', `/api/collections/${todos.id}`, { listRule: todos.listRule });
+  });
+
   void it(
     'SSE and WebSocket clients get changes made through the records process, joined rule checked remotely',
     TIMEOUT,

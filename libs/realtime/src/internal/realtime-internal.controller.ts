@@ -15,6 +15,13 @@ export class RealtimeInternalController {
     return this.internal.listCollections();
   }
 
+  /** `{ known: { <id>: <updated> } }` → every id in order, and the definitions `known` lacks or has older. */
+  @Post('collections/since')
+  @HttpCode(200)
+  collectionsSince(@Req() req: FastifyRequest) {
+    return this.internal.collectionsSince(readBody(req).data.known);
+  }
+
   @Post('auth-records')
   @HttpCode(200)
   authRecords(@Req() req: FastifyRequest) {

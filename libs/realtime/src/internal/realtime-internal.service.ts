@@ -27,6 +27,20 @@ export class RealtimeInternalService {
     return { collections: this.collections.registry.allCollections() };
   }
 
+  /**
+   * What a realtime process that knows `known` (id → `updated`) needs to be up to date: the ids in order, and only
+   * the definitions that moved (a full list after every schema change was O(collections) each time).
+   */
+  async collectionsSince(known: unknown): Promise<{ ids: string[]; changed: CollectionModel[] }> {
+    if (!isPlainObject(known)) {
+      throw new BadRequestError('Invalid known collections.');
+    }
+    await this.collections.refresh('');
+    const stamps = new Map(Object.entries(known));
+    const all = this.collections.registry.allCollections();
+    return { ids: all.map((c) => c.id), changed: all.filter((c) => stamps.get(c.id) !== c.updated) };
+  }
+
   async ruleCheck(body: RuleCheckBody): Promise<{ allowed: boolean[] }> {
     const c = await this.collection(body?.collectionId);
     const expression = body.expression;

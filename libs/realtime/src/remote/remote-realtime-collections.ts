@@ -65,9 +65,40 @@ export class RemoteRealtimeCollections extends RealtimeCollections implements On
     return this.loads.catch((error: unknown) => this.logger.error(`reloading collections failed: ${String(error)}`));
   }
 
+  /** The whole list at first; then the ids and only the definitions that moved since what this process holds. */
   private async load(): Promise<void> {
+    const known = this.registry.allCollections();
+    if (known.length > 0) {
+      const next = await this.since(known);
+      if (next) {
+        this.registry.replaceAll(next);
+        return;
+      }
+    }
     const { collections } = await this.records.get<{ collections: CollectionModel[] }>('/api/_internal/collections');
     this.registry.replaceAll(collections);
+  }
+
+  /** Null when the answer can't be used as it is (a records service without the route: the whole list then). */
+  private async since(known: readonly CollectionModel[]): Promise<CollectionModel[] | null> {
+    let answer: { ids?: unknown; changed?: unknown };
+    try {
+      answer = await this.records.post('/api/_internal/collections/since', {
+        known: Object.fromEntries(known.map((c) => [c.id, c.updated])),
+      });
+    } catch (error) {
+      if (/ 404 /.test(String(error))) {
+        return null; // an older records service
+      }
+      throw error;
+    }
+    if (!Array.isArray(answer?.ids) || !Array.isArray(answer.changed)) {
+      return null;
+    }
+    const fresh = new Map((answer.changed as CollectionModel[]).map((c) => [c.id, c]));
+    const held = new Map(known.map((c) => [c.id, c]));
+    const next = (answer.ids as string[]).map((id) => fresh.get(id) ?? held.get(id));
+    return next.every((c) => c !== undefined) ? next : null;
   }
 }
 

@@ -60,6 +60,7 @@ export const CONTROLLER_ROUTES: readonly RouteTemplate[] = [
   // realtime
   'POST /api/realtime',
   'GET /api/_internal/collections',
+  'POST /api/_internal/collections/since',
   'POST /api/_internal/auth-records',
   'POST /api/_internal/rule-check',
   'POST /api/_internal/render',
