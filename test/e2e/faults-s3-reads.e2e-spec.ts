@@ -3,26 +3,13 @@
 // download's connection short of its Content-Length (its 200 is already sent), and the next read is whole again.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { get, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  file,
-  HttpClient,
-  makeCollection,
-  ManagedProcess,
-  OPEN_RULES,
-  startNestbase,
-  TEST_CEILING_MS,
-  tokenFor,
-} from '@lib/testing';
-import { startS3Gate, type S3Gate } from './support/s3-gate';
-import { startS3, type TestS3 } from './support/s3-server';
+import { TEST_CEILING_MS } from '@lib/testing';
+import { startGatedDocs, type GatedDocs } from './support/gated-docs';
+import type { S3Gate } from './support/s3-gate';
 
-const SU = { PB_ADMIN_EMAIL: 's3-read-fault-su@example.com', PB_ADMIN_PASSWORD: 'S3-Read-Fault-Superuser-Passw0rd' };
 const SIZE = 1024 * 1024;
 const UNAVAILABLE = { status: 503, message: 'The file storage is unavailable, please try again.', data: {} };
 
@@ -54,44 +41,29 @@ function download(url: string, headers: Record<string, string> = {}): Promise<Do
 }
 
 void describe('S3 failing while a file is read', { timeout: TEST_CEILING_MS }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nb-s3-read-fault-'));
   const content = randomBytes(SIZE);
-  let s3: TestS3;
+  let docs: GatedDocs;
   let gate: S3Gate;
-  let server: ManagedProcess;
   let url = '';
   let stored = '';
 
   const isRead = (method: string, path: string) => method === 'GET' && path.includes(stored);
 
   before(async () => {
-    s3 = await startS3();
-    gate = await startS3Gate(s3.endpoint);
-    server = await startNestbase(join(dir, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
-    const http = new HttpClient(server.baseUrl);
-    const su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
-    const settings = await http.request('PATCH', '/api/settings', {
-      token: su,
-      body: { s3: { ...s3.settings, endpoint: gate.endpoint } },
-    });
-    assert.equal(settings.status, 200, settings.text);
-    const docs = makeCollection({ name: 'docs', ...OPEN_RULES, fields: [file('doc', { maxSelect: 1 })] });
-    const made = await http.request('POST', '/api/collections', { token: su, body: docs });
-    assert.equal(made.status, 200, made.text);
+    docs = await startGatedDocs('s3-read-fault');
+    gate = docs.gate;
+    const http = docs.http;
     const form = new FormData();
     form.append('doc', new Blob([content], { type: 'application/octet-stream' }), 'data.bin');
     const created = await http.request('POST', '/api/collections/docs/records', { body: form });
     assert.equal(created.status, 200, created.text);
     const record = created.json<{ id: string; doc: string }>();
     stored = `/${record.id}/${record.doc}`;
-    url = `${server.baseUrl}/api/files/docs${stored}`;
+    url = `${docs.server.baseUrl}/api/files/docs${stored}`;
   });
 
   after(async () => {
-    await server?.stop();
-    await gate?.stop();
-    await s3?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await docs?.stop();
   });
 
   const cases: [string, Record<string, string>][] = [

@@ -3,31 +3,15 @@
 // (s3rver) sits behind a proxy that holds the journal's PUTs until the test lets them through. A batch that fails
 // answers as it always did and ends the notes written for it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  file,
-  HttpClient,
-  makeCollection,
-  ManagedProcess,
-  OPEN_RULES,
-  startNestbase,
-  TEST_CEILING_MS,
-  text,
-  tokenFor,
-  waitFor,
-} from '@lib/testing';
-import { startS3Gate, type S3Gate } from './support/s3-gate';
-import { startS3, type TestS3 } from './support/s3-server';
+import { file, HttpClient, makeCollection, TEST_CEILING_MS, waitFor } from '@lib/testing';
+import { isNotePut, startGatedDocs, type GatedDocs } from './support/gated-docs';
+import type { S3Gate } from './support/s3-gate';
+import type { TestS3 } from './support/s3-server';
 
-const SU = { PB_ADMIN_EMAIL: 'journal-batch-su@example.com', PB_ADMIN_PASSWORD: 'Journal-Batch-Superuser-Passw0rd' };
 /** How long the create without files may take while the batch's notes are held (a ceiling, not a wait). */
 const QUICK_CEILING_MS = 15_000;
-
-const isNotePut = (method: string, path: string) => method === 'PUT' && path.includes('/.upload-journal/');
 
 interface Item {
   method: string;
@@ -41,14 +25,12 @@ void describe(
   'a batch writes its upload journal notes before its transaction (S3)',
   { timeout: TEST_CEILING_MS },
   () => {
-    const dir = mkdtempSync(join(tmpdir(), 'nb-journal-batch-'));
+    let docs: GatedDocs;
     let s3: TestS3;
     let gate: S3Gate;
-    let server: ManagedProcess;
     let http: HttpClient;
     let cid = '';
-
-    const notes = () => s3.keys('.upload-journal/').filter((k) => !k.endsWith('/.keep'));
+    const notes = () => docs.notes();
     const batch = (items: Item[]) => {
       const form = new FormData();
       form.append(
@@ -70,38 +52,15 @@ void describe(
     });
 
     before(async () => {
-      s3 = await startS3();
-      gate = await startS3Gate(s3.endpoint);
-      server = await startNestbase(join(dir, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
-      http = new HttpClient(server.baseUrl);
-      const su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
-      const settings = await http.request('PATCH', '/api/settings', {
-        token: su,
-        body: {
-          s3: { ...s3.settings, endpoint: gate.endpoint },
-          batch: { enabled: true, maxRequests: 10, timeout: 30 },
-        },
-      });
-      assert.equal(settings.status, 200, settings.text);
-      const docs = makeCollection({
-        name: 'docs',
-        ...OPEN_RULES,
-        fields: [text('title'), file('doc', { maxSelect: 1 })],
-        indexes: ['CREATE UNIQUE INDEX idx_docs_title ON docs (title)'],
-      });
-      const made = await http.request('POST', '/api/collections', { token: su, body: docs });
-      assert.equal(made.status, 200, made.text);
-      cid = made.json<{ id: string }>().id;
+      docs = await startGatedDocs('journal-batch', { batch: { enabled: true, maxRequests: 10, timeout: 30 } });
+      ({ s3, gate, http, cid } = docs);
       const locked = makeCollection({ name: 'locked', createRule: null, fields: [file('doc', { maxSelect: 1 })] });
-      const madeLocked = await http.request('POST', '/api/collections', { token: su, body: locked });
+      const madeLocked = await http.request('POST', '/api/collections', { token: docs.su, body: locked });
       assert.equal(madeLocked.status, 200, madeLocked.text);
     });
 
     after(async () => {
-      await server?.stop();
-      await gate?.stop();
-      await s3?.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await docs?.stop();
     });
 
     void it("every item's note is written before the transaction, which other writers don't wait for", async () => {

@@ -3,41 +3,23 @@
 // a file waits for its note. S3 (s3rver) sits behind a proxy that holds the journal's PUTs until the test lets them through.
 // A write whose transaction fails still ends the note written for it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import {
-  file,
-  HttpClient,
-  makeCollection,
-  ManagedProcess,
-  OPEN_RULES,
-  startNestbase,
-  TEST_CEILING_MS,
-  text,
-  tokenFor,
-  waitFor,
-} from '@lib/testing';
-import { startS3Gate, type S3Gate } from './support/s3-gate';
-import { startS3, type TestS3 } from './support/s3-server';
+import { HttpClient, TEST_CEILING_MS, waitFor } from '@lib/testing';
+import { isNotePut, startGatedDocs, type GatedDocs } from './support/gated-docs';
+import type { S3Gate } from './support/s3-gate';
+import type { TestS3 } from './support/s3-server';
 
-const SU = { PB_ADMIN_EMAIL: 'journal-lock-su@example.com', PB_ADMIN_PASSWORD: 'Journal-Lock-Superuser-Passw0rd' };
 /** How long the create without files may take while the other's note is held (a ceiling, not a wait). */
 const QUICK_CEILING_MS = 15_000;
 
-const isNotePut = (method: string, path: string) => method === 'PUT' && path.includes('/.upload-journal/');
-
 void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_CEILING_MS }, () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nb-journal-lock-'));
+  let docs: GatedDocs;
   let s3: TestS3;
   let gate: S3Gate;
-  let server: ManagedProcess;
   let http: HttpClient;
   let cid = '';
-
-  const notes = () => s3.keys('.upload-journal/').filter((k) => !k.endsWith('/.keep'));
+  const notes = () => docs.notes();
   const upload = (title: string) => {
     const form = new FormData();
     form.append('title', title);
@@ -46,32 +28,12 @@ void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_C
   };
 
   before(async () => {
-    s3 = await startS3();
-    gate = await startS3Gate(s3.endpoint);
-    server = await startNestbase(join(dir, 'pb_data'), [], { env: { ...SU, NB_BCRYPT_COST: '4' } });
-    http = new HttpClient(server.baseUrl);
-    const su = await tokenFor(http, '_superusers', SU.PB_ADMIN_EMAIL, SU.PB_ADMIN_PASSWORD);
-    const settings = await http.request('PATCH', '/api/settings', {
-      token: su,
-      body: { s3: { ...s3.settings, endpoint: gate.endpoint } },
-    });
-    assert.equal(settings.status, 200, settings.text);
-    const docs = makeCollection({
-      name: 'docs',
-      ...OPEN_RULES,
-      fields: [text('title'), file('doc', { maxSelect: 1 })],
-      indexes: ['CREATE UNIQUE INDEX idx_docs_title ON docs (title)'],
-    });
-    const made = await http.request('POST', '/api/collections', { token: su, body: docs });
-    assert.equal(made.status, 200, made.text);
-    cid = made.json<{ id: string }>().id;
+    docs = await startGatedDocs('journal-lock');
+    ({ s3, gate, http, cid } = docs);
   });
 
   after(async () => {
-    await server?.stop();
-    await gate?.stop();
-    await s3?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await docs?.stop();
   });
 
   void it('a create without files completes while a create with a file waits for its note', async () => {
