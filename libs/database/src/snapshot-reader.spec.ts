@@ -1,6 +1,7 @@
 // PostgresCopySource on a real PostgreSQL: every relation's columns from one catalog read (dropped columns left
 // out), the counts of many tables in a few statements (views included), and a table's rows in storage order both
-// ways — one statement when the caller knows the count fits a page, a cursor a page at a time otherwise.
+// ways — one statement when the caller knows the count fits a page, a cursor a page at a time otherwise; every
+// relation held from the open (a DROP waits until the copy ends), `hold` for newer ones, refused for one gone.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
@@ -80,5 +81,32 @@ void describe('PostgresCopySource', { skip: postgresBinDir() ? false : 'no Postg
     assert.deepEqual(small, [[{ id: 'a' }, { id: 'b' }, { id: 'c' }]]);
     assert.deepEqual(small.flat(), (await collect(source.rows('small', ['id']))).flat());
     assert.deepEqual(await collect(source.rows('empty', ['id'], 0)), []);
+  });
+
+  void it('every relation is held from the open: DROP waits until the copy ends; hold takes newer ones', async () => {
+    await client.query('CREATE TABLE "kept" ("id" TEXT)');
+    const holding = await PostgresCopySource.open(server!.url);
+    try {
+      await client.query('CREATE TABLE "later" ("id" TEXT)');
+      await holding.hold(['later']);
+      await assert.rejects(holding.hold(['never_made']), { code: '42P01' });
+    } catch (error) {
+      await holding.close();
+      throw error;
+    }
+    // (the failed hold ended the transaction: a fresh copy for the waits below)
+    await holding.close();
+    const copy = await PostgresCopySource.open(server!.url);
+    try {
+      await copy.hold(['later']);
+      await client.query("SET lock_timeout = '300ms'");
+      for (const drop of ['DROP TABLE "kept"', 'DROP VIEW "odd"', 'DROP TABLE "later"']) {
+        await assert.rejects(client.query(drop), { code: '55P03' }, `${drop} waits for the copy`);
+      }
+    } finally {
+      await copy.close();
+      await client.query('RESET lock_timeout');
+    }
+    await client.query('DROP TABLE "kept"'); // free again once the copy ended
   });
 });

@@ -8,6 +8,8 @@ import { quoteIdentifier as q } from './quote';
 export type RowPages = AsyncIterable<Record<string, unknown>[]>;
 
 const PAGE = 1000;
+/** How long `hold` waits for a schema change under way on one of the tables (then the copy fails or tries again). */
+const HOLD_WAIT_MS = 20_000;
 /** Tables counted per statement on PostgreSQL (one `UNION ALL` of counts). */
 const COUNTS_PER_STATEMENT = 200;
 
@@ -20,6 +22,12 @@ export interface CopySource {
   readonly engine: 'sqlite' | 'postgres';
   /** Tables and views of the database (names). */
   tables(): Promise<{ name: string; view: boolean }[]>;
+  /**
+   * Keeps `tables` (and views) from being dropped or altered until the copy ends: PostgreSQL's snapshot covers rows,
+   * not the catalog, so a table dropped meanwhile can no longer be read (pg_dump locks its tables the same way).
+   * Rejects when one is gone already. Nothing to do on SQLite, whose read transaction holds the schema too.
+   */
+  hold(tables: readonly string[]): Promise<void>;
   columns(table: string): Promise<string[]>;
   count(table: string): Promise<number>;
   /** `count` of each of `tables`, in their order (on PostgreSQL a few statements for all of them). */
@@ -52,6 +60,10 @@ export class SqliteCopySource implements CopySource {
       .prepare(`SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'`)
       .all() as { name: string; type: string }[];
     return Promise.resolve(rows.map((r) => ({ name: r.name, view: r.type === 'view' })));
+  }
+
+  hold(): Promise<void> {
+    return Promise.resolve();
   }
 
   columns(table: string): Promise<string[]> {
@@ -103,6 +115,17 @@ export class SqliteCopySource implements CopySource {
   }
 }
 
+/** `open`'s tries when a relation is dropped between its list and its lock. */
+const OPEN_TRIES = 5;
+
+/** ACCESS SHARE on `tables` until the transaction ends: reads go on, DROP and ALTER wait (≤ HOLD_WAIT_MS). */
+async function lockShared(client: Client, tables: readonly string[]): Promise<void> {
+  if (tables.length > 0) {
+    await client.query(`SET LOCAL lock_timeout = '${HOLD_WAIT_MS}ms'`);
+    await client.query(`LOCK TABLE ${tables.map(q).join(', ')} IN ACCESS SHARE MODE`);
+  }
+}
+
 /** Every value as PostgreSQL's text output: the normalisation reads both databases alike. */
 const asText: ClientConfig['types'] = {
   getTypeParser: (() => (value: string) => value) as unknown as NonNullable<ClientConfig['types']>['getTypeParser'],
@@ -116,13 +139,36 @@ export class PostgresCopySource implements CopySource {
 
   private constructor(private readonly client: Client) {}
 
+  /**
+   * Opens the snapshot with every table and view of the schema held first (`hold`, taken before the snapshot: the
+   * relations listed just before can't be dropped or altered after it, as `LOCK TABLE` takes no snapshot). One
+   * dropped between that list and its lock starts it again.
+   */
   static async open(url: string): Promise<PostgresCopySource> {
     const client = new (pg().Client)({ connectionString: url, types: asText });
     client.on('error', () => undefined);
     await client.connect();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query('SET LOCAL statement_timeout = 0');
+      for (let attempt = 1; ; attempt++) {
+        const { rows } = await client.query<{ name: string }>(
+          `SELECT c.relname AS name FROM pg_catalog.pg_class c
+           WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')`,
+        );
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query('SET LOCAL statement_timeout = 0');
+        try {
+          await lockShared(
+            client,
+            rows.map((r) => r.name),
+          );
+          break;
+        } catch (error) {
+          await client.query('ROLLBACK');
+          if (attempt >= OPEN_TRIES || (error as { code?: unknown }).code !== '42P01') {
+            throw error;
+          }
+        }
+      }
     } catch (error) {
       await client.end();
       throw error;
@@ -136,6 +182,11 @@ export class PostgresCopySource implements CopySource {
        WHERE table_schema = current_schema()`,
     );
     return rows.map((r) => ({ name: r.name, view: r.type === 'VIEW' }));
+  }
+
+  /** `open` held what existed then: this holds the rest (made between that list and the snapshot). */
+  async hold(tables: readonly string[]): Promise<void> {
+    await lockShared(this.client, tables);
   }
 
   /**

@@ -163,20 +163,16 @@ async function createStorage(tx: TxExecutor, c: CollectionModel, engine: string)
  */
 export async function copyDatabase(from: string, to: string, options: CopyOptions = {}): Promise<CopyReport> {
   const progress = options.progress ?? (() => undefined);
-  const source = await openCopySource(from);
+  const { source, collections } = await steadySource(from);
   let target: CopyTarget | undefined;
   try {
     target = await openCopyTarget(to);
     if (!options.replace && !(await target.isEmpty())) {
       throw new DbCopyError(`${target.label} already holds data: pass --replace to replace it`);
     }
-    const collections = await sourceCollections(source);
     const tables = collections.filter((c) => c.type !== 'view');
     const plans = [...SYSTEM_PLANS, ...tables.map(tablePlan)];
     const notes = await uncopiedTables(source, collections);
-    for (const plan of plans) {
-      await checkColumns(source, plan);
-    }
     const counts = new Map((await source.counts(plans.map((p) => p.name))).map((n, i) => [plans[i].name, n]));
     const views = collections.filter((c) => c.type === 'view');
     const viewCounts = new Map((await source.counts(views.map((v) => v.name))).map((n, i) => [views[i].name, n]));
@@ -227,6 +223,40 @@ export async function copyDatabase(from: string, to: string, options: CopyOption
   } finally {
     await source.close();
   }
+}
+
+/** Tries at `steadySource` before a schema that keeps changing fails the copy. */
+const STEADY_TRIES = 5;
+
+/**
+ * The source opened on its snapshot with its collections, their tables held (`CopySource.hold`) and their columns
+ * checked. On PostgreSQL a collection changed or deleted between the snapshot and the hold (a table gone, or not as
+ * the snapshot's `_collections` describes it) starts it again on a newer snapshot: a backup taken while other
+ * processes change the schema.
+ */
+async function steadySource(from: string): Promise<{ source: CopySource; collections: CollectionModel[] }> {
+  for (let attempt = 1; ; attempt++) {
+    const source = await openCopySource(from);
+    try {
+      const collections = await sourceCollections(source);
+      await source.hold(collections.map((c) => c.name));
+      for (const plan of [...SYSTEM_PLANS, ...collections.filter((c) => c.type !== 'view').map(tablePlan)]) {
+        await checkColumns(source, plan);
+      }
+      return { source, collections };
+    } catch (error) {
+      await source.close();
+      if (source.engine !== 'postgres' || attempt >= STEADY_TRIES || !schemaMoved(error)) {
+        throw error;
+      }
+    }
+  }
+}
+
+/** A table gone (42P01), one locked by a schema change for too long (55P03), or columns not as described. */
+function schemaMoved(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '42P01' || code === '55P03' || error instanceof DbCopyError;
 }
 
 /** The source's tables that belong to no collection (and aren't system tables): named, not copied. */
