@@ -1,7 +1,7 @@
 'use strict';
 // Runs the compiled tests (dist/), each file in its own process (`node --test-reporter=tap <file>`), one
-// more at a time than the machine has cores, two more when the distributed sets run (each holds a slot for most
-// of the run, mostly waiting on its own suite files; NB_TEST_CONCURRENCY to change), longest first: the durations of the last run are kept in
+// more at a time than the machine has cores (the distributed set holds a slot for minutes, mostly waiting;
+// NB_TEST_CONCURRENCY to change), longest first: the durations of the last run are kept in
 // dist/.test-times.json, and without them the distributed set goes first. Tiers: `unit` = *.spec.js beside
 // the code, `medium` = test/medium/ (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/ (each file
 // starts its own server), `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
@@ -104,14 +104,7 @@ const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file
 // Against one external server (NB_TEST_BASE_URL) the files share its settings: one at a time.
 const concurrency = process.env.NB_TEST_BASE_URL
   ? 1
-  : Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2) + (setsIncluded() ? 2 : 1);
-/**
- * The distributed tier's set files hold their slots for most of the run while their own suite files do the work (a
- * full run spent ~60 % of its wall with a single slot left for the other 270 files): one more slot then.
- */
-function setsIncluded() {
-  return [...tierOf.values()].filter((tier) => tier === 'distributed').length >= 2;
-}
+  : Number(process.env.NB_TEST_CONCURRENCY) || Math.max(2, os.availableParallelism?.() ?? 2) + 1;
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const started = Date.now();
 // Interrupted: exit through the 'exit' handlers, which kill every file's process group (servers included).
