@@ -140,9 +140,9 @@ export class PostgresCopySource implements CopySource {
   private constructor(private readonly client: Client) {}
 
   /**
-   * Opens the snapshot with every table and view of the schema held first (`hold`, taken before the snapshot: the
-   * relations listed just before can't be dropped or altered after it, as `LOCK TABLE` takes no snapshot). One
-   * dropped between that list and its lock starts it again.
+   * Opens the snapshot with every table and view of the schema it may read held first (`hold`, taken before the
+   * snapshot: the relations listed just before can't be dropped or altered after it, as `LOCK TABLE` takes no
+   * snapshot). One dropped between that list and its lock starts it again.
    */
   static async open(url: string): Promise<PostgresCopySource> {
     const client = new (pg().Client)({ connectionString: url, types: asText });
@@ -152,7 +152,8 @@ export class PostgresCopySource implements CopySource {
       for (let attempt = 1; ; attempt++) {
         const { rows } = await client.query<{ name: string }>(
           `SELECT c.relname AS name FROM pg_catalog.pg_class c
-           WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')`,
+           WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+             AND has_table_privilege(c.oid, 'SELECT')`,
         );
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         await client.query('SET LOCAL statement_timeout = 0');
