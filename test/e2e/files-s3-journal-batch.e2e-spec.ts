@@ -6,12 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { file, HttpClient, makeCollection, TEST_CEILING_MS, waitFor } from '@lib/testing';
-import { isNotePut, startGatedDocs, type GatedDocs } from './support/gated-docs';
+import { isNotePut, QUICK_CEILING_MS, startGatedDocs, withinCeiling, type GatedDocs } from './support/gated-docs';
 import type { S3Gate } from './support/s3-gate';
 import type { TestS3 } from './support/s3-server';
-
-/** How long the create without files may take while the batch's notes are held (a ceiling, not a wait). */
-const QUICK_CEILING_MS = 15_000;
 
 interface Item {
   method: string;
@@ -77,11 +74,9 @@ void describe(
       try {
         // Before the change the first item's note was written inside the transaction, the others' never reached S3.
         await waitFor(() => gate.held() === 3, "the three items' notes to reach S3's proxy", QUICK_CEILING_MS);
-        let ceiling: NodeJS.Timeout | undefined;
-        const quick = await Promise.race([
+        const quick = await withinCeiling(
           http.request('POST', '/api/collections/docs/records', { body: { title: 'quick' } }),
-          new Promise<null>((resolve) => (ceiling = setTimeout(() => resolve(null), QUICK_CEILING_MS))),
-        ]).finally(() => clearTimeout(ceiling));
+        );
         assert.ok(quick, 'the create without files waited for the batch: its notes were taken under the write lock');
         assert.equal(quick.status, 200, quick.text);
         assert.equal(gate.held(), 3, "the batch's notes are still held");

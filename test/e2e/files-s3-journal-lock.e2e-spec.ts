@@ -6,12 +6,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { HttpClient, TEST_CEILING_MS, waitFor } from '@lib/testing';
-import { isNotePut, startGatedDocs, type GatedDocs } from './support/gated-docs';
+import { isNotePut, startGatedDocs, withinCeiling, type GatedDocs } from './support/gated-docs';
 import type { S3Gate } from './support/s3-gate';
 import type { TestS3 } from './support/s3-server';
-
-/** How long the create without files may take while the other's note is held (a ceiling, not a wait). */
-const QUICK_CEILING_MS = 15_000;
 
 void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_CEILING_MS }, () => {
   let docs: GatedDocs;
@@ -41,11 +38,9 @@ void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_C
     const slow = upload('slow');
     try {
       await waitFor(() => gate.held() === 1, "the note of the create with a file to reach S3's proxy");
-      let ceiling: NodeJS.Timeout | undefined;
-      const quick = await Promise.race([
+      const quick = await withinCeiling(
         http.request('POST', '/api/collections/docs/records', { body: { title: 'quick' } }),
-        new Promise<null>((resolve) => (ceiling = setTimeout(() => resolve(null), QUICK_CEILING_MS))),
-      ]).finally(() => clearTimeout(ceiling));
+      );
       assert.ok(quick, 'the create without files waited for the other write: its note was taken under the write lock');
       assert.equal(quick.status, 200, quick.text);
       assert.equal(gate.held(), 1, 'the note of the create with a file is still held');
@@ -70,12 +65,8 @@ void describe('upload journal notes on S3 hold no write lock', { timeout: TEST_C
     const slow = http.request('PATCH', `/api/collections/docs/records/${before.id}`, { body: form });
     try {
       await waitFor(() => gate.held() === 1, "the note of the update with a file to reach S3's proxy");
-      let ceiling: NodeJS.Timeout | undefined;
       const path = `/api/collections/docs/records/${other.json<{ id: string }>().id}`;
-      const quick = await Promise.race([
-        http.request('PATCH', path, { body: { title: 'update-quick' } }),
-        new Promise<null>((resolve) => (ceiling = setTimeout(() => resolve(null), QUICK_CEILING_MS))),
-      ]).finally(() => clearTimeout(ceiling));
+      const quick = await withinCeiling(http.request('PATCH', path, { body: { title: 'update-quick' } }));
       assert.ok(quick, 'the update without files waited for the other: its note was taken under the write lock');
       assert.equal(quick.status, 200, quick.text);
       assert.equal(gate.held(), 1, 'the note of the update with a file is still held');

@@ -18,6 +18,9 @@ import {
 import { startS3Gate, type S3Gate } from './s3-gate';
 import { startS3, type TestS3 } from './s3-server';
 
+/** How long a create without files may take while another write's notes are held (a ceiling, not a wait). */
+export const QUICK_CEILING_MS = 15_000;
+
 /** An S3 request that writes an upload journal note. */
 export const isNotePut = (method: string, path: string) => method === 'PUT' && path.includes('/.upload-journal/');
 
@@ -75,4 +78,13 @@ export async function startGatedDocs(name: string, settings: Record<string, unkn
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `request`'s answer, or null when it took longer than QUICK_CEILING_MS (a write waiting for held notes). */
+export async function withinCeiling<T>(request: Promise<T>): Promise<T | null> {
+  let ceiling: NodeJS.Timeout | undefined;
+  return Promise.race([
+    request,
+    new Promise<null>((resolve) => (ceiling = setTimeout(() => resolve(null), QUICK_CEILING_MS))),
+  ]).finally(() => clearTimeout(ceiling));
 }
