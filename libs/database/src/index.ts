@@ -8,6 +8,7 @@ export { snapshotSqlite } from './typeorm/sqlite-snapshot';
 export {
   AUTH_WRITES_TABLE,
   POSTGRES_AUTH_WRITES_SQL,
+  SCHEMA_WRITES_TABLE,
   POSTGRES_SUPPORT_SQL,
   toPostgresPlaceholders,
 } from './postgres/postgres-support';

@@ -5,7 +5,7 @@ import { CollectionEntity } from '../typeorm/collection.entity';
 import { ParamEntity } from '../typeorm/param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
 import { MigrationsHistory1760000000000 } from '../migrations/1760000000000-migrations-history';
-import { POSTGRES_AUTH_WRITES_SQL, POSTGRES_SUPPORT_SQL } from './postgres-support';
+import { POSTGRES_AUTH_WRITES_SQL, POSTGRES_SCHEMA_WRITES_SQL, POSTGRES_SUPPORT_SQL } from './postgres-support';
 
 export interface PostgresSettings {
   url: string;
@@ -48,7 +48,7 @@ const MIGRATION_LOCK = 7_301_991_204;
 /**
  * Opens the pool of `url`, runs nestbase's migrations (TypeORM's, on a short-lived data source of its own, under an
  * advisory lock), creates the query compiler's support functions (`POSTGRES_SUPPORT_SQL`) and the auth-write
- * counter with its triggers (`POSTGRES_AUTH_WRITES_SQL`).
+ * counter with its triggers (`POSTGRES_AUTH_WRITES_SQL`) and the schema-write counter (`POSTGRES_SCHEMA_WRITES_SQL`).
  */
 export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
   const pool = new (pg().Pool)({
@@ -65,6 +65,7 @@ export async function openPostgres(settings: PostgresSettings): Promise<Pool> {
     await migrate(settings.url);
     await lock.query(POSTGRES_SUPPORT_SQL);
     await lock.query(POSTGRES_AUTH_WRITES_SQL);
+    await lock.query(POSTGRES_SCHEMA_WRITES_SQL);
     await lock.query('SELECT nb_watch_auth_tables()');
   } catch (error) {
     lock.release();

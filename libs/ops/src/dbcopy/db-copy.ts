@@ -1,6 +1,7 @@
 import {
   AUTH_WRITES_TABLE,
   openCopySource,
+  SCHEMA_WRITES_TABLE,
   quoteIdentifier as q,
   type CopySource,
   type TxExecutor,
@@ -56,7 +57,7 @@ const SYSTEM_PLANS: TablePlan[] = [
  * TypeORM's list of nestbase's own schema steps and PostgreSQL's auth-write counter: the target's start-up made
  * them already.
  */
-const OWN_BOOKKEEPING = ['_typeorm_migrations', AUTH_WRITES_TABLE];
+const OWN_BOOKKEEPING = ['_typeorm_migrations', AUTH_WRITES_TABLE, SCHEMA_WRITES_TABLE];
 /** The request logs on PostgreSQL: not copied (as `auxiliary.db` stays in its data dir), and not worth a note. */
 const LOGS = '_logs';
 

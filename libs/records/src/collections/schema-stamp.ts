@@ -6,7 +6,7 @@ import type { SqlExecutor } from '@lib/database';
  * change landing in between leaves the cache with an older stamp (one reload too many, never one too few).
  */
 export interface SchemaStamp {
-  /** `_collections`: row count and latest `updated`. */
+  /** `_collections`: row count and latest `updated` (SQLite), the schema-write counter (PostgreSQL). */
   collections: string;
   /** `_params` settings row's `updated` ('' when none is stored). */
   settings: string;
@@ -23,10 +23,18 @@ export interface PostgresStamp extends SchemaStamp {
   snapshot: string;
 }
 
-/** `db`: the database, or a transaction (whose own uncommitted changes then count). */
-export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
+/** SQLite's collections stamp: read only after another process committed (`data_version`), so a scan is cheap. */
+const COUNTED = `(SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections")`;
+/**
+ * PostgreSQL's, read on every request: the schema-write counter (`POSTGRES_SCHEMA_WRITES_SQL`), one row by its key
+ * whatever the number of collections. Without its row (a database no nestbase of this version opened) the count.
+ */
+const COUNTER = `COALESCE((SELECT 'w' || "n" FROM "_schemaWrites" WHERE "id" = 1), ${COUNTED})`;
+
+/** `db`: the database, or a transaction (whose own uncommitted changes then count), of the engine named. */
+export async function readSchemaStamp(db: SqlExecutor, engine: 'sqlite' | 'postgres'): Promise<SchemaStamp> {
   const [row] = await db.query<{ c: string; s: string | null }>(
-    `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
+    `SELECT ${engine === 'postgres' ? COUNTER : COUNTED} AS "c",
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
   );
   return { collections: row.c, settings: row.s ?? '' };
@@ -35,7 +43,7 @@ export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
 /** `readSchemaStamp`, the auth-write counter and the snapshot in one round trip (PostgreSQL only). */
 export async function readPostgresStamp(db: SqlExecutor): Promise<PostgresStamp> {
   const [row] = await db.query<{ c: string; s: string | null; a: number | null; x: string }>(
-    `SELECT (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections") AS "c",
+    `SELECT ${COUNTER} AS "c",
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s",
             (SELECT "n" FROM "_authWrites" WHERE "id" = 1) AS "a",
             pg_current_snapshot()::text AS "x"`,
