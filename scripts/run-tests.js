@@ -7,7 +7,7 @@
 // starts its own server), `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
-// the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
+// the time and CPU of each tier, how fast the machine's CPU ran meanwhile (scripts/cpu-speed.js), the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
 // line that says PASSED or FAILED. `pg` = the e2e files of PG_FILES again (those that start their own servers;
 // the scenario suite runs on PostgreSQL through test/distributed/postgres.e2e-spec.ts), each server on a fresh
 // database of one PostgreSQL the runner starts (libs/testing's PostgresServer: initdb into a temp dir, a free
@@ -31,6 +31,7 @@ const [kind = 'all', ...picks] = args.filter((a) => !a.startsWith('--'));
 const TIERS = ['unit', 'medium', 'e2e', 'deploy', 'distributed', 'pg'];
 // The e2e files with servers of their own run on PostgreSQL too: see scripts/pg-files.js, README "PostgreSQL".
 const { PG_FILES } = require('./pg-files');
+const { startCpuSpeedProbe } = require('./cpu-speed');
 // A hang catcher, far above any file's duration on a busy machine (the distributed set takes minutes).
 const CEILING_MS = { distributed: 40 * 60_000, default: 15 * 60_000 };
 const timesFile = path.join(dist, '.test-times.json');
@@ -154,6 +155,7 @@ async function startPostgres() {
 }
 
 async function main() {
+  const speed = startCpuSpeedProbe();
   const vitestOk = runVitest();
   const postgres = await startPostgres();
   const env = (file) =>
@@ -186,6 +188,7 @@ async function main() {
       );
     }
   }
+  out.push(speed.stop());
   out.push('# slowest files');
   [...results]
     .sort((a, b) => b.durationMs - a.durationMs)
