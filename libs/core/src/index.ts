@@ -15,7 +15,7 @@ export { echo, capEcho, MAX_ECHO_CHARS } from './errors/echo';
 export { randomString, newRecordId, crc32 } from './ids';
 export { isEmailAddress } from './email-address';
 export { wellFormedJson } from './well-formed';
-export { formatDate, nowString, normalizeDate } from './time';
+export { formatDate, nowAfter, nowString, normalizeDate } from './time';
 export { Clock, SystemClock, SYSTEM_CLOCK } from './clock';
 export {
   AppConfig,

@@ -7,6 +7,20 @@ export function nowString(): string {
   return formatDate(new Date());
 }
 
+/**
+ * `nowString()`, or one millisecond after `previous` when the clock hasn't passed it (two saves in one millisecond,
+ * or a clock set back): a row stamped this way gets a new `updated` at every save, which caches compare to tell a
+ * changed row from one they hold.
+ */
+export function nowAfter(previous: string | undefined): string {
+  const now = nowString();
+  if (!previous || now > previous) {
+    return now;
+  }
+  const last = Date.parse(previous.replace(' ', 'T'));
+  return Number.isNaN(last) ? now : formatDate(new Date(last + 1));
+}
+
 const NUMERIC = /^-?\d+(\.\d+)?$/;
 
 /**

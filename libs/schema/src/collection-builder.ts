@@ -1,4 +1,4 @@
-import { crc32, nowString, ValidationFailed, type FieldError } from '@lib/core';
+import { crc32, nowAfter, nowString, ValidationFailed, type FieldError } from '@lib/core';
 import type { CollectionModel, CollectionType, FieldModel } from './collection.model';
 import { mergeAuthOptions } from './auth-options';
 import { FIELD_KINDS, isFieldType } from './fields';
@@ -84,7 +84,8 @@ export function buildCollection(
     fields,
     indexes: [],
     created: existing?.created ?? now,
-    updated: now,
+    // always later than the stored one: the registry reuses a definition whose `updated` it already holds
+    updated: nowAfter(existing?.updated),
   };
   if (type === 'view') {
     const query = input.viewQuery ?? existing?.viewQuery;

@@ -5,6 +5,7 @@ import { CollectionEntity } from './collection.entity';
 import { ParamEntity } from './param.entity';
 import { Init1732500000000 } from '../migrations/1732500000000-init';
 import { MigrationsHistory1760000000000 } from '../migrations/1760000000000-migrations-history';
+import { SQLITE_SCHEMA_WRITES_SQL } from './sqlite-schema-writes';
 import { retryBusy } from './sqlite-busy';
 
 const TYPEORM_MIGRATIONS = '_typeorm_migrations';
@@ -47,7 +48,8 @@ export async function openDataSource(settings: DataSourceSettings): Promise<Data
 /**
  * Runs the pending migrations inside one `BEGIN IMMEDIATE` transaction, the migrations table included:
  * a process starting beside another on a fresh file waits for the write lock, then finds them done
- * (TypeORM alone would check, then create, and both processes would create the same tables).
+ * (TypeORM alone would check, then create, and both processes would create the same tables). The schema-write
+ * counter (`SQLITE_SCHEMA_WRITES_SQL`) is made there too.
  */
 async function migrateUnderWriteLock(dataSource: DataSource): Promise<void> {
   const runner = dataSource.createQueryRunner();
@@ -59,6 +61,9 @@ async function migrateUnderWriteLock(dataSource: DataSource): Promise<void> {
       await runner.query(`ALTER TABLE "_migrations" RENAME TO "${TYPEORM_MIGRATIONS}"`);
     }
     await dataSource.runMigrations({ transaction: 'none' });
+    for (const sql of SQLITE_SCHEMA_WRITES_SQL) {
+      await runner.query(sql);
+    }
     await retryBusy(() => runner.query('COMMIT'));
   } catch (error) {
     await runner.query('ROLLBACK').catch(() => undefined);

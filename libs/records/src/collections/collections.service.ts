@@ -46,7 +46,7 @@ export class CollectionsService implements OnModuleInit {
 
   /** Reads every collection again; the stamp first, so a change racing the read only makes it look older. */
   async reload(): Promise<void> {
-    const stamp = await readSchemaStamp(this.database, this.database.engine);
+    const stamp = await readSchemaStamp(this.database);
     this.registry.replaceAll(await this.repository.findAllSince(this.registry.allCollections()));
     this.loaded = stamp.collections;
     this.compiler.clear();
@@ -124,7 +124,7 @@ export class CollectionsService implements OnModuleInit {
    * the registry was loaded (no need to read and parse every definition again), else read from the database.
    */
   private async snapshot(tx: TxExecutor): Promise<{ all: CollectionModel[]; cached: boolean }> {
-    const { collections } = await readSchemaStamp(tx, this.database.engine);
+    const { collections } = await readSchemaStamp(tx);
     return collections === this.loaded
       ? { all: [...this.registry.allCollections()], cached: true }
       : { all: await this.repository.findAllSince(this.registry.allCollections(), tx), cached: false };
@@ -132,7 +132,7 @@ export class CollectionsService implements OnModuleInit {
 
   /** The stamp after this transaction's own change, when the registry plus that change is the whole picture. */
   private async stampAfter(tx: TxExecutor, cached: boolean): Promise<string | null> {
-    return cached ? (await readSchemaStamp(tx, this.database.engine)).collections : null;
+    return cached ? (await readSchemaStamp(tx)).collections : null;
   }
 
   /** `PUT /api/collections/import`: upsert by id then name; `deleteMissing` drops the unlisted ones. */

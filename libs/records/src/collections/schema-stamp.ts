@@ -6,7 +6,7 @@ import type { SqlExecutor } from '@lib/database';
  * change landing in between leaves the cache with an older stamp (one reload too many, never one too few).
  */
 export interface SchemaStamp {
-  /** `_collections`: row count and latest `updated` (SQLite), the schema-write counter (PostgreSQL). */
+  /** `_collections`: the schema-write counter (see `COUNTER`). */
   collections: string;
   /** `_params` settings row's `updated` ('' when none is stored). */
   settings: string;
@@ -23,18 +23,18 @@ export interface PostgresStamp extends SchemaStamp {
   snapshot: string;
 }
 
-/** SQLite's collections stamp: read only after another process committed (`data_version`), so a scan is cheap. */
-const COUNTED = `(SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections")`;
 /**
- * PostgreSQL's, read on every request: the schema-write counter (`POSTGRES_SCHEMA_WRITES_SQL`), one row by its key
- * whatever the number of collections. Without its row (a database no nestbase of this version opened) the count.
+ * The schema-write counter (`_schemaWrites`, kept by triggers on `_collections`: `SQLITE_SCHEMA_WRITES_SQL`,
+ * `POSTGRES_SCHEMA_WRITES_SQL`): one row by its key whatever the number of collections, and moved by every change.
+ * Without its row (a database no nestbase of this version opened) the row count and latest `updated`.
  */
-const COUNTER = `COALESCE((SELECT 'w' || "n" FROM "_schemaWrites" WHERE "id" = 1), ${COUNTED})`;
+const COUNTER = `COALESCE((SELECT 'w' || "n" FROM "_schemaWrites" WHERE "id" = 1),
+  (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections"))`;
 
-/** `db`: the database, or a transaction (whose own uncommitted changes then count), of the engine named. */
-export async function readSchemaStamp(db: SqlExecutor, engine: 'sqlite' | 'postgres'): Promise<SchemaStamp> {
+/** `db`: the database, or a transaction (whose own uncommitted changes then count). */
+export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
   const [row] = await db.query<{ c: string; s: string | null }>(
-    `SELECT ${engine === 'postgres' ? COUNTER : COUNTED} AS "c",
+    `SELECT ${COUNTER} AS "c",
             (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
   );
   return { collections: row.c, settings: row.s ?? '' };

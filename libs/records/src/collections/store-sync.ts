@@ -106,7 +106,7 @@ export class StoreSync {
     // Each cache is compared with the stamp it was loaded under, not with what an earlier check saw: a change
     // made between a cache's load and this process's first check is as visible as any later one.
     const postgres = this.database.engine === 'postgres' ? await readPostgresStamp(this.database.stampReads) : null;
-    const stamp = postgres ?? (await readSchemaStamp(this.database, this.database.engine));
+    const stamp = postgres ?? (await readSchemaStamp(this.database));
     if (stamp.collections !== this.collections.loadedStamp()) {
       await this.collections.reload();
     }

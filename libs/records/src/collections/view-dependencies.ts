@@ -1,4 +1,4 @@
-import { BadRequestError, nowString } from '@lib/core';
+import { BadRequestError, nowAfter } from '@lib/core';
 import type { TxExecutor } from '@lib/database';
 import type { CollectionModel } from '@lib/schema';
 import { viewFields } from './view-fields';
@@ -60,7 +60,7 @@ export async function checkViews(
     }
     const fields = await viewFields(tx, view.name, all, message);
     if (JSON.stringify(fields) !== JSON.stringify(view.fields)) {
-      const updated = { ...view, fields, updated: nowString() };
+      const updated = { ...view, fields, updated: nowAfter(view.updated) };
       await save(updated);
       changed.push(updated);
     }
