@@ -23,6 +23,8 @@ import {
   waitForBanner,
 } from '@lib/testing';
 
+import { runCliLoading } from './support/loaded-modules';
+
 const PASSWORD = 'Cli-Passw0rd-1';
 const PASSWORD2 = 'Cli-Passw0rd-2';
 const TIMEOUT = { timeout: TEST_CEILING_MS };
@@ -90,27 +92,31 @@ void describe('nestbase --help', () => {
     { args: ['realtime', '--help'], contains: ['Usage: nestbase realtime', '--records URL'] },
   ];
   for (const c of cases) {
-    void it(`nestbase ${c.args.join(' ')} prints usage and exits 0`, TIMEOUT, async () => {
-      const res = await runCli(c.args);
+    void it(`nestbase ${c.args.join(' ')} prints usage and exits 0, loading no Nest or service`, TIMEOUT, async () => {
+      const { res, heavy } = await runCliLoading(c.args);
       assertOk(res, c.args.join(' '));
       assert.equal(res.stderr, '');
       for (const fragment of c.contains) {
         assert.ok(res.stdout.includes(fragment), `missing ${JSON.stringify(fragment)} in:\n${res.stdout}`);
       }
+      assert.deepEqual(heavy, [], 'the usage is printed before the app or the service is loaded');
     });
   }
 });
 
 void describe('usage errors exit 2 with one Error: line', () => {
-  const cases: { name: string; args: (dir: string) => string[] }[] = [
-    { name: 'unknown top-level flag', args: () => ['--bogus'] },
-    { name: 'unknown serve flag', args: () => ['serve', '--bogus'] },
+  // `light`: answered before the app or the service is loaded (the others need the configuration or the data dir)
+  const cases: { name: string; args: (dir: string) => string[]; light?: true }[] = [
+    { name: 'unknown top-level flag', args: () => ['--bogus'], light: true },
+    { name: 'unknown serve flag', args: () => ['serve', '--bogus'], light: true },
+    { name: 'unknown service flag', args: () => ['records', '--bogus'], light: true },
+    { name: 'an argument to a service', args: () => ['auth', 'extra'], light: true },
     {
       name: 'unknown superuser flag',
       args: (d) => ['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', d, '--nope'],
     },
-    { name: 'unknown command', args: () => ['frobnicate'] },
-    { name: 'superuser without a subcommand', args: () => ['superuser'] },
+    { name: 'unknown command', args: () => ['frobnicate'], light: true },
+    { name: 'superuser without a subcommand', args: () => ['superuser'], light: true },
     {
       name: 'serve with a --dir under a regular file',
       args: (d) => ['serve', '--http', '127.0.0.1:0', '--dir', join(d, 'file', 'data')],
@@ -133,7 +139,11 @@ void describe('usage errors exit 2 with one Error: line', () => {
       const dir = await tempDir();
       await writeFile(join(dir, 'file'), 'not a directory');
       const args = c.args(dir);
-      assertCliError(await runCli(args), args.join(' '));
+      const { res, heavy } = await runCliLoading(args);
+      assertCliError(res, args.join(' '));
+      if (c.light) {
+        assert.deepEqual(heavy, [], 'the usage error is answered before the app or the service is loaded');
+      }
     });
   }
 
