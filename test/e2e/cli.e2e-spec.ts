@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 
 import {
   freePort,
@@ -22,6 +22,8 @@ import {
   uniqueEmail,
   waitForBanner,
 } from '@lib/testing';
+
+import { runCliLoading } from './support/loaded-modules';
 
 const PASSWORD = 'Cli-Passw0rd-1';
 const PASSWORD2 = 'Cli-Passw0rd-2';
@@ -90,27 +92,31 @@ void describe('nestbase --help', () => {
     { args: ['realtime', '--help'], contains: ['Usage: nestbase realtime', '--records URL'] },
   ];
   for (const c of cases) {
-    void it(`nestbase ${c.args.join(' ')} prints usage and exits 0`, TIMEOUT, async () => {
-      const res = await runCli(c.args);
+    void it(`nestbase ${c.args.join(' ')} prints usage and exits 0, loading no Nest or service`, TIMEOUT, async () => {
+      const { res, heavy } = await runCliLoading(c.args);
       assertOk(res, c.args.join(' '));
       assert.equal(res.stderr, '');
       for (const fragment of c.contains) {
         assert.ok(res.stdout.includes(fragment), `missing ${JSON.stringify(fragment)} in:\n${res.stdout}`);
       }
+      assert.deepEqual(heavy, [], 'the usage is printed before the app or the service is loaded');
     });
   }
 });
 
 void describe('usage errors exit 2 with one Error: line', () => {
-  const cases: { name: string; args: (dir: string) => string[] }[] = [
-    { name: 'unknown top-level flag', args: () => ['--bogus'] },
-    { name: 'unknown serve flag', args: () => ['serve', '--bogus'] },
+  // `light`: answered before the app or the service is loaded (the others need the configuration or the data dir)
+  const cases: { name: string; args: (dir: string) => string[]; light?: true }[] = [
+    { name: 'unknown top-level flag', args: () => ['--bogus'], light: true },
+    { name: 'unknown serve flag', args: () => ['serve', '--bogus'], light: true },
+    { name: 'unknown service flag', args: () => ['records', '--bogus'], light: true },
+    { name: 'an argument to a service', args: () => ['auth', 'extra'], light: true },
     {
       name: 'unknown superuser flag',
       args: (d) => ['superuser', 'upsert', 'a@example.com', PASSWORD, '--dir', d, '--nope'],
     },
-    { name: 'unknown command', args: () => ['frobnicate'] },
-    { name: 'superuser without a subcommand', args: () => ['superuser'] },
+    { name: 'unknown command', args: () => ['frobnicate'], light: true },
+    { name: 'superuser without a subcommand', args: () => ['superuser'], light: true },
     {
       name: 'serve with a --dir under a regular file',
       args: (d) => ['serve', '--http', '127.0.0.1:0', '--dir', join(d, 'file', 'data')],
@@ -133,7 +139,11 @@ void describe('usage errors exit 2 with one Error: line', () => {
       const dir = await tempDir();
       await writeFile(join(dir, 'file'), 'not a directory');
       const args = c.args(dir);
-      assertCliError(await runCli(args), args.join(' '));
+      const { res, heavy } = await runCliLoading(args);
+      assertCliError(res, args.join(' '));
+      if (c.light) {
+        assert.deepEqual(heavy, [], 'the usage error is answered before the app or the service is loaded');
+      }
     });
   }
 
@@ -213,53 +223,47 @@ void it(
 );
 
 void describe('nestbase superuser', () => {
-  void it('upsert creates a superuser that can log in over HTTP', TIMEOUT, async () => {
-    const dir = await tempDir();
-    const email = uniqueEmail('cli');
-    const res = await runCli(['superuser', 'upsert', email, PASSWORD, '--dir', dir]);
-    assertOk(res, 'upsert');
-    assert.ok(res.stdout.includes(email), res.stdout);
-    const proc = await serve(dir);
-    try {
-      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 200);
-      assert.equal(await loginStatus(proc.baseUrl, email, 'Wrong-Passw0rd'), 400);
-    } finally {
-      await proc.stop();
-    }
-  });
-
-  void it('upsert again changes the password (old one → 400)', TIMEOUT, async () => {
-    const dir = await tempDir();
-    const email = uniqueEmail('cli');
-    assertOk(await runCli(['superuser', 'upsert', email, PASSWORD, '--dir', dir]), 'first upsert');
-    assertOk(await runCli(['superuser', 'upsert', email, PASSWORD2, '--dir', dir]), 'second upsert');
-    const proc = await serve(dir);
-    try {
-      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 400);
-      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD2), 200);
-    } finally {
-      await proc.stop();
-    }
-  });
-
-  void it('delete removes a superuser; an unknown email fails', TIMEOUT, async () => {
-    const dir = await tempDir();
-    const gone = uniqueEmail('gone');
-    const kept = uniqueEmail('kept');
-    assertOk(await runCli(['superuser', 'upsert', gone, PASSWORD, '--dir', dir]), 'upsert gone');
-    assertOk(await runCli(['superuser', 'upsert', kept, PASSWORD, '--dir', dir]), 'upsert kept');
-    assertOk(await runCli(['superuser', 'delete', gone, '--dir', dir]), 'delete');
-    const missing = await runCli(['superuser', 'delete', uniqueEmail('nobody'), '--dir', dir]);
-    assert.notEqual(missing.code, 0);
-    assert.match(missing.stderr, /^Error: /);
-    const proc = await serve(dir);
-    try {
-      assert.equal(await loginStatus(proc.baseUrl, gone, PASSWORD), 400);
-      assert.equal(await loginStatus(proc.baseUrl, kept, PASSWORD), 200);
-    } finally {
-      await proc.stop();
-    }
-  });
+  // The commands run on one data dir (each on its own email), then one server on it shows what they left.
+  void it(
+    'upsert creates, upsert again changes the password, delete removes (an unknown email fails)',
+    TIMEOUT,
+    async () => {
+      const dir = await tempDir();
+      const created = uniqueEmail('cli');
+      const changed = uniqueEmail('cli');
+      const gone = uniqueEmail('gone');
+      const kept = uniqueEmail('kept');
+      const res = await runCli(['superuser', 'upsert', created, PASSWORD, '--dir', dir]);
+      assertOk(res, 'upsert');
+      assert.ok(res.stdout.includes(created), res.stdout);
+      assertOk(await runCli(['superuser', 'upsert', changed, PASSWORD, '--dir', dir]), 'first upsert');
+      assertOk(await runCli(['superuser', 'upsert', changed, PASSWORD2, '--dir', dir]), 'second upsert');
+      assertOk(await runCli(['superuser', 'upsert', gone, PASSWORD, '--dir', dir]), 'upsert gone');
+      assertOk(await runCli(['superuser', 'upsert', kept, PASSWORD, '--dir', dir]), 'upsert kept');
+      assertOk(await runCli(['superuser', 'delete', gone, '--dir', dir]), 'delete');
+      const missing = await runCli(['superuser', 'delete', uniqueEmail('nobody'), '--dir', dir]);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /^Error: /);
+      const proc = await serve(dir);
+      try {
+        const statuses: number[] = [];
+        for (const [email, password] of [
+          [created, PASSWORD],
+          [created, 'Wrong-Passw0rd'],
+          [changed, PASSWORD],
+          [changed, PASSWORD2],
+          [gone, PASSWORD],
+          [kept, PASSWORD],
+        ]) {
+          statuses.push(await loginStatus(proc.baseUrl, email, password));
+        }
+        // created: its password only; changed: the new password only; gone: none; kept: its password
+        assert.deepEqual(statuses, [200, 400, 400, 200, 400, 200]);
+      } finally {
+        await proc.stop();
+      }
+    },
+  );
 });
 
 void describe('nestbase serve', () => {
@@ -280,22 +284,23 @@ void describe('nestbase serve', () => {
     }
   });
 
-  void it('PB_ADMIN_EMAIL/PB_ADMIN_PASSWORD create a superuser', TIMEOUT, async () => {
+  // One server for the two checks that only read from it: a superuser from PB_ADMIN_*, the files of --publicDir.
+  void describe('with PB_ADMIN_* and --publicDir', () => {
     const email = uniqueEmail('env');
-    const proc = await serve(await tempDir(), [], { PB_ADMIN_EMAIL: email, PB_ADMIN_PASSWORD: PASSWORD });
-    try {
-      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 200);
-    } finally {
-      await proc.stop();
-    }
-  });
+    let proc: ManagedProcess;
+    before(async () => {
+      const pub = await tempDir();
+      await writeFile(join(pub, 'index.html'), '<!doctype html><h1>nestbase public index</h1>');
+      await writeFile(join(pub, 'x.txt'), 'plain text file\n');
+      proc = await serve(await tempDir(), ['--publicDir', pub], { PB_ADMIN_EMAIL: email, PB_ADMIN_PASSWORD: PASSWORD });
+    });
+    after(() => proc?.stop());
 
-  void it('--publicDir serves index.html at / and other files by path', TIMEOUT, async () => {
-    const pub = await tempDir();
-    await writeFile(join(pub, 'index.html'), '<!doctype html><h1>nestbase public index</h1>');
-    await writeFile(join(pub, 'x.txt'), 'plain text file\n');
-    const proc = await serve(await tempDir(), ['--publicDir', pub]);
-    try {
+    void it('PB_ADMIN_EMAIL/PB_ADMIN_PASSWORD create a superuser', TIMEOUT, async () => {
+      assert.equal(await loginStatus(proc.baseUrl, email, PASSWORD), 200);
+    });
+
+    void it('--publicDir serves index.html at / and other files by path', TIMEOUT, async () => {
       const http = new HttpClient(proc.baseUrl);
       const index = await http.request('GET', '/');
       assert.equal(index.status, 200);
@@ -306,9 +311,7 @@ void describe('nestbase serve', () => {
       assert.equal(txt.text, 'plain text file\n');
       assert.match(txt.headers.get('content-type') ?? '', /^text\/plain/);
       assert.equal((await http.request('GET', '/api/health')).status, 200);
-    } finally {
-      await proc.stop();
-    }
+    });
   });
 
   void it('a restart on the same dir keeps collections, records and superusers', TIMEOUT, async () => {

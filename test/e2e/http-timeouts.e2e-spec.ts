@@ -78,7 +78,8 @@ async function trickle(socket: net.Socket, text: string, everyMs: number, maxMs:
 }
 
 function timeoutScenarios(name: string, base: () => string): void {
-  void describe(name, () => {
+  // Each scenario has its own socket and mostly waits on the server's timers: they run at once.
+  void describe(name, { concurrency: true }, () => {
     void it('closes a connection that sends nothing', async () => {
       const p = await probe(base());
       assert.notEqual(await p.closedWithin(OUTLIVE_MS), null, 'an idle socket must be closed');
@@ -161,7 +162,8 @@ function timeoutScenarios(name: string, base: () => string): void {
   });
 }
 
-void describe('HTTP timeouts', { timeout: 120_000 }, () => {
+// The standalone server's scenarios and the gateway's at the same time: the file waits on timers, not the CPU.
+void describe('HTTP timeouts', { timeout: 120_000, concurrency: true }, () => {
   let dir: string;
   let server: ManagedProcess | undefined;
   let gateway: ManagedProcess | undefined;

@@ -7,6 +7,5 @@ import { AuthAppModule } from './auth-app.module';
 runService({
   name: 'auth',
   module: (config) => AuthAppModule.forRoot(config),
-  defaultHttp: '127.0.0.1:8092',
   runner: hooksRunner(),
 });

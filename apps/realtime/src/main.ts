@@ -8,6 +8,5 @@ import { RealtimeAppModule } from './realtime-app.module';
 runService({
   name: 'realtime',
   module: (config) => RealtimeAppModule.forRoot(config),
-  defaultHttp: '127.0.0.1:8094',
   runner: hooksRunner({ hooks: 'points', withoutDataDir: (config) => config.records.url !== '' }),
 });

@@ -8,6 +8,5 @@ import { RecordsAppModule } from './records-app.module';
 runService({
   name: 'records',
   module: (config) => RecordsAppModule.forRoot(config),
-  defaultHttp: '127.0.0.1:8091',
   runner: hooksRunner({ migrate: true }),
 });

@@ -59,7 +59,9 @@ export { queryValues, headerValues, intParam, boolParam, decodeUrlPart } from '.
 export { ConfigModule } from './platform/config.module';
 export { serve, ensureDataDir, makeDirs, UnusableDirError } from './platform/serve';
 export { AppRestart, AppRestartModule } from './platform/app-restart';
-export { exitOnStartFailure, runService, serviceUsage } from './platform/run-service';
+export { exitOnStartFailure, runService } from './platform/run-service';
+export { SERVICE_CLI, serviceUsage } from './platform/service-cli';
+export type { ServiceName } from './platform/service-cli';
 export type { ServiceRunner, ServiceSpec } from './platform/run-service';
 export { DashboardInstaller, INSTALLER_EMAIL, INSTALLER_TOKEN_SECONDS } from './platform/dashboard-installer';
 export { DASHBOARD_CSP } from './platform/dashboard-static';

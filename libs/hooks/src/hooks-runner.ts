@@ -5,8 +5,8 @@ import { MigrationError } from './migrations/migration-file';
 
 /**
  * How the split services that run hooks start (records: record hooks; auth: auth hooks), for core's `runService`:
- * flags `--hooksDir`, `--dev` (or their `NB_*` variables), then the server with the `pb_hooks` files loaded;
- * hooks-file problems print one line and exit 2. `migrate` (records, which owns the schema): `--migrationsDir`,
+ * flags `--hooksDir`, `--dev` (or their `NB_*` variables; core's SERVICE_CLI declares them), then the server with
+ * the `pb_hooks` files loaded; hooks-file problems print one line and exit 2. `migrate` (records, which owns the schema): `--migrationsDir`,
  * `--automigrate`, and the migrations applied at start (a failing one prints one line and exits 1). `hooks:
  * 'points'` (files, realtime): only the hook points that service fires, no routes, crons or record hooks;
  * `withoutDataDir`: the service runs without a data dir (realtime asking the records service).
@@ -21,13 +21,6 @@ export function hooksRunner({
   withoutDataDir?: (config: AppConfig) => boolean;
 } = {}): ServiceRunner {
   return {
-    flags: {
-      hooksDir: { type: 'string' },
-      dev: { type: 'boolean' },
-      migrationsDir: { type: 'string' },
-      automigrate: { type: 'boolean' },
-    },
-    help: ['hooksDir', 'dev', ...(migrate ? ['migrationsDir', 'automigrate'] : [])],
     async start(module, config, flags, name) {
       if (!migrate && (flags.migrationsDir !== undefined || flags.automigrate !== undefined)) {
         throw new ConfigError(

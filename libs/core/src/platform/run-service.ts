@@ -1,36 +1,28 @@
-import { parseArgs } from 'node:util';
 import type { DynamicModule } from '@nestjs/common';
 import { ConfigError, loadConfig, type AppConfig } from '../config/app-config';
 import type { AppOptions } from './bootstrap';
 import { DependencyError } from './dependencies';
 import { setProcessService } from './observability/log';
 import { serve, UnusableDirError } from './serve';
-
-/** Flags every service takes (`NB_*` variables otherwise). */
-const COMMON_FLAGS = {
-  http: { type: 'string' },
-  dir: { type: 'string' },
-  publicDir: { type: 'string' },
-  records: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-type FlagValues = Record<string, string | boolean | undefined>;
+import {
+  isCommonFlag,
+  parseServiceArgs,
+  SERVICE_CLI,
+  serviceUsage,
+  type ServiceFlags,
+  type ServiceName,
+} from './service-cli';
 
 /**
  * How a service starts beyond the plain `serve` (the records and auth services: with their `pb_hooks`, see
- * `hooksRunner` of the hooks lib): its extra flags, their help lines, and the start itself.
+ * `hooksRunner` of the hooks lib); its flags are the hooks flags of service-cli.ts (`SERVICE_CLI[name].hooks`).
  */
 export interface ServiceRunner {
-  /** Extra flags (`parseArgs` options) and the `serviceUsage` names of those shown in `--help`. */
-  readonly flags: FlagSpec;
-  readonly help: readonly string[];
   /** Starts the service; `flags` are the extra flags given. */
   start(
     module: (config: AppConfig) => DynamicModule,
     config: AppConfig,
-    flags: FlagValues,
+    flags: ServiceFlags,
     name: string,
   ): Promise<void>;
   /** Errors that are usage (one line, exit 2) or known failures (one line, exit 1). */
@@ -39,14 +31,15 @@ export interface ServiceRunner {
 }
 
 export interface ServiceSpec {
-  /** `gateway`, `records`…: the command, the log lines' `service`, the traces' `service.name` suffix. */
-  name: string;
+  /**
+   * `gateway`, `records`…: the command, the log lines' `service`, the traces' `service.name` suffix; its flags and
+   * where it listens without `--http`/`NB_HTTP` are in service-cli.ts (read before the service loads).
+   */
+  name: ServiceName;
   module: (config: AppConfig) => DynamicModule;
-  /** Where it listens without `--http`/`NB_HTTP`. */
-  defaultHttp: string;
   /** App options from the configuration (the gateway serves `pb_public`; realtime may run without data). */
   options?: (config: AppConfig) => AppOptions;
-  /** A start other than `serve` (with hooks); its flags are added to the common ones. */
+  /** A start other than `serve` (with hooks). */
   runner?: ServiceRunner;
 }
 
@@ -57,21 +50,17 @@ export interface ServiceSpec {
  * one line and exit 2.
  */
 export function runService(spec: ServiceSpec): void {
-  const { name, defaultHttp, runner } = spec;
+  const { name, runner } = spec;
+  const { defaultHttp } = SERVICE_CLI[name];
   setProcessService(name);
   const start = async () => {
-    const { values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { ...COMMON_FLAGS, ...runner?.flags },
-      strict: true,
-    });
+    const values = parseServiceArgs(name, process.argv.slice(2));
     if (values.help) {
-      const flags = ['http', 'dir', 'publicDir', ...(name === 'realtime' ? ['records'] : []), ...(runner?.help ?? [])];
-      process.stdout.write(serviceUsage(name, defaultHttp, flags));
+      process.stdout.write(serviceUsage(name));
       return;
     }
-    const { help: _help, ...given } = values as FlagValues;
-    const extra = Object.fromEntries(Object.entries(given).filter(([key]) => !(key in COMMON_FLAGS)));
+    const { help: _help, ...given } = values;
+    const extra = Object.fromEntries(Object.entries(given).filter(([key]) => !isCommonFlag(key)));
     // (the runner's flags that are configuration, `--hooksDir`, `--migrationsDir`…, are overrides too)
     const config = loadConfig({ NB_HTTP: defaultHttp, ...process.env }, given);
     if (runner) {
@@ -104,32 +93,4 @@ export function exitOnStartFailure(
     `Error: ${oneLine ? text.split('\n')[0] : error instanceof Error ? (error.stack ?? text) : text}\n`,
   );
   process.exit(isUsage ? 2 : 1);
-}
-
-const FLAG_HELP: Record<string, string> = {
-  http: '--http ADDR        listen address (NB_HTTP)',
-  dir: '--dir DIR          data directory (NB_DIR, default ./pb_data)',
-  publicDir: '--publicDir DIR    static files served at / (NB_PUBLIC_DIR, default ./pb_public)',
-  hooksDir: '--hooksDir DIR     pb_hooks files (NB_HOOKS_DIR, default ./pb_hooks)',
-  dev: '--dev              reload the hooks when their files change',
-  migrationsDir:
-    '--migrationsDir DIR  migration files applied at start (NB_MIGRATIONS_DIR, default <dir>/../pb_migrations)',
-  automigrate: '--automigrate      write a migration for each collection change made through the API (NB_AUTOMIGRATE)',
-  records: '--records URL      realtime without a database: the records service to ask (NB_RECORDS_URL)',
-};
-
-/** `nestbase <service> --help`: the service's flags; the environment is in the README's Configuration. */
-export function serviceUsage(name: string, defaultHttp: string, flags: string[]): string {
-  return [
-    `Usage: nestbase ${name} [flags]`,
-    '',
-    `Runs the ${name} service of the split deployment (listens on ${defaultHttp} by default).`,
-    '',
-    'Flags:',
-    ...flags.map((flag) => `  ${FLAG_HELP[flag]}`),
-    '  --help             this text',
-    '',
-    'Every setting is also an environment variable (NB_*, PB_ADMIN_*, REDIS_URL, S3_*): see the README, "Configuration".',
-    '',
-  ].join('\n');
 }
