@@ -7,10 +7,10 @@
 // `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
 //
 // In the e2e tier each file starts a server of its own, except, in a whole run (all tiers, or `e2e` with no
-// names), the suite files (those the distributed sets run through their gateway, libs/testing's suite-files.ts):
-// they run on NB_TEST_SHARED_SERVERS (default 2, 0 = off) standalone servers that the runner starts and they
-// share, by the distributed sets' role rules (alone / one settings file at a time / shared beside each other; see
-// libs/testing's shared-servers.ts). Their lines say `on shared server N`, their cpu counts a share of that
+// names; in a targeted run too when NB_TEST_SHARED_SERVERS is set), the suite files (those the distributed sets
+// run through their gateway, libs/testing's suite-files.ts): they run on NB_TEST_SHARED_SERVERS (default 2, 0 =
+// off) standalone servers that the runner starts and they share, by the distributed sets' role rules (alone /
+// one settings file at a time / shared beside each other; see libs/testing's shared-servers.ts). Their lines say `on shared server N`, their cpu counts a share of that
 // server's; the tier's cpu adds what no file ran beside (boot, idle). A shared server that dies fails the files
 // running on it, with its log, and fails the run; a fresh one takes the files still to come.
 //
@@ -110,8 +110,12 @@ const files = [...tierOf.keys()].sort((a, b) => expected(b) - expected(a) || a.l
 
 const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file-runner.js'));
 const sharedCount = Number(process.env.NB_TEST_SHARED_SERVERS ?? 2);
-// A targeted run (names given), a run against an external server: every file as it runs alone.
-const shareServers = (kind === 'all' || kind === 'e2e') && picks.length === 0 && !process.env.NB_TEST_BASE_URL;
+// A targeted run (names given, unless NB_TEST_SHARED_SERVERS is set), a run against an external server: every
+// file as it runs alone.
+const shareServers =
+  (kind === 'all' || kind === 'e2e') &&
+  (picks.length === 0 || process.env.NB_TEST_SHARED_SERVERS !== undefined) &&
+  !process.env.NB_TEST_BASE_URL;
 // Against one external server (NB_TEST_BASE_URL) the files share its settings: one at a time.
 const concurrency = process.env.NB_TEST_BASE_URL
   ? 1
