@@ -10,9 +10,10 @@
 // names; in a targeted run too when NB_TEST_SHARED_SERVERS is set), the suite files (those the distributed sets
 // run through their gateway, libs/testing's suite-files.ts): they run on NB_TEST_SHARED_SERVERS (default 2, 0 =
 // off) standalone servers that the runner starts and they share, by the distributed sets' role rules (alone /
-// one settings file at a time / shared beside each other; see libs/testing's shared-servers.ts). Their lines say `on shared server N`, their cpu counts a share of that
-// server's; the tier's cpu adds what no file ran beside (boot, idle). A shared server that dies fails the files
-// running on it, with its log, and fails the run; a fresh one takes the files still to come.
+// one settings file at a time / shared beside each other; see libs/testing's shared-servers.ts). Their lines
+// say `on shared server N`, their cpu counts a share of that server's; the tier's cpu adds what no file ran
+// beside (boot, idle). A shared server that dies fails the files running on it, with its log, and fails the
+// run; a fresh one takes the files still to come.
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
 // the time of each tier, the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
