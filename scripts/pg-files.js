@@ -2,7 +2,7 @@
 // The e2e files (test/e2e/<name>.e2e-spec.ts) that the `pg` tier of scripts/run-tests.js runs again on PostgreSQL,
 // each server on a fresh database: the files that start servers of their own (or need the standalone server's
 // shape), which can't run through a deployment. Every HTTP scenario file and SDK suite that can (the files
-// test/distributed/support/suite-runner.ts picks) runs on PostgreSQL through the gateway of the PostgreSQL-backed
+// libs/testing/src/suite-files.ts picks) runs on PostgreSQL through the gateway of the PostgreSQL-backed
 // distributed set instead (test/distributed/postgres.e2e-spec.ts): one started set for all of them, no server start
 // per file. `NB_TEST_PG_ANY=1 node scripts/run-tests.js pg <name>` still runs any e2e file on a standalone server
 // on PostgreSQL. See README "PostgreSQL".

@@ -3,8 +3,17 @@
 // more at a time than the machine has cores (the distributed set holds a slot for minutes, mostly waiting;
 // NB_TEST_CONCURRENCY to change), longest first: the durations of the last run are kept in
 // dist/.test-times.json, and without them the distributed set goes first. Tiers: `unit` = *.spec.js beside
-// the code, `medium` = test/medium/ (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/ (each file
-// starts its own server), `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
+// the code, `medium` = test/medium/ (real TypeORM/Redis, no HTTP server), `e2e` = test/e2e/ and test/browser/,
+// `deploy` = test/deploy/, `distributed` = test/distributed/; no argument = all.
+//
+// In the e2e tier each file starts a server of its own, except, in a whole run (all tiers, or `e2e` with no
+// names; in a targeted run too when NB_TEST_SHARED_SERVERS is set), the suite files (those the distributed sets
+// run through their gateway, libs/testing's suite-files.ts): they run on NB_TEST_SHARED_SERVERS (default 2, 0 =
+// off) standalone servers that the runner starts and they share, by the distributed sets' role rules (alone /
+// one settings file at a time / shared beside each other; see libs/testing's shared-servers.ts). Their lines
+// say `on shared server N`, their cpu counts a share of that server's; the tier's cpu adds what no file ran
+// beside (boot, idle). A shared server that dies fails the files running on it, with its log, and fails the
+// run; a fresh one takes the files still to come.
 //
 // Prints one line per finished file (the whole TAP of a failing file, or of every file with --verbose), then
 // the time and CPU of each tier, how fast the machine's CPU ran meanwhile (scripts/cpu-speed.js), the slowest files, the failing tests by name, `# pass N` / `# fail N` and a last
@@ -102,6 +111,13 @@ const expected = (file) => known[rel(file)] ?? (tierOf.get(file) === 'distribute
 const files = [...tierOf.keys()].sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 
 const { runTestFiles } = require(path.join(dist, 'libs', 'testing', 'src', 'file-runner.js'));
+const sharedCount = Number(process.env.NB_TEST_SHARED_SERVERS ?? 2);
+// A targeted run (names given, unless NB_TEST_SHARED_SERVERS is set), a run against an external server: every
+// file as it runs alone.
+const shareServers =
+  (kind === 'all' || kind === 'e2e') &&
+  (picks.length === 0 || process.env.NB_TEST_SHARED_SERVERS !== undefined) &&
+  !process.env.NB_TEST_BASE_URL;
 // Against one external server (NB_TEST_BASE_URL) the files share its settings: one at a time.
 const concurrency = process.env.NB_TEST_BASE_URL
   ? 1
@@ -120,7 +136,7 @@ process.stdout.write(`running ${files.length} test files, ${concurrency} at a ti
 function onDone(result) {
   const mark = result.ok ? 'ok    ' : result.hung ? 'HUNG  ' : 'FAILED';
   const cpu = result.cpuMs === undefined ? '' : `, cpu ${seconds(result.cpuMs)}`;
-  const counts = `pass ${result.pass}, fail ${result.fail}${cpu}`;
+  const counts = `pass ${result.pass}, fail ${result.fail}${cpu}${result.on ? `, on ${result.on}` : ''}`;
   process.stdout.write(`${mark} ${seconds(result.durationMs).padStart(8)}  ${rel(result.file)}  (${counts})\n`);
   if (!result.ok || verbose) {
     process.stdout.write(`${result.output.replace(/^/gm, '    | ')}\n`);
@@ -154,17 +170,34 @@ async function startPostgres() {
   return { url: server.url, stop: () => server.stop() };
 }
 
+/** The standalone servers the e2e tier's suite files share (none in a targeted run). */
+async function startSharedServers() {
+  if (!shareServers || sharedCount <= 0) {
+    return undefined;
+  }
+  const { SharedServers } = require(path.join(dist, 'libs', 'testing', 'src', 'shared-servers.js'));
+  const { isSuiteFile } = require(path.join(dist, 'libs', 'testing', 'src', 'suite-files.js'));
+  // test/e2e's files that the distributed sets run too (not test/browser's)
+  const e2eDir = path.join(dist, 'test', 'e2e', path.sep);
+  const suiteFiles = files.filter((file) => file.startsWith(e2eDir) && tierOf.get(file) === 'e2e' && isSuiteFile(file));
+  return suiteFiles.length > 0 ? SharedServers.start(sharedCount, suiteFiles) : undefined;
+}
+
 async function main() {
   const speed = startCpuSpeedProbe();
   const vitestOk = runVitest();
   const postgres = await startPostgres();
+  const shared = await startSharedServers();
   const env = (file) =>
     tierOf.get(file) === 'pg'
       ? { ...process.env, NB_TEST_POSTGRES_URL: postgres.url, NB_DB_POOL_MAX: '4' }
       : process.env;
   const runnable = files.filter((file) => tierOf.get(file) !== 'pg' || postgres.url);
-  const results = await runTestFiles(runnable, { concurrency, ceilingMs: ceiling, onDone, env });
+  const scheduler = shared?.scheduler;
+  const results = await runTestFiles(runnable, { concurrency, ceilingMs: ceiling, onDone, env, scheduler });
   await postgres.stop();
+  await shared?.stop();
+  const crashes = shared?.crashes ?? [];
   const wall = Date.now() - started;
   const times = { ...known };
   results.forEach((r) => (times[rel(r.file)] = r.durationMs));
@@ -182,9 +215,11 @@ async function main() {
       const start = Math.min(...mine.map((r) => r.startedAt));
       const end = Math.max(...mine.map((r) => r.startedAt + r.durationMs));
       const sum = mine.reduce((s, r) => s + r.durationMs, 0);
-      const cpu = mine.reduce((s, r) => s + (r.cpuMs ?? 0), 0);
+      const overhead = tier === 'e2e' && shared ? shared.overheadCpuMs : 0;
+      const cpu = mine.reduce((s, r) => s + (r.cpuMs ?? 0), overhead);
+      const note = overhead ? `  (${shared.size} shared servers, ${seconds(overhead)} of it beside no file)` : '';
       out.push(
-        `#   ${tier.padEnd(12)} ${String(mine.length).padStart(3)} files  wall ${seconds(end - start)}  sum ${seconds(sum)}  cpu ${seconds(cpu)}`,
+        `#   ${tier.padEnd(12)} ${String(mine.length).padStart(3)} files  wall ${seconds(end - start)}  sum ${seconds(sum)}  cpu ${seconds(cpu)}${note}`,
       );
     }
   }
@@ -205,6 +240,9 @@ async function main() {
   if (!vitestOk) {
     out.push('', '# FAILING: the dashboard Vitest tests (see their output above)');
   }
+  if (crashes.length > 0) {
+    out.push('', '# FAILING: shared servers of the e2e tier', ...crashes.map((c) => `#   ${c}`));
+  }
   if (failed.length > 0) {
     out.push('', '# FAILING TESTS');
     for (const r of failed) {
@@ -213,13 +251,15 @@ async function main() {
     }
   }
   out.push('', `# files ${results.length}`, `# pass ${pass}`, `# fail ${fail}`, `# wall time ${seconds(wall)}`);
+  const passed = failed.length === 0 && vitestOk && crashes.length === 0;
+  const others = [...(vitestOk ? [] : ['vitest']), ...(crashes.length > 0 ? ['a shared server'] : [])];
   out.push(
-    failed.length === 0 && vitestOk
+    passed
       ? `# PASSED: all ${results.length} files`
-      : `# FAILED: ${failed.length} of ${results.length} files (${[...failed.map((r) => path.basename(r.file)), ...(vitestOk ? [] : ['vitest'])].join(', ')})`,
+      : `# FAILED: ${failed.length} of ${results.length} files (${[...failed.map((r) => path.basename(r.file)), ...others].join(', ')})`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
-  process.exitCode = failed.length === 0 && vitestOk ? 0 : 1;
+  process.exitCode = passed ? 0 : 1;
 }
 
 main().catch((err) => {

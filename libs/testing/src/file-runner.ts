@@ -15,10 +15,27 @@ export interface FileRunOptions {
   ceilingMs: number | ((file: string) => number);
   /** Environment of every file, or of each (default: this process's). */
   env?: NodeJS.ProcessEnv | ((file: string) => NodeJS.ProcessEnv);
-  /** Files with the same group never run at the same time (e.g. those that change a shared server's settings). */
-  group?: (file: string) => string | undefined;
   /** Called as each file finishes (in completion order). */
   onDone?: (result: FileResult) => void;
+  /** Places files on a resource they share (e.g. a server: see shared-servers.ts); the other files run as usual. */
+  scheduler?: FileScheduler;
+}
+
+/** A file's place on a shared resource, from its start to its end. */
+export interface FileLease {
+  /** The file's environment (instead of `FileRunOptions.env`). */
+  env: NodeJS.ProcessEnv;
+  /** Aborted: the file is killed and fails with the abort's reason (its resource died). */
+  signal?: AbortSignal;
+  /** Called as the file ends, before `onDone`: frees its place and may add to its result. */
+  release(result: FileResult): Promise<void> | void;
+}
+
+export interface FileScheduler {
+  /** `null`: not a file of this scheduler (it runs as usual); `undefined`: it must wait; else its lease. */
+  admit(file: string): FileLease | null | undefined;
+  /** Receives the function to call when a file that had to wait may start now (a resource is back). */
+  attach?(wake: () => void): void;
 }
 
 export interface FileResult extends TapSummary {
@@ -36,6 +53,8 @@ export interface FileResult extends TapSummary {
    */
   cpuMs?: number;
   output: string;
+  /** Where it ran when not on a server of its own (a shared server's name). */
+  on?: string;
   /** Passed: exit 0, a complete report, nothing failed. */
   ok: boolean;
 }
@@ -54,10 +73,27 @@ function reapedChildrenCpuMs(): number | undefined {
 let reapedCpuSeen = reapedChildrenCpuMs();
 
 /**
- * Runs one file; resolves when its process has closed. `file` may carry a `#variant` suffix (the same file run
- * again in another setting, e.g. `#pg`): it names the result, the path without it is run.
+ * The CPU reaped since the last file's process was (ms): called as a process other than a file's (a shared
+ * server) is reaped, so that its CPU isn't counted to the next file that ends.
  */
-export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.ProcessEnv): Promise<FileResult> {
+export function absorbReapedCpu(): number {
+  const now = reapedChildrenCpuMs();
+  const delta = now === undefined || reapedCpuSeen === undefined ? 0 : now - reapedCpuSeen;
+  reapedCpuSeen = now;
+  return delta;
+}
+
+/**
+ * Runs one file; resolves when its process has closed. `file` may carry a `#variant` suffix (the same file run
+ * again in another setting, e.g. `#pg`): it names the result, the path without it is run. `stop` aborted
+ * (the server it ran on died): the file is killed and fails with the abort's reason.
+ */
+export async function runTestFile(
+  file: string,
+  ceilingMs: number,
+  env?: NodeJS.ProcessEnv,
+  stop?: AbortSignal,
+): Promise<FileResult> {
   const root = repoRoot();
   const startedAt = Date.now();
   const path = file.replace(/#[\w-]+$/, '');
@@ -83,6 +119,15 @@ export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.
     hung = true;
     kill();
   }, ceilingMs);
+  let aborted: string | undefined;
+  const abort = (): void => {
+    aborted = String(stop?.reason);
+    kill();
+  };
+  if (stop?.aborted) {
+    abort();
+  }
+  stop?.addEventListener('abort', abort, { once: true });
   process.on('exit', kill);
   let cpuMs: number | undefined;
   child.once('exit', () => {
@@ -94,53 +139,57 @@ export async function runTestFile(file: string, ceilingMs: number, env?: NodeJS.
     child.once('close', (c, s) => resolve([c, s])),
   );
   clearTimeout(timer);
+  stop?.removeEventListener('abort', abort);
   process.off('exit', kill);
   kill(); // whatever the file left running (a server it did not stop)
   const tap = readTap(output);
-  if (hung) {
+  if (aborted !== undefined) {
+    const running = tap.unfinished.length > 0 ? ` (still running: ${tap.unfinished.join('; ')})` : '';
+    tap.failures.push({ name: `${file} stopped`, reason: `${aborted}${running}` });
+  } else if (hung) {
     const running = tap.unfinished.length > 0 ? tap.unfinished.join('; ') : '(nothing had started)';
     tap.failures.push({ name: `${file} hung`, reason: `still running after ${ceilingMs / 1000} s: ${running}` });
   } else if (!tap.complete || (code !== 0 && tap.failures.length === 0)) {
     tap.failures.push({ name: file, reason: `exited with ${String(code ?? signal)} without a complete report` });
   }
-  const ok = !hung && code === 0 && tap.complete && tap.fail === 0;
+  const ok = !hung && aborted === undefined && code === 0 && tap.complete && tap.fail === 0;
   return { ...tap, file, code, signal, hung, startedAt, durationMs: Date.now() - startedAt, cpuMs, output, ok };
 }
 
 /**
  * Runs `files` in the order given (put the longest first), `concurrency` processes at a time; a file waits
- * while another of its group runs, and the next file that may start takes its place.
+ * while its scheduler has no place for it, and the next file that may start takes its place.
  */
 export async function runTestFiles(files: string[], options: FileRunOptions): Promise<FileResult[]> {
   const queue = [...files];
   const results: FileResult[] = [];
-  const busyGroups = new Set<string>();
   let running = 0;
   reapedCpuSeen = reapedChildrenCpuMs(); // what ran before (the dashboard's Vitest run) is no file's
 
   return new Promise((resolve) => {
     const next = (): void => {
       while (running < Math.max(1, options.concurrency)) {
+        let lease: FileLease | null | undefined = null;
         const at = queue.findIndex((file) => {
-          const group = options.group?.(file);
-          return group === undefined || !busyGroups.has(group);
+          lease = options.scheduler ? options.scheduler.admit(file) : null;
+          return lease !== undefined;
         });
         if (at === -1) {
           break;
         }
         const [file] = queue.splice(at, 1);
-        const group = options.group?.(file);
-        if (group !== undefined) {
-          busyGroups.add(group);
-        }
         running += 1;
         const ceiling = typeof options.ceilingMs === 'number' ? options.ceilingMs : options.ceilingMs(file);
-        const env = typeof options.env === 'function' ? options.env(file) : options.env;
-        void runTestFile(file, ceiling, env).then((result) => {
-          running -= 1;
-          if (group !== undefined) {
-            busyGroups.delete(group);
+        const held = lease as FileLease | null;
+        const env = held ? held.env : typeof options.env === 'function' ? options.env(file) : options.env;
+        void runTestFile(file, ceiling, env, held?.signal).then(async (result) => {
+          try {
+            await held?.release(result);
+          } catch (err) {
+            result.ok = false;
+            result.failures.push({ name: `${file} (after it ended)`, reason: String(err) });
           }
+          running -= 1;
           results.push(result);
           options.onDone?.(result);
           next();
@@ -150,6 +199,7 @@ export async function runTestFiles(files: string[], options: FileRunOptions): Pr
         resolve(results);
       }
     };
+    options.scheduler?.attach?.(next);
     next();
   });
 }

@@ -32,13 +32,13 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
  * Files that run beside others against one shared server (`NB_TEST_PARALLEL=1`, see
- * test/distributed/support/suite-runner.ts) must not change its settings: the others would see them.
+ * libs/testing/src/suite-scheduler.ts) must not change its settings: the others would see them.
  */
 function assertMayChangeSettings(method: HttpMethod, url: string): void {
   if (process.env.NB_TEST_PARALLEL === '1' && method !== 'GET' && /^\/api\/settings\/?(\?|$)/.test(url)) {
     throw new ApiError(
       `${method} ${url}: this file changes the settings of a server other files share while it runs; ` +
-        'list it among the settings files of test/distributed/support/suite-runner.ts',
+        'list it among the settings files of libs/testing/src/suite-files.ts',
     );
   }
 }

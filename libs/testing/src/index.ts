@@ -10,7 +10,7 @@ export type { ApiResponse, HttpMethod, RequestOptions } from './http-client';
 export { freePort } from './free-port';
 export { latenessProbe } from './lateness-probe';
 export { externalTarget, repoRoot, spawnServer, startTestServer, targetOnPostgres, waitForHealth } from './test-server';
-export type { RunningServer, TestTarget } from './test-server';
+export type { RunningServer, SpawnedServer, SpawnOptions, TestTarget } from './test-server';
 export { runCli, startNestbase, startProcess, startRecordsApp, startSplitService } from './process';
 export type { ManagedProcess, ProcessOptions, ProcessResult } from './process';
 export { bannerText, logEntries, waitForBanner } from './log-lines';
@@ -68,8 +68,13 @@ export type {
   RecordJson,
   Rule,
 } from './factories';
-export { runTestFile, runTestFiles } from './file-runner';
-export type { FileResult, FileRunOptions } from './file-runner';
+export { absorbReapedCpu, runTestFile, runTestFiles } from './file-runner';
+export type { FileLease, FileResult, FileRunOptions, FileScheduler } from './file-runner';
+export { externalSuiteFiles, isSuiteFile, suiteEnv, suiteRole } from './suite-files';
+export type { SuiteRole, SuiteTarget } from './suite-files';
+export { SuiteScheduler } from './suite-scheduler';
+export type { LaneHooks, SuiteLane } from './suite-scheduler';
+export { SharedServers } from './shared-servers';
 export { readTap } from './tap-report';
 export type { TapFailure, TapSummary } from './tap-report';
 export { STARTUP_CEILING_MS, TEST_CEILING_MS, WAIT_CEILING_MS } from './ceilings';

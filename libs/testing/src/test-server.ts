@@ -28,6 +28,20 @@ export interface RunningServer extends TestTarget {
   advanceClock(ms: number): Promise<void>;
 }
 
+/** A server spawned by `spawnServer`, with what its owner may watch. */
+export interface SpawnedServer extends RunningServer {
+  pid: number;
+  /** Its clock's offset file (NB_TEST_CLOCK_FILE of the process). */
+  clockFile: string;
+  /** The tail of its output. */
+  log(): string;
+}
+
+export interface SpawnOptions {
+  /** Called as the process exits: with its crash report when it wasn't stopped through `stop()`. */
+  onExit?: (crashReport: string | undefined) => void;
+}
+
 const STARTUP_TIMEOUT_MS = STARTUP_CEILING_MS;
 const STOP_TIMEOUT_MS = 10_000;
 const DEFAULT_SU_EMAIL = 'e2e-superuser@example.com';
@@ -104,7 +118,7 @@ export async function waitForHealth(
  * Spawns `node bin/nestbase.js serve` on a free port with a fresh data dir; with `NB_TEST_POSTGRES_URL` (the
  * runner's `pg` tier) on a fresh database of that PostgreSQL server (`DATABASE_URL`), dropped at stop.
  */
-export async function spawnServer(): Promise<RunningServer> {
+export async function spawnServer(options: SpawnOptions = {}): Promise<SpawnedServer> {
   const root = repoRoot();
   const dataDir = await mkdtemp(join(tmpdir(), 'nestbase-e2e-'));
   const postgres = process.env.NB_TEST_POSTGRES_URL
@@ -156,12 +170,17 @@ export async function spawnServer(): Promise<RunningServer> {
   }
 
   let stopping = false;
+  const crashReport = (): string | undefined =>
+    !stopping && (child.exitCode !== null || child.signalCode !== null)
+      ? `nestbase exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}):\n${log()}`
+      : undefined;
+  child.once('exit', () => options.onExit?.(crashReport()));
   return {
     baseUrl,
-    crashReport: () =>
-      !stopping && (child.exitCode !== null || child.signalCode !== null)
-        ? `nestbase exited (code ${String(child.exitCode)}, signal ${String(child.signalCode)}):\n${log()}`
-        : undefined,
+    pid: child.pid ?? 0,
+    clockFile: clock.file,
+    log,
+    crashReport,
     superuserEmail: DEFAULT_SU_EMAIL,
     superuserPassword: DEFAULT_SU_PASSWORD,
     advanceClock: (ms) => clock.advance(ms),
