@@ -1,6 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { AppConfig } from '../../config/app-config';
-import { prettyLine } from './pretty-line';
+import { LogOutput } from './log-output';
 import { currentRequestId } from './request-context';
 
 /**
@@ -18,42 +18,7 @@ const PINO_LEVELS: Record<AppConfig['logLevel'], pino.LevelWithSilent> = {
   debug: 'debug',
 };
 
-/**
- * Lines are gathered and written at most every FLUSH_MS (or at 64 KiB), not once per line nor per event-loop
- * turn: stdout is usually a pipe, and each write on it goes through the stream's async write path (a few µs of
- * CPU), which a busy proxy turning its loop once per request paid per request. At exit what is held is written.
- */
-const FLUSH_MS = 10;
-
-class BatchedStdout {
-  private pending = '';
-  private scheduled = false;
-
-  constructor(private readonly pretty: boolean) {
-    process.once('exit', () => this.flush());
-  }
-
-  write(line: string): void {
-    this.pending += this.pretty ? prettyLine(line) : line;
-    if (this.pending.length >= 64 * 1024) {
-      this.flush();
-    } else if (!this.scheduled) {
-      this.scheduled = true;
-      setTimeout(() => this.flush(), FLUSH_MS).unref();
-    }
-  }
-
-  flush(): void {
-    this.scheduled = false;
-    if (this.pending !== '') {
-      const out = this.pending;
-      this.pending = '';
-      process.stdout.write(out);
-    }
-  }
-}
-
-let output: BatchedStdout | undefined;
+let output: LogOutput | undefined;
 let processService = 'nestbase';
 
 /** Names this process in every log line and its traces (`records`, `gateway`…; default `nestbase`). */
@@ -72,7 +37,7 @@ let startup: Logger | undefined;
 let accessService = '';
 
 function build(service: string, level: pino.LevelWithSilent, pretty: boolean): Logger {
-  output ??= new BatchedStdout(pretty);
+  output ??= new LogOutput(pretty, () => processService);
   return pino(
     {
       level,
