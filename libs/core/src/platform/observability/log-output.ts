@@ -8,10 +8,11 @@ import { prettyLine } from './pretty-line';
 const FLUSH_MS = 10;
 const BATCH_BYTES = 64 * 1024;
 /**
- * What stdout may hold unwritten: a pipe read slower than lines are made (a log collector behind, a terminal
- * multiplexer, a benchmark at 18,000 requests a second) would otherwise grow the process without bound (+60 MB
- * in 10 s of bench:records' view). Past it new lines are dropped and counted, and one `warn` line says how many
- * once the stream has drained: a bounded log loss rather than memory, as pino's own `maxLength` does.
+ * What stdout may hold unwritten: a pipe read slower than lines are made (a log collector behind, a stopped
+ * `| less`, a process at 18,000 requests a second: ~5 MB of access lines a second) would otherwise grow the process
+ * without bound, as Node's stream keeps every write it was given. Past it new lines are dropped and counted, and
+ * one `warn` line says how many once the stream has drained: a bounded log loss rather than memory, as pino's own
+ * `maxLength` does.
  */
 export const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
