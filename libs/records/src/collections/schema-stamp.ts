@@ -23,21 +23,35 @@ export interface PostgresStamp extends SchemaStamp {
   snapshot: string;
 }
 
+/** The row count and latest `updated` of `_collections`: the stamp where there is no counter. */
+const COUNTED = `(SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections")`;
 /**
  * The schema-write counter (`_schemaWrites`, kept by triggers on `_collections`: `SQLITE_SCHEMA_WRITES_SQL`,
  * `POSTGRES_SCHEMA_WRITES_SQL`): one row by its key whatever the number of collections, and moved by every change.
- * Without its row (a database no nestbase of this version opened) the row count and latest `updated`.
+ * Without its row, the count.
  */
-const COUNTER = `COALESCE((SELECT 'w' || "n" FROM "_schemaWrites" WHERE "id" = 1),
-  (SELECT COUNT(*) || ':' || COALESCE(MAX("updated"), '') FROM "_collections"))`;
+const COUNTER = `COALESCE((SELECT 'w' || "n" FROM "_schemaWrites" WHERE "id" = 1), ${COUNTED})`;
+/**
+ * A SQLite file without the counter's table: restored from a backup made before it, and not yet opened again by
+ * this process (the other services of a split set keep their connection). PostgreSQL makes it at every start.
+ */
+const NO_COUNTER = /no such table: (main\.)?_schemaWrites/;
+
+const stampSql = (collections: string) => `SELECT ${collections} AS "c",
+            (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`;
 
 /** `db`: the database, or a transaction (whose own uncommitted changes then count). */
 export async function readSchemaStamp(db: SqlExecutor): Promise<SchemaStamp> {
-  const [row] = await db.query<{ c: string; s: string | null }>(
-    `SELECT ${COUNTER} AS "c",
-            (SELECT "updated" FROM "_params" WHERE "id" = 'settings') AS "s"`,
-  );
-  return { collections: row.c, settings: row.s ?? '' };
+  let rows: { c: string; s: string | null }[];
+  try {
+    rows = await db.query(stampSql(COUNTER));
+  } catch (error) {
+    if (!(error instanceof Error && NO_COUNTER.test(error.message))) {
+      throw error;
+    }
+    rows = await db.query(stampSql(COUNTED));
+  }
+  return { collections: rows[0].c, settings: rows[0].s ?? '' };
 }
 
 /** `readSchemaStamp`, the auth-write counter and the snapshot in one round trip (PostgreSQL only). */
