@@ -113,12 +113,15 @@ void describe('traces across the split set (gateway, records, realtime on Redis)
     receiver = await OtlpReceiver.start();
     redis = await RedisServer.start();
     const env = { REDIS_URL: redis.url, NB_INTERNAL_SECRET: 'otel-test-secret', ...tracingEnv(receiver) };
-    records = await startSplitService('records', dir, [], {
-      env: { ...env, PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
-    });
-    realtime = await startSplitService('realtime', dir, [], { env });
-    const auth = await startSplitService('auth', dir, [], { env });
-    procs.push(records, realtime, auth);
+    // each one kept for `after` as soon as it runs: one that fails to start must not leave the others running
+    const kept = (proc: ManagedProcess) => (procs.push(proc), proc);
+    records = kept(
+      await startSplitService('records', dir, [], {
+        env: { ...env, PB_ADMIN_EMAIL: SU.email, PB_ADMIN_PASSWORD: SU.password },
+      }),
+    );
+    realtime = kept(await startSplitService('realtime', dir, [], { env }));
+    const auth = kept(await startSplitService('auth', dir, [], { env }));
     gateway = await startGateway({
       ...env,
       NB_UPSTREAM_RECORDS: records.baseUrl,
