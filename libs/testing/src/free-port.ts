@@ -5,14 +5,15 @@ import { createServer } from 'node:net';
 /**
  * A port that was free a moment ago, picked below the kernel's ephemeral range where one is known: a port from
  * that range (what listening on port 0 gives) can be taken by the local end of any outgoing connection between
- * this check and the server's bind — seen at load 27 as `EADDRINUSE` in a test server's start.
+ * this check and the server's bind — seen at load 27 as `EADDRINUSE` in a test server's start. Never one `fetch`
+ * refuses to connect to.
  */
 export async function freePort(): Promise<number> {
   const low = ephemeralLow();
   if (low !== undefined && low > MIN_PICKED_PORT + 1000) {
     for (let attempt = 0; attempt < 50; attempt++) {
       const port = MIN_PICKED_PORT + Math.floor(Math.random() * (low - MIN_PICKED_PORT));
-      if ((await listenOnce(port)) === port) {
+      if (!FETCH_BLOCKED.has(port) && (await listenOnce(port)) === port) {
         return port;
       }
     }
@@ -21,6 +22,11 @@ export async function freePort(): Promise<number> {
 }
 
 const MIN_PICKED_PORT = 10_000;
+/**
+ * The ports of the Fetch standard's "bad port" list in the picked range: `fetch` refuses them ("bad port") without
+ * connecting, so a server there looks dead to every test (a realtime service on 10080 failed a run's health wait).
+ */
+const FETCH_BLOCKED = new Set([10_080]);
 
 function ephemeralLow(): number | undefined {
   try {
