@@ -3,9 +3,9 @@
 // file: counts, failing test names, duration, and — when a file outlives its ceiling — what was still running.
 // The ceiling only catches hangs: it is far above any file's normal duration on a busy machine.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { procCpu } from './proc-cpu';
 import { readTap, TapSummary } from './tap-report';
 import { repoRoot } from './test-server';
 
@@ -59,17 +59,8 @@ export interface FileResult extends TapSummary {
   ok: boolean;
 }
 
-/** CPU of this process's reaped children and theirs (ms), from /proc (Linux's clock ticks are 1/100 s). */
-function reapedChildrenCpuMs(): number | undefined {
-  try {
-    const stat = readFileSync('/proc/self/stat', 'utf8');
-    // After "pid (comm) ": state is field 3, cutime and cstime are fields 16 and 17.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[13]) + Number(fields[14])) * 10;
-  } catch {
-    return undefined;
-  }
-}
+/** CPU of this process's reaped children and theirs (ms). */
+const reapedChildrenCpuMs = (): number | undefined => procCpu('self')?.reapedMs;
 let reapedCpuSeen = reapedChildrenCpuMs();
 
 /**

@@ -5,26 +5,20 @@
 // shutdown) is `overheadCpuMs`. A server that dies fails the files running on it with its log (they are stopped,
 // not left to hang) and is replaced by a fresh one for the files still to come; when none can be started, the
 // files left start servers of their own as in a targeted run.
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { absorbReapedCpu, FileResult } from './file-runner';
+import { procCpu } from './proc-cpu';
 import { SuiteLane, SuiteScheduler } from './suite-scheduler';
 import { SpawnedServer, spawnServer } from './test-server';
 
 /** Replacements of dead servers in one run, beyond which the files left start servers of their own. */
 const MAX_RESTARTS = 3;
 
-/** CPU (user + system, ms) of process `pid` and of the children it reaped, from /proc; undefined once gone. */
+/** CPU (user + system, ms) of process `pid` and of the children it reaped; undefined once gone. */
 function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // After "pid (comm) ": utime, stime, cutime, cstime are fields 14 to 17, in clock ticks of 1/100 s.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields.slice(11, 15).reduce((sum, ticks) => sum + Number(ticks), 0) * 10;
-  } catch {
-    return undefined;
-  }
+  const cpu = procCpu(pid);
+  return cpu && cpu.ownMs + cpu.reapedMs;
 }
 
 interface Member {
