@@ -28,7 +28,7 @@ export {
 export { hookEnv } from './config/hook-env';
 export type { ConfigOverrides, GatewayConfig, HttpTimeouts, S3Config, UpstreamService } from './config/app-config';
 export { createApp } from './platform/bootstrap';
-export { workerHeap } from './platform/worker-heap';
+export { heapAfterStart, workerHeap } from './platform/worker-heap';
 export { MAX_HEADER_BYTES } from './platform/http-timeouts';
 export type { AppOptions } from './platform/bootstrap';
 export { ApiErrorFilter, toEnvelope } from './platform/api-error.filter';

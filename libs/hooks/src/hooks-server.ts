@@ -8,6 +8,7 @@ import {
   createApp,
   DashboardInstaller,
   ensureDataDir,
+  heapAfterStart,
   loadProcessConfig,
   logStarted,
   startupLog,
@@ -225,6 +226,7 @@ export class HooksServer extends HooksApp {
     if (!pointsOnly) {
       nest.get(CronScheduler).start();
     }
+    heapAfterStart();
     const address = `http://${config.http.host}:${config.http.port}`;
     logStarted(this.name, address);
     if (installerToken) {

@@ -7,6 +7,7 @@ import { AppRestartModule } from './app-restart';
 import { createApp, type AppOptions } from './bootstrap';
 import { waitForRedis } from './dependencies';
 import { logStarted } from './observability/log';
+import { heapAfterStart } from './worker-heap';
 
 /** Thrown for a data directory that can't be created or written. */
 export class UnusableDirError extends Error {}
@@ -72,6 +73,7 @@ export async function serve(
     const root = { module: ServeRoot, imports: [module, AppRestartModule.forRoot({ restart })] };
     const started = await createApp(root as never, config, options);
     await started.listen(config.http.port, config.http.host);
+    heapAfterStart();
     return started;
   };
   // a restore elsewhere swapped the data directory: close everything that holds it, then start again

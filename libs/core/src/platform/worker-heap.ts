@@ -1,5 +1,7 @@
 /** Where `apps/standalone/src/heap-flags.ts` notes the V8 flags it set (a registered symbol: it imports nothing). */
 const HEAP_FLAGS = Symbol.for('nestbase.heapFlags');
+/** Where it leaves what to do once the server listens. */
+const AFTER_START = Symbol.for('nestbase.afterStart');
 
 /**
  * What a worker thread of this process needs to start with: the V8 flags the main thread set at start (to set them
@@ -10,4 +12,12 @@ const HEAP_FLAGS = Symbol.for('nestbase.heapFlags');
 export function workerHeap(): { heapFlags: string; resourceLimits: { maxYoungGenerationSizeMb: number } } {
   const flags = (globalThis as Record<symbol, unknown>)[HEAP_FLAGS];
   return { heapFlags: typeof flags === 'string' ? flags : '', resourceLimits: { maxYoungGenerationSizeMb: 4 } };
+}
+
+/** Called by `serve` once the app listens: the entry's heap settings for a started server (nothing without them). */
+export function heapAfterStart(): void {
+  const after = (globalThis as Record<symbol, unknown>)[AFTER_START];
+  if (typeof after === 'function') {
+    (after as () => void)();
+  }
 }
