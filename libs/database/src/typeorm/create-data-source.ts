@@ -36,7 +36,9 @@ export async function openDataSource(settings: DataSourceSettings): Promise<Data
       db.pragma(`busy_timeout = ${Math.trunc(settings.busyTimeoutMs)}`);
       db.pragma('synchronous = NORMAL');
       db.pragma('journal_size_limit = 200000000');
-      db.pragma('cache_size = -32000');
+      // 16 MB of pages (PocketBase: 32): with the read workers' 8 MB each, bench:records' peak RSS went from 189 to
+      // 177 MB at the same throughput (the OS keeps the file's pages cached either way).
+      db.pragma('cache_size = -16000');
       db.pragma('temp_store = MEMORY');
     },
   });

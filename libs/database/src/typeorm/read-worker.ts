@@ -29,7 +29,7 @@ if (heapFlags) {
   setFlagsFromString(heapFlags);
 }
 const db = new Sqlite(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
-db.pragma('cache_size = -16000');
+db.pragma('cache_size = -8000'); // 8 MB of pages per worker (see the main connection's in create-data-source.ts)
 const deadline = new QueryDeadline(0);
 deadline.install(db);
 const statements = new Map<string, Sqlite.Statement>();
