@@ -7,6 +7,8 @@
 // start of the same build skips most of module compilation (~20 % of a start); absent on Node 20, where this is a no-op.
 require('node:module').enableCompileCache?.();
 require('../scripts/paths.js');
+// V8's heap settings, before anything else loads (see the file); a server starts without the optimizing compiler.
+const heap = require('../dist/libs/core/src/platform/heap-flags.js');
 const SERVICES = new Set(['gateway', 'auth', 'records', 'files', 'realtime']);
 let command = process.argv[2];
 if (command === 'help') {
@@ -22,8 +24,12 @@ if (command === '--version' || command === '-v' || command === 'version') {
   // loading the service first cost ~0.5 s of CPU); the service itself is loaded only to run.
   const { answeredWithoutService } = require('../dist/libs/core/src/platform/service-cli.js');
   if (!answeredWithoutService(command, process.argv.slice(2))) {
+    heap.startServing();
     require(`../dist/apps/${command}/src/main.js`);
   }
 } else {
+  if (command === 'serve' && !process.argv.includes('--help') && !process.argv.includes('-h')) {
+    heap.startServing();
+  }
   require('../dist/apps/standalone/src/main.js');
 }

@@ -54,7 +54,9 @@ function table(title, map) {
   const rows = [...map].filter(([k]) => k !== '(idle)').sort((a, b) => b[1] - a[1]);
   const lines = rows
     .slice(0, count)
-    .map(([k, us]) => `${((us / busy) * 100).toFixed(1).padStart(6)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`);
+    .map(
+      ([k, us]) => `${((us / busy) * 100).toFixed(1).padStart(6)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`,
+    );
   return `${title}\n${lines.join('\n')}\n`;
 }
 

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
 import { checkMigrateArgs, HELP, UsageError } from './cli-usage';
-import { startServing } from './heap-flags';
 
 const FLAGS = {
   http: { type: 'string' },
@@ -71,9 +70,6 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (!COMMANDS.has(command)) {
     throw new UsageError(`unknown command "${command}" (see nestbase --help)`);
-  }
-  if (command === 'serve') {
-    startServing();
   }
   await (await commands()).runCommand(command, rest, flags);
 }

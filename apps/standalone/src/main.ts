@@ -1,4 +1,3 @@
-import './heap-flags';
 import { run } from './cli';
 
 run(process.argv.slice(2));

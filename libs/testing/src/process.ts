@@ -163,20 +163,18 @@ export async function startNestbase(
   );
 }
 
-/** A split service (dist/apps/<app>) on a free port over `dir` with extra flags, healthy on return. */
+/**
+ * A split service (`nestbase <app>`, as its container runs it: dist/apps/<app> behind bin/nestbase.js's heap
+ * settings) on a free port over `dir` with extra flags, healthy on return.
+ */
 export async function startSplitService(
   app: 'records' | 'auth' | 'files' | 'realtime',
   dir: string,
   extraArgs: string[] = [],
   options: ProcessOptions = {},
 ): Promise<ManagedProcess> {
-  const root = repoRoot();
-  const main = join(root, 'dist', 'apps', app, 'src', 'main.js');
-  const paths = join(root, 'scripts', 'paths.js');
-  return startServerProcess(
-    (port) => ['-r', paths, main, '--http', `127.0.0.1:${port}`, '--dir', dir, ...extraArgs],
-    options,
-  );
+  const bin = join(repoRoot(), 'bin', 'nestbase.js');
+  return startServerProcess((port) => [bin, app, '--http', `127.0.0.1:${port}`, '--dir', dir, ...extraArgs], options);
 }
 
 /** The split records service (dist/apps/records) on a free port over `dir`, healthy on return. */

@@ -10,10 +10,10 @@ import { ProcessOptions, ProcessResult, runCli } from '@lib/testing';
 /** The CLI's own light modules: the standalone CLI's entry and usage texts, the services' flag table. */
 const LIGHT = [
   join('dist', 'apps', 'standalone', 'src', 'main.js'),
-  join('dist', 'apps', 'standalone', 'src', 'heap-flags.js'),
   join('dist', 'apps', 'standalone', 'src', 'cli.js'),
   join('dist', 'apps', 'standalone', 'src', 'cli-usage.js'),
   join('dist', 'libs', 'core', 'src', 'platform', 'service-cli.js'),
+  join('dist', 'libs', 'core', 'src', 'platform', 'heap-flags.js'),
 ];
 
 /** Runs `nestbase …args` and returns its result with the modules it loaded that are not the CLI's light ones. */

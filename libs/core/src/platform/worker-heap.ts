@@ -1,4 +1,4 @@
-/** Where `apps/standalone/src/heap-flags.ts` notes the V8 flags it set (a registered symbol: it imports nothing). */
+/** Where `heap-flags.ts` (loaded first by bin/nestbase.js) notes the V8 flags it set (a registered symbol: it imports nothing). */
 const HEAP_FLAGS = Symbol.for('nestbase.heapFlags');
 /** Where it leaves what to do once the server listens. */
 const AFTER_START = Symbol.for('nestbase.afterStart');

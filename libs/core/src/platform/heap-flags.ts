@@ -2,7 +2,7 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
- * Imported first by main.ts, before the app is loaded: V8's young generation stays at its initial size (2 MB of new
+ * Loaded first by bin/nestbase.js, before anything else (it imports only Node's own modules): V8's young generation stays at its initial size (2 MB of new
  * space) instead of doubling up to 32 MB under load (issue 16), except under load, where it may grow to
  * NEW_SPACE_CAP: a 2 MB new space cost a create ~20 % more CPU (objects of requests in flight promoted and
  * marked), 32 MB costs ~30 MB of peak RSS. The flag is process-wide; a worker thread's start resets it, so the
@@ -77,7 +77,7 @@ if (ownFlags) {
 let compilerDeferred = false;
 
 /**
- * Called by the CLI for `serve` before the app loads: V8's optimizing compiler (TurboFan) stays off until the server
+ * Called by bin/nestbase.js for `serve` and the services, before the app loads: V8's optimizing compiler (TurboFan) stays off until the server
  * listens. Optimizing the start's code is wasted (it runs once): with it, a start cost ~10 % more CPU and left 5 to
  * 11 MB more RSS behind (the compiler's memory, from one start to the next), the idle server 91–100 MB; without it
  * 87–88 MB, every time. Request handling is optimized as before, once the server listens. Other commands (an
