@@ -47,7 +47,8 @@ process.on('SIGUSR2', () => {
   const spaces = {};
   for (const s of v8.getHeapSpaceStatistics()) spaces[s.space_name] = { size: s.space_size, used: s.space_used_size };
   const file = process.env.HEAP_REPORT;
-  fs.writeFileSync(file + '.tmp', JSON.stringify({ spaces, gcInNewContext: vm.runInNewContext('typeof gc'), turboFanned: turboFanned() }));
+  const report = { spaces, gcInNewContext: vm.runInNewContext('typeof gc'), turboFanned: turboFanned() };
+  fs.writeFileSync(file + '.tmp', JSON.stringify(report));
   fs.renameSync(file + '.tmp', file);
 });
 `,

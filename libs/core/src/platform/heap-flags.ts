@@ -2,11 +2,11 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
 /**
- * Loaded first by bin/nestbase.js, before anything else (it imports only Node's own modules): V8's young generation stays at its initial size (2 MB of new
- * space) instead of doubling up to 32 MB under load (issue 16), except under load, where it may grow to
- * NEW_SPACE_CAP: a 2 MB new space cost a create ~20 % more CPU (objects of requests in flight promoted and
- * marked), 32 MB costs ~30 MB of peak RSS. The flag is process-wide; a worker thread's start resets it, so the
- * workers set it again (`workerHeap` in libs/core). `node --semi-space-growth-factor=2 …` (or
+ * Loaded first by bin/nestbase.js, before anything else (it imports only Node's own modules): V8's young generation
+ * stays at its initial size (2 MB of new space) instead of doubling up to 32 MB (issue 16), except under load, where
+ * it may grow to NEW_SPACE_CAP: a 2 MB new space cost a create ~20 % more CPU (objects of requests in flight
+ * promoted and marked), 32 MB costs ~30 MB of peak RSS. The flag is process-wide; a worker thread's start resets
+ * it, so the workers set it again (`workerHeap` in libs/core). `node --semi-space-growth-factor=2 …` (or
  * `--max-semi-space-size`, `--heap-growing-percent`) on the command line wins over all this.
  *
  * Once the server listens (`heapAfterStart` in libs/core, called by `serve`), one full collection drops what the
@@ -77,11 +77,12 @@ if (ownFlags) {
 let compilerDeferred = false;
 
 /**
- * Called by bin/nestbase.js for `serve` and the services, before the app loads: V8's optimizing compiler (TurboFan) stays off until the server
- * listens. Optimizing the start's code is wasted (it runs once): with it, a start cost ~10 % more CPU and left 5 to
- * 11 MB more RSS behind (the compiler's memory, from one start to the next), the idle server 91–100 MB; without it
- * 87–88 MB, every time. Request handling is optimized as before, once the server listens. Other commands (an
- * import, a backup) keep it all along; `node --turbofan …` / `--no-turbofan …` on the command line wins.
+ * Called by bin/nestbase.js for `serve` and the services, before the app loads: V8's optimizing compiler (TurboFan)
+ * stays off until the server listens. Optimizing the start's code is wasted (it runs once): with it, a start cost
+ * ~10 % more CPU and left 5 to 11 MB more RSS behind (the compiler's memory, varying from one start to the next):
+ * `serve` idled at 91–100 MB, without it at 85–86 MB every time. Request handling is optimized as before, once the
+ * server listens. Other commands (an import, a backup) keep it all along; `node --turbofan …` / `--no-turbofan …` on
+ * the command line wins.
  */
 export function startServing(): void {
   if (!given('--turbofan', '--no-turbofan', '--opt', '--no-opt')) {
