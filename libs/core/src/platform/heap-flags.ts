@@ -22,16 +22,20 @@ const NEW_SPACE_CAP = 8 * 1024 * 1024;
  * After the start, the old generation may grow to 1.5 times what its last full collection left before the next one
  * (V8 picks 1.1 to 4 from how fast it collects; after the start's collection it let refresh's load grow 30 MB of live
  * objects to 87 MB of old generation, peak RSS 210 MB). Under bench:records' loads this process promotes ~6 MB/s, so
- * the dearer of the two is a full collection every few seconds, not any measured throughput.
+ * the dearer of the two is a full collection every few seconds, not any measured throughput. Only while the heap is
+ * small (under OLD_GROWTH_BELOW used): a large live heap (a schema of thousands of collections) would be marked
+ * again and again for little memory saved, so there V8 decides as it would.
  */
 const OLD_GROWTH_PERCENT = 50;
+const OLD_GROWTH_BELOW = 96 * 1024 * 1024;
 /** How often the process's CPU use and new space are looked at (often: a check lets it double more than once). */
 const CHECK_MS = 100;
 /** CPU use (share of one core) over the last check from which the process counts as loaded. */
 const LOADED = 0.3;
 
-function newSpaceSize(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
+function spaceSize(name: string, used = false): number {
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === name);
+  return (used ? space?.space_used_size : space?.space_size) ?? 0;
 }
 
 /**
@@ -50,17 +54,23 @@ function collectGarbage(): void {
   }
 }
 
-/** Lets the young generation grow while the process is loaded, from now on (see above). */
+/** From now on: the young generation grows while the process is loaded, the old one's growth follows its size. */
 function watchLoad(): void {
   let cpu = process.cpuUsage();
   let growing = false;
+  let oldGrowth = -1;
   setInterval(() => {
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
-    const grow = (used.user + used.system) / 1000 > CHECK_MS * LOADED && newSpaceSize() < NEW_SPACE_CAP;
+    const grow = (used.user + used.system) / 1000 > CHECK_MS * LOADED && spaceSize('new_space') < NEW_SPACE_CAP;
     if (grow || growing) {
       setFlagsFromString(`${GROWTH}${grow ? 2 : 1}`);
       growing = grow;
+    }
+    const percent = spaceSize('old_space', true) < OLD_GROWTH_BELOW ? OLD_GROWTH_PERCENT : 0;
+    if (percent !== oldGrowth) {
+      setFlagsFromString(`--heap-growing-percent=${percent}`);
+      oldGrowth = percent;
     }
   }, CHECK_MS).unref();
 }
@@ -98,7 +108,7 @@ let watching = false;
     compilerDeferred = false;
   }
   setImmediate(() => {
-    if (ownFlags) {
+    if (ownFlags && spaceSize('old_space', true) < OLD_GROWTH_BELOW) {
       setFlagsFromString(`--heap-growing-percent=${OLD_GROWTH_PERCENT}`);
     }
     collectGarbage();
