@@ -1,4 +1,7 @@
-/** Where `heap-flags.ts` (loaded first by bin/nestbase.js) notes the V8 flags it set (a registered symbol: it imports nothing). */
+/**
+ * Where `heap-flags.ts` (loaded first by bin/nestbase.js) notes the V8 flags it set (a registered symbol: it imports
+ * nothing).
+ */
 const HEAP_FLAGS = Symbol.for('nestbase.heapFlags');
 /** Where it leaves what to do once the server listens. */
 const AFTER_START = Symbol.for('nestbase.afterStart');
@@ -14,7 +17,10 @@ export function workerHeap(): { heapFlags: string; resourceLimits: { maxYoungGen
   return { heapFlags: typeof flags === 'string' ? flags : '', resourceLimits: { maxYoungGenerationSizeMb: 4 } };
 }
 
-/** Called by `serve` once the app listens: the entry's heap settings for a started server (nothing without them). */
+/**
+ * Called by `serve` and `HooksServer.start` once the app listens: heap-flags' settings for a started server (nothing
+ * where bin/nestbase.js didn't load them, as in an app using nestbase as a library).
+ */
 export function heapAfterStart(): void {
   const after = (globalThis as Record<symbol, unknown>)[AFTER_START];
   if (typeof after === 'function') {
