@@ -33,9 +33,17 @@ const CHECK_MS = 100;
 /** CPU use (share of one core) over the last check from which the process counts as loaded. */
 const LOADED = 0.3;
 
-function spaceSize(name: string, used = false): number {
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === name);
-  return (used ? space?.space_used_size : space?.space_size) ?? 0;
+/** The two figures the settings follow, from one read of V8's heap spaces. */
+function heapSizes(): { newSpace: number; oldUsed: number } {
+  const sizes = { newSpace: 0, oldUsed: 0 };
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space') {
+      sizes.newSpace = space.space_size;
+    } else if (space.space_name === 'old_space') {
+      sizes.oldUsed = space.space_used_size;
+    }
+  }
+  return sizes;
 }
 
 /**
@@ -62,12 +70,13 @@ function watchLoad(): void {
   setInterval(() => {
     const used = process.cpuUsage(cpu);
     cpu = process.cpuUsage();
-    const grow = (used.user + used.system) / 1000 > CHECK_MS * LOADED && spaceSize('new_space') < NEW_SPACE_CAP;
+    const { newSpace, oldUsed } = heapSizes();
+    const grow = (used.user + used.system) / 1000 > CHECK_MS * LOADED && newSpace < NEW_SPACE_CAP;
     if (grow || growing) {
       setFlagsFromString(`${GROWTH}${grow ? 2 : 1}`);
       growing = grow;
     }
-    const percent = spaceSize('old_space', true) < OLD_GROWTH_BELOW ? OLD_GROWTH_PERCENT : 0;
+    const percent = oldUsed < OLD_GROWTH_BELOW ? OLD_GROWTH_PERCENT : 0;
     if (percent !== oldGrowth) {
       setFlagsFromString(`--heap-growing-percent=${percent}`);
       oldGrowth = percent;
@@ -108,7 +117,7 @@ let watching = false;
     compilerDeferred = false;
   }
   setImmediate(() => {
-    if (ownFlags && spaceSize('old_space', true) < OLD_GROWTH_BELOW) {
+    if (ownFlags && heapSizes().oldUsed < OLD_GROWTH_BELOW) {
       setFlagsFromString(`--heap-growing-percent=${OLD_GROWTH_PERCENT}`);
     }
     collectGarbage();
